@@ -1,0 +1,221 @@
+"""Canonical requests in, small aggregated frames out. The only place SQL is built for pages.
+
+Every select is SQLAlchemy Core over ``Warehouse`` tables: identifiers come from the mapping and
+are quoted by SQLAlchemy, every value is a bound parameter. Aggregation happens in the warehouse;
+nothing here reads a fact table row by row.
+
+Fact rows count only when their touchpoint exists (inner join to touchpoints), so a filtered and
+an unfiltered figure are built from the same rows; orphan rows are a data-quality failure (checks/).
+Date ranges are inclusive and applied half-open (``date >= start AND date < end + 1 day``) so that
+DATE, TIMESTAMP and SQLite text columns all behave the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from connectors.sql_periods import period_start
+from connectors.warehouse import Warehouse, WarehouseError
+from metrics.model import TABLES, Filters, Grain, KpiRequest, Scope
+
+#: The touchpoints column a breakdown groups by.
+BREAKDOWN_COLUMN: dict[Scope, str] = {
+    Scope.JOURNEY: "journey_id",
+    Scope.STAGE: "stage_id",
+    Scope.TOUCHPOINT: "touchpoint_id",
+    Scope.CHANNEL: "channel",
+}
+
+
+def read_frame(wh: Warehouse, statement: sa.Select[Any]) -> pd.DataFrame:
+    """Execute a select and return its (small) result as a DataFrame with canonical names."""
+    try:
+        with wh.engine.connect() as connection:
+            result = connection.execute(statement)
+            columns = list(result.keys())
+            rows = result.fetchall()
+    except sa.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise WarehouseError(f"The warehouse could not answer a query: {reason}") from None
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def _date_range(column: sa.ColumnElement[Any], start: dt.date, end: dt.date) -> sa.ColumnElement[bool]:
+    return sa.and_(column >= start, column < end + dt.timedelta(days=1))
+
+
+def _touchpoint_filters(tp: sa.Table, filters: Filters) -> list[sa.ColumnElement[bool]]:
+    clauses: list[sa.ColumnElement[bool]] = []
+    for values, column in (
+        (filters.journey_ids, tp.c.journey_id),
+        (filters.stage_ids, tp.c.stage_id),
+        (filters.touchpoint_ids, tp.c.touchpoint_id),
+        (filters.channels, tp.c.channel),
+        (filters.owners, tp.c.owner),
+    ):
+        if values:
+            clauses.append(column.in_(list(values)))
+    if filters.moment_of_truth is not None:
+        clauses.append(
+            tp.c.moment_of_truth == sa.true()
+            if filters.moment_of_truth
+            else sa.or_(tp.c.moment_of_truth == sa.false(), tp.c.moment_of_truth.is_(None))
+        )
+    return clauses
+
+
+def kpi_statement(wh: Warehouse, request: KpiRequest) -> sa.Select[Any]:
+    """The aggregate select behind ``kpi_frame``; exposed for benchmarks and SQL snapshots."""
+    fact = wh.table("touchpoint_kpis")
+    tp = wh.table("touchpoints")
+    keys: list[sa.ColumnElement[Any]] = []
+    if request.grain is not Grain.PERIOD:
+        keys.append(period_start(request.grain, fact.c.date).label("period_start"))
+    if request.by is not Scope.ALL:
+        keys.append(tp.c[BREAKDOWN_COLUMN[request.by]].label(BREAKDOWN_COLUMN[request.by]))
+    keys.append(fact.c.kpi_id.label("kpi_id"))
+    return (
+        sa.select(
+            *keys,
+            sa.func.sum(fact.c.numerator).label("numerator"),
+            sa.func.sum(fact.c.denominator).label("denominator"),
+            sa.func.count().label("rows"),
+        )
+        .select_from(fact.join(tp, fact.c.touchpoint_id == tp.c.touchpoint_id))
+        .where(
+            _date_range(fact.c.date, request.start, request.end),
+            fact.c.kpi_id.in_(list(request.kpi_ids)),
+            *_touchpoint_filters(tp, request.filters),
+        )
+        .group_by(*keys)
+    )
+
+
+def kpi_frame(wh: Warehouse, request: KpiRequest) -> pd.DataFrame:
+    """KPI numerators and denominators aggregated in the warehouse.
+
+    Columns: period_start (datetime64; the request's start for Grain.PERIOD), the breakdown
+    column if any (journey_id, stage_id, touchpoint_id or channel), kpi_id, numerator,
+    denominator, rows. Values are computed by ``metrics.registry.compute_values``.
+    """
+    if not request.kpi_ids:
+        raise ValueError("a KPI request needs at least one KPI")
+    frame = read_frame(wh, kpi_statement(wh, request))
+    if request.grain is Grain.PERIOD:
+        frame.insert(0, "period_start", pd.Timestamp(request.start))
+    else:
+        frame["period_start"] = pd.to_datetime(frame["period_start"])
+    for column in ("numerator", "denominator"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    frame["rows"] = pd.to_numeric(frame["rows"]).astype("int64")
+    sort = [c for c in ("period_start", BREAKDOWN_COLUMN.get(request.by), "kpi_id") if c]
+    return frame.sort_values(sort).reset_index(drop=True)
+
+
+def funnel_frame(
+    wh: Warehouse,
+    start: dt.date,
+    end: dt.date,
+    journey_ids: tuple[str, ...] = (),
+    grain: Grain = Grain.PERIOD,
+) -> pd.DataFrame:
+    """Customers reaching each stage, summed in the warehouse.
+
+    Columns: period_start, journey_id, stage_id, customers.
+    """
+    funnel = wh.table("funnel")
+    keys: list[sa.ColumnElement[Any]] = []
+    if grain is not Grain.PERIOD:
+        keys.append(period_start(grain, funnel.c.date).label("period_start"))
+    keys += [funnel.c.journey_id.label("journey_id"), funnel.c.stage_id.label("stage_id")]
+    statement = (
+        sa.select(*keys, sa.func.sum(funnel.c.customers).label("customers"))
+        .where(_date_range(funnel.c.date, start, end))
+        .group_by(*keys)
+    )
+    if journey_ids:
+        statement = statement.where(funnel.c.journey_id.in_(list(journey_ids)))
+    frame = read_frame(wh, statement)
+    if grain is Grain.PERIOD:
+        frame.insert(0, "period_start", pd.Timestamp(start))
+    else:
+        frame["period_start"] = pd.to_datetime(frame["period_start"])
+    frame["customers"] = pd.to_numeric(frame["customers"], errors="coerce").astype("float64")
+    return frame
+
+
+def dimension_frame(wh: Warehouse, canonical: str) -> pd.DataFrame:
+    """A whole dimension table (journeys, stages, touchpoints, kpis, targets) in canonical names."""
+    if canonical not in TABLES or canonical in ("touchpoint_kpis", "funnel", "budget"):
+        raise ValueError(f"{canonical!r} is not a dimension table")
+    table = wh.table(canonical)
+    frame = read_frame(wh, sa.select(*(table.c[c].label(c) for c in TABLES[canonical])))
+    return _coerce_dimension(canonical, frame)
+
+
+def _coerce_dimension(canonical: str, frame: pd.DataFrame) -> pd.DataFrame:
+    if canonical == "touchpoints":
+        frame["moment_of_truth"] = frame["moment_of_truth"].map(_as_bool).astype(bool)
+        frame["weight"] = pd.to_numeric(frame["weight"], errors="coerce").fillna(1.0).astype("float64")
+    if canonical == "stages":
+        frame["position"] = pd.to_numeric(frame["position"]).astype("int64")
+    if canonical == "targets":
+        for column in ("valid_from", "valid_to"):
+            frame[column] = pd.to_datetime(frame[column])
+        for column in ("target", "tolerance", "stretch"):
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    return frame
+
+
+def _as_bool(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "t", "yes", "y")
+    return bool(value) if value is not None and not pd.isna(value) else False  # type: ignore[arg-type]
+
+
+def budget_frame(
+    wh: Warehouse, start: dt.date, end: dt.date, by: tuple[str, ...] = ("month", "journey_id")
+) -> pd.DataFrame:
+    """Planned and actual spend summed in the warehouse by the given budget columns.
+
+    ``by`` may hold month, journey_id, touchpoint_id, channel; month rows fall in the range when
+    their first day does. Columns: the ``by`` columns, planned, actual.
+    """
+    budget = wh.table("budget")
+    allowed = {"month", "journey_id", "touchpoint_id", "channel"}
+    unknown = set(by) - allowed
+    if unknown:
+        raise ValueError(f"budget cannot be grouped by {sorted(unknown)}")
+    keys = [budget.c[c].label(c) for c in by]
+    statement = (
+        sa.select(
+            *keys,
+            sa.func.sum(budget.c.planned).label("planned"),
+            sa.func.sum(budget.c.actual).label("actual"),
+        )
+        .where(_date_range(budget.c.month, start, end))
+        .group_by(*keys)
+    )
+    frame = read_frame(wh, statement)
+    if "month" in frame.columns:
+        frame["month"] = pd.to_datetime(frame["month"])
+    for column in ("planned", "actual"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    return frame
+
+
+def date_bounds(wh: Warehouse, not_after: dt.date | None = None) -> tuple[dt.date, dt.date] | None:
+    """First and last fact date (ignoring dates after ``not_after``); None for an empty table."""
+    fact = wh.table("touchpoint_kpis")
+    statement = sa.select(sa.func.min(fact.c.date), sa.func.max(fact.c.date))
+    if not_after is not None:
+        statement = statement.where(fact.c.date < not_after + dt.timedelta(days=1))
+    frame = read_frame(wh, statement)
+    first, last = frame.iloc[0, 0], frame.iloc[0, 1]
+    if first is None or pd.isna(first):
+        return None
+    return pd.Timestamp(first).date(), pd.Timestamp(last).date()

@@ -1,0 +1,115 @@
+"""A read-only warehouse seen through the canonical model.
+
+``Warehouse`` holds an engine and SQLAlchemy ``Table`` objects whose columns carry physical names
+but canonical keys, so query code writes ``wh.table("touchpoints").c.moment_of_truth`` and the SQL
+says whatever the mapping says. Identifiers are quoted by SQLAlchemy; values are bound parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from connectors.mapping import Mapping, MappingError, check_against, load_mapping
+from metrics.model import COLUMN_KINDS, TABLES
+
+_TYPES: dict[str, type[sa.types.TypeEngine]] = {
+    "str": sa.String,
+    "int": sa.Integer,
+    "float": sa.Float,
+    "bool": sa.Boolean,
+    "date": sa.Date,
+}
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be reached or read; the message says what to do."""
+
+
+@dataclass
+class Warehouse:
+    engine: sa.Engine
+    mapping: Mapping
+    metadata: sa.MetaData
+
+    def table(self, canonical: str) -> sa.Table:
+        return self.metadata.tables[_key(self.mapping, canonical)]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+
+def _key(mapping: Mapping, canonical: str) -> str:
+    tm = mapping.table(canonical)
+    return f"{tm.schema}.{tm.name}" if tm.schema else tm.name
+
+
+def build_tables(mapping: Mapping) -> sa.MetaData:
+    """SQLAlchemy tables for the mapping: physical names, canonical column keys."""
+    metadata = sa.MetaData()
+    for canonical, columns in TABLES.items():
+        tm = mapping.table(canonical)
+        sa.Table(
+            tm.name,
+            metadata,
+            *(
+                sa.Column(tm.columns[c], _TYPES[COLUMN_KINDS[canonical][c]](), key=c)
+                for c in columns
+            ),
+            schema=tm.schema,
+        )
+    return metadata
+
+
+def create_read_engine(url: str) -> sa.Engine:
+    """An engine for reading; the embedded DuckDB file is opened read-only."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        raise WarehouseError(
+            f"MOT_WAREHOUSE_URL {url!r} is not a SQLAlchemy URL. "
+            "Use e.g. postgresql+psycopg://user@host/db or duckdb:///path/to/file.duckdb."
+        ) from None
+    connect_args: dict[str, object] = {}
+    if parsed.get_backend_name() == "duckdb" and parsed.database not in (None, "", ":memory:"):
+        if not Path(parsed.database).exists():
+            raise WarehouseError(f"The DuckDB warehouse file {parsed.database!r} does not exist.")
+        connect_args["read_only"] = True
+    try:
+        return sa.create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
+        raise WarehouseError(
+            f"Cannot use warehouse URL for dialect {parsed.get_backend_name()!r}: {exc}. "
+            "Install that dialect's SQLAlchemy driver or check the URL."
+        ) from None
+
+
+def open_warehouse(url: str, mapping_path: Path | None, engine: sa.Engine | None = None) -> Warehouse:
+    """Connect, load the mapping and check it against the live warehouse.
+
+    Raises WarehouseError when the warehouse cannot be reached and MappingError when the mapping
+    does not fit it; both carry messages meant for the person configuring the app.
+    """
+    mapping = load_mapping(mapping_path)
+    engine = engine or create_read_engine(url)
+    try:
+        problems = check_against(engine, mapping)
+    except sa.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise WarehouseError(
+            f"Cannot reach the warehouse at {_redact(url)}: {reason}. Check that it is running, "
+            "that MOT_WAREHOUSE_URL is right and that this machine may connect to it."
+        ) from None
+    if problems:
+        raise MappingError(problems)
+    return Warehouse(engine=engine, mapping=mapping, metadata=build_tables(mapping))
+
+
+def _redact(url: str) -> str:
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "<invalid URL>"

@@ -1,0 +1,46 @@
+"""Moments of Truth KPI dashboard: the entry point. Only a router (st.navigation over st.Page).
+
+Run with ``streamlit run dashboard.py``. Settings come from the environment or
+.streamlit/secrets.toml (README, "Configuration"); with none, the embedded demo warehouse is used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from connectors.warehouse import WarehouseError
+from pages.context import prepare_context, show_problem
+
+#: Every page: (script, title, icon). The one place for titles and icons; a test checks that
+#: every module in pages/ that is a page is listed here.
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("pages/overview.py", "Overview", ":material/dashboard:"),
+    ("pages/journey.py", "Journey", ":material/route:"),
+)
+
+
+def main() -> None:
+    st.set_page_config(page_title="Moments of Truth", page_icon=":material/insights:", layout="wide")
+    navigation = st.navigation(
+        [st.Page(path, title=title, icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(PAGES)]
+    )
+    # The clock is read here, once per run, and passed down (as_of never comes from inside metrics).
+    context = prepare_context(today=dt.date.today())
+    if context is None:
+        return
+    with st.sidebar:
+        st.caption(f"Data as of **{context.as_of:%d %b %Y}**")
+        if context.settings.is_demo:
+            st.caption("Demo warehouse (generated). Set MOT_WAREHOUSE_URL to use your own.")
+    try:
+        navigation.run()
+    except WarehouseError as exc:
+        show_problem(
+            "The warehouse stopped answering", [str(exc)],
+            "Check that the warehouse is running and reachable, then reload the page.",
+        )
+
+
+main()

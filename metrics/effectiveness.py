@@ -1,0 +1,183 @@
+"""Per-journey effectiveness: values against targets, stage conversion, moments of truth on
+target, the journey health score and pain points.
+
+Formulas (also in README "KPI glossary"):
+- **Status** of a value: metrics.status.classify against the target in force (metrics.targets).
+- **Stage conversion** from the funnel: customers reaching the next stage / customers reaching
+  this stage; **drop-off** = 1 - conversion. Zero customers give NaN, never 0 or infinity.
+- **Moment of truth on target**: every judged KPI of that touchpoint is on target. "x of y"
+  counts moments of truth that have at least one judged KPI (y) and those on target (x).
+- **Health score** (0-100): the weighted mean of status points (on target 1, at risk 0.5, off
+  target 0) over every touchpoint KPI with a status; the weight is the touchpoint's weight, times
+  3 for a moment of truth. Values with no data or not trusted are left out. No judged value: NaN.
+- **Pain points**: touchpoints ranked by pain = shortfall x (2 for a moment of truth) + the
+  drop-off after its stage, where shortfall is the worst gap below target across its KPIs
+  measured in tolerance bands (a KPI exactly one band below target scores 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from metrics.registry import KpiRegistry, compute_values
+from metrics.status import STATUS_POINTS, Status, classify_frame, severity_rank
+from metrics.targets import resolve_targets
+
+MOT_WEIGHT = 3.0
+MOT_PAIN_FACTOR = 2.0
+
+
+def with_values(frame: pd.DataFrame, registry: KpiRegistry) -> pd.DataFrame:
+    """A copy of an aggregated KPI frame with a ``value`` column."""
+    out = frame.copy()
+    out["value"] = compute_values(frame, registry)
+    return out
+
+
+def with_status(frame: pd.DataFrame, registry: KpiRegistry) -> pd.DataFrame:
+    """A copy with ``status`` and ``gap`` (signed, + is better) from value, target, tolerance."""
+    out = frame.copy()
+    directions = out["kpi_id"].map(lambda k: registry[k].direction.value)
+    out["status"] = classify_frame(out, directions)
+    higher = directions.eq("higher_is_better")
+    out["gap"] = np.where(higher, out["value"] - out["target"], out["target"] - out["value"])
+    return out
+
+
+def stage_conversion(funnel: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
+    """Stage-to-stage conversion per journey from funnel counts over one period.
+
+    ``funnel``: journey_id, stage_id, customers. Returns journey_id, stage_id, name, position,
+    customers, conversion_to_next (share reaching the next stage), drop_off, ordered by position.
+    """
+    merged = stages.merge(
+        funnel[["journey_id", "stage_id", "customers"]], on=["journey_id", "stage_id"], how="left"
+    )
+    merged = merged.sort_values(["journey_id", "position"]).reset_index(drop=True)
+    following = merged.groupby("journey_id")["customers"].shift(-1)
+    customers = merged["customers"].astype("float64")
+    merged["conversion_to_next"] = following / customers.where(customers > 0)
+    merged["drop_off"] = 1.0 - merged["conversion_to_next"]
+    return merged[
+        ["journey_id", "stage_id", "name", "position", "customers", "conversion_to_next", "drop_off"]
+    ]
+
+
+def touchpoint_status(scored: pd.DataFrame) -> pd.DataFrame:
+    """One status per touchpoint: the worst of its judged KPIs (no judged KPI: no data)."""
+    ranked = scored.assign(_rank=severity_rank(scored["status"], no_data_last=True))
+    worst = ranked.sort_values("_rank").drop_duplicates("touchpoint_id")
+    return worst[["touchpoint_id", "status"]].reset_index(drop=True)
+
+
+def moments_on_target(scored: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFrame:
+    """Per journey: moments of truth on target (x) and judged (y).
+
+    ``scored``: touchpoint_id, kpi_id, status (touchpoint-level values).
+    Returns journey_id, mot_on_target, mot_judged.
+    """
+    judged = scored[scored["status"].isin([s.value for s in STATUS_POINTS])]
+    mots = touchpoints[touchpoints["moment_of_truth"]][["touchpoint_id", "journey_id"]]
+    per_tp = judged.groupby("touchpoint_id")["status"].agg(
+        lambda s: bool((s == Status.ON_TARGET.value).all())
+    )
+    per_tp = per_tp.rename("on_target").reset_index()
+    merged = mots.merge(per_tp, on="touchpoint_id", how="inner")
+    counts = merged.groupby("journey_id").agg(
+        mot_on_target=("on_target", "sum"), mot_judged=("on_target", "size")
+    )
+    out = (
+        touchpoints[["journey_id"]].drop_duplicates().merge(counts.reset_index(), on="journey_id", how="left")
+    )
+    return out.fillna({"mot_on_target": 0, "mot_judged": 0}).astype({"mot_on_target": int, "mot_judged": int})
+
+
+def health_scores(scored: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFrame:
+    """Journey health 0-100 (formula in the module docstring). Returns journey_id, health."""
+    points = scored["status"].map({s.value: p for s, p in STATUS_POINTS.items()})
+    judged = scored.assign(points=points).dropna(subset=["points"])
+    info = touchpoints[["touchpoint_id", "journey_id", "weight", "moment_of_truth"]]
+    judged = judged.drop(columns=[c for c in ("journey_id",) if c in judged.columns]).merge(
+        info, on="touchpoint_id"
+    )
+    judged["w"] = judged["weight"].clip(lower=0) * np.where(judged["moment_of_truth"], MOT_WEIGHT, 1.0)
+    judged["wp"] = judged["w"] * judged["points"]
+    sums = judged.groupby("journey_id")[["wp", "w"]].sum()
+    health = (100.0 * sums["wp"] / sums["w"].where(sums["w"] > 0)).rename("health").reset_index()
+    journeys = touchpoints[["journey_id"]].drop_duplicates()
+    return journeys.merge(health, on="journey_id", how="left")
+
+
+def pain_points(scored: pd.DataFrame, touchpoints: pd.DataFrame, conversion: pd.DataFrame) -> pd.DataFrame:
+    """Touchpoints ranked by pain (module docstring), worst first; only those below target.
+
+    ``scored`` needs touchpoint_id, kpi_id, value, target, tolerance, gap, status. ``conversion``
+    is stage_conversion's output. Returns touchpoint_id, name, stage_id, journey_id, kpi_id (the
+    worst KPI), shortfall, drop_off, pain.
+    """
+    band = scored["tolerance"].abs()
+    band = band.where(band > 0, scored["target"].abs() * 0.05).where(lambda b: b > 0, 1.0)
+    shortfall = (-scored["gap"]).clip(lower=0) / band
+    below = scored.assign(shortfall=shortfall)[shortfall > 0]
+    worst = below.sort_values("shortfall", ascending=False).drop_duplicates("touchpoint_id")
+    info = touchpoints[["touchpoint_id", "name", "stage_id", "journey_id", "moment_of_truth"]]
+    ranked = worst[["touchpoint_id", "kpi_id", "shortfall"]].merge(info, on="touchpoint_id")
+    ranked = ranked.merge(conversion[["stage_id", "drop_off"]], on="stage_id", how="left")
+    factor = np.where(ranked["moment_of_truth"], MOT_PAIN_FACTOR, 1.0)
+    ranked["pain"] = ranked["shortfall"] * factor + ranked["drop_off"].fillna(0.0)
+    columns = [
+        "touchpoint_id",
+        "name",
+        "stage_id",
+        "journey_id",
+        "kpi_id",
+        "moment_of_truth",
+        "shortfall",
+        "drop_off",
+        "pain",
+    ]
+    return ranked.sort_values("pain", ascending=False)[columns].reset_index(drop=True)
+
+
+def with_deltas(current: pd.DataFrame, earlier: pd.DataFrame, keys: list[str], suffix: str) -> pd.DataFrame:
+    """Add ``value_<suffix>`` and ``delta_<suffix>`` (current - earlier) by the key columns."""
+    earlier_values = earlier[[*keys, "value"]].rename(columns={"value": f"value_{suffix}"})
+    out = current.merge(earlier_values, on=keys, how="left")
+    out[f"delta_{suffix}"] = out["value"] - out[f"value_{suffix}"]
+    return out
+
+
+#: Health bands for colouring the health score (same colours as KPI statuses).
+HEALTH_ON_TARGET = 80.0
+HEALTH_AT_RISK = 60.0
+
+
+def health_status(health: float | None) -> Status:
+    if health is None or pd.isna(health):
+        return Status.NO_DATA
+    if health >= HEALTH_ON_TARGET:
+        return Status.ON_TARGET
+    return Status.AT_RISK if health >= HEALTH_AT_RISK else Status.OFF_TARGET
+
+
+def score_values(
+    frame: pd.DataFrame,
+    targets: pd.DataFrame,
+    registry: KpiRegistry,
+    on: dt.date,
+    touchpoints: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Aggregated KPI rows -> value, target, tolerance, stretch, status and gap.
+
+    With ``touchpoints``, rows broken down by touchpoint_id get their stage_id and journey_id so
+    that the most specific target applies. Targets are those in force on ``on``.
+    """
+    out = with_values(frame, registry)
+    if touchpoints is not None and "touchpoint_id" in out.columns:
+        keys = [c for c in ("stage_id", "journey_id") if c not in out.columns]
+        out = out.merge(touchpoints[["touchpoint_id", *keys]], on="touchpoint_id", how="left")
+    out = resolve_targets(out, targets, on)
+    return with_status(out, registry)

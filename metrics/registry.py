@@ -1,0 +1,288 @@
+"""The KPI registry: every KPI the dashboard knows, with unit, direction and aggregation.
+
+Pages iterate the registry and never hard-code KPI names. A KPI value over any set of fact rows is
+``sum(numerator) / sum(denominator) * scale`` for ratio KPIs and ``sum(numerator)`` for sum KPIs
+(DESIGN.md); a zero or missing denominator gives no value (NaN), never infinity or zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from metrics.model import Aggregation, Direction, Unit
+
+
+@dataclass(frozen=True)
+class KpiDef:
+    kpi_id: str
+    name: str
+    unit: Unit
+    direction: Direction
+    aggregation: Aggregation
+    scale: float
+    description: str
+    #: What numerator and denominator hold, for the glossary and for data teams.
+    numerator: str = ""
+    denominator: str = ""
+    #: Valid range of the KPI value, for checks and charts (None = unbounded).
+    lower: float | None = None
+    upper: float | None = None
+    #: Shown on the executive overview for every journey.
+    headline: bool = False
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction is Direction.HIGHER_IS_BETTER
+
+    @property
+    def unit_label(self) -> str:
+        return {
+            Unit.PERCENT: "%",
+            Unit.SCORE: "score",
+            Unit.COUNT: "count",
+            Unit.CURRENCY: "EUR",
+            Unit.SECONDS: "s",
+        }[self.unit]
+
+    def format(self, value: float | None) -> str:
+        """A value as people read it on a card: '87.5%', '4.21', '12,340', '95 s'."""
+        if value is None or pd.isna(value):
+            return "–"
+        if self.unit is Unit.PERCENT:
+            return f"{value:.1f}%"
+        if self.unit is Unit.COUNT:
+            return f"{value:,.0f}"
+        if self.unit is Unit.CURRENCY:
+            return f"€{value:,.0f}"
+        if self.unit is Unit.SECONDS:
+            return f"{value:,.0f} s"
+        if self.scale >= 100:  # NPS-like scores are whole points
+            return f"{value:+.0f}"
+        return f"{value:.2f}"
+
+
+DEFAULT_KPIS: tuple[KpiDef, ...] = (
+    KpiDef(
+        "reach",
+        "Reach",
+        Unit.COUNT,
+        Direction.HIGHER_IS_BETTER,
+        Aggregation.SUM,
+        1.0,
+        "Customers who met the touchpoint in the period.",
+        numerator="customers reached",
+        lower=0,
+    ),
+    KpiDef(
+        "engagement_rate",
+        "Engagement rate",
+        Unit.PERCENT,
+        Direction.HIGHER_IS_BETTER,
+        Aggregation.RATIO,
+        100.0,
+        "Share of reached customers who interacted (clicked, replied, stayed).",
+        numerator="engaged customers",
+        denominator="customers reached",
+        lower=0,
+        upper=100,
+    ),
+    KpiDef(
+        "conversion_rate",
+        "Conversion rate",
+        Unit.PERCENT,
+        Direction.HIGHER_IS_BETTER,
+        Aggregation.RATIO,
+        100.0,
+        "Share of customers at the touchpoint who moved on to the next stage.",
+        numerator="customers converting",
+        denominator="customers at the touchpoint",
+        lower=0,
+        upper=100,
+        headline=True,
+    ),
+    KpiDef(
+        "drop_off_rate",
+        "Drop-off rate",
+        Unit.PERCENT,
+        Direction.LOWER_IS_BETTER,
+        Aggregation.RATIO,
+        100.0,
+        "Share of customers at the touchpoint who left the journey there.",
+        numerator="customers leaving",
+        denominator="customers at the touchpoint",
+        lower=0,
+        upper=100,
+    ),
+    KpiDef(
+        "csat",
+        "CSAT",
+        Unit.SCORE,
+        Direction.HIGHER_IS_BETTER,
+        Aggregation.RATIO,
+        1.0,
+        "Customer satisfaction: mean survey score on a 1-5 scale.",
+        numerator="sum of scores",
+        denominator="responses",
+        lower=1,
+        upper=5,
+        headline=True,
+    ),
+    KpiDef(
+        "nps",
+        "NPS",
+        Unit.SCORE,
+        Direction.HIGHER_IS_BETTER,
+        Aggregation.RATIO,
+        100.0,
+        "Net Promoter Score: share of promoters minus share of detractors, -100..100.",
+        numerator="promoters minus detractors",
+        denominator="responses",
+        lower=-100,
+        upper=100,
+        headline=True,
+    ),
+    KpiDef(
+        "ces",
+        "CES",
+        Unit.SCORE,
+        Direction.LOWER_IS_BETTER,
+        Aggregation.RATIO,
+        1.0,
+        "Customer effort score: mean effort on a 1-7 scale; lower is better.",
+        numerator="sum of effort scores",
+        denominator="responses",
+        lower=1,
+        upper=7,
+    ),
+    KpiDef(
+        "first_contact_resolution",
+        "First-contact resolution",
+        Unit.PERCENT,
+        Direction.HIGHER_IS_BETTER,
+        Aggregation.RATIO,
+        100.0,
+        "Share of contacts resolved without a follow-up contact.",
+        numerator="contacts resolved at first contact",
+        denominator="contacts",
+        lower=0,
+        upper=100,
+        headline=True,
+    ),
+    KpiDef(
+        "response_time",
+        "Response time",
+        Unit.SECONDS,
+        Direction.LOWER_IS_BETTER,
+        Aggregation.RATIO,
+        1.0,
+        "Mean time until the customer gets a first answer.",
+        numerator="total seconds to first answer",
+        denominator="contacts answered",
+        lower=0,
+    ),
+    KpiDef(
+        "repeat_purchase_rate",
+        "Repeat purchase rate",
+        Unit.PERCENT,
+        Direction.HIGHER_IS_BETTER,
+        Aggregation.RATIO,
+        100.0,
+        "Share of existing customers who bought again.",
+        numerator="customers buying again",
+        denominator="existing customers",
+        lower=0,
+        upper=100,
+    ),
+)
+
+
+class KpiRegistry:
+    """An ordered, read-only collection of KPI definitions, looked up by id."""
+
+    def __init__(self, kpis: Iterable[KpiDef]) -> None:
+        self._kpis: dict[str, KpiDef] = {}
+        for kpi in kpis:
+            if kpi.kpi_id in self._kpis:
+                raise ValueError(f"KPI {kpi.kpi_id!r} is defined twice")
+            self._kpis[kpi.kpi_id] = kpi
+
+    def __iter__(self) -> Iterator[KpiDef]:
+        return iter(self._kpis.values())
+
+    def __len__(self) -> int:
+        return len(self._kpis)
+
+    def __contains__(self, kpi_id: object) -> bool:
+        return kpi_id in self._kpis
+
+    def __getitem__(self, kpi_id: str) -> KpiDef:
+        try:
+            return self._kpis[kpi_id]
+        except KeyError:
+            known = ", ".join(self._kpis)
+            raise KeyError(f"unknown KPI {kpi_id!r}; known KPIs: {known}") from None
+
+    def ids(self) -> tuple[str, ...]:
+        return tuple(self._kpis)
+
+    def headline(self) -> tuple[KpiDef, ...]:
+        return tuple(k for k in self._kpis.values() if k.headline)
+
+    def get(self, kpi_id: str) -> KpiDef | None:
+        return self._kpis.get(kpi_id)
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> KpiRegistry:
+        """Build the registry from the warehouse's kpis table.
+
+        Known KPIs keep the built-in numerator/denominator notes and bounds; a KPI the warehouse
+        adds is accepted as long as its unit, direction and aggregation are valid.
+        """
+        defaults = {k.kpi_id: k for k in DEFAULT_KPIS}
+        kpis = []
+        for row in frame.itertuples(index=False):
+            base = defaults.get(str(row.kpi_id))
+            kpis.append(
+                KpiDef(
+                    kpi_id=str(row.kpi_id),
+                    name=str(row.name),
+                    unit=Unit(str(row.unit)),
+                    direction=Direction(str(row.direction)),
+                    aggregation=Aggregation(str(row.aggregation)),
+                    scale=float(row.scale) if pd.notna(row.scale) else 1.0,
+                    description=str(row.description) if pd.notna(row.description) else "",
+                    numerator=base.numerator if base else "",
+                    denominator=base.denominator if base else "",
+                    lower=base.lower if base else None,
+                    upper=base.upper if base else None,
+                    headline=base.headline if base else False,
+                )
+            )
+        return cls(kpis)
+
+
+def default_registry() -> KpiRegistry:
+    return KpiRegistry(DEFAULT_KPIS)
+
+
+def compute_values(frame: pd.DataFrame, registry: KpiRegistry) -> pd.Series:
+    """KPI values for an aggregated frame with columns kpi_id, numerator, denominator.
+
+    Ratio KPIs: numerator / denominator * scale; a zero or missing denominator gives NaN.
+    Sum KPIs: the numerator. Returns a float Series aligned with ``frame``; the input is not changed.
+    """
+    if frame.empty:
+        return pd.Series([], dtype="float64", index=frame.index)
+    kpi_ids = frame["kpi_id"].astype(str)
+    is_ratio = kpi_ids.map(lambda k: registry[k].aggregation is Aggregation.RATIO).astype(bool)
+    scale = kpi_ids.map(lambda k: registry[k].scale).astype("float64")
+    numerator = pd.to_numeric(frame["numerator"], errors="coerce").astype("float64")
+    denominator = pd.to_numeric(frame["denominator"], errors="coerce").astype("float64")
+    safe_denominator = denominator.where(denominator != 0)
+    ratio = numerator / safe_denominator * scale
+    values = np.where(is_ratio, ratio, numerator)
+    return pd.Series(values, index=frame.index, dtype="float64")

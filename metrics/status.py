@@ -1,0 +1,122 @@
+"""Status of a KPI value against its target, and the one colour scale every page uses.
+
+A value is *on target* when it meets the target in the KPI's direction, *at risk* when it misses
+by no more than the tolerance (the amber band), *off target* beyond that, and *no data* when there
+is no value or no target. *Not trusted* replaces any of these when critical data-quality checks
+fail for the rows behind the value (checks/), so a colour from broken data never looks true.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from metrics.model import Direction
+
+
+class Status(StrEnum):
+    ON_TARGET = "on_target"
+    AT_RISK = "at_risk"
+    OFF_TARGET = "off_target"
+    NO_DATA = "no_data"
+    NOT_TRUSTED = "not_trusted"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def colour(self) -> str:
+        return STATUS_COLOURS[self]
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.ON_TARGET: "On target",
+    Status.AT_RISK: "At risk",
+    Status.OFF_TARGET: "Off target",
+    Status.NO_DATA: "No data",
+    Status.NOT_TRUSTED: "Not trusted",
+}
+
+#: Colour-blind-safe enough (blue-green / amber / vermilion), and grey/purple for the two
+#: "cannot judge" states. Used by every chart and card so a colour means the same everywhere.
+STATUS_COLOURS: dict[Status, str] = {
+    Status.ON_TARGET: "#1b9e77",
+    Status.AT_RISK: "#e6ab02",
+    Status.OFF_TARGET: "#d95f02",
+    Status.NO_DATA: "#bdbdbd",
+    Status.NOT_TRUSTED: "#7b3294",
+}
+
+STATUS_ICONS: dict[Status, str] = {
+    Status.ON_TARGET: "●",
+    Status.AT_RISK: "▲",
+    Status.OFF_TARGET: "■",
+    Status.NO_DATA: "○",
+    Status.NOT_TRUSTED: "⊘",
+}
+
+#: Points a status earns in the health score (metrics/effectiveness.py).
+STATUS_POINTS: dict[Status, float] = {
+    Status.ON_TARGET: 1.0,
+    Status.AT_RISK: 0.5,
+    Status.OFF_TARGET: 0.0,
+}
+
+#: Order for "worst first" sorting.
+STATUS_SEVERITY: dict[Status, int] = {
+    Status.OFF_TARGET: 0,
+    Status.NOT_TRUSTED: 1,
+    Status.AT_RISK: 2,
+    Status.NO_DATA: 3,
+    Status.ON_TARGET: 4,
+}
+
+
+def classify(
+    value: float | None, target: float | None, tolerance: float | None, direction: Direction
+) -> Status:
+    """Status of one value. A missing tolerance counts as zero (no amber band)."""
+    if value is None or target is None or pd.isna(value) or pd.isna(target):
+        return Status.NO_DATA
+    band = 0.0 if tolerance is None or pd.isna(tolerance) else abs(float(tolerance))
+    gap = signed_gap(float(value), float(target), direction)
+    if gap >= 0:
+        return Status.ON_TARGET
+    if gap >= -band:
+        return Status.AT_RISK
+    return Status.OFF_TARGET
+
+
+def signed_gap(value: float, target: float, direction: Direction) -> float:
+    """How far a value is better (+) or worse (-) than its target, in KPI units."""
+    return value - target if direction is Direction.HIGHER_IS_BETTER else target - value
+
+
+def classify_frame(frame: pd.DataFrame, directions: pd.Series) -> pd.Series:
+    """Vectorised ``classify`` over columns value, target, tolerance; returns Status strings.
+
+    ``directions`` holds Direction values aligned with ``frame``. The input is not changed.
+    """
+    value = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+    target = pd.to_numeric(frame["target"], errors="coerce").astype("float64")
+    band = pd.to_numeric(frame["tolerance"], errors="coerce").astype("float64").abs().fillna(0.0)
+    higher = directions.astype(str).eq(Direction.HIGHER_IS_BETTER.value).to_numpy()
+    gap = np.where(higher, value - target, target - value)
+    status = np.select(
+        [np.isnan(gap), gap >= 0, gap >= -band.to_numpy()],
+        [Status.NO_DATA.value, Status.ON_TARGET.value, Status.AT_RISK.value],
+        default=Status.OFF_TARGET.value,
+    )
+    return pd.Series(status, index=frame.index, dtype="str")
+
+
+def severity_rank(statuses: pd.Series, *, no_data_last: bool = False) -> pd.Series:
+    """Sort key, worst first (STATUS_SEVERITY). With ``no_data_last``, a value without a status
+    ranks after on target: used to pick the worst *judged* KPI of a touchpoint."""
+    order = {s.value: rank for s, rank in STATUS_SEVERITY.items()}
+    if no_data_last:
+        order[Status.NO_DATA.value] = max(order.values()) + 1
+    return statuses.map(order)

@@ -1,0 +1,148 @@
+"""Altair charts shared by the overview and journey pages. Each takes a tidy frame and returns a
+chart; tests read ``chart.to_dict()``. Status colours come only from metrics.status, so a colour
+means the same on every page; targets are layers (line and band), never just text.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from metrics.registry import KpiDef
+from metrics.status import STATUS_COLOURS, STATUS_LABELS, Status
+
+TARGET_COLOUR = "#222222"
+BAND_COLOUR = "#9e9e9e"
+
+
+def status_scale() -> alt.Scale:
+    """Status label -> colour, the same domain (all five states) everywhere."""
+    return alt.Scale(domain=[STATUS_LABELS[s] for s in Status], range=[STATUS_COLOURS[s] for s in Status])
+
+
+def status_color(field: str = "status_label", title: str = "Status") -> alt.Color:
+    return alt.Color(f"{field}:N", scale=status_scale(), title=title, legend=alt.Legend(orient="bottom"))
+
+
+def with_status_labels(frame: pd.DataFrame, column: str = "status") -> pd.DataFrame:
+    return frame.assign(status_label=frame[column].map(lambda s: STATUS_LABELS[Status(s)]))
+
+
+def health_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    """Journey health 0-100 as bars (frame: journey, health, status), with the 80/60 bands."""
+    data = with_status_labels(frame)
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("health:Q", title="Health score (0-100)", scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("journey:N", title=None, sort="x"),
+            color=status_color(title="Health"),
+            tooltip=["journey:N", alt.Tooltip("health:Q", format=".0f"), "status_label:N"],
+        )
+    )
+    rules = (
+        alt.Chart(pd.DataFrame({"threshold": [60, 80], "label": ["at risk below", "on target from"]}))
+        .mark_rule(color=TARGET_COLOUR, strokeDash=[4, 3])
+        .encode(x="threshold:Q", tooltip=["label:N", "threshold:Q"])
+    )
+    return alt.layer(bars, rules).properties(height=alt.Step(34), title="Journey health")
+
+
+def kpi_status_grid(frame: pd.DataFrame) -> alt.LayerChart:
+    """Journeys x headline KPIs: cell colour = status, text = value and change.
+
+    frame: journey, kpi (display name), text, status, tooltip columns value_text, target_text.
+    """
+    data = with_status_labels(frame)
+    base = alt.Chart(data).encode(
+        x=alt.X("kpi:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y("journey:N", title=None),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=status_color(),
+        tooltip=[
+            "journey:N", "kpi:N", alt.Tooltip("value_text:N", title="Value"),
+            alt.Tooltip("target_text:N", title="Target"), alt.Tooltip("delta_text:N", title="vs previous"),
+            alt.Tooltip("status_label:N", title="Status"), alt.Tooltip("reason:N", title="Why"),
+        ],
+    )
+    text = base.mark_text(fontSize=13, fontWeight="bold", color="white").encode(text="text:N")
+    return alt.layer(cells, text).properties(height=alt.Step(40), title="Headline KPIs against target")
+
+
+def journey_map_chart(cards: pd.DataFrame) -> alt.LayerChart:
+    """The living journey map: stages as columns, touchpoints as cards coloured by status.
+
+    cards: stage (name), position, slot (row inside the stage), label (card text), detail
+    (second line: KPI and Kano class), status, moment_of_truth, tooltip columns.
+    """
+    data = with_status_labels(cards).assign(
+        marker=cards["moment_of_truth"].map(lambda m: "★ moment of truth" if m else "touchpoint")
+    )
+    stage_order = data.sort_values("position")["stage"].drop_duplicates().tolist()
+    base = alt.Chart(data).encode(
+        x=alt.X("stage:N", sort=stage_order, title=None, axis=alt.Axis(orient="top", labelAngle=0,
+                labelFontSize=13, labelFontWeight="bold", labelLimit=200)),
+        y=alt.Y("slot:O", title=None, axis=None),
+    )
+    card = base.mark_rect(cornerRadius=6, stroke="white", strokeWidth=6).encode(
+        color=status_color(),
+        strokeWidth=alt.condition("datum.moment_of_truth", alt.value(1), alt.value(0)),
+        tooltip=[
+            alt.Tooltip("name:N", title="Touchpoint"), alt.Tooltip("channel:N", title="Channel"),
+            alt.Tooltip("owner:N", title="Owner"), alt.Tooltip("marker:N", title="Kind"),
+            alt.Tooltip("kano:N", title="Kano class"), alt.Tooltip("summary:N", title="KPIs"),
+            alt.Tooltip("status_label:N", title="Status"),
+        ],
+    )
+    label = base.mark_text(fontSize=12, fontWeight="bold", dy=-8, color="white", limit=170).encode(text="label:N")
+    detail = base.mark_text(fontSize=11, dy=9, color="white", limit=170).encode(text="detail:N")
+    return alt.layer(card, label, detail).properties(height=alt.Step(64), title="Journey map")
+
+
+def funnel_chart(conversion: pd.DataFrame) -> alt.LayerChart:
+    """Customers reaching each stage (bars) with the conversion to the next stage as labels.
+
+    conversion: stage (name), position, customers, conversion_text.
+    """
+    order = conversion.sort_values("position")["stage"].tolist()
+    base = alt.Chart(conversion).encode(
+        x=alt.X("stage:N", sort=order, title="Stage", axis=alt.Axis(labelAngle=0, labelLimit=140)),
+    )
+    bars = base.mark_bar(color="#4e79a7").encode(
+        y=alt.Y("customers:Q", title="Customers reaching the stage"),
+        tooltip=["stage:N", alt.Tooltip("customers:Q", format=",.0f"),
+                 alt.Tooltip("conversion_text:N", title="Conversion to next stage")],
+    )
+    labels = base.mark_text(dy=-8, fontSize=12).encode(y="customers:Q", text="conversion_text:N")
+    return alt.layer(bars, labels).properties(height=300, title="Stage funnel (label: conversion to next stage)")
+
+
+def emotional_curve_chart(frame: pd.DataFrame, kpi: KpiDef) -> alt.LayerChart:
+    """A satisfaction KPI by stage (the emotional journey) with its target line and amber band.
+
+    frame: stage, position, value, target, tolerance, status. The band spans the at-risk side.
+    """
+    data = with_status_labels(frame)
+    sign = -1.0 if kpi.higher_is_better else 1.0
+    data = data.assign(band_edge=data["target"] + sign * data["tolerance"].fillna(0.0))
+    order = data.sort_values("position")["stage"].tolist()
+    title = f"{kpi.name} ({kpi.unit_label})" + (" — lower is better" if not kpi.higher_is_better else "")
+    x = alt.X("stage:N", sort=order, title="Stage", axis=alt.Axis(labelAngle=0, labelLimit=140))
+    y_scale = alt.Scale(zero=False, nice=True)
+    band = alt.Chart(data).mark_area(color=BAND_COLOUR, opacity=0.25).encode(
+        x=x, y=alt.Y("target:Q", scale=y_scale, title=title), y2="band_edge:Q"
+    )
+    target = alt.Chart(data).mark_line(color=TARGET_COLOUR, strokeDash=[6, 4]).encode(
+        x=x, y=alt.Y("target:Q", scale=y_scale), tooltip=["stage:N", alt.Tooltip("target:Q", format=".2f")]
+    )
+    line = alt.Chart(data).mark_line(color="#4e79a7", strokeWidth=3).encode(x=x, y=alt.Y("value:Q", scale=y_scale))
+    points = alt.Chart(data).mark_point(filled=True, size=160, opacity=1).encode(
+        x=x, y=alt.Y("value:Q", scale=y_scale), color=status_color(),
+        tooltip=["stage:N", alt.Tooltip("value:Q", format=".2f"), alt.Tooltip("target:Q", format=".2f"),
+                 "status_label:N"],
+    )
+    return alt.layer(band, target, line, points).properties(
+        height=300, title=f"Emotional journey: {kpi.name} by stage (dashed: target, grey: tolerance band)"
+    )

@@ -1,0 +1,74 @@
+"""Filter widgets bound to the URL, so a copied link shows the same view.
+
+Each widget reads its starting value from ``st.query_params`` (ignoring values that are not among
+the options, so a hand-edited link cannot inject anything) and writes its value back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from metrics.model import Filters, Period
+from metrics.periods import PERIOD_CHOICES, period_for
+from pages.context import AppContext
+
+
+def url_select(
+    label: str, options: Sequence[str], param: str, *, format_func: Callable[[str], str] = str,
+    default: str | None = None, container: object = st,
+) -> str:
+    """A selectbox whose value lives in the URL query parameter ``param``."""
+    options = list(options)
+    wanted = st.query_params.get(param)
+    initial = wanted if wanted in options else (default if default in options else options[0])
+    key = f"url_{param}"
+    if key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = initial
+    value: str = container.selectbox(label, options, key=key, format_func=format_func)  # type: ignore[attr-defined]
+    st.query_params[param] = value
+    return value
+
+
+def url_multiselect(
+    label: str, options: Sequence[str], param: str, *, format_func: Callable[[str], str] = str,
+    container: object = st,
+) -> tuple[str, ...]:
+    """A multiselect whose values live in the URL (repeated ``param``)."""
+    options = list(options)
+    key = f"url_{param}"
+    if key not in st.session_state:
+        st.session_state[key] = [v for v in st.query_params.get_all(param) if v in options]
+    chosen: list[str] = container.multiselect(  # type: ignore[attr-defined]
+        label, options, key=key, format_func=format_func, placeholder="All"
+    )
+    if chosen:
+        st.query_params[param] = chosen
+    elif param in st.query_params:
+        del st.query_params[param]
+    return tuple(chosen)
+
+
+def period_filter(ctx: AppContext, container: object = st, default: str = "last_quarter") -> Period:
+    labels = dict(PERIOD_CHOICES)
+    choice = url_select("Period", list(labels), "period", format_func=labels.__getitem__,
+                        default=default, container=container)
+    period = period_for(choice, ctx.as_of)
+    start = max(period.start, ctx.first_date)
+    return Period(start, period.end, period.label)
+
+
+def journey_filter(ctx: AppContext, container: object = st) -> str:
+    journeys = ctx.journeys.sort_values("name")
+    return url_select("Journey", journeys["journey_id"].tolist(), "journey",
+                      format_func=ctx.journey_name, container=container)
+
+
+def touchpoint_filters(ctx: AppContext, container: object = st) -> Filters:
+    """Channel and owner filters over touchpoints, plus "moments of truth only"."""
+    channels = sorted(ctx.touchpoints["channel"].dropna().astype(str).unique())
+    owners = sorted(ctx.touchpoints["owner"].dropna().astype(str).unique())
+    chosen_channels = url_multiselect("Channels", channels, "channel", container=container)
+    chosen_owners = url_multiselect("Touchpoint owners", owners, "owner", container=container)
+    return Filters(channels=chosen_channels, owners=chosen_owners)

@@ -1,0 +1,62 @@
+"""Cached loaders: the only way pages reach the warehouse.
+
+Each loader takes the context (not hashed) plus hashable request arguments, and caches the small
+aggregated frame for CACHE_TTL_SECONDS keyed by the warehouse key and the request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from connectors.queries import budget_frame, funnel_frame, kpi_frame
+from connectors.warehouse import Warehouse
+from metrics.model import Filters, Grain, KpiRequest, Scope
+from pages.context import CACHE_TTL_SECONDS, AppContext
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=512)
+def _kpis(_wh: Warehouse, key: str, request: KpiRequest) -> pd.DataFrame:
+    return kpi_frame(_wh, request)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=256)
+def _funnel(
+    _wh: Warehouse, key: str, start: dt.date, end: dt.date, journey_ids: tuple[str, ...], grain: Grain
+) -> pd.DataFrame:
+    return funnel_frame(_wh, start, end, journey_ids, grain)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=256)
+def _budget(_wh: Warehouse, key: str, start: dt.date, end: dt.date, by: tuple[str, ...]) -> pd.DataFrame:
+    return budget_frame(_wh, start, end, by)
+
+
+def load_kpis(
+    ctx: AppContext,
+    start: dt.date,
+    end: dt.date,
+    *,
+    by: Scope = Scope.ALL,
+    grain: Grain = Grain.PERIOD,
+    filters: Filters | None = None,
+    kpi_ids: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """Aggregated numerators and denominators (connectors.queries.kpi_frame), cached."""
+    request = KpiRequest(
+        kpi_ids=kpi_ids or ctx.registry.ids(), start=start, end=end, grain=grain, by=by,
+        filters=filters or Filters(),
+    )
+    return _kpis(ctx.warehouse, ctx.key, request)
+
+
+def load_funnel(
+    ctx: AppContext, start: dt.date, end: dt.date, journey_ids: tuple[str, ...] = (), grain: Grain = Grain.PERIOD
+) -> pd.DataFrame:
+    return _funnel(ctx.warehouse, ctx.key, start, end, journey_ids, grain)
+
+
+def load_budget(ctx: AppContext, start: dt.date, end: dt.date, by: tuple[str, ...]) -> pd.DataFrame:
+    return _budget(ctx.warehouse, ctx.key, start, end, by)

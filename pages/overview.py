@@ -1,0 +1,78 @@
+"""Overview (executives): which journeys are healthy, which moments of truth are off target."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics.effectiveness import score_values, with_deltas
+from metrics.model import Scope
+from metrics.overview import headline_cells, journey_summary, moments_off_target
+from metrics.periods import previous_period
+from pages.charts import health_chart, kpi_status_grid
+from pages.context import app_context
+from pages.filters import period_filter, touchpoint_filters
+from pages.loaders import load_kpis
+from pages.tables import show_status_table
+
+ctx = app_context()
+st.title("Journey health overview")
+left, right = st.columns([1, 3])
+period = period_filter(ctx, container=left)
+with right, st.expander("Filter touchpoints (channel, owner)"):
+    filters = touchpoint_filters(ctx)
+st.caption(
+    f"{period.label}: {period.start:%d %b %Y} – {period.end:%d %b %Y}, against the targets in force on "
+    f"{period.end:%d %b %Y}. Changes compare with the {previous_period(period).start:%d %b}"
+    f" – {previous_period(period).end:%d %b %Y} period."
+)
+
+earlier = previous_period(period)
+tp_scored = score_values(
+    load_kpis(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=filters),
+    ctx.targets, ctx.registry, period.end, ctx.touchpoints,
+)
+if tp_scored.empty:
+    st.warning("No KPI data in this period for these filters. Choose a longer period or clear the filters.")
+    st.stop()
+headline_ids = tuple(k.kpi_id for k in ctx.registry.headline())
+journey_now = score_values(
+    load_kpis(ctx, period.start, period.end, by=Scope.JOURNEY, filters=filters, kpi_ids=headline_ids),
+    ctx.targets, ctx.registry, period.end,
+)
+journey_before = score_values(
+    load_kpis(ctx, earlier.start, earlier.end, by=Scope.JOURNEY, filters=filters, kpi_ids=headline_ids),
+    ctx.targets, ctx.registry, earlier.end,
+)
+journey_scored = with_deltas(journey_now, journey_before, ["journey_id", "kpi_id"], "prev")
+
+summary = journey_summary(tp_scored, ctx.touchpoints, ctx.journeys)
+mots = moments_off_target(tp_scored, ctx.touchpoints, ctx.registry)
+
+tiles = st.columns(4)
+tiles[0].metric("Journeys", len(summary))
+tiles[1].metric("Healthy journeys (score ≥ 80)", int((summary["health"] >= 80).sum()))
+tiles[2].metric("Moments of truth on target", f"{summary['mot_on_target'].sum()} of {summary['mot_judged'].sum()}")
+tiles[3].metric("Moments of truth off target", int((mots["status"] == "off_target").sum()))
+
+chart_left, chart_right = st.columns([2, 3])
+chart_left.altair_chart(health_chart(summary), width="stretch")
+chart_right.altair_chart(kpi_status_grid(headline_cells(journey_scored, ctx.registry, ctx.journeys)), width="stretch")
+
+st.subheader("Journeys")
+show_status_table(
+    summary,
+    {"journey": "Journey", "owner": "Map owner", "persona": "Persona", "health": "Health", "mot_text": "MoT on target"},
+    Health=st.column_config.ProgressColumn("Health", min_value=0, max_value=100, format="%.0f"),
+)
+
+st.subheader("Moments of truth off target, worst first")
+if mots.empty:
+    st.success("Every moment of truth with a target is on target in this period.")
+else:
+    mots = mots.assign(journey=mots["journey_id"].map(ctx.journey_name))
+    show_status_table(
+        mots,
+        {"journey": "Journey", "touchpoint": "Moment of truth", "owner": "Owner", "kpi": "KPI",
+         "value_text": "Value", "target_text": "Target", "bands_below": "Tolerance bands below"},
+        **{"Tolerance bands below": st.column_config.NumberColumn(format="%.1f")},
+    )
