@@ -18,6 +18,9 @@ from pages.context import prepare_context, show_problem
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/overview.py", "Overview", ":material/dashboard:"),
     ("pages/journey.py", "Journey", ":material/route:"),
+    ("pages/trends.py", "Trends", ":material/trending_up:"),
+    ("pages/my_touchpoints.py", "My touchpoints", ":material/person_pin:"),
+    ("pages/budget.py", "Budget", ":material/euro:"),
 )
 
 
@@ -38,7 +41,8 @@ def main() -> None:
         navigation.run()
     except WarehouseError as exc:
         show_problem(
-            "The warehouse stopped answering", [str(exc)],
+            "The warehouse stopped answering",
+            [str(exc)],
             "Check that the warehouse is running and reachable, then reload the page.",
         )
 

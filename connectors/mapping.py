@@ -162,8 +162,14 @@ def _column_names(engine: sa.Engine, inspector: sa.Inspector, table: str, schema
     """
     if engine.dialect.name != "duckdb":
         return [c["name"] for c in inspector.get_columns(table, schema=schema)]
-    columns = sa.table("columns", sa.column("table_name"), sa.column("table_schema"),
-                       sa.column("column_name"), sa.column("ordinal_position"), schema="information_schema")
+    columns = sa.table(
+        "columns",
+        sa.column("table_name"),
+        sa.column("table_schema"),
+        sa.column("column_name"),
+        sa.column("ordinal_position"),
+        schema="information_schema",
+    )
     statement = (
         sa.select(columns.c.column_name)
         .where(columns.c.table_name == table, columns.c.table_schema == (schema or "main"))

@@ -20,49 +20,79 @@ def journey_map_cards(
     the touchpoint's Kano class. Touchpoints without data still get a (grey) card, so the map
     shows the whole journey. ``touchpoints`` and ``stages`` are the journey's own rows.
     """
-    statuses = touchpoint_status(tp_scored) if not tp_scored.empty else pd.DataFrame(
-        columns=["touchpoint_id", "status"]
+    statuses = (
+        touchpoint_status(tp_scored)
+        if not tp_scored.empty
+        else pd.DataFrame(columns=["touchpoint_id", "status"])
     )
-    cards = touchpoints.merge(stages[["stage_id", "name", "position"]].rename(columns={"name": "stage"}),
-                              on="stage_id", how="inner")
+    cards = touchpoints.merge(
+        stages[["stage_id", "name", "position"]].rename(columns={"name": "stage"}), on="stage_id", how="inner"
+    )
     cards = cards.merge(statuses, on="touchpoint_id", how="left")
     cards["status"] = cards["status"].fillna(Status.NO_DATA.value)
     worst_kpi = _worst_kpi_text(tp_scored, registry)
     cards = cards.merge(worst_kpi, on="touchpoint_id", how="left")
     cards["summary"] = cards["summary"].fillna("no KPI data in this period")
-    kano = cards["kano"].map(lambda k: KANO_LABELS.get(str(k), "no Kano class"))
-    cards["detail"] = cards["headline"].fillna("no data") + " · " + kano
+    cards["kano_text"] = cards["kano"].map(lambda k: KANO_LABELS.get(str(k), "no Kano class"))
+    cards["detail"] = cards["headline"].fillna("no data")
     cards["label"] = cards.apply(lambda r: ("★ " if r["moment_of_truth"] else "") + str(r["name"]), axis=1)
     cards = cards.sort_values(["position", "moment_of_truth", "name"], ascending=[True, False, True])
     cards["slot"] = cards.groupby("stage_id").cumcount() + 1
-    columns = ["touchpoint_id", "name", "label", "detail", "summary", "stage", "position", "slot",
-               "status", "moment_of_truth", "kano", "channel", "owner"]
+    columns = [
+        "touchpoint_id",
+        "name",
+        "label",
+        "detail",
+        "kano_text",
+        "summary",
+        "stage",
+        "position",
+        "slot",
+        "status",
+        "moment_of_truth",
+        "kano",
+        "channel",
+        "owner",
+    ]
     return cards[columns].reset_index(drop=True)
 
 
 def _worst_kpi_text(tp_scored: pd.DataFrame, registry: KpiRegistry) -> pd.DataFrame:
     if tp_scored.empty:
         return pd.DataFrame(columns=["touchpoint_id", "headline", "summary"])
-    rows = tp_scored.assign(_rank=severity_rank(tp_scored["status"], no_data_last=True),
-                            _judged=tp_scored["target"].notna())
+    rows = tp_scored.assign(
+        _rank=severity_rank(tp_scored["status"], no_data_last=True), _judged=tp_scored["target"].notna()
+    )
     rows = rows[rows["kpi_id"].map(lambda k: registry[k].unit.value != "count") | ~rows["_judged"]]
-    text = [f"{registry[k].name} {registry[k].format(v)}" for k, v in zip(rows["kpi_id"], rows["value"], strict=True)]
+    text = [
+        f"{registry[k].name} {registry[k].format(v)}"
+        for k, v in zip(rows["kpi_id"], rows["value"], strict=True)
+    ]
     rows = rows.assign(text=text)
-    headline = rows.sort_values(["_judged", "_rank"], ascending=[False, True]).drop_duplicates("touchpoint_id")
+    headline = rows.sort_values(["_judged", "_rank"], ascending=[False, True]).drop_duplicates(
+        "touchpoint_id"
+    )
     summary = rows.groupby("touchpoint_id")["text"].agg("; ".join).rename("summary")
-    return headline[["touchpoint_id", "text"]].rename(columns={"text": "headline"}).merge(
-        summary.reset_index(), on="touchpoint_id"
+    return (
+        headline[["touchpoint_id", "text"]]
+        .rename(columns={"text": "headline"})
+        .merge(summary.reset_index(), on="touchpoint_id")
     )
 
 
-def scorecard(tp_scored: pd.DataFrame, touchpoints: pd.DataFrame, stages: pd.DataFrame,
-              registry: KpiRegistry) -> pd.DataFrame:
+def scorecard(
+    tp_scored: pd.DataFrame, touchpoints: pd.DataFrame, stages: pd.DataFrame, registry: KpiRegistry
+) -> pd.DataFrame:
     """Touchpoint x KPI rows with formatted value, target, change and status, worst first.
 
     ``tp_scored`` may carry delta_prev (from effectiveness.with_deltas)."""
     info = touchpoints[["touchpoint_id", "name", "stage_id", "owner", "moment_of_truth"]]
-    rows = tp_scored.drop(columns=[c for c in ("stage_id",) if c in tp_scored.columns]).merge(info, on="touchpoint_id")
-    rows = rows.merge(stages[["stage_id", "name", "position"]].rename(columns={"name": "stage"}), on="stage_id")
+    rows = tp_scored.drop(columns=[c for c in ("stage_id",) if c in tp_scored.columns]).merge(
+        info, on="touchpoint_id"
+    )
+    rows = rows.merge(
+        stages[["stage_id", "name", "position"]].rename(columns={"name": "stage"}), on="stage_id"
+    )
     fmt = [registry[k].format for k in rows["kpi_id"]]
     rows["kpi"] = [registry[k].name for k in rows["kpi_id"]]
     rows["value_text"] = [f(v) for f, v in zip(fmt, rows["value"], strict=True)]

@@ -10,7 +10,9 @@ from metrics.registry import KpiRegistry
 from metrics.status import Status, severity_rank
 
 
-def journey_summary(tp_scored: pd.DataFrame, touchpoints: pd.DataFrame, journeys: pd.DataFrame) -> pd.DataFrame:
+def journey_summary(
+    tp_scored: pd.DataFrame, touchpoints: pd.DataFrame, journeys: pd.DataFrame
+) -> pd.DataFrame:
     """journey_id, journey, owner, persona, health, status (of health), mot_on_target, mot_judged,
     mot_text ("x of y"); worst health first, journeys without a score last."""
     health = health_scores(tp_scored, touchpoints)
@@ -23,7 +25,9 @@ def journey_summary(tp_scored: pd.DataFrame, touchpoints: pd.DataFrame, journeys
     return out.sort_values("health", na_position="last").reset_index(drop=True)
 
 
-def headline_cells(journey_scored: pd.DataFrame, registry: KpiRegistry, journeys: pd.DataFrame) -> pd.DataFrame:
+def headline_cells(
+    journey_scored: pd.DataFrame, registry: KpiRegistry, journeys: pd.DataFrame
+) -> pd.DataFrame:
     """One cell per journey and headline KPI: formatted value, target, change and status.
 
     ``journey_scored``: journey_id, kpi_id, value, target, status and optionally delta_prev and
@@ -34,15 +38,17 @@ def headline_cells(journey_scored: pd.DataFrame, registry: KpiRegistry, journeys
     names = dict(zip(journeys["journey_id"], journeys["name"], strict=False))
     cells["journey"] = cells["journey_id"].map(names)
     cells["kpi"] = cells["kpi_id"].map(lambda k: registry[k].name)
-    cells["value_text"] = [registry[k].format(v) for k, v in zip(cells["kpi_id"], cells["value"], strict=True)]
-    cells["target_text"] = [registry[k].format(v) for k, v in zip(cells["kpi_id"], cells["target"], strict=True)]
+    cells["value_text"] = [
+        registry[k].format(v) for k, v in zip(cells["kpi_id"], cells["value"], strict=True)
+    ]
+    cells["target_text"] = [
+        registry[k].format(v) for k, v in zip(cells["kpi_id"], cells["target"], strict=True)
+    ]
     delta = cells["delta_prev"] if "delta_prev" in cells else pd.Series(float("nan"), index=cells.index)
     cells["delta_text"] = [_delta_text(registry, k, d) for k, d in zip(cells["kpi_id"], delta, strict=True)]
     cells["text"] = cells["value_text"]
     reasons = cells["trust_reason"] if "trust_reason" in cells else pd.Series("", index=cells.index)
-    cells["reason"] = [
-        _reason(s, r) for s, r in zip(cells["status"], reasons.fillna(""), strict=True)
-    ]
+    cells["reason"] = [_reason(s, r) for s, r in zip(cells["status"], reasons.fillna(""), strict=True)]
     return cells.reset_index(drop=True)
 
 
@@ -62,14 +68,18 @@ def _reason(status: str, trust_reason: str) -> str:
     return Status(status).label
 
 
-def moments_off_target(tp_scored: pd.DataFrame, touchpoints: pd.DataFrame, registry: KpiRegistry) -> pd.DataFrame:
+def moments_off_target(
+    tp_scored: pd.DataFrame, touchpoints: pd.DataFrame, registry: KpiRegistry
+) -> pd.DataFrame:
     """Moments of truth with a KPI off target or at risk, worst first (status, then gap in
     tolerance bands). Columns: journey_id, touchpoint, owner, kpi, value_text, target_text,
     status, bands_below."""
     info = touchpoints[["touchpoint_id", "name", "owner", "moment_of_truth"]]
     scored = tp_scored.drop(columns=[c for c in ("name", "owner") if c in tp_scored.columns])
     rows = scored.merge(info, on="touchpoint_id")
-    bad = rows[rows["moment_of_truth"] & rows["status"].isin([Status.OFF_TARGET.value, Status.AT_RISK.value])].copy()
+    bad = rows[
+        rows["moment_of_truth"] & rows["status"].isin([Status.OFF_TARGET.value, Status.AT_RISK.value])
+    ].copy()
     band = bad["tolerance"].abs().where(lambda b: b > 0, 1.0)
     bad["bands_below"] = (-bad["gap"]).clip(lower=0) / band
     bad["severity"] = severity_rank(bad["status"])
@@ -78,6 +88,16 @@ def moments_off_target(tp_scored: pd.DataFrame, touchpoints: pd.DataFrame, regis
     bad["value_text"] = [registry[k].format(v) for k, v in zip(bad["kpi_id"], bad["value"], strict=True)]
     bad["target_text"] = [registry[k].format(v) for k, v in zip(bad["kpi_id"], bad["target"], strict=True)]
     bad = bad.rename(columns={"name": "touchpoint"})
-    columns = ["journey_id", "touchpoint_id", "touchpoint", "owner", "kpi_id", "kpi", "value_text",
-               "target_text", "status", "bands_below"]
+    columns = [
+        "journey_id",
+        "touchpoint_id",
+        "touchpoint",
+        "owner",
+        "kpi_id",
+        "kpi",
+        "value_text",
+        "target_text",
+        "status",
+        "bands_below",
+    ]
     return bad[columns].reset_index(drop=True)

@@ -36,7 +36,7 @@ def health_chart(frame: pd.DataFrame) -> alt.LayerChart:
         .mark_bar()
         .encode(
             x=alt.X("health:Q", title="Health score (0-100)", scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("journey:N", title=None, sort="x"),
+            y=alt.Y("journey:N", title=None, sort="x", axis=alt.Axis(labelLimit=220)),
             color=status_color(title="Health"),
             tooltip=["journey:N", alt.Tooltip("health:Q", format=".0f"), "status_label:N"],
         )
@@ -57,14 +57,18 @@ def kpi_status_grid(frame: pd.DataFrame) -> alt.LayerChart:
     data = with_status_labels(frame)
     base = alt.Chart(data).encode(
         x=alt.X("kpi:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y("journey:N", title=None),
+        y=alt.Y("journey:N", title=None, axis=alt.Axis(labelLimit=220)),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=status_color(),
         tooltip=[
-            "journey:N", "kpi:N", alt.Tooltip("value_text:N", title="Value"),
-            alt.Tooltip("target_text:N", title="Target"), alt.Tooltip("delta_text:N", title="vs previous"),
-            alt.Tooltip("status_label:N", title="Status"), alt.Tooltip("reason:N", title="Why"),
+            "journey:N",
+            "kpi:N",
+            alt.Tooltip("value_text:N", title="Value"),
+            alt.Tooltip("target_text:N", title="Target"),
+            alt.Tooltip("delta_text:N", title="vs previous"),
+            alt.Tooltip("status_label:N", title="Status"),
+            alt.Tooltip("reason:N", title="Why"),
         ],
     )
     text = base.mark_text(fontSize=13, fontWeight="bold", color="white").encode(text="text:N")
@@ -74,31 +78,51 @@ def kpi_status_grid(frame: pd.DataFrame) -> alt.LayerChart:
 def journey_map_chart(cards: pd.DataFrame) -> alt.LayerChart:
     """The living journey map: stages as columns, touchpoints as cards coloured by status.
 
-    cards: stage (name), position, slot (row inside the stage), label (card text), detail
-    (second line: KPI and Kano class), status, moment_of_truth, tooltip columns.
+    cards: stage (name), position, slot (row inside the stage), label (card text), detail (the
+    worst KPI), kano_text, status, moment_of_truth and tooltip columns. Moments of truth get a
+    dark border and a star.
     """
     data = with_status_labels(cards).assign(
         marker=cards["moment_of_truth"].map(lambda m: "★ moment of truth" if m else "touchpoint")
     )
     stage_order = data.sort_values("position")["stage"].drop_duplicates().tolist()
     base = alt.Chart(data).encode(
-        x=alt.X("stage:N", sort=stage_order, title=None, axis=alt.Axis(orient="top", labelAngle=0,
-                labelFontSize=13, labelFontWeight="bold", labelLimit=200)),
-        y=alt.Y("slot:O", title=None, axis=None),
+        x=alt.X(
+            "stage:N",
+            sort=stage_order,
+            title=None,
+            scale=alt.Scale(paddingInner=0.06),
+            axis=alt.Axis(
+                orient="top",
+                labelAngle=0,
+                labelFontSize=13,
+                labelFontWeight="bold",
+                labelLimit=200,
+                ticks=False,
+                domain=False,
+            ),
+        ),
+        y=alt.Y("slot:O", title=None, axis=None, scale=alt.Scale(paddingInner=0.12)),
     )
-    card = base.mark_rect(cornerRadius=6, stroke="white", strokeWidth=6).encode(
+    card = base.mark_rect(cornerRadius=6).encode(
         color=status_color(),
-        strokeWidth=alt.condition("datum.moment_of_truth", alt.value(1), alt.value(0)),
+        stroke=alt.condition("datum.moment_of_truth", alt.value(TARGET_COLOUR), alt.value("white")),
+        strokeWidth=alt.condition("datum.moment_of_truth", alt.value(3), alt.value(0)),
         tooltip=[
-            alt.Tooltip("name:N", title="Touchpoint"), alt.Tooltip("channel:N", title="Channel"),
-            alt.Tooltip("owner:N", title="Owner"), alt.Tooltip("marker:N", title="Kind"),
-            alt.Tooltip("kano:N", title="Kano class"), alt.Tooltip("summary:N", title="KPIs"),
+            alt.Tooltip("name:N", title="Touchpoint"),
+            alt.Tooltip("channel:N", title="Channel"),
+            alt.Tooltip("owner:N", title="Owner"),
+            alt.Tooltip("marker:N", title="Kind"),
+            alt.Tooltip("kano_text:N", title="Kano class"),
+            alt.Tooltip("summary:N", title="KPIs"),
             alt.Tooltip("status_label:N", title="Status"),
         ],
     )
-    label = base.mark_text(fontSize=12, fontWeight="bold", dy=-8, color="white", limit=170).encode(text="label:N")
-    detail = base.mark_text(fontSize=11, dy=9, color="white", limit=170).encode(text="detail:N")
-    return alt.layer(card, label, detail).properties(height=alt.Step(64), title="Journey map")
+    text = {"color": "white", "limit": 118, "fontSize": 11}
+    label = base.mark_text(fontWeight="bold", dy=-14, **text).encode(text="label:N")
+    detail = base.mark_text(dy=1, **text).encode(text="detail:N")
+    kano = base.mark_text(dy=15, fontStyle="italic", **text).encode(text="kano_text:N")
+    return alt.layer(card, label, detail, kano).properties(height=alt.Step(70), title="Journey map")
 
 
 def funnel_chart(conversion: pd.DataFrame) -> alt.LayerChart:
@@ -112,11 +136,17 @@ def funnel_chart(conversion: pd.DataFrame) -> alt.LayerChart:
     )
     bars = base.mark_bar(color="#4e79a7").encode(
         y=alt.Y("customers:Q", title="Customers reaching the stage"),
-        tooltip=["stage:N", alt.Tooltip("customers:Q", format=",.0f"),
-                 alt.Tooltip("conversion_text:N", title="Conversion to next stage")],
+        tooltip=[
+            "stage:N",
+            alt.Tooltip("customers:Q", format=",.0f"),
+            alt.Tooltip("conversion_text:N", title="Conversion to next stage"),
+        ],
     )
     labels = base.mark_text(dy=-8, fontSize=12).encode(y="customers:Q", text="conversion_text:N")
-    return alt.layer(bars, labels).properties(height=300, title="Stage funnel (label: conversion to next stage)")
+    return alt.layer(bars, labels).properties(
+        height=300,
+        title=alt.TitleParams("Stage funnel", subtitle="labels: share of customers reaching the next stage"),
+    )
 
 
 def emotional_curve_chart(frame: pd.DataFrame, kpi: KpiDef) -> alt.LayerChart:
@@ -131,18 +161,44 @@ def emotional_curve_chart(frame: pd.DataFrame, kpi: KpiDef) -> alt.LayerChart:
     title = f"{kpi.name} ({kpi.unit_label})" + (" — lower is better" if not kpi.higher_is_better else "")
     x = alt.X("stage:N", sort=order, title="Stage", axis=alt.Axis(labelAngle=0, labelLimit=140))
     y_scale = alt.Scale(zero=False, nice=True)
-    band = alt.Chart(data).mark_area(color=BAND_COLOUR, opacity=0.25).encode(
-        x=x, y=alt.Y("target:Q", scale=y_scale, title=title), y2="band_edge:Q"
+    band = (
+        alt.Chart(data)
+        .mark_area(color=BAND_COLOUR, opacity=0.25)
+        .encode(x=x, y=alt.Y("target:Q", scale=y_scale, title=title), y2="band_edge:Q")
     )
-    target = alt.Chart(data).mark_line(color=TARGET_COLOUR, strokeDash=[6, 4]).encode(
-        x=x, y=alt.Y("target:Q", scale=y_scale), tooltip=["stage:N", alt.Tooltip("target:Q", format=".2f")]
+    target = (
+        alt.Chart(data)
+        .mark_line(color=TARGET_COLOUR, strokeDash=[6, 4])
+        .encode(
+            x=x,
+            y=alt.Y("target:Q", scale=y_scale),
+            tooltip=["stage:N", alt.Tooltip("target:Q", format=".2f")],
+        )
     )
-    line = alt.Chart(data).mark_line(color="#4e79a7", strokeWidth=3).encode(x=x, y=alt.Y("value:Q", scale=y_scale))
-    points = alt.Chart(data).mark_point(filled=True, size=160, opacity=1).encode(
-        x=x, y=alt.Y("value:Q", scale=y_scale), color=status_color(),
-        tooltip=["stage:N", alt.Tooltip("value:Q", format=".2f"), alt.Tooltip("target:Q", format=".2f"),
-                 "status_label:N"],
+    line = (
+        alt.Chart(data)
+        .mark_line(color="#4e79a7", strokeWidth=3)
+        .encode(x=x, y=alt.Y("value:Q", scale=y_scale))
+    )
+    points = (
+        alt.Chart(data)
+        .mark_point(filled=True, size=160, opacity=1)
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", scale=y_scale),
+            color=status_color(),
+            tooltip=[
+                "stage:N",
+                alt.Tooltip("value:Q", format=".2f"),
+                alt.Tooltip("target:Q", format=".2f"),
+                "status_label:N",
+            ],
+        )
     )
     return alt.layer(band, target, line, points).properties(
-        height=300, title=f"Emotional journey: {kpi.name} by stage (dashed: target, grey: tolerance band)"
+        height=300,
+        title=alt.TitleParams(
+            f"Emotional journey: {kpi.name} by stage",
+            subtitle="dashed line: target · grey band: tolerance (at risk)",
+        ),
     )

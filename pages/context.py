@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from connectors.mapping import MappingError
 from connectors.queries import date_bounds, dimension_frame
@@ -82,7 +83,9 @@ def _warehouse(url: str, mapping_path: str) -> Warehouse:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _dimensions(_wh: Warehouse, key: str) -> dict[str, pd.DataFrame]:
-    return {name: dimension_frame(_wh, name) for name in ("journeys", "stages", "touchpoints", "kpis", "targets")}
+    return {
+        name: dimension_frame(_wh, name) for name in ("journeys", "stages", "touchpoints", "kpis", "targets")
+    }
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -108,14 +111,21 @@ def _open(settings: Settings, today: dt.date) -> AppContext:
         registry = KpiRegistry.from_frame(dims["kpis"])
     except (ValueError, KeyError) as exc:
         raise ProblemError(
-            "The KPI table cannot be read", [str(exc)],
+            "The KPI table cannot be read",
+            [str(exc)],
             "Each KPI needs a unit (percent, score, count, currency, seconds), a direction "
             "(higher_is_better, lower_is_better) and an aggregation (ratio, sum).",
         ) from None
     return AppContext(
-        settings=settings, warehouse=wh, registry=registry,
-        journeys=dims["journeys"], stages=dims["stages"], touchpoints=dims["touchpoints"],
-        targets=dims["targets"], first_date=bounds[0], as_of=bounds[1],
+        settings=settings,
+        warehouse=wh,
+        registry=registry,
+        journeys=dims["journeys"],
+        stages=dims["stages"],
+        touchpoints=dims["touchpoints"],
+        targets=dims["targets"],
+        first_date=bounds[0],
+        as_of=bounds[1],
     )
 
 
@@ -129,14 +139,16 @@ def prepare_context(today: dt.date) -> AppContext | None:
         return None
     except MappingError as exc:
         show_problem(
-            "The mapping file does not fit the warehouse", exc.problems,
+            "The mapping file does not fit the warehouse",
+            exc.problems,
             "Edit the mapping file (MOT_MAPPING) so every canonical table and column points at an "
             "existing physical one; see README, section 'Mapping file'. Then reload.",
         )
         return None
     except WarehouseError as exc:
         show_problem(
-            "The warehouse cannot be reached", [str(exc)],
+            "The warehouse cannot be reached",
+            [str(exc)],
             "Check MOT_WAREHOUSE_URL (environment or .streamlit/secrets.toml) and that the "
             "warehouse is running, then reload. Unset it to use the embedded demo.",
         )
@@ -151,6 +163,12 @@ def prepare_context(today: dt.date) -> AppContext | None:
 def app_context() -> AppContext:
     """The context dashboard.py prepared for this run."""
     context = st.session_state.get(CONTEXT_KEY)
+    if context is None and PagesManager.uses_pages_directory:
+        # Streamlit 1.67 starts a server in the old pages/-folder mode until the first
+        # st.navigation call, so a deep link (/journey) as the server's first request runs the
+        # page script alone. Leave that mode and rerun: the rerun goes through dashboard.py.
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     if context is None:
         st.error("Open the dashboard through `streamlit run dashboard.py`.")
         st.stop()

@@ -16,8 +16,13 @@ from pages.context import AppContext
 
 
 def url_select(
-    label: str, options: Sequence[str], param: str, *, format_func: Callable[[str], str] = str,
-    default: str | None = None, container: object = st,
+    label: str,
+    options: Sequence[str],
+    param: str,
+    *,
+    format_func: Callable[[str], str] = str,
+    default: str | None = None,
+    container: object = st,
 ) -> str:
     """A selectbox whose value lives in the URL query parameter ``param``."""
     options = list(options)
@@ -32,7 +37,11 @@ def url_select(
 
 
 def url_multiselect(
-    label: str, options: Sequence[str], param: str, *, format_func: Callable[[str], str] = str,
+    label: str,
+    options: Sequence[str],
+    param: str,
+    *,
+    format_func: Callable[[str], str] = str,
     container: object = st,
 ) -> tuple[str, ...]:
     """A multiselect whose values live in the URL (repeated ``param``)."""
@@ -52,8 +61,9 @@ def url_multiselect(
 
 def period_filter(ctx: AppContext, container: object = st, default: str = "last_quarter") -> Period:
     labels = dict(PERIOD_CHOICES)
-    choice = url_select("Period", list(labels), "period", format_func=labels.__getitem__,
-                        default=default, container=container)
+    choice = url_select(
+        "Period", list(labels), "period", format_func=labels.__getitem__, default=default, container=container
+    )
     period = period_for(choice, ctx.as_of)
     start = max(period.start, ctx.first_date)
     return Period(start, period.end, period.label)
@@ -61,8 +71,13 @@ def period_filter(ctx: AppContext, container: object = st, default: str = "last_
 
 def journey_filter(ctx: AppContext, container: object = st) -> str:
     journeys = ctx.journeys.sort_values("name")
-    return url_select("Journey", journeys["journey_id"].tolist(), "journey",
-                      format_func=ctx.journey_name, container=container)
+    return url_select(
+        "Journey",
+        journeys["journey_id"].tolist(),
+        "journey",
+        format_func=ctx.journey_name,
+        container=container,
+    )
 
 
 def touchpoint_filters(ctx: AppContext, container: object = st) -> Filters:

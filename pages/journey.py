@@ -19,40 +19,63 @@ left, middle, right = st.columns(3)
 journey_id = journey_filter(ctx, container=left)
 period = period_filter(ctx, container=middle)
 feelings = [k.kpi_id for k in ctx.registry if k.unit is Unit.SCORE]
-feeling = url_select("Emotional curve KPI", feelings, "feeling", container=right,
-                     format_func=lambda k: ctx.registry[k].name)
+feeling = url_select(
+    "Emotional curve KPI", feelings, "feeling", container=right, format_func=lambda k: ctx.registry[k].name
+)
 
 journey = ctx.journeys[ctx.journeys["journey_id"] == journey_id].iloc[0]
 st.title(f"Journey: {journey['name']}")
-st.caption(f"Persona: {journey['persona']} · Map owner: {journey['owner']} · {period.label}: "
-           f"{period.start:%d %b %Y} – {period.end:%d %b %Y}. {journey['description']}")
+st.caption(
+    f"Persona: {journey['persona']} · Map owner: {journey['owner']} · {period.label}: "
+    f"{period.start:%d %b %Y} – {period.end:%d %b %Y}. {journey['description']}"
+)
 
 stages = ctx.stages[ctx.stages["journey_id"] == journey_id]
 touchpoints = ctx.touchpoints[ctx.touchpoints["journey_id"] == journey_id]
 only_journey = Filters(journey_ids=(journey_id,))
 earlier = previous_period(period)
-tp_scored = score_values(load_kpis(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=only_journey),
-                         ctx.targets, ctx.registry, period.end, ctx.touchpoints)
-tp_before = score_values(load_kpis(ctx, earlier.start, earlier.end, by=Scope.TOUCHPOINT, filters=only_journey),
-                         ctx.targets, ctx.registry, earlier.end, ctx.touchpoints)
+tp_scored = score_values(
+    load_kpis(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=only_journey),
+    ctx.targets,
+    ctx.registry,
+    period.end,
+    ctx.touchpoints,
+)
+tp_before = score_values(
+    load_kpis(ctx, earlier.start, earlier.end, by=Scope.TOUCHPOINT, filters=only_journey),
+    ctx.targets,
+    ctx.registry,
+    earlier.end,
+    ctx.touchpoints,
+)
 if tp_scored.empty:
-    st.warning("This journey has no KPI data in the chosen period. Choose a longer period or another journey.")
+    st.warning(
+        "This journey has no KPI data in the chosen period. Choose a longer period or another journey."
+    )
     st.stop()
 tp_scored = with_deltas(tp_scored, tp_before, ["touchpoint_id", "kpi_id"], "prev")
 
-st.altair_chart(journey_map_chart(journey_map_cards(tp_scored, touchpoints, stages, ctx.registry)),
-                width="stretch")
-st.caption("Cards are coloured by the worst KPI of the touchpoint against its target; ★ marks a moment of "
-           "truth. The second line shows that KPI and the touchpoint's Kano class; hover for all KPIs.")
+st.altair_chart(
+    journey_map_chart(journey_map_cards(tp_scored, touchpoints, stages, ctx.registry)), width="stretch"
+)
+st.caption(
+    "Cards are coloured by the worst KPI of the touchpoint against its target; ★ marks a moment of "
+    "truth (dark border). Each card shows that KPI and the touchpoint's Kano class; hover for all KPIs."
+)
 
 conversion = stage_conversion(load_funnel(ctx, period.start, period.end, (journey_id,)), stages)
-stage_values = load_kpis(ctx, period.start, period.end, by=Scope.STAGE, filters=only_journey, kpi_ids=(feeling,))
+stage_values = load_kpis(
+    ctx, period.start, period.end, by=Scope.STAGE, filters=only_journey, kpi_ids=(feeling,)
+)
 curve = score_values(stage_values.assign(journey_id=journey_id), ctx.targets, ctx.registry, period.end)
 curve = curve.merge(stages[["stage_id", "name", "position"]].rename(columns={"name": "stage"}), on="stage_id")
 funnel_col, curve_col = st.columns(2)
 funnel_col.altair_chart(
-    funnel_chart(conversion.rename(columns={"name": "stage"}).assign(
-        conversion_text=conversion["conversion_to_next"].map(lambda c: "" if c != c else f"{c:.0%} →"))),
+    funnel_chart(
+        conversion.rename(columns={"name": "stage"}).assign(
+            conversion_text=conversion["conversion_to_next"].map(lambda c: "" if c != c else f"{c:.0%} →")
+        )
+    ),
     width="stretch",
 )
 if curve.empty:
@@ -65,19 +88,42 @@ pains = pain_points(tp_scored, touchpoints, conversion)
 if pains.empty:
     st.success("No touchpoint of this journey is below target in the period.")
 else:
-    pains = pains.assign(kpi=pains["kpi_id"].map(lambda k: ctx.registry[k].name),
-                         mot=pains["moment_of_truth"].map({True: "★", False: ""}))
+    pains = pains.assign(
+        kpi=pains["kpi_id"].map(lambda k: ctx.registry[k].name),
+        mot=pains["moment_of_truth"].map({True: "★", False: ""}),
+    )
     st.dataframe(
-        pains[["mot", "name", "kpi", "shortfall", "drop_off", "pain"]].rename(columns={
-            "mot": "MoT", "name": "Touchpoint", "kpi": "Worst KPI", "shortfall": "Tolerance bands below",
-            "drop_off": "Drop-off after stage", "pain": "Pain score"}),
-        hide_index=True, width="stretch",
-        column_config={"Drop-off after stage": st.column_config.NumberColumn(format="percent"),
-                       "Tolerance bands below": st.column_config.NumberColumn(format="%.1f"),
-                       "Pain score": st.column_config.NumberColumn(format="%.2f")},
+        pains[["mot", "name", "kpi", "shortfall", "drop_off", "pain"]].rename(
+            columns={
+                "mot": "MoT",
+                "name": "Touchpoint",
+                "kpi": "Worst KPI",
+                "shortfall": "Tolerance bands below",
+                "drop_off": "Drop-off after stage",
+                "pain": "Pain score",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Drop-off after stage": st.column_config.NumberColumn(format="percent"),
+            "Tolerance bands below": st.column_config.NumberColumn(format="%.1f"),
+            "Pain score": st.column_config.NumberColumn(format="%.2f"),
+        },
     )
 
 st.subheader("Touchpoint scorecard")
 card = scorecard(tp_scored, touchpoints, stages, ctx.registry)
-show_status_table(card, {"mot": "MoT", "stage": "Stage", "name": "Touchpoint", "owner": "Owner", "kpi": "KPI",
-                         "value_text": "Value", "target_text": "Target", "delta_text": "vs previous period"})
+show_status_table(
+    card,
+    {
+        "mot": "MoT",
+        "stage": "Stage",
+        "name": "Touchpoint",
+        "owner": "Owner",
+        "kpi": "KPI",
+        "value_text": "Value",
+        "target_text": "Target",
+        "delta_text": "vs previous period",
+    },
+)

@@ -46,14 +46,22 @@ def load_kpis(
 ) -> pd.DataFrame:
     """Aggregated numerators and denominators (connectors.queries.kpi_frame), cached."""
     request = KpiRequest(
-        kpi_ids=kpi_ids or ctx.registry.ids(), start=start, end=end, grain=grain, by=by,
+        kpi_ids=kpi_ids or ctx.registry.ids(),
+        start=start,
+        end=end,
+        grain=grain,
+        by=by,
         filters=filters or Filters(),
     )
     return _kpis(ctx.warehouse, ctx.key, request)
 
 
 def load_funnel(
-    ctx: AppContext, start: dt.date, end: dt.date, journey_ids: tuple[str, ...] = (), grain: Grain = Grain.PERIOD
+    ctx: AppContext,
+    start: dt.date,
+    end: dt.date,
+    journey_ids: tuple[str, ...] = (),
+    grain: Grain = Grain.PERIOD,
 ) -> pd.DataFrame:
     return _funnel(ctx.warehouse, ctx.key, start, end, journey_ids, grain)
 

@@ -29,7 +29,10 @@ st.caption(
 earlier = previous_period(period)
 tp_scored = score_values(
     load_kpis(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=filters),
-    ctx.targets, ctx.registry, period.end, ctx.touchpoints,
+    ctx.targets,
+    ctx.registry,
+    period.end,
+    ctx.touchpoints,
 )
 if tp_scored.empty:
     st.warning("No KPI data in this period for these filters. Choose a longer period or clear the filters.")
@@ -37,11 +40,15 @@ if tp_scored.empty:
 headline_ids = tuple(k.kpi_id for k in ctx.registry.headline())
 journey_now = score_values(
     load_kpis(ctx, period.start, period.end, by=Scope.JOURNEY, filters=filters, kpi_ids=headline_ids),
-    ctx.targets, ctx.registry, period.end,
+    ctx.targets,
+    ctx.registry,
+    period.end,
 )
 journey_before = score_values(
     load_kpis(ctx, earlier.start, earlier.end, by=Scope.JOURNEY, filters=filters, kpi_ids=headline_ids),
-    ctx.targets, ctx.registry, earlier.end,
+    ctx.targets,
+    ctx.registry,
+    earlier.end,
 )
 journey_scored = with_deltas(journey_now, journey_before, ["journey_id", "kpi_id"], "prev")
 
@@ -51,17 +58,27 @@ mots = moments_off_target(tp_scored, ctx.touchpoints, ctx.registry)
 tiles = st.columns(4)
 tiles[0].metric("Journeys", len(summary))
 tiles[1].metric("Healthy journeys (score ≥ 80)", int((summary["health"] >= 80).sum()))
-tiles[2].metric("Moments of truth on target", f"{summary['mot_on_target'].sum()} of {summary['mot_judged'].sum()}")
+tiles[2].metric(
+    "Moments of truth on target", f"{summary['mot_on_target'].sum()} of {summary['mot_judged'].sum()}"
+)
 tiles[3].metric("Moments of truth off target", int((mots["status"] == "off_target").sum()))
 
 chart_left, chart_right = st.columns([2, 3])
 chart_left.altair_chart(health_chart(summary), width="stretch")
-chart_right.altair_chart(kpi_status_grid(headline_cells(journey_scored, ctx.registry, ctx.journeys)), width="stretch")
+chart_right.altair_chart(
+    kpi_status_grid(headline_cells(journey_scored, ctx.registry, ctx.journeys)), width="stretch"
+)
 
 st.subheader("Journeys")
 show_status_table(
     summary,
-    {"journey": "Journey", "owner": "Map owner", "persona": "Persona", "health": "Health", "mot_text": "MoT on target"},
+    {
+        "journey": "Journey",
+        "owner": "Map owner",
+        "persona": "Persona",
+        "health": "Health",
+        "mot_text": "MoT on target",
+    },
     Health=st.column_config.ProgressColumn("Health", min_value=0, max_value=100, format="%.0f"),
 )
 
@@ -72,7 +89,14 @@ else:
     mots = mots.assign(journey=mots["journey_id"].map(ctx.journey_name))
     show_status_table(
         mots,
-        {"journey": "Journey", "touchpoint": "Moment of truth", "owner": "Owner", "kpi": "KPI",
-         "value_text": "Value", "target_text": "Target", "bands_below": "Tolerance bands below"},
+        {
+            "journey": "Journey",
+            "touchpoint": "Moment of truth",
+            "owner": "Owner",
+            "kpi": "KPI",
+            "value_text": "Value",
+            "target_text": "Target",
+            "bands_below": "Tolerance bands below",
+        },
         **{"Tolerance bands below": st.column_config.NumberColumn(format="%.1f")},
     )

@@ -15,8 +15,9 @@ def status_text(status: str) -> str:
     return f"{STATUS_ICONS[s]} {STATUS_LABELS[s]}"
 
 
-def show_status_table(frame: pd.DataFrame, columns: dict[str, str], status_column: str = "status",
-                      **column_config: Any) -> None:
+def show_status_table(
+    frame: pd.DataFrame, columns: dict[str, str], status_column: str = "status", **column_config: Any
+) -> None:
     """Show ``frame`` with the given columns renamed, and a coloured Status column first."""
     shown = frame[list(columns)].rename(columns=columns)
     shown.insert(0, "Status", frame[status_column].map(status_text).to_numpy())
@@ -26,5 +27,9 @@ def show_status_table(frame: pd.DataFrame, columns: dict[str, str], status_colum
         colour = colours.get(str(value))
         return f"background-color: {colour}; color: white; font-weight: 600" if colour else ""
 
-    st.dataframe(shown.style.map(paint, subset=["Status"]), hide_index=True, width="stretch",
-                 column_config=column_config or None)
+    st.dataframe(
+        shown.style.map(paint, subset=["Status"]),
+        hide_index=True,
+        width="stretch",
+        column_config=column_config or None,
+    )
