@@ -1,0 +1,213 @@
+"""Budget: where the money goes along the journeys, what it buys, and a what-if reallocation."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics.budget import (
+    MOT_LABELS,
+    budget_problems,
+    classify_quadrant,
+    cost_per_next_stage_customer,
+    efficiency_ranking,
+    moment_of_truth_shares,
+    plan_against_actual,
+    target_attainment,
+)
+from metrics.effectiveness import score_values
+from metrics.reallocation import (
+    AllocationError,
+    allocation_total_problem,
+    compare_allocations,
+    default_items,
+    optimise_allocation,
+    project_allocation,
+    scale_to_total,
+    scenario_problems,
+)
+from metrics.response_curves import curve_points, curve_summary
+from pages.budget_charts import (
+    allocation_chart,
+    efficiency_chart,
+    moment_of_truth_share_chart,
+    plan_actual_trend_chart,
+    quadrant_chart,
+    response_curve_chart,
+    scenario_chart,
+)
+from pages.budget_loaders import ITEM_KEYS, load_curve_fits, load_period_budget, outcome_kpis, outcome_label
+from pages.context import app_context
+from pages.filters import period_filter, url_select
+
+ctx = app_context()
+reg = ctx.registry
+st.title("Budget")
+left, middle, right = st.columns(3)
+period = period_filter(ctx, container=left)
+outcome = url_select("Outcome bought with the budget", outcome_kpis(reg), "outcome",
+                     default="conversion_rate", format_func=lambda k: outcome_label(reg, k), container=middle)
+judged = sorted(set(ctx.targets["kpi_id"]) & set(reg.ids()))
+effect = url_select("Effectiveness KPI (target attainment)", judged, "effect", default="conversion_rate",
+                    format_func=lambda k: reg[k].name, container=right)
+noun = reg[outcome].numerator or reg[outcome].name
+st.caption(f"{period.label}: {period.start:%d %b %Y} – {period.end:%d %b %Y}. Budget months count when their "
+           "first day is in the period. Costs per outcome are blank where there is no outcome to divide by.")
+
+data = load_period_budget(ctx, period.start, period.end, tuple(dict.fromkeys((outcome, effect))))
+for problem in budget_problems(data.rows):
+    st.warning(problem)
+if data.rows.empty:
+    st.stop()
+names = {**dict(zip(ctx.touchpoints["touchpoint_id"], ctx.touchpoints["name"], strict=False)),
+         **dict(zip(ctx.stages["stage_id"], ctx.stages["name"], strict=False))}
+rows = data.rows.assign(journey=data.rows["journey_id"].map(ctx.journey_name),
+                        stage=data.rows["stage_id"].map(lambda s: names.get(s, s)),
+                        moments=data.rows["moment_of_truth"].map(MOT_LABELS))
+spend_tp = plan_against_actual(rows.dropna(subset=["touchpoint_id"]), ["touchpoint_id"])
+got = data.outcomes[data.outcomes["kpi_id"] == outcome].rename(columns={"numerator": "outcome"})
+ranking = efficiency_ranking(spend_tp, got, "touchpoint_id").assign(
+    name=lambda f: f["touchpoint_id"].map(lambda t: names.get(t, t)))
+
+tabs = st.tabs(["Allocation", "Plan against actual", "Efficiency", "Effectiveness vs efficiency", "What-if"])
+with tabs[0]:
+    totals = plan_against_actual(rows, [])
+    cards = st.columns(3)
+    cards[0].metric("Planned", f"€{totals['planned'].iloc[0]:,.0f}")
+    cards[1].metric("Actual", f"€{totals['actual'].iloc[0]:,.0f}")
+    cards[2].metric("Variance", f"€{totals['variance'].iloc[0]:+,.0f}",
+                    f"{totals['variance_pct'].iloc[0]:+.1f}% against plan", delta_color="inverse")
+    views = {"Journey": "journey", "Stage": "stage", "Channel": "channel",
+             "Moments of truth or not": "moments"}
+    view = st.radio("Allocation by", list(views), horizontal=True)
+    by_view = plan_against_actual(rows, [views[view]])
+    st.altair_chart(allocation_chart(by_view, views[view], f"Spend by {view.lower()}"), width="stretch")
+
+with tabs[1]:
+    st.altair_chart(plan_actual_trend_chart(plan_against_actual(rows, ["month"])), width="stretch")
+    by_month = plan_against_actual(rows.assign(month=rows["month"].dt.strftime("%Y-%m")),
+                                   ["journey", "month"])
+    st.dataframe(by_month, hide_index=True, width="stretch", column_config={
+        "planned": st.column_config.NumberColumn("Planned", format="€%.0f"),
+        "actual": st.column_config.NumberColumn("Actual", format="€%.0f"),
+        "variance": st.column_config.NumberColumn("Variance", format="€%+.0f"),
+        "variance_pct": st.column_config.NumberColumn("Variance %", format="%+.1f%%")})
+
+with tabs[2]:
+    st.altair_chart(efficiency_chart(ranking, noun), width="stretch")
+    missing = ranking[ranking["cost_per_outcome"].isna()]["name"].tolist()
+    if missing:
+        st.info(f"No cost per {noun} for {', '.join(map(str, missing))}: no {noun} recorded in the period.")
+    shares = moment_of_truth_shares(ranking.merge(ctx.touchpoints[["touchpoint_id", "moment_of_truth"]],
+                                                  on="touchpoint_id").rename(columns={"outcome": "impact"}))
+    st.altair_chart(moment_of_truth_share_chart(shares), width="stretch")
+    stage_spend = rows.groupby(["journey_id", "stage_id"], as_index=False)["actual"].sum()
+    per_stage = cost_per_next_stage_customer(stage_spend, data.funnel, ctx.stages)
+    st.subheader("Cost per customer reaching the next stage")
+    st.dataframe(per_stage.assign(journey=per_stage["journey_id"].map(ctx.journey_name),
+                                  stage=per_stage["stage_id"].map(names.get))[
+        ["journey", "stage", "actual", "customers_next", "cost_per_next_stage_customer"]],
+        hide_index=True, width="stretch", column_config={
+            "actual": st.column_config.NumberColumn("Spend", format="€%.0f"),
+            "customers_next": st.column_config.NumberColumn("Reached next stage", format="%.0f"),
+            "cost_per_next_stage_customer": st.column_config.NumberColumn("Cost per customer",
+                                                                           format="€%.2f")})
+
+with tabs[3]:
+    scored = score_values(data.outcomes[data.outcomes["kpi_id"] == effect], ctx.targets, reg, period.end,
+                          ctx.touchpoints)
+    directions = pd.Series(reg[effect].direction.value, index=scored.index)
+    scored = scored.assign(attainment=target_attainment(scored["value"], scored["target"], directions))
+    quad = classify_quadrant(ranking.merge(scored[["touchpoint_id", "attainment"]], on="touchpoint_id",
+                                           how="left"))
+    if quad["cost_per_outcome"].notna().any():
+        st.altair_chart(quadrant_chart(quad, float(quad["cost_threshold"].iloc[0]), noun), width="stretch")
+    st.caption(f"Attainment: {reg[effect].name} against its target (100% = met). Fund more: target met and "
+               "cheaper than the median; keep: met but dearer; fix: cheap but missing the target; cut back: "
+               "missing and dear.")
+    st.dataframe(quad[["name", "quadrant", "attainment", "cost_per_outcome", "actual"]], hide_index=True,
+                 width="stretch", column_config={
+                     "attainment": st.column_config.NumberColumn("Attainment", format="%.1f%%"),
+                     "cost_per_outcome": st.column_config.NumberColumn(f"Cost per {noun}", format="€%.2f"),
+                     "actual": st.column_config.NumberColumn("Spend", format="€%.0f")})
+
+with tabs[4]:
+    item = st.radio("Reallocate between", list(ITEM_KEYS), horizontal=True, format_func=str.capitalize)
+    key = ITEM_KEYS[item][0]
+    history, fits = load_curve_fits(ctx, item, outcome)
+    curves = {k: f.curve for k, f in fits.items() if f.curve is not None}
+    today = plan_against_actual(rows.dropna(subset=[key]), [key]).set_index(key)["actual"] / data.months
+    items = default_items(today.fillna(0.0), fits)
+    total = float(st.number_input("Total budget per month (EUR)", min_value=0.0, step=1000.0,
+                                  value=float(round(today.sum(), -2))))
+    goal = float(st.number_input(f"Goal: {noun} per month", min_value=0.0, step=100.0, value=float(round(
+        project_allocation(today, curves)["projected_outcome"].sum() * 1.05, -2))))
+    table = items.assign(name=items["key"].map(lambda k: names.get(k, k)),
+                         fit=items["key"].map(lambda k: "curve" if k in curves else "no curve"),
+                         scenario=scale_to_total(items.set_index("key")["current"], total).to_numpy())
+    edited = st.data_editor(
+        table[["key", "name", "fit", "current", "minimum", "maximum", "scenario"]], hide_index=True,
+        width="stretch", key=f"whatif_{item}_{outcome}_{period.start}_{total}",
+        disabled=["key", "name", "fit", "current"], column_config={
+            c: st.column_config.NumberColumn(c.capitalize() if c != "current" else "Today", format="€%.0f",
+                                             min_value=0.0)
+            for c in ("current", "minimum", "maximum", "scenario")})
+    scenario = edited.set_index("key")["scenario"]
+    over = allocation_total_problem(scenario, total)
+    if over and st.toggle("Hold the total: scale my scenario to it", value=True):
+        st.info(f"{over} It is scaled to the total below.")
+        scenario = scale_to_total(scenario, total)
+    elif over:
+        st.warning(f"{over} The comparison below is not like for like.")
+    problems = scenario_problems(edited, total)
+    optimised = None
+    try:
+        optimised = optimise_allocation(edited, curves, total) if not problems else None
+    except AllocationError as exc:
+        problems = [str(exc)]
+    for problem in problems:
+        st.error(f"The optimiser cannot run: {problem}")
+    plans = {"Today": today.reindex(scenario.index).fillna(0.0), "Your scenario": scenario}
+    if optimised is not None:
+        plans["Optimiser"] = optimised
+    compared = compare_allocations(plans, curves, goal)
+    for card, row in zip(st.columns(len(compared)), compared.itertuples(), strict=True):
+        value = "–" if pd.isna(row.projected_outcome) else f"{row.projected_outcome:,.0f}"
+        change = row.outcome_change if row.scenario != "Today" else float("nan")
+        card.metric(f"{row.scenario}: {noun}", value, None if pd.isna(change) else f"{change:+,.0f} vs today")
+        reached = "–" if pd.isna(row.attainment) else f"{row.attainment:.0f}%"
+        card.caption(f"€{row.spend:,.0f} per month · {reached} of the goal")
+    beyond = project_allocation(scenario, curves)
+    outside = beyond[beyond["beyond_observed"]]["key"].map(lambda k: names.get(k, k)).tolist()
+    if outside:
+        st.warning("Your scenario spends outside the range ever observed for: " + ", ".join(map(str, outside))
+                   + ". Projections there extend the curve beyond the evidence.")
+    long = pd.concat([p.rename("spend").rename_axis("key").reset_index().assign(scenario=n)
+                      for n, p in plans.items()])
+    long["name"] = long["key"].map(lambda k: names.get(k, k))
+    st.altair_chart(scenario_chart(long), width="stretch")
+    export = edited.assign(scenario=scenario.to_numpy(),
+                           optimiser=None if optimised is None else optimised.to_numpy())
+    export = export.merge(beyond[["key", "projected_outcome", "beyond_observed"]], on="key", how="left")
+    st.download_button("Download this scenario (CSV)", export.to_csv(index=False).encode(),
+                       file_name=f"budget_scenario_{period.start}_{item}.csv", mime="text/csv")
+
+    st.subheader("Response curves")
+    summary = curve_summary(fits).assign(name=lambda f: f["key"].map(lambda k: names.get(k, k)))
+    if curves:
+        shown = st.selectbox("Curve of", sorted(curves), format_func=lambda k: names.get(k, k))
+        marks = pd.DataFrame({"scenario": list(plans),
+                              "spend": [float(p.get(shown, 0.0)) for p in plans.values()]})
+        marks["outcome"] = curves[shown].predict(marks["spend"].to_numpy())
+        st.altair_chart(response_curve_chart(curve_points(curves[shown], marks["spend"].max() * 1.2),
+                                             history[history[key] == shown], marks, noun), width="stretch")
+    st.caption("Fitted per item on monthly (spend, outcome) pairs with a yearly season and trend: saturating "
+               "c + a(1 − e^(−spend/b)) or logarithmic c + a·ln(1 + spend/b), whichever fits better. R²: the "
+               "whole fit; spend R²: what spend explains after season and trend. No curve where history is "
+               "too short, too flat or unexplained.")
+    st.dataframe(summary[["name", "status", "reason", "form", "r_squared", "spend_r_squared", "n_points",
+                          "spend_min", "spend_max"]], hide_index=True, width="stretch", column_config={
+        "r_squared": st.column_config.NumberColumn("R²", format="%.2f"),
+        "spend_r_squared": st.column_config.NumberColumn("Spend R²", format="%.2f"),
+        "spend_min": st.column_config.NumberColumn("Lowest month", format="€%.0f"),
+        "spend_max": st.column_config.NumberColumn("Highest month", format="€%.0f")})

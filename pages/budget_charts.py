@@ -1,0 +1,142 @@
+"""Altair charts of the budget page. Each takes a tidy frame and returns a chart (tests read to_dict()).
+
+Plans are drawn as layers (a tick or line over the actual bars), never only as text. The quadrant
+colours are not status colours: fund more / keep / fix / cut back are advice, not target status,
+so they use their own palette (grey still means "cannot judge").
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from metrics.budget import QUADRANT_ORDER, Quadrant
+from metrics.status import STATUS_COLOURS, Status
+
+PLAN_COLOUR = "#222222"
+ACTUAL_COLOUR = "#4c78a8"
+SCENARIO_COLOURS = {"Today": "#9e9e9e", "Your scenario": "#4c78a8", "Optimiser": "#f58518"}
+QUADRANT_COLOURS: dict[Quadrant, str] = {
+    Quadrant.FUND_MORE: "#2c7bb6",
+    Quadrant.KEEP: "#abd9e9",
+    Quadrant.FIX: "#fdae61",
+    Quadrant.CUT_BACK: "#7b3294",
+    Quadrant.NO_DATA: STATUS_COLOURS[Status.NO_DATA],
+}
+EUR = ",.0f"
+
+
+def allocation_chart(frame: pd.DataFrame, group: str, title: str) -> alt.LayerChart:
+    """Actual spend per group as bars, the plan as a tick. frame: [group, planned, actual]."""
+    base = alt.Chart(frame).encode(y=alt.Y(f"{group}:N", title=None, sort="-x"))
+    bars = base.mark_bar(color=ACTUAL_COLOUR).encode(
+        x=alt.X("actual:Q", title="Spend (EUR)", axis=alt.Axis(format="~s")),
+        tooltip=[f"{group}:N", alt.Tooltip("actual:Q", title="Actual", format=EUR),
+                 alt.Tooltip("planned:Q", title="Planned", format=EUR),
+                 alt.Tooltip("variance_pct:Q", title="Variance %", format="+.1f")],
+    )
+    ticks = base.mark_tick(color=PLAN_COLOUR, thickness=2, size=22).encode(x="planned:Q")
+    return alt.layer(bars, ticks).properties(title=f"{title}: actual (bars) against plan (black tick)",
+                                             height=alt.Step(26))
+
+
+def plan_actual_trend_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    """Monthly actual spend (bars) and the plan (line). frame: [month, planned, actual]."""
+    base = alt.Chart(frame).encode(x=alt.X("yearmonth(month):T", title="Month"))
+    bars = base.mark_bar(color=ACTUAL_COLOUR, opacity=0.8).encode(
+        y=alt.Y("actual:Q", title="Spend per month (EUR)", axis=alt.Axis(format="~s")),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title="Month"),
+                 alt.Tooltip("actual:Q", format=EUR), alt.Tooltip("planned:Q", format=EUR)],
+    )
+    line = base.mark_line(color=PLAN_COLOUR, point=True, strokeDash=[5, 3]).encode(y="planned:Q")
+    return alt.layer(bars, line).properties(title="Plan (dashed line) against actual (bars) by month",
+                                            height=260)
+
+
+def efficiency_chart(frame: pd.DataFrame, outcome_label: str) -> alt.Chart:
+    """Cost per outcome per item, cheapest first. frame: [name, cost_per_outcome, actual, outcome]."""
+    data = frame.dropna(subset=["cost_per_outcome"])
+    return alt.Chart(data).mark_bar(color=ACTUAL_COLOUR).encode(
+        x=alt.X("cost_per_outcome:Q", title=f"EUR per {outcome_label}"),
+        y=alt.Y("name:N", title=None, sort="x"),
+        tooltip=["name:N", alt.Tooltip("cost_per_outcome:Q", title="Cost per outcome", format=",.2f"),
+                 alt.Tooltip("actual:Q", title="Spend", format=EUR),
+                 alt.Tooltip("outcome:Q", title="Outcome", format=",.0f")],
+    ).properties(title="Efficiency ranking: cost per outcome (cheapest at the top)", height=alt.Step(18))
+
+
+def moment_of_truth_share_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Share of spend against share of impact. frame: [group, spend_share, impact_share]."""
+    long = frame.melt(id_vars="group", value_vars=["spend_share", "impact_share"], var_name="measure",
+                      value_name="share")
+    measures = {"spend_share": "Share of spend", "impact_share": "Share of impact"}
+    long["measure"] = long["measure"].map(measures)
+    return alt.Chart(long).mark_bar().encode(
+        x=alt.X("share:Q", title="Share of total (%)", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("measure:N", title=None),
+        row=alt.Row("group:N", title=None),
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(range=["#4c78a8", "#f58518"]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=["group:N", "measure:N", alt.Tooltip("share:Q", format=".1f")],
+    ).properties(title="Moments of truth: share of spend against share of impact", height=60)
+
+
+def quadrant_chart(frame: pd.DataFrame, cost_threshold: float, outcome_label: str) -> alt.LayerChart:
+    """Target attainment (y) against cost per outcome (x), with the two dividing rules.
+
+    frame: [name, attainment, cost_per_outcome, quadrant, actual].
+    """
+    data = frame.dropna(subset=["attainment", "cost_per_outcome"])
+    colours = alt.Scale(domain=[q.value for q in QUADRANT_ORDER],
+                        range=[QUADRANT_COLOURS[q] for q in QUADRANT_ORDER])
+    points = alt.Chart(data).mark_circle(opacity=0.85, stroke="#333", strokeWidth=0.5).encode(
+        x=alt.X("cost_per_outcome:Q", title=f"Cost per {outcome_label} (EUR, log scale)",
+                scale=alt.Scale(type="log")),
+        y=alt.Y("attainment:Q", title="Target attainment (%)", scale=alt.Scale(zero=False)),
+        size=alt.Size("actual:Q", title="Spend (EUR)", legend=None),
+        color=alt.Color("quadrant:N", title="Advice", scale=colours, legend=alt.Legend(orient="bottom")),
+        tooltip=["name:N", "quadrant:N", alt.Tooltip("attainment:Q", format=".1f"),
+                 alt.Tooltip("cost_per_outcome:Q", format=",.2f"), alt.Tooltip("actual:Q", format=EUR)],
+    )
+    target = alt.Chart(pd.DataFrame({"y": [100.0]})).mark_rule(color=PLAN_COLOUR, strokeDash=[4, 3]).encode(
+        y="y:Q")
+    median = alt.Chart(pd.DataFrame({"x": [cost_threshold]})).mark_rule(
+        color=PLAN_COLOUR, strokeDash=[2, 2]).encode(x="x:Q")
+    return alt.layer(points, target, median).properties(
+        title="Effectiveness against efficiency (dashed: target met; dotted: median cost)", height=380)
+
+
+def response_curve_chart(points: pd.DataFrame, history: pd.DataFrame, marks: pd.DataFrame,
+                         outcome_label: str) -> alt.LayerChart:
+    """A fitted curve (solid where observed, dashed beyond), the monthly history and scenario marks.
+
+    points: [spend, outcome, observed]; history: [spend, outcome]; marks: [scenario, spend, outcome].
+    """
+    x = alt.X("spend:Q", title="Spend per month (EUR)", axis=alt.Axis(format="~s"))
+    y = alt.Y("outcome:Q", title=f"{outcome_label} per month")
+    curve = alt.Chart(points).mark_line(color=PLAN_COLOUR).encode(
+        x=x, y=y, strokeDash=alt.StrokeDash("observed:N", title="Within observed spend",
+                                            scale=alt.Scale(domain=[True, False], range=[[1, 0], [5, 4]])))
+    seen = alt.Chart(history).mark_circle(color=ACTUAL_COLOUR, opacity=0.5).encode(
+        x=x, y=y, tooltip=[alt.Tooltip("yearmonth(month):T", title="Month"),
+                           alt.Tooltip("spend:Q", format=EUR), alt.Tooltip("outcome:Q", format=",.0f")])
+    chosen = alt.Chart(marks).mark_point(size=140, filled=True, shape="diamond").encode(
+        x=x, y=y, color=alt.Color("scenario:N", title=None,
+                                  scale=alt.Scale(domain=list(SCENARIO_COLOURS),
+                                                  range=list(SCENARIO_COLOURS.values()))),
+        tooltip=["scenario:N", alt.Tooltip("spend:Q", format=EUR), alt.Tooltip("outcome:Q", format=",.0f")])
+    return alt.layer(seen, curve, chosen).properties(title="Response curve (points: months observed)",
+                                                     height=300)
+
+
+def scenario_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Spend per item in each scenario. frame: [name, scenario, spend]."""
+    return alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("name:N", title=None),
+        yOffset=alt.YOffset("scenario:N", sort=list(SCENARIO_COLOURS)),
+        x=alt.X("spend:Q", title="Spend per month (EUR)", axis=alt.Axis(format="~s")),
+        color=alt.Color("scenario:N", title=None, legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=list(SCENARIO_COLOURS),
+                                        range=list(SCENARIO_COLOURS.values()))),
+        tooltip=["name:N", "scenario:N", alt.Tooltip("spend:Q", format=EUR)],
+    ).properties(title="Monthly spend per item: today, your scenario and the optimiser", height=alt.Step(9))

@@ -1,0 +1,83 @@
+"""Cached loaders for the budget page: period spend, outcomes and fitted response curves.
+
+Everything is aggregated in the warehouse (connectors.queries budget_frame / kpi_frame /
+funnel_frame through pages.loaders); the curve fits are cached too, since they take a second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from metrics.budget import attach_touchpoint_dimensions
+from metrics.model import Aggregation, Grain, Scope, Unit
+from metrics.registry import KpiRegistry
+from metrics.response_curves import CurveFit, fit_response_curves, response_history
+from pages.context import CACHE_TTL_SECONDS, AppContext
+from pages.loaders import load_budget, load_funnel, load_kpis
+
+#: What the what-if optimises: spend per touchpoint or per channel.
+ITEM_KEYS: dict[str, tuple[str, Scope]] = {
+    "touchpoint": ("touchpoint_id", Scope.TOUCHPOINT),
+    "channel": ("channel", Scope.CHANNEL),
+}
+
+
+@dataclass(frozen=True)
+class PeriodBudget:
+    """Budget rows of a period (with stage and moment of truth), outcomes and funnel."""
+
+    rows: pd.DataFrame  # month, journey_id, touchpoint_id, channel, planned, actual, stage_id, ...
+    outcomes: pd.DataFrame  # touchpoint_id, kpi_id, numerator, denominator (period totals)
+    funnel: pd.DataFrame  # journey_id, stage_id, customers
+    months: int
+
+
+def outcome_kpis(registry: KpiRegistry) -> list[str]:
+    """KPIs whose numerator counts customers (sum KPIs, percent ratios): usable as an outcome."""
+    return [k.kpi_id for k in registry
+            if k.aggregation is Aggregation.SUM or k.unit is Unit.PERCENT]
+
+
+def outcome_label(registry: KpiRegistry, kpi_id: str) -> str:
+    kpi = registry[kpi_id]
+    return f"{kpi.numerator or kpi.name} ({kpi.name})" if kpi.aggregation is Aggregation.RATIO else kpi.name
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Budget months in [start, end]: months whose first day falls in the range (at least 1)."""
+    return max(len(pd.date_range(start, end, freq="MS")), 1)
+
+
+def load_period_budget(
+    ctx: AppContext, start: dt.date, end: dt.date, kpi_ids: tuple[str, ...]
+) -> PeriodBudget:
+    """Budget months whose first day falls in [start, end], outcomes and funnel for the same dates."""
+    budget = load_budget(ctx, start, end, ("month", "journey_id", "touchpoint_id", "channel"))
+    rows = attach_touchpoint_dimensions(budget, ctx.touchpoints)
+    outcomes = load_kpis(ctx, start, end, by=Scope.TOUCHPOINT, kpi_ids=kpi_ids)
+    funnel = load_funnel(ctx, start, end)
+    return PeriodBudget(rows, outcomes, funnel, months_between(start, end))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner="Fitting response curves…", max_entries=32)
+def _fits(_history: pd.DataFrame, cache_key: tuple[str, ...], key: str) -> dict[str, CurveFit]:
+    return fit_response_curves(_history, key)
+
+
+def load_curve_fits(ctx: AppContext, item: str, kpi_id: str) -> tuple[pd.DataFrame, dict[str, CurveFit]]:
+    """Monthly (spend, outcome) history per item over all data, and the curve fitted to each.
+
+    The month of ``as_of`` is left out unless it is complete. Returns (history, fits).
+    """
+    key, scope = ITEM_KEYS[item]
+    first = ctx.first_date.replace(day=1)
+    spend = load_budget(ctx, first, ctx.as_of, ("month", key))
+    outcome = load_kpis(ctx, first, ctx.as_of, by=scope, grain=Grain.MONTH, kpi_ids=(kpi_id,))
+    next_day = ctx.as_of + dt.timedelta(days=1)
+    incomplete = pd.Timestamp(ctx.as_of.replace(day=1) if next_day.month == ctx.as_of.month else next_day)
+    history = response_history(spend.dropna(subset=[key]), outcome, key, incomplete)
+    return history, _fits(history, (ctx.key, item, kpi_id, str(ctx.as_of)), key)
