@@ -1,0 +1,116 @@
+"""My touchpoints (map and touchpoint owners): status, small trends, alerts, movers, pain points and
+quick wins, each with the reason it is listed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics.alerts import DEFAULT_WINDOW, compute_alerts, describe_alerts, touchpoint_series
+from metrics.effectiveness import pain_points, stage_conversion, with_status
+from metrics.model import Filters, Grain, Scope
+from metrics.owners import (
+    biggest_movers,
+    monthly_spend,
+    owner_names,
+    owner_touchpoints,
+    pain_reasons,
+    quick_wins,
+    recent_values,
+)
+from metrics.trends import compare_periods, complete_window
+from pages.context import app_context
+from pages.filters import url_select
+from pages.loaders import load_budget, load_funnel, load_kpis
+from pages.tables import show_status_table
+
+SPARK_PERIODS = 13
+SPEND_MONTHS = 3
+
+ctx = app_context()
+registry = ctx.registry
+owner_col, grain_col = st.columns([3, 1])
+owner = url_select("Owner", owner_names(ctx.journeys, ctx.touchpoints), "owner_name", container=owner_col)
+grain = Grain(url_select("Period", ["week", "month"], "owner_grain", default="month", container=grain_col,
+                         format_func=lambda g: f"{g.capitalize()}ly"))
+st.title(f"My touchpoints: {owner}")
+mine = owner_touchpoints(owner, ctx.journeys, ctx.touchpoints)
+if mine.empty:
+    st.info(f"{owner} owns no journey map and no touchpoint. Choose another owner.")
+    st.stop()
+mine = mine.assign(journey=mine["journey_id"].map(ctx.journey_name))
+
+window = complete_window(ctx.as_of, grain, DEFAULT_WINDOW + 1)
+frame = load_kpis(ctx, max(window.start, ctx.first_date), window.end, by=Scope.TOUCHPOINT, grain=grain,
+                  filters=Filters(touchpoint_ids=tuple(mine["touchpoint_id"])))
+if frame.empty:
+    st.warning("None of these touchpoints has KPI data in the last complete periods.")
+    st.stop()
+series = with_status(touchpoint_series(frame, ctx.touchpoints, ctx.targets, registry, grain), registry)
+periods = sorted(series["period_start"].unique())
+latest = series[series["period_start"] == periods[-1]]
+previous = series[series["period_start"] == periods[-2]] if len(periods) > 1 else latest.iloc[:0]
+roles = ", ".join(f"{n} as {r}" for r, n in mine["role"].value_counts().items())
+latest_label = f"{pd.Timestamp(periods[-1]):%B %Y}" if grain is Grain.MONTH else \
+    f"week of {pd.Timestamp(periods[-1]):%d %b %Y}"
+st.caption(f"{len(mine)} touchpoints ({roles}) · latest complete {grain.value}: {latest_label} · "
+           "each listed item says why it is there.")
+
+st.subheader("Alerts")
+alerts = describe_alerts(compute_alerts(series, registry, ["touchpoint_id"]), ctx.touchpoints, registry)
+if alerts.empty:
+    st.success("No target crossings or unusual changes in the latest period.")
+else:
+    icons = {"critical": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
+    for row in alerts.head(12).itertuples(index=False):
+        st.markdown(f"{icons[str(row.severity)]} **{row.touchpoint}** — {row.reason}")
+    st.caption("Crossing: the status changed since the previous period. Unusual: the robust z-score "
+               f"(median and MAD of the previous {DEFAULT_WINDOW} periods) is 3.5 or more.")
+
+st.subheader("Status and trend")
+trend = recent_values(series, ["touchpoint_id", "kpi_id"], SPARK_PERIODS)
+table = latest.merge(trend, on=["touchpoint_id", "kpi_id"]).merge(
+    mine[["touchpoint_id", "name", "journey", "role", "moment_of_truth"]], on="touchpoint_id")
+table = table.assign(
+    kpi=table["kpi_id"].map(lambda k: registry[k].name),
+    value_text=[registry[k].format(v) for k, v in zip(table["kpi_id"], table["value"], strict=True)],
+    target_text=[registry[k].format(v) for k, v in zip(table["kpi_id"], table["target"], strict=True)],
+    mot=table["moment_of_truth"].map({True: "★", False: ""}),
+).sort_values(["journey", "name", "kpi"])
+show_status_table(table, {"mot": "MoT", "journey": "Journey", "name": "Touchpoint", "role": "My role",
+                          "kpi": "KPI", "value_text": "Value", "target_text": "Target", "trend": "Trend"},
+                  Trend=st.column_config.LineChartColumn(f"Last {SPARK_PERIODS} {grain.value}s"))
+
+movers_col, pains_col = st.columns(2)
+with movers_col:
+    st.subheader("Biggest movers since last period")
+    compared = compare_periods(latest, {"previous": previous}, ["touchpoint_id", "kpi_id"], registry)
+    movers = biggest_movers(compared, registry, ctx.touchpoints)
+    if movers.empty:
+        st.info("No earlier period to compare with.")
+    for row in movers.itertuples(index=False):
+        arrow = ":material/arrow_upward:" if row.move > 0 else ":material/arrow_downward:"
+        st.markdown(f"{arrow} **{row.name}** — {row.reason}")
+with pains_col:
+    st.subheader("Pain points")
+    start = pd.Timestamp(periods[-1]).date()
+    funnel = load_funnel(ctx, start, window.end, tuple(mine["journey_id"].unique()))
+    pains = pain_points(latest, mine, stage_conversion(funnel, ctx.stages))
+    if pains.empty:
+        st.success("None of these touchpoints is below target in the latest period.")
+    for row, reason in zip(pains.head(6).itertuples(index=False), pain_reasons(pains.head(6), registry),
+                           strict=True):
+        st.markdown(f"**{row.name}** — {reason}")
+
+st.subheader("Quick wins: moments of truth that are cheap to move")
+spend_from = (pd.Timestamp(window.end) - pd.DateOffset(months=SPEND_MONTHS) + pd.Timedelta(days=1)).date()
+spend = monthly_spend(load_budget(ctx, spend_from, window.end, ("month", "touchpoint_id")))
+wins = quick_wins(latest, mine, spend, registry)
+if wins.empty:
+    st.success("No moment of truth of these touchpoints is off target or at risk.")
+else:
+    show_status_table(wins.assign(kpi=wins["kpi_id"].map(lambda k: registry[k].name)),
+                      {"name": "Touchpoint", "kpi": "KPI", "score": "Score", "reason": "Why it is listed"},
+                      Score=st.column_config.NumberColumn(format="%.2f"))
+    st.caption(f"Score = weight × bands below target ÷ mean monthly spend (thousand EUR, last {SPEND_MONTHS} "
+               "months). Touchpoints without recorded spend come last: their cost is unknown.")

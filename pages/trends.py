@@ -1,0 +1,135 @@
+"""Trends (owners and executives): KPIs over time against their targets, pacing and comparisons."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics.model import Filters, Grain, Period, Scope
+from metrics.registry import KpiDef
+from metrics.status import STATUS_ICONS, STATUS_LABELS, Status
+from metrics.targets import target_steps
+from metrics.trends import (
+    TREND_GRAINS,
+    compare_periods,
+    complete_window,
+    judged_series,
+    last_year_overlay,
+    last_year_window,
+    pacing,
+    scope_chain,
+    scope_keys,
+    target_step_points,
+    to_date_periods,
+)
+from pages.context import app_context
+from pages.filters import url_select
+from pages.loaders import load_kpis
+from pages.trend_charts import trend_chart
+
+#: How many complete periods a trend shows at each grain.
+PERIODS_SHOWN = {Grain.DAY: 90, Grain.WEEK: 52, Grain.MONTH: 24, Grain.QUARTER: 12}
+SCOPES = (Scope.ALL, Scope.JOURNEY, Scope.STAGE, Scope.TOUCHPOINT, Scope.CHANNEL)
+FILTER_FIELD = {Scope.JOURNEY: "journey_ids", Scope.STAGE: "stage_ids", Scope.TOUCHPOINT: "touchpoint_ids",
+                Scope.CHANNEL: "channels"}
+
+ctx = app_context()
+st.title("Trends against targets")
+registry = ctx.registry
+kpi_col, grain_col, scope_col, member_col = st.columns([3, 1, 1, 2])
+judged_ids = [k.kpi_id for k in registry if ctx.targets["kpi_id"].eq(k.kpi_id).any()] or list(registry.ids())
+kpi_ids = kpi_col.multiselect("KPIs", registry.ids(), default=judged_ids[:2], key="trend_kpis",
+                              format_func=lambda k: registry[k].name)
+grain = Grain(url_select("Grain", [g.value for g in TREND_GRAINS], "grain", default="month",
+                         container=grain_col))
+scope = Scope(url_select("Scope", [s.value for s in SCOPES], "scope", container=scope_col,
+                         format_func=lambda s: s.capitalize()))
+members = {
+    Scope.JOURNEY: dict(zip(ctx.journeys["journey_id"], ctx.journeys["name"], strict=True)),
+    Scope.STAGE: {r.stage_id: f"{ctx.journey_name(str(r.journey_id))} · {r.name}"
+                  for r in ctx.stages.sort_values(["journey_id", "position"]).itertuples()
+                  if r.stage_id in set(ctx.touchpoints["stage_id"])},
+    Scope.TOUCHPOINT: dict(zip(ctx.touchpoints["touchpoint_id"], ctx.touchpoints["name"], strict=True)),
+    Scope.CHANNEL: {c: c for c in sorted(ctx.touchpoints["channel"].dropna().astype(str).unique())},
+}.get(scope, {})
+member = None
+if members:
+    member = url_select(scope.value.capitalize(), list(members), f"{scope.value}_id", container=member_col,
+                        format_func=lambda m: str(members.get(m, m)))
+show_last_year = st.toggle("Show the same period last year", value=True)
+if not kpi_ids:
+    st.info("Choose at least one KPI above.")
+    st.stop()
+
+filters = Filters(**{FILTER_FIELD[scope]: (member,)}) if member else Filters()
+keys = scope_keys(scope, member, ctx.touchpoints) if scope is not Scope.CHANNEL else {}
+window = complete_window(ctx.as_of, grain, PERIODS_SHOWN[grain])
+start = max(window.start, ctx.first_date)
+frame = load_kpis(ctx, start, window.end, grain=grain, filters=filters, kpi_ids=tuple(kpi_ids))
+if frame.empty:
+    measured = load_kpis(ctx, start, window.end, filters=filters)["kpi_id"].unique()
+    names = ", ".join(registry[k].name for k in measured if k in registry) or "none"
+    st.warning(f"The chosen KPIs have no data for this scope in the shown range. KPIs measured here: "
+               f"{names}.")
+    st.stop()
+series = judged_series(frame, ctx.targets, registry, grain, keys)
+last_year = pd.DataFrame()
+if show_last_year:
+    shifted = last_year_window(Period(start, window.end), grain)
+    before = load_kpis(ctx, shifted.start, shifted.end, grain=grain, filters=filters, kpi_ids=tuple(kpi_ids))
+    last_year = last_year_overlay(judged_series(before, ctx.targets, registry, grain, keys), grain)
+    last_year = last_year[last_year["period_start"] >= pd.Timestamp(start)]
+st.caption(f"{len(series['period_start'].unique())} complete {grain.value}s from {start:%d %b %Y} to "
+           f"{window.end:%d %b %Y}; scope: {scope.value}{' · ' + str(members[member]) if member else ''}. "
+           "Each period is judged against the target in force on its last day.")
+
+
+def _pacing_rows(kpi: KpiDef) -> list[dict[str, object]]:
+    rows = []
+    for label, (to_date, whole) in to_date_periods(ctx.as_of).items():
+        sums = load_kpis(ctx, max(to_date.start, ctx.first_date), to_date.end, filters=filters,
+                         kpi_ids=(kpi.kpi_id,))
+        paced = pacing(sums.assign(**keys), whole, ctx.as_of, ctx.targets, registry)
+        for r in paced.itertuples(index=False):
+            status = Status(str(r.status))
+            rows.append({"Pace": label, "Value": kpi.format(r.value), "Projected": kpi.format(r.projected),
+                         "Target": kpi.format(r.target), "Elapsed": f"{r.elapsed_share:.0%}",
+                         "Status": f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}"})
+    return rows
+
+
+def _comparison(kpi_series: pd.DataFrame, kpi_last_year: pd.DataFrame, kpi: KpiDef) -> str:
+    latest = kpi_series.dropna(subset=["value"]).tail(2)
+    if latest.empty:
+        return "No value in the latest period."
+    current = latest.tail(1)[["kpi_id", "period_start", "value"]]
+    earlier = {"previous": latest.head(1)[["kpi_id", "value"]] if len(latest) == 2 else current.iloc[:0]}
+    if not kpi_last_year.empty:
+        earlier["last_year"] = kpi_last_year[kpi_last_year["period_start"] == current["period_start"].iloc[0]]
+    row = compare_periods(current, {k: v[["kpi_id", "value"]] for k, v in earlier.items()}, ["kpi_id"],
+                          registry).iloc[0]
+    parts = [f"Latest {grain.value} ({row['period_start']:%d %b %Y}): **{kpi.format(row['value'])}**"]
+    for suffix, label in (("previous", "previous period"), ("last_year", "same period last year")):
+        if f"delta_{suffix}" in row and pd.notna(row[f"delta_{suffix}"]):
+            arrow = "better" if row[f"improved_{suffix}"] else "worse"
+            pct = row[f"pct_change_{suffix}"]
+            pct_text = f", {pct:+.1%}" if pd.notna(pct) else ""
+            unit = "pts" if kpi.unit_label == "%" else kpi.unit_label
+            parts.append(f"{row[f'delta_{suffix}']:+.2f} {unit}{pct_text} vs {label} ({arrow})")
+    return " · ".join(parts)
+
+
+for kpi_id in kpi_ids:
+    kpi = registry[kpi_id]
+    st.subheader(kpi.name + (" (lower is better)" if not kpi.higher_is_better else ""))
+    kpi_series = series[series["kpi_id"] == kpi_id]
+    kpi_last_year = last_year[last_year["kpi_id"] == kpi_id] if not last_year.empty else last_year
+    steps = target_steps(ctx.targets, kpi_id, scope_chain(keys), start, window.end)
+    points = target_step_points(steps, kpi.higher_is_better)
+    st.altair_chart(trend_chart(kpi_series, points, kpi, grain.value,
+                                kpi_last_year if show_last_year else None), width="stretch", height=440)
+    text_col, pace_col = st.columns([1, 1])
+    text_col.markdown(_comparison(kpi_series, kpi_last_year, kpi))
+    pace_col.dataframe(pd.DataFrame(_pacing_rows(kpi)), hide_index=True, width="stretch")
+    pace_col.caption(f"Pacing to {ctx.as_of:%d %b %Y}. Sum KPIs are judged on the projection to the "
+                     "end of the quarter (year); ratio KPIs on the value to date.")
