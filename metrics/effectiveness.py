@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.registry import KpiRegistry, compute_values
-from metrics.status import STATUS_POINTS, Status, classify_frame, severity_rank
+from metrics.status import GAP_NOISE, STATUS_POINTS, Status, classify_frame, severity_rank
 from metrics.targets import resolve_targets
 
 MOT_WEIGHT = 3.0
@@ -100,7 +100,7 @@ def health_scores(scored: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFra
     points = scored["status"].map({s.value: p for s, p in STATUS_POINTS.items()})
     judged = scored.assign(points=points).dropna(subset=["points"])
     info = touchpoints[["touchpoint_id", "journey_id", "weight", "moment_of_truth"]]
-    judged = judged.drop(columns=[c for c in ("journey_id",) if c in judged.columns]).merge(
+    judged = judged.drop(columns=[c for c in info.columns[1:] if c in judged.columns]).merge(
         info, on="touchpoint_id"
     )
     judged["w"] = judged["weight"].clip(lower=0) * np.where(judged["moment_of_truth"], MOT_WEIGHT, 1.0)
@@ -112,7 +112,7 @@ def health_scores(scored: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFra
 
 
 def pain_points(scored: pd.DataFrame, touchpoints: pd.DataFrame, conversion: pd.DataFrame) -> pd.DataFrame:
-    """Touchpoints ranked by pain (module docstring), worst first; only those below target.
+    """Touchpoints ranked by pain (module docstring), worst first; only trusted values below target.
 
     ``scored`` needs touchpoint_id, kpi_id, value, target, tolerance, gap, status. ``conversion``
     is stage_conversion's output. Returns touchpoint_id, name, stage_id, journey_id, kpi_id (the
@@ -121,7 +121,10 @@ def pain_points(scored: pd.DataFrame, touchpoints: pd.DataFrame, conversion: pd.
     band = scored["tolerance"].abs()
     band = band.where(band > 0, scored["target"].abs() * 0.05).where(lambda b: b > 0, 1.0)
     shortfall = (-scored["gap"]).clip(lower=0) / band
-    below = scored.assign(shortfall=shortfall)[shortfall > 0]
+    missed = -scored["gap"] > GAP_NOISE * scored["target"].abs().clip(lower=1.0)  # as classify judges
+    # A value from rows that fail critical checks is not evidence of pain (nor of health).
+    trusted = scored["status"] != Status.NOT_TRUSTED.value
+    below = scored.assign(shortfall=shortfall)[missed & trusted]
     worst = below.sort_values("shortfall", ascending=False).drop_duplicates("touchpoint_id")
     info = touchpoints[["touchpoint_id", "name", "stage_id", "journey_id", "moment_of_truth"]]
     ranked = worst[["touchpoint_id", "kpi_id", "shortfall"]].merge(info, on="touchpoint_id")

@@ -63,7 +63,6 @@ def _worst_kpi_text(tp_scored: pd.DataFrame, registry: KpiRegistry) -> pd.DataFr
     rows = tp_scored.assign(
         _rank=severity_rank(tp_scored["status"], no_data_last=True), _judged=tp_scored["target"].notna()
     )
-    rows = rows[rows["kpi_id"].map(lambda k: registry[k].unit.value != "count") | ~rows["_judged"]]
     text = [
         f"{registry[k].name} {registry[k].format(v)}"
         for k, v in zip(rows["kpi_id"], rows["value"], strict=True)
@@ -98,10 +97,7 @@ def scorecard(
     rows["value_text"] = [f(v) for f, v in zip(fmt, rows["value"], strict=True)]
     rows["target_text"] = [f(v) for f, v in zip(fmt, rows["target"], strict=True)]
     delta = rows["delta_prev"] if "delta_prev" in rows else pd.Series(float("nan"), index=rows.index)
-    rows["delta_text"] = [
-        "–" if pd.isna(d) else ("+" if d > 0 else "−" if d < 0 else "±") + f(abs(d)).lstrip("+")
-        for f, d in zip(fmt, delta, strict=True)
-    ]
+    rows["delta_text"] = [registry[k].format_change(d) for k, d in zip(rows["kpi_id"], delta, strict=True)]
     rows["mot"] = rows["moment_of_truth"].map({True: "★", False: ""})
     rows = rows.assign(_rank=severity_rank(rows["status"])).sort_values(["_rank", "position", "name"])
     return rows.drop(columns="_rank").reset_index(drop=True)

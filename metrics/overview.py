@@ -59,7 +59,8 @@ def _delta_text(registry: KpiRegistry, kpi_id: str, delta: float) -> str:
     better = (delta > 0) == kpi.higher_is_better
     arrow = "▲" if delta > 0 else ("▼" if delta < 0 else "=")
     verdict = "" if delta == 0 else (" (better)" if better else " (worse)")
-    return f"{arrow} {kpi.format(abs(delta)).lstrip('+')}{verdict}"
+    size = kpi.format_change(abs(delta)).lstrip("+±")  # the arrow carries the sign
+    return f"{arrow} {size}{verdict}"
 
 
 def _reason(status: str, trust_reason: str) -> str:
@@ -75,7 +76,8 @@ def moments_off_target(
     tolerance bands). Columns: journey_id, touchpoint, owner, kpi, value_text, target_text,
     status, bands_below."""
     info = touchpoints[["touchpoint_id", "name", "owner", "moment_of_truth"]]
-    scored = tp_scored.drop(columns=[c for c in ("name", "owner") if c in tp_scored.columns])
+    stale = [c for c in ("name", "owner", "moment_of_truth") if c in tp_scored.columns]
+    scored = tp_scored.drop(columns=stale)
     rows = scored.merge(info, on="touchpoint_id")
     bad = rows[
         rows["moment_of_truth"] & rows["status"].isin([Status.OFF_TARGET.value, Status.AT_RISK.value])

@@ -64,6 +64,15 @@ class KpiDef:
             return f"{value:+.0f}"
         return f"{value:.2f}"
 
+    def format_change(self, delta: float | None) -> str:
+        """A change between two values; percent KPIs change in percentage points ('+2.0 pts')."""
+        if delta is None or pd.isna(delta):
+            return "–"
+        sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+        if self.unit is Unit.PERCENT:
+            return f"{sign}{abs(delta):.1f} pts"
+        return sign + self.format(abs(delta)).lstrip("+")
+
 
 DEFAULT_KPIS: tuple[KpiDef, ...] = (
     KpiDef(

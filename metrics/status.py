@@ -75,6 +75,11 @@ STATUS_SEVERITY: dict[Status, int] = {
 }
 
 
+#: Float noise forgiven when a gap is compared with zero or the band: a ratio KPI computed as
+#: 57 / 100 * 100 is 56.99999999999999, which must still be on a target of 57.
+GAP_NOISE = 1e-9
+
+
 def classify(
     value: float | None, target: float | None, tolerance: float | None, direction: Direction
 ) -> Status:
@@ -83,9 +88,10 @@ def classify(
         return Status.NO_DATA
     band = 0.0 if tolerance is None or pd.isna(tolerance) else abs(float(tolerance))
     gap = signed_gap(float(value), float(target), direction)
-    if gap >= 0:
+    noise = GAP_NOISE * max(1.0, abs(float(target)))
+    if gap >= -noise:
         return Status.ON_TARGET
-    if gap >= -band:
+    if gap >= -band - noise:
         return Status.AT_RISK
     return Status.OFF_TARGET
 
@@ -105,8 +111,9 @@ def classify_frame(frame: pd.DataFrame, directions: pd.Series) -> pd.Series:
     band = pd.to_numeric(frame["tolerance"], errors="coerce").astype("float64").abs().fillna(0.0)
     higher = directions.astype(str).eq(Direction.HIGHER_IS_BETTER.value).to_numpy()
     gap = np.where(higher, value - target, target - value)
+    noise = GAP_NOISE * np.maximum(1.0, target.abs().to_numpy())
     status = np.select(
-        [np.isnan(gap), gap >= 0, gap >= -band.to_numpy()],
+        [np.isnan(gap), gap >= -noise, gap >= -band.to_numpy() - noise],
         [Status.NO_DATA.value, Status.ON_TARGET.value, Status.AT_RISK.value],
         default=Status.OFF_TARGET.value,
     )

@@ -57,9 +57,11 @@ def resolve_targets(values: pd.DataFrame, targets: pd.DataFrame, on: dt.date) ->
         if candidates.empty:
             continue
         key = SCOPE_KEY.get(scope)
-        if key is None:  # scope "all": matches on the KPI alone
+        if key is None:  # scope "all": matches on the KPI alone (a stray scope_id must not duplicate it)
             matched = out[["kpi_id"]].merge(
-                candidates[["kpi_id", *TARGET_COLUMNS]], on="kpi_id", how="left"
+                candidates.drop_duplicates("kpi_id", keep="last")[["kpi_id", *TARGET_COLUMNS]],
+                on="kpi_id",
+                how="left",
             )
         else:
             if key not in out.columns:

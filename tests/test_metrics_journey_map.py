@@ -1,0 +1,110 @@
+"""metrics.journey_map: the living map's cards and the scorecard on one hand-sized journey."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from metrics.journey_map import journey_map_cards, scorecard
+from metrics.registry import default_registry
+
+REGISTRY = default_registry()
+
+STAGES = pd.DataFrame({
+    "stage_id": ["s3", "s1", "s2"],
+    "journey_id": ["buy"] * 3,
+    "name": ["Purchase", "Awareness", "Decision"],
+    "position": [3, 1, 2],
+})
+TOUCHPOINTS = pd.DataFrame({
+    "touchpoint_id": ["tp_a", "tp_b", "tp_c", "tp_f", "tp_g"],
+    "journey_id": ["buy"] * 5,
+    "stage_id": ["s1", "s2", "s2", "s2", "s3"],
+    "name": ["Ad", "Shop", "Checkout", "Blog", "Delivery"],
+    "channel": ["social", "web", "web", "web", "courier"],
+    "owner": ["Ola", "Pia", "Quin", "Una", "Vic"],
+    "moment_of_truth": [True, False, True, False, False],
+    "kano": ["must_be", "performance", "delighter", None, "must_be"],
+    "weight": [1.0] * 5,
+})
+
+
+def _tp_scored(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["touchpoint_id", "kpi_id", "value", "target", "status"])
+    return frame.merge(TOUCHPOINTS[["touchpoint_id", "stage_id", "journey_id"]], on="touchpoint_id")
+
+
+# tp_f (Blog) and tp_g (Delivery) have no KPI rows at all.
+TP_SCORED = _tp_scored([
+    ("tp_a", "csat", 4.3, 4.2, "on_target"),
+    ("tp_a", "nps", 25.0, 30.0, "at_risk"),
+    ("tp_a", "reach", 500.0, np.nan, "no_data"),
+    ("tp_b", "csat", 3.5, 4.2, "off_target"),
+    ("tp_c", "conversion_rate", 25.0, 22.0, "on_target"),
+])
+
+
+def test_every_touchpoint_gets_a_card_in_its_stage_with_slots() -> None:
+    cards = journey_map_cards(TP_SCORED, TOUCHPOINTS, STAGES, REGISTRY)
+    # stage by position; inside a stage moments of truth first, then by name:
+    # s2 holds Checkout (MoT) 1, Blog 2, Shop 3
+    assert cards["touchpoint_id"].tolist() == ["tp_a", "tp_c", "tp_f", "tp_b", "tp_g"]
+    assert cards["stage"].tolist() == ["Awareness", "Decision", "Decision", "Decision", "Purchase"]
+    assert cards["position"].tolist() == [1, 2, 2, 2, 3]
+    assert cards["slot"].tolist() == [1, 1, 2, 3, 1]
+    assert cards["label"].tolist() == ["★ Ad", "★ Checkout", "Blog", "Shop", "Delivery"]
+
+
+def test_card_status_detail_and_summary() -> None:
+    cards = journey_map_cards(TP_SCORED, TOUCHPOINTS, STAGES, REGISTRY).set_index("touchpoint_id")
+    # tp_a: worst judged KPI is NPS at risk (csat is on target, reach has no target)
+    assert cards.loc["tp_a", "status"] == "at_risk"
+    assert cards.loc["tp_a", ["detail", "kano_text"]].tolist() == ["NPS +25", "must-be"]
+    assert cards.loc["tp_a", "summary"] == "CSAT 4.30; NPS +25; Reach 500"
+    assert cards.loc["tp_b", ["status", "detail", "kano_text"]].tolist() == ["off_target", "CSAT 3.50",
+                                                                            "performance"]
+    assert cards.loc["tp_c", ["detail", "kano_text"]].tolist() == ["Conversion rate 25.0%", "delighter"]
+    # touchpoints without data still get a grey card, and a missing Kano class is said so
+    assert cards.loc["tp_f", ["status", "detail", "kano_text", "summary"]].tolist() == [
+        "no_data", "no data", "no Kano class", "no KPI data in this period"]
+    assert cards.loc["tp_g", ["detail", "kano_text"]].tolist() == ["no data", "must-be"]
+
+
+def test_card_names_the_kpi_that_gives_it_its_status_even_a_count() -> None:
+    # Reach with a target, far off it: it is what makes the card off target, so the card names it.
+    scored = _tp_scored([
+        ("tp_b", "reach", 500.0, 1000.0, "off_target"),
+        ("tp_b", "csat", 4.1, 4.2, "at_risk"),
+    ])
+    cards = journey_map_cards(scored, TOUCHPOINTS, STAGES, REGISTRY).set_index("touchpoint_id")
+    assert cards.loc["tp_b", "status"] == "off_target"
+    assert cards.loc["tp_b", "detail"] == "Reach 500"
+
+
+def test_cards_with_no_kpi_rows_at_all() -> None:
+    empty = TP_SCORED.iloc[0:0]
+    cards = journey_map_cards(empty, TOUCHPOINTS, STAGES, REGISTRY)
+    assert len(cards) == 5
+    assert set(cards["status"]) == {"no_data"}
+    assert set(cards["summary"]) == {"no KPI data in this period"}
+
+
+def test_scorecard_worst_first_with_formatted_change() -> None:
+    scored = TP_SCORED.assign(delta_prev=[0.1, -5.0, 20.0, np.nan, 0.0])
+    card = scorecard(scored, TOUCHPOINTS, STAGES, REGISTRY)
+    # off target, at risk, no data, then on target (by stage position, then name)
+    assert list(zip(card["touchpoint_id"], card["kpi_id"], strict=True)) == [
+        ("tp_b", "csat"), ("tp_a", "nps"), ("tp_a", "reach"), ("tp_a", "csat"), ("tp_c", "conversion_rate")]
+    assert card["value_text"].tolist() == ["3.50", "+25", "500", "4.30", "25.0%"]
+    assert card["target_text"].tolist() == ["4.20", "+30", "–", "4.20", "22.0%"]
+    # tp_b csat has no earlier value; nps fell 5 points (no '+' left on the size); reach +20;
+    # csat +0.1; conversion unchanged
+    assert card["delta_text"].tolist() == ["–", "−5", "+20", "+0.10", "±0.0 pts"]  # percent KPIs change in percentage points
+    assert card["mot"].tolist() == ["", "★", "★", "★", "★"]
+    assert card["stage"].tolist() == ["Decision", "Awareness", "Awareness", "Awareness", "Decision"]
+    assert card["kpi"].tolist()[0] == "CSAT"
+
+
+def test_scorecard_without_earlier_values() -> None:
+    card = scorecard(TP_SCORED, TOUCHPOINTS, STAGES, REGISTRY)
+    assert set(card["delta_text"]) == {"–"}
