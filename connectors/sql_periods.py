@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from metrics.model import Grain
 
@@ -19,6 +20,9 @@ class period_start(FunctionElement[Any]):  # noqa: N801 - SQL function style nam
     type = sa.Date()
     inherit_cache = True
     name = "period_start"
+    # The grain is part of the cache key, or SQLAlchemy's compiled-SQL cache would reuse the first
+    # grain's SQL for every other grain of the same column.
+    _traverse_internals = [*FunctionElement._traverse_internals, ("grain", InternalTraversal.dp_string)]
 
     def __init__(self, grain: Grain, column: sa.ColumnElement[Any]) -> None:
         if grain not in (Grain.DAY, Grain.WEEK, Grain.MONTH, Grain.QUARTER, Grain.YEAR):
@@ -28,7 +32,7 @@ class period_start(FunctionElement[Any]):  # noqa: N801 - SQL function style nam
 
     @property
     def column(self) -> sa.ColumnElement[Any]:
-        return next(iter(self.clauses))  # type: ignore[no-any-return]
+        return next(iter(self.clauses))
 
 
 def _literal(text: str) -> sa.ColumnElement[Any]:

@@ -94,7 +94,7 @@ def with_period_targets(series: pd.DataFrame, targets: pd.DataFrame, grain: Grai
         return resolve_targets(series, targets, dt.date(1970, 1, 1))  # any day: no rows to judge
     parts = []
     for start, rows in series.groupby("period_start", sort=True):
-        on = period_end(pd.Timestamp(start).date(), grain)  # type: ignore[arg-type]
+        on = period_end(pd.Timestamp(start).date(), grain)
         parts.append(resolve_targets(rows, targets, on))
     return pd.concat(parts).loc[series.index]
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from metrics.budget import QUADRANT_ORDER, Quadrant
 from metrics.status import STATUS_COLOURS, Status
+from pages.charts import Layered
 
 PLAN_COLOUR = "#222222"
 ACTUAL_COLOUR = "#4c78a8"
@@ -26,7 +27,7 @@ QUADRANT_COLOURS: dict[Quadrant, str] = {
 EUR = ",.0f"
 
 
-def allocation_chart(frame: pd.DataFrame, group: str, title: str) -> alt.LayerChart:
+def allocation_chart(frame: pd.DataFrame, group: str, title: str) -> Layered:
     """Actual spend per group as bars, the plan as a tick. frame: [group, planned, actual]."""
     base = alt.Chart(frame).encode(y=alt.Y(f"{group}:N", title=None, sort="-x"))
     bars = base.mark_bar(color=ACTUAL_COLOUR).encode(
@@ -40,7 +41,7 @@ def allocation_chart(frame: pd.DataFrame, group: str, title: str) -> alt.LayerCh
                                              height=alt.Step(26))
 
 
-def plan_actual_trend_chart(frame: pd.DataFrame) -> alt.LayerChart:
+def plan_actual_trend_chart(frame: pd.DataFrame) -> Layered:
     """Monthly actual spend (bars) and the plan (line). frame: [month, planned, actual]."""
     base = alt.Chart(frame).encode(x=alt.X("yearmonth(month):T", title="Month"))
     bars = base.mark_bar(color=ACTUAL_COLOUR, opacity=0.8).encode(
@@ -81,7 +82,7 @@ def moment_of_truth_share_chart(frame: pd.DataFrame) -> alt.Chart:
     ).properties(title="Moments of truth: share of spend against share of impact", height=60)
 
 
-def quadrant_chart(frame: pd.DataFrame, cost_threshold: float, outcome_label: str) -> alt.LayerChart:
+def quadrant_chart(frame: pd.DataFrame, cost_threshold: float, outcome_label: str) -> Layered:
     """Target attainment (y) against cost per outcome (x), with the two dividing rules.
 
     frame: [name, attainment, cost_per_outcome, quadrant, actual].
@@ -107,7 +108,7 @@ def quadrant_chart(frame: pd.DataFrame, cost_threshold: float, outcome_label: st
 
 
 def response_curve_chart(points: pd.DataFrame, history: pd.DataFrame, marks: pd.DataFrame,
-                         outcome_label: str) -> alt.LayerChart:
+                         outcome_label: str) -> Layered:
     """A fitted curve (solid where observed, dashed beyond), the monthly history and scenario marks.
 
     points: [spend, outcome, observed]; history: [spend, outcome]; marks: [scenario, spend, outcome].

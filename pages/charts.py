@@ -5,6 +5,8 @@ means the same on every page; targets are layers (line and band), never just tex
 
 from __future__ import annotations
 
+from typing import Any, TypeAlias
+
 import altair as alt
 import pandas as pd
 
@@ -13,6 +15,9 @@ from metrics.status import STATUS_COLOURS, STATUS_LABELS, Status
 
 TARGET_COLOUR = "#222222"
 BAND_COLOUR = "#9e9e9e"
+
+#: What chart builders return: a layered chart (Altair types .properties() loosely).
+Layered: TypeAlias = "alt.LayerChart | alt.FacetChart"
 
 
 def status_scale() -> alt.Scale:
@@ -28,7 +33,7 @@ def with_status_labels(frame: pd.DataFrame, column: str = "status") -> pd.DataFr
     return frame.assign(status_label=frame[column].map(lambda s: STATUS_LABELS[Status(s)]))
 
 
-def health_chart(frame: pd.DataFrame) -> alt.LayerChart:
+def health_chart(frame: pd.DataFrame) -> Layered:
     """Journey health 0-100 as bars (frame: journey, health, status), with the 80/60 bands."""
     data = with_status_labels(frame)
     bars = (
@@ -49,7 +54,7 @@ def health_chart(frame: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(bars, rules).properties(height=alt.Step(34), title="Journey health")
 
 
-def kpi_status_grid(frame: pd.DataFrame) -> alt.LayerChart:
+def kpi_status_grid(frame: pd.DataFrame) -> Layered:
     """Journeys x headline KPIs: cell colour = status, text = value and change.
 
     frame: journey, kpi (display name), text, status, tooltip columns value_text, target_text.
@@ -75,7 +80,7 @@ def kpi_status_grid(frame: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(cells, text).properties(height=alt.Step(40), title="Headline KPIs against target")
 
 
-def journey_map_chart(cards: pd.DataFrame) -> alt.LayerChart:
+def journey_map_chart(cards: pd.DataFrame) -> Layered:
     """The living journey map: stages as columns, touchpoints as cards coloured by status.
 
     cards: stage (name), position, slot (row inside the stage), label (card text), detail (the
@@ -118,14 +123,14 @@ def journey_map_chart(cards: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("status_label:N", title="Status"),
         ],
     )
-    text = {"color": "white", "limit": 118, "fontSize": 11}
+    text: dict[str, Any] = {"color": "white", "limit": 118, "fontSize": 11}
     label = base.mark_text(fontWeight="bold", dy=-14, **text).encode(text="label:N")
     detail = base.mark_text(dy=1, **text).encode(text="detail:N")
     kano = base.mark_text(dy=15, fontStyle="italic", **text).encode(text="kano_text:N")
     return alt.layer(card, label, detail, kano).properties(height=alt.Step(70), title="Journey map")
 
 
-def funnel_chart(conversion: pd.DataFrame) -> alt.LayerChart:
+def funnel_chart(conversion: pd.DataFrame) -> Layered:
     """Customers reaching each stage (bars) with the conversion to the next stage as labels.
 
     conversion: stage (name), position, customers, conversion_text.
@@ -149,7 +154,7 @@ def funnel_chart(conversion: pd.DataFrame) -> alt.LayerChart:
     )
 
 
-def emotional_curve_chart(frame: pd.DataFrame, kpi: KpiDef) -> alt.LayerChart:
+def emotional_curve_chart(frame: pd.DataFrame, kpi: KpiDef) -> Layered:
     """A satisfaction KPI by stage (the emotional journey) with its target line and amber band.
 
     frame: stage, position, value, target, tolerance, status. The band spans the at-risk side.

@@ -172,4 +172,4 @@ def app_context() -> AppContext:
     if context is None:
         st.error("Open the dashboard through `streamlit run dashboard.py`.")
         st.stop()
-    return context  # type: ignore[no-any-return]
+    return context

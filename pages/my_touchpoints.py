@@ -79,7 +79,9 @@ table = table.assign(
 ).sort_values(["journey", "name", "kpi"])
 show_status_table(table, {"mot": "MoT", "journey": "Journey", "name": "Touchpoint", "role": "My role",
                           "kpi": "KPI", "value_text": "Value", "target_text": "Target", "trend": "Trend"},
-                  Trend=st.column_config.LineChartColumn(f"Last {SPARK_PERIODS} {grain.value}s"))
+                  column_config={
+                      "Trend": st.column_config.LineChartColumn(f"Last {SPARK_PERIODS} {grain.value}s")
+                  })
 
 movers_col, pains_col = st.columns(2)
 with movers_col:
@@ -111,6 +113,6 @@ if wins.empty:
 else:
     show_status_table(wins.assign(kpi=wins["kpi_id"].map(lambda k: registry[k].name)),
                       {"name": "Touchpoint", "kpi": "KPI", "score": "Score", "reason": "Why it is listed"},
-                      Score=st.column_config.NumberColumn(format="%.2f"))
+                      column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
     st.caption(f"Score = weight × bands below target ÷ mean monthly spend (thousand EUR, last {SPEND_MONTHS} "
                "months). Touchpoints without recorded spend come last: their cost is unknown.")

@@ -12,6 +12,7 @@ from pages.charts import health_chart, kpi_status_grid
 from pages.context import app_context
 from pages.filters import period_filter, touchpoint_filters
 from pages.loaders import load_kpis
+from pages.quality_loaders import show_trust_note, with_trust
 from pages.tables import show_status_table
 
 ctx = app_context()
@@ -34,6 +35,7 @@ tp_scored = score_values(
     period.end,
     ctx.touchpoints,
 )
+tp_scored = with_trust(ctx, tp_scored)
 if tp_scored.empty:
     st.warning("No KPI data in this period for these filters. Choose a longer period or clear the filters.")
     st.stop()
@@ -50,6 +52,7 @@ journey_before = score_values(
     ctx.registry,
     earlier.end,
 )
+journey_now = with_trust(ctx, journey_now)
 journey_scored = with_deltas(journey_now, journey_before, ["journey_id", "kpi_id"], "prev")
 
 summary = journey_summary(tp_scored, ctx.touchpoints, ctx.journeys)
@@ -62,6 +65,7 @@ tiles[2].metric(
     "Moments of truth on target", f"{summary['mot_on_target'].sum()} of {summary['mot_judged'].sum()}"
 )
 tiles[3].metric("Moments of truth off target", int((mots["status"] == "off_target").sum()))
+show_trust_note(tp_scored, journey_now)
 
 chart_left, chart_right = st.columns([2, 3])
 chart_left.altair_chart(health_chart(summary), width="stretch")
@@ -79,7 +83,9 @@ show_status_table(
         "health": "Health",
         "mot_text": "MoT on target",
     },
-    Health=st.column_config.ProgressColumn("Health", min_value=0, max_value=100, format="%.0f"),
+    column_config={
+        "Health": st.column_config.ProgressColumn("Health", min_value=0, max_value=100, format="%.0f")
+    },
 )
 
 st.subheader("Moments of truth off target, worst first")
@@ -98,5 +104,5 @@ else:
             "target_text": "Target",
             "bands_below": "Tolerance bands below",
         },
-        **{"Tolerance bands below": st.column_config.NumberColumn(format="%.1f")},
+        column_config={"Tolerance bands below": st.column_config.NumberColumn(format="%.1f")},
     )

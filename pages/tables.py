@@ -16,7 +16,11 @@ def status_text(status: str) -> str:
 
 
 def show_status_table(
-    frame: pd.DataFrame, columns: dict[str, str], status_column: str = "status", **column_config: Any
+    frame: pd.DataFrame,
+    columns: dict[str, str],
+    *,
+    status_column: str = "status",
+    column_config: dict[str, Any] | None = None,
 ) -> None:
     """Show ``frame`` with the given columns renamed, and a coloured Status column first."""
     shown = frame[list(columns)].rename(columns=columns)

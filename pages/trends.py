@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -61,7 +63,8 @@ if not kpi_ids:
     st.info("Choose at least one KPI above.")
     st.stop()
 
-filters = Filters(**{FILTER_FIELD[scope]: (member,)}) if member else Filters()
+scope_filter: dict[str, Any] = {FILTER_FIELD[scope]: (member,)} if member else {}
+filters = Filters(**scope_filter)
 keys = scope_keys(scope, member, ctx.touchpoints) if scope is not Scope.CHANNEL else {}
 window = complete_window(ctx.as_of, grain, PERIODS_SHOWN[grain])
 start = max(window.start, ctx.first_date)
@@ -84,7 +87,7 @@ st.caption(f"{len(series['period_start'].unique())} complete {grain.value}s from
            "Each period is judged against the target in force on its last day.")
 
 
-def _pacing_rows(kpi: KpiDef) -> list[dict[str, object]]:
+def _pacing_rows(kpi: KpiDef) -> list[dict[str, str]]:
     rows = []
     for label, (to_date, whole) in to_date_periods(ctx.as_of).items():
         sums = load_kpis(ctx, max(to_date.start, ctx.first_date), to_date.end, filters=filters,
