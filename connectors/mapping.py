@@ -80,7 +80,7 @@ def load_mapping(path: Path | None) -> Mapping:
 def parse_mapping(data: Any, source: str = "mapping") -> Mapping:
     """Validate the structure of a parsed mapping; unknown names are errors, not ignored."""
     problems: list[str] = []
-    if not isinstance(data, dict) or not isinstance(data.get("tables", {}), dict):
+    if not isinstance(data, dict) or not isinstance(data.get("tables") or {}, dict):
         raise MappingError([f"{source}: expected a top-level 'tables:' section mapping table names."])
     declared: dict[str, Any] = data.get("tables") or {}
     for name in declared:

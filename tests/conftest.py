@@ -78,3 +78,13 @@ def streamlit_server() -> Iterator[Callable[[Mapping[str, str]], str]]:
         yield launcher
     finally:
         launcher.close()
+
+
+# The fixture warehouse (tests/fixtures.py) on DuckDB, SQLite and PostgreSQL, for every test module.
+from tests.fixtures import (  # noqa: E402,F401
+    fixture_warehouse_duckdb,
+    fixture_warehouse_postgres,
+    fixture_warehouse_sqlite,
+    frames,
+    warehouse,
+)

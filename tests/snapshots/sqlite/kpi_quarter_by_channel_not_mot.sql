@@ -1,0 +1,7 @@
+SELECT date(mart.wh_fact_touchpoint_kpi.event_date, 'start of month', '-' || CAST((CAST(strftime('%m', mart.wh_fact_touchpoint_kpi.event_date) AS INTEGER) - 1) % 3 AS VARCHAR) || ' months') AS period_start, mart.wh_touchpoint.channel_name AS channel, mart.wh_fact_touchpoint_kpi.kpi_key AS kpi_id, sum(mart.wh_fact_touchpoint_kpi.num_value) AS numerator, sum(mart.wh_fact_touchpoint_kpi.den_value) AS denominator, count(*) AS rows 
+FROM mart.wh_fact_touchpoint_kpi JOIN mart.wh_touchpoint ON mart.wh_fact_touchpoint_kpi.tp_key = mart.wh_touchpoint.tp_key 
+WHERE mart.wh_fact_touchpoint_kpi.event_date >= ? AND mart.wh_fact_touchpoint_kpi.event_date < ? AND mart.wh_fact_touchpoint_kpi.kpi_key IN (?) AND (mart.wh_touchpoint.is_mot = 0 OR mart.wh_touchpoint.is_mot IS NULL) GROUP BY date(mart.wh_fact_touchpoint_kpi.event_date, 'start of month', '-' || CAST((CAST(strftime('%m', mart.wh_fact_touchpoint_kpi.event_date) AS INTEGER) - 1) % 3 AS VARCHAR) || ' months'), mart.wh_touchpoint.channel_name, mart.wh_fact_touchpoint_kpi.kpi_key
+
+-- date_1 = datetime.date(2025, 1, 1)
+-- date_2 = datetime.date(2026, 1, 1)
+-- kpi_id_1_1 = 'reach'

@@ -1,0 +1,61 @@
+"""Smoke test in a real headless Chromium: every page of the running app opens without error text.
+
+The app runs with `streamlit run dashboard.py` on the DuckDB fixture warehouse (non-canonical
+names through tests/fixture_mapping.yaml). Only a browser shows whether Vega-Lite charts render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser import page_error_texts, wait_for_streamlit_page
+from tests.fixtures import FixtureWarehouse
+from tests.test_pages_apptest import PAGES, app_env
+
+pytestmark = pytest.mark.browser
+
+PAGES_WITH_CHARTS = ("pages/overview.py", "pages/journey.py")
+
+
+@pytest.fixture(scope="module")
+def base_url(
+    streamlit_server: Callable[[Mapping[str, str]], str],
+    fixture_warehouse_duckdb: FixtureWarehouse,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> str:
+    fx = fixture_warehouse_duckdb
+    return streamlit_server(app_env(fx.url, fx.mapping_path, tmp_path_factory.mktemp("browser-app")))
+
+
+def _url(base_url: str, path: str) -> str:
+    return base_url + "/" + Path(path).stem
+
+
+@pytest.mark.parametrize(("path", "title"), [(p, t) for p, t, _ in PAGES])
+def test_page_opens_without_errors(browser_page: Page, base_url: str, path: str, title: str) -> None:
+    browser_page.goto(_url(base_url, path))
+    wait_for_streamlit_page(browser_page, timeout_s=90)
+    assert page_error_texts(browser_page) == []
+    assert browser_page.locator("h1").count() >= 1, "the page shows no title"
+    nav = browser_page.locator('[data-testid="stSidebarNav"]')
+    assert title in nav.inner_text(), f"{title!r} is not in the navigation"
+    if path in PAGES_WITH_CHARTS:
+        charts = browser_page.locator(".vega-embed")
+        charts.first.wait_for(state="attached", timeout=30_000)
+        rendered = browser_page.locator(".vega-embed canvas, .vega-embed svg.marks")
+        assert rendered.count() >= 1, "no Vega-Lite chart was drawn"
+
+
+def test_first_page_is_the_root(browser_page: Page, base_url: str) -> None:
+    browser_page.goto(base_url + "/")
+    wait_for_streamlit_page(browser_page, timeout_s=90)
+    assert page_error_texts(browser_page) == []
+    first_path, first_title, _ = PAGES[0]
+    root_heading = browser_page.locator("h1").first.inner_text()
+    browser_page.goto(_url(base_url, first_path))
+    wait_for_streamlit_page(browser_page, timeout_s=90)
+    assert browser_page.locator("h1").first.inner_text() == root_heading

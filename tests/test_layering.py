@@ -1,0 +1,166 @@
+"""The architecture as tests: import layering, page registration, documented KPIs and settings.
+
+Layering (DESIGN.md): dashboard -> pages -> (metrics, checks, connectors); connectors and checks may
+use metrics; metrics imports nothing of ours (a ``__main__.py`` CLI is the one exception). Only
+dashboard.py and pages/ import streamlit; only pages/*charts*.py import altair.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+OURS = ("metrics", "connectors", "checks", "pages", "review", "dashboard")
+
+
+def _modules(package: str) -> list[Path]:
+    return sorted(p for p in (ROOT / package).rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def _imports(path: Path) -> set[str]:
+    """Top-level names of every module the file imports (anywhere in it, also inside functions)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.ImportFrom) and node.level > 0:
+            names.add(path.relative_to(ROOT).parts[0])  # a relative import stays in its own package
+    return names
+
+
+def _roots(path: Path) -> set[str]:
+    return {name.split(".")[0] for name in _imports(path)}
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def _all_python_files() -> list[Path]:
+    files = [ROOT / "dashboard.py"]
+    for package in ("metrics", "connectors", "checks", "pages", "review"):
+        if (ROOT / package).is_dir():
+            files += _modules(package)
+    return files
+
+
+def test_metrics_imports_nothing_of_ours() -> None:
+    offenders = {
+        _rel(p): sorted(_roots(p) & set(OURS) - {"metrics"})
+        for p in _modules("metrics")
+        if p.name != "__main__.py"
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_connectors_and_checks_stay_below_the_pages() -> None:
+    banned = {"pages", "streamlit", "altair", "dashboard", "review"}
+    offenders = {
+        _rel(p): sorted(_roots(p) & banned)
+        for package in ("connectors", "checks")
+        if (ROOT / package).is_dir()
+        for p in _modules(package)
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_only_dashboard_and_pages_import_streamlit() -> None:
+    allowed = {"dashboard.py", "pages"}
+    offenders = [
+        _rel(p)
+        for p in _all_python_files()
+        if "streamlit" in _roots(p) and _rel(p).split("/")[0] not in allowed
+    ]
+    assert offenders == []
+
+
+def test_only_chart_modules_in_pages_import_altair() -> None:
+    offenders = [
+        _rel(p)
+        for p in _all_python_files()
+        if "altair" in _roots(p) and not (_rel(p).startswith("pages/") and "charts" in p.stem)
+    ]
+    assert offenders == []
+
+
+def _calls_app_context_at_top_level(path: Path) -> bool:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "app_context":
+                return True
+    return False
+
+
+def registered_pages() -> tuple[tuple[str, str, str], ...]:
+    """dashboard.PAGES read from the source: importing dashboard.py would run the app."""
+    tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        target = node.target if isinstance(node, ast.AnnAssign) else None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+        if isinstance(target, ast.Name) and target.id == "PAGES" and node.value is not None:  # type: ignore[union-attr]
+            return ast.literal_eval(node.value)  # type: ignore[union-attr,no-any-return]
+    raise AssertionError("dashboard.py has no literal PAGES tuple")
+
+
+def test_every_page_is_registered_and_every_registered_page_exists() -> None:
+    PAGES = registered_pages()  # noqa: N806
+    registered = [path for path, _, _ in PAGES]
+    pages = sorted(_rel(p) for p in _modules("pages") if _calls_app_context_at_top_level(p))
+    assert pages, "no page module found: pages call app_context() at top level"
+    assert sorted(set(pages) - set(registered)) == [], "pages missing from dashboard.PAGES"
+    assert [p for p in registered if not (ROOT / p).is_file()] == [], "PAGES names missing scripts"
+    assert len(set(registered)) == len(registered)
+    titles = [title for _, title, _ in PAGES]
+    assert len(set(titles)) == len(titles) and all(titles)
+    assert all(icon.startswith(":material/") for _, _, icon in PAGES)
+
+
+def _importable(package: str) -> list[str]:
+    names = []
+    for path in _modules(package):
+        if path.name == "__main__.py":
+            continue
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+@pytest.mark.parametrize("module", _importable("metrics") + _importable("connectors"))
+def test_module_imports(module: str) -> None:
+    importlib.import_module(module)
+
+
+# --- documentation: README names every KPI and every setting -----------------------------------
+
+
+def _readme() -> str:
+    path = ROOT / "README.md"
+    if not path.is_file():
+        pytest.fail("README.md is missing; it must document every KPI and setting")
+    return path.read_text(encoding="utf-8")
+
+
+def test_every_default_kpi_is_documented_in_readme() -> None:
+    from metrics.registry import DEFAULT_KPIS
+
+    readme = _readme()
+    missing = [k.kpi_id for k in DEFAULT_KPIS if f"`{k.kpi_id}`" not in readme]
+    assert missing == [], f"KPIs not in README.md (write the id in backticks, e.g. `csat`): {missing}"
+
+
+def test_every_setting_is_documented_in_readme() -> None:
+    from connectors.settings import SETTINGS
+
+    readme = _readme()
+    missing = [s.key for s in SETTINGS if s.key not in readme]
+    assert missing == [], f"settings not in README.md: {missing}"
