@@ -65,8 +65,9 @@ def period_filter(ctx: AppContext, container: object = st, default: str = "last_
         "Period", list(labels), "period", format_func=labels.__getitem__, default=default, container=container
     )
     period = period_for(choice, ctx.as_of)
-    start = max(period.start, ctx.first_date)
-    return Period(start, period.end, period.label)
+    if period.end < ctx.first_date:  # wholly before the data: keep its real dates, pages say "no data"
+        return period
+    return Period(max(period.start, ctx.first_date), period.end, period.label)
 
 
 def journey_filter(ctx: AppContext, container: object = st) -> str:
