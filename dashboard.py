@@ -21,6 +21,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/trends.py", "Trends", ":material/trending_up:"),
     ("pages/my_touchpoints.py", "My touchpoints", ":material/person_pin:"),
     ("pages/budget.py", "Budget", ":material/euro:"),
+    ("pages/review.py", "Quarterly review", ":material/event_note:"),
 )
 
 

@@ -166,7 +166,8 @@ with tabs[4]:
     except AllocationError as exc:
         problems = [str(exc)]
     for problem in problems:
-        st.error(f"The optimiser cannot run: {problem}")
+        st.warning(f"The optimiser cannot suggest an allocation: {problem} Choose a longer period "
+                   "or change the bounds.")
     plans = {"Today": today.reindex(scenario.index).fillna(0.0), "Your scenario": scenario}
     if optimised is not None:
         plans["Optimiser"] = optimised

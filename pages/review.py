@@ -1,0 +1,83 @@
+"""Quarterly review: each journey against the targets in force that quarter, the previous quarter
+and the same quarter last year; owner comments; close / reopen the quarter; export the pack."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from connectors.state import StateStoreError
+from pages.context import app_context
+from pages.filters import url_select
+from pages.review_loaders import load_quarter_review, review_store
+from pages.review_sections import journey_section, presentation_slide, quarter_actions
+from review.display import journey_summary
+from review.export_files import FORMATS, ExportError, header_lines
+from review.pack import EmptyQuarterError
+from review.pack_export import MEDIA_TYPES, pack_bytes, pack_file_name
+from review.quarters import quarters_between
+
+ctx = app_context()
+quarters = [q.label for q in quarters_between(ctx.first_date, ctx.as_of)]
+last_full = next((q.label for q in quarters_between(ctx.first_date, ctx.as_of) if q.end <= ctx.as_of),
+                 quarters[0])
+left, middle, right = st.columns([1, 1, 1])
+quarter = url_select("Quarter", quarters, "quarter", default=last_full, container=left)
+author = middle.text_input("Your name (for comments, closing)", key="review_author").strip()
+presenting = right.toggle("Presentation mode", key="review_presenting")
+
+state, store_problem = review_store(ctx)
+if store_problem:
+    st.warning(f"{store_problem} Figures are shown live; comments and closing are unavailable.")
+try:
+    review = load_quarter_review(ctx, state, quarter)
+except EmptyQuarterError as exc:
+    st.warning(f"{exc}")
+    st.stop()
+except StateStoreError as exc:
+    st.error(f"{exc}")
+    st.stop()
+journeys = review.figures.journeys
+
+if presenting:
+    position = min(st.session_state.get("review_slide", 0), len(journeys) - 1)
+    back, where, forward = st.columns([1, 4, 1])
+    if back.button("← Back", disabled=position == 0, width="stretch"):
+        st.session_state["review_slide"] = position - 1
+        st.rerun()
+    if forward.button("Next →", disabled=position >= len(journeys) - 1, width="stretch"):
+        st.session_state["review_slide"] = position + 1
+        st.rerun()
+    where.caption(f"Journey {position + 1} of {len(journeys)} · {quarter} · "
+                  + ("closed, frozen figures" if review.is_closed else "open, live figures"))
+    presentation_slide(review, position)
+    st.stop()
+
+st.title(f"Quarterly review {quarter}")
+st.caption(" · ".join(header_lines(review, dt.datetime.now(dt.UTC))[2:]))
+if review.live_problem:
+    st.info(review.live_problem)
+if review.live_differences is not None and len(review.live_differences):
+    with st.expander(f"⚠ Live warehouse data now differs for {len(review.live_differences)} figure(s) "
+                     "since this quarter was closed; the frozen figures are shown.", expanded=False):
+        st.dataframe(review.live_differences, hide_index=True, width="stretch")
+
+close_col, export_col, file_col = st.columns([1, 1, 1])
+quarter_actions(close_col, review, state, author)
+fmt = export_col.selectbox("Export format", FORMATS, label_visibility="collapsed")
+if export_col.button(f"Build {fmt.upper()} pack"):
+    try:
+        st.session_state["review_pack"] = (quarter, fmt, pack_bytes(review, fmt, dt.datetime.now(dt.UTC)))
+    except ExportError as exc:
+        st.error(str(exc))
+built = st.session_state.get("review_pack")
+if built and built[0] == quarter:
+    file_col.download_button(f"Download {built[1].upper()}", built[2], pack_file_name(quarter, built[1]),
+                             mime=MEDIA_TYPES[built[1]])
+
+st.subheader("Journeys at a glance")
+st.dataframe(journey_summary(review.figures.figures), hide_index=True, width="stretch")
+for tab, (journey_id, name) in zip(st.tabs([n for _, n in journeys]), journeys, strict=True):
+    with tab:
+        journey_section(review, journey_id, name, state, author)

@@ -1,0 +1,56 @@
+"""Cached loaders and store access for the quarterly review page.
+
+The live figures are cached (warehouse queries); the state store (snapshots, comments, trust) is
+read on every run, because other people change it and it is small.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+import streamlit as st
+
+from connectors.state import StateStoreError
+from connectors.warehouse import Warehouse, WarehouseError
+from metrics.registry import KpiRegistry
+from pages.context import CACHE_TTL_SECONDS, AppContext
+from review.figures import mark_trust
+from review.frozen import QuarterReview, review_with_store
+from review.pack import EmptyQuarterError, QuarterFigures, build_quarter_figures
+from review.quarters import parse_quarter
+from review.store import open_review_store
+from review.trust_source import untrusted_scopes_or_none
+
+
+@st.cache_resource(show_spinner=False)
+def _state_engine(url: str) -> sa.Engine:
+    return open_review_store(url)
+
+
+def review_store(ctx: AppContext) -> tuple[sa.Engine | None, str]:
+    """The review store, or None and what is wrong with it (the page then shows live figures)."""
+    try:
+        return _state_engine(ctx.settings.state_url), ""
+    except StateStoreError as exc:
+        return None, str(exc)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner="Computing the quarter's figures…", max_entries=32)
+def _live(_wh: Warehouse, _registry: KpiRegistry, key: str, quarter: str) -> QuarterFigures:
+    return build_quarter_figures(_wh, _registry, parse_quarter(quarter))
+
+
+def load_quarter_review(ctx: AppContext, state: sa.Engine | None, quarter: str) -> QuarterReview:
+    """The quarter as the review shows it: snapshot when closed, else live figures with trust."""
+    live: QuarterFigures | Exception
+    try:
+        figures = _live(ctx.warehouse, ctx.registry, ctx.key, quarter)
+        untrusted = untrusted_scopes_or_none(state) if state is not None else None
+        live = QuarterFigures(**{**figures.__dict__,
+                                 "figures": mark_trust(figures.figures, untrusted, ctx.touchpoints)})
+    except (EmptyQuarterError, WarehouseError) as exc:
+        live = exc
+    return review_with_store(state, quarter, live)
+
+
+def forget_live_figures() -> None:
+    _live.clear()

@@ -1,0 +1,153 @@
+"""Parts of the quarterly review page: one journey's section, the comment box, presentation mode."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+import streamlit as st
+
+from connectors.state import StateStoreError
+from metrics.status import STATUS_COLOURS, Status
+from pages.review_charts import journey_review_chart, review_chart_height
+from review.display import comment_lines, figure_label, figure_table, format_value, readable_time, status_text
+from review.frozen import QuarterReview, close_shown
+from review.store import (
+    JOURNEY_COMMENT,
+    QuarterClosedError,
+    ReviewConflict,
+    comment_history,
+    current_comment,
+    reopen_quarter,
+    save_comment,
+)
+
+
+def _paint_status(table: pd.DataFrame, statuses: pd.Series) -> object:
+    colours = list(statuses.map(lambda s: STATUS_COLOURS[Status(s)]))
+    return table.style.apply(lambda column: [f"color: {c}; font-weight: 600" for c in colours],
+                             subset=["Status"])
+
+
+def _chart(chart: Any) -> None:
+    st.altair_chart(chart, width="stretch", height=review_chart_height(chart))
+
+
+def journey_section(review: QuarterReview, journey_id: str, name: str, state: sa.Engine | None,
+                    author: str) -> None:
+    figures = review.figures.figures
+    mine = figures[figures["journey_id"] == journey_id].reset_index(drop=True)
+    _chart(journey_review_chart(mine, f"{name}: figures against target"))
+    st.dataframe(_paint_status(figure_table(mine), mine["status"]), hide_index=True, width="stretch",
+                 height=35 * (len(mine) + 1) + 3,
+                 column_config={"Figure": st.column_config.TextColumn(width="large")})
+    reasons = mine.loc[mine["trust_reason"].astype(str).ne(""), "trust_reason"].unique()
+    for reason in reasons:
+        st.caption(f"⊘ Not trusted: {reason}")
+    comment_box(review, journey_id, mine, state, author)
+
+
+def comment_box(review: QuarterReview, journey_id: str, figures: pd.DataFrame, state: sa.Engine | None,
+                author: str) -> None:
+    quarter = review.figures.quarter
+    names: dict[str, str] = {JOURNEY_COMMENT: "The journey as a whole"}
+    names.update(dict(zip(figures["figure_id"], figures.apply(figure_label, axis=1), strict=False)))
+    if review.is_closed or state is None:
+        lines = comment_lines(review.figures.comments, journey_id, names)
+        st.markdown("**Owner comments**\n\n" + ("\n".join(f"- {line}" for line in lines) or "_None._"))
+        return
+    about = str(st.selectbox("Comment on", list(names), format_func=lambda k: names[k],
+                             key=f"about_{quarter}_{journey_id}"))
+    current = current_comment(state, quarter, journey_id, about)
+    base_key = f"base_{quarter}_{journey_id}_{about}"
+    text_key = f"text_{quarter}_{journey_id}_{about}"
+    if base_key not in st.session_state:
+        st.session_state[base_key] = current.version if current else 0
+        st.session_state[text_key] = current.text if current else ""
+    if current:
+        st.caption(f"Last saved by {current.author} at {readable_time(current.saved_at)} "
+                   f"(version {current.version}).")
+    with st.form(f"form_{quarter}_{journey_id}_{about}"):
+        st.text_area("Comment", key=text_key, height=100)
+        saved = st.form_submit_button("Save comment", disabled=not author)
+    if not author:
+        st.caption("Enter your name at the top of the page to write comments.")
+    if saved:
+        _save(state, quarter, journey_id, about, author, base_key, text_key)
+    if current and st.button("Load the latest saved text", key=f"reload_{base_key}"):
+        st.session_state[base_key] = current.version
+        st.session_state[text_key] = current.text
+        st.rerun()
+    with st.expander("History of this comment"):
+        st.dataframe(comment_history(state, quarter, journey_id, about), hide_index=True, width="stretch")
+
+
+def _save(state: sa.Engine, quarter: str, journey_id: str, about: str, author: str, base_key: str,
+          text_key: str) -> None:
+    try:
+        saved = save_comment(state, quarter, journey_id, about, st.session_state[text_key], author,
+                             st.session_state[base_key], dt.datetime.now(dt.UTC))
+    except ReviewConflict as exc:
+        st.error(f"{exc} Your text is still in the box above.")
+        return
+    except (QuarterClosedError, StateStoreError) as exc:
+        st.error(str(exc))
+        return
+    st.session_state[base_key] = saved.version
+    st.success(f"Saved (version {saved.version}).")
+
+
+def presentation_slide(review: QuarterReview, index: int) -> None:
+    """One journey in large type: status cards, the chart and the owners' comments."""
+    journey_id, name = review.figures.journeys[index]
+    figures = review.figures.figures
+    mine = figures[(figures["journey_id"] == journey_id) & figures["section"].isin(["kpi", "budget"])
+                   & figures["target"].notna()].reset_index(drop=True)
+    st.markdown(f"<h1 style='font-size:3.2rem'>{escape(name)} — {review.figures.quarter}</h1>",
+                unsafe_allow_html=True)
+    columns = st.columns(max(1, min(4, len(mine))))
+    for i, row in enumerate(mine.to_dict("records")):
+        colour = STATUS_COLOURS[Status(row["status"])]
+        columns[i % len(columns)].markdown(
+            f"<div style='border-left:10px solid {colour};padding:0.4rem 0.8rem;margin-bottom:1rem'>"
+            f"<div style='font-size:1.3rem'>{escape(str(row['figure_name']))}</div>"
+            f"<div style='font-size:2.6rem;font-weight:700'>"
+            f"{format_value(row['value'], row['unit'], compact=True)}</div>"
+            f"<div style='font-size:1.1rem'>{status_text(row['status'], row['value'], row['target'])} · "
+            f"target {format_value(row['target'], row['unit'], compact=True)} · last quarter "
+            f"{format_value(row['previous_value'], row['unit'], compact=True)}</div></div>",
+            unsafe_allow_html=True,
+        )
+    _chart(journey_review_chart(figures[figures["journey_id"] == journey_id], ""))
+    names = dict(zip(figures["figure_id"], figures["figure_name"], strict=False))
+    for line in comment_lines(review.figures.comments, journey_id, names):
+        st.markdown(f"<p style='font-size:1.4rem'>💬 {escape(line)}</p>", unsafe_allow_html=True)
+
+
+def quarter_actions(container: object, review: QuarterReview, state: sa.Engine | None, author: str) -> None:
+    """Close (freeze what is shown) or reopen the quarter; both need a name and a working store."""
+    if state is None:
+        return
+    now = dt.datetime.now(dt.UTC)
+    if review.is_closed:
+        clicked = container.button("Reopen quarter", disabled=not author,  # type: ignore[attr-defined]
+                                   help="The figures become live again; the snapshot is kept.")
+        container.caption(f"Closed by {review.figures.closed_by} at "  # type: ignore[attr-defined]
+                          f"{readable_time(review.figures.closed_at)}.")
+    else:
+        clicked = container.button("Close quarter", disabled=not author,  # type: ignore[attr-defined]
+                                   help="Freeze every figure shown, the targets and the comments.")
+    if not clicked:
+        return
+    try:
+        if review.is_closed:
+            reopen_quarter(state, review.figures.quarter, author, now)
+        else:
+            close_shown(state, review.figures, author, now)
+    except (ReviewConflict, StateStoreError) as exc:
+        st.error(str(exc))
+        return
+    st.rerun()

@@ -1,0 +1,105 @@
+"""Command line for quarterly reviews.
+
+    python -m review export --quarter 2026Q3 --format pdf|pptx|csv --out PATH
+    python -m review close  --quarter 2026Q3 --by "Ana Lopez"
+    python -m review reopen --quarter 2026Q3 --by "Ana Lopez"
+
+Settings come from the environment (MOT_WAREHOUSE_URL, MOT_MAPPING, MOT_STATE_URL, MOT_DATA_DIR)
+and .streamlit/secrets.toml, as for the app. A closed quarter exports its frozen figures.
+Exit status: 0 done, 2 a problem the user can fix (bad quarter, no data, store or warehouse
+unreachable, file not writable); the message says what to do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from connectors.mapping import MappingError
+from connectors.queries import dimension_frame
+from connectors.settings import Settings, SettingsError, resolve_settings
+from connectors.state import StateStoreError
+from connectors.warehouse import Warehouse, WarehouseError, open_warehouse
+from metrics.registry import KpiRegistry
+from review.export_files import FORMATS, ExportError
+from review.frozen import close_with_snapshot, quarter_review
+from review.pack import EmptyQuarterError
+from review.pack_export import export_pack
+from review.quarters import QuarterError, parse_quarter
+from review.store import ReviewConflict, open_review_store, reopen_quarter
+from review.trust_source import untrusted_scopes_or_none
+
+USER_ERRORS = (QuarterError, EmptyQuarterError, StateStoreError, WarehouseError, MappingError,
+               SettingsError, ExportError, ReviewConflict)
+
+
+def _secrets(path: Path = Path(".streamlit/secrets.toml")) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"{path} cannot be read: {exc}") from None
+
+
+def _warehouse(settings: Settings) -> tuple[Warehouse, KpiRegistry]:
+    if settings.is_demo and not settings.demo_path.exists():
+        raise WarehouseError(
+            f"The demo warehouse {settings.demo_path} does not exist yet. Start the app once "
+            f"(streamlit run dashboard.py) or run: python -m connectors.demo --out {settings.demo_path}"
+        )
+    wh = open_warehouse(settings.effective_warehouse_url, settings.mapping_path)
+    return wh, KpiRegistry.from_frame(dimension_frame(wh, "kpis"))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m review", description="Quarterly review packs.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    export = commands.add_parser("export", help="write the quarterly pack as PDF, PowerPoint or CSV")
+    export.add_argument("--quarter", required=True, help="quarter like 2026Q3")
+    export.add_argument("--format", required=True, choices=FORMATS, dest="fmt")
+    export.add_argument("--out", required=True, type=Path, help="file to write (replaced atomically)")
+    for name, text in (("close", "freeze the quarter's figures, targets and comments"),
+                       ("reopen", "reopen a closed quarter (its snapshot is kept for the record)")):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("--quarter", required=True, help="quarter like 2026Q3")
+        command.add_argument("--by", required=True, help="who closes or reopens it")
+    return parser
+
+
+def run(args: argparse.Namespace, now: dt.datetime) -> str:
+    quarter = parse_quarter(args.quarter)
+    settings = resolve_settings(os.environ, _secrets())
+    state = open_review_store(settings.state_url)
+    if args.command == "reopen":
+        reopen_quarter(state, quarter.label, args.by, now)
+        return f"{quarter.label} reopened by {args.by}; its figures are live again."
+    wh, registry = _warehouse(settings)
+    untrusted = untrusted_scopes_or_none(state)
+    if args.command == "close":
+        close_with_snapshot(wh, registry, state, quarter, args.by, now, untrusted)
+        return f"{quarter.label} closed by {args.by}; its figures are frozen."
+    review = quarter_review(wh, registry, state, quarter, untrusted)
+    path = export_pack(review, args.fmt, args.out, now)
+    source = "frozen figures of the closed quarter" if review.is_closed else "live figures"
+    return f"Wrote {path} ({args.fmt}, {quarter.label}, {source})."
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        message = run(args, dt.datetime.now(dt.UTC))
+    except USER_ERRORS as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(message)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,76 @@
+"""What every export shares: never half-writing a file, and the pack's header lines.
+
+An export is written to a temporary file in the target folder and moved over the target with
+``os.replace`` only when complete, so a failed export leaves any earlier good file untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from review.display import readable_time
+from review.frozen import QuarterReview
+from review.quarters import parse_quarter
+from review.store import stamp
+
+FORMATS: tuple[str, ...] = ("pdf", "pptx", "csv")
+
+
+class ExportError(RuntimeError):
+    """The export cannot be written; the message says what to do. No file was changed."""
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(temp_path)`` then move the finished file to ``path``."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError(f"The folder {folder} does not exist; create it or choose another --out path.")
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder; give a file name such as {path / 'review.pdf'}.")
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise ExportError(
+            f"Cannot write in {folder}: {exc.strerror}. Choose a folder you may write to.") from None
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        write(temp)
+        # mkstemp makes the file private; give it the mode an ordinary new file (or the old one) has.
+        os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(temp, path)
+    except OSError as exc:
+        raise ExportError(f"Cannot write {path}: {exc.strerror or exc}. Nothing was changed.") from None
+    finally:
+        temp.unlink(missing_ok=True)
+    return path
+
+
+def header_lines(review: QuarterReview, generated_at: dt.datetime) -> list[str]:
+    """Quarter, generation time, where the figures come from, and how far they can be trusted."""
+    q = review.figures
+    lines = [f"Quarter {q.quarter}", f"Generated {readable_time(stamp(generated_at))}"]
+    if review.is_closed:
+        lines.append(f"Closed quarter: figures frozen by {q.closed_by} at {readable_time(q.closed_at)}")
+        if review.live_differences is not None and len(review.live_differences):
+            lines.append(f"Note: live warehouse data now differs for {len(review.live_differences)} "
+                         "figure(s); the frozen figures are shown.")
+    else:
+        lines.append("Open quarter: live figures, may still change")
+    if q.data_through is not None and q.data_through < _quarter_end(q.quarter):
+        lines.append(f"Partial quarter: data up to {q.data_through}")
+    trust = set(q.figures["trust"])
+    if trust == {"unchecked"}:
+        lines.append("Trust: unchecked (no data-quality results were available)")
+    elif "not trusted" in trust:
+        lines.append("Trust: some figures come from data that failed checks (marked Not trusted)")
+    return lines
+
+
+def _quarter_end(label: str) -> dt.date:
+    return parse_quarter(label).end

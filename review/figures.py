@@ -1,0 +1,256 @@
+"""The quarter's figures as one tidy frame: pure functions over small aggregated frames.
+
+One row per figure: a journey KPI, a KPI at a moment of truth, or a budget figure of a journey.
+Columns (FIGURE_COLUMNS): where it belongs (journey, section, touchpoint), what it is (figure_id,
+name, unit), the quarter's value with the target in force on the quarter's last day and its
+status, the previous quarter's and the same quarter last year's values, and the differences
+``vs_target = value - target``, ``vs_previous = value - previous_value``,
+``vs_last_year = value - last_year_value`` in the figure's unit (raw differences; the status and
+the KPI's direction say whether that is good). A missing value or reference gives NaN, never 0.
+
+Budget: ``budget_actual`` is judged against the plan (target = planned, lower is better, amber
+band = BUDGET_TOLERANCE_SHARE of the plan); ``cost_per_conversion`` = actual spend / customers
+converting at any touchpoint of the journey (NaN when nobody converted).
+Moments of truth: ``mot_on_target`` = share (%) of the journey's moment-of-truth KPI values with a
+target that are on target; its status is the worst of those values' statuses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from metrics.model import Direction
+from metrics.registry import KpiRegistry, compute_values
+from metrics.status import STATUS_SEVERITY, Status, classify_frame
+from metrics.targets import resolve_targets
+from metrics.trust import apply_trust
+
+FIGURE_COLUMNS: tuple[str, ...] = (
+    "journey_id", "journey_name", "section", "touchpoint_id", "touchpoint_name", "figure_id",
+    "figure_name", "unit", "direction", "value", "target", "tolerance", "status", "previous_value",
+    "last_year_value", "vs_target", "vs_previous", "vs_last_year", "trust", "trust_reason",
+)
+NUMBER_COLUMNS: tuple[str, ...] = (
+    "value", "target", "tolerance", "previous_value", "last_year_value",
+    "vs_target", "vs_previous", "vs_last_year",
+)
+SECTIONS: tuple[str, ...] = ("kpi", "moment_of_truth", "budget")
+BUDGET_TOLERANCE_SHARE = 0.05
+PERIOD_NAMES: tuple[str, ...] = ("current", "previous", "last_year")
+
+
+class Trust:
+    TRUSTED = "trusted"
+    NOT_TRUSTED = "not trusted"
+    UNCHECKED = "unchecked"
+
+
+@dataclass(frozen=True)
+class PeriodFrames:
+    """Aggregated warehouse frames of one period (connectors.queries shapes)."""
+
+    journey_kpis: pd.DataFrame  # kpi_frame by journey
+    mot_kpis: pd.DataFrame  # kpi_frame by touchpoint, moments of truth only
+    budget: pd.DataFrame  # budget_frame by journey_id
+    end: dt.date
+
+
+def kpi_values(frame: pd.DataFrame, registry: KpiRegistry, keys: list[str]) -> pd.DataFrame:
+    """keys + kpi_id + value (+ numerator), only KPIs the registry knows."""
+    known = frame[frame["kpi_id"].astype(str).isin(registry.ids())]
+    out = known[[*keys, "kpi_id", "numerator"]].copy()
+    out["value"] = compute_values(known, registry)
+    return out.reset_index(drop=True)
+
+
+def _judge(values: pd.DataFrame, targets: pd.DataFrame, on: dt.date, registry: KpiRegistry) -> pd.DataFrame:
+    judged = resolve_targets(values, targets, on)
+    directions = judged["kpi_id"].map(lambda k: registry[k].direction.value)
+    judged["status"] = classify_frame(judged, directions) if len(judged) else pd.Series(dtype="str")
+    return judged
+
+
+def _compare(current: pd.DataFrame, previous: pd.DataFrame, last_year: pd.DataFrame,
+             keys: list[str]) -> pd.DataFrame:
+    out = current.merge(
+        previous[[*keys, "value"]].rename(columns={"value": "previous_value"}), on=keys, how="left"
+    ).merge(last_year[[*keys, "value"]].rename(columns={"value": "last_year_value"}), on=keys, how="left")
+    out["vs_target"] = out["value"] - out["target"]
+    out["vs_previous"] = out["value"] - out["previous_value"]
+    out["vs_last_year"] = out["value"] - out["last_year_value"]
+    return out
+
+
+def _all_keys(frames: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
+    stacked = pd.concat([f[keys] for f in frames], ignore_index=True)
+    return stacked.drop_duplicates().reset_index(drop=True)
+
+
+def kpi_section(periods: dict[str, PeriodFrames], targets: pd.DataFrame,
+                registry: KpiRegistry) -> pd.DataFrame:
+    """Journey KPIs: every (journey, KPI) with data in any of the three quarters."""
+    keys = ["journey_id", "kpi_id"]
+    values = {n: kpi_values(p.journey_kpis, registry, ["journey_id"]) for n, p in periods.items()}
+    grid = _all_keys(list(values.values()), keys)
+    current = grid.merge(values["current"][[*keys, "value"]], on=keys, how="left")
+    judged = _judge(current, targets, periods["current"].end, registry)
+    out = _compare(judged, values["previous"], values["last_year"], keys)
+    out["section"] = "kpi"
+    out["touchpoint_id"] = ""
+    return out
+
+
+def mot_statuses(values: pd.DataFrame, touchpoints: pd.DataFrame, targets: pd.DataFrame,
+                 on: dt.date, registry: KpiRegistry) -> pd.DataFrame:
+    """Moment-of-truth KPI values that have a target in force on ``on``, with their status."""
+    located = values.merge(touchpoints[["touchpoint_id", "journey_id", "stage_id"]], on="touchpoint_id")
+    judged = _judge(located, targets, on, registry)
+    return judged[judged["target"].notna()].reset_index(drop=True)
+
+
+def mot_section(periods: dict[str, PeriodFrames], touchpoints: pd.DataFrame, targets: pd.DataFrame,
+                registry: KpiRegistry) -> pd.DataFrame:
+    keys = ["touchpoint_id", "kpi_id"]
+    judged = {
+        n: mot_statuses(kpi_values(p.mot_kpis, registry, ["touchpoint_id"]), touchpoints, targets, p.end,
+                        registry)
+        for n, p in periods.items()
+    }
+    details = _compare(judged["current"], judged["previous"], judged["last_year"], keys)
+    details["section"] = "moment_of_truth"
+    summary = _mot_summary(judged)
+    return pd.concat([summary, details], ignore_index=True)
+
+
+def _share_on_target(judged: pd.DataFrame) -> pd.DataFrame:
+    if judged.empty:
+        return pd.DataFrame({"journey_id": pd.Series(dtype="str"), "value": pd.Series(dtype="float64"),
+                             "status": pd.Series(dtype="str")})
+    counted = judged.assign(on=judged["status"].eq(Status.ON_TARGET.value),
+                            severity=judged["status"].map(lambda s: STATUS_SEVERITY[Status(s)]))
+    grouped = counted.groupby("journey_id", as_index=False).agg(
+        on=("on", "sum"), judged=("on", "size"), severity=("severity", "min"))
+    worst = {v: k.value for k, v in STATUS_SEVERITY.items()}
+    return pd.DataFrame({
+        "journey_id": grouped["journey_id"],
+        "value": grouped["on"] / grouped["judged"] * 100.0,
+        "status": grouped["severity"].map(worst),
+    })
+
+
+def _mot_summary(judged: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    shares = {n: _share_on_target(j) for n, j in judged.items()}
+    out = shares["current"].assign(target=np.nan, tolerance=np.nan)
+    out = _compare(out, shares["previous"], shares["last_year"], ["journey_id"])
+    out["vs_target"] = np.nan
+    return out.assign(section="moment_of_truth", touchpoint_id="", kpi_id="mot_on_target")
+
+
+def budget_section(periods: dict[str, PeriodFrames], registry: KpiRegistry) -> pd.DataFrame:
+    """Planned, actual (judged against plan) and cost per conversion per journey."""
+    rows = {n: _budget_rows(p, registry) for n, p in periods.items()}
+    keys = ["journey_id", "kpi_id"]
+    current = rows["current"]
+    band = current["target"] * BUDGET_TOLERANCE_SHARE
+    current["tolerance"] = band.where(current["kpi_id"].eq("budget_actual"))
+    current["status"] = classify_frame(
+        current, pd.Series(Direction.LOWER_IS_BETTER.value, index=current.index)
+    ) if len(current) else pd.Series(dtype="str")
+    out = _compare(current, rows["previous"], rows["last_year"], keys)
+    return out.assign(section="budget", touchpoint_id="")
+
+
+def _budget_rows(period: PeriodFrames, registry: KpiRegistry) -> pd.DataFrame:
+    budget = period.budget.groupby("journey_id", as_index=False)[["planned", "actual"]].sum(min_count=1)
+    kpis = kpi_values(period.journey_kpis, registry, ["journey_id"])
+    conversions = kpis[kpis["kpi_id"] == "conversion_rate"][["journey_id", "numerator"]]
+    merged = budget.merge(conversions, on="journey_id", how="left")
+    per_conversion = merged["actual"] / merged["numerator"].where(merged["numerator"] > 0)
+    parts = [
+        pd.DataFrame({"journey_id": merged["journey_id"], "kpi_id": "budget_planned",
+                      "value": merged["planned"], "target": np.nan}),
+        pd.DataFrame({"journey_id": merged["journey_id"], "kpi_id": "budget_actual",
+                      "value": merged["actual"], "target": merged["planned"]}),
+        pd.DataFrame({"journey_id": merged["journey_id"], "kpi_id": "cost_per_conversion",
+                      "value": per_conversion, "target": np.nan}),
+    ]
+    return pd.concat(parts, ignore_index=True).assign(tolerance=np.nan)
+
+
+#: Names and units of the figures that are not KPIs of the registry.
+_UP, _DOWN = Direction.HIGHER_IS_BETTER.value, Direction.LOWER_IS_BETTER.value
+OTHER_FIGURES: dict[str, tuple[str, str, str]] = {
+    "mot_on_target": ("Moments of truth on target", "percent", _UP),
+    "budget_planned": ("Budget planned", "currency", _DOWN),
+    "budget_actual": ("Budget actual (against plan)", "currency", _DOWN),
+    "cost_per_conversion": ("Cost per conversion", "currency", _DOWN),
+}
+
+
+def assemble_figures(sections: list[pd.DataFrame], journeys: pd.DataFrame, touchpoints: pd.DataFrame,
+                     registry: KpiRegistry) -> pd.DataFrame:
+    """Stack the sections, add names and units, order them, keep FIGURE_COLUMNS (trust unchecked)."""
+    stacked = pd.concat([s for s in sections if len(s)], ignore_index=True)
+    if stacked.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c in NUMBER_COLUMNS else "str")
+                             for c in FIGURE_COLUMNS})
+    out = stacked.rename(columns={"kpi_id": "figure_id"})
+    names = dict(zip(journeys["journey_id"].astype(str), journeys["name"].astype(str), strict=False))
+    tp_names = dict(zip(touchpoints["touchpoint_id"].astype(str), touchpoints["name"].astype(str),
+                        strict=False))
+    out["journey_name"] = out["journey_id"].map(lambda j: names.get(j, j))
+    out["touchpoint_id"] = out["touchpoint_id"].fillna("").astype(str)
+    out["touchpoint_name"] = out["touchpoint_id"].map(lambda t: tp_names.get(t, t) if t else "")
+    out["figure_name"] = out["figure_id"].map(lambda f: _figure_meta(f, registry)[0])
+    out["unit"] = out["figure_id"].map(lambda f: _figure_meta(f, registry)[1])
+    out["direction"] = out["figure_id"].map(lambda f: _figure_meta(f, registry)[2])
+    out["status"] = out["status"].fillna(Status.NO_DATA.value).astype(str)
+    out["trust"], out["trust_reason"] = Trust.UNCHECKED, ""
+    order = {j: i for i, j in enumerate(journeys["journey_id"].astype(str))}
+    figure_order = {f: i for i, f in enumerate([*OTHER_FIGURES, *registry.ids()])}
+    out["_j"] = out["journey_id"].map(lambda j: order.get(j, len(order)))
+    out["_s"] = out["section"].map(SECTIONS.index)
+    out["_f"] = out["figure_id"].map(lambda f: figure_order.get(f, len(figure_order)))
+    out = out.sort_values(["_j", "_s", "touchpoint_id", "_f"], kind="stable")
+    for column in NUMBER_COLUMNS:
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
+    return out[list(FIGURE_COLUMNS)].reset_index(drop=True)
+
+
+def _figure_meta(figure_id: str, registry: KpiRegistry) -> tuple[str, str, str]:
+    if figure_id in OTHER_FIGURES:
+        return OTHER_FIGURES[figure_id]
+    kpi = registry[figure_id]
+    return kpi.name, kpi.unit.value, kpi.direction.value
+
+
+def mark_trust(figures: pd.DataFrame, untrusted: pd.DataFrame | None,
+               touchpoints: pd.DataFrame) -> pd.DataFrame:
+    """Trust state per figure from checks.trust.untrusted_scopes; ``None`` = no check run yet.
+
+    Uses metrics.trust.apply_trust: moment-of-truth figures are matched by touchpoint, journey
+    figures by journey (a journey figure is untrusted when any of its touchpoints is). A figure
+    that is not trusted gets status not_trusted, so its colour never looks true.
+    """
+    out = figures.copy()
+    if untrusted is None:
+        out["trust"], out["trust_reason"] = Trust.UNCHECKED, ""
+        return out
+    at_touchpoint = out["touchpoint_id"].ne("")
+    parts = [
+        out[at_touchpoint].drop(columns="journey_id"),
+        out[~at_touchpoint].drop(columns="touchpoint_id"),
+    ]
+    judged = []
+    for part in parts:
+        marked = apply_trust(part.rename(columns={"figure_id": "kpi_id"}), untrusted, touchpoints)
+        judged.append(marked[["trusted", "trust_reason", "status"]])
+    trust = pd.concat(judged).loc[out.index]
+    out["status"] = trust["status"].astype(str)
+    out["trust"] = np.where(trust["trusted"], Trust.TRUSTED, Trust.NOT_TRUSTED)
+    out["trust_reason"] = trust["trust_reason"].astype(str)
+    return out

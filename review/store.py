@@ -1,0 +1,252 @@
+"""Review state in the app's own store (MOT_STATE_URL): comments, their history, closed quarters.
+
+Tables are prefixed ``review_`` and live on their own MetaData (connectors.state). Comments use
+optimistic concurrency: a save names the version it was based on; when someone saved in between,
+the save is refused with a message naming who saved and when, and nothing is overwritten. Every
+save is also appended to ``review_comment_history``. Closing a quarter stores a JSON snapshot
+(review/frozen.py builds it); reopening is explicit and keeps the snapshot for the record.
+Times are passed in by the caller (ISO 8601 strings in UTC), never read here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from connectors.state import StateStoreError, create_state_engine, ensure_tables
+
+METADATA = sa.MetaData()
+
+
+def _key_columns() -> tuple[sa.Column[Any], ...]:
+    return (sa.Column("quarter", sa.String(8), nullable=False),
+            sa.Column("journey_id", sa.String(200), nullable=False),
+            sa.Column("kpi_id", sa.String(200), nullable=False))
+
+
+COMMENTS = sa.Table(
+    "review_comments", METADATA,
+    *_key_columns(),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("saved_at", sa.String(40), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.PrimaryKeyConstraint("quarter", "journey_id", "kpi_id"),
+)
+COMMENT_HISTORY = sa.Table(
+    "review_comment_history", METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    *_key_columns(),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("saved_at", sa.String(40), nullable=False),
+)
+SNAPSHOTS = sa.Table(
+    "review_snapshots", METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("quarter", sa.String(8), nullable=False, index=True),
+    sa.Column("closed_by", sa.String(200), nullable=False),
+    sa.Column("closed_at", sa.String(40), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("reopened_by", sa.String(200)),
+    sa.Column("reopened_at", sa.String(40)),
+)
+CLOSED_QUARTERS = sa.Table(
+    "review_closed_quarters", METADATA,
+    sa.Column("quarter", sa.String(8), primary_key=True),
+    sa.Column("snapshot_id", sa.Integer, sa.ForeignKey("review_snapshots.id"), nullable=False),
+    sa.Column("closed_by", sa.String(200), nullable=False),
+    sa.Column("closed_at", sa.String(40), nullable=False),
+)
+#: kpi_id of a comment on the journey as a whole.
+JOURNEY_COMMENT = ""
+
+
+class ReviewConflict(RuntimeError):
+    """Someone else changed the same thing first; the message says who, when and what to do."""
+
+
+class QuarterClosedError(RuntimeError):
+    """The quarter is closed; comments and figures are frozen until it is reopened."""
+
+
+@dataclass(frozen=True)
+class Comment:
+    quarter: str
+    journey_id: str
+    kpi_id: str
+    text: str
+    author: str
+    saved_at: str
+    version: int
+
+
+def stamp(moment: dt.datetime) -> str:
+    """A time as stored: ISO 8601 in UTC, to the second."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def open_review_store(url: str) -> sa.Engine:
+    """The state engine with the review tables created; StateStoreError when that is impossible."""
+    try:
+        engine = create_state_engine(url)
+    except sa.exc.ArgumentError:
+        raise StateStoreError(f"MOT_STATE_URL {url!r} is not a SQLAlchemy URL.") from None
+    ensure_tables(engine, METADATA)
+    return engine
+
+
+@contextmanager
+def _writing(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A write transaction; database failures become StateStoreError with what to do."""
+    try:
+        with engine.begin() as conn:
+            yield conn
+    except sa.exc.IntegrityError:
+        raise
+    except sa.exc.OperationalError as exc:
+        raise StateStoreError(_store_message(engine, exc, "save to")) from None
+
+
+def _reading(engine: sa.Engine, statement: sa.Select[Any]) -> list[sa.Row[Any]]:
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(statement))
+    except sa.exc.SQLAlchemyError as exc:
+        raise StateStoreError(_store_message(engine, exc, "read")) from None
+
+
+def _store_message(engine: sa.Engine, exc: sa.exc.SQLAlchemyError, verb: str) -> str:
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    where = engine.url.render_as_string(hide_password=True)
+    return (f"Cannot {verb} the review store at {where}: {reason}. Nothing was changed. Check that "
+            "MOT_STATE_URL points to a store this app may write to, then try again.")
+
+
+def comment_frame(engine: sa.Engine, quarter: str) -> pd.DataFrame:
+    """The current comments of a quarter: quarter, journey_id, kpi_id, text, author, saved_at, version."""
+    rows = _reading(engine, sa.select(COMMENTS).where(COMMENTS.c.quarter == quarter)
+                    .order_by(COMMENTS.c.journey_id, COMMENTS.c.kpi_id))
+    return pd.DataFrame([tuple(r) for r in rows], columns=[c.name for c in COMMENTS.c])
+
+
+def comment_history(engine: sa.Engine, quarter: str, journey_id: str,
+                    kpi_id: str = JOURNEY_COMMENT) -> pd.DataFrame:
+    """Every saved version of one comment, oldest first."""
+    h = COMMENT_HISTORY
+    rows = _reading(engine, sa.select(h.c.version, h.c.text, h.c.author, h.c.saved_at).where(
+        h.c.quarter == quarter, h.c.journey_id == journey_id, h.c.kpi_id == kpi_id).order_by(h.c.id))
+    return pd.DataFrame([tuple(r) for r in rows], columns=["version", "text", "author", "saved_at"])
+
+
+def current_comment(engine: sa.Engine, quarter: str, journey_id: str,
+                    kpi_id: str = JOURNEY_COMMENT) -> Comment | None:
+    rows = _reading(engine, sa.select(COMMENTS).where(
+        COMMENTS.c.quarter == quarter, COMMENTS.c.journey_id == journey_id, COMMENTS.c.kpi_id == kpi_id))
+    return Comment(**rows[0]._asdict()) if rows else None
+
+
+def save_comment(
+    engine: sa.Engine, quarter: str, journey_id: str, kpi_id: str, text: str, author: str,
+    based_on_version: int, now: dt.datetime,
+) -> Comment:
+    """Save a comment if nobody saved it since ``based_on_version`` (0 = a new comment).
+
+    Raises ReviewConflict (nothing written) when someone else saved first, QuarterClosedError
+    when the quarter is closed, StateStoreError when the store cannot be written.
+    """
+    saved = Comment(quarter, journey_id, kpi_id, text, author.strip() or "anonymous", stamp(now),
+                    based_on_version + 1)
+    values = {k: getattr(saved, k) for k in ("text", "author", "saved_at", "version")}
+    key = (COMMENTS.c.quarter == quarter, COMMENTS.c.journey_id == journey_id, COMMENTS.c.kpi_id == kpi_id)
+    try:
+        with _writing(engine) as conn:
+            if based_on_version == 0:
+                conn.execute(COMMENTS.insert().values(quarter=quarter, journey_id=journey_id,
+                                                      kpi_id=kpi_id, **values))
+            elif conn.execute(COMMENTS.update().where(*key, COMMENTS.c.version == based_on_version)
+                              .values(**values)).rowcount != 1:
+                raise _conflict(conn, key, based_on_version)
+            if _closed_row(conn, quarter) is not None:  # checked after the write: holds the lock
+                raise QuarterClosedError(f"{quarter} is closed; reopen it to change comments.")
+            conn.execute(COMMENT_HISTORY.insert().values(quarter=quarter, journey_id=journey_id,
+                                                         kpi_id=kpi_id, **values))
+    except sa.exc.IntegrityError:
+        with engine.connect() as conn:
+            raise _conflict(conn, key, based_on_version) from None
+    return saved
+
+
+def _conflict(conn: sa.Connection, key: tuple[Any, ...], based_on: int) -> ReviewConflict:
+    row = conn.execute(sa.select(COMMENTS.c.author, COMMENTS.c.saved_at, COMMENTS.c.version)
+                       .where(*key)).first()
+    if row is None:
+        return ReviewConflict("This comment was removed since you loaded it; reload the page.")
+    return ReviewConflict(
+        f"{row.author} saved this comment at {row.saved_at} (version {row.version}; yours was based "
+        f"on version {based_on}); reload and merge. Your text was not saved, copy it before reloading."
+    )
+
+
+def _closed_row(conn: sa.Connection, quarter: str) -> sa.Row[Any] | None:
+    return conn.execute(sa.select(CLOSED_QUARTERS).where(CLOSED_QUARTERS.c.quarter == quarter)).first()
+
+
+def close_quarter(engine: sa.Engine, quarter: str, payload: dict[str, Any], closed_by: str,
+                  now: dt.datetime) -> int:
+    """Store the snapshot and mark the quarter closed; ReviewConflict if it already is."""
+    when, who = stamp(now), closed_by.strip() or "anonymous"
+    try:
+        with _writing(engine) as conn:
+            inserted = conn.execute(SNAPSHOTS.insert().values(
+                quarter=quarter, closed_by=who, closed_at=when, payload=json.dumps(payload, allow_nan=False)
+            )).inserted_primary_key
+            assert inserted is not None
+            snapshot_id = inserted[0]
+            conn.execute(CLOSED_QUARTERS.insert().values(quarter=quarter, snapshot_id=snapshot_id,
+                                                         closed_by=who, closed_at=when))
+    except sa.exc.IntegrityError:
+        with engine.connect() as conn:
+            row = _closed_row(conn, quarter)
+        by = f" by {row.closed_by} at {row.closed_at}" if row else ""
+        raise ReviewConflict(
+            f"{quarter} was already closed{by}; reopen it first to close it again.") from None
+    return int(snapshot_id)
+
+
+def reopen_quarter(engine: sa.Engine, quarter: str, reopened_by: str, now: dt.datetime) -> None:
+    """Reopen a closed quarter; its snapshot stays in review_snapshots for the record."""
+    with _writing(engine) as conn:
+        row = _closed_row(conn, quarter)
+        if row is None:
+            raise ReviewConflict(f"{quarter} is not closed, so there is nothing to reopen.")
+        conn.execute(SNAPSHOTS.update().where(SNAPSHOTS.c.id == row.snapshot_id).values(
+            reopened_by=reopened_by.strip() or "anonymous", reopened_at=stamp(now)))
+        conn.execute(CLOSED_QUARTERS.delete().where(CLOSED_QUARTERS.c.quarter == quarter))
+
+
+def closed_snapshot(engine: sa.Engine, quarter: str) -> dict[str, Any] | None:
+    """The payload of the quarter's snapshot with closed_by and closed_at, or None when open."""
+    c, s = CLOSED_QUARTERS, SNAPSHOTS
+    rows = _reading(engine, sa.select(s.c.payload, c.c.closed_by, c.c.closed_at)
+                    .join_from(c, s, c.c.snapshot_id == s.c.id).where(c.c.quarter == quarter))
+    if not rows:
+        return None
+    payload: dict[str, Any] = json.loads(rows[0].payload)
+    return {**payload, "closed_by": rows[0].closed_by, "closed_at": rows[0].closed_at}
+
+
+def closed_quarters(engine: sa.Engine) -> dict[str, tuple[str, str]]:
+    """quarter -> (closed_by, closed_at) for every closed quarter."""
+    rows = _reading(engine, sa.select(CLOSED_QUARTERS.c.quarter, CLOSED_QUARTERS.c.closed_by,
+                                      CLOSED_QUARTERS.c.closed_at))
+    return {r.quarter: (r.closed_by, r.closed_at) for r in rows}

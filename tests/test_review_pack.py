@@ -1,0 +1,100 @@
+"""The quarter's figures on the hand-sized warehouse (arithmetic in tests/test_review_fixtures.py)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from review.chart_spec import journey_chart_spec, target_index
+from review.figures import FIGURE_COLUMNS, mark_trust
+from review.pack import EmptyQuarterError, build_quarter_figures
+from review.quarters import QuarterError, parse_quarter
+from tests.test_review_fixtures import review_registry, review_warehouse_url, review_wh  # noqa: F401
+
+REVIEW_DIR = Path(__file__).resolve().parent.parent / "review"
+
+
+def _figure(figures: pd.DataFrame, journey: str, figure: str, section: str = "kpi",
+            touchpoint: str = "") -> pd.Series:
+    hit = figures[(figures["journey_id"] == journey) & (figures["figure_id"] == figure)
+                  & (figures["section"] == section) & (figures["touchpoint_id"] == touchpoint)]
+    assert len(hit) == 1, (journey, figure, section, touchpoint)
+    return hit.iloc[0]
+
+
+def test_journey_kpis_against_targets_previous_quarter_and_last_year(review_wh, review_registry) -> None:  # noqa: F811
+    figures = build_quarter_figures(review_wh, review_registry, parse_quarter("2026Q3")).figures
+    assert list(figures.columns) == list(FIGURE_COLUMNS)
+    csat = _figure(figures, "buy", "csat")
+    # 2026Q3 (420 + 380) / 200 = 4.0; 2026Q2 x0.95 = 3.8; 2025Q3 x0.9 = 3.6; target 4.1 (2026 row)
+    assert (csat["value"], csat["target"], csat["status"]) == (4.0, 4.1, "at_risk")
+    assert csat["previous_value"] == pytest.approx(3.8) and csat["last_year_value"] == pytest.approx(3.6)
+    assert csat["vs_target"] == pytest.approx(-0.1) and csat["vs_last_year"] == pytest.approx(0.4)
+    assert _figure(figures, "move", "csat")["status"] == "off_target"  # 3.5 vs 4.1 - 0.2
+    assert _figure(figures, "move", "conversion_rate")["status"] == "at_risk"  # 20 = 22 - 2
+    assert figures["trust"].eq("unchecked").all()
+
+
+def test_moments_of_truth_and_budget(review_wh, review_registry) -> None:  # noqa: F811
+    figures = build_quarter_figures(review_wh, review_registry, parse_quarter("2026Q3")).figures
+    # move hotline: CSAT 3.5 vs touchpoint target 3.4 on target; conversion 10 vs 22 off target
+    assert _figure(figures, "move", "csat", "moment_of_truth", "tp_move_call")["status"] == "on_target"
+    mot = _figure(figures, "move", "mot_on_target", "moment_of_truth")
+    assert (mot["value"], mot["status"]) == (50.0, "off_target")
+    actual = _figure(figures, "buy", "budget_actual", "budget")
+    assert (actual["value"], actual["target"], actual["status"]) == (3300.0, 3000.0, "off_target")
+    assert _figure(figures, "move", "budget_actual", "budget")["status"] == "at_risk"  # 3060 <= 3000 + 150
+    assert _figure(figures, "buy", "cost_per_conversion", "budget")["value"] == pytest.approx(66.0)
+
+
+def test_untrusted_touchpoint_marks_its_figures_not_trusted(review_wh, review_registry) -> None:  # noqa: F811
+    live = build_quarter_figures(review_wh, review_registry, parse_quarter("2026Q3"))
+    touchpoints = pd.DataFrame({"touchpoint_id": ["tp_buy_web", "tp_move_call"], "stage_id": ["a", "b"],
+                                "journey_id": ["buy", "move"], "channel": ["web", "call"]})
+    scopes = pd.DataFrame([{"journey_id": None, "stage_id": None, "touchpoint_id": "tp_move_call",
+                            "kpi_id": None, "check_id": "dup", "reason": "duplicate rows"}])
+    marked = mark_trust(live.figures, scopes, touchpoints)
+    move = marked[marked["journey_id"] == "move"]
+    assert set(move["trust"]) == {"not trusted"} and set(move["status"]) == {"not_trusted"}
+    assert set(move["trust_reason"]) == {"duplicate rows"}
+    assert set(marked.loc[marked["journey_id"] == "buy", "trust"]) == {"trusted"}
+    assert mark_trust(live.figures, None, touchpoints)["trust"].eq("unchecked").all()
+
+
+def test_quarter_without_data_and_bad_quarter_strings(review_wh, review_registry) -> None:  # noqa: F811
+    expected = "no KPI data for 2026Q4.*choose a quarter from 2025Q3 to 2026Q3"
+    with pytest.raises(EmptyQuarterError, match=expected):
+        build_quarter_figures(review_wh, review_registry, parse_quarter("2026Q4"))
+    for text in ("2026Q5", "Q3 2026", "", "2026-07"):
+        with pytest.raises(QuarterError, match="for example 2026Q3"):
+            parse_quarter(text)
+    assert parse_quarter("2026-q3").start.isoformat() == "2026-07-01"
+
+
+def test_target_index_and_chart_spec_layers() -> None:
+    # 25 / 20 * 100 = 125 (higher is better); 20 / 25 * 100 = 80 (lower is better); 0 -> NaN
+    index = target_index(pd.Series([25.0, 25.0, 0.0]), pd.Series([20.0, 20.0, 20.0]),
+                         pd.Series(["higher_is_better", "lower_is_better", "lower_is_better"]))
+    assert index.iloc[0] == 125.0 and index.iloc[1] == 80.0 and pd.isna(index.iloc[2])
+    figures = pd.DataFrame([{"figure_name": "CSAT", "touchpoint_name": "", "direction": "higher_is_better",
+                             "value": 4.0, "target": 4.1, "tolerance": 0.2, "status": "at_risk",
+                             "previous_value": 3.8, "last_year_value": None}])
+    spec = journey_chart_spec(figures, "Buy")
+    marks = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks == ["bar", "rule", "point", "point"]  # tolerance band, target rule, comparisons, quarter
+    assert spec["layer"][1]["encoding"]["x"]["datum"] == 100
+    assert {r["period"] for r in spec["data"]["values"]} == {"This quarter", "Previous quarter"}
+    assert spec["layer"][3]["encoding"]["x"]["scale"]["zero"] is False
+
+
+def test_review_imports_no_streamlit_and_no_altair() -> None:
+    for path in REVIEW_DIR.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                assert name.split(".")[0] not in {"streamlit", "altair", "pages", "dashboard"}, (path, name)

@@ -1,0 +1,56 @@
+"""The quarterly review page in AppTest, on the hand-sized warehouse and a real state store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from review.store import comment_frame, open_review_store
+from tests.test_review_fixtures import build_review_warehouse
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    state_url = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    monkeypatch.setenv("MOT_WAREHOUSE_URL", build_review_warehouse(tmp_path / "warehouse.sqlite"))
+    monkeypatch.setenv("MOT_STATE_URL", state_url)
+    monkeypatch.setenv("MOT_DATA_DIR", str(tmp_path))
+    return state_url
+
+
+def _review_page() -> AppTest:
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
+    at.switch_page(str(REPO / "pages" / "review.py"))
+    at.query_params["quarter"] = "2026Q3"
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_page_shows_each_journey_and_saves_a_comment(app_env: str) -> None:
+    at = _review_page()
+    assert at.title[0].value == "Quarterly review 2026Q3"
+    assert [t.label for t in at.tabs] == ["Buy a contract", "Move house"]
+    table = at.dataframe[1].value  # [0] is the journeys-at-a-glance table
+    assert "Conversion rate" in set(table["Figure"]) and "25.0%" in set(table["This quarter"])
+    at.text_input(key="review_author").input("Ana").run()
+    at.text_area(key="text_2026Q3_buy_").input("Buy is on track.")
+    next(b for b in at.button if b.label == "Save comment").click().run()
+    assert not at.exception, at.exception
+    saved = comment_frame(open_review_store(app_env), "2026Q3")
+    assert saved[["journey_id", "text", "author", "version"]].values.tolist() == [
+        ["buy", "Buy is on track.", "Ana", 1]]
+
+
+def test_presentation_mode_steps_through_journeys(app_env: str) -> None:
+    at = _review_page()
+    at.toggle(key="review_presenting").set_value(True).run()
+    assert not at.exception, at.exception
+    assert any("Buy a contract — 2026Q3" in m.value for m in at.markdown)
+    next(b for b in at.button if b.label == "Next →").click().run()
+    assert any("Move house — 2026Q3" in m.value for m in at.markdown)
+    assert any("Journey 2 of 2" in c.value for c in at.caption)

@@ -1,0 +1,137 @@
+"""Review state: comments with optimistic concurrency and history, closed quarters, bad stores."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from connectors.state import StateStoreError
+from review.frozen import close_with_snapshot, quarter_review
+from review.quarters import parse_quarter
+from review.store import (
+    QuarterClosedError,
+    ReviewConflict,
+    comment_frame,
+    comment_history,
+    open_review_store,
+    reopen_quarter,
+    save_comment,
+)
+from tests.test_review_fixtures import (  # noqa: F401 - pytest fixtures
+    change_fact,
+    review_registry,
+    review_warehouse_url,
+    review_wh,
+    state_url,
+)
+
+T1 = dt.datetime(2026, 10, 5, 9, 30, tzinfo=dt.UTC)
+T2 = dt.datetime(2026, 10, 5, 9, 31, tzinfo=dt.UTC)
+
+
+def test_second_save_based_on_the_same_version_is_refused_naming_the_first(state_url: str) -> None:  # noqa: F811
+    store = open_review_store(state_url)
+    first = save_comment(store, "2026Q3", "buy", "csat", "CSAT dipped in August.", "Ana", 0, T1)
+    assert first.version == 1
+    ana = save_comment(store, "2026Q3", "buy", "csat", "CSAT dipped; store staff short.", "Ana", 1, T2)
+    with pytest.raises(ReviewConflict) as refused:
+        save_comment(store, "2026Q3", "buy", "csat", "Ben's view", "Ben", 1, T2)
+    message = str(refused.value)
+    assert "Ana saved this comment at 2026-10-05T09:31:00+00:00" in message
+    assert "reload and merge" in message
+    current = comment_frame(store, "2026Q3").iloc[0]
+    assert (current["text"], current["author"], current["version"]) == (ana.text, "Ana", 2)
+
+
+def test_two_people_creating_the_same_comment_at_once_one_wins(state_url: str) -> None:  # noqa: F811
+    open_review_store(state_url).dispose()
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def save(author: str) -> None:
+        store = open_review_store(state_url)  # each person has their own connection
+        barrier.wait()
+        try:
+            save_comment(store, "2026Q3", "move", "", f"{author}'s summary", author, 0, T1)
+            outcomes.append("saved")
+        except ReviewConflict as exc:
+            outcomes.append(str(exc))
+
+    threads = [threading.Thread(target=save, args=(name,)) for name in ("Ana", "Ben")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes)[-1] == "saved" and outcomes.count("saved") == 1
+    refused = next(o for o in outcomes if o != "saved")
+    assert "saved this comment at" in refused and "reload and merge" in refused
+
+
+def test_every_edit_is_kept_in_the_history(state_url: str) -> None:  # noqa: F811
+    store = open_review_store(state_url)
+    save_comment(store, "2026Q3", "buy", "", "first", "Ana", 0, T1)
+    save_comment(store, "2026Q3", "buy", "", "second", "Ben", 1, T2)
+    history = comment_history(store, "2026Q3", "buy")
+    rows = history[["version", "text", "author"]].values.tolist()
+    assert rows == [[1, "first", "Ana"], [2, "second", "Ben"]]
+
+
+def test_closed_quarter_keeps_its_figures_after_the_warehouse_changes(
+    review_wh, review_registry, review_warehouse_url: str, state_url: str  # noqa: F811
+) -> None:
+    store = open_review_store(state_url)
+    quarter = parse_quarter("2026Q3")
+    save_comment(store, "2026Q3", "buy", "csat", "Watch the store.", "Ana", 0, T1)
+    before = quarter_review(review_wh, review_registry, store, quarter).figures.figures
+    close_with_snapshot(review_wh, review_registry, store, quarter, "Ana", T2)
+
+    change_fact(review_warehouse_url, "tp_buy_web", "csat", 100.0)  # CSAT of buy collapses
+
+    after = quarter_review(review_wh, review_registry, store, quarter)
+    assert after.is_closed and after.figures.closed_by == "Ana"
+    pd.testing.assert_frame_equal(after.figures.figures, before)
+    assert after.figures.comments["text"].tolist() == ["Watch the store."]
+    changed = after.live_differences
+    assert changed is not None and len(changed) > 0
+    buy_csat = changed[(changed["journey_id"] == "buy") & (changed["figure_id"] == "csat")
+                       & (changed["section"] == "kpi")].iloc[0]
+    # frozen (420 + 380) / 200 = 4.0; live (100 + 380) / 200 = 2.4
+    assert (buy_csat["frozen_value"], buy_csat["value_live"]) == (4.0, 2.4)
+
+    with pytest.raises(QuarterClosedError):
+        save_comment(store, "2026Q3", "buy", "csat", "late edit", "Ben", 1, T2)
+    assert comment_frame(store, "2026Q3")["text"].tolist() == ["Watch the store."]
+
+    reopen_quarter(store, "2026Q3", "Ana", T2)
+    reopened = quarter_review(review_wh, review_registry, store, quarter)
+    assert not reopened.is_closed
+    live_csat = reopened.figures.figures.query(
+        "journey_id == 'buy' and section == 'kpi' and figure_id == 'csat'")
+    assert live_csat["value"].iloc[0] == pytest.approx(2.4)
+
+
+def test_closing_twice_is_refused_with_who_closed(review_wh, review_registry, state_url: str) -> None:  # noqa: F811
+    store = open_review_store(state_url)
+    close_with_snapshot(review_wh, review_registry, store, parse_quarter("2026Q3"), "Ana", T1)
+    with pytest.raises(ReviewConflict, match="already closed by Ana"):
+        close_with_snapshot(review_wh, review_registry, store, parse_quarter("2026Q3"), "Ben", T2)
+    with pytest.raises(ReviewConflict, match="not closed"):
+        reopen_quarter(store, "2026Q2", "Ben", T2)
+
+
+def test_read_only_store_refuses_saves_with_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite"
+    open_review_store(f"sqlite:///{path}").dispose()
+    read_only = open_review_store(f"sqlite:///file:{path}?mode=ro&uri=true")
+    expected = "readonly database. Nothing was changed. Check that MOT_STATE_URL"
+    with pytest.raises(StateStoreError, match=expected):
+        save_comment(read_only, "2026Q3", "buy", "", "text", "Ana", 0, T1)
+
+
+def test_unreachable_store_says_what_to_check() -> None:
+    with pytest.raises(StateStoreError, match="Check MOT_STATE_URL"):
+        open_review_store("postgresql+psycopg://nobody@127.0.0.1:1/state")
