@@ -79,7 +79,9 @@ def create_read_engine(url: str) -> sa.Engine:
             raise WarehouseError(f"The DuckDB warehouse file {parsed.database!r} does not exist.")
         connect_args["read_only"] = True
     try:
-        return sa.create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+        # An embedded DuckDB has no network connection that could go stale: no ping per checkout.
+        embedded = parsed.get_backend_name() == "duckdb"
+        return sa.create_engine(url, connect_args=connect_args, pool_pre_ping=not embedded)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
         raise WarehouseError(
             f"Cannot use warehouse URL for dialect {parsed.get_backend_name()!r}: {exc}. "

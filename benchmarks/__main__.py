@@ -1,0 +1,209 @@
+"""python -m benchmarks [--rows N ...] [--json PATH] [--skip-browser]: measure every page's data.
+
+For each warehouse size: build (or reuse) a demo warehouse in data/bench/, then time our path and
+the floor in this process (interleaved, median of --repeats after one warm-up run), and measure
+peak memory (and the naive pattern's times) in fresh processes (benchmarks.memory). Then, unless
+--skip-browser, time the pages in Chromium against `streamlit run` on the largest warehouse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import sqlalchemy as sa
+import streamlit
+
+from benchmarks import memory, report
+from benchmarks.page_workloads import WORKLOADS, capture_statements, open_context, run_floor, run_page_ours
+from connectors.warehouse import open_warehouse
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Fact rows per touchpoint over five years of the demo (1,036,674 rows / 150 touchpoints).
+ROWS_PER_TOUCHPOINT = 6911
+YEARS = 5
+#: Leave the naive pattern out when the machine lacks this multiple of its expected peak memory.
+NAIVE_MEMORY_MARGIN = 1.3
+
+
+def page_scripts() -> list[str]:
+    """The page scripts in dashboard.PAGES now, read without running Streamlit."""
+    tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "PAGES":
+            return [script for script, _title, _icon in ast.literal_eval(node.value)]  # type: ignore[arg-type]
+    raise SystemExit("dashboard.py has no PAGES list")
+
+
+def ensure_warehouse(rows: int, cache_dir: Path) -> tuple[Path, int]:
+    """A demo warehouse with about ``rows`` fact rows (built once, then reused) and its row count."""
+    from connectors.demo import MIN_TOUCHPOINTS, build_demo_file
+
+    touchpoints = max(MIN_TOUCHPOINTS, round(rows / ROWS_PER_TOUCHPOINT))
+    path = cache_dir / f"warehouse-tp{touchpoints}-y{YEARS}.duckdb"
+    if not path.exists():
+        print(f"  building {path} ({touchpoints} touchpoints, {YEARS} years)…", flush=True)
+        build_demo_file(path, touchpoints=touchpoints, years=YEARS)
+    with duckdb.connect(str(path), read_only=True) as conn:
+        count = conn.execute("SELECT count(*) FROM touchpoint_kpis").fetchone()[0]  # type: ignore[index]
+    return path, int(count)
+
+
+def time_ours_and_floor(url: str, pages: list[str], today: dt.date, repeats: int) -> dict[str, Any]:
+    """Median seconds of our path and of the floor per page, interleaved so noise hits both."""
+    wh = open_warehouse(url, None)
+    ctx = open_context(wh, today)
+    raw = wh.engine.raw_connection()
+    out: dict[str, Any] = {}
+    try:
+        for page in pages:
+            plan = WORKLOADS[page](ctx)
+            started = time.perf_counter()
+            frames, _ = run_page_ours(ctx, plan)
+            first = time.perf_counter() - started
+            statements = capture_statements(ctx, plan)
+            run_floor(raw.driver_connection, statements)
+            ours, floor, metric = [], [], []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                _, metric_s = run_page_ours(ctx, plan)
+                ours.append(time.perf_counter() - started - metric_s)
+                metric.append(metric_s)
+                started = time.perf_counter()
+                run_floor(raw.driver_connection, statements)
+                floor.append(time.perf_counter() - started)
+            out[page] = {
+                "calls": len(plan.calls),
+                "result_rows": int(sum(len(f) for f in frames)),
+                "ours_first_s": first,
+                "ours_s": statistics.median(ours),
+                "floor_s": statistics.median(floor),
+                "metrics_s": statistics.median(metric) if plan.metrics else None,
+            }
+    finally:
+        raw.close()
+        wh.engine.dispose()
+    return out
+
+
+def _available_mb() -> float:
+    text = Path("/proc/meminfo").read_text()
+    return next(int(line.split()[1]) for line in text.splitlines() if line.startswith("MemAvailable")) / 1024
+
+
+def bench_size(rows: int, pages: list[str], args: argparse.Namespace, naive_mb_per_row: float | None) -> dict:
+    path, count = ensure_warehouse(rows, args.cache_dir)
+    url = sa.URL.create("duckdb", database=str(path.resolve())).render_as_string()
+    print(f"== {count:,} fact rows ({path.name})", flush=True)
+    print("  timing our path and the floor…", flush=True)
+    timings = time_ours_and_floor(url, pages, args.today, args.repeats)
+    result: dict[str, Any] = {"rows": count, "warehouse": str(path), "pages": timings}
+    for kind in ("ours", "floor", "naive"):
+        expected = (naive_mb_per_row or 0) * count
+        if kind == "naive" and expected * NAIVE_MEMORY_MARGIN > _available_mb():
+            result["naive_skipped"] = f"needs about {expected:,.0f} MB, {_available_mb():,.0f} MB available"
+            print(f"  naive pattern skipped: {result['naive_skipped']}", flush=True)
+            continue
+        print(
+            f"  {kind}: fresh process for peak memory{' and timing' if kind == 'naive' else ''}…", flush=True
+        )
+        result[kind] = memory.measure(url, kind, args.today, pages)
+    return result
+
+
+def machine_facts() -> dict[str, Any]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "load_average": os.getloadavg(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "pandas": pd.__version__,
+        "sqlalchemy": sa.__version__,
+        "streamlit": streamlit.__version__,
+        "os": platform.platform(),
+        "date": dt.date.today().isoformat(),
+    }
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--rows",
+        type=int,
+        action="append",
+        help="fact rows of a warehouse size; repeat for several (default 1M and 10M)",
+    )
+    parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
+    parser.add_argument("--skip-browser", action="store_true", help="no Chromium/Streamlit figures")
+    parser.add_argument("--repeats", type=int, default=7, help="timed runs per page and path (7)")
+    parser.add_argument("--sessions", type=int, default=10, help="concurrent browser sessions (10)")
+    parser.add_argument("--cache-dir", type=Path, default=ROOT / "data" / "bench")
+    parser.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=dt.date.today(),
+        help="the app's 'today' (default: the clock, as the app does)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    sizes = sorted(args.rows or [1_000_000, 10_000_000])
+    in_app = page_scripts()
+    pages = [p for p in in_app if p in WORKLOADS]
+    started = time.perf_counter()
+    figures: dict[str, Any] = {
+        "machine": machine_facts(),
+        "command": "python -m " + " ".join(["benchmarks", *(argv if argv is not None else sys.argv[1:])]),
+        "sizes": [],
+        "not_covered": [p for p in in_app if p not in WORKLOADS],
+    }
+    naive_mb_per_row: float | None = None
+    for rows in sizes:
+        size = bench_size(rows, pages, args, naive_mb_per_row)
+        if "naive" in size:
+            naive_mb_per_row = (size["naive"]["load_peak_mb"] - size["naive"]["baseline_mb"]) / size["rows"]
+        figures["sizes"].append(size)
+    if not args.skip_browser:
+        from benchmarks.browser import browser_figures
+
+        largest = figures["sizes"][-1]["warehouse"]
+        figures["browser"] = browser_figures(Path(largest), [p for p in in_app], args.sessions)
+    figures["elapsed_s"] = time.perf_counter() - started
+    print(report.render(figures))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, indent=2, default=str))
+        print(f"figures written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

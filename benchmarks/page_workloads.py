@@ -1,0 +1,278 @@
+"""The warehouse calls each page makes, expressed once, and the three ways of answering them.
+
+- **ours**: the same ``connectors.queries`` calls the page makes through its loaders (with the
+  page's default widget values), without Streamlit and without its cache, plus, where written
+  down here, the metric calls the page makes on the result;
+- **floor**: the very SQL our path sent (captured from SQLAlchemy's ``before_cursor_execute``
+  event, with its parameters) executed directly on the DBAPI connection, all rows fetched;
+- **naive**: what most dashboards do: ``SELECT *`` from the fact table joined to touchpoints (and
+  the funnel and budget tables) into pandas with ``pandas.read_sql``, then group there.
+
+A page missing here is reported as not covered; add its calls to ``WORKLOADS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from connectors.queries import budget_frame, date_bounds, dimension_frame, funnel_frame, kpi_frame
+from connectors.warehouse import Warehouse
+from metrics.model import Filters, Grain, KpiRequest, Period, Scope, Unit
+from metrics.periods import period_for, previous_period
+from metrics.registry import KpiRegistry
+from metrics.trends import complete_window, last_year_window, to_date_periods
+
+
+@dataclass(frozen=True)
+class BenchContext:
+    """What pages.context.AppContext holds, opened without Streamlit."""
+
+    warehouse: Warehouse
+    registry: KpiRegistry
+    dims: dict[str, pd.DataFrame]
+    first_date: dt.date
+    as_of: dt.date
+
+    def default_period(self) -> Period:
+        """pages.filters.period_filter's default (last full quarter), clipped to the data."""
+        period = period_for("last_quarter", self.as_of)
+        return Period(max(period.start, self.first_date), period.end, period.label)
+
+
+def open_context(wh: Warehouse, today: dt.date) -> BenchContext:
+    dims = {n: dimension_frame(wh, n) for n in ("journeys", "stages", "touchpoints", "kpis", "targets")}
+    bounds = date_bounds(wh, not_after=today)
+    if bounds is None:
+        raise RuntimeError("the benchmark warehouse has no KPI data")
+    return BenchContext(wh, KpiRegistry.from_frame(dims["kpis"]), dims, bounds[0], bounds[1])
+
+
+# --- the calls ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KpiCall:
+    request: KpiRequest
+
+
+@dataclass(frozen=True)
+class FunnelCall:
+    start: dt.date
+    end: dt.date
+    journey_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BudgetCall:
+    start: dt.date
+    end: dt.date
+    by: tuple[str, ...]
+
+
+Call = KpiCall | FunnelCall | BudgetCall
+
+
+def kpis(
+    ctx: BenchContext,
+    start: dt.date,
+    end: dt.date,
+    *,
+    by: Scope = Scope.ALL,
+    grain: Grain = Grain.PERIOD,
+    filters: Filters | None = None,
+    kpi_ids: tuple[str, ...] | None = None,
+) -> KpiCall:
+    """A call like pages.loaders.load_kpis builds it."""
+    return KpiCall(KpiRequest(kpi_ids or ctx.registry.ids(), start, end, grain, by, filters or Filters()))
+
+
+def run_ours(wh: Warehouse, call: Call) -> pd.DataFrame:
+    if isinstance(call, KpiCall):
+        return kpi_frame(wh, call.request)
+    if isinstance(call, FunnelCall):
+        return funnel_frame(wh, call.start, call.end, call.journey_ids)
+    return budget_frame(wh, call.start, call.end, call.by)
+
+
+# --- per page ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """The calls a page makes, and the metric work on their results (None: not expressed here)."""
+
+    calls: list[Call]
+    metrics: Callable[[list[pd.DataFrame]], object] | None = field(default=None)
+
+
+def overview_plan(ctx: BenchContext) -> PagePlan:
+    from metrics.effectiveness import score_values, with_deltas
+    from metrics.overview import headline_cells, journey_summary, moments_off_target
+
+    period = ctx.default_period()
+    earlier = previous_period(period)
+    headline = tuple(k.kpi_id for k in ctx.registry.headline())
+    calls: list[Call] = [
+        kpis(ctx, period.start, period.end, by=Scope.TOUCHPOINT),
+        kpis(ctx, period.start, period.end, by=Scope.JOURNEY, kpi_ids=headline),
+        kpis(ctx, earlier.start, earlier.end, by=Scope.JOURNEY, kpi_ids=headline),
+    ]
+
+    def metrics(frames: list[pd.DataFrame]) -> object:
+        d, reg = ctx.dims, ctx.registry
+        tp = score_values(frames[0], d["targets"], reg, period.end, d["touchpoints"])
+        now = score_values(frames[1], d["targets"], reg, period.end)
+        before = score_values(frames[2], d["targets"], reg, earlier.end)
+        scored = with_deltas(now, before, ["journey_id", "kpi_id"], "prev")
+        journey_summary(tp, d["touchpoints"], d["journeys"])
+        moments_off_target(tp, d["touchpoints"], reg)
+        return headline_cells(scored, reg, d["journeys"])
+
+    return PagePlan(calls, metrics)
+
+
+def journey_plan(ctx: BenchContext) -> PagePlan:
+    from metrics.effectiveness import pain_points, score_values, stage_conversion, with_deltas
+    from metrics.journey_map import journey_map_cards, scorecard
+
+    d, reg = ctx.dims, ctx.registry
+    journey_id = str(d["journeys"].sort_values("name")["journey_id"].iloc[0])
+    feeling = next(k.kpi_id for k in reg if k.unit is Unit.SCORE)
+    period = ctx.default_period()
+    earlier = previous_period(period)
+    only = Filters(journey_ids=(journey_id,))
+    calls: list[Call] = [
+        kpis(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=only),
+        kpis(ctx, earlier.start, earlier.end, by=Scope.TOUCHPOINT, filters=only),
+        FunnelCall(period.start, period.end, (journey_id,)),
+        kpis(ctx, period.start, period.end, by=Scope.STAGE, filters=only, kpi_ids=(feeling,)),
+    ]
+
+    def metrics(frames: list[pd.DataFrame]) -> object:
+        stages = d["stages"][d["stages"]["journey_id"] == journey_id]
+        tps = d["touchpoints"][d["touchpoints"]["journey_id"] == journey_id]
+        now = score_values(frames[0], d["targets"], reg, period.end, d["touchpoints"])
+        before = score_values(frames[1], d["targets"], reg, earlier.end, d["touchpoints"])
+        scored = with_deltas(now, before, ["touchpoint_id", "kpi_id"], "prev")
+        journey_map_cards(scored, tps, stages, reg)
+        conversion = stage_conversion(frames[2], stages)
+        score_values(frames[3].assign(journey_id=journey_id), d["targets"], reg, period.end)
+        pain_points(scored, tps, conversion)
+        return scorecard(scored, tps, stages, reg)
+
+    return PagePlan(calls, metrics)
+
+
+def trends_plan(ctx: BenchContext) -> PagePlan:
+    """Defaults: the first two KPIs with a target, monthly, scope all, last year shown."""
+    reg, targets = ctx.registry, ctx.dims["targets"]
+    judged = [k.kpi_id for k in reg if targets["kpi_id"].eq(k.kpi_id).any()] or list(reg.ids())
+    kpi_ids = tuple(judged[:2])
+    window = complete_window(ctx.as_of, Grain.MONTH, 24)
+    start = max(window.start, ctx.first_date)
+    shifted = last_year_window(Period(start, window.end), Grain.MONTH)
+    calls: list[Call] = [
+        kpis(ctx, start, window.end, grain=Grain.MONTH, kpi_ids=kpi_ids),
+        kpis(ctx, shifted.start, shifted.end, grain=Grain.MONTH, kpi_ids=kpi_ids),
+    ]
+    for kpi_id in kpi_ids:
+        for to_date, _whole in to_date_periods(ctx.as_of).values():
+            calls.append(kpis(ctx, max(to_date.start, ctx.first_date), to_date.end, kpi_ids=(kpi_id,)))
+    return PagePlan(calls)
+
+
+def my_touchpoints_plan(ctx: BenchContext) -> PagePlan:
+    """Defaults: the first owner by name, monthly periods."""
+    from metrics.alerts import DEFAULT_WINDOW
+    from metrics.owners import owner_names, owner_touchpoints
+
+    d = ctx.dims
+    owner = owner_names(d["journeys"], d["touchpoints"])[0]
+    mine = owner_touchpoints(owner, d["journeys"], d["touchpoints"])
+    window = complete_window(ctx.as_of, Grain.MONTH, DEFAULT_WINDOW + 1)
+    latest_start = (pd.Timestamp(window.end).replace(day=1)).date()
+    spend_from = (pd.Timestamp(window.end) - pd.DateOffset(months=3) + pd.Timedelta(days=1)).date()
+    calls: list[Call] = [
+        kpis(
+            ctx,
+            max(window.start, ctx.first_date),
+            window.end,
+            by=Scope.TOUCHPOINT,
+            grain=Grain.MONTH,
+            filters=Filters(touchpoint_ids=tuple(mine["touchpoint_id"])),
+        ),
+        FunnelCall(latest_start, window.end, tuple(mine["journey_id"].unique())),
+        BudgetCall(spend_from, window.end, ("month", "touchpoint_id")),
+    ]
+    return PagePlan(calls)
+
+
+def budget_plan(ctx: BenchContext) -> PagePlan:
+    """Defaults: last full quarter, outcome and effectiveness conversion_rate, per touchpoint."""
+    period = ctx.default_period()
+    first = ctx.first_date.replace(day=1)
+    calls: list[Call] = [
+        BudgetCall(period.start, period.end, ("month", "journey_id", "touchpoint_id", "channel")),
+        kpis(ctx, period.start, period.end, by=Scope.TOUCHPOINT, kpi_ids=("conversion_rate",)),
+        FunnelCall(period.start, period.end),
+        BudgetCall(first, ctx.as_of, ("month", "touchpoint_id")),
+        kpis(ctx, first, ctx.as_of, by=Scope.TOUCHPOINT, grain=Grain.MONTH, kpi_ids=("conversion_rate",)),
+    ]
+    return PagePlan(calls)
+
+
+#: Page script (as in dashboard.PAGES) -> its plan.
+WORKLOADS: dict[str, Callable[[BenchContext], PagePlan]] = {
+    "pages/overview.py": overview_plan,
+    "pages/journey.py": journey_plan,
+    "pages/trends.py": trends_plan,
+    "pages/my_touchpoints.py": my_touchpoints_plan,
+    "pages/budget.py": budget_plan,
+}
+
+
+# --- the three paths ---------------------------------------------------------------------------
+
+
+def run_page_ours(ctx: BenchContext, plan: PagePlan) -> tuple[list[pd.DataFrame], float]:
+    """Our path: every call through connectors.queries; returns the frames and metric seconds."""
+    import time
+
+    frames = [run_ours(ctx.warehouse, call) for call in plan.calls]
+    started = time.perf_counter()
+    if plan.metrics is not None:
+        plan.metrics(frames)
+    return frames, time.perf_counter() - started
+
+
+def capture_statements(ctx: BenchContext, plan: PagePlan) -> list[tuple[str, Any]]:
+    """The SQL and parameters our path sends for this page, as the driver receives them."""
+    sent: list[tuple[str, Any]] = []
+
+    def remember(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        sent.append((statement, parameters))
+
+    sa.event.listen(ctx.warehouse.engine, "before_cursor_execute", remember)
+    try:
+        for call in plan.calls:
+            run_ours(ctx.warehouse, call)
+    finally:
+        sa.event.remove(ctx.warehouse.engine, "before_cursor_execute", remember)
+    return sent
+
+
+def run_floor(dbapi_connection: Any, statements: list[tuple[str, Any]]) -> int:
+    """The floor: each captured statement executed on the raw DBAPI connection, all rows fetched."""
+    fetched = 0
+    for statement, parameters in statements:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(statement, parameters)
+        fetched += len(cursor.fetchall())
+        cursor.close()
+    return fetched
