@@ -22,6 +22,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/my_touchpoints.py", "My touchpoints", ":material/person_pin:"),
     ("pages/budget.py", "Budget", ":material/euro:"),
     ("pages/review.py", "Quarterly review", ":material/event_note:"),
+    ("pages/data_quality.py", "Data quality", ":material/fact_check:"),
 )
 
 

@@ -12,6 +12,7 @@ from pages.charts import emotional_curve_chart, funnel_chart, journey_map_chart
 from pages.context import app_context
 from pages.filters import journey_filter, period_filter, url_select
 from pages.loaders import load_funnel, load_kpis
+from pages.quality_loaders import show_trust_note, with_trust
 from pages.tables import show_status_table
 
 ctx = app_context()
@@ -53,7 +54,8 @@ if tp_scored.empty:
         "This journey has no KPI data in the chosen period. Choose a longer period or another journey."
     )
     st.stop()
-tp_scored = with_deltas(tp_scored, tp_before, ["touchpoint_id", "kpi_id"], "prev")
+tp_scored = with_deltas(with_trust(ctx, tp_scored), tp_before, ["touchpoint_id", "kpi_id"], "prev")
+show_trust_note(ctx, tp_scored)
 
 st.altair_chart(
     journey_map_chart(journey_map_cards(tp_scored, touchpoints, stages, ctx.registry)), width="stretch"
@@ -125,5 +127,6 @@ show_status_table(
         "value_text": "Value",
         "target_text": "Target",
         "delta_text": "vs previous period",
+        "trust_reason": "Not trusted because",
     },
 )

@@ -65,7 +65,7 @@ tiles[2].metric(
     "Moments of truth on target", f"{summary['mot_on_target'].sum()} of {summary['mot_judged'].sum()}"
 )
 tiles[3].metric("Moments of truth off target", int((mots["status"] == "off_target").sum()))
-show_trust_note(tp_scored, journey_now)
+show_trust_note(ctx, tp_scored, journey_now)
 
 chart_left, chart_right = st.columns([2, 3])
 chart_left.altair_chart(health_chart(summary), width="stretch")

@@ -1,0 +1,228 @@
+"""Run every check against a warehouse and turn Great Expectations' findings into ``CheckResult``s.
+
+Never raises for data problems: an unreachable warehouse, a missing table or column, a column of
+the wrong type or an empty table each end as a failed (or error) check with a reason, and every
+other check still runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from checks import profiles
+from checks.catalogue import CHECKS, CHECKS_BY_ID, CheckDef, Outcome
+from checks.evidence import Evidence, EvidenceUnavailable
+from checks.results import FRESHNESS_COLUMNS, SCOPE_COLUMNS, CheckResult, CheckRun
+from connectors.mapping import Mapping, MappingError, check_against, load_mapping
+from connectors.warehouse import Warehouse, WarehouseError, build_tables, create_read_engine
+from metrics.model import TABLES
+from metrics.registry import KpiRegistry, default_registry
+
+Progress = Callable[[float, str], None]
+#: Evidence that needs only the warehouse: built in the background while Great Expectations loads.
+PREFETCHED = ("fact_profile", "volume:touchpoint_kpis", "latest", "rows")
+SAMPLE_ROWS = 20
+
+#: Checks whose evidence rows count fact rows in a column: the failing count is that column's sum.
+_COUNT_COLUMNS: dict[str, str] = {
+    **{check: column for column, check in profiles.FACT_RULE_CHECKS.items()},
+    "touchpoint_kpis.unique_keys": "duplicate_rows",
+    "budget.non_negative": "negative_rows",
+}
+
+
+def run_checks(
+    warehouse_url: str,
+    as_of: dt.date,
+    mapping_path: Path | None = None,
+    docs_dir: Path | None = None,
+    trigger: str = "cli",
+    progress: Progress | None = None,
+    engine: sa.Engine | None = None,
+) -> CheckRun:
+    """Run all checks; ``docs_dir`` (e.g. MOT_DATA_DIR/gx) also builds Great Expectations Data Docs."""
+    started = dt.datetime.now(dt.UTC)
+    run_id = started.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    wh, problem = _connect(warehouse_url, mapping_path, engine)
+    label = _redact(warehouse_url)
+    if wh is None:
+        results = [_unreachable(check, problem) for check in CHECKS]
+        return CheckRun(run_id, started, dt.datetime.now(dt.UTC), as_of, label, trigger, results)
+    evidence = Evidence(wh, _registry(wh), as_of)
+    evidence.prefetch(PREFETCHED)
+    from checks.validation import validate  # Great Expectations is slow to import; only runs need it
+
+    validation = validate(evidence, run_id, docs_dir, progress)
+    by_check: dict[str, list[Any]] = {}
+    for outcome in validation.outcomes:
+        by_check.setdefault(outcome.check_id, []).append(outcome)
+    results = [CheckResult(CHECKS_BY_ID["warehouse.reachable"], Outcome.PASSED, problem)]
+    for check in CHECKS:
+        if check.check_id != "warehouse.reachable":
+            results.append(_result(check, by_check.get(check.check_id, []), evidence))
+    if progress is not None:
+        progress(1.0, "done")
+    return CheckRun(
+        run_id,
+        started,
+        dt.datetime.now(dt.UTC),
+        as_of,
+        label,
+        trigger,
+        results,
+        docs_url=validation.docs_url,
+        freshness=_freshness(evidence),
+    )
+
+
+def _connect(url: str, mapping_path: Path | None, engine: sa.Engine | None) -> tuple[Warehouse | None, str]:
+    """The warehouse even when the mapping does not fit it (those checks then fail), else a reason."""
+    try:
+        mapping: Mapping = load_mapping(mapping_path)
+        engine = engine or create_read_engine(url)
+        _quiet_duckdb(engine)
+        problems = check_against(engine, mapping)
+    except (WarehouseError, MappingError, OSError) as exc:
+        return None, str(exc)
+    except sa.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        return None, (
+            f"Cannot reach the warehouse at {_redact(url)}: {reason}. Check that it is running "
+            "and that MOT_WAREHOUSE_URL is right."
+        )
+    note = "; ".join(problems) if problems else ""
+    return Warehouse(engine=engine, mapping=mapping, metadata=build_tables(mapping)), note
+
+
+def _quiet_duckdb(engine: sa.Engine) -> None:
+    if engine.dialect.name == "duckdb":
+
+        @sa.event.listens_for(engine, "connect")
+        def _no_progress_bar(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.execute("SET enable_progress_bar = false")
+
+
+def _registry(wh: Warehouse) -> KpiRegistry:
+    """The warehouse's KPIs when readable (bounds of known KPIs kept), else the built-in list."""
+    try:
+        return KpiRegistry.from_frame(profiles.dimension_rows(wh, "kpis"))
+    except (WarehouseError, ValueError, KeyError, TypeError, AttributeError):
+        return default_registry()
+
+
+def _unreachable(check: CheckDef, reason: str) -> CheckResult:
+    if check.check_id == "warehouse.reachable":
+        return CheckResult(check, Outcome.FAILED, reason, failing_count=1, scopes=_all_scope())
+    return CheckResult(check, Outcome.ERROR, "not run: the warehouse cannot be reached", scopes=_all_scope())
+
+
+def _all_scope() -> pd.DataFrame:
+    return pd.DataFrame([dict.fromkeys(SCOPE_COLUMNS)], columns=list(SCOPE_COLUMNS), dtype=object)
+
+
+def _result(check: CheckDef, outcomes: list[Any], evidence: Evidence) -> CheckResult:
+    if not outcomes:
+        return CheckResult(check, Outcome.ERROR, "no rule evaluated this check", scopes=_all_scope())
+    errors = [o.error for o in outcomes if o.error]
+    failing = [o.failing for o in outcomes if not o.success and not o.error]
+    if not errors and not failing:
+        return CheckResult(check, Outcome.PASSED)
+    rows = (
+        pd.concat([f for f in failing if not f.empty])
+        if any(not f.empty for f in failing)
+        else pd.DataFrame()
+    )
+    if failing:
+        details = "; ".join(d for o in outcomes for d in o.details)
+        count, reason = _failure_text(check, rows, details)
+        return CheckResult(
+            check, Outcome.FAILED, reason, count, _scopes(rows), _sample(check, rows, evidence)
+        )
+    hint = f" (the check {check.table}.schema says which columns are wrong)" if check.table in TABLES else ""
+    return CheckResult(check, Outcome.ERROR, "; ".join(errors) + hint, scopes=_all_scope())
+
+
+def _schema_text(rows: pd.DataFrame) -> str:
+    missing = [f"{r.column} (mapped to {r.physical!r})" for r in rows.itertuples() if not r.present]
+    wrong = [f"{r.column} is {r.found_type}" for r in rows.itertuples() if r.present and not r.type_ok]
+    parts = ([f"missing columns: {', '.join(missing)}"] if missing else []) + (
+        [f"wrong types: {', '.join(wrong)}"] if wrong else []
+    )
+    return "; ".join(parts) + ". Fix the table or the mapping file (MOT_MAPPING)."
+
+
+def _failure_text(check: CheckDef, rows: pd.DataFrame, details: str) -> tuple[int, str]:
+    if check.check_id.endswith(".schema") and {"present", "type_ok"} <= set(rows.columns):
+        return len(rows), _schema_text(rows)
+    column = _COUNT_COLUMNS.get(check.check_id)
+    count = int(rows[column].sum()) if column and column in rows.columns else len(rows)
+    where = _scope_labels(rows)
+    what = (
+        f"{count} {'fact rows' if check.table == 'touchpoint_kpis' else 'rows'}"
+        if column
+        else f"{count} failing rows"
+    )
+    return count, f"{what}{' (' + where + ')' if where else ''}. {details}"
+
+
+def _scope_labels(rows: pd.DataFrame, limit: int = 5) -> str:
+    present = [c for c in ("touchpoint_id", "stage_id", "journey_id", "kpi_id") if c in rows.columns]
+    if rows.empty or not present:
+        return ""
+    values = rows[present].astype(object).to_numpy().tolist()
+    labels = list(
+        dict.fromkeys("/".join(str(v) for v in row if v is not None and not pd.isna(v)) for row in values)
+    )
+    more = f" and {len(labels) - limit} more" if len(labels) > limit else ""
+    return ", ".join(labels[:limit]) + more
+
+
+def _scopes(rows: pd.DataFrame) -> pd.DataFrame:
+    """Distinct scopes of the failing rows; rows without scope columns taint the whole table."""
+    present = [c for c in SCOPE_COLUMNS if c in rows.columns]
+    if rows.empty or not present:
+        return _all_scope()
+    scopes = rows[present].astype(object).where(rows[present].notna(), None).drop_duplicates()
+    return scopes.reindex(columns=list(SCOPE_COLUMNS)).astype(object).reset_index(drop=True)
+
+
+def _sample(check: CheckDef, rows: pd.DataFrame, evidence: Evidence) -> pd.DataFrame:
+    """Failing fact rows for row rules (bounded query), else the failing evidence rows."""
+    rules = {c: n for n, c in profiles.FACT_RULE_CHECKS.items()}
+    try:
+        if check.check_id in rules:
+            rule = profiles.fact_rules(evidence.wh, evidence.registry, evidence.as_of)[rules[check.check_id]]
+            return profiles.sample_fact_rows(evidence.wh, rule, SAMPLE_ROWS)
+        if check.check_id == "touchpoint_kpis.unique_keys":
+            touchpoints = rows["touchpoint_id"].dropna().astype(str).unique().tolist()
+            return profiles.duplicate_fact_rows(evidence.wh, touchpoints, SAMPLE_ROWS)
+    except WarehouseError:
+        pass
+    return rows.head(SAMPLE_ROWS).reset_index(drop=True)
+
+
+def _freshness(evidence: Evidence) -> pd.DataFrame:
+    parts = []
+    for key in ("latest", "touchpoint_freshness"):
+        try:
+            frame = evidence.get(key)
+        except EvidenceUnavailable:
+            continue
+        parts.append(frame.assign(table_name=frame.get("table_name", "touchpoint_kpis")))
+    if not parts:
+        return pd.DataFrame(columns=list(FRESHNESS_COLUMNS))
+    return pd.concat([p.reindex(columns=list(FRESHNESS_COLUMNS)) for p in parts], ignore_index=True)
+
+
+def _redact(url: str) -> str:
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "<invalid URL>"

@@ -1,0 +1,106 @@
+"""Data quality (data teams): what is wrong with the data, since when, and a button to check now."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from checks.catalogue import CHECKS_BY_ID
+from checks.history import sample_rows
+from pages.context import app_context, show_problem
+from pages.quality_charts import check_history_chart, outcome_label
+from pages.quality_loaders import load_quality, quality_state, run_checks_now
+
+ctx = app_context()
+st.title("Data quality")
+engine, problem = quality_state(ctx)
+if engine is None:
+    show_problem("The check history cannot be opened", [problem], "Set MOT_STATE_URL to a writable store.")
+    st.stop()
+
+button_col, note_col = st.columns([1, 4])
+note_col.caption(
+    "Checks run on the warehouse with Great Expectations. Data teams can also run "
+    "`python -m checks run` on a schedule; both write to the same history."
+)
+if button_col.button("Run checks now", type="primary", icon=":material/play_arrow:"):
+    bar = st.progress(0.0, text="Connecting to the warehouse…")
+
+    def show_progress(share: float, step: str) -> None:
+        bar.progress(min(share, 1.0), text=f"Checking {step}…")
+
+    done = run_checks_now(ctx, engine, dt.date.today(), show_progress)
+    bar.empty()
+    counts = done.counts()
+    st.toast(f"Checks done in {done.seconds:.1f} s: {counts['failed_critical']} critical, "
+             f"{counts['failed_warning']} warning failing.")
+
+view = load_quality(engine)
+if view is None:
+    st.info("No checks have run yet. Press **Run checks now**, or run `python -m checks run`.")
+    st.stop()
+
+run = view.run
+tiles = st.columns(4)
+tiles[0].metric("Checks passed", int(run["passed"]))
+tiles[1].metric("Critical failing", int(run["failed_critical"]))
+tiles[2].metric("Warnings failing", int(run["failed_warning"]))
+tiles[3].metric("Could not run", int(run["errors"]))
+started = pd.Timestamp(run["started_at"])
+st.caption(
+    f"Latest run {run['run_id']} ({run['trigger']}) at {started:%d %b %Y %H:%M} UTC, data checked as of "
+    f"{pd.Timestamp(run['as_of']):%d %b %Y}, warehouse `{run['warehouse']}`. Values behind failing "
+    "critical checks show as **not trusted** on every page."
+)
+if run["docs_url"]:
+    st.markdown(f"Great Expectations Data Docs of this run: [{run['docs_url']}]({run['docs_url']}) "
+                "(a local file: open it on the machine that ran the checks).")
+
+outcomes = zip(view.results["outcome"], view.results["severity"], strict=True)
+results = view.results.assign(result=[outcome_label(o, s) for o, s in outcomes])
+failing = results[results["outcome"] != "passed"]
+st.subheader("Failing checks" if not failing.empty else "All checks pass")
+if not failing.empty:
+    st.dataframe(
+        failing[["result", "name", "table_name", "failing_count", "failing_since", "reason"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "result": "Result", "name": "Check", "table_name": "Table", "failing_count": "Failing rows",
+            "failing_since": st.column_config.DatetimeColumn("Failing since", format="D MMM YYYY, HH:mm"),
+            "reason": st.column_config.TextColumn("Reason", width="large"),
+        },
+    )
+    st.subheader("Sample of failing rows")
+    names = dict(zip(failing["check_id"], failing["name"], strict=True))
+    chosen = st.selectbox("Check", list(names), format_func=lambda c: names[c])
+    sample = sample_rows(str(failing.set_index("check_id").loc[chosen, "sample_json"]))
+    st.caption(CHECKS_BY_ID[chosen].description if chosen in CHECKS_BY_ID else "")
+    if sample.empty:
+        st.caption("This check has no row-level sample (it failed for the table as a whole).")
+    else:
+        st.dataframe(sample, hide_index=True, width="stretch")
+
+st.subheader("History")
+check_names = dict(zip(results["check_id"], results["name"], strict=True))
+st.altair_chart(check_history_chart(view.history, check_names), width="stretch")
+
+st.subheader("Freshness")
+fresh = view.freshness.assign(latest_date=pd.to_datetime(view.freshness["latest_date"]))
+tables, touchpoints = fresh[fresh["touchpoint_id"].isna()], fresh[fresh["touchpoint_id"].notna()]
+left, right = st.columns([2, 3])
+freshness_config: dict[str, Any] = {
+    "table_name": "Table", "touchpoint_id": "Touchpoint",
+    "latest_date": st.column_config.DateColumn("Latest data", format="D MMM YYYY"),
+    "days_behind": st.column_config.NumberColumn("Days behind as-of", format="%d"),
+}
+left.dataframe(tables[["table_name", "latest_date", "days_behind"]], hide_index=True, width="stretch",
+               column_config=freshness_config)
+right.dataframe(touchpoints.sort_values("days_behind", ascending=False)[["touchpoint_id", "latest_date",
+                "days_behind"]], hide_index=True, width="stretch", column_config=freshness_config, height=280)
+
+with st.expander(f"All {len(results)} checks"):
+    st.dataframe(results[["result", "severity", "name", "table_name", "check_id"]], hide_index=True,
+                 width="stretch")

@@ -1,0 +1,65 @@
+"""Charts of the data-quality page. Colours come from metrics.status: a passing check has the
+"on target" colour, a failing warning "at risk", a failing critical check "off target" and a check
+that could not run "not trusted"."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from metrics.status import STATUS_COLOURS, Status
+
+OUTCOME_LABELS: dict[str, tuple[str, Status]] = {
+    "passed": ("passed", Status.ON_TARGET),
+    "warning": ("warning failed", Status.AT_RISK),
+    "critical": ("critical failed", Status.OFF_TARGET),
+    "error": ("could not run", Status.NOT_TRUSTED),
+}
+
+
+def outcome_label(outcome: str, severity: str) -> str:
+    if outcome == "passed":
+        return OUTCOME_LABELS["passed"][0]
+    if outcome == "error":
+        return OUTCOME_LABELS["error"][0]
+    return OUTCOME_LABELS["critical" if severity == "critical" else "warning"][0]
+
+
+def check_history_chart(history: pd.DataFrame, names: dict[str, str]) -> alt.Chart:
+    """Each check (rows) over runs (columns, oldest left), coloured by outcome.
+
+    history: run_id, started_at, check_id, severity, outcome, failing_count.
+    """
+    data = history.assign(
+        check=history["check_id"].map(lambda c: names.get(c, c)),
+        run=pd.to_datetime(history["started_at"], utc=True).dt.strftime("%d %b %H:%M:%S"),
+        result=[outcome_label(o, s) for o, s in zip(history["outcome"], history["severity"], strict=True)],
+    )
+    runs = data.sort_values("started_at")["run"].drop_duplicates().tolist()
+    failing_first = (
+        data.assign(bad=data["outcome"].ne("passed"))
+        .groupby("check")["bad"]
+        .sum()
+        .sort_values(ascending=False)
+        .index.tolist()
+    )
+    domain = [label for label, _ in OUTCOME_LABELS.values()]
+    colours = [STATUS_COLOURS[status] for _, status in OUTCOME_LABELS.values()]
+    return (
+        alt.Chart(data)
+        .mark_rect(stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("run:N", sort=runs, title="Check run (UTC)", axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y(
+                "check:N", sort=failing_first, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)
+            ),
+            color=alt.Color(
+                "result:N",
+                scale=alt.Scale(domain=domain, range=colours),
+                title="Result",
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=["check:N", "run:N", "result:N", alt.Tooltip("failing_count:Q", title="Failing rows")],
+        )
+        .properties(height=alt.Step(18), title="Each check over the latest runs")
+    )

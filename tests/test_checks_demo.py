@@ -1,0 +1,135 @@
+"""The demo warehouse: every injected fault is found by a named check; the CLI, history and trust."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from checks import history
+from checks.__main__ import main
+from checks.runner import run_checks
+from checks.trust import untrusted_scopes
+from connectors.demo import INJECTED_FAULTS, build_demo_file
+from connectors.state import create_state_engine
+
+END = dt.date(2026, 11, 22)  # the demo's last day
+
+#: Injected demo fault -> the check that must find it.
+FAULT_CHECKS: dict[str, str] = {
+    "duplicate_rows": "touchpoint_kpis.unique_keys",
+    "orphan_touchpoint": "touchpoint_kpis.touchpoint_known",
+    "csat_out_of_range": "touchpoint_kpis.value_range",
+    "bad_denominator": "touchpoint_kpis.denominator_positive",
+    "future_dates": "touchpoint_kpis.no_future_dates",
+    "stale_touchpoint": "touchpoint_kpis.touchpoint_freshness",
+    "volume_drop": "touchpoint_kpis.volume",
+    "overlapping_targets": "targets.no_overlap",
+    "negative_budget": "budget.non_negative",
+    "unknown_kpi": "touchpoint_kpis.kpi_known",
+}
+
+
+def _url(path: Path) -> str:
+    return sa.URL.create("duckdb", database=str(path)).render_as_string()
+
+
+@pytest.fixture(scope="module")
+def demo_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("dq-demo")
+    return {
+        "faulty": build_demo_file(folder / "demo.duckdb"),
+        "clean": build_demo_file(folder / "clean.duckdb", faults=False),
+    }
+
+
+def test_every_injected_fault_has_a_check() -> None:
+    assert set(FAULT_CHECKS) == {f.fault_id for f in INJECTED_FAULTS}
+
+
+def test_demo_faults_are_each_found_by_their_named_check(demo_files: dict[str, Path]) -> None:
+    run = run_checks(_url(demo_files["faulty"]), END)
+    results = {r.check.check_id: r for r in run.results}
+    for fault in INJECTED_FAULTS:
+        result = results[FAULT_CHECKS[fault.fault_id]]
+        assert result.outcome.value == "failed", fault.fault_id
+        if fault.touchpoint_id is not None and "touchpoint_id" in result.scopes:
+            assert fault.touchpoint_id in set(result.scopes["touchpoint_id"]), fault.fault_id
+    unexpected = {r.check.check_id for r in run.results if r.failed} - set(FAULT_CHECKS.values())
+    assert unexpected == set()
+
+
+def test_clean_demo_passes_every_check(demo_files: dict[str, Path]) -> None:
+    run = run_checks(_url(demo_files["clean"]), END)
+    assert [r.check.check_id for r in run.results if r.failed] == []
+
+
+def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, warehouse: Path) -> str:
+    state_url = sa.URL.create("sqlite", database=str(tmp_path / "state.sqlite")).render_as_string()
+    monkeypatch.setenv("MOT_WAREHOUSE_URL", _url(warehouse))
+    monkeypatch.setenv("MOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("MOT_STATE_URL", state_url)
+    monkeypatch.delenv("MOT_MAPPING", raising=False)
+    return state_url
+
+
+def test_cli_exits_non_zero_writes_json_docs_and_history(
+    demo_files: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    state_url = _env(monkeypatch, tmp_path, demo_files["faulty"])
+    out = tmp_path / "results.json"
+    assert main(["run", "--json", str(out), "--as-of", END.isoformat()]) == 1
+    printed = capsys.readouterr().out
+    assert "FAIL  critical  touchpoint_kpis.unique_keys" in printed
+    document = json.loads(out.read_text())
+    assert document["exit_code"] == 1 and document["counts"]["failed_critical"] >= 8
+    by_id = {r["check_id"]: r for r in document["results"]}
+    assert by_id["touchpoint_kpis.value_range"]["sample"][0]["touchpoint_id"] == "tp_buy_store_advice"
+    assert document["docs_url"] and Path(document["docs_url"].removeprefix("file://")).exists()
+    engine = create_state_engine(state_url)
+    assert list(history.list_runs(engine)["run_id"]) == [document["run_id"]]
+
+
+def test_cli_fail_on_levels_and_history_kept(
+    demo_files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state_url = _env(monkeypatch, tmp_path, demo_files["clean"])
+    assert main(["run", "--no-docs", "--as-of", END.isoformat()]) == 0
+    # 100 days later the clean demo is stale: a warning, so only --fail-on warning fails
+    later = (END + dt.timedelta(days=100)).isoformat()
+    assert main(["run", "--no-docs", "--as-of", later]) == 0
+    assert main(["run", "--no-docs", "--as-of", later, "--fail-on", "warning"]) == 1
+    engine = create_state_engine(state_url)
+    runs = history.list_runs(engine)
+    assert len(runs) == 3
+    trend = history.results_history(engine)
+    stale = trend[trend["check_id"] == "touchpoint_kpis.freshness"].sort_values("started_at")
+    assert list(stale["outcome"]) == ["passed", "failed", "failed"]
+    since = history.since_failing(trend).set_index("check_id")["failing_since"]
+    assert since["touchpoint_kpis.freshness"] == stale["started_at"].iloc[1]
+
+
+def test_untrusted_scopes_come_from_failing_critical_kpi_checks(
+    demo_files: dict[str, Path], tmp_path: Path
+) -> None:
+    engine = create_state_engine(
+        sa.URL.create("sqlite", database=str(tmp_path / "s.sqlite")).render_as_string()
+    )
+    assert untrusted_scopes(engine).empty  # no run yet: nothing marked
+    history.save_run(engine, run_checks(_url(demo_files["faulty"]), END))
+    scopes = untrusted_scopes(engine)
+    pairs = set(zip(scopes["touchpoint_id"], scopes["kpi_id"], strict=True))
+    assert ("tp_buy_store_advice", "csat") in pairs
+    assert ("tp_fault_chat", "first_contact_resolution") in pairs
+    assert set(scopes["check_id"]) >= {"touchpoint_kpis.unique_keys", "targets.no_overlap"}
+    # budget faults and warnings never make a KPI untrusted
+    assert not set(scopes["check_id"]) & {"budget.non_negative", "touchpoint_kpis.touchpoint_freshness"}
+    overlap = scopes[scopes["check_id"] == "targets.no_overlap"].iloc[0]
+    assert (overlap["journey_id"], overlap["kpi_id"]) == ("move", "nps")
+    assert all(reason for reason in scopes["reason"])

@@ -1,0 +1,130 @@
+"""AppTest of the data-quality page and of trust badges on the overview, on the demo warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from checks import history
+from checks.runner import run_checks
+from connectors.demo import build_demo_file
+from connectors.state import create_state_engine
+
+END = dt.date(2026, 11, 22)
+APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("dq-page")
+    build_demo_file(folder / "demo.duckdb")
+    return folder
+
+
+@pytest.fixture
+def app_env(demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[sa.Engine]:
+    state_url = sa.URL.create("sqlite", database=str(tmp_path / "state.sqlite")).render_as_string()
+    monkeypatch.setenv("MOT_DATA_DIR", str(demo_dir))
+    monkeypatch.setenv("MOT_STATE_URL", state_url)
+    monkeypatch.delenv("MOT_WAREHOUSE_URL", raising=False)
+    monkeypatch.delenv("MOT_MAPPING", raising=False)
+    engine = create_state_engine(state_url)
+    yield engine
+    engine.dispose()
+
+
+def _page(path: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page(path)
+    at.run()
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    parts += [str(df.value.to_dict()) for df in at.dataframe]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_page_without_runs_offers_to_run(app_env: sa.Engine) -> None:
+    at = _page("pages/data_quality.py")
+    assert not at.exception
+    assert "No checks have run yet" in _texts(at)
+    assert at.button[0].label == "Run checks now"
+
+
+def test_page_shows_failing_checks_history_and_samples(app_env: sa.Engine, demo_dir: Path) -> None:
+    url = sa.URL.create("duckdb", database=str(demo_dir / "demo.duckdb")).render_as_string()
+    history.save_run(app_env, run_checks(url, END))
+    at = _page("pages/data_quality.py")
+    assert not at.exception
+    text = _texts(at)
+    for name in ("No duplicate fact rows", "No overlapping targets", "KPI values in range for their unit"):
+        assert name in text
+    assert at.metric[1].label == "Critical failing" and int(at.metric[1].value) >= 8
+    assert "tp_buy_web_shop" in text  # a failing row sample or scope
+    assert "tp_switch_social_ads" in text  # freshness per touchpoint
+
+
+def test_run_now_button_stores_a_run(app_env: sa.Engine) -> None:
+    at = _page("pages/data_quality.py")
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    runs = history.list_runs(app_env)
+    assert list(runs["trigger"]) == ["app"]
+    assert int(runs.iloc[0]["failed_critical"]) >= 8
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/journey.py"])
+def test_kpi_pages_count_untrusted_values_after_a_failing_run(
+    app_env: sa.Engine, demo_dir: Path, page: str
+) -> None:
+    at = _page(page)
+    assert not at.exception
+    assert "No data-quality checks have run yet" in _texts(at)  # no run yet: nothing marked
+    url = sa.URL.create("duckdb", database=str(demo_dir / "demo.duckdb")).render_as_string()
+    history.save_run(app_env, run_checks(url, END))
+    at = _page(page)
+    assert not at.exception
+    assert "KPI values on this page are not trusted" in _texts(at)
+
+
+def test_overview_grid_marks_journey_values_not_trusted(app_env: sa.Engine, demo_dir: Path) -> None:
+    url = sa.URL.create("duckdb", database=str(demo_dir / "demo.duckdb")).render_as_string()
+    history.save_run(app_env, run_checks(url, END))
+    at = _page("pages/overview.py")
+    grids = [c.proto for c in at.get("vega_lite_chart") if "Headline KPIs" in c.proto.spec]
+    assert grids, "the headline grid is drawn"
+    cells = pd.concat(pa.ipc.open_stream(d.data.data).read_pandas() for d in grids[0].datasets)
+    untrusted = cells[cells["status_label"] == "Not trusted"]
+    assert not untrusted.empty
+    assert untrusted["reason"].str.contains("failed").all()  # the reason shows on hover ("Why")
+
+
+def test_history_chart_colours_come_from_the_status_palette() -> None:
+    from metrics.status import STATUS_COLOURS
+    from pages.quality_charts import check_history_chart
+
+    frame = pd.DataFrame({
+        "run_id": ["r1", "r1", "r2", "r2"],
+        "started_at": pd.to_datetime(["2026-11-01 10:00", "2026-11-01 10:00", "2026-11-02 10:00",
+                                      "2026-11-02 10:00"], utc=True),
+        "check_id": ["a", "b", "a", "b"],
+        "severity": ["critical", "warning", "critical", "warning"],
+        "outcome": ["passed", "failed", "failed", "error"],
+        "failing_count": [0, 3, 5, 0],
+    })
+    spec = check_history_chart(frame, {"a": "Check A"}).to_dict()
+    assert set(spec["encoding"]["color"]["scale"]["range"]) <= set(STATUS_COLOURS.values())
+    data = next(iter(spec["datasets"].values()))
+    assert {row["result"] for row in data} == {"passed", "warning failed", "critical failed", "could not run"}
+    assert {row["check"] for row in data} == {"Check A", "b"}

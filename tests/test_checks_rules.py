@@ -1,0 +1,218 @@
+"""Each check fails on a warehouse with its fault and passes on a clean one: DuckDB, SQLite, PostgreSQL.
+
+The faulty warehouse carries one hand-made fault per check (FAULTS below), all at once: a check
+must fail on it, and every check must pass on the clean warehouse built from the same frames.
+Schema, empty-table and freshness faults need their own warehouses (test_checks_bad_input.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+import yaml
+
+from checks.catalogue import CHECKS, Outcome
+from checks.results import CheckRun
+from checks.runner import run_checks
+from connectors.demo import generate
+from connectors.demo_writer import write_warehouse
+from metrics.model import TABLES
+
+END = dt.date(2026, 11, 22)
+Frames = dict[str, pd.DataFrame]
+
+
+def clean_frames() -> Frames:
+    return generate(touchpoints=8, years=1, seed=5, faults=False, end=END)
+
+
+def _append(frame: pd.DataFrame, row: dict[str, object]) -> pd.DataFrame:
+    return pd.concat([frame, pd.DataFrame([row])], ignore_index=True)
+
+
+def _first_fact(f: Frames, kpi_id: str) -> int:
+    facts = f["touchpoint_kpis"]
+    quiet_day = pd.Timestamp(END - dt.timedelta(days=200))  # away from the dated faults
+    return int(facts.index[(facts["kpi_id"] == kpi_id) & (facts["date"] == quiet_day)][0])
+
+
+def _set(f: Frames, table: str, row: int, **values: object) -> None:
+    for column, value in values.items():
+        f[table].loc[row, column] = value
+
+
+def _fact(f: Frames, **values: object) -> None:
+    base = f["touchpoint_kpis"].iloc[-1].to_dict()
+    f["touchpoint_kpis"] = _append(f["touchpoint_kpis"], {**base, **values})
+
+
+def _drop_day(table: str, days_before: int, share: float) -> Callable[[Frames], None]:
+    def mutate(f: Frames) -> None:
+        frame = f[table]
+        day = (frame["date"] == pd.Timestamp(END - dt.timedelta(days=days_before))).to_numpy()
+        drop = day & (np.arange(len(frame)) % 100 < share * 100)
+        f[table] = frame[~drop].reset_index(drop=True)
+
+    return mutate
+
+
+def _stale_touchpoint(f: Frames) -> None:
+    facts = f["touchpoint_kpis"]
+    stale = (facts["touchpoint_id"] == "tp_move_mailing") & (
+        facts["date"] > pd.Timestamp(END - dt.timedelta(10))
+    )
+    f["touchpoint_kpis"] = facts[~stale].reset_index(drop=True)
+
+
+def _overlap(f: Frames) -> None:
+    latest = f["targets"].iloc[-1].to_dict()
+    f["targets"] = _append(f["targets"], {**latest, "valid_to": pd.NaT, "target": 1.0})
+
+
+#: check id -> a fault that only that check (and perhaps a related one) should notice.
+FAULTS: dict[str, Callable[[Frames], None]] = {
+    "journeys.keys": lambda f: f.update(journeys=_append(f["journeys"], f["journeys"].iloc[0].to_dict())),
+    "stages.keys": lambda f: f.update(
+        stages=_append(f["stages"], {**f["stages"].iloc[0].to_dict(), "position": 99})
+    ),
+    "touchpoints.keys": lambda f: f.update(
+        touchpoints=_append(f["touchpoints"], f["touchpoints"].iloc[0].to_dict())
+    ),
+    "kpis.keys": lambda f: f.update(kpis=_append(f["kpis"], f["kpis"].iloc[0].to_dict())),
+    "touchpoint_kpis.keys_present": lambda f: _set(f, "touchpoint_kpis", 0, kpi_id=None),
+    "touchpoint_kpis.unique_keys": lambda f: _fact(f),
+    "funnel.unique_keys": lambda f: f.update(funnel=_append(f["funnel"], f["funnel"].iloc[5].to_dict())),
+    "stages.journey_known": lambda f: f.update(
+        stages=_append(
+            f["stages"], {"stage_id": "nowhere.x", "journey_id": "nowhere", "name": "X", "position": 1}
+        )
+    ),
+    "touchpoints.references": lambda f: _set(f, "touchpoints", 7, stage_id="buy.research"),
+    "touchpoint_kpis.touchpoint_known": lambda f: _fact(
+        f, touchpoint_id="tp_ghost", kpi_id="reach", denominator=np.nan, date=pd.Timestamp(END)
+    ),
+    "touchpoint_kpis.kpi_known": lambda f: _fact(f, kpi_id="ghost_kpi", date=pd.Timestamp(END)),
+    "targets.references": lambda f: _set(f, "targets", 3, scope="touchpoint", scope_id="tp_ghost"),
+    "budget.references": lambda f: _set(f, "budget", 2, journey_id="nowhere"),
+    "funnel.references": lambda f: _set(f, "funnel", 3, stage_id="ghost.stage"),
+    "kpis.definitions": lambda f: f.update(
+        kpis=_append(
+            f["kpis"],
+            {
+                "kpi_id": "odd",
+                "name": "Odd",
+                "unit": "furlongs",
+                "direction": "sideways",
+                "aggregation": "ratio",
+                "scale": 0.0,
+                "description": "",
+            },
+        )
+    ),
+    "touchpoints.values": lambda f: _set(f, "touchpoints", 2, weight=-1.0),
+    "stages.positions": lambda f: _set(f, "stages", 4, position=0),
+    "touchpoint_kpis.value_range": lambda f: _set(
+        f, "touchpoint_kpis", _first_fact(f, "csat"), numerator=9.0, denominator=1.0
+    ),
+    "touchpoint_kpis.rate_not_above_100": lambda f: _set(
+        f, "touchpoint_kpis", _first_fact(f, "conversion_rate"), numerator=30.0, denominator=10.0
+    ),
+    "touchpoint_kpis.denominator_positive": lambda f: _set(
+        f, "touchpoint_kpis", _first_fact(f, "ces"), denominator=0.0
+    ),
+    "touchpoint_kpis.no_future_dates": lambda f: _fact(f, date=pd.Timestamp(END + dt.timedelta(days=4))),
+    "funnel.values": lambda f: _set(f, "funnel", 8, customers=-5.0),
+    "budget.non_negative": lambda f: _set(f, "budget", 4, actual=-1.0),
+    "targets.values": lambda f: _set(f, "targets", 6, tolerance=-1.0),
+    "targets.no_overlap": _overlap,
+    "touchpoint_kpis.touchpoint_freshness": _stale_touchpoint,
+    "touchpoint_kpis.volume": _drop_day("touchpoint_kpis", 30, 0.9),
+    "funnel.volume": _drop_day("funnel", 40, 1.0),
+}
+
+
+def faulty_frames() -> Frames:
+    frames = clean_frames()
+    for mutate in FAULTS.values():
+        mutate(frames)
+    return {name: frame.reset_index(drop=True) for name, frame in frames.items()}
+
+
+def outcomes(run: CheckRun) -> dict[str, str]:
+    return {r.check.check_id: r.outcome.value for r in run.results}
+
+
+# --- warehouses on each dialect -----------------------------------------------------------------
+
+Builder = Callable[[str, Frames], tuple[str, Path | None]]
+
+
+def _mapping_file(path: Path, schema: str) -> Path:
+    tables = {t: {"table": f"{schema}.{t}"} for t in TABLES}
+    path.write_text(yaml.safe_dump({"tables": tables}))
+    return path
+
+
+@pytest.fixture(params=["duckdb", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def build(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Builder]:
+    """``build(name, frames) -> (url, mapping_path)``: a warehouse holding ``frames``."""
+    if request.param in ("duckdb", "sqlite"):
+        dialect = request.param
+
+        def build_file(name: str, frames: Frames) -> tuple[str, Path | None]:
+            url = sa.URL.create(dialect, database=str(tmp_path / f"{name}.{dialect}")).render_as_string()
+            engine = sa.create_engine(url)
+            write_warehouse(engine, frames)
+            engine.dispose()
+            return url, None
+
+        yield build_file
+        return
+    url = request.getfixturevalue("postgres_url")
+
+    def build_postgres(name: str, frames: Frames) -> tuple[str, Path | None]:
+        schema = f"dq_{name}_{uuid.uuid4().hex[:6]}"
+        engine = sa.create_engine(url)
+        write_warehouse(engine, frames, lambda t: (schema, t, {c: c for c in TABLES[t]}))
+        engine.dispose()
+        return url, _mapping_file(tmp_path / f"{schema}.yaml", schema)
+
+    yield build_postgres
+
+
+def test_clean_warehouse_passes_every_check(build: Builder) -> None:
+    url, mapping = build("clean", clean_frames())
+    run = run_checks(url, END, mapping_path=mapping)
+    failing = {r.check.check_id: r.reason for r in run.results if r.failed}
+    assert failing == {}
+    assert len(run.results) == len(CHECKS)
+
+
+def test_each_fault_is_found_by_its_check(build: Builder) -> None:
+    url, mapping = build("faulty", faulty_frames())
+    found = outcomes(run_checks(url, END, mapping_path=mapping))
+    assert {check: found[check] for check in FAULTS} == dict.fromkeys(FAULTS, Outcome.FAILED.value)
+    # the faults touch values, never the schema
+    assert all(found[f"{t}.schema"] == "passed" for t in TABLES)
+
+
+def test_freshness_checks_fail_when_as_of_is_far_after_the_data(build: Builder) -> None:
+    url, mapping = build("stale", clean_frames())
+    found = outcomes(run_checks(url, END + dt.timedelta(days=100), mapping_path=mapping))
+    for check in (
+        "touchpoint_kpis.freshness",
+        "funnel.freshness",
+        "budget.freshness",
+        "touchpoint_kpis.touchpoint_freshness",
+    ):
+        assert found[check] == "failed", check
+    assert found["touchpoint_kpis.no_future_dates"] == "passed"
+    # days after the latest load are a freshness problem, not a volume drop
+    assert found["touchpoint_kpis.volume"] == "passed"
