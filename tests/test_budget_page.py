@@ -60,7 +60,7 @@ def test_optimiser_beats_today_and_keeps_the_total(app: AppTest) -> None:
 def test_total_below_the_minimums_is_a_clear_message(app: AppTest) -> None:
     app.number_input[0].set_value(10.0).run()
     assert not app.exception, app.exception
-    assert "The optimiser cannot run" in _texts(app)
+    assert "The optimiser cannot suggest an allocation" in _texts(app)
     assert "minimums add up to" in _texts(app)
 
 
