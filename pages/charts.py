@@ -25,8 +25,10 @@ def status_scale() -> alt.Scale:
     return alt.Scale(domain=[STATUS_LABELS[s] for s in Status], range=[STATUS_COLOURS[s] for s in Status])
 
 
-def status_color(field: str = "status_label", title: str = "Status") -> alt.Color:
-    return alt.Color(f"{field}:N", scale=status_scale(), title=title, legend=alt.Legend(orient="bottom"))
+def status_color(field: str = "status_label", title: str = "Status", columns: int | None = None) -> alt.Color:
+    """Colour by status; ``columns`` wraps the legend in narrow charts so no state is cut off."""
+    legend = alt.Legend(orient="bottom") if columns is None else alt.Legend(orient="bottom", columns=columns)
+    return alt.Color(f"{field}:N", scale=status_scale(), title=title, legend=legend)
 
 
 def with_status_labels(frame: pd.DataFrame, column: str = "status") -> pd.DataFrame:
@@ -42,7 +44,7 @@ def health_chart(frame: pd.DataFrame) -> Layered:
         .encode(
             x=alt.X("health:Q", title="Health score (0-100)", scale=alt.Scale(domain=[0, 100])),
             y=alt.Y("journey:N", title=None, sort="x", axis=alt.Axis(labelLimit=220)),
-            color=status_color(title="Health"),
+            color=status_color(title="Health", columns=3),
             tooltip=["journey:N", alt.Tooltip("health:Q", format=".0f"), "status_label:N"],
         )
     )
