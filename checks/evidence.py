@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from checks import profiles
 from checks.catalogue import FRESHNESS_LAG_DAYS
+from connectors.db_errors import database_reason
 from connectors.warehouse import Warehouse, WarehouseError
 from metrics.model import COLUMN_KINDS, TABLES
 from metrics.registry import KpiRegistry
@@ -159,7 +160,7 @@ def _schema(ev: Evidence, _: str) -> pd.DataFrame:
             frame = schema_frame(ev.wh, table)
         except sa.exc.SQLAlchemyError as exc:
             frame = pd.DataFrame({"column": list(TABLES[table]), "physical": "", "present": False,
-                                  "type_ok": False, "found_type": f"unreadable: {_first_line(exc)}"})
+                                  "type_ok": False, "found_type": f"unreadable: {database_reason(exc)}"})
         parts.append(frame.assign(table_name=table))
     return pd.concat(parts, ignore_index=True)
 
@@ -173,11 +174,6 @@ def _rows(ev: Evidence, _: str) -> pd.DataFrame:
         except WarehouseError as exc:
             rows.append((table, -1, str(exc)))
     return pd.DataFrame(rows, columns=["table_name", "rows", "problem"])
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _dim(ev: Evidence, table: str) -> pd.DataFrame:

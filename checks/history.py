@@ -13,6 +13,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from checks.results import CheckRun
+from connectors.db_errors import database_reason
 from connectors.state import StateStoreError, ensure_tables
 
 METADATA = sa.MetaData()
@@ -132,7 +133,7 @@ def save_run(engine: sa.Engine, run: CheckRun) -> None:
                 if rows:
                     connection.execute(table.insert(), rows)
     except sa.exc.SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        reason = database_reason(exc)
         raise StateStoreError(
             f"Could not save the check run to the state store: {reason}. "
             "Earlier runs are unchanged; check MOT_STATE_URL."

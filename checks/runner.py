@@ -20,6 +20,7 @@ from checks import profiles
 from checks.catalogue import CHECKS, CHECKS_BY_ID, CheckDef, Outcome
 from checks.evidence import Evidence, EvidenceUnavailable
 from checks.results import FRESHNESS_COLUMNS, SCOPE_COLUMNS, CheckResult, CheckRun
+from connectors.db_errors import database_reason
 from connectors.mapping import Mapping, MappingError, check_against, load_mapping
 from connectors.warehouse import Warehouse, WarehouseError, build_tables, create_read_engine
 from metrics.model import TABLES
@@ -92,7 +93,7 @@ def _connect(url: str, mapping_path: Path | None, engine: sa.Engine | None) -> t
     except (WarehouseError, MappingError, OSError) as exc:
         return None, str(exc)
     except sa.exc.SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        reason = database_reason(exc)
         return None, (
             f"Cannot reach the warehouse at {_redact(url)}: {reason}. Check that it is running "
             "and that MOT_WAREHOUSE_URL is right."

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from connectors.db_errors import database_reason
 from connectors.sql_periods import period_start
 from connectors.warehouse import Warehouse, WarehouseError
 from metrics.model import TABLES, Filters, Grain, KpiRequest, Scope
@@ -54,7 +55,7 @@ def read_frame(wh: Warehouse, statement: sa.Select[Any], *, columnar: bool = Fal
                 return frame
             rows = result.fetchall()
     except sa.exc.SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        reason = database_reason(exc)
         raise WarehouseError(f"The warehouse could not answer a query: {reason}") from None
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 

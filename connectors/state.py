@@ -13,6 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from connectors.db_errors import database_reason
+
 
 class StateStoreError(RuntimeError):
     """The state store cannot be opened or written; the message says what to do."""
@@ -48,7 +50,7 @@ def ensure_tables(engine: sa.Engine, metadata: sa.MetaData) -> None:
     try:
         metadata.create_all(engine, checkfirst=True)
     except sa.exc.SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        reason = database_reason(exc)
         raise StateStoreError(
             f"The state store at {engine.url.render_as_string(hide_password=True)} cannot be "
             f"prepared: {reason}. Check MOT_STATE_URL and that the app may write there."

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from connectors.db_errors import database_reason
 from connectors.mapping import Mapping, MappingError, check_against, load_mapping
 from metrics.model import COLUMN_KINDS, TABLES
 
@@ -100,7 +101,7 @@ def open_warehouse(url: str, mapping_path: Path | None, engine: sa.Engine | None
     try:
         problems = check_against(engine, mapping)
     except sa.exc.SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        reason = database_reason(exc)
         raise WarehouseError(
             f"Cannot reach the warehouse at {_redact(url)}: {reason}. Check that it is running, "
             "that MOT_WAREHOUSE_URL is right and that this machine may connect to it."

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from connectors.db_errors import database_reason
 from connectors.state import StateStoreError, create_state_engine, ensure_tables
 
 METADATA = sa.MetaData()
@@ -126,7 +127,7 @@ def _reading(engine: sa.Engine, statement: sa.Select[Any]) -> list[sa.Row[Any]]:
 
 
 def _store_message(engine: sa.Engine, exc: sa.exc.SQLAlchemyError, verb: str) -> str:
-    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    reason = database_reason(exc)
     where = engine.url.render_as_string(hide_password=True)
     return (f"Cannot {verb} the review store at {where}: {reason}. Nothing was changed. Check that "
             "MOT_STATE_URL points to a store this app may write to, then try again.")
