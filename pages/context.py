@@ -8,6 +8,7 @@ first start, opens the warehouse) and pages call ``app_context()``. Errors a use
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,9 +44,12 @@ class AppContext:
         """Cache key part naming the warehouse (URL without credentials, mapping)."""
         return self.settings.warehouse_key
 
+    @functools.cached_property
+    def _journey_names(self) -> dict[str, str]:
+        return dict(zip(self.journeys["journey_id"], self.journeys["name"], strict=False))
+
     def journey_name(self, journey_id: str) -> str:
-        names = dict(zip(self.journeys["journey_id"], self.journeys["name"], strict=False))
-        return str(names.get(journey_id, journey_id))
+        return str(self._journey_names.get(journey_id, journey_id))
 
 
 class ProblemError(Exception):

@@ -11,7 +11,7 @@ from metrics.periods import previous_period
 from pages.charts import emotional_curve_chart, funnel_chart, journey_map_chart
 from pages.context import app_context
 from pages.filters import journey_filter, period_filter, url_select
-from pages.loaders import load_funnel, load_kpis
+from pages.loaders import load_funnel, load_kpis, load_scored
 from pages.quality_loaders import show_trust_note, with_trust
 from pages.tables import show_status_table
 
@@ -35,20 +35,8 @@ stages = ctx.stages[ctx.stages["journey_id"] == journey_id]
 touchpoints = ctx.touchpoints[ctx.touchpoints["journey_id"] == journey_id]
 only_journey = Filters(journey_ids=(journey_id,))
 earlier = previous_period(period)
-tp_scored = score_values(
-    load_kpis(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=only_journey),
-    ctx.targets,
-    ctx.registry,
-    period.end,
-    ctx.touchpoints,
-)
-tp_before = score_values(
-    load_kpis(ctx, earlier.start, earlier.end, by=Scope.TOUCHPOINT, filters=only_journey),
-    ctx.targets,
-    ctx.registry,
-    earlier.end,
-    ctx.touchpoints,
-)
+tp_scored = load_scored(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=only_journey)
+tp_before = load_scored(ctx, earlier.start, earlier.end, by=Scope.TOUCHPOINT, filters=only_journey)
 if tp_scored.empty:
     st.warning(
         "This journey has no KPI data in the chosen period. Choose a longer period or another journey."

@@ -13,6 +13,7 @@ import streamlit as st
 
 from connectors.queries import budget_frame, funnel_frame, kpi_frame
 from connectors.warehouse import Warehouse
+from metrics.effectiveness import score_values
 from metrics.model import Filters, Grain, KpiRequest, Scope
 from pages.context import CACHE_TTL_SECONDS, AppContext
 
@@ -68,3 +69,18 @@ def load_funnel(
 
 def load_budget(ctx: AppContext, start: dt.date, end: dt.date, by: tuple[str, ...]) -> pd.DataFrame:
     return _budget(ctx.warehouse, ctx.key, start, end, by)
+
+
+def load_scored(
+    ctx: AppContext,
+    start: dt.date,
+    end: dt.date,
+    *,
+    by: Scope = Scope.ALL,
+    filters: Filters | None = None,
+    kpi_ids: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """KPI values over [start, end] with target, status and gap, judged against the targets in
+    force on ``end`` (touchpoint rows get their stage and journey so the most specific applies)."""
+    frame = load_kpis(ctx, start, end, by=by, filters=filters, kpi_ids=kpi_ids)
+    return score_values(frame, ctx.targets, ctx.registry, end, ctx.touchpoints)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics.effectiveness import score_values, with_deltas
+from metrics.effectiveness import with_deltas
 from metrics.model import Scope
 from metrics.overview import headline_cells, journey_summary, moments_off_target
 from metrics.periods import previous_period
 from pages.charts import health_chart, kpi_status_grid
 from pages.context import app_context
 from pages.filters import period_filter, touchpoint_filters
-from pages.loaders import load_kpis
+from pages.loaders import load_scored
 from pages.quality_loaders import show_trust_note, with_trust
 from pages.tables import show_status_table
 
@@ -28,29 +28,17 @@ st.caption(
 )
 
 earlier = previous_period(period)
-tp_scored = score_values(
-    load_kpis(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=filters),
-    ctx.targets,
-    ctx.registry,
-    period.end,
-    ctx.touchpoints,
-)
+tp_scored = load_scored(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=filters)
 tp_scored = with_trust(ctx, tp_scored)
 if tp_scored.empty:
     st.warning("No KPI data in this period for these filters. Choose a longer period or clear the filters.")
     st.stop()
 headline_ids = tuple(k.kpi_id for k in ctx.registry.headline())
-journey_now = score_values(
-    load_kpis(ctx, period.start, period.end, by=Scope.JOURNEY, filters=filters, kpi_ids=headline_ids),
-    ctx.targets,
-    ctx.registry,
-    period.end,
+journey_now = load_scored(
+    ctx, period.start, period.end, by=Scope.JOURNEY, filters=filters, kpi_ids=headline_ids
 )
-journey_before = score_values(
-    load_kpis(ctx, earlier.start, earlier.end, by=Scope.JOURNEY, filters=filters, kpi_ids=headline_ids),
-    ctx.targets,
-    ctx.registry,
-    earlier.end,
+journey_before = load_scored(
+    ctx, earlier.start, earlier.end, by=Scope.JOURNEY, filters=filters, kpi_ids=headline_ids
 )
 journey_now = with_trust(ctx, journey_now)
 journey_scored = with_deltas(journey_now, journey_before, ["journey_id", "kpi_id"], "prev")
