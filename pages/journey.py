@@ -57,7 +57,10 @@ conversion = stage_conversion(load_funnel(ctx, period.start, period.end, (journe
 stage_values = load_kpis(
     ctx, period.start, period.end, by=Scope.STAGE, filters=only_journey, kpi_ids=(feeling,)
 )
-curve = score_values(stage_values.assign(journey_id=journey_id), ctx.targets, ctx.registry, period.end)
+# Stage values need the same trust judgement as the cards: a stage whose rows fail checks is purple.
+curve = with_trust(
+    ctx, score_values(stage_values.assign(journey_id=journey_id), ctx.targets, ctx.registry, period.end)
+)
 curve = curve.merge(stages[["stage_id", "name", "position"]].rename(columns={"name": "stage"}), on="stage_id")
 funnel_col, curve_col = st.columns(2)
 funnel_col.altair_chart(

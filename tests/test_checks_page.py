@@ -110,6 +110,27 @@ def test_overview_grid_marks_journey_values_not_trusted(app_env: sa.Engine, demo
     assert untrusted["reason"].str.contains("failed").all()  # the reason shows on hover ("Why")
 
 
+def test_emotional_curve_marks_stages_with_failing_rows_not_trusted(
+    app_env: sa.Engine, demo_dir: Path
+) -> None:
+    # The demo's CSAT fault sits at "Advice in the store" (tp_buy_store_advice, Decision stage of
+    # "Buy a phone contract"): its card is not trusted, so the Decision point of the curve is too.
+    url = sa.URL.create("duckdb", database=str(demo_dir / "demo.duckdb")).render_as_string()
+    history.save_run(app_env, run_checks(url, END))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["journey"] = "buy"
+    at.query_params["feeling"] = "csat"
+    at.run()
+    at.switch_page("pages/journey.py").run()
+    assert not at.exception
+    curves = [c.proto for c in at.get("vega_lite_chart") if "Emotional journey" in c.proto.spec]
+    assert curves, "the emotional curve is drawn"
+    points = pd.concat(pa.ipc.open_stream(d.data.data).read_pandas() for d in curves[0].datasets)
+    decision = points[points["stage"] == "Decision"]
+    assert not decision.empty
+    assert (decision["status_label"] == "Not trusted").all()
+
+
 def test_history_chart_colours_come_from_the_status_palette() -> None:
     from metrics.status import STATUS_COLOURS
     from pages.quality_charts import check_history_chart
