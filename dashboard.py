@@ -12,6 +12,7 @@ import streamlit as st
 
 from connectors.warehouse import WarehouseError
 from pages.context import prepare_context, show_problem
+from pages.heap import freeze_long_lived_objects
 
 #: Every page: (script, title, icon). The one place for titles and icons; a test checks that
 #: every module in pages/ that is a page is listed here.
@@ -47,6 +48,8 @@ def main() -> None:
             [str(exc)],
             "Check that the warehouse is running and reachable, then reload the page.",
         )
+    finally:  # also after st.stop(): a page that stops early has still imported its modules
+        freeze_long_lived_objects()
 
 
 main()
