@@ -22,18 +22,23 @@ def show_status_table(
     status_column: str = "status",
     column_config: dict[str, Any] | None = None,
 ) -> None:
-    """Show ``frame`` with the given columns renamed, and a coloured Status column first."""
+    """Show ``frame`` with the given columns renamed, and a coloured Status column first.
+
+    The status is a one-label list in a read-only multiselect column, which Streamlit colours per
+    option. (A pandas Styler paints the same colours but makes Streamlit format every cell of the
+    table in Python: 0.18 s for the Journey scorecard and 0.4 s on My touchpoints at 10 M rows.)
+    """
     shown = frame[list(columns)].rename(columns=columns)
-    shown.insert(0, "Status", frame[status_column].map(status_text).to_numpy())
-    colours = {status_text(s.value): STATUS_COLOURS[s] for s in Status}
-
-    def paint(value: object) -> str:
-        colour = colours.get(str(value))
-        return f"background-color: {colour}; color: white; font-weight: 600" if colour else ""
-
+    shown.insert(0, "Status", [[status_text(s)] for s in frame[status_column]])
+    status_config = st.column_config.MultiselectColumn(
+        "Status",
+        options=[status_text(s.value) for s in Status],
+        color=[STATUS_COLOURS[s] for s in Status],
+        disabled=True,
+    )
     st.dataframe(
-        shown.style.map(paint, subset=["Status"]),
+        shown,
         hide_index=True,
         width="stretch",
-        column_config=column_config or None,
+        column_config={"Status": status_config, **(column_config or {})},
     )
