@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.sessions import protocol_sessions, summarise
 from tests.browser import _PAGE_STATE_JS, CHROMIUM_ARGS, CHROMIUM_PATH  # the one page-state probe
 from tests.servers import StreamlitLauncher
 
@@ -57,18 +58,23 @@ async def _load(page: Any, url: str) -> float:
 
 
 async def _choose_period(page: Any, label: str) -> float:
-    """Open the Period selectbox, pick ``label``; seconds until the page shows it re-rendered."""
-    box = page.get_by_role("combobox", name="Period").first  # Streamlit 1.67: a react-aria ComboBox
-    # Playwright sees the input as inert (react-aria), so drive it with the keyboard as a user can.
-    await box.evaluate("e => e.focus()")
-    await page.keyboard.press("Control+A")
-    await page.keyboard.type(label)
+    """Open the Period selectbox, pick ``label``; seconds until the page shows it re-rendered.
+
+    Streamlit 1.67's selectbox is a react-aria ComboBox whose text input Playwright sees as inert;
+    its "Open" button takes a real click, as a user's mouse does, and so do the options.
+    """
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Period").first
+    await box.get_by_role("button", name="Open").click()
     option = page.get_by_role("option", name=label, exact=True)
-    await option.wait_for(timeout=5_000)
+    await option.wait_for(timeout=10_000)
     started = time.perf_counter()
-    await page.keyboard.press("ArrowDown")
-    await page.keyboard.press("Enter")
+    await option.click()
     return await rendered_after(page, started, must_see=f"{label}:")
+
+
+def url_path(script: str, pages: list[str]) -> str:
+    """The page's URL path: the stem, except the default (first) page, which lives at "/"."""
+    return "" if pages and script == pages[0] else Path(script).stem
 
 
 async def _pages_and_filter(base: str, browser: Any, pages: list[str]) -> dict[str, Any]:
@@ -77,7 +83,7 @@ async def _pages_and_filter(base: str, browser: Any, pages: list[str]) -> dict[s
     out: dict[str, Any] = {"pages": {}}
     for script in pages:
         stem = Path(script).stem
-        url = f"{base}/{stem}"
+        url = f"{base}/{url_path(script, pages)}"
         entry: dict[str, Any] = {}
         try:
             entry["cold_s"] = await _load(page, url)
@@ -93,13 +99,15 @@ async def _pages_and_filter(base: str, browser: Any, pages: list[str]) -> dict[s
     await context.close()
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()  # a fresh session: no leftovers of the previous page
-    await _load(page, f"{base}/overview")
+    await _load(page, f"{base}/")  # the default page, Overview
     try:
-        cold = await _choose_period(page, "Last 90 days")
-        warm = [await _choose_period(page, label) for label in ("Last full quarter", "Last 90 days") * 3]
+        # Both labels are shown verbatim in the period caption ("Last 30 days: 26 Oct – …").
+        labels = ("Last 90 days", "Last 30 days")
+        cold = [await _choose_period(page, label) for label in labels]  # first sight: cache misses
+        warm = [await _choose_period(page, label) for label in labels * 3]
         out["filter"] = {
-            "what": "period: Last full quarter -> Last 90 days",
-            "cold_s": cold,
+            "what": "overview period: Last 30 days <-> Last 90 days, after both were seen once",
+            "cold_s": max(cold),
             "warm_s": statistics.median(warm),
             "warm_all_s": warm,
         }
@@ -119,22 +127,17 @@ async def _session(browser: Any, base: str, stems: list[str]) -> list[float]:
         await context.close()
 
 
-async def _concurrent(base: str, browser: Any, sessions: int) -> dict[str, Any]:
-    stems = ["overview", "journey", "overview"]
+async def _concurrent(base: str, browser: Any, sessions: int, stems: list[str]) -> dict[str, Any]:
     results = await asyncio.gather(
         *(_session(browser, base, stems) for _ in range(sessions)), return_exceptions=True
     )
     times = sorted(t for r in results if isinstance(r, list) for t in r)
-    errors = sum(1 for r in results if not isinstance(r, list))
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))] if times else float("nan")
-    return {
-        "sessions": sessions,
-        "samples": len(times),
-        "errors": errors,
-        "p50_s": statistics.median(times) if times else float("nan"),
-        "p95_s": p95,
-        "max_s": times[-1] if times else float("nan"),
-    }
+    errors = [f"{type(r).__name__}: {r}" for r in results if not isinstance(r, list)]
+    return summarise(times, sessions, errors)
+
+
+#: What each concurrent session opens: Overview (the default page, at "/"), Journey, Overview.
+SESSION_PAGES = ["", "journey", ""]
 
 
 async def _run(base: str, pages: list[str], sessions: int) -> dict[str, Any]:
@@ -146,20 +149,38 @@ async def _run(base: str, pages: list[str], sessions: int) -> dict[str, Any]:
         )
         try:
             out = await _pages_and_filter(base, browser, pages)
-            print(f"    {sessions} concurrent sessions…", flush=True)
-            out["concurrent"] = await _concurrent(base, browser, sessions)
+            print(f"    {sessions} concurrent browser sessions…", flush=True)
+            out["concurrent"] = await _concurrent(base, browser, sessions, SESSION_PAGES)
         finally:
             await browser.close()
     return out
 
 
+async def _blank_run(base: str, sessions: int) -> dict[str, Any]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(
+            executable_path=str(CHROMIUM_PATH), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            return await _concurrent(base, browser, sessions, [""] * len(SESSION_PAGES))
+        finally:
+            await browser.close()
+
+
 def browser_figures(warehouse: Path, pages: list[str], sessions: int) -> dict[str, Any]:
-    """Start the app on ``warehouse`` (a fresh server: cold caches), time pages, filter, sessions."""
+    """Start the app on ``warehouse`` (a fresh server: cold caches), time pages, filter, sessions.
+
+    Then the same number of sessions twice more: protocol clients on the same server (the
+    server's share, benchmarks.sessions) and browsers on a blank Streamlit page (the rig's share).
+    """
     import duckdb
 
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         rows = int(conn.execute("SELECT count(*) FROM touchpoint_kpis").fetchone()[0])  # type: ignore[index]
     launcher = StreamlitLauncher()
+    blank = StreamlitLauncher(script="benchmarks/blank_app.py")
     print(f"  browser: streamlit run on {warehouse.name}…", flush=True)
     try:
         base = launcher(
@@ -167,8 +188,14 @@ def browser_figures(warehouse: Path, pages: list[str], sessions: int) -> dict[st
         )
         server = next(iter(launcher._servers.values()))
         out = asyncio.run(_run(base, pages, sessions))
+        print(f"    {sessions} concurrent protocol sessions (no browser)…", flush=True)
+        out["protocol"] = protocol_sessions(base, SESSION_PAGES, sessions)
         out["app_peak_mb"] = _vm_hwm_mb(server.process.pid)
         out["rows"] = rows
+        launcher.close()  # free the cores before measuring the rig alone
+        print(f"    {sessions} concurrent browser sessions on a blank page…", flush=True)
+        out["concurrent_blank"] = asyncio.run(_blank_run(blank(), sessions))
     finally:
         launcher.close()
+        blank.close()
     return out

@@ -2,7 +2,7 @@
 
 Not a timed test: only that `python -m benchmarks` works end to end on a 200k-row warehouse
 (built in a temporary cache directory) and writes its figures. The real figures come from the
-full run documented in docs/performance.md.
+full run in README "Performance".
 """
 
 from __future__ import annotations

@@ -59,3 +59,16 @@ def test_first_page_is_the_root(browser_page: Page, base_url: str) -> None:
     browser_page.goto(_url(base_url, first_path))
     wait_for_streamlit_page(browser_page, timeout_s=90)
     assert browser_page.locator("h1").first.inner_text() == root_heading
+
+
+def test_protocol_sessions_run_pages_as_a_browser_asks_for_them(base_url: str) -> None:
+    """benchmarks.sessions speaks Streamlit's websocket protocol: every run it asks for finishes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from benchmarks.sessions import protocol_sessions
+
+    with ThreadPoolExecutor(1) as pool:  # its own event loop: sync Playwright owns this thread's
+        figures = pool.submit(protocol_sessions, base_url, ["", "journey", "trends"], 2).result()
+    assert figures["errors"] == 0, figures["first_error"]
+    assert figures["samples"] == 6
+    assert 0 < figures["p50_s"] <= figures["p95_s"] <= figures["max_s"]

@@ -1,0 +1,76 @@
+"""Concurrent sessions without browsers: Streamlit's own websocket protocol, loopback only.
+
+Ten Chromium tabs on this 2-core machine spend most of the CPU on themselves (their renderers
+parse Streamlit's bundle and draw Vega charts), so a browser p95 measures the test rig as much as
+the app. In real use every viewer's browser runs on the viewer's machine. This client speaks the
+protocol the browser speaks (``streamlit.proto`` messages over ``/_stcore/stream``): it asks for a
+page run, as the browser does on navigation, and times the request until the server's
+``script_finished`` message, when every element of the page has been sent. The server does all of
+its work (script run, data, charts serialised); only the drawing is left out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from typing import Any
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.typing import Origin, Subprotocol
+
+TIMEOUT_S = 120.0
+
+
+async def run_page(ws: Any, page_name: str, query_string: str = "") -> float:
+    """Ask the server to run a page in this session; seconds until the run finished successfully."""
+    request = BackMsg()
+    request.rerun_script.page_name = page_name
+    request.rerun_script.query_string = query_string
+    started = time.perf_counter()
+    await ws.send(request.SerializeToString())
+    while True:
+        message = ForwardMsg()
+        message.ParseFromString(await asyncio.wait_for(ws.recv(), TIMEOUT_S))
+        if message.WhichOneof("type") == "script_finished":
+            if message.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
+                raise RuntimeError(f"page {page_name or '/'!r} ended with status {message.script_finished}")
+            return time.perf_counter() - started
+
+
+async def _session(base: str, pages: list[str]) -> list[float]:
+    uri = base.replace("http://", "ws://", 1) + "/_stcore/stream"
+    protocols = [Subprotocol("streamlit")]
+    async with websockets.connect(uri, subprotocols=protocols, origin=Origin(base), max_size=None) as ws:
+        return [await run_page(ws, page) for page in pages]
+
+
+async def _concurrent(base: str, pages: list[str], sessions: int) -> dict[str, Any]:
+    await _session(base, pages)  # warm the caches first: the browser figures time cold starts
+    results = await asyncio.gather(*(_session(base, pages) for _ in range(sessions)), return_exceptions=True)
+    times = sorted(t for r in results if isinstance(r, list) for t in r)
+    errors = [f"{type(r).__name__}: {r}" for r in results if not isinstance(r, list)]
+    return summarise(times, sessions, errors)
+
+
+def summarise(times: list[float], sessions: int, errors: list[str]) -> dict[str, Any]:
+    """p50/p95/max of sorted page times (nearest-rank p95)."""
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))] if times else float("nan")
+    return {
+        "sessions": sessions,
+        "samples": len(times),
+        "errors": len(errors),
+        "first_error": errors[0] if errors else None,
+        "p50_s": statistics.median(times) if times else float("nan"),
+        "p95_s": p95,
+        "max_s": times[-1] if times else float("nan"),
+    }
+
+
+def protocol_sessions(base: str, pages: list[str], sessions: int) -> dict[str, Any]:
+    """``sessions`` protocol clients at once, each running ``pages`` (URL paths) in order."""
+    out = asyncio.run(_concurrent(base, pages, sessions))
+    out["pages"] = [p or "/" for p in pages]
+    return out
