@@ -23,7 +23,10 @@ class StateStoreError(RuntimeError):
 def create_state_engine(url: str) -> sa.Engine:
     parsed = sa.make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        # A URI-form database (``sqlite:///file:/path?mode=ro&uri=true``) names a file that sqlite
+        # opens itself; its "folder" is not a path to create.
+        is_uri = str(parsed.query.get("uri", "")).lower() == "true"
+        if parsed.database and parsed.database != ":memory:" and not is_uri:
             try:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:

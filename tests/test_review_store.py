@@ -123,13 +123,17 @@ def test_closing_twice_is_refused_with_who_closed(review_wh, review_registry, st
         reopen_quarter(store, "2026Q2", "Ben", T2)
 
 
-def test_read_only_store_refuses_saves_with_a_clear_message(tmp_path: Path) -> None:
+def test_read_only_store_refuses_saves_with_a_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a URI-form URL must not create a "file:" folder where we run
     path = tmp_path / "state.sqlite"
     open_review_store(f"sqlite:///{path}").dispose()
     read_only = open_review_store(f"sqlite:///file:{path}?mode=ro&uri=true")
     expected = "readonly database. Nothing was changed. Check that MOT_STATE_URL"
     with pytest.raises(StateStoreError, match=expected):
         save_comment(read_only, "2026Q3", "buy", "", "text", "Ana", 0, T1)
+    assert not (tmp_path / "file:").exists()
 
 
 def test_unreachable_store_says_what_to_check() -> None:
