@@ -26,7 +26,14 @@ import sqlalchemy as sa
 import streamlit
 
 from benchmarks import memory, report
-from benchmarks.page_workloads import WORKLOADS, capture_statements, open_context, run_floor, run_page_ours
+from benchmarks.page_workloads import (
+    NO_WAREHOUSE_CALLS,
+    WORKLOADS,
+    capture_statements,
+    open_context,
+    run_floor,
+    run_page_ours,
+)
 from connectors.warehouse import open_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine_facts(),
         "command": "python -m " + " ".join(["benchmarks", *(argv if argv is not None else sys.argv[1:])]),
         "sizes": [],
-        "not_covered": [p for p in in_app if p not in WORKLOADS],
+        "not_covered": [p for p in in_app if p not in WORKLOADS and p not in NO_WAREHOUSE_CALLS],
+        "no_warehouse_calls": {p: why for p, why in NO_WAREHOUSE_CALLS.items() if p in in_app},
     }
     naive_mb_per_row: float | None = None
     for rows in sizes:

@@ -50,6 +50,9 @@ def _filtered(facts: pd.DataFrame, filters: Filters) -> pd.Series:
     ):
         if values:
             mask &= facts[column].isin(list(values))
+    if filters.moment_of_truth is not None:  # as connectors.queries: null counts as "not a moment"
+        flagged = facts["moment_of_truth"].fillna(False).astype(bool)
+        mask &= flagged if filters.moment_of_truth else ~flagged
     return mask
 
 

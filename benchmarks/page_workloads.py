@@ -227,6 +227,29 @@ def budget_plan(ctx: BenchContext) -> PagePlan:
     return PagePlan(calls)
 
 
+def review_plan(ctx: BenchContext) -> PagePlan:
+    """Default: the last full quarter; for it, the quarter before and the same quarter last year,
+    journey KPIs, moment-of-truth KPIs by touchpoint and budget by journey (review.pack)."""
+    from review.quarters import previous_quarter, quarters_between, same_quarter_last_year
+
+    quarters = quarters_between(ctx.first_date, ctx.as_of)
+    quarter = next((q for q in quarters if q.end <= ctx.as_of), quarters[0])
+    calls: list[Call] = []
+    for period in (quarter, previous_quarter(quarter), same_quarter_last_year(quarter)):
+        calls += [
+            kpis(ctx, period.start, period.end, by=Scope.JOURNEY),
+            kpis(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=Filters(moment_of_truth=True)),
+            BudgetCall(period.start, period.end, ("journey_id",)),
+        ]
+    return PagePlan(calls)
+
+
+#: Pages that ask the warehouse nothing on a render, and why.
+NO_WAREHOUSE_CALLS: dict[str, str] = {
+    "pages/data_quality.py": "reads check history from the state store; only its 'Run checks now' "
+    "button queries the warehouse (timed by scripts/bench_checks.py)",
+}
+
 #: Page script (as in dashboard.PAGES) -> its plan.
 WORKLOADS: dict[str, Callable[[BenchContext], PagePlan]] = {
     "pages/overview.py": overview_plan,
@@ -234,6 +257,7 @@ WORKLOADS: dict[str, Callable[[BenchContext], PagePlan]] = {
     "pages/trends.py": trends_plan,
     "pages/my_touchpoints.py": my_touchpoints_plan,
     "pages/budget.py": budget_plan,
+    "pages/review.py": review_plan,
 }
 
 

@@ -158,6 +158,8 @@ def render(figures: dict[str, Any]) -> str:
     lines += growth_table(figures["sizes"]) + [""]
     if figures.get("browser"):
         lines += browser_table(figures["browser"]) + [""]
+    for page, why in figures.get("no_warehouse_calls", {}).items():
+        lines += [f"{_name(page)} is not in the data tables: it {why}.", ""]
     if figures.get("not_covered"):
         lines += [f"Pages without a workload yet: {', '.join(map(_name, figures['not_covered']))}.", ""]
     return "\n".join(lines + goals(figures))
