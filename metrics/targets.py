@@ -7,13 +7,15 @@ Rules (documented in README "Targets"):
   closed quarter keeps the target it had even after targets change.
 - The most specific scope wins: touchpoint, then stage, then journey, then all.
 - Should two rows of the same KPI and scope overlap (a data fault the checks report), the one that
-  started last wins, so the answer is still deterministic.
+  started last wins (on equal starts, the later row of the table), so the answer is still
+  deterministic.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from metrics.model import TARGET_SCOPE_PRIORITY, Scope
@@ -43,39 +45,74 @@ def targets_in_force(targets: pd.DataFrame, on: dt.date) -> pd.DataFrame:
 def resolve_targets(values: pd.DataFrame, targets: pd.DataFrame, on: dt.date) -> pd.DataFrame:
     """Add target, tolerance, stretch and target_scope columns to a frame of values.
 
+    Every row is judged on the one date ``on``; see ``resolve_targets_on``.
+    """
+    return resolve_targets_on(values, targets, pd.Series(pd.Timestamp(on), index=values.index))
+
+
+def resolve_targets_on(values: pd.DataFrame, targets: pd.DataFrame, on: pd.Series | str) -> pd.DataFrame:
+    """Add target, tolerance, stretch and target_scope columns, each row judged on its own date.
+
+    ``on`` is a Series of dates with the index of ``values``, or the name of a date column of it.
     ``values`` has a kpi_id column and any of touchpoint_id, stage_id, journey_id; a key column
     that is absent (or null on a row) means the value is aggregated above that level, so a target
-    of that scope cannot apply. Returns a new frame; rows without any target get NaN and
-    target_scope None.
+    of that scope cannot apply. Per row and scope the target row in force that started last wins
+    (on equal starts, the later row of ``targets``); a winner without a target leaves the row to
+    the next, wider scope. Returns a new frame with the index and row order of ``values``; rows
+    without any target get NaN and target_scope None.
     """
-    live = targets_in_force(targets, on)
-    out = values.copy()
-    for column in (*TARGET_COLUMNS, "target_scope"):
-        out[column] = pd.Series([None] * len(out), index=out.index, dtype="object")
+    days = _as_dates(values[on] if isinstance(on, str) else on.reindex(values.index))
+    live = _candidates(targets, days)
+    has_target = live["target"].notna().to_numpy()
+    starts, ends = _as_dates(live["valid_from"]), _as_dates(live["valid_to"])
+    chosen = np.full(len(values), -1)  # position in ``live`` of the row that applies, -1 for none
+    scope_of = np.full(len(values), None, dtype=object)
     for scope in TARGET_SCOPE_PRIORITY:
-        candidates = live[live["scope"] == scope.value]
-        if candidates.empty:
-            continue
         key = SCOPE_KEY.get(scope)
-        if key is None:  # scope "all": matches on the KPI alone (a stray scope_id must not duplicate it)
-            matched = out[["kpi_id"]].merge(
-                candidates.drop_duplicates("kpi_id", keep="last")[["kpi_id", *TARGET_COLUMNS]],
-                on="kpi_id",
-                how="left",
-            )
-        else:
-            if key not in out.columns:
-                continue
-            lookup = candidates.rename(columns={"scope_id": key})[["kpi_id", key, *TARGET_COLUMNS]]
-            matched = out[["kpi_id", key]].merge(lookup, on=["kpi_id", key], how="left")
-        matched.index = out.index
-        fill = out["target"].isna() & matched["target"].notna()
-        for column in TARGET_COLUMNS:
-            out.loc[fill, column] = matched.loc[fill, column]
-        out.loc[fill, "target_scope"] = scope.value
+        candidates = live[live["scope"] == scope.value]
+        if candidates.empty or (key is not None and key not in values.columns) or (chosen >= 0).all():
+            continue
+        open_rows = np.flatnonzero(chosen < 0)
+        join = ["kpi_id"] if key is None else ["kpi_id", key]  # scope "all": a stray scope_id is ignored
+        left = values[join].iloc[open_rows].assign(_row=open_rows)
+        right = candidates.rename(columns={"scope_id": key or "_scope_id"})[[*join, "_pos"]]
+        pairs = left.merge(right, on=join, how="inner")
+        row, pos = pairs["_row"].to_numpy(), pairs["_pos"].to_numpy()
+        day = days[row]
+        valid = (starts[pos] <= day) & (np.isnat(ends[pos]) | (day <= ends[pos]))
+        row, pos = row[valid], pos[valid]
+        order = np.lexsort((pos, starts[pos], row))  # by row, then start, then table order
+        row, pos = row[order], pos[order]
+        latest = np.ones(len(row), dtype=bool)  # the last of each row's run
+        latest[:-1] = row[1:] != row[:-1]
+        row, pos = row[latest], pos[latest]
+        row, pos = row[has_target[pos]], pos[has_target[pos]]
+        chosen[row] = pos
+        scope_of[row] = scope.value
+    out = values.copy()
     for column in TARGET_COLUMNS:
-        out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
+        numbers = pd.to_numeric(live[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        out[column] = np.append(numbers, np.nan)[chosen]  # -1 picks the NaN on the end
+    out["target_scope"] = pd.Series(scope_of, index=out.index, dtype="object")
     return out
+
+
+def _as_dates(dates: pd.Series) -> np.ndarray:
+    """Dates as datetime64[us] (a valid_to like 9999-12-31 does not fit in nanoseconds)."""
+    return pd.to_datetime(dates).to_numpy().astype("datetime64[us]")
+
+
+def _candidates(targets: pd.DataFrame, days: np.ndarray) -> pd.DataFrame:
+    """Target rows in force on some day between the earliest and latest of ``days``, with
+    ``_pos`` (their position in the result) and scope_id null as None."""
+    known = days[~np.isnat(days)]
+    if known.size == 0:
+        return targets.iloc[:0].assign(_pos=np.arange(0))
+    starts, ends = _as_dates(targets["valid_from"]), _as_dates(targets["valid_to"])
+    overlaps = (starts <= known.max()) & (np.isnat(ends) | (ends >= known.min()))
+    live = targets[overlaps].reset_index(drop=True)
+    live["scope_id"] = live["scope_id"].astype("object").where(live["scope_id"].notna(), None)
+    return live.assign(_pos=np.arange(len(live)))
 
 
 def target_steps(
@@ -88,29 +125,16 @@ def target_steps(
     clipped to the range), target, tolerance, stretch and target_scope, one per change.
     """
     rows = targets[targets["kpi_id"] == kpi_id]
-    dates: set[pd.Timestamp] = {pd.Timestamp(start)}
-    for column, shift in (("valid_from", 0), ("valid_to", 1)):
-        for value in pd.to_datetime(rows[column]).dropna():
-            moment = value + pd.Timedelta(days=shift)
-            if pd.Timestamp(start) < moment <= pd.Timestamp(end):
-                dates.add(moment)
-    ordered = sorted(dates)
+    first, final = pd.Timestamp(start), pd.Timestamp(end)
+    changes = pd.concat([pd.to_datetime(rows["valid_from"]),
+                         pd.to_datetime(rows["valid_to"]) + pd.Timedelta(days=1)]).dropna()
+    ordered = sorted({first, *changes[(changes > first) & (changes <= final)]})
+    ends = [*(moment - pd.Timedelta(days=1) for moment in ordered[1:]), final]
     keys = {SCOPE_KEY[s]: v for s, v in scope_chain.items() if s in SCOPE_KEY and v is not None}
-    steps = []
-    for i, moment in enumerate(ordered):
-        last = ordered[i + 1] - pd.Timedelta(days=1) if i + 1 < len(ordered) else pd.Timestamp(end)
-        probe = pd.DataFrame([{"kpi_id": kpi_id, **keys}])
-        resolved = resolve_targets(probe, rows, moment.date()).iloc[0]
-        steps.append(
-            {
-                "start": moment,
-                "end": last,
-                "target": resolved["target"],
-                "tolerance": resolved["tolerance"],
-                "stretch": resolved["stretch"],
-                "target_scope": resolved["target_scope"],
-            }
-        )
+    probe = pd.DataFrame([{"kpi_id": kpi_id, **keys}] * len(ordered))
+    resolved = resolve_targets_on(probe, rows, pd.Series(pd.DatetimeIndex(ordered).normalize()))
+    judged = resolved[[*TARGET_COLUMNS, "target_scope"]].to_dict("records")
+    steps = [{"start": m, "end": last, **r} for m, last, r in zip(ordered, ends, judged, strict=True)]
     frame = pd.DataFrame(steps)
     # Merge neighbours with the same target so a step is drawn only where something changes.
     comparable = frame[list(TARGET_COLUMNS)].fillna(float("-inf"))  # NaN == NaN for this purpose

@@ -30,7 +30,7 @@ from metrics.effectiveness import with_deltas, with_status
 from metrics.model import Aggregation, Grain, Period, Scope
 from metrics.periods import quarter_of
 from metrics.registry import KpiRegistry, compute_values
-from metrics.targets import resolve_targets
+from metrics.targets import resolve_targets, resolve_targets_on
 
 #: Grains a trend can be drawn at, in the order pages offer them.
 TREND_GRAINS: tuple[Grain, ...] = (Grain.DAY, Grain.WEEK, Grain.MONTH, Grain.QUARTER)
@@ -90,13 +90,9 @@ def with_period_targets(series: pd.DataFrame, targets: pd.DataFrame, grain: Grai
     ``series`` has period_start, kpi_id and any scope keys (touchpoint_id, stage_id, journey_id);
     each period is judged against the targets in force on its last day.
     """
-    if series.empty:
-        return resolve_targets(series, targets, dt.date(1970, 1, 1))  # any day: no rows to judge
-    parts = []
-    for start, rows in series.groupby("period_start", sort=True):
-        on = period_end(pd.Timestamp(start).date(), grain)
-        parts.append(resolve_targets(rows, targets, on))
-    return pd.concat(parts).loc[series.index]
+    starts = pd.to_datetime(series["period_start"])
+    ends = {start: pd.Timestamp(period_end(start.date(), grain)) for start in starts.dropna().unique()}
+    return resolve_targets_on(series, targets, starts.map(ends))
 
 
 def value_series(frame: pd.DataFrame, registry: KpiRegistry) -> pd.DataFrame:

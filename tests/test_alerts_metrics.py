@@ -15,6 +15,7 @@ from metrics.alerts import (
     unusual_changes,
 )
 from metrics.registry import default_registry
+from metrics.status import STATUS_LABELS, STATUS_SEVERITY, Status, classify
 
 REGISTRY = default_registry()
 KEYS = ["touchpoint_id"]
@@ -98,3 +99,61 @@ def test_compute_alerts_orders_most_severe_first() -> None:
     assert alerts.iloc[0]["severity"] == "critical" and alerts.iloc[0]["touchpoint_id"] == "tp_cross"
     assert set(alerts["severity"]) <= {"critical", "warning", "info"}
     assert alerts.iloc[-1]["severity"] == "info" and alerts.iloc[-1]["touchpoint_id"] == "tp_up"
+
+
+def _reference_crossings(series: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """target_crossings one series at a time, each row judged by ``classify``."""
+    rows = []
+    for group_key, group in series.sort_values("period_start").groupby([*keys, "kpi_id"], dropna=False):
+        ident = dict(zip([*keys, "kpi_id"], group_key, strict=True))
+        kpi = REGISTRY[str(ident["kpi_id"])]
+        statuses = [classify(r.value, r.target, r.tolerance, kpi.direction) for r in group.itertuples()]
+        judged = {Status.ON_TARGET, Status.AT_RISK, Status.OFF_TARGET}
+        if len(statuses) < 2 or not {statuses[-1], statuses[-2]} <= judged or statuses[-1] is statuses[-2]:
+            continue
+        before, after = statuses[-2], statuses[-1]
+        worse = STATUS_SEVERITY[after] < STATUS_SEVERITY[before]
+        latest, previous = group.iloc[-1], group.iloc[-2]
+        rows.append({
+            "kind": TARGET_CROSSING,
+            "severity": ("critical" if after is Status.OFF_TARGET else "warning") if worse else "info",
+            **ident, "period_start": latest["period_start"], "value": latest["value"],
+            "previous_value": previous["value"], "status_before": before.value, "status_after": after.value,
+            "score": np.nan,
+            "reason": f"{kpi.name} went from {STATUS_LABELS[before].lower()} to "
+                      f"{STATUS_LABELS[after].lower()}: "
+                      f"{kpi.format(previous['value'])} -> {kpi.format(latest['value'])} "
+                      f"against a target of {kpi.format(latest['target'])}",
+        })
+    return pd.DataFrame(rows)
+
+
+def _many_series() -> pd.DataFrame:
+    """300 short series of both directions whose values land on target, inside the band, beyond
+    it, on the float-noise edge (57 / 100 * 100 against 57), or have no value or no target."""
+    rng = np.random.default_rng(23)
+    kpis = [("csat", 4.2, 0.1), ("ces", 3.0, 0.1), ("conversion_rate", 57.0, 2.0)]
+    frames = []
+    for i in range(300):
+        kpi_id, target, band = kpis[i % 3]
+        size = int(rng.integers(1, 5))
+        offsets = rng.choice([-3.0, -0.5, 0.0, 0.5, 3.0, np.nan], size) * band
+        values = target + offsets
+        if kpi_id == "conversion_rate":
+            values[rng.random(size) < 0.3] = 57 / 100 * 100
+        frames.append(_series(list(values), kpi_id, target, band, touchpoint_id=f"tp_{i // 3:03d}").assign(
+            target=lambda f: f["target"].where(rng.random(len(f)) > 0.1),
+            journey_id="buy" if i % 2 else "move"))
+    frame = pd.concat(frames, ignore_index=True)
+    frame.loc[frame["touchpoint_id"] == "tp_007", "touchpoint_id"] = None  # a series without a key
+    return frame.sample(frac=1.0, random_state=4)  # rows in no particular order
+
+
+@pytest.mark.parametrize("keys", [["touchpoint_id"], ["journey_id", "touchpoint_id"]])
+def test_target_crossings_match_the_row_by_row_reference(keys: list[str]) -> None:
+    series = _many_series()
+    expected = _reference_crossings(series, keys)
+    assert len(expected) > 20 and expected["severity"].nunique() == 3  # every kind of crossing occurs
+    pd.testing.assert_frame_equal(target_crossings(series, REGISTRY, keys), expected)
+    one = series[series["touchpoint_id"] == expected["touchpoint_id"].iloc[0]]  # keyed by KPI alone
+    pd.testing.assert_frame_equal(target_crossings(one, REGISTRY, []), _reference_crossings(one, []))

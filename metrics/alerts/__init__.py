@@ -34,7 +34,7 @@ import pandas as pd
 
 from metrics.model import Grain
 from metrics.registry import KpiRegistry
-from metrics.status import STATUS_LABELS, STATUS_SEVERITY, Status, classify
+from metrics.status import STATUS_LABELS, STATUS_SEVERITY, Status, classify_frame
 from metrics.trends import value_series, with_period_targets
 
 TARGET_CROSSING = "target_crossing"
@@ -86,33 +86,49 @@ def _key_values(group_key: object, keys: list[str]) -> dict[str, object]:
 
 def target_crossings(series: pd.DataFrame, registry: KpiRegistry, keys: list[str]) -> pd.DataFrame:
     """One row per series whose latest status differs from the previous judged one."""
+    ordered = series.sort_values("period_start")
+    if ordered.empty:
+        return _empty(keys)
+    kpi_ids = ordered["kpi_id"]
+    directions = kpi_ids.map({k: registry[str(k)].direction.value for k in kpi_ids.unique()})
+    status = classify_frame(ordered, directions).to_numpy()
+    groups = ordered.groupby([*keys, "kpi_id"], sort=True, dropna=False)
+    group = groups.ngroup().to_numpy()
+    from_end = groups.cumcount(ascending=False).to_numpy()
+    latest = np.full(groups.ngroups, -1)  # per group: position in ``ordered`` of its last row
+    previous = np.full(groups.ngroups, -1)  # and of the one before (-1: the series has one row)
+    latest[group[from_end == 0]] = np.flatnonzero(from_end == 0)
+    previous[group[from_end == 1]] = np.flatnonzero(from_end == 1)
+    judged = [s.value for s in _JUDGED]
+    before, after = status[previous], status[latest]
+    crossing = (previous >= 0) & np.isin(before, judged) & np.isin(after, judged) & (before != after)
+    crossed = np.flatnonzero(crossing)
+    if crossed.size == 0:
+        return _empty(keys)
+    names = groups.size().index
+    period_start = ordered["period_start"].iloc[latest[crossed]].tolist()
+    value = ordered["value"].iloc[latest[crossed]].tolist()
+    previous_value = ordered["value"].iloc[previous[crossed]].tolist()
+    target = ordered["target"].iloc[latest[crossed]].tolist()
     rows = []
-    for group_key, group in _series_groups(series, keys):
-        ident = _key_values(group_key, keys)
+    for i, g in enumerate(crossed):
+        ident = _key_values(names[g], keys)
         kpi = registry[str(ident["kpi_id"])]
-        statuses = [
-            classify(r.value, r.target, r.tolerance, kpi.direction) for r in group.itertuples(index=False)
-        ]
-        if len(statuses) < 2 or statuses[-1] not in _JUDGED or statuses[-2] not in _JUDGED:
-            continue
-        before, after = statuses[-2], statuses[-1]
-        if before is after:
-            continue
-        worse = STATUS_SEVERITY[after] < STATUS_SEVERITY[before]
-        severity = ("critical" if after is Status.OFF_TARGET else "warning") if worse else "info"
-        latest, previous = group.iloc[-1], group.iloc[-2]
+        was, now = Status(before[g]), Status(after[g])
+        worse = STATUS_SEVERITY[now] < STATUS_SEVERITY[was]
+        severity = ("critical" if now is Status.OFF_TARGET else "warning") if worse else "info"
         reason = (
-            f"{kpi.name} went from {STATUS_LABELS[before].lower()} to {STATUS_LABELS[after].lower()}: "
-            f"{kpi.format(previous['value'])} -> {kpi.format(latest['value'])} "
-            f"against a target of {kpi.format(latest['target'])}"
+            f"{kpi.name} went from {STATUS_LABELS[was].lower()} to {STATUS_LABELS[now].lower()}: "
+            f"{kpi.format(previous_value[i])} -> {kpi.format(value[i])} "
+            f"against a target of {kpi.format(target[i])}"
         )
         rows.append({
             "kind": TARGET_CROSSING, "severity": severity, **ident,
-            "period_start": latest["period_start"], "value": latest["value"],
-            "previous_value": previous["value"], "status_before": before.value,
-            "status_after": after.value, "score": np.nan, "reason": reason,
+            "period_start": period_start[i], "value": value[i],
+            "previous_value": previous_value[i], "status_before": was.value,
+            "status_after": now.value, "score": np.nan, "reason": reason,
         })
-    return pd.DataFrame(rows) if rows else _empty(keys)
+    return pd.DataFrame(rows)
 
 
 def unusual_changes(
