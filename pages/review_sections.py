@@ -12,7 +12,7 @@ import streamlit as st
 
 from connectors.state import StateStoreError
 from metrics.status import STATUS_COLOURS, Status
-from pages.review_charts import journey_review_chart, review_chart_height
+from pages.review_charts import journey_review_spec, review_chart_height
 from review.display import comment_lines, figure_label, figure_table, format_value, readable_time, status_text
 from review.frozen import QuarterReview, close_shown
 from review.store import (
@@ -32,15 +32,23 @@ def _paint_status(table: pd.DataFrame, statuses: pd.Series) -> object:
                              subset=["Status"])
 
 
-def _chart(chart: Any) -> None:
-    st.altair_chart(chart, width="stretch", height=review_chart_height(chart))
+@st.cache_data(show_spinner=False, max_entries=64)
+def _journey_spec(figures: pd.DataFrame, title: str) -> dict[str, Any]:
+    """The journey chart's spec, cached by the figures' content (so trust marks, a closed quarter's
+    snapshot or new warehouse data each make a new entry); every call gets its own copy."""
+    return journey_review_spec(figures, title)
+
+
+def _chart(figures: pd.DataFrame, title: str) -> None:
+    spec = _journey_spec(figures, title)
+    st.vega_lite_chart(spec, width="stretch", height=review_chart_height(spec))
 
 
 def journey_section(review: QuarterReview, journey_id: str, name: str, state: sa.Engine | None,
                     author: str) -> None:
     figures = review.figures.figures
     mine = figures[figures["journey_id"] == journey_id].reset_index(drop=True)
-    _chart(journey_review_chart(mine, f"{name}: figures against target"))
+    _chart(mine, f"{name}: figures against target")
     st.dataframe(_paint_status(figure_table(mine), mine["status"]), hide_index=True, width="stretch",
                  height=35 * (len(mine) + 1) + 3,
                  column_config={"Figure": st.column_config.TextColumn(width="large")})
@@ -121,7 +129,7 @@ def presentation_slide(review: QuarterReview, index: int) -> None:
             f"{format_value(row['previous_value'], row['unit'], compact=True)}</div></div>",
             unsafe_allow_html=True,
         )
-    _chart(journey_review_chart(figures[figures["journey_id"] == journey_id], ""))
+    _chart(figures[figures["journey_id"] == journey_id], "")
     names = dict(zip(figures["figure_id"], figures["figure_name"], strict=False))
     for line in comment_lines(review.figures.comments, journey_id, names):
         st.markdown(f"<p style='font-size:1.4rem'>💬 {escape(line)}</p>", unsafe_allow_html=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,10 @@ def test_page_shows_each_journey_and_saves_a_comment(app_env: str) -> None:
     assert [t.label for t in at.tabs] == ["Buy a contract", "Move house"]
     table = at.dataframe[1].value  # [0] is the journeys-at-a-glance table
     assert "Conversion rate" in set(table["Figure"]) and "25.0%" in set(table["This quarter"])
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert [c["title"] for c in charts] == ["Buy a contract: figures against target",
+                                            "Move house: figures against target"]
+    assert all(len(c["layer"]) == 4 and c["data"]["name"].startswith("data-") for c in charts)
     at.text_input(key="review_author").input("Ana").run()
     at.text_area(key="text_2026Q3_buy_").input("Buy is on track.")
     next(b for b in at.button if b.label == "Save comment").click().run()

@@ -1,0 +1,43 @@
+"""The review page's chart spec: what st.altair_chart sent for the Altair chart, without Altair's cost."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from pages.review_charts import journey_review_spec, review_chart_height
+from review.chart_spec import journey_chart_spec
+from review.pack import build_quarter_figures
+from review.quarters import parse_quarter
+from tests.test_review_fixtures import review_registry, review_warehouse_url, review_wh  # noqa: F401
+
+
+def _as_altair_sent_it(figures: pd.DataFrame, title: str) -> dict[str, object]:
+    """The former page path: the shared spec sized for the page, through Altair and back."""
+    spec = journey_chart_spec(figures, title)
+    spec.pop("$schema", None)
+    spec["width"] = "container"
+    spec["height"] = 26 * max(1, len({row["label"] for row in spec["data"]["values"]}))
+    with alt.theme.enable("none"):  # as st.altair_chart does
+        return alt.LayerChart.from_dict(spec).to_dict()
+
+
+def test_page_spec_equals_the_altair_chart_spec(review_wh, review_registry) -> None:  # noqa: F811
+    figures = build_quarter_figures(review_wh, review_registry, parse_quarter("2026Q3")).figures
+    for journey_id in ("buy", "move"):
+        mine = figures[figures["journey_id"] == journey_id].reset_index(drop=True)
+        spec = journey_review_spec(mine, "Buy: figures against target")
+        assert spec == _as_altair_sent_it(mine, "Buy: figures against target")
+        alt.LayerChart.validate(spec)  # still a valid Vega-Lite spec for this Altair's schema
+        (rows,) = spec["datasets"].values()
+        labels = {row["label"] for row in rows}
+        assert spec["height"] == 26 * len(labels) and review_chart_height(spec) == spec["height"] + 90
+
+
+def test_page_spec_without_judged_figures_still_has_a_row() -> None:
+    figures = pd.DataFrame([{"figure_name": "Reach", "touchpoint_name": "", "direction": "higher_is_better",
+                             "value": 10.0, "target": None, "tolerance": None, "status": "no_data",
+                             "previous_value": 9.0, "last_year_value": None}])
+    spec = journey_review_spec(figures, "")
+    assert spec == _as_altair_sent_it(figures, "")
+    assert spec["height"] == 26
