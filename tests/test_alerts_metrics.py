@@ -157,3 +157,62 @@ def test_target_crossings_match_the_row_by_row_reference(keys: list[str]) -> Non
     pd.testing.assert_frame_equal(target_crossings(series, REGISTRY, keys), expected)
     one = series[series["touchpoint_id"] == expected["touchpoint_id"].iloc[0]]  # keyed by KPI alone
     pd.testing.assert_frame_equal(target_crossings(one, REGISTRY, []), _reference_crossings(one, []))
+
+
+def _reference_unusual(
+    series: pd.DataFrame, keys: list[str], window: int = 26, least: int = 12
+) -> pd.DataFrame:
+    """unusual_changes one series at a time through ``robust_z``."""
+    rows = []
+    for group_key, group in series.sort_values("period_start").groupby([*keys, "kpi_id"], dropna=False):
+        ident = dict(zip([*keys, "kpi_id"], group_key, strict=True))
+        kpi = REGISTRY[str(ident["kpi_id"])]
+        values = group["value"].astype("float64").to_numpy()
+        history = values[:-1][-window:]
+        if np.count_nonzero(~np.isnan(history)) < least:
+            continue
+        z = robust_z(history, values[-1])
+        if np.isnan(z) or abs(z) < 3.5:
+            continue
+        rows.append({
+            "kind": UNUSUAL_CHANGE, "severity": "info" if (z > 0) == kpi.higher_is_better else "warning",
+            **ident, "period_start": group["period_start"].iloc[-1], "value": values[-1],
+            "previous_value": values[-2] if len(values) > 1 else np.nan,
+            "status_before": None, "status_after": None, "score": z,
+            "reason": f"{kpi.name} {'rose' if z > 0 else 'fell'} to {kpi.format(values[-1])}, "
+                      f"unusual against its last {len(history)} periods "
+                      f"(typical {kpi.format(float(np.nanmedian(history)))}; "
+                      f"robust z = {z:+.1f})",
+        })
+    return pd.DataFrame(rows)
+
+
+def _noisy_series() -> pd.DataFrame:
+    """240 series of 1-40 periods: noise, jumps both ways, gaps, constant and half-constant
+    histories (MAD 0, then mean AD), a missing latest value and a series without a key."""
+    rng = np.random.default_rng(31)
+    frames = []
+    for i in range(240):
+        kpi_id = ("csat", "ces", "conversion_rate")[i % 3]
+        size = int(rng.integers(1, 41))
+        values = 4.0 + rng.normal(0, 0.05, size)
+        if i % 5 == 0:
+            values[-1] += rng.choice([-1.0, 1.0])  # a jump
+        if i % 7 == 0:
+            values[: size // 2 + 1] = 4.0  # more than half identical: MAD is 0
+        if i % 11 == 0:
+            values[:] = 4.0  # constant: no score
+        values[rng.random(size) < 0.08] = np.nan
+        frames.append(_series(list(values), kpi_id, touchpoint_id=f"tp_{i:03d}"))
+    frame = pd.concat(frames, ignore_index=True)
+    frame.loc[frame["touchpoint_id"] == "tp_013", "touchpoint_id"] = None
+    return frame.sample(frac=1.0, random_state=8)
+
+
+def test_unusual_changes_match_the_series_by_series_reference() -> None:
+    series = _noisy_series()
+    expected = _reference_unusual(series, KEYS)
+    assert len(expected) > 20 and set(expected["severity"]) == {"info", "warning"}
+    pd.testing.assert_frame_equal(unusual_changes(series, REGISTRY, KEYS), expected)
+    short = _reference_unusual(series, KEYS, window=8, least=5)
+    pd.testing.assert_frame_equal(unusual_changes(series, REGISTRY, KEYS, window=8, min_history=5), short)

@@ -27,6 +27,7 @@ better; a worsened crossing into off target is ``critical``.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -139,32 +140,63 @@ def unusual_changes(
     min_history: int = DEFAULT_MIN_HISTORY,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
-    """One row per series whose latest value is unusual against its own recent history."""
+    """One row per series whose latest value is unusual against its own recent history.
+
+    All series at once: each one's previous ``window`` values become a row of a matrix (NaN where
+    the series is shorter), so median, MAD and mean AD are numpy calls along rows; reasons are
+    written only for the series that alert.
+    """
+    ordered = series.sort_values("period_start")
+    if ordered.empty:
+        return _empty(keys)
+    groups = ordered.groupby([*keys, "kpi_id"], sort=True, dropna=False)
+    group = groups.ngroup().to_numpy()
+    from_end = groups.cumcount(ascending=False).to_numpy()
+    values = ordered["value"].astype("float64").to_numpy()
+    latest_at = np.full(groups.ngroups, -1)
+    latest_at[group[from_end == 0]] = np.flatnonzero(from_end == 0)
+    history = np.full((groups.ngroups, window), np.nan)  # oldest first, newest in the last column
+    in_window = (from_end >= 1) & (from_end <= window)
+    history[group[in_window], window - from_end[in_window]] = values[in_window]
+    z = _robust_z_rows(history, values[latest_at])
+    counted = np.count_nonzero(~np.isnan(history), axis=1)
+    alerting = np.flatnonzero((counted >= min_history) & ~np.isnan(z) & (np.abs(z) >= threshold))
+    if alerting.size == 0:
+        return _empty(keys)
+    sizes = groups.size().to_numpy()
+    names = groups.size().index
     rows = []
-    for group_key, group in _series_groups(series, keys):
-        values = group["value"].astype("float64").to_numpy()
-        history = values[:-1][-window:]
-        if np.count_nonzero(~np.isnan(history)) < min_history:
-            continue
-        z = robust_z(history, values[-1])
-        if np.isnan(z) or abs(z) < threshold:
-            continue
-        ident = _key_values(group_key, keys)
+    for g in alerting:
+        ident = _key_values(names[g], keys)
         kpi = registry[str(ident["kpi_id"])]
-        better = (z > 0) == kpi.higher_is_better
-        typical = float(np.nanmedian(history))
+        latest, score = values[latest_at[g]], float(z[g])
+        better = (score > 0) == kpi.higher_is_better
+        typical = float(np.nanmedian(history[g]))
         reason = (
-            f"{kpi.name} {'rose' if z > 0 else 'fell'} to {kpi.format(values[-1])}, unusual against "
-            f"its last {len(history)} periods (typical {kpi.format(typical)}; robust z = {z:+.1f})"
+            f"{kpi.name} {'rose' if score > 0 else 'fell'} to {kpi.format(latest)}, unusual against "
+            f"its last {min(sizes[g] - 1, window)} periods (typical {kpi.format(typical)}; "
+            f"robust z = {score:+.1f})"
         )
-        latest = group.iloc[-1]
         rows.append({
             "kind": UNUSUAL_CHANGE, "severity": "info" if better else "warning", **ident,
-            "period_start": latest["period_start"], "value": values[-1],
-            "previous_value": values[-2] if len(values) > 1 else np.nan,
-            "status_before": None, "status_after": None, "score": z, "reason": reason,
+            "period_start": ordered["period_start"].iloc[latest_at[g]], "value": latest,
+            "previous_value": history[g, -1] if sizes[g] > 1 else np.nan,
+            "status_before": None, "status_after": None, "score": score, "reason": reason,
         })
-    return pd.DataFrame(rows) if rows else _empty(keys)
+    return pd.DataFrame(rows)
+
+
+def _robust_z_rows(history: np.ndarray, latest: np.ndarray) -> np.ndarray:
+    """``robust_z`` per row of ``history`` (NaN = no value) against ``latest``."""
+    with warnings.catch_warnings():  # rows without any value give NaN, which is the answer
+        warnings.simplefilter("ignore", RuntimeWarning)
+        median = np.nanmedian(history, axis=1)
+        spread = np.abs(history - median[:, None])
+        mad = np.nanmedian(spread, axis=1)
+        mean_ad = np.nanmean(spread, axis=1)
+        by_mad = _MAD_FACTOR * (latest - median) / mad
+        by_mean = (latest - median) / (_MEAN_AD_FACTOR * mean_ad)
+    return np.where(mad > 0, by_mad, np.where(mean_ad > 0, by_mean, np.nan))
 
 
 def compute_alerts(
