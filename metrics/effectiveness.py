@@ -81,10 +81,8 @@ def moments_on_target(scored: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.Dat
     """
     judged = scored[scored["status"].isin([s.value for s in STATUS_POINTS])]
     mots = touchpoints[touchpoints["moment_of_truth"]][["touchpoint_id", "journey_id"]]
-    per_tp = judged.groupby("touchpoint_id")["status"].agg(
-        lambda s: bool((s == Status.ON_TARGET.value).all())
-    )
-    per_tp = per_tp.rename("on_target").reset_index()
+    on_target = judged["status"].eq(Status.ON_TARGET.value)
+    per_tp = on_target.groupby(judged["touchpoint_id"]).all().rename("on_target").reset_index()
     merged = mots.merge(per_tp, on="touchpoint_id", how="inner")
     counts = merged.groupby("journey_id").agg(
         mot_on_target=("on_target", "sum"), mot_judged=("on_target", "size")
