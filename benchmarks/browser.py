@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.sessions import protocol_sessions, summarise
+from benchmarks.sessions import protocol_sessions, server_page_times, summarise
 from tests.browser import _PAGE_STATE_JS, CHROMIUM_ARGS, CHROMIUM_PATH  # the one page-state probe
 from tests.servers import StreamlitLauncher
 
@@ -188,6 +188,10 @@ def browser_figures(warehouse: Path, pages: list[str], sessions: int) -> dict[st
         )
         server = next(iter(launcher._servers.values()))
         out = asyncio.run(_run(base, pages, sessions))
+        print("    server time per page (one protocol session, warm)…", flush=True)
+        server_runs = server_page_times(base, [url_path(p, pages) for p in pages])
+        for script in pages:
+            out["pages"][script]["server_warm_s"] = server_runs[url_path(script, pages)]
         print(f"    {sessions} concurrent protocol sessions (no browser)…", flush=True)
         out["protocol"] = protocol_sessions(base, SESSION_PAGES, sessions)
         out["app_peak_mb"] = _vm_hwm_mb(server.process.pid)

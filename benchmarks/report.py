@@ -79,12 +79,21 @@ def browser_table(b: dict[str, Any]) -> list[str]:
     lines = [
         f"**Browser (Chromium, `streamlit run`, {b['rows']:,} fact rows)**",
         "",
-        "| Page | First load, cold cache (ms) | Reload, warm cache (ms) |",
-        "|---|--:|--:|",
+        "| Page | First load, cold cache (ms) | Reload, warm cache (ms) | Server run, warm (ms) |",
+        "|---|--:|--:|--:|",
     ]
     for page, t in b["pages"].items():
-        cold, warm = t.get("cold_s"), t.get("warm_s")
-        lines.append(f"| {_name(page)} | {_ms(cold) if cold else t.get('error', '–')} | {_ms(warm)} |")
+        cold, warm, server = t.get("cold_s"), t.get("warm_s"), t.get("server_warm_s")
+        lines.append(
+            f"| {_name(page)} | {_ms(cold) if cold else t.get('error', '–')} | {_ms(warm)} | "
+            f"{_ms(server) if server else '–'} |"
+        )
+    lines += [
+        "",
+        "Browser times run from navigation to a settled page in Chromium (it downloads, parses and "
+        "draws the page too); the server run is the script run alone, from request to "
+        "`script_finished`, timed by a protocol client (benchmarks.sessions).",
+    ]
     f = b.get("filter", {})
     if f:
         lines += [

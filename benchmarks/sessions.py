@@ -69,6 +69,22 @@ def summarise(times: list[float], sessions: int, errors: list[str]) -> dict[str,
     }
 
 
+async def _page_times(base: str, pages: list[str], repeats: int) -> dict[str, float]:
+    uri = base.replace("http://", "ws://", 1) + "/_stcore/stream"
+    protocols = [Subprotocol("streamlit")]
+    out: dict[str, float] = {}
+    async with websockets.connect(uri, subprotocols=protocols, origin=Origin(base), max_size=None) as ws:
+        for page in pages:
+            await run_page(ws, page)  # the browser figures ran it already; this makes sure
+            out[page] = statistics.median([await run_page(ws, page) for _ in range(repeats)])
+    return out
+
+
+def server_page_times(base: str, pages: list[str], repeats: int = 5) -> dict[str, float]:
+    """Median seconds of a warm run of each page (URL path) in one protocol session, alone."""
+    return asyncio.run(_page_times(base, pages, repeats))
+
+
 def protocol_sessions(base: str, pages: list[str], sessions: int) -> dict[str, Any]:
     """``sessions`` protocol clients at once, each running ``pages`` (URL paths) in order."""
     out = asyncio.run(_concurrent(base, pages, sessions))
