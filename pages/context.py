@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,9 @@ class AppContext:
     targets: pd.DataFrame
     first_date: dt.date
     as_of: dt.date
+    #: Fingerprint of the dimension tables as loaded: part of the cache key of anything derived
+    #: from them (scored values), so a target change in the warehouse is never judged by old ones.
+    dimensions_version: str = ""
 
     @property
     def key(self) -> str:
@@ -86,10 +90,14 @@ def _warehouse(url: str, mapping_path: str) -> Warehouse:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _dimensions(_wh: Warehouse, key: str) -> dict[str, pd.DataFrame]:
-    return {
+def _dimensions(_wh: Warehouse, key: str) -> tuple[dict[str, pd.DataFrame], str]:
+    frames = {
         name: dimension_frame(_wh, name) for name in ("journeys", "stages", "touchpoints", "kpis", "targets")
     }
+    digest = hashlib.sha256()
+    for frame in frames.values():
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return frames, digest.hexdigest()[:16]
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -103,7 +111,7 @@ def _open(settings: Settings, today: dt.date) -> AppContext:
             st.write(f"Writing a believable demo company to `{settings.demo_path}`.")
             _ensure_demo(str(settings.demo_path))
     wh = _warehouse(settings.effective_warehouse_url, str(settings.mapping_path or ""))
-    dims = _dimensions(wh, settings.warehouse_key)
+    dims, dims_version = _dimensions(wh, settings.warehouse_key)
     bounds = _bounds(wh, settings.warehouse_key, today)
     if bounds is None:
         raise ProblemError(
@@ -130,6 +138,7 @@ def _open(settings: Settings, today: dt.date) -> AppContext:
         targets=dims["targets"],
         first_date=bounds[0],
         as_of=bounds[1],
+        dimensions_version=dims_version,
     )
 
 
