@@ -12,7 +12,7 @@ import streamlit as st
 
 from connectors.warehouse import WarehouseError
 from pages.context import prepare_context, show_problem
-from pages.heap import freeze_long_lived_objects
+from pages.server_load import freeze_long_lived_objects, page_run_slot
 
 #: Every page: (script, title, icon). The one place for titles and icons; a test checks that
 #: every module in pages/ that is a page is listed here.
@@ -41,7 +41,8 @@ def main() -> None:
         if context.settings.is_demo:
             st.caption("Demo warehouse (generated). Set MOT_WAREHOUSE_URL to use your own.")
     try:
-        navigation.run()
+        with page_run_slot():
+            navigation.run()
     except WarehouseError as exc:
         show_problem(
             "The warehouse stopped answering",

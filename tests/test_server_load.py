@@ -1,0 +1,47 @@
+"""pages.server_load: the heap is frozen once per new set of modules; page runs are bounded."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import threading
+import types
+
+from pages.server_load import PAGE_RUNS_AT_ONCE, freeze_long_lived_objects, page_run_slot
+
+
+def test_the_heap_is_frozen_again_only_after_new_imports() -> None:
+    try:
+        freeze_long_lived_objects()
+        assert not freeze_long_lived_objects()  # nothing new imported since
+        frozen = gc.get_freeze_count()
+        sys.modules["_mot_test_module"] = types.ModuleType("_mot_test_module")  # a page's first import
+        assert freeze_long_lived_objects()
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        sys.modules.pop("_mot_test_module", None)
+        gc.unfreeze()
+
+
+def test_page_runs_beyond_the_slots_wait_their_turn() -> None:
+    slots = page_run_slot()
+    assert PAGE_RUNS_AT_ONCE >= 2  # a slow run must never hold up every viewer
+    taken = [slots.acquire(blocking=False) for _ in range(PAGE_RUNS_AT_ONCE)]
+    try:
+        assert all(taken)
+        waited = threading.Event()
+
+        def another_run() -> None:
+            with page_run_slot():
+                waited.set()
+
+        thread = threading.Thread(target=another_run)
+        thread.start()
+        assert not waited.wait(0.2)  # every slot is busy: the run waits
+        slots.release()
+        taken.pop()
+        assert waited.wait(5)  # a slot came free: the run went ahead
+        thread.join(5)
+    finally:
+        for _ in taken:
+            slots.release()
