@@ -33,6 +33,8 @@ def journey_map_cards(
     worst_kpi = _worst_kpi_text(tp_scored, registry)
     cards = cards.merge(worst_kpi, on="touchpoint_id", how="left")
     cards["summary"] = cards["summary"].fillna("no KPI data in this period")
+    untrusted = _trust_text(tp_scored).to_dict()
+    cards["trust_text"] = [untrusted.get(t, NO_FAILING_CHECK) for t in cards["touchpoint_id"]]
     cards["kano_text"] = cards["kano"].map(lambda k: KANO_LABELS.get(str(k), "no Kano class"))
     cards["detail"] = cards["headline"].fillna("no data")
     cards["label"] = cards.apply(lambda r: ("★ " if r["moment_of_truth"] else "") + str(r["name"]), axis=1)
@@ -45,6 +47,7 @@ def journey_map_cards(
         "detail",
         "kano_text",
         "summary",
+        "trust_text",
         "stage",
         "position",
         "slot",
@@ -55,6 +58,20 @@ def journey_map_cards(
         "owner",
     ]
     return cards[columns].reset_index(drop=True)
+
+
+#: A card's data-quality line when none of its values is untrusted.
+NO_FAILING_CHECK = "no failing critical check"
+
+
+def _trust_text(tp_scored: pd.DataFrame) -> pd.Series:
+    """Per touchpoint: why its values are not trusted (metrics.trust reasons, each once)."""
+    if "trust_reason" not in tp_scored or tp_scored.empty:
+        return pd.Series(dtype="object")
+    reasons = tp_scored[tp_scored["trust_reason"].fillna("").astype(str).ne("")]
+    return reasons.groupby("touchpoint_id")["trust_reason"].agg(
+        lambda r: "Not trusted: " + "; ".join(dict.fromkeys(r))
+    )
 
 
 def _worst_kpi_text(tp_scored: pd.DataFrame, registry: KpiRegistry) -> pd.DataFrame:

@@ -86,8 +86,8 @@ def journey_map_chart(cards: pd.DataFrame) -> Layered:
     """The living journey map: stages as columns, touchpoints as cards coloured by status.
 
     cards: stage (name), position, slot (row inside the stage), label (card text), detail (the
-    worst KPI), kano_text, status, moment_of_truth and tooltip columns. Moments of truth get a
-    dark border and a star.
+    worst KPI), kano_text, status, moment_of_truth and tooltip columns (summary, trust_text, ...).
+    Moments of truth get a dark border and a star.
     """
     data = with_status_labels(cards).assign(
         marker=cards["moment_of_truth"].map(lambda m: "★ moment of truth" if m else "touchpoint")
@@ -123,6 +123,7 @@ def journey_map_chart(cards: pd.DataFrame) -> Layered:
             alt.Tooltip("kano_text:N", title="Kano class"),
             alt.Tooltip("summary:N", title="KPIs"),
             alt.Tooltip("status_label:N", title="Status"),
+            alt.Tooltip("trust_text:N", title="Data quality"),
         ],
     )
     text: dict[str, Any] = {"color": "white", "limit": 118, "fontSize": 11}

@@ -109,3 +109,16 @@ def test_scorecard_worst_first_with_formatted_change() -> None:
 def test_scorecard_without_earlier_values() -> None:
     card = scorecard(TP_SCORED, TOUCHPOINTS, STAGES, REGISTRY)
     assert set(card["delta_text"]) == {"–"}
+
+
+def test_card_tooltip_says_why_its_values_are_not_trusted() -> None:
+    reason = "Critical check 'kpi_numerator_within_denominator' fails for this touchpoint"
+    scored = TP_SCORED.assign(
+        trust_reason=np.where(TP_SCORED["touchpoint_id"] == "tp_b", reason, ""),
+    )
+    cards = journey_map_cards(scored, TOUCHPOINTS, STAGES, REGISTRY).set_index("touchpoint_id")
+    assert cards.loc["tp_b", "trust_text"] == f"Not trusted: {reason}"  # once, though on every KPI row
+    assert cards.loc["tp_a", "trust_text"] == "no failing critical check"
+    assert cards.loc["tp_g", "trust_text"] == "no failing critical check"  # a card without values
+    plain = journey_map_cards(TP_SCORED, TOUCHPOINTS, STAGES, REGISTRY)  # no checks ran
+    assert set(plain["trust_text"]) == {"no failing critical check"}
