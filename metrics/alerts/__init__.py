@@ -28,7 +28,7 @@ better; a worsened crossing into off target is ``critical``.
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -57,27 +57,38 @@ _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
 def robust_z(history: np.ndarray | list[float], latest: float) -> float:
     """Robust z-score of ``latest`` against ``history`` (module docstring); NaN when undefined."""
-    values = np.asarray(history, dtype="float64")
-    values = values[~np.isnan(values)]
-    if values.size == 0 or latest is None or np.isnan(latest):
-        return float("nan")
-    median = float(np.median(values))
-    mad = float(np.median(np.abs(values - median)))
-    if mad > 0:
-        return _MAD_FACTOR * (latest - median) / mad
-    mean_ad = float(np.mean(np.abs(values - median)))
-    if mean_ad > 0:
-        return (latest - median) / (_MEAN_AD_FACTOR * mean_ad)
-    return float("nan")
+    values = np.asarray(history, dtype="float64").reshape(1, -1)
+    now = np.array([np.nan if latest is None else latest], dtype="float64")
+    return float(_robust_z_rows(values, now)[0])
 
 
 def _empty(keys: list[str]) -> pd.DataFrame:
     return pd.DataFrame(columns=[*ALERT_COLUMNS[:3], *keys, *ALERT_COLUMNS[3:]])
 
 
-def _series_groups(series: pd.DataFrame, keys: list[str]) -> Any:
-    ordered = series.sort_values("period_start")
-    return ordered.groupby([*keys, "kpi_id"], sort=True, dropna=False)
+@dataclass(frozen=True)
+class _Series:
+    """Many series in one frame, ordered by period: which series each row is, how far from its end."""
+
+    ordered: pd.DataFrame  # rows sorted by period_start
+    group: np.ndarray  # per row: its series (0 .. n-1, in key order)
+    from_end: np.ndarray  # per row: 0 for its series' latest period, 1 for the one before, ...
+    names: pd.Index  # per series: its key values (keys..., kpi_id)
+    sizes: np.ndarray  # per series: its number of rows
+
+    @classmethod
+    def of(cls, series: pd.DataFrame, keys: list[str]) -> _Series:
+        ordered = series.sort_values("period_start")
+        groups = ordered.groupby([*keys, "kpi_id"], sort=True, dropna=False)
+        sizes = groups.size()
+        return cls(ordered, groups.ngroup().to_numpy(), groups.cumcount(ascending=False).to_numpy(),
+                   sizes.index, sizes.to_numpy())
+
+    def at(self, back: int) -> np.ndarray:
+        """Per series: position in ``ordered`` of the row ``back`` periods before its latest (-1: none)."""
+        out = np.full(len(self.sizes), -1)
+        out[self.group[self.from_end == back]] = np.flatnonzero(self.from_end == back)
+        return out
 
 
 def _key_values(group_key: object, keys: list[str]) -> dict[str, object]:
@@ -87,26 +98,24 @@ def _key_values(group_key: object, keys: list[str]) -> dict[str, object]:
 
 def target_crossings(series: pd.DataFrame, registry: KpiRegistry, keys: list[str]) -> pd.DataFrame:
     """One row per series whose latest status differs from the previous judged one."""
-    ordered = series.sort_values("period_start")
+    return _target_crossings(_Series.of(series, keys), registry, keys)
+
+
+def _target_crossings(index: _Series, registry: KpiRegistry, keys: list[str]) -> pd.DataFrame:
+    ordered = index.ordered
     if ordered.empty:
         return _empty(keys)
     kpi_ids = ordered["kpi_id"]
     directions = kpi_ids.map({k: registry[str(k)].direction.value for k in kpi_ids.unique()})
     status = classify_frame(ordered, directions).to_numpy()
-    groups = ordered.groupby([*keys, "kpi_id"], sort=True, dropna=False)
-    group = groups.ngroup().to_numpy()
-    from_end = groups.cumcount(ascending=False).to_numpy()
-    latest = np.full(groups.ngroups, -1)  # per group: position in ``ordered`` of its last row
-    previous = np.full(groups.ngroups, -1)  # and of the one before (-1: the series has one row)
-    latest[group[from_end == 0]] = np.flatnonzero(from_end == 0)
-    previous[group[from_end == 1]] = np.flatnonzero(from_end == 1)
+    latest, previous = index.at(0), index.at(1)
     judged = [s.value for s in _JUDGED]
     before, after = status[previous], status[latest]
     crossing = (previous >= 0) & np.isin(before, judged) & np.isin(after, judged) & (before != after)
     crossed = np.flatnonzero(crossing)
     if crossed.size == 0:
         return _empty(keys)
-    names = groups.size().index
+    names = index.names
     period_start = ordered["period_start"].iloc[latest[crossed]].tolist()
     value = ordered["value"].iloc[latest[crossed]].tolist()
     previous_value = ordered["value"].iloc[previous[crossed]].tolist()
@@ -146,16 +155,18 @@ def unusual_changes(
     the series is shorter), so median, MAD and mean AD are numpy calls along rows; reasons are
     written only for the series that alert.
     """
-    ordered = series.sort_values("period_start")
+    return _unusual_changes(_Series.of(series, keys), registry, keys, window, min_history, threshold)
+
+
+def _unusual_changes(
+    index: _Series, registry: KpiRegistry, keys: list[str], window: int, min_history: int, threshold: float
+) -> pd.DataFrame:
+    ordered, group, from_end, sizes = index.ordered, index.group, index.from_end, index.sizes
     if ordered.empty:
         return _empty(keys)
-    groups = ordered.groupby([*keys, "kpi_id"], sort=True, dropna=False)
-    group = groups.ngroup().to_numpy()
-    from_end = groups.cumcount(ascending=False).to_numpy()
     values = ordered["value"].astype("float64").to_numpy()
-    latest_at = np.full(groups.ngroups, -1)
-    latest_at[group[from_end == 0]] = np.flatnonzero(from_end == 0)
-    history = np.full((groups.ngroups, window), np.nan)  # oldest first, newest in the last column
+    latest_at = index.at(0)
+    history = np.full((len(sizes), window), np.nan)  # oldest first, newest in the last column
     in_window = (from_end >= 1) & (from_end <= window)
     history[group[in_window], window - from_end[in_window]] = values[in_window]
     z = _robust_z_rows(history, values[latest_at])
@@ -163,8 +174,7 @@ def unusual_changes(
     alerting = np.flatnonzero((counted >= min_history) & ~np.isnan(z) & (np.abs(z) >= threshold))
     if alerting.size == 0:
         return _empty(keys)
-    sizes = groups.size().to_numpy()
-    names = groups.size().index
+    names = index.names
     rows = []
     for g in alerting:
         ident = _key_values(names[g], keys)
@@ -208,9 +218,10 @@ def compute_alerts(
     threshold: float = DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
     """Target crossings and unusual changes together, most severe first."""
+    index = _Series.of(series, keys)  # sorted and grouped once for both kinds
     frames = [
-        target_crossings(series, registry, keys),
-        unusual_changes(series, registry, keys, window, min_history, threshold),
+        _target_crossings(index, registry, keys),
+        _unusual_changes(index, registry, keys, window, min_history, threshold),
     ]
     frames = [f for f in frames if not f.empty]
     if not frames:
