@@ -8,8 +8,10 @@ idle state began, so the settling wait is not counted. Polled every POLL_S.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import statistics
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +142,9 @@ async def _concurrent(base: str, browser: Any, sessions: int, stems: list[str]) 
 SESSION_PAGES = ["", "journey", ""]
 
 
-async def _run(base: str, pages: list[str], sessions: int) -> dict[str, Any]:
+@contextlib.asynccontextmanager
+async def _chromium() -> AsyncIterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright; closed on the way out."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
@@ -148,25 +152,22 @@ async def _run(base: str, pages: list[str], sessions: int) -> dict[str, Any]:
             executable_path=str(CHROMIUM_PATH), args=CHROMIUM_ARGS, headless=True
         )
         try:
-            out = await _pages_and_filter(base, browser, pages)
-            print(f"    {sessions} concurrent browser sessions…", flush=True)
-            out["concurrent"] = await _concurrent(base, browser, sessions, SESSION_PAGES)
+            yield browser
         finally:
             await browser.close()
+
+
+async def _run(base: str, pages: list[str], sessions: int) -> dict[str, Any]:
+    async with _chromium() as browser:
+        out = await _pages_and_filter(base, browser, pages)
+        print(f"    {sessions} concurrent browser sessions…", flush=True)
+        out["concurrent"] = await _concurrent(base, browser, sessions, SESSION_PAGES)
     return out
 
 
 async def _blank_run(base: str, sessions: int) -> dict[str, Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(
-            executable_path=str(CHROMIUM_PATH), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            return await _concurrent(base, browser, sessions, [""] * len(SESSION_PAGES))
-        finally:
-            await browser.close()
+    async with _chromium() as browser:
+        return await _concurrent(base, browser, sessions, [""] * len(SESSION_PAGES))
 
 
 def browser_figures(warehouse: Path, pages: list[str], sessions: int) -> dict[str, Any]:

@@ -40,10 +40,15 @@ async def run_page(ws: Any, page_name: str, query_string: str = "") -> float:
             return time.perf_counter() - started
 
 
-async def _session(base: str, pages: list[str]) -> list[float]:
+def _connect(base: str) -> Any:
+    """A new session on the server at ``base``, as the browser opens one (async context manager)."""
     uri = base.replace("http://", "ws://", 1) + "/_stcore/stream"
     protocols = [Subprotocol("streamlit")]
-    async with websockets.connect(uri, subprotocols=protocols, origin=Origin(base), max_size=None) as ws:
+    return websockets.connect(uri, subprotocols=protocols, origin=Origin(base), max_size=None)
+
+
+async def _session(base: str, pages: list[str]) -> list[float]:
+    async with _connect(base) as ws:
         return [await run_page(ws, page) for page in pages]
 
 
@@ -70,10 +75,8 @@ def summarise(times: list[float], sessions: int, errors: list[str]) -> dict[str,
 
 
 async def _page_times(base: str, pages: list[str], repeats: int) -> dict[str, float]:
-    uri = base.replace("http://", "ws://", 1) + "/_stcore/stream"
-    protocols = [Subprotocol("streamlit")]
     out: dict[str, float] = {}
-    async with websockets.connect(uri, subprotocols=protocols, origin=Origin(base), max_size=None) as ws:
+    async with _connect(base) as ws:
         for page in pages:
             await run_page(ws, page)  # the browser figures ran it already; this makes sure
             out[page] = statistics.median([await run_page(ws, page) for _ in range(repeats)])

@@ -2,7 +2,7 @@
 
 **Freezing the long-lived heap.** Streamlit runs ``gc.collect(2)`` after each script run
 (``runner.postScriptGC``). A full collection walks every tracked object, and most of them are
-long-lived: imported modules, Altair's and Great Expectations' schemas, cached frames. Measured
+long-lived: imported modules, Altair's schema classes, cached frames. Measured
 with py-spy on a warm Overview render of the 10 M-row demo, that walk was 0.17 s of a 0.5 s server
 render, holding the GIL against every other session. ``gc.freeze()`` moves the objects alive now
 into a generation collections skip, so later runs only walk what they created. It runs again
