@@ -14,7 +14,9 @@ from metrics.targets import resolve_targets, target_steps, targets_in_force
 D = dt.date
 
 
-def _targets(rows: list[tuple]) -> pd.DataFrame:
+def targets_frame(rows: list[tuple]) -> pd.DataFrame:
+    """A targets table from (kpi_id, scope, scope_id, valid_from, valid_to, target, tolerance,
+    stretch) tuples, typed as connectors.queries.dimension_frame returns it; other tests use it."""
     frame = pd.DataFrame(rows, columns=["kpi_id", "scope", "scope_id", "valid_from", "valid_to",
                                         "target", "tolerance", "stretch"])
     for column in ("valid_from", "valid_to"):
@@ -23,7 +25,7 @@ def _targets(rows: list[tuple]) -> pd.DataFrame:
 
 
 #: csat targets for all journeys that change between years, plus more specific ones.
-TARGETS = _targets([
+TARGETS = targets_frame([
     ("csat", "all", None, D(2025, 1, 1), D(2025, 12, 31), 4.0, 0.2, 4.3),
     ("csat", "all", None, D(2026, 1, 1), None, 4.2, 0.2, 4.5),
     ("csat", "journey", "buy", D(2025, 1, 1), None, 4.1, 0.1, np.nan),
@@ -56,7 +58,7 @@ def test_targets_in_force_does_not_change_its_input() -> None:
 
 def test_overlapping_rows_latest_start_wins() -> None:
     # Two open-ended rows for the same KPI and scope (a data fault): from 1 Jan (30) and from 1 Jul (35).
-    overlapping = _targets([
+    overlapping = targets_frame([
         ("nps", "journey", "move", D(2026, 7, 1), None, 35.0, 8.0, np.nan),
         ("nps", "journey", "move", D(2026, 1, 1), None, 30.0, 8.0, np.nan),
     ])
@@ -93,7 +95,7 @@ def test_past_quarter_keeps_the_target_in_force_then() -> None:
     assert resolve_targets(values, TARGETS, D(2026, 3, 31))["target"].tolist() == [4.2]
 
 
-def test_values_aggregated_above_a_level_do_not_get_its_targets() -> None:
+def test_values_aggregated_above_a_level_do_not_get_itstargets_frame() -> None:
     # journey-level values: no touchpoint_id or stage_id column, so tp_shop's and the stage's
     # targets cannot apply; the journey target does.
     journey_values = pd.DataFrame({"kpi_id": ["csat"], "journey_id": ["buy"]})
@@ -134,7 +136,7 @@ def test_target_steps_use_the_scope_chain_and_merge_unchanged_steps() -> None:
 
 
 def test_target_steps_merge_neighbours_even_when_a_boundary_falls_inside() -> None:
-    same = _targets([
+    same = targets_frame([
         ("ces", "all", None, D(2025, 1, 1), D(2025, 12, 31), 2.8, 0.3, np.nan),
         ("ces", "all", None, D(2026, 1, 1), None, 2.8, 0.3, np.nan),  # renewed with the same numbers
         ("ces", "all", None, D(2026, 7, 1), None, 2.6, 0.3, np.nan),
@@ -153,7 +155,7 @@ def test_target_steps_without_any_target_give_one_empty_step() -> None:
 def test_a_stray_scope_id_on_an_all_target_does_not_duplicate_rows() -> None:
     # Two "all" rows for csat (one with a scope_id it should not have): one value row stays one row,
     # and the row that started last (1 Mar, 4.1) wins.
-    stray = _targets([
+    stray = targets_frame([
         ("csat", "all", None, D(2026, 1, 1), None, 4.0, 0.2, np.nan),
         ("csat", "all", "everything", D(2026, 3, 1), None, 4.1, 0.2, np.nan),
     ])

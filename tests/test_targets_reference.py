@@ -16,23 +16,16 @@ import pytest
 from metrics.model import TARGET_SCOPE_PRIORITY, Grain, Scope
 from metrics.targets import SCOPE_KEY, resolve_targets, resolve_targets_on, target_steps
 from metrics.trends import period_end, with_period_targets
+from tests.test_metrics_targets import targets_frame
 
 D = dt.date
 TP, STAGE, JOURNEY, ALL = "touchpoint", "stage", "journey", "all"
 
 
-def _targets(rows: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["kpi_id", "scope", "scope_id", "valid_from", "valid_to",
-                                        "target", "tolerance", "stretch"])
-    for column in ("valid_from", "valid_to"):
-        frame[column] = pd.to_datetime(frame[column])
-    return frame
-
-
 #: Every rule at once: four scopes, targets that change mid-range, open ends, overlaps, a stray
 #: scope_id on "all", a tie in start dates, a winner without a target number, and "reach" with
 #: no target at all. csat is higher-is-better, ces lower-is-better.
-TARGETS = _targets([
+TARGETS = targets_frame([
     ("csat", ALL, None, D(2025, 1, 1), D(2025, 12, 31), 4.0, 0.2, 4.3),
     ("csat", ALL, None, D(2026, 1, 1), None, 4.2, 0.2, 4.5),
     ("csat", ALL, "stray", D(2026, 4, 1), None, 4.25, 0.2, np.nan),  # started last: wins from April

@@ -20,16 +20,9 @@ from metrics.trends import (
     to_date_periods,
     with_period_targets,
 )
+from tests.test_metrics_targets import targets_frame
 
 REGISTRY = default_registry()
-
-
-def _targets(rows: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["kpi_id", "scope", "scope_id", "valid_from", "valid_to",
-                                        "target", "tolerance", "stretch"])
-    for column in ("valid_from", "valid_to"):
-        frame[column] = pd.to_datetime(frame[column])
-    return frame
 
 
 def test_period_boundaries() -> None:
@@ -50,7 +43,7 @@ def test_complete_window_leaves_out_the_unfinished_period() -> None:
 
 
 def test_each_period_is_judged_against_the_target_on_its_last_day() -> None:
-    targets = _targets([
+    targets = targets_frame([
         ("csat", "all", None, "2025-01-01", "2025-12-14", 4.0, 0.1, None),
         ("csat", "all", None, "2025-12-15", None, 4.2, 0.1, 4.5),
     ])
@@ -83,7 +76,7 @@ def test_to_date_periods() -> None:
 
 
 def test_quarter_to_date_pacing_equals_hand_computed_values() -> None:
-    targets = _targets([
+    targets = targets_frame([
         ("csat", "all", None, "2026-01-01", "2026-11-30", 4.2, 0.1, None),
         ("csat", "all", None, "2026-12-01", None, 4.4, 0.2, None),  # in force at quarter end
         ("reach", "all", None, "2026-01-01", None, 12000.0, 1000.0, None),
