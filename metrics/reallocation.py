@@ -114,17 +114,21 @@ def _fill_to_total(
     return np.clip(result, low, high)
 
 
+def _checked_bounds(items: pd.DataFrame, total: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Keys, minimum and maximum spend of ``items``; AllocationError if the scenario cannot hold."""
+    problems = scenario_problems(items, total)
+    if problems:
+        raise AllocationError(" ".join(problems))
+    keys = items["key"].astype(str).to_numpy()
+    return keys, items["minimum"].to_numpy(dtype="float64"), items["maximum"].to_numpy(dtype="float64")
+
+
 def optimise_allocation(items: pd.DataFrame, curves: dict[str, ResponseCurve], total: float) -> pd.Series:
     """The spend per item that maximises the summed projected outcome for ``total``.
 
     Returns a Series indexed by key. Raises AllocationError when the bounds cannot hold the total.
     """
-    problems = scenario_problems(items, total)
-    if problems:
-        raise AllocationError(" ".join(problems))
-    keys = items["key"].astype(str).to_numpy()
-    low = items["minimum"].to_numpy(dtype="float64")
-    high = items["maximum"].to_numpy(dtype="float64")
+    keys, low, high = _checked_bounds(items, total)
     current = pd.to_numeric(items["current"], errors="coerce").fillna(0.0).to_numpy(dtype="float64")
     fitted = np.array([k in curves for k in keys])
     result = np.where(fitted, 0.0, np.clip(current, low, high))
@@ -155,12 +159,7 @@ def optimise_allocation(items: pd.DataFrame, curves: dict[str, ResponseCurve], t
 
 def proportional_allocation(items: pd.DataFrame, total: float) -> pd.Series:
     """Today's split scaled to ``total`` (equal split when nothing is spent today), within bounds."""
-    problems = scenario_problems(items, total)
-    if problems:
-        raise AllocationError(" ".join(problems))
-    keys = items["key"].astype(str).to_numpy()
-    low = items["minimum"].to_numpy(dtype="float64")
-    high = items["maximum"].to_numpy(dtype="float64")
+    keys, low, high = _checked_bounds(items, total)
     current = np.clip(pd.to_numeric(items["current"], errors="coerce").fillna(0.0).to_numpy(), 0, None)
     weights = current if current.sum() > 0 else np.ones(len(keys))
     weights = weights / weights.sum()
