@@ -23,10 +23,12 @@ import sqlalchemy as sa
 
 from connectors.queries import budget_frame, date_bounds, dimension_frame, funnel_frame, kpi_frame
 from connectors.warehouse import Warehouse
+from metrics.judgement import Yardstick, judge
 from metrics.model import Filters, Grain, KpiRequest, Period, Scope, Unit
 from metrics.periods import period_for, previous_period
 from metrics.registry import KpiRegistry
 from metrics.trends import complete_window, last_year_window, to_date_periods
+from metrics.trust import TrustEvidence
 
 
 @dataclass(frozen=True)
@@ -111,8 +113,14 @@ class PagePlan:
     metrics: Callable[[list[pd.DataFrame]], object] | None = field(default=None)
 
 
+def _yardstick(ctx: BenchContext) -> Yardstick:
+    """The pages' judging inputs; trust as in a store with no check run (reading it is not timed)."""
+    d = ctx.dims
+    return Yardstick(ctx.registry, d["targets"], d["touchpoints"], TrustEvidence.unchecked())
+
+
 def overview_plan(ctx: BenchContext) -> PagePlan:
-    from metrics.effectiveness import score_values, with_deltas
+    from metrics.effectiveness import with_deltas
     from metrics.overview import headline_cells, journey_summary, moments_off_target
 
     period = ctx.default_period()
@@ -125,10 +133,10 @@ def overview_plan(ctx: BenchContext) -> PagePlan:
     ]
 
     def metrics(frames: list[pd.DataFrame]) -> object:
-        d, reg = ctx.dims, ctx.registry
-        tp = score_values(frames[0], d["targets"], reg, period.end, d["touchpoints"])
-        now = score_values(frames[1], d["targets"], reg, period.end)
-        before = score_values(frames[2], d["targets"], reg, earlier.end)
+        d, reg, ys = ctx.dims, ctx.registry, _yardstick(ctx)
+        tp = judge(frames[0], ys, period.start, period.end)
+        now = judge(frames[1], ys, period.start, period.end)
+        before = judge(frames[2], ys, earlier.start, earlier.end)
         scored = with_deltas(now, before, ["journey_id", "kpi_id"], "prev")
         journey_summary(tp, d["touchpoints"], d["journeys"])
         moments_off_target(tp, d["touchpoints"], reg)
@@ -138,7 +146,7 @@ def overview_plan(ctx: BenchContext) -> PagePlan:
 
 
 def journey_plan(ctx: BenchContext) -> PagePlan:
-    from metrics.effectiveness import pain_points, score_values, stage_conversion, with_deltas
+    from metrics.effectiveness import pain_points, stage_conversion, with_deltas
     from metrics.journey_map import journey_map_cards, scorecard
 
     d, reg = ctx.dims, ctx.registry
@@ -157,12 +165,13 @@ def journey_plan(ctx: BenchContext) -> PagePlan:
     def metrics(frames: list[pd.DataFrame]) -> object:
         stages = d["stages"][d["stages"]["journey_id"] == journey_id]
         tps = d["touchpoints"][d["touchpoints"]["journey_id"] == journey_id]
-        now = score_values(frames[0], d["targets"], reg, period.end, d["touchpoints"])
-        before = score_values(frames[1], d["targets"], reg, earlier.end, d["touchpoints"])
+        ys = _yardstick(ctx)
+        now = judge(frames[0], ys, period.start, period.end)
+        before = judge(frames[1], ys, earlier.start, earlier.end)
         scored = with_deltas(now, before, ["touchpoint_id", "kpi_id"], "prev")
         journey_map_cards(scored, tps, stages, reg)
         conversion = stage_conversion(frames[2], stages)
-        score_values(frames[3].assign(journey_id=journey_id), d["targets"], reg, period.end)
+        judge(frames[3], ys, period.start, period.end, keys={"journey_id": journey_id})
         pain_points(scored, tps, conversion)
         return scorecard(scored, tps, stages, reg)
 

@@ -7,12 +7,14 @@ Runs are only ever inserted, each in one transaction, so the app and a scheduled
 from __future__ import annotations
 
 import json
+import weakref
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 
 from checks.results import CheckRun
+from checks.scoping import SCOPE_COLUMNS
 from connectors.db_errors import database_reason
 from connectors.state import StateStoreError, ensure_tables
 
@@ -58,7 +60,14 @@ check_scopes = sa.Table(
     sa.Column("stage_id", sa.Text),
     sa.Column("touchpoint_id", sa.Text),
     sa.Column("kpi_id", sa.Text),
+    # Added after the first release: stores made before have them added by _add_missing_columns;
+    # their old rows have nulls, which mean "every date", as those runs did.
+    sa.Column("date_from", sa.Date),
+    sa.Column("date_to", sa.Date),
 )
+
+#: Columns added to existing tables since the first release: (table, column).
+_ADDED_COLUMNS: tuple[tuple[sa.Table, str], ...] = ((check_scopes, "date_from"), (check_scopes, "date_to"))
 
 check_freshness = sa.Table(
     "check_freshness",
@@ -70,6 +79,31 @@ check_freshness = sa.Table(
     sa.Column("latest_date", sa.Date),
     sa.Column("days_behind", sa.Integer),
 )
+
+
+#: Engines whose tables are known to be in place: preparing is one inspection per engine, not per read.
+_PREPARED: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
+
+
+def _prepare(engine: sa.Engine) -> None:
+    """Create missing tables, then add columns that older stores lack (never drops anything)."""
+    if engine in _PREPARED:
+        return
+    ensure_tables(engine, METADATA)
+    try:
+        with engine.begin() as connection:
+            inspector = sa.inspect(connection)
+            for table, column in _ADDED_COLUMNS:
+                if column not in {c["name"] for c in inspector.get_columns(table.name)}:
+                    # Identifiers are this module's own constants, never user input.
+                    add = sa.schema.CreateColumn(table.c[column]).compile(dialect=engine.dialect)
+                    connection.execute(sa.DDL(f"ALTER TABLE {table.name} ADD COLUMN {add}"))
+    except sa.exc.SQLAlchemyError as exc:
+        raise StateStoreError(
+            f"The state store's check history cannot be updated: {database_reason(exc)}. "
+            "Check MOT_STATE_URL and that the app may write there."
+        ) from None
+    _PREPARED.add(engine)
 
 
 def _records(frame: pd.DataFrame, columns: list[str], **fixed: Any) -> list[dict[str, Any]]:
@@ -84,7 +118,7 @@ def _sample_json(sample: pd.DataFrame) -> str:
 
 def save_run(engine: sa.Engine, run: CheckRun) -> None:
     """Insert one run with its results, failing scopes and freshness; never touches older runs."""
-    ensure_tables(engine, METADATA)
+    _prepare(engine)
     counts = run.counts()
     run_row = {
         "run_id": run.run_id,
@@ -116,7 +150,7 @@ def save_run(engine: sa.Engine, run: CheckRun) -> None:
         if r.failed
         for row in _records(
             r.scopes,
-            ["journey_id", "stage_id", "touchpoint_id", "kpi_id"],
+            list(SCOPE_COLUMNS),
             run_id=run.run_id,
             check_id=r.check.check_id,
         )
@@ -141,7 +175,7 @@ def save_run(engine: sa.Engine, run: CheckRun) -> None:
 
 
 def _read(engine: sa.Engine, statement: sa.Select[Any]) -> pd.DataFrame:
-    ensure_tables(engine, METADATA)
+    _prepare(engine)
     with engine.connect() as connection:
         result = connection.execute(statement)
         return pd.DataFrame([tuple(r) for r in result], columns=list(result.keys()))
@@ -190,7 +224,7 @@ def results_history(engine: sa.Engine, runs: int = 30) -> pd.DataFrame:
 
 
 def run_scopes(engine: sa.Engine, run_id: str) -> pd.DataFrame:
-    columns = [check_scopes.c[c] for c in ("check_id", "journey_id", "stage_id", "touchpoint_id", "kpi_id")]
+    columns = [check_scopes.c[c] for c in ("check_id", *SCOPE_COLUMNS)]
     return _read(engine, sa.select(*columns).where(check_scopes.c.run_id == run_id))
 
 

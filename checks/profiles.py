@@ -76,22 +76,66 @@ def _count_where(clause: sa.ColumnElement[bool], label: str) -> sa.ColumnElement
     return sa.func.sum(sa.case((clause, 1), else_=0)).label(label)
 
 
+def _dates_where(clause: sa.ColumnElement[bool], date: sa.ColumnElement[Any], name: str) -> list[Any]:
+    """First and last date of the rows breaking a rule: ``<name>_from``, ``<name>_to``."""
+    return [
+        sa.func.min(sa.case((clause, date))).label(f"{name}_from"),
+        sa.func.max(sa.case((clause, date))).label(f"{name}_to"),
+    ]
+
+
 def fact_profile(wh: Warehouse, registry: KpiRegistry, as_of: dt.date) -> pd.DataFrame:
-    """One row per (touchpoint_id, kpi_id): rows, duplicate_rows, first/latest date, rule counts."""
+    """One row per (touchpoint_id, kpi_id): rows, duplicate_rows, first/latest date, rule counts,
+    and for each rule (and duplicates) the first and last date of the rows breaking it
+    (``<rule>_from``, ``<rule>_to``): what lets trust be scoped by date (checks/README.md)."""
     f = wh.table("touchpoint_kpis")
     keys = [f.c.touchpoint_id.label("touchpoint_id"), f.c.kpi_id.label("kpi_id")]
+    rules = fact_rules(wh, registry, as_of)
     statement = sa.select(
         *keys,
         sa.func.count().label("rows"),
         (sa.func.count(f.c.date) - sa.func.count(sa.distinct(f.c.date))).label("duplicate_rows"),
         sa.func.min(f.c.date).label("first_date"),
         sa.func.max(sa.case((f.c.date < _next_day(as_of), f.c.date))).label("latest_date"),
-        *(_count_where(clause, name) for name, clause in fact_rules(wh, registry, as_of).items()),
+        *(_count_where(clause, name) for name, clause in rules.items()),
+        *(column for name, clause in rules.items() for column in _dates_where(clause, f.c.date, name)),
     ).group_by(*keys)
     frame = read_frame(wh, statement)
+    frame = _with_duplicate_dates(wh, frame)
+    spans = tuple(f"{name}_{end}" for name in (*FACT_RULE_CHECKS, "duplicate") for end in ("from", "to"))
     return _typed(
-        frame, dates=("first_date", "latest_date"), counts=("rows", "duplicate_rows", *FACT_RULE_CHECKS)
+        frame,
+        dates=("first_date", "latest_date", *spans),
+        counts=("rows", "duplicate_rows", *FACT_RULE_CHECKS),
     )
+
+
+def _with_duplicate_dates(wh: Warehouse, profile: pd.DataFrame) -> pd.DataFrame:
+    """``duplicate_from`` / ``duplicate_to`` per (touchpoint, KPI) with duplicate keys. Asked only
+    for touchpoints that have duplicates, so a clean warehouse pays nothing for it."""
+    counts = pd.to_numeric(profile["duplicate_rows"], errors="coerce").fillna(0)
+    touchpoints = profile.loc[counts > 0, "touchpoint_id"].dropna().astype(str).unique().tolist()
+    if not touchpoints:
+        return profile.assign(duplicate_from=pd.NaT, duplicate_to=pd.NaT)
+    f = wh.table("touchpoint_kpis")
+    keys = [f.c.touchpoint_id.label("touchpoint_id"), f.c.kpi_id.label("kpi_id")]
+    doubled = (
+        sa.select(*keys, f.c.date.label("date"))
+        .where(f.c.touchpoint_id.in_(touchpoints), f.c.date.is_not(None))
+        .group_by(f.c.touchpoint_id, f.c.kpi_id, f.c.date)
+        .having(sa.func.count() > 1)
+        .subquery()
+    )
+    statement = sa.select(
+        doubled.c.touchpoint_id,
+        doubled.c.kpi_id,
+        sa.func.min(doubled.c.date).label("duplicate_from"),
+        sa.func.max(doubled.c.date).label("duplicate_to"),
+    ).group_by(doubled.c.touchpoint_id, doubled.c.kpi_id)
+    spans = read_frame(wh, statement)
+    for column in ("touchpoint_id", "kpi_id"):
+        spans[column] = spans[column].astype(profile[column].dtype)
+    return profile.merge(spans, on=["touchpoint_id", "kpi_id"], how="left")
 
 
 def funnel_profile(wh: Warehouse, as_of: dt.date) -> pd.DataFrame:

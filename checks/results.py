@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from checks.catalogue import SEVERITY_RANK, CheckDef, Outcome, Severity
+from checks.scoping import SCOPE_COLUMNS
 
-#: Columns of a scope: which rows a failing check is about. A null means "all of them".
-SCOPE_COLUMNS: tuple[str, ...] = ("journey_id", "stage_id", "touchpoint_id", "kpi_id")
 FRESHNESS_COLUMNS: tuple[str, ...] = ("table_name", "touchpoint_id", "latest_date", "days_behind")
 
 

@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from checks import profiles
 from checks.catalogue import CHECKS, CHECKS_BY_ID, CheckDef, Outcome
 from checks.evidence import Evidence, EvidenceUnavailable
-from checks.results import FRESHNESS_COLUMNS, SCOPE_COLUMNS, CheckResult, CheckRun
+from checks.results import FRESHNESS_COLUMNS, CheckResult, CheckRun
+from checks.scoping import REPORT_ONLY, failing_scopes, whole_table
 from connectors.db_errors import database_reason
 from connectors.mapping import Mapping, MappingError, check_against, load_mapping
 from connectors.warehouse import Warehouse, WarehouseError, build_tables, create_read_engine
@@ -120,17 +121,19 @@ def _registry(wh: Warehouse) -> KpiRegistry:
 
 def _unreachable(check: CheckDef, reason: str) -> CheckResult:
     if check.check_id == "warehouse.reachable":
-        return CheckResult(check, Outcome.FAILED, reason, failing_count=1, scopes=_all_scope())
-    return CheckResult(check, Outcome.ERROR, "not run: the warehouse cannot be reached", scopes=_all_scope())
+        return CheckResult(check, Outcome.FAILED, reason, failing_count=1, scopes=whole_table())
+    reason = "not run: the warehouse cannot be reached"
+    return CheckResult(check, Outcome.ERROR, reason, scopes=_all_scope(check))
 
 
-def _all_scope() -> pd.DataFrame:
-    return pd.DataFrame([dict.fromkeys(SCOPE_COLUMNS)], columns=list(SCOPE_COLUMNS), dtype=object)
+def _all_scope(check: CheckDef) -> pd.DataFrame:
+    """A check that could not be evaluated: the whole table, unless no value can hold its rows."""
+    return failing_scopes(check.check_id, pd.DataFrame()) if check.check_id in REPORT_ONLY else whole_table()
 
 
 def _result(check: CheckDef, outcomes: list[Any], evidence: Evidence) -> CheckResult:
     if not outcomes:
-        return CheckResult(check, Outcome.ERROR, "no rule evaluated this check", scopes=_all_scope())
+        return CheckResult(check, Outcome.ERROR, "no rule evaluated this check", scopes=_all_scope(check))
     errors = [o.error for o in outcomes if o.error]
     failing = [o.failing for o in outcomes if not o.success and not o.error]
     if not errors and not failing:
@@ -144,10 +147,11 @@ def _result(check: CheckDef, outcomes: list[Any], evidence: Evidence) -> CheckRe
         details = "; ".join(d for o in outcomes for d in o.details)
         count, reason = _failure_text(check, rows, details)
         return CheckResult(
-            check, Outcome.FAILED, reason, count, _scopes(rows), _sample(check, rows, evidence)
+            check, Outcome.FAILED, reason, count, failing_scopes(check.check_id, rows),
+            _sample(check, rows, evidence),
         )
     hint = f" (the check {check.table}.schema says which columns are wrong)" if check.table in TABLES else ""
-    return CheckResult(check, Outcome.ERROR, "; ".join(errors) + hint, scopes=_all_scope())
+    return CheckResult(check, Outcome.ERROR, "; ".join(errors) + hint, scopes=_all_scope(check))
 
 
 def _schema_text(rows: pd.DataFrame) -> str:
@@ -183,15 +187,6 @@ def _scope_labels(rows: pd.DataFrame, limit: int = 5) -> str:
     )
     more = f" and {len(labels) - limit} more" if len(labels) > limit else ""
     return ", ".join(labels[:limit]) + more
-
-
-def _scopes(rows: pd.DataFrame) -> pd.DataFrame:
-    """Distinct scopes of the failing rows; rows without scope columns taint the whole table."""
-    present = [c for c in SCOPE_COLUMNS if c in rows.columns]
-    if rows.empty or not present:
-        return _all_scope()
-    scopes = rows[present].astype(object).where(rows[present].notna(), None).drop_duplicates()
-    return scopes.reindex(columns=list(SCOPE_COLUMNS)).astype(object).reset_index(drop=True)
 
 
 def _sample(check: CheckDef, rows: pd.DataFrame, evidence: Evidence) -> pd.DataFrame:

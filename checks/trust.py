@@ -1,10 +1,10 @@
-"""Which KPI rows the latest check run says are not to be trusted (input to metrics.trust).
+"""What the latest check run says about KPI rows: the ``TrustEvidence`` every judgement uses.
 
 Only failing *critical* checks on tables that shape a KPI value or its status count (journeys,
 stages, touchpoints, kpis, touchpoint_kpis, targets, and the warehouse itself); budget and funnel
-faults show on their own pages. A check that could not tell which rows it is about (a missing
-column, an unreachable warehouse) taints everything its table covers. With no run yet, nothing is
-marked untrusted: the data-quality page says that no checks have run.
+faults show on their own pages. Each failing check untrusts only its scopes (checks/scoping.py:
+places, KPI and dates). No run yet gives "unchecked"; a state store that cannot be read gives
+"unknown" with the reason, never "no checks have run".
 """
 
 from __future__ import annotations
@@ -14,29 +14,52 @@ import sqlalchemy as sa
 
 from checks import history
 from checks.catalogue import KPI_TABLES, Severity
-from metrics.trust import SCOPE_COLUMNS, empty_scopes
+from connectors.db_errors import database_reason
+from connectors.state import StateStoreError
+from metrics.trust import SCOPE_COLUMNS, TrustEvidence, empty_scopes
 
 REASON_CHARS = 160
+TRUST_TABLES: tuple[str, ...] = (*KPI_TABLES, "warehouse")
 
 
-def untrusted_scopes(
-    state_engine: sa.Engine, tables: tuple[str, ...] = (*KPI_TABLES, "warehouse")
-) -> pd.DataFrame:
-    """Scopes from the latest run's failing critical checks: journey_id, stage_id, touchpoint_id,
-    kpi_id (None = all), check_id, reason."""
-    run_id = history.latest_run_id(state_engine)
+def load_trust_evidence(state_engine: sa.Engine | None, problem: str = "") -> TrustEvidence:
+    """The latest run's verdict, or unchecked (no run) or unknown (history unreadable).
+
+    ``state_engine`` None means the store could not even be opened; ``problem`` says why.
+    """
+    if state_engine is None:
+        return TrustEvidence.unknown(problem or "the state store (MOT_STATE_URL) cannot be opened")
+    try:
+        runs = history.list_runs(state_engine, limit=1)
+        if runs.empty:
+            return TrustEvidence.unchecked()
+        run = runs.iloc[0]
+        run_id = str(run["run_id"])
+        detail = f"check run {run_id} ({pd.Timestamp(run['started_at']):%d %b %Y %H:%M} UTC)"
+        return TrustEvidence.from_run(run_id, untrusted_scopes(state_engine, run_id), detail)
+    except StateStoreError as exc:
+        return TrustEvidence.unknown(str(exc))
+    except sa.exc.SQLAlchemyError as exc:
+        return TrustEvidence.unknown(f"the state store cannot be read: {database_reason(exc)}")
+
+
+def untrusted_scopes(state_engine: sa.Engine, run_id: str | None = None) -> pd.DataFrame:
+    """Scopes from a run's (default: the latest) failing critical checks: journey_id, stage_id,
+    touchpoint_id, kpi_id, date_from, date_to (None = all), check_id, reason."""
+    run_id = run_id or history.latest_run_id(state_engine)
     if run_id is None:
         return empty_scopes()
     results = history.run_results(state_engine, run_id)
     failing = results[
         results["outcome"].ne("passed")
         & results["severity"].eq(Severity.CRITICAL.value)
-        & results["table_name"].isin(tables)
+        & results["table_name"].isin(TRUST_TABLES)
     ]
     if failing.empty:
         return empty_scopes()
     scopes = history.run_scopes(state_engine, run_id)
-    merged = failing[["check_id", "name", "reason"]].merge(scopes, on="check_id", how="left")
+    # Inner join: a failing check without scope rows (its rows are in no value) untrusts nothing.
+    merged = failing[["check_id", "name", "reason"]].merge(scopes, on="check_id", how="inner")
     merged["reason"] = [_reason(n, r) for n, r in zip(merged["name"], merged["reason"], strict=True)]
     out = merged.reindex(columns=[*SCOPE_COLUMNS, "check_id", "reason"]).astype(object)
     return out.where(out.notna(), None).drop_duplicates().reset_index(drop=True)

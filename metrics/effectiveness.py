@@ -5,8 +5,11 @@ Formulas (also in README "KPI glossary"):
 - **Status** of a value: metrics.status.classify against the target in force (metrics.targets).
 - **Stage conversion** from the funnel: customers reaching the next stage / customers reaching
   this stage; **drop-off** = 1 - conversion. Zero customers give NaN, never 0 or infinity.
-- **Moment of truth on target**: every judged KPI of that touchpoint is on target. "x of y"
-  counts moments of truth that have at least one judged KPI (y) and those on target (x).
+- **Moments of truth on target** (the one definition, used by every page, pack and alert): a
+  moment of truth is *judged* when at least one of its KPIs has a trusted value and a target in
+  the period; it is *on target* when every such KPI is on target. "x of y" counts the judged
+  moments of truth (y) and those on target (x); the share is x / y (none judged: no share).
+  Values that are not trusted, or have no value or target, are left out, never counted as on.
 - **Health score** (0-100): the weighted mean of status points (on target 1, at risk 0.5, off
   target 0) over every touchpoint KPI with a status; the weight is the touchpoint's weight, times
   3 for a moment of truth. Values with no data or not trusted are left out. No judged value: NaN.
@@ -17,14 +20,11 @@ Formulas (also in README "KPI glossary"):
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 
 from metrics.registry import KpiRegistry, compute_values
 from metrics.status import GAP_NOISE, STATUS_POINTS, Status, classify_frame, severity_rank
-from metrics.targets import resolve_targets
 
 MOT_WEIGHT = 3.0
 MOT_PAIN_FACTOR = 2.0
@@ -73,8 +73,21 @@ def touchpoint_status(scored: pd.DataFrame) -> pd.DataFrame:
     return worst[["touchpoint_id", "status"]].reset_index(drop=True)
 
 
+MOT_ON_TARGET_HELP = (
+    "A moment of truth is on target when every KPI of it with a trusted value and a target is on "
+    "target; one without such a KPI is not counted."
+)
+
+
+def mot_on_target_text(on_target: int, judged: int) -> str:
+    """"x of y (share)" for moments of truth on target; "none judged" when y is 0."""
+    if judged == 0:
+        return "none judged"
+    return f"{on_target} of {judged} ({on_target / judged:.0%})"
+
+
 def moments_on_target(scored: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFrame:
-    """Per journey: moments of truth on target (x) and judged (y).
+    """Per journey: moments of truth on target (x) and judged (y) (module docstring).
 
     ``scored``: touchpoint_id, kpi_id, status (touchpoint-level values).
     Returns journey_id, mot_on_target, mot_judged.
@@ -162,23 +175,3 @@ def health_status(health: float | None) -> Status:
     if health >= HEALTH_ON_TARGET:
         return Status.ON_TARGET
     return Status.AT_RISK if health >= HEALTH_AT_RISK else Status.OFF_TARGET
-
-
-def score_values(
-    frame: pd.DataFrame,
-    targets: pd.DataFrame,
-    registry: KpiRegistry,
-    on: dt.date,
-    touchpoints: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Aggregated KPI rows -> value, target, tolerance, stretch, status and gap.
-
-    With ``touchpoints``, rows broken down by touchpoint_id get their stage_id and journey_id so
-    that the most specific target applies. Targets are those in force on ``on``.
-    """
-    out = with_values(frame, registry)
-    if touchpoints is not None and "touchpoint_id" in out.columns:
-        keys = [c for c in ("stage_id", "journey_id") if c not in out.columns]
-        out = out.merge(touchpoints[["touchpoint_id", *keys]], on="touchpoint_id", how="left")
-    out = resolve_targets(out, targets, on)
-    return with_status(out, registry)

@@ -68,7 +68,7 @@ def _trust_text(tp_scored: pd.DataFrame) -> pd.Series:
     """Per touchpoint: why its values are not trusted (metrics.trust reasons, each once)."""
     if "trust_reason" not in tp_scored or tp_scored.empty:
         return pd.Series(dtype="object")
-    reasons = tp_scored[tp_scored["trust_reason"].fillna("").astype(str).ne("")]
+    reasons = tp_scored[tp_scored["status"].eq(Status.NOT_TRUSTED.value)]
     return reasons.groupby("touchpoint_id")["trust_reason"].agg(
         lambda r: "Not trusted: " + "; ".join(dict.fromkeys(r))
     )
@@ -116,5 +116,8 @@ def scorecard(
     delta = rows["delta_prev"] if "delta_prev" in rows else pd.Series(float("nan"), index=rows.index)
     rows["delta_text"] = [registry[k].format_change(d) for k, d in zip(rows["kpi_id"], delta, strict=True)]
     rows["mot"] = rows["moment_of_truth"].map({True: "★", False: ""})
+    untrusted = rows["status"].eq(Status.NOT_TRUSTED.value)
+    reasons = rows["trust_reason"] if "trust_reason" in rows else pd.Series("", index=rows.index)
+    rows["trust_text"] = reasons.fillna("").astype(str).where(untrusted, "")
     rows = rows.assign(_rank=severity_rank(rows["status"])).sort_values(["_rank", "position", "name"])
     return rows.drop(columns="_rank").reset_index(drop=True)

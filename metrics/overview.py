@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.effectiveness import health_scores, health_status, moments_on_target
+from metrics.effectiveness import (
+    health_scores,
+    health_status,
+    moments_on_target,
+    mot_on_target_text,
+)
+from metrics.judgement import status_text
 from metrics.registry import KpiRegistry
 from metrics.status import Status, severity_rank
 
@@ -21,7 +27,8 @@ def journey_summary(
     out = out.merge(health, on="journey_id", how="left").merge(mots, on="journey_id", how="left")
     out[["mot_on_target", "mot_judged"]] = out[["mot_on_target", "mot_judged"]].fillna(0).astype(int)
     out["status"] = out["health"].map(lambda h: health_status(h).value)
-    out["mot_text"] = out["mot_on_target"].astype(str) + " of " + out["mot_judged"].astype(str)
+    counts = zip(out["mot_on_target"], out["mot_judged"], strict=True)
+    out["mot_text"] = [mot_on_target_text(x, y) for x, y in counts]
     return out.sort_values("health", na_position="last").reset_index(drop=True)
 
 
@@ -49,6 +56,10 @@ def headline_cells(
     cells["text"] = cells["value_text"]
     reasons = cells["trust_reason"] if "trust_reason" in cells else pd.Series("", index=cells.index)
     cells["reason"] = [_reason(s, r) for s, r in zip(cells["status"], reasons.fillna(""), strict=True)]
+    if "status_text" in cells:
+        cells["text"] = cells["value_text"].where(
+            cells["status"].ne(Status.NOT_TRUSTED.value), "⊘ " + cells["value_text"] + "?"
+        )
     return cells.reset_index(drop=True)
 
 
@@ -65,22 +76,25 @@ def _delta_text(registry: KpiRegistry, kpi_id: str, delta: float) -> str:
 
 def _reason(status: str, trust_reason: str) -> str:
     if status == Status.NOT_TRUSTED.value:
-        return trust_reason or "critical data-quality checks fail for these rows"
-    return Status(status).label
+        return "Not trusted: " + (trust_reason or "critical data-quality checks fail for these rows")
+    return Status(status).label + (f" ({trust_reason})" if trust_reason else "")
 
 
 def moments_off_target(
     tp_scored: pd.DataFrame, touchpoints: pd.DataFrame, registry: KpiRegistry
 ) -> pd.DataFrame:
     """Moments of truth with a KPI off target or at risk, worst first (status, then gap in
-    tolerance bands). Columns: journey_id, touchpoint, owner, kpi, value_text, target_text,
-    status, bands_below."""
+    tolerance bands). A value that is not trusted is listed too, with its status against target
+    beside the ⊘ mark, so both facts show. Columns: journey_id, touchpoint, owner, kpi,
+    value_text, target_text, status, status_text, bands_below."""
     info = touchpoints[["touchpoint_id", "name", "owner", "moment_of_truth"]]
     stale = [c for c in ("name", "owner", "moment_of_truth") if c in tp_scored.columns]
     scored = tp_scored.drop(columns=stale)
     rows = scored.merge(info, on="touchpoint_id")
+    against_target = rows["target_status"] if "target_status" in rows else rows["status"]
     bad = rows[
-        rows["moment_of_truth"] & rows["status"].isin([Status.OFF_TARGET.value, Status.AT_RISK.value])
+        rows["moment_of_truth"]
+        & against_target.isin([Status.OFF_TARGET.value, Status.AT_RISK.value])
     ].copy()
     band = bad["tolerance"].abs().where(lambda b: b > 0, 1.0)
     bad["bands_below"] = (-bad["gap"]).clip(lower=0) / band
@@ -90,6 +104,8 @@ def moments_off_target(
     bad["value_text"] = [registry[k].format(v) for k, v in zip(bad["kpi_id"], bad["value"], strict=True)]
     bad["target_text"] = [registry[k].format(v) for k, v in zip(bad["kpi_id"], bad["target"], strict=True)]
     bad = bad.rename(columns={"name": "touchpoint"})
+    if "status_text" not in bad:
+        bad["status_text"] = bad["status"].map(lambda s: status_text(str(s)))
     columns = [
         "journey_id",
         "touchpoint_id",
@@ -100,6 +116,7 @@ def moments_off_target(
         "value_text",
         "target_text",
         "status",
+        "status_text",
         "bands_below",
     ]
     return bad[columns].reset_index(drop=True)

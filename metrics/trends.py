@@ -26,11 +26,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from metrics.effectiveness import with_deltas, with_status
-from metrics.model import Aggregation, Grain, Period, Scope
+from metrics.effectiveness import with_deltas
+from metrics.model import Grain, Period, Scope
 from metrics.periods import quarter_of
 from metrics.registry import KpiRegistry, compute_values
-from metrics.targets import resolve_targets, resolve_targets_on
+from metrics.targets import resolve_targets_on
 
 #: Grains a trend can be drawn at, in the order pages offer them.
 TREND_GRAINS: tuple[Grain, ...] = (Grain.DAY, Grain.WEEK, Grain.MONTH, Grain.QUARTER)
@@ -127,29 +127,6 @@ def to_date_periods(as_of: dt.date) -> dict[str, tuple[Period, Period]]:
     }
 
 
-def pacing(
-    to_date: pd.DataFrame, whole: Period, as_of: dt.date, targets: pd.DataFrame, registry: KpiRegistry
-) -> pd.DataFrame:
-    """Pacing of KPIs over ``whole`` (a quarter or year) as of ``as_of`` (module docstring).
-
-    ``to_date`` holds kpi_id, numerator, denominator (and any scope keys) summed from
-    ``whole.start`` to ``as_of``. Returns a copy with value, elapsed_share, projected, target,
-    tolerance, stretch, target_scope, status and gap (signed, + is better; on ``projected``).
-    """
-    elapsed_days = (min(as_of, whole.end) - whole.start).days + 1
-    elapsed_share = max(elapsed_days, 0) / whole.days
-    out = value_series(to_date, registry)
-    out["elapsed_share"] = elapsed_share
-    is_sum = out["kpi_id"].map(lambda k: registry[k].aggregation is Aggregation.SUM).astype(bool)
-    projected = out["value"] / elapsed_share if elapsed_share > 0 else np.nan
-    out["projected"] = np.where(is_sum, projected, out["value"])
-    out = resolve_targets(out, targets, whole.end)
-    judged = with_status(out.assign(value=out["projected"]), registry)
-    out["status"] = judged["status"]
-    out["gap"] = judged["gap"]
-    return out
-
-
 def compare_periods(
     current: pd.DataFrame,
     earlier: dict[str, pd.DataFrame],
@@ -195,14 +172,6 @@ def scope_chain(keys: dict[str, str]) -> dict[Scope, str | None]:
     """scope_keys as the chain metrics.targets.target_steps expects."""
     named = {"touchpoint_id": Scope.TOUCHPOINT, "stage_id": Scope.STAGE, "journey_id": Scope.JOURNEY}
     return {named[k]: v for k, v in keys.items()}
-
-
-def judged_series(
-    frame: pd.DataFrame, targets: pd.DataFrame, registry: KpiRegistry, grain: Grain, keys: dict[str, str]
-) -> pd.DataFrame:
-    """kpi_frame output for one scope member -> value, each period's target, status and gap."""
-    series = value_series(frame, registry).assign(**keys)
-    return with_status(with_period_targets(series, targets, grain), registry)
 
 
 def target_step_points(steps: pd.DataFrame, higher_is_better: bool) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from metrics.budget import (
     plan_against_actual,
     target_attainment,
 )
-from metrics.effectiveness import score_values
+from metrics.judgement import judge, trusted_values
 from metrics.reallocation import (
     AllocationError,
     allocation_total_problem,
@@ -39,6 +39,7 @@ from pages.budget_charts import (
 from pages.budget_loaders import ITEM_KEYS, load_curve_fits, load_period_budget, outcome_kpis, outcome_label
 from pages.context import app_context
 from pages.filters import period_filter, url_select
+from pages.loaders import yardstick
 
 ctx = app_context()
 reg = ctx.registry
@@ -114,8 +115,9 @@ with tabs[2]:
                                                                            format="€%.2f")})
 
 with tabs[3]:
-    scored = score_values(data.outcomes[data.outcomes["kpi_id"] == effect], ctx.targets, reg, period.end,
-                          ctx.touchpoints)
+    # A value that is not trusted is no evidence of attainment: it stays out of the quadrant's judgement.
+    scored = trusted_values(judge(data.outcomes[data.outcomes["kpi_id"] == effect], yardstick(ctx),
+                                  period.start, period.end))
     directions = pd.Series(reg[effect].direction.value, index=scored.index)
     scored = scored.assign(attainment=target_attainment(scored["value"], scored["target"], directions))
     quad = classify_quadrant(ranking.merge(scored[["touchpoint_id", "attainment"]], on="touchpoint_id",

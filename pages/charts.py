@@ -32,7 +32,15 @@ def status_color(field: str = "status_label", title: str = "Status", columns: in
 
 
 def with_status_labels(frame: pd.DataFrame, column: str = "status") -> pd.DataFrame:
-    return frame.assign(status_label=frame[column].map(lambda s: STATUS_LABELS[Status(s)]))
+    """``status_label`` (the colour key), ``status_text`` (the label with both facts, e.g.
+    "⊘ On target?", from metrics.judgement) and ``trust_note`` (why a value is not trusted, else
+    empty) for tooltips."""
+    labels = frame[column].map(lambda s: STATUS_LABELS[Status(s)])
+    texts = frame.get("status_text", labels)
+    untrusted = frame[column].eq(Status.NOT_TRUSTED.value)
+    reasons = frame["trust_reason"].fillna("").astype(str) if "trust_reason" in frame else pd.Series(
+        "", index=frame.index)
+    return frame.assign(status_label=labels, status_text=texts, trust_note=reasons.where(untrusted, ""))
 
 
 def health_chart(frame: pd.DataFrame) -> Layered:

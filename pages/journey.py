@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics.effectiveness import pain_points, score_values, stage_conversion, with_deltas
+from metrics.effectiveness import pain_points, stage_conversion, with_deltas
 from metrics.journey_map import journey_map_cards, scorecard
 from metrics.model import Filters, Scope, Unit
 from metrics.periods import previous_period
 from pages.charts import emotional_curve_chart, funnel_chart, journey_map_chart
 from pages.context import app_context
 from pages.filters import journey_filter, period_filter, url_select
-from pages.loaders import load_funnel, load_kpis, load_scored
-from pages.quality_loaders import show_trust_note, with_trust
+from pages.loaders import load_funnel, load_judged
+from pages.quality_loaders import show_trust_note
 from pages.tables import show_status_table
 
 ctx = app_context()
@@ -35,14 +35,14 @@ stages = ctx.stages[ctx.stages["journey_id"] == journey_id]
 touchpoints = ctx.touchpoints[ctx.touchpoints["journey_id"] == journey_id]
 only_journey = Filters(journey_ids=(journey_id,))
 earlier = previous_period(period)
-tp_scored = load_scored(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=only_journey)
-tp_before = load_scored(ctx, earlier.start, earlier.end, by=Scope.TOUCHPOINT, filters=only_journey)
+tp_scored = load_judged(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=only_journey)
+tp_before = load_judged(ctx, earlier.start, earlier.end, by=Scope.TOUCHPOINT, filters=only_journey)
 if tp_scored.empty:
     st.warning(
         "This journey has no KPI data in the chosen period. Choose a longer period or another journey."
     )
     st.stop()
-tp_scored = with_deltas(with_trust(ctx, tp_scored), tp_before, ["touchpoint_id", "kpi_id"], "prev")
+tp_scored = with_deltas(tp_scored, tp_before, ["touchpoint_id", "kpi_id"], "prev")
 show_trust_note(ctx, tp_scored)
 
 st.altair_chart(
@@ -54,13 +54,8 @@ st.caption(
 )
 
 conversion = stage_conversion(load_funnel(ctx, period.start, period.end, (journey_id,)), stages)
-stage_values = load_kpis(
-    ctx, period.start, period.end, by=Scope.STAGE, filters=only_journey, kpi_ids=(feeling,)
-)
-# Stage values need the same trust judgement as the cards: a stage whose rows fail checks is purple.
-curve = with_trust(
-    ctx, score_values(stage_values.assign(journey_id=journey_id), ctx.targets, ctx.registry, period.end)
-)
+curve = load_judged(ctx, period.start, period.end, by=Scope.STAGE, filters=only_journey, kpi_ids=(feeling,),
+                    keys={"journey_id": journey_id})
 curve = curve.merge(stages[["stage_id", "name", "position"]].rename(columns={"name": "stage"}), on="stage_id")
 funnel_col, curve_col = st.columns(2)
 funnel_col.altair_chart(
@@ -118,6 +113,6 @@ show_status_table(
         "value_text": "Value",
         "target_text": "Target",
         "delta_text": "vs previous period",
-        "trust_reason": "Not trusted because",
+        "trust_text": "Not trusted because",
     },
 )

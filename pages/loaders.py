@@ -13,9 +13,11 @@ import streamlit as st
 
 from connectors.queries import budget_frame, funnel_frame, kpi_frame
 from connectors.warehouse import Warehouse
-from metrics.effectiveness import score_values
+from metrics.judgement import Yardstick, judge
 from metrics.model import Filters, Grain, KpiRequest, Scope
+from metrics.trust import TrustEvidence
 from pages.context import CACHE_TTL_SECONDS, AppContext
+from pages.quality_loaders import load_trust
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=512)
@@ -72,33 +74,46 @@ def load_budget(ctx: AppContext, start: dt.date, end: dt.date, by: tuple[str, ..
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=512)
-def _scored(
+def _judged(
     _ctx: AppContext,
+    _evidence: TrustEvidence,
     key: str,
     dimensions_version: str,
+    evidence_key: str,
     start: dt.date,
     end: dt.date,
     by: Scope,
+    grain: Grain,
     filters: Filters | None,
     kpi_ids: tuple[str, ...] | None,
+    keys: tuple[tuple[str, str], ...],
 ) -> pd.DataFrame:
-    frame = load_kpis(_ctx, start, end, by=by, filters=filters, kpi_ids=kpi_ids)
-    return score_values(frame, _ctx.targets, _ctx.registry, end, _ctx.touchpoints)
+    frame = load_kpis(_ctx, start, end, by=by, grain=grain, filters=filters, kpi_ids=kpi_ids)
+    return judge(frame, yardstick(_ctx, _evidence), start, end, grain, dict(keys))
 
 
-def load_scored(
+def yardstick(ctx: AppContext, evidence: TrustEvidence | None = None) -> Yardstick:
+    """What this run judges against: the context's KPIs, targets, touchpoints and trust."""
+    return Yardstick(ctx.registry, ctx.targets, ctx.touchpoints, evidence or load_trust(ctx))
+
+
+def load_judged(
     ctx: AppContext,
     start: dt.date,
     end: dt.date,
     *,
     by: Scope = Scope.ALL,
+    grain: Grain = Grain.PERIOD,
     filters: Filters | None = None,
     kpi_ids: tuple[str, ...] | None = None,
+    keys: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """KPI values over [start, end] with target, status and gap, judged against the targets in
-    force on ``end`` (touchpoint rows get their stage and journey so the most specific applies).
+    """KPI values over [start, end] judged in one step (metrics.judgement.judge): value, target in
+    force, status and trust. The only way pages get KPI numbers to show.
 
-    Cached per request and version of the dimension tables: judging against targets took about
-    a third of a warm Overview or Journey run at 10 M rows.
+    Cached per request, version of the dimension tables and check run: judging took about a
+    third of a warm Overview or Journey run at 10 M rows, and a new check run must show at once.
     """
-    return _scored(ctx, ctx.key, ctx.dimensions_version, start, end, by, filters, kpi_ids)
+    evidence = load_trust(ctx)
+    return _judged(ctx, evidence, ctx.key, ctx.dimensions_version, evidence.key, start, end, by, grain,
+                   filters, kpi_ids, tuple(sorted((keys or {}).items())))

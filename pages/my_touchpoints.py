@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics.alerts import DEFAULT_WINDOW, compute_alerts, describe_alerts, touchpoint_series
-from metrics.effectiveness import pain_points, stage_conversion, with_status
+from metrics.alerts import DATA_QUALITY, DEFAULT_THRESHOLD, DEFAULT_WINDOW, compute_alerts, describe_alerts
+from metrics.effectiveness import pain_points, stage_conversion
+from metrics.judgement import trusted_values
 from metrics.model import Filters, Grain, Scope
 from metrics.owners import (
     biggest_movers,
@@ -21,8 +22,10 @@ from metrics.owners import (
 from metrics.trends import compare_periods, complete_window
 from pages.context import app_context
 from pages.filters import url_select
-from pages.loaders import load_budget, load_funnel, load_kpis
+from pages.loaders import load_budget, load_funnel, load_judged
+from pages.quality_loaders import show_trust_note
 from pages.tables import show_status_table
+from pages.text import literal
 
 SPARK_PERIODS = 13
 SPEND_MONTHS = 3
@@ -41,12 +44,11 @@ if mine.empty:
 mine = mine.assign(journey=mine["journey_id"].map(ctx.journey_name))
 
 window = complete_window(ctx.as_of, grain, DEFAULT_WINDOW + 1)
-frame = load_kpis(ctx, max(window.start, ctx.first_date), window.end, by=Scope.TOUCHPOINT, grain=grain,
-                  filters=Filters(touchpoint_ids=tuple(mine["touchpoint_id"])))
-if frame.empty:
+series = load_judged(ctx, max(window.start, ctx.first_date), window.end, by=Scope.TOUCHPOINT, grain=grain,
+                     filters=Filters(touchpoint_ids=tuple(mine["touchpoint_id"])))
+if series.empty:
     st.warning("None of these touchpoints has KPI data in the last complete periods.")
     st.stop()
-series = with_status(touchpoint_series(frame, ctx.touchpoints, ctx.targets, registry, grain), registry)
 periods = sorted(series["period_start"].unique())
 latest = series[series["period_start"] == periods[-1]]
 previous = series[series["period_start"] == periods[-2]] if len(periods) > 1 else latest.iloc[:0]
@@ -56,16 +58,24 @@ latest_label = f"{pd.Timestamp(periods[-1]):%B %Y}" if grain is Grain.MONTH else
 st.caption(f"{len(mine)} touchpoints ({roles}) · latest complete {grain.value}: {latest_label} · "
            "each listed item says why it is there.")
 
+show_trust_note(ctx, latest)
+
 st.subheader("Alerts")
 alerts = describe_alerts(compute_alerts(series, registry, ["touchpoint_id"]), ctx.touchpoints, registry)
+quality_alerts = alerts[alerts["kind"] == DATA_QUALITY]
+alerts = alerts[alerts["kind"] != DATA_QUALITY]
 if alerts.empty:
-    st.success("No target crossings or unusual changes in the latest period.")
+    st.info("No target crossings or unusual changes in the latest period"
+            + (f" among trusted values ({len(quality_alerts)} not trusted, see below)." if len(quality_alerts)
+               else "."))
 else:
-    icons = {"critical": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
+    icons = {"critical": "🔴", "warning": "⚠️", "info": "ℹ️"}
     for row in alerts.head(12).itertuples(index=False):
-        st.markdown(f"{icons[str(row.severity)]} **{row.touchpoint}** — {row.reason}")
+        st.markdown(f"{icons[str(row.severity)]} **{literal(row.touchpoint)}** — {literal(row.reason)}")
     st.caption("Crossing: the status changed since the previous period. Unusual: the robust z-score "
-               f"(median and MAD of the previous {DEFAULT_WINDOW} periods) is 3.5 or more.")
+               f"(median and MAD of the previous {DEFAULT_WINDOW} periods) is {DEFAULT_THRESHOLD} or more.")
+for row in quality_alerts.head(12).itertuples(index=False):
+    st.markdown(f"⊘ **{literal(row.touchpoint)}** — {literal(row.reason)} (the data team is alerted)")
 
 st.subheader("Status and trend")
 trend = recent_values(series, ["touchpoint_id", "kpi_id"], SPARK_PERIODS)
@@ -86,13 +96,14 @@ show_status_table(table, {"mot": "MoT", "journey": "Journey", "name": "Touchpoin
 movers_col, pains_col = st.columns(2)
 with movers_col:
     st.subheader("Biggest movers since last period")
-    compared = compare_periods(latest, {"previous": previous}, ["touchpoint_id", "kpi_id"], registry)
+    compared = compare_periods(trusted_values(latest), {"previous": trusted_values(previous)},
+                               ["touchpoint_id", "kpi_id"], registry)
     movers = biggest_movers(compared, registry, ctx.touchpoints)
     if movers.empty:
         st.info("No earlier period to compare with.")
     for row in movers.itertuples(index=False):
         arrow = ":material/arrow_upward:" if row.move > 0 else ":material/arrow_downward:"
-        st.markdown(f"{arrow} **{row.name}** — {row.reason}")
+        st.markdown(f"{arrow} **{literal(row.name)}** — {literal(row.reason)}")
 with pains_col:
     st.subheader("Pain points")
     start = pd.Timestamp(periods[-1]).date()
@@ -102,7 +113,7 @@ with pains_col:
         st.success("None of these touchpoints is below target in the latest period.")
     for row, reason in zip(pains.head(6).itertuples(index=False), pain_reasons(pains.head(6), registry),
                            strict=True):
-        st.markdown(f"**{row.name}** — {reason}")
+        st.markdown(f"**{literal(row.name)}** — {literal(reason)}")
 
 st.subheader("Quick wins: moments of truth that are cheap to move")
 spend_from = (pd.Timestamp(window.end) - pd.DateOffset(months=SPEND_MONTHS) + pd.Timedelta(days=1)).date()

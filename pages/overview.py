@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics.effectiveness import with_deltas
+from metrics.effectiveness import MOT_ON_TARGET_HELP, mot_on_target_text, with_deltas
 from metrics.model import Scope
 from metrics.overview import headline_cells, journey_summary, moments_off_target
 from metrics.periods import previous_period
+from metrics.status import Status
 from pages.charts import health_chart, kpi_status_grid
 from pages.context import app_context
 from pages.filters import period_filter, touchpoint_filters
-from pages.loaders import load_scored
-from pages.quality_loaders import show_trust_note, with_trust
+from pages.loaders import load_judged
+from pages.quality_loaders import show_trust_note
 from pages.tables import show_status_table
 
 ctx = app_context()
@@ -28,19 +29,17 @@ st.caption(
 )
 
 earlier = previous_period(period)
-tp_scored = load_scored(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=filters)
-tp_scored = with_trust(ctx, tp_scored)
+tp_scored = load_judged(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=filters)
 if tp_scored.empty:
     st.warning("No KPI data in this period for these filters. Choose a longer period or clear the filters.")
     st.stop()
 headline_ids = tuple(k.kpi_id for k in ctx.registry.headline())
-journey_now = load_scored(
+journey_now = load_judged(
     ctx, period.start, period.end, by=Scope.JOURNEY, filters=filters, kpi_ids=headline_ids
 )
-journey_before = load_scored(
+journey_before = load_judged(
     ctx, earlier.start, earlier.end, by=Scope.JOURNEY, filters=filters, kpi_ids=headline_ids
 )
-journey_now = with_trust(ctx, journey_now)
 journey_scored = with_deltas(journey_now, journey_before, ["journey_id", "kpi_id"], "prev")
 
 summary = journey_summary(tp_scored, ctx.touchpoints, ctx.journeys)
@@ -49,10 +48,10 @@ mots = moments_off_target(tp_scored, ctx.touchpoints, ctx.registry)
 tiles = st.columns(4)
 tiles[0].metric("Journeys", len(summary))
 tiles[1].metric("Healthy journeys (score ≥ 80)", int((summary["health"] >= 80).sum()))
-tiles[2].metric(
-    "Moments of truth on target", f"{summary['mot_on_target'].sum()} of {summary['mot_judged'].sum()}"
-)
-tiles[3].metric("Moments of truth off target", int((mots["status"] == "off_target").sum()))
+mot_on, mot_judged = int(summary["mot_on_target"].sum()), int(summary["mot_judged"].sum())
+tiles[2].metric("Moments of truth on target", mot_on_target_text(mot_on, mot_judged),
+                help=MOT_ON_TARGET_HELP)
+tiles[3].metric("Moments of truth off target", int((mots["status"] == Status.OFF_TARGET.value).sum()))
 show_trust_note(ctx, tp_scored, journey_now)
 
 chart_left, chart_right = st.columns([2, 3])
@@ -77,8 +76,11 @@ show_status_table(
 )
 
 st.subheader("Moments of truth off target, worst first")
-if mots.empty:
-    st.success("Every moment of truth with a target is on target in this period.")
+if mot_judged == 0 and mots.empty:
+    st.info("No moment of truth in this selection has a trusted value with a target, so none can be "
+            "judged. Widen the period or the filters, or see the trust note above.")
+elif mots.empty:
+    st.success(f"All {mot_judged} judged moments of truth are on target in this period.")
 else:
     mots = mots.assign(journey=mots["journey_id"].map(ctx.journey_name))
     show_status_table(

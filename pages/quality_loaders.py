@@ -1,8 +1,8 @@
 """Data-quality loaders: check history from the state store, trust for KPI values, "run checks now".
 
 The state store is small and changed by other processes (a scheduled ``python -m checks run``), so
-history is read on every page run. Untrusted scopes are cached per latest run id: a new run, from
-the app or the CLI, is picked up on the next page run.
+history is read on every page run. The trust evidence is cached per latest run id: a new run,
+from the app or the CLI, is picked up on the next page run.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import streamlit as st
 
 from checks import history
 from checks.results import CheckRun
-from checks.trust import untrusted_scopes
+from checks.trust import load_trust_evidence
 from connectors.state import StateStoreError, create_state_engine
-from metrics.trust import apply_trust, count_untrusted, empty_scopes
-from pages.context import AppContext
+from metrics.trust import TrustEvidence, TrustState, count_untrusted
+from pages.context import CACHE_TTL_SECONDS, AppContext
 
 
 @st.cache_resource(show_spinner=False)
@@ -36,26 +36,25 @@ def quality_state(ctx: AppContext) -> tuple[sa.Engine | None, str]:
         return None, str(exc)
 
 
-@st.cache_data(ttl=3600, show_spinner=False, max_entries=16)
-def _scopes(_engine: sa.Engine, url: str, run_id: str) -> pd.DataFrame:
-    return untrusted_scopes(_engine)
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=16)
+def _evidence(_engine: sa.Engine, url: str, run_id: str) -> TrustEvidence:
+    return load_trust_evidence(_engine)
 
 
-def load_untrusted_scopes(ctx: AppContext) -> pd.DataFrame:
-    """Scopes the latest check run does not trust; empty when no run exists or history is unreadable."""
-    engine, _ = quality_state(ctx)
+def load_trust(ctx: AppContext) -> TrustEvidence:
+    """What the latest check run says (metrics.trust): cached per run, so a new run from the app
+    or the CLI shows on the next page run; unchecked without a run; unknown, with the reason,
+    when the history cannot be read."""
+    engine, problem = quality_state(ctx)
     if engine is None:
-        return empty_scopes()
+        return TrustEvidence.unknown(problem)
     try:
         run_id = history.latest_run_id(engine)
-        return empty_scopes() if run_id is None else _scopes(engine, ctx.settings.state_url, run_id)
-    except StateStoreError:
-        return empty_scopes()
-
-
-def with_trust(ctx: AppContext, values: pd.DataFrame) -> pd.DataFrame:
-    """``values`` with trusted / trust_reason columns and NOT_TRUSTED status (metrics.trust)."""
-    return apply_trust(values, load_untrusted_scopes(ctx), ctx.touchpoints)
+    except (StateStoreError, sa.exc.SQLAlchemyError):
+        return load_trust_evidence(engine)  # the same failure, worded as "unknown" with its reason
+    if run_id is None:
+        return TrustEvidence.unchecked()
+    return _evidence(engine, ctx.settings.state_url, run_id)
 
 
 @dataclass(frozen=True)
@@ -102,27 +101,36 @@ def run_checks_now(
 
 
 def show_trust_note(ctx: AppContext, *frames: pd.DataFrame) -> None:
-    """How many values on the page are not trusted, with a link to the data-quality page."""
+    """The trust of the values on this page in one place: how many are not trusted (with a link
+    to the data-quality page), or that nothing is checked yet, or that trust is unknown."""
+    evidence = load_trust(ctx)
+    if evidence.state is TrustState.UNKNOWN:
+        st.warning(
+            "**Trust unknown**: the data-quality history cannot be read, so nobody can tell whether "
+            "the values on this page pass their checks. They show their status against target, "
+            "unverified. Fix the state store (MOT_STATE_URL) and reload.",
+            icon="⚠️",
+        )
+        st.text(f"Why: {evidence.detail}")
+        return
+    if evidence.state is TrustState.UNCHECKED:
+        st.info(
+            "**Unchecked**: no data-quality check has run yet, so these values are not verified. "
+            "Run the checks on the Data quality page or with `python -m checks run`.",
+            icon="ℹ️",
+        )
+        return
     untrusted = sum(count_untrusted(f) for f in frames)
     shown = sum(len(f) for f in frames)
     if untrusted == 0:
-        engine, _ = quality_state(ctx)
-        checked = engine is not None and _latest_run_or_none(engine) is not None
-        st.caption("✓ Every value on this page passes the critical data-quality checks of the latest run."
-                   if checked else "No data-quality checks have run yet: values are shown unchecked.")
+        st.caption(f"✓ Every value on this page passes the critical data-quality checks of the latest "
+                   f"{evidence.detail or 'check run'}.")
         return
     with st.container(border=True):
         st.markdown(
             f"**⊘ {untrusted} of {shown} KPI values on this page are not trusted**: critical "
-            "data-quality checks fail for the rows behind them, so they show as *Not trusted* "
-            "instead of a status colour. Hover a cell for the reason."
+            "data-quality checks fail for their rows in this period, so they show in purple with "
+            "their status against target and a question mark (⊘ On target?). Hover for the reason."
         )
         st.page_link("pages/data_quality.py", label="See what is wrong on the Data quality page",
-                     icon=":material/fact_check:")
-
-
-def _latest_run_or_none(engine: sa.Engine) -> str | None:
-    try:
-        return history.latest_run_id(engine)
-    except StateStoreError:
-        return None
+                     icon="🔎")

@@ -12,13 +12,13 @@ import streamlit as st
 from connectors.state import StateStoreError
 from connectors.warehouse import Warehouse, WarehouseError
 from metrics.registry import KpiRegistry
+from metrics.trust import TrustEvidence
 from pages.context import CACHE_TTL_SECONDS, AppContext
-from review.figures import mark_trust
+from pages.quality_loaders import load_trust
 from review.frozen import QuarterReview, review_with_store
 from review.pack import EmptyQuarterError, QuarterFigures, build_quarter_figures
 from review.quarters import parse_quarter
 from review.store import open_review_store
-from review.trust_source import untrusted_scopes_or_none
 
 
 @st.cache_resource(show_spinner=False)
@@ -35,18 +35,18 @@ def review_store(ctx: AppContext) -> tuple[sa.Engine | None, str]:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner="Computing the quarter's figures…", max_entries=32)
-def _live(_wh: Warehouse, _registry: KpiRegistry, key: str, quarter: str) -> QuarterFigures:
-    return build_quarter_figures(_wh, _registry, parse_quarter(quarter))
+def _live(
+    _wh: Warehouse, _registry: KpiRegistry, _trust: TrustEvidence, key: str, trust_key: str, quarter: str
+) -> QuarterFigures:
+    return build_quarter_figures(_wh, _registry, parse_quarter(quarter), _trust)
 
 
 def load_quarter_review(ctx: AppContext, state: sa.Engine | None, quarter: str) -> QuarterReview:
     """The quarter as the review shows it: snapshot when closed, else live figures with trust."""
     live: QuarterFigures | Exception
     try:
-        figures = _live(ctx.warehouse, ctx.registry, ctx.key, quarter)
-        untrusted = untrusted_scopes_or_none(state) if state is not None else None
-        live = QuarterFigures(**{**figures.__dict__,
-                                 "figures": mark_trust(figures.figures, untrusted, ctx.touchpoints)})
+        trust = load_trust(ctx)
+        live = _live(ctx.warehouse, ctx.registry, trust, ctx.key, trust.key, quarter)
     except (EmptyQuarterError, WarehouseError) as exc:
         live = exc
     return review_with_store(state, quarter, live)

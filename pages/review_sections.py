@@ -119,12 +119,13 @@ def presentation_slide(review: QuarterReview, index: int) -> None:
     columns = st.columns(max(1, min(4, len(mine))))
     for i, row in enumerate(mine.to_dict("records")):
         colour = STATUS_COLOURS[Status(row["status"])]
+        label = status_text(row["status"], row["value"], row["target"], row["tolerance"], row["direction"])
         columns[i % len(columns)].markdown(
             f"<div style='border-left:10px solid {colour};padding:0.4rem 0.8rem;margin-bottom:1rem'>"
             f"<div style='font-size:1.3rem'>{escape(str(row['figure_name']))}</div>"
             f"<div style='font-size:2.6rem;font-weight:700'>"
             f"{format_value(row['value'], row['unit'], compact=True)}</div>"
-            f"<div style='font-size:1.1rem'>{status_text(row['status'], row['value'], row['target'])} · "
+            f"<div style='font-size:1.1rem'>{escape(label)} · "
             f"target {format_value(row['target'], row['unit'], compact=True)} · last quarter "
             f"{format_value(row['previous_value'], row['unit'], compact=True)}</div></div>",
             unsafe_allow_html=True,

@@ -7,12 +7,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from metrics.status import STATUS_COLOURS, STATUS_ICONS, STATUS_LABELS, Status
+from metrics.judgement import status_text
+from metrics.status import STATUS_COLOURS, Status
 
-
-def status_text(status: str) -> str:
-    s = Status(status)
-    return f"{STATUS_ICONS[s]} {STATUS_LABELS[s]}"
+#: Every label a judged value can carry (metrics.judgement.status_text), with the colour of what
+#: is shown: a value that is not trusted is purple whatever its status against target.
+_LABEL_COLOURS: dict[str, str] = {
+    status_text(shown.value, behind.value): STATUS_COLOURS[shown] for shown in Status for behind in Status
+}
 
 
 def show_status_table(
@@ -22,19 +24,18 @@ def show_status_table(
     status_column: str = "status",
     column_config: dict[str, Any] | None = None,
 ) -> None:
-    """Show ``frame`` with the given columns renamed, and a coloured Status column first.
+    """Show ``frame`` with the given columns renamed, and a coloured Status column first: the
+    judged label (``status_text``, e.g. "⊘ On target?") when the frame has it.
 
     The status is a one-label list in a read-only multiselect column, which Streamlit colours per
     option. (A pandas Styler paints the same colours but makes Streamlit format every cell of the
     table in Python: 0.18 s for the Journey scorecard and 0.4 s on My touchpoints at 10 M rows.)
     """
     shown = frame[list(columns)].rename(columns=columns)
-    shown.insert(0, "Status", [[status_text(s)] for s in frame[status_column]])
+    texts = frame["status_text"] if "status_text" in frame else frame[status_column].map(status_text)
+    shown.insert(0, "Status", [[t] for t in texts])
     status_config = st.column_config.MultiselectColumn(
-        "Status",
-        options=[status_text(s.value) for s in Status],
-        color=[STATUS_COLOURS[s] for s in Status],
-        disabled=True,
+        "Status", options=list(_LABEL_COLOURS), color=list(_LABEL_COLOURS.values()), disabled=True
     )
     st.dataframe(
         shown,

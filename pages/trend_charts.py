@@ -53,7 +53,7 @@ def trend_chart(
 ) -> alt.LayerChart:
     """One KPI over time against its target.
 
-    series: period_start, value, target, status (metrics.trends.judged_series). points: target
+    series: period_start, value, target, status (metrics.judgement.judge). points: target
     step points (metrics.trends.target_step_points). last_year: period_start (already moved onto
     this year's axis) and value, or None.
     """
@@ -102,7 +102,8 @@ def trend_chart(
         .encode(x=x, y=alt.Y("value:Q", scale=_y_scale(kpi)), fill=status_fill(), color=alt.value("white"),
                 tooltip=[alt.Tooltip("period_start:T", title="Period"),
                          alt.Tooltip("value:Q", format=".2f"), alt.Tooltip("target:Q", format=".2f"),
-                         alt.Tooltip("status_label:N", title="Status")])
+                         alt.Tooltip("status_text:N", title="Status"),
+                         alt.Tooltip("trust_note:N", title="Not trusted because")])
     )
     return alt.layer(*layers).resolve_scale(fill="independent").properties(
         height=340, title=f"{kpi.name} by {grain_label} against target (amber: tolerance, dashed: stretch)"

@@ -7,18 +7,17 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from metrics.judgement import judge_pacing
 from metrics.model import Filters, Grain, Period, Scope
 from metrics.registry import KpiDef
-from metrics.status import STATUS_ICONS, STATUS_LABELS, Status
+from metrics.status import Status
 from metrics.targets import target_steps
 from metrics.trends import (
     TREND_GRAINS,
     compare_periods,
     complete_window,
-    judged_series,
     last_year_overlay,
     last_year_window,
-    pacing,
     scope_chain,
     scope_keys,
     target_step_points,
@@ -26,7 +25,9 @@ from metrics.trends import (
 )
 from pages.context import app_context
 from pages.filters import url_select
-from pages.loaders import load_kpis
+from pages.loaders import load_judged, load_kpis, yardstick
+from pages.quality_loaders import show_trust_note
+from pages.text import literal
 from pages.trend_charts import trend_chart
 
 #: How many complete periods a trend shows at each grain.
@@ -68,23 +69,27 @@ filters = Filters(**scope_filter)
 keys = scope_keys(scope, member, ctx.touchpoints) if scope is not Scope.CHANNEL else {}
 window = complete_window(ctx.as_of, grain, PERIODS_SHOWN[grain])
 start = max(window.start, ctx.first_date)
-frame = load_kpis(ctx, start, window.end, grain=grain, filters=filters, kpi_ids=tuple(kpi_ids))
-if frame.empty:
+series = load_judged(ctx, start, window.end, grain=grain, filters=filters, kpi_ids=tuple(kpi_ids), keys=keys)
+if series.empty:
     measured = load_kpis(ctx, start, window.end, filters=filters)["kpi_id"].unique()
     names = ", ".join(registry[k].name for k in measured if k in registry) or "none"
     st.warning(f"The chosen KPIs have no data for this scope in the shown range. KPIs measured here: "
                f"{names}.")
     st.stop()
-series = judged_series(frame, ctx.targets, registry, grain, keys)
+show_trust_note(ctx, series)
 last_year = pd.DataFrame()
 if show_last_year:
     shifted = last_year_window(Period(start, window.end), grain)
-    before = load_kpis(ctx, shifted.start, shifted.end, grain=grain, filters=filters, kpi_ids=tuple(kpi_ids))
-    last_year = last_year_overlay(judged_series(before, ctx.targets, registry, grain, keys), grain)
+    before = load_judged(ctx, shifted.start, shifted.end, grain=grain, filters=filters,
+                         kpi_ids=tuple(kpi_ids), keys=keys)
+    last_year = last_year_overlay(before, grain)
     last_year = last_year[last_year["period_start"] >= pd.Timestamp(start)]
 st.caption(f"{len(series['period_start'].unique())} complete {grain.value}s from {start:%d %b %Y} to "
            f"{window.end:%d %b %Y}; scope: {scope.value}{' · ' + str(members[member]) if member else ''}. "
            "Each period is judged against the target in force on its last day.")
+
+
+judging = yardstick(ctx)
 
 
 def _pacing_rows(kpi: KpiDef) -> list[dict[str, str]]:
@@ -92,12 +97,11 @@ def _pacing_rows(kpi: KpiDef) -> list[dict[str, str]]:
     for label, (to_date, whole) in to_date_periods(ctx.as_of).items():
         sums = load_kpis(ctx, max(to_date.start, ctx.first_date), to_date.end, filters=filters,
                          kpi_ids=(kpi.kpi_id,))
-        paced = pacing(sums.assign(**keys), whole, ctx.as_of, ctx.targets, registry)
+        paced = judge_pacing(sums.assign(**keys), whole, ctx.as_of, judging)
         for r in paced.itertuples(index=False):
-            status = Status(str(r.status))
             rows.append({"Pace": label, "Value": kpi.format(r.value), "Projected": kpi.format(r.projected),
                          "Target": kpi.format(r.target), "Elapsed": f"{r.elapsed_share:.0%}",
-                         "Status": f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}"})
+                         "Status": str(r.status_text)})
     return rows
 
 
@@ -112,6 +116,9 @@ def _comparison(kpi_series: pd.DataFrame, kpi_last_year: pd.DataFrame, kpi: KpiD
     row = compare_periods(current, {k: v[["kpi_id", "value"]] for k, v in earlier.items()}, ["kpi_id"],
                           registry).iloc[0]
     parts = [f"Latest {grain.value} ({row['period_start']:%d %b %Y}): **{kpi.format(row['value'])}**"]
+    judged = latest.tail(1).iloc[0]
+    if judged["status"] == Status.NOT_TRUSTED.value:
+        parts.append(f"{judged['status_text']} not trusted: {literal(judged['trust_reason'])}")
     for suffix, label in (("previous", "previous period"), ("last_year", "same period last year")):
         if f"delta_{suffix}" in row and pd.notna(row[f"delta_{suffix}"]):
             arrow = "better" if row[f"improved_{suffix}"] else "worse"

@@ -20,6 +20,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from checks.trust import load_trust_evidence
 from connectors.mapping import MappingError
 from connectors.queries import dimension_frame
 from connectors.settings import Settings, SettingsError, resolve_settings
@@ -32,7 +33,6 @@ from review.pack import EmptyQuarterError
 from review.pack_export import export_pack
 from review.quarters import QuarterError, parse_quarter
 from review.store import ReviewConflict, open_review_store, reopen_quarter
-from review.trust_source import untrusted_scopes_or_none
 
 USER_ERRORS = (QuarterError, EmptyQuarterError, StateStoreError, WarehouseError, MappingError,
                SettingsError, ExportError, ReviewConflict)
@@ -80,11 +80,11 @@ def run(args: argparse.Namespace, now: dt.datetime) -> str:
         reopen_quarter(state, quarter.label, args.by, now)
         return f"{quarter.label} reopened by {args.by}; its figures are live again."
     wh, registry = _warehouse(settings)
-    untrusted = untrusted_scopes_or_none(state)
+    trust = load_trust_evidence(state)
     if args.command == "close":
-        close_with_snapshot(wh, registry, state, quarter, args.by, now, untrusted)
+        close_with_snapshot(wh, registry, state, quarter, args.by, now, trust)
         return f"{quarter.label} closed by {args.by}; its figures are frozen."
-    review = quarter_review(wh, registry, state, quarter, untrusted)
+    review = quarter_review(wh, registry, state, quarter, trust)
     path = export_pack(review, args.fmt, args.out, now)
     source = "frozen figures of the closed quarter" if review.is_closed else "live figures"
     return f"Wrote {path} ({args.fmt}, {quarter.label}, {source})."

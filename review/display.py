@@ -8,14 +8,12 @@ from typing import Any
 
 import pandas as pd
 
-from metrics.status import STATUS_ICONS, STATUS_LABELS, Status
+from metrics.judgement import status_text as judged_status_text
+from metrics.model import Direction
+from metrics.status import STATUS_LABELS, Status, classify
 from review.figures import Trust
 
-TRUST_LABELS: dict[str, str] = {
-    Trust.TRUSTED: "Trusted",
-    Trust.NOT_TRUSTED: "Not trusted",
-    Trust.UNCHECKED: "Unchecked",
-}
+TRUST_LABELS: dict[str, str] = {state.value: state.label for state in Trust}
 
 
 def _missing(value: float | None) -> bool:
@@ -47,12 +45,17 @@ def format_value(value: float | None, unit: str, signed: bool = False, compact: 
     return f"{value:{sign}.2f}"
 
 
-def status_text(status: str, value: float | None, target: float | None) -> str:
-    """'● On target'; a value without a target reads 'No target' rather than 'No data'."""
+def status_text(status: str, value: float | None, target: float | None,
+                tolerance: float | None = None, direction: str | None = None) -> str:
+    """The label every page uses (metrics.judgement.status_text): '● On target', '⊘ On target?'
+    for a figure that is not trusted (its status against target recomputed from the figure, as
+    snapshots keep only the shown status); a value without a target reads 'No target'."""
     if status == Status.NO_DATA.value and not _missing(value) and _missing(target):
         return "No target"
-    state = Status(status)
-    return f"{STATUS_ICONS[state]} {STATUS_LABELS[state]}"
+    behind = None
+    if status == Status.NOT_TRUSTED.value and direction:
+        behind = classify(value, target, tolerance, Direction(direction)).value
+    return judged_status_text(status, behind)
 
 
 def trust_text(trust: str) -> str:
@@ -80,7 +83,7 @@ def figure_table(figures: pd.DataFrame) -> pd.DataFrame:
             figure_label(row),
             format_value(row["value"], unit),
             format_value(row["target"], unit),
-            status_text(str(row["status"]), row["value"], row["target"]),
+            status_text(str(row["status"]), row["value"], row["target"], row["tolerance"], row["direction"]),
             trust_text(str(row["trust"])),
             format_value(row["previous_value"], unit),
             format_value(row["vs_previous"], unit, signed=True),

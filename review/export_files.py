@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from review.display import readable_time
+from review.figures import Trust
 from review.frozen import QuarterReview
 from review.quarters import parse_quarter
 from review.store import stamp
@@ -65,10 +66,12 @@ def header_lines(review: QuarterReview, generated_at: dt.datetime) -> list[str]:
     if q.data_through is not None and q.data_through < _quarter_end(q.quarter):
         lines.append(f"Partial quarter: data up to {q.data_through}")
     trust = set(q.figures["trust"])
-    if trust == {"unchecked"}:
-        lines.append("Trust: unchecked (no data-quality results were available)")
-    elif "not trusted" in trust:
-        lines.append("Trust: some figures come from data that failed checks (marked Not trusted)")
+    if Trust.UNKNOWN.value in trust:
+        lines.append("Trust: unknown (the data-quality history could not be read)")
+    elif trust == {Trust.UNCHECKED.value}:
+        lines.append("Trust: unchecked (no data-quality check had run)")
+    elif Trust.NOT_TRUSTED.value in trust:
+        lines.append("Trust: some figures come from data that failed checks in this quarter (marked ⊘)")
     return lines
 
 

@@ -11,8 +11,13 @@ the KPI's direction say whether that is good). A missing value or reference give
 Budget: ``budget_actual`` is judged against the plan (target = planned, lower is better, amber
 band = BUDGET_TOLERANCE_SHARE of the plan); ``cost_per_conversion`` = actual spend / customers
 converting at any touchpoint of the journey (NaN when nobody converted).
-Moments of truth: ``mot_on_target`` = share (%) of the journey's moment-of-truth KPI values with a
-target that are on target; its status is the worst of those values' statuses.
+Moments of truth: ``mot_on_target`` = share (%) of the journey's judged moments of truth that are
+on target, by the one definition of metrics.effectiveness (a moment of truth is on target when
+every KPI of it with a trusted value and a target is on target). It has no target, so no status.
+
+Trust (metrics.trust): each figure of the quarter is judged over the quarter's own dates, so a
+fault in a later quarter never marks this one; the moment-of-truth share leaves untrusted values
+out, as everywhere else.
 """
 
 from __future__ import annotations
@@ -23,11 +28,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from metrics.effectiveness import moments_on_target
 from metrics.model import Direction
 from metrics.registry import KpiRegistry, compute_values
-from metrics.status import STATUS_SEVERITY, Status, classify_frame
+from metrics.status import Status, classify_frame
 from metrics.targets import resolve_targets
-from metrics.trust import apply_trust
+from metrics.trust import TrustEvidence, TrustState, apply_trust
 
 FIGURE_COLUMNS: tuple[str, ...] = (
     "journey_id", "journey_name", "section", "touchpoint_id", "touchpoint_name", "figure_id",
@@ -43,10 +49,15 @@ BUDGET_TOLERANCE_SHARE = 0.05
 PERIOD_NAMES: tuple[str, ...] = ("current", "previous", "last_year")
 
 
-class Trust:
-    TRUSTED = "trusted"
-    NOT_TRUSTED = "not trusted"
-    UNCHECKED = "unchecked"
+#: Trust states as the review stores them (the same four states as every page).
+Trust = TrustState
+#: How snapshots closed before the four states named "not trusted".
+_LEGACY_TRUST = {"not trusted": TrustState.NOT_TRUSTED.value}
+
+
+def current_trust_names(figures: pd.DataFrame) -> pd.DataFrame:
+    """Figures of an older snapshot with today's trust state names."""
+    return figures.assign(trust=figures["trust"].replace(_LEGACY_TRUST))
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,7 @@ class PeriodFrames:
     mot_kpis: pd.DataFrame  # kpi_frame by touchpoint, moments of truth only
     budget: pd.DataFrame  # budget_frame by journey_id
     end: dt.date
+    start: dt.date | None = None
 
 
 def kpi_values(frame: pd.DataFrame, registry: KpiRegistry, keys: list[str]) -> pd.DataFrame:
@@ -113,37 +125,36 @@ def mot_statuses(values: pd.DataFrame, touchpoints: pd.DataFrame, targets: pd.Da
 
 
 def mot_section(periods: dict[str, PeriodFrames], touchpoints: pd.DataFrame, targets: pd.DataFrame,
-                registry: KpiRegistry) -> pd.DataFrame:
+                registry: KpiRegistry, trust: TrustEvidence | None = None) -> pd.DataFrame:
     keys = ["touchpoint_id", "kpi_id"]
+    evidence = trust or TrustEvidence.unchecked()
     judged = {
-        n: mot_statuses(kpi_values(p.mot_kpis, registry, ["touchpoint_id"]), touchpoints, targets, p.end,
-                        registry)
+        n: apply_trust(
+            mot_statuses(kpi_values(p.mot_kpis, registry, ["touchpoint_id"]), touchpoints, targets, p.end,
+                         registry),
+            evidence, touchpoints, p.start, p.end,
+        )
         for n, p in periods.items()
     }
     details = _compare(judged["current"], judged["previous"], judged["last_year"], keys)
     details["section"] = "moment_of_truth"
-    summary = _mot_summary(judged)
+    summary = _mot_summary(judged, touchpoints)
     return pd.concat([summary, details], ignore_index=True)
 
 
-def _share_on_target(judged: pd.DataFrame) -> pd.DataFrame:
-    if judged.empty:
-        return pd.DataFrame({"journey_id": pd.Series(dtype="str"), "value": pd.Series(dtype="float64"),
-                             "status": pd.Series(dtype="str")})
-    counted = judged.assign(on=judged["status"].eq(Status.ON_TARGET.value),
-                            severity=judged["status"].map(lambda s: STATUS_SEVERITY[Status(s)]))
-    grouped = counted.groupby("journey_id", as_index=False).agg(
-        on=("on", "sum"), judged=("on", "size"), severity=("severity", "min"))
-    worst = {v: k.value for k, v in STATUS_SEVERITY.items()}
+def _share_on_target(judged: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFrame:
+    """Per journey with a judged moment of truth: the share on target (metrics.effectiveness)."""
+    counts = moments_on_target(judged, touchpoints)
+    counts = counts[counts["mot_judged"] > 0]
     return pd.DataFrame({
-        "journey_id": grouped["journey_id"],
-        "value": grouped["on"] / grouped["judged"] * 100.0,
-        "status": grouped["severity"].map(worst),
+        "journey_id": counts["journey_id"],
+        "value": counts["mot_on_target"] / counts["mot_judged"] * 100.0,
+        "status": Status.NO_DATA.value,
     })
 
 
-def _mot_summary(judged: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    shares = {n: _share_on_target(j) for n, j in judged.items()}
+def _mot_summary(judged: dict[str, pd.DataFrame], touchpoints: pd.DataFrame) -> pd.DataFrame:
+    shares = {n: _share_on_target(j, touchpoints) for n, j in judged.items()}
     out = shares["current"].assign(target=np.nan, tolerance=np.nan)
     out = _compare(out, shares["previous"], shares["last_year"], ["journey_id"])
     out["vs_target"] = np.nan
@@ -228,18 +239,18 @@ def _figure_meta(figure_id: str, registry: KpiRegistry) -> tuple[str, str, str]:
     return kpi.name, kpi.unit.value, kpi.direction.value
 
 
-def mark_trust(figures: pd.DataFrame, untrusted: pd.DataFrame | None,
-               touchpoints: pd.DataFrame) -> pd.DataFrame:
-    """Trust state per figure from checks.trust.untrusted_scopes; ``None`` = no check run yet.
+def mark_trust(figures: pd.DataFrame, trust: TrustEvidence | None, touchpoints: pd.DataFrame,
+               start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
+    """Trust state per figure over the quarter [start, end] (metrics.trust.apply_trust); ``None``
+    means no check run yet.
 
-    Uses metrics.trust.apply_trust: moment-of-truth figures are matched by touchpoint, journey
-    figures by journey (a journey figure is untrusted when any of its touchpoints is). A figure
-    that is not trusted gets status not_trusted, so its colour never looks true.
+    Moment-of-truth figures are matched by touchpoint, journey figures by journey (a journey
+    figure is untrusted when one of its touchpoints is, in the quarter). A figure that is not
+    trusted gets status not_trusted, so its colour never looks true; its status against target
+    stays in the label (metrics.judgement.status_text).
     """
     out = figures.copy()
-    if untrusted is None:
-        out["trust"], out["trust_reason"] = Trust.UNCHECKED, ""
-        return out
+    evidence = trust or TrustEvidence.unchecked()
     at_touchpoint = out["touchpoint_id"].ne("")
     parts = [
         out[at_touchpoint].drop(columns="journey_id"),
@@ -247,10 +258,10 @@ def mark_trust(figures: pd.DataFrame, untrusted: pd.DataFrame | None,
     ]
     judged = []
     for part in parts:
-        marked = apply_trust(part.rename(columns={"figure_id": "kpi_id"}), untrusted, touchpoints)
-        judged.append(marked[["trusted", "trust_reason", "status"]])
-    trust = pd.concat(judged).loc[out.index]
-    out["status"] = trust["status"].astype(str)
-    out["trust"] = np.where(trust["trusted"], Trust.TRUSTED, Trust.NOT_TRUSTED)
-    out["trust_reason"] = trust["trust_reason"].astype(str)
+        marked = apply_trust(part.rename(columns={"figure_id": "kpi_id"}), evidence, touchpoints, start, end)
+        judged.append(marked[["trust", "trust_reason", "status"]])
+    marks = pd.concat(judged).loc[out.index]
+    out["status"] = marks["status"].astype(str)
+    out["trust"] = marks["trust"].astype(str)
+    out["trust_reason"] = marks["trust_reason"].astype(str)
     return out

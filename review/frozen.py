@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from connectors.warehouse import Warehouse, WarehouseError
 from metrics.model import Period
 from metrics.registry import KpiRegistry
-from review.figures import FIGURE_COLUMNS, NUMBER_COLUMNS
+from metrics.trust import TrustEvidence
+from review.figures import FIGURE_COLUMNS, NUMBER_COLUMNS, current_trust_names
 from review.pack import EmptyQuarterError, QuarterFigures, build_quarter_figures
 from review.store import close_quarter, closed_snapshot, comment_frame
 
@@ -79,7 +80,7 @@ def snapshot_payload(figures: QuarterFigures, comments: pd.DataFrame) -> dict[st
 
 
 def figures_from_snapshot(payload: dict[str, Any]) -> QuarterFigures:
-    figures = frame_from_json(payload["figures"], NUMBER_COLUMNS)[list(FIGURE_COLUMNS)]
+    figures = current_trust_names(frame_from_json(payload["figures"], NUMBER_COLUMNS)[list(FIGURE_COLUMNS)])
     targets = frame_from_json(payload["targets"], ("target", "tolerance", "stretch"))
     for column in ("valid_from", "valid_to"):
         targets[column] = pd.to_datetime(targets[column])
@@ -107,7 +108,7 @@ def live_differences(frozen: pd.DataFrame, live: pd.DataFrame) -> pd.DataFrame:
 
 def quarter_review(
     wh: Warehouse, registry: KpiRegistry, state: sa.Engine | None, quarter: Period,
-    untrusted: pd.DataFrame | None = None,
+    trust: TrustEvidence | None = None,
 ) -> QuarterReview:
     """A closed quarter from its snapshot (with drift against live data), else live figures.
 
@@ -116,7 +117,7 @@ def quarter_review(
     """
     live: QuarterFigures | Exception
     try:
-        live = build_quarter_figures(wh, registry, quarter, untrusted)
+        live = build_quarter_figures(wh, registry, quarter, trust)
     except (EmptyQuarterError, WarehouseError) as exc:
         live = exc
     return review_with_store(state, quarter.label, live)
@@ -142,10 +143,10 @@ def review_with_store(state: sa.Engine | None, quarter: str,
 
 def close_with_snapshot(
     wh: Warehouse, registry: KpiRegistry, state: sa.Engine, quarter: Period, closed_by: str,
-    now: dt.datetime, untrusted: pd.DataFrame | None = None,
+    now: dt.datetime, trust: TrustEvidence | None = None,
 ) -> int:
     """Freeze the quarter as it is shown now: live figures, targets in force and comments."""
-    return close_shown(state, build_quarter_figures(wh, registry, quarter, untrusted), closed_by, now)
+    return close_shown(state, build_quarter_figures(wh, registry, quarter, trust), closed_by, now)
 
 
 def close_shown(state: sa.Engine, shown: QuarterFigures, closed_by: str, now: dt.datetime) -> int:

@@ -16,6 +16,7 @@ from connectors.warehouse import Warehouse
 from metrics.model import Filters, KpiRequest, Period, Scope
 from metrics.registry import KpiRegistry
 from metrics.targets import targets_in_force
+from metrics.trust import TrustEvidence
 from review.figures import (
     PeriodFrames,
     assemble_figures,
@@ -56,14 +57,14 @@ def fetch_period(wh: Warehouse, registry: KpiRegistry, period: Period) -> Period
     mot = kpi_frame(wh, KpiRequest(kpis, period.start, period.end, by=Scope.TOUCHPOINT,
                                    filters=Filters(moment_of_truth=True)))
     budget = budget_frame(wh, period.start, period.end, by=("journey_id",))
-    return PeriodFrames(journey_kpis=journey, mot_kpis=mot, budget=budget, end=period.end)
+    return PeriodFrames(journey_kpis=journey, mot_kpis=mot, budget=budget, end=period.end, start=period.start)
 
 
 def build_quarter_figures(
     wh: Warehouse,
     registry: KpiRegistry,
     quarter: Period,
-    untrusted: pd.DataFrame | None = None,
+    trust: TrustEvidence | None = None,
 ) -> QuarterFigures:
     """The quarter's figures, live. Raises EmptyQuarterError when the quarter has no KPI data."""
     bounds = date_bounds(wh, not_after=quarter.end)
@@ -78,11 +79,12 @@ def build_quarter_figures(
     touchpoints = dimension_frame(wh, "touchpoints")
     targets = dimension_frame(wh, "targets")
     figures = assemble_figures(
-        [kpi_section(periods, targets, registry), mot_section(periods, touchpoints, targets, registry),
+        [kpi_section(periods, targets, registry),
+         mot_section(periods, touchpoints, targets, registry, trust),
          budget_section(periods, registry)],
         journeys, touchpoints, registry,
     )
-    figures = mark_trust(figures, untrusted, touchpoints)
+    figures = mark_trust(figures, trust, touchpoints, quarter.start, quarter.end)
     through = bounds[1] if bounds and bounds[1] >= quarter.start else None
     return QuarterFigures(quarter.label, figures, targets_in_force(targets, quarter.end), through)
 

@@ -40,8 +40,10 @@ def app_env(demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     engine.dispose()
 
 
-def _page(path: str) -> AppTest:
+def _page(path: str, period: str = "year_to_date") -> AppTest:
+    """The page over a period that holds planted faults (trust is scoped by date)."""
     at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["url_period"] = period
     at.run()
     at.switch_page(path)
     at.run()
@@ -90,7 +92,7 @@ def test_kpi_pages_count_untrusted_values_after_a_failing_run(
 ) -> None:
     at = _page(page)
     assert not at.exception
-    assert "No data-quality checks have run yet" in _texts(at)  # no run yet: nothing marked
+    assert "Unchecked" in _texts(at)  # no run yet: nothing marked, and the page says so
     url = sa.URL.create("duckdb", database=str(demo_dir / "demo.duckdb")).render_as_string()
     history.save_run(app_env, run_checks(url, END))
     at = _page(page)
@@ -120,6 +122,7 @@ def test_emotional_curve_marks_stages_with_failing_rows_not_trusted(
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["journey"] = "buy"
     at.query_params["feeling"] = "csat"
+    at.session_state["url_period"] = "year_to_date"  # the CSAT fault sits 42-45 days before the end
     at.run()
     at.switch_page("pages/journey.py").run()
     assert not at.exception

@@ -13,13 +13,14 @@ from metrics.effectiveness import (
     health_status,
     moments_on_target,
     pain_points,
-    score_values,
     stage_conversion,
     touchpoint_status,
     with_deltas,
 )
+from metrics.judgement import Yardstick, judge
 from metrics.registry import default_registry
 from metrics.status import Status
+from metrics.trust import TrustEvidence
 
 REGISTRY = default_registry()
 D = dt.date
@@ -203,7 +204,8 @@ def test_score_values_end_to_end() -> None:
         "stretch": [np.nan] * 5,
     })
     before = frame.copy()
-    out = score_values(frame, targets, REGISTRY, D(2026, 3, 31), TOUCHPOINTS)
+    yardstick = Yardstick(REGISTRY, targets, TOUCHPOINTS, TrustEvidence.unchecked())
+    out = judge(frame, yardstick, D(2026, 1, 1), D(2026, 3, 31))
     pd.testing.assert_frame_equal(frame, before)
     by = out.set_index(["touchpoint_id", "kpi_id"])
     # tp_a csat: 420 / 100 = 4.2 vs its own 2026 target 4.5 (the 2025 row 3.0 has ended):

@@ -115,6 +115,7 @@ def test_card_tooltip_says_why_its_values_are_not_trusted() -> None:
     reason = "Critical check 'kpi_numerator_within_denominator' fails for this touchpoint"
     scored = TP_SCORED.assign(
         trust_reason=np.where(TP_SCORED["touchpoint_id"] == "tp_b", reason, ""),
+        status=np.where(TP_SCORED["touchpoint_id"] == "tp_b", "not_trusted", TP_SCORED["status"]),
     )
     cards = journey_map_cards(scored, TOUCHPOINTS, STAGES, REGISTRY).set_index("touchpoint_id")
     assert cards.loc["tp_b", "trust_text"] == f"Not trusted: {reason}"  # once, though on every KPI row

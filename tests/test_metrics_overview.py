@@ -61,8 +61,8 @@ def test_journey_summary_worst_health_first_with_mot_text() -> None:
     assert out["health"].iloc[:2].tolist() == pytest.approx([150 / 11, 75.0])
     assert out["status"].tolist() == ["off_target", "at_risk", "no_data", "no_data"]
     # buy: tp_a and tp_c judged, neither all on target -> 0 of 2; move: tp_d at risk -> 0 of 1
-    assert out["mot_text"].tolist()[:2] == ["0 of 2", "0 of 1"]
-    assert out["mot_text"].tolist()[2:] == ["0 of 0", "0 of 0"]
+    assert out["mot_text"].tolist()[:2] == ["0 of 2 (0%)", "0 of 1 (0%)"]
+    assert out["mot_text"].tolist()[2:] == ["none judged", "none judged"]
     assert out.loc[0, ["journey", "owner", "persona"]].tolist() == ["Buy a contract", "Ana", "Starter"]
 
 
@@ -70,8 +70,8 @@ def test_journey_summary_counts_moments_on_target() -> None:
     scored = _tp_scored([("tp_d", "nps", 40.0, 30.0, 8.0, "on_target"),
                          ("tp_e", "csat", 4.5, 4.2, 0.2, "on_target")])
     out = journey_summary(scored, TOUCHPOINTS, JOURNEYS).set_index("journey_id")
-    assert out.loc["move", "mot_text"] == "1 of 1"
-    assert out.loc["renew", "mot_text"] == "1 of 1"
+    assert out.loc["move", "mot_text"] == "1 of 1 (100%)"
+    assert out.loc["renew", "mot_text"] == "1 of 1 (100%)"
     assert out.loc["move", "health"] == pytest.approx(100.0)
 
 
@@ -105,8 +105,8 @@ def test_headline_cells_text_delta_and_reason() -> None:
                                             "▲ 2 (better)"]
     # a status label, or for not-trusted values the reason (a default one when none was given)
     assert cells["reason"].tolist()[:3] == ["On target", "Off target", "On target"]
-    assert cells["reason"].iloc[3] == "duplicate rows on 3 days"
-    assert cells["reason"].iloc[4] == "critical data-quality checks fail for these rows"
+    assert cells["reason"].iloc[3] == "Not trusted: duplicate rows on 3 days"
+    assert cells["reason"].iloc[4] == "Not trusted: critical data-quality checks fail for these rows"
 
 
 def test_headline_cells_for_a_lower_is_better_kpi_and_without_optional_columns() -> None:

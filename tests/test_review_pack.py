@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from metrics.trust import TrustEvidence
 from review.chart_spec import journey_chart_spec, target_index
 from review.figures import FIGURE_COLUMNS, mark_trust
 from review.pack import EmptyQuarterError, build_quarter_figures
@@ -43,7 +44,9 @@ def test_moments_of_truth_and_budget(review_wh, review_registry) -> None:  # noq
     # move hotline: CSAT 3.5 vs touchpoint target 3.4 on target; conversion 10 vs 22 off target
     assert _figure(figures, "move", "csat", "moment_of_truth", "tp_move_call")["status"] == "on_target"
     mot = _figure(figures, "move", "mot_on_target", "moment_of_truth")
-    assert (mot["value"], mot["status"]) == (50.0, "off_target")
+    # one definition everywhere: the hotline is the journey's one judged moment of truth and not
+    # every KPI of it is on target -> 0 of 1 on target = 0 %; a share has no target, so no status
+    assert (mot["value"], mot["status"]) == (0.0, "no_data")
     actual = _figure(figures, "buy", "budget_actual", "budget")
     assert (actual["value"], actual["target"], actual["status"]) == (3300.0, 3000.0, "off_target")
     assert _figure(figures, "move", "budget_actual", "budget")["status"] == "at_risk"  # 3060 <= 3000 + 150
@@ -56,9 +59,9 @@ def test_untrusted_touchpoint_marks_its_figures_not_trusted(review_wh, review_re
                                 "journey_id": ["buy", "move"], "channel": ["web", "call"]})
     scopes = pd.DataFrame([{"journey_id": None, "stage_id": None, "touchpoint_id": "tp_move_call",
                             "kpi_id": None, "check_id": "dup", "reason": "duplicate rows"}])
-    marked = mark_trust(live.figures, scopes, touchpoints)
+    marked = mark_trust(live.figures, TrustEvidence.from_run("run-1", scopes), touchpoints)
     move = marked[marked["journey_id"] == "move"]
-    assert set(move["trust"]) == {"not trusted"} and set(move["status"]) == {"not_trusted"}
+    assert set(move["trust"]) == {"not_trusted"} and set(move["status"]) == {"not_trusted"}
     assert set(move["trust_reason"]) == {"duplicate rows"}
     assert set(marked.loc[marked["journey_id"] == "buy", "trust"]) == {"trusted"}
     assert mark_trust(live.figures, None, touchpoints)["trust"].eq("unchecked").all()

@@ -8,18 +8,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from metrics.judgement import Yardstick, judge_pacing
 from metrics.model import Grain
 from metrics.registry import default_registry
 from metrics.trends import (
     compare_periods,
     complete_window,
     last_year_overlay,
-    pacing,
     period_end,
     period_start_of,
     to_date_periods,
     with_period_targets,
 )
+from metrics.trust import TrustEvidence
 from tests.test_metrics_targets import targets_frame
 
 REGISTRY = default_registry()
@@ -89,7 +90,9 @@ def test_quarter_to_date_pacing_equals_hand_computed_values() -> None:
         "denominator": [100.0, np.nan, 100.0, 100.0],
     })
     _, quarter = to_date_periods(dt.date(2026, 11, 15))["QTD"]
-    out = pacing(to_date, quarter, dt.date(2026, 11, 15), targets, REGISTRY).set_index("kpi_id")
+    nowhere = pd.DataFrame(columns=["touchpoint_id"])
+    yardstick = Yardstick(REGISTRY, targets, nowhere, TrustEvidence.unchecked())
+    out = judge_pacing(to_date, quarter, dt.date(2026, 11, 15), yardstick).set_index("kpi_id")
     # 1 Oct .. 15 Nov = 46 of the quarter's 92 days.
     assert out["elapsed_share"].iloc[0] == pytest.approx(0.5)
     # csat 430/100 = 4.3 against 4.4 (the target on 31 Dec), band 0.2: gap -0.1 -> at risk.

@@ -2,7 +2,7 @@
 
 Input is a value series at one grain (complete periods only, see metrics/trends.py): one row per
 period and series key (e.g. touchpoint_id) and kpi_id, with value, target and tolerance (from
-``metrics.trends.with_period_targets``). Only the latest period of the whole frame can raise
+``metrics.judgement.judge``). Only the latest period of the whole frame can raise
 alerts: a series whose data stopped earlier is stale (the data-quality checks report that) and
 raises nothing here.
 
@@ -21,8 +21,13 @@ raises nothing here.
   flags about 5% of normal periods at 3.5, a window of 26 about 0.6%, while a 5-sigma shift is
   still caught about 88% of the time (measured on 20,000 simulated series).
 
+- **Data quality**: a value that is not trusted (metrics/trust.py, ``trust`` column from
+  metrics.judgement.judge) is no evidence of anything: it raises no crossing or unusual change
+  for its owner, and is left out of the history others are compared with. When the latest value
+  of a series is not trusted, one ``data_quality`` alert for the data team names the failing check.
+
 Severity: ``warning`` for a change for the worse (direction aware), ``info`` for one for the
-better; a worsened crossing into off target is ``critical``.
+better; a worsened crossing into off target is ``critical``; a data-quality alert is ``warning``.
 """
 
 from __future__ import annotations
@@ -33,13 +38,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from metrics.model import Grain
 from metrics.registry import KpiRegistry
 from metrics.status import STATUS_LABELS, STATUS_SEVERITY, Status, classify_frame
-from metrics.trends import value_series, with_period_targets
+from metrics.trust import TrustState
 
 TARGET_CROSSING = "target_crossing"
 UNUSUAL_CHANGE = "unusual_change"
+DATA_QUALITY = "data_quality"
+#: Who an alert is for: KPI alerts go to the touchpoint's owner, data-quality alerts to the data team.
+AUDIENCE = {TARGET_CROSSING: "owner", UNUSUAL_CHANGE: "owner", DATA_QUALITY: "data team"}
 
 DEFAULT_WINDOW = 26
 DEFAULT_MIN_HISTORY = 12
@@ -217,11 +224,17 @@ def compute_alerts(
     min_history: int = DEFAULT_MIN_HISTORY,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
-    """Target crossings and unusual changes together, most severe first."""
-    index = _Series.of(series, keys)  # sorted and grouped once for both kinds
+    """Target crossings, unusual changes and data-quality alerts together, most severe first.
+
+    Values that are not trusted count as missing for the KPI alerts (module docstring).
+    """
+    untrusted = _untrusted(series)
+    trusted_only = series.assign(value=series["value"].where(~untrusted))
+    index = _Series.of(trusted_only, keys)  # sorted and grouped once for both kinds
     frames = [
         _target_crossings(index, registry, keys),
         _unusual_changes(index, registry, keys, window, min_history, threshold),
+        _data_quality(series[untrusted], registry, keys),
     ]
     frames = [f for f in frames if not f.empty]
     if not frames:
@@ -238,17 +251,28 @@ def compute_alerts(
     )
 
 
-def touchpoint_series(
-    frame: pd.DataFrame, touchpoints: pd.DataFrame, targets: pd.DataFrame, registry: KpiRegistry, grain: Grain
-) -> pd.DataFrame:
-    """kpi_frame output by touchpoint -> values with journey_id, stage_id and each period's target.
+def _untrusted(series: pd.DataFrame) -> pd.Series:
+    if "trust" not in series.columns:
+        return pd.Series(False, index=series.index)
+    return series["trust"].eq(TrustState.NOT_TRUSTED.value)
 
-    The journey and stage ids let a stage or journey target apply where a touchpoint has none.
-    """
-    series = value_series(frame[frame["kpi_id"].isin(registry.ids())], registry)
-    scope = touchpoints[["touchpoint_id", "journey_id", "stage_id"]]
-    series = series.merge(scope, on="touchpoint_id", how="left")
-    return with_period_targets(series, targets, grain)
+
+def _data_quality(untrusted: pd.DataFrame, registry: KpiRegistry, keys: list[str]) -> pd.DataFrame:
+    """One alert per series whose value is not trusted (only the latest period's survive)."""
+    if untrusted.empty:
+        return _empty(keys)
+    rows = []
+    for row in untrusted.to_dict("records"):
+        kpi = registry[str(row["kpi_id"])]
+        rows.append({
+            "kind": DATA_QUALITY, "severity": "warning", "kpi_id": row["kpi_id"],
+            **{k: row.get(k) for k in keys}, "period_start": row["period_start"], "value": row["value"],
+            "previous_value": np.nan, "status_before": None, "status_after": Status.NOT_TRUSTED.value,
+            "score": np.nan,
+            "reason": f"{kpi.name} is not trusted in this period, so no KPI alert was raised for it: "
+                      f"{row.get('trust_reason') or 'a critical data-quality check fails'}",
+        })
+    return pd.DataFrame(rows)
 
 
 def describe_alerts(alerts: pd.DataFrame, touchpoints: pd.DataFrame, registry: KpiRegistry) -> pd.DataFrame:

@@ -1,12 +1,14 @@
 """``python -m metrics.alerts [--owner NAME] [--json PATH]``: alerts for a scheduled job.
 
 Reads the warehouse configured by MOT_WAREHOUSE_URL / MOT_MAPPING (connectors/settings.py),
-asks for KPI series by touchpoint at the chosen grain over the last complete periods, and prints
-target crossings and unusual changes (method in metrics/alerts/__init__.py).
+asks for KPI series by touchpoint at the chosen grain over the last complete periods, judges them
+(metrics.judgement: targets and the trust of the latest check run in MOT_STATE_URL), and prints
+target crossings, unusual changes and data-quality alerts (method in metrics/alerts/__init__.py).
+A value that is not trusted raises no KPI alert; it becomes a data-quality alert for the data team.
 
 Exit codes: 0 = ran (with or without alerts), 2 = a problem the caller must fix (warehouse not
 reachable, mapping does not fit, unknown owner, bad argument), with a message saying what to do.
-This is the only metrics module that imports connectors, and only inside ``main``.
+This is the only metrics module that imports connectors and checks, and only inside functions.
 """
 
 from __future__ import annotations
@@ -22,16 +24,18 @@ from typing import Any
 import pandas as pd
 
 from metrics.alerts import (
+    DATA_QUALITY,
     DEFAULT_THRESHOLD,
     DEFAULT_WINDOW,
     compute_alerts,
     describe_alerts,
-    touchpoint_series,
 )
+from metrics.judgement import Yardstick, judge
 from metrics.model import Filters, Grain, KpiRequest, Scope
 from metrics.owners import owner_names, owner_touchpoints
 from metrics.registry import KpiRegistry
 from metrics.trends import complete_window
+from metrics.trust import TrustState
 
 USAGE_ERROR = 2
 _OUTPUT_COLUMNS = ["severity", "kind", "period_start", "journey_id", "touchpoint_id", "touchpoint",
@@ -74,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc))
     try:
         wh = open_warehouse(settings.effective_warehouse_url, settings.mapping_path)
-        alerts, as_of = _alerts_from_warehouse(wh, args)
+        alerts, as_of = _alerts_from_warehouse(wh, args, _trust(settings.state_url))
     except (WarehouseError, MappingError, LookupError) as exc:
         hint = ""
         if isinstance(exc, WarehouseError) and settings.is_demo:
@@ -89,11 +93,25 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _alerts_from_warehouse(wh: Any, args: argparse.Namespace) -> tuple[pd.DataFrame, dt.date]:
+def _trust(state_url: str) -> Any:
+    """What the latest check run says; unknown (never "trusted") when the store cannot be read."""
+    from checks.trust import load_trust_evidence
+    from connectors.state import StateStoreError, create_state_engine
+    from metrics.trust import TrustEvidence
+
+    try:
+        return load_trust_evidence(create_state_engine(state_url))
+    except StateStoreError as exc:
+        return TrustEvidence.unknown(str(exc))
+
+
+def _alerts_from_warehouse(
+    wh: Any, args: argparse.Namespace, evidence: Any
+) -> tuple[pd.DataFrame, dt.date]:
     from connectors.queries import date_bounds, dimension_frame, kpi_frame
 
     registry = KpiRegistry.from_frame(dimension_frame(wh, "kpis"))
-    touchpoints = dimension_frame(wh, "touchpoints")
+    all_touchpoints = touchpoints = dimension_frame(wh, "touchpoints")
     journeys = dimension_frame(wh, "journeys")
     if args.owner:
         known = owner_names(journeys, touchpoints)
@@ -109,9 +127,11 @@ def _alerts_from_warehouse(wh: Any, args: argparse.Namespace) -> tuple[pd.DataFr
     window = complete_window(as_of, grain, args.window + 1)
     request = KpiRequest(registry.ids(), window.start, window.end, grain, Scope.TOUCHPOINT,
                          Filters(touchpoint_ids=tuple(touchpoints["touchpoint_id"])))
-    series = touchpoint_series(kpi_frame(wh, request), touchpoints, dimension_frame(wh, "targets"),
-                               registry, grain)
+    yardstick = Yardstick(registry, dimension_frame(wh, "targets"), all_touchpoints, evidence)
+    series = judge(kpi_frame(wh, request), yardstick, window.start, window.end, grain)
     alerts = compute_alerts(series, registry, ["touchpoint_id"], window=args.window, threshold=args.threshold)
+    if evidence.state is not TrustState.TRUSTED:
+        print(f"note: {evidence.blanket_reason()}", file=sys.stderr)
     return describe_alerts(alerts, touchpoints, registry)[_OUTPUT_COLUMNS], as_of
 
 
@@ -120,7 +140,8 @@ def _print(alerts: pd.DataFrame, as_of: dt.date, args: argparse.Namespace) -> No
     print(f"{len(alerts)} alert(s){who}, {args.grain}ly periods complete by {as_of.isoformat()}")
     for row in alerts.itertuples(index=False):
         start = str(row.period_start)[:10]
-        print(f"[{row.severity}] {start} {row.touchpoint} ({row.touchpoint_id}): {row.reason}")
+        audience = " (for the data team)" if row.kind == DATA_QUALITY else ""
+        print(f"[{row.severity}] {start} {row.touchpoint} ({row.touchpoint_id}){audience}: {row.reason}")
 
 
 def _write_json(path: Path, alerts: pd.DataFrame, as_of: dt.date, args: argparse.Namespace) -> None:

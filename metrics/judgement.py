@@ -1,0 +1,153 @@
+"""One judgement for every number: value, target in force, status and trust, in one call.
+
+Every page, pack, the alerts and the review figures get their KPI numbers through ``judge`` (or
+``judge_pacing`` for quarter/year-to-date pacing), so no place can score a value and forget its
+trust. Pure: the yardstick (registry, targets, touchpoints, trust evidence) is passed in.
+
+A judged frame has, per value (README "Status and trust"):
+- ``value`` (zero denominators give NaN), ``numerator``/``denominator`` as aggregated;
+- ``target``, ``tolerance``, ``stretch``, ``target_scope``: the target in force on the last day of
+  the value's period, most specific scope first (metrics/targets.py);
+- ``target_status`` (on target, at risk, off target, no data) and ``gap`` (+ is better);
+- ``trust``, ``trust_reason`` (metrics/trust.py), over the value's own period
+  (``period_start``..``period_end``);
+- ``status``: what colours show, ``target_status`` unless the value is not trusted, then
+  not_trusted; ``status_text`` keeps both facts ("⊘ On target?").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from metrics.model import Aggregation, Grain, Period
+from metrics.registry import KpiRegistry, compute_values
+from metrics.status import STATUS_ICONS, STATUS_LABELS, Status, classify_frame
+from metrics.targets import resolve_targets_on
+from metrics.trust import TrustEvidence, TrustState, apply_trust
+
+
+@dataclass(frozen=True)
+class Yardstick:
+    """What a value is judged against: the KPIs, their targets, where touchpoints sit, and what
+    the latest check run says about the data."""
+
+    registry: KpiRegistry
+    targets: pd.DataFrame
+    touchpoints: pd.DataFrame
+    evidence: TrustEvidence
+
+
+def judge(
+    frame: pd.DataFrame,
+    yardstick: Yardstick,
+    start: dt.date,
+    end: dt.date,
+    grain: Grain = Grain.PERIOD,
+    keys: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """Aggregated KPI rows (connectors.queries.kpi_frame) over [start, end] -> judged values.
+
+    With ``grain`` PERIOD every row covers [start, end]; otherwise each row's ``period_start``
+    names its period, judged against the target in force on the period's last day (not after
+    ``end``). Rows broken down by touchpoint get its stage and journey so the most specific target
+    applies; ``keys`` places a series of one scope member (metrics.trends.scope_keys).
+    """
+    out = frame.copy()
+    out["value"] = compute_values(frame, yardstick.registry)
+    if keys:
+        out = out.assign(**keys)
+    if "touchpoint_id" in out.columns:
+        missing = [c for c in ("stage_id", "journey_id") if c not in out.columns]
+        places = yardstick.touchpoints[["touchpoint_id", *missing]].drop_duplicates("touchpoint_id")
+        out = out.merge(places, on="touchpoint_id", how="left")
+    out["period_start"], out["period_end"] = _periods(out, start, end, grain)
+    out = resolve_targets_on(out, yardstick.targets, pd.to_datetime(out["period_end"]))
+    return _status_and_trust(out, yardstick)
+
+
+def judge_pacing(
+    to_date: pd.DataFrame, whole: Period, as_of: dt.date, yardstick: Yardstick
+) -> pd.DataFrame:
+    """Pacing over ``whole`` (a quarter or year) as of ``as_of`` (metrics.trends "Pacing"): ratio
+    KPIs judged on the value to date, sum KPIs on the projection ``value / elapsed_share``, both
+    against the target in force on the last day of ``whole``; trust over the days to date."""
+    elapsed_days = (min(as_of, whole.end) - whole.start).days + 1
+    elapsed_share = max(elapsed_days, 0) / whole.days
+    out = to_date.copy()
+    out["value"] = compute_values(to_date, yardstick.registry)
+    out["elapsed_share"] = elapsed_share
+    is_sum = out["kpi_id"].map(lambda k: yardstick.registry[k].aggregation is Aggregation.SUM).astype(bool)
+    projected = out["value"] / elapsed_share if elapsed_share > 0 else np.nan
+    out["projected"] = np.where(is_sum, projected, out["value"])
+    out["period_start"], out["period_end"] = pd.Timestamp(whole.start), pd.Timestamp(min(as_of, whole.end))
+    out = resolve_targets_on(out, yardstick.targets, pd.Series(pd.Timestamp(whole.end), index=out.index))
+    return _status_and_trust(out, yardstick, judged_column="projected")
+
+
+def _periods(out: pd.DataFrame, start: dt.date, end: dt.date, grain: Grain) -> tuple[pd.Series, pd.Series]:
+    if grain is Grain.PERIOD or "period_start" not in out.columns:
+        return (pd.Series(pd.Timestamp(start), index=out.index),
+                pd.Series(pd.Timestamp(end), index=out.index))
+    from metrics.trends import period_end  # trends builds on this module
+
+    starts = pd.to_datetime(out["period_start"])
+    last = pd.Timestamp(end)
+    ends = {s: min(pd.Timestamp(period_end(s.date(), grain)), last) for s in starts.dropna().unique()}
+    return starts, starts.map(ends)
+
+
+def _status_and_trust(out: pd.DataFrame, yardstick: Yardstick, judged_column: str = "value") -> pd.DataFrame:
+    directions = out["kpi_id"].map(lambda k: yardstick.registry[k].direction.value)
+    judged = out[judged_column].astype("float64")
+    scored = out.assign(value=judged)
+    out["status"] = classify_frame(scored, directions) if len(out) else pd.Series(dtype="str")
+    higher = directions.eq("higher_is_better").to_numpy()
+    target = pd.to_numeric(out["target"], errors="coerce").astype("float64")
+    out["gap"] = np.where(higher, judged - target, target - judged)
+    trusted = apply_trust(out, yardstick.evidence, yardstick.touchpoints)
+    trusted["status_text"] = status_texts(trusted["status"], trusted["target_status"])
+    return trusted
+
+
+def status_text(status: str, target_status: str | None = None) -> str:
+    """The one label of a judged value: icon and status; a value that is not trusted keeps its
+    status against target beside the ⊘ mark, with a question mark ("⊘ On target?")."""
+    shown = Status(status)
+    if shown is not Status.NOT_TRUSTED:
+        return f"{STATUS_ICONS[shown]} {STATUS_LABELS[shown]}"
+    behind = Status(target_status) if target_status else Status.NO_DATA
+    if behind in (Status.NO_DATA, Status.NOT_TRUSTED):
+        return f"{STATUS_ICONS[Status.NOT_TRUSTED]} {STATUS_LABELS[Status.NOT_TRUSTED]}"
+    return f"{STATUS_ICONS[Status.NOT_TRUSTED]} {STATUS_LABELS[behind]}?"
+
+
+_TEXTS: dict[tuple[str, str], str] = {
+    (s.value, t.value): status_text(s.value, t.value) for s in Status for t in Status
+}
+
+
+def status_texts(statuses: pd.Series, target_statuses: pd.Series) -> pd.Series:
+    """``status_text`` for two aligned columns (one lookup per row, no formatting per row)."""
+    pairs = pd.Series(list(zip(statuses.astype(str), target_statuses.astype(str), strict=True)),
+                      index=statuses.index, dtype=object)
+    return pairs.map(_TEXTS).astype("str")
+
+
+def trusted_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a judged frame that are not *not trusted*: what comparisons, movers and pain
+    points may use as evidence."""
+    if "trust" not in frame.columns:
+        return frame
+    return frame[frame["trust"].ne(TrustState.NOT_TRUSTED.value)]
+
+
+def trust_counts(frame: pd.DataFrame) -> dict[TrustState, int]:
+    """How many values of a judged frame are in each trust state."""
+    if "trust" not in frame.columns:
+        return {}
+    counts = frame["trust"].value_counts()
+    return {TrustState(str(k)): int(v) for k, v in counts.items()}
