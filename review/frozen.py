@@ -149,6 +149,10 @@ def close_with_snapshot(
 
 
 def close_shown(state: sa.Engine, shown: QuarterFigures, closed_by: str, now: dt.datetime) -> int:
-    """Freeze exactly the figures on screen, with the targets in force and the current comments."""
-    payload = snapshot_payload(shown, comment_frame(state, shown.quarter))
-    return close_quarter(state, shown.quarter, payload, closed_by, now)
+    """Freeze exactly the figures on screen, with the targets in force and the current comments.
+
+    The comments are read inside the closing transaction: a comment save racing the close is
+    either in the snapshot or refused (QuarterClosedError), never confirmed and left out.
+    """
+    return close_quarter(state, shown.quarter, lambda comments: snapshot_payload(shown, comments),
+                         closed_by, now)
