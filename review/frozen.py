@@ -107,16 +107,17 @@ def live_differences(frozen: pd.DataFrame, live: pd.DataFrame) -> pd.DataFrame:
 
 def quarter_review(
     wh: Warehouse, registry: KpiRegistry, state: sa.Engine | None, quarter: Period,
-    untrusted: pd.DataFrame | None = None,
+    untrusted: pd.DataFrame | None = None, as_of: dt.date | None = None,
 ) -> QuarterReview:
     """A closed quarter from its snapshot (with drift against live data), else live figures.
 
-    Raises EmptyQuarterError (or WarehouseError) for an open quarter without live figures, and
-    StateStoreError when the store cannot be read.
+    Raises EmptyQuarterError (or WarehouseError) for an open quarter without live figures, also
+    when it starts after ``as_of`` (FutureQuarterError), and StateStoreError when the store
+    cannot be read.
     """
     live: QuarterFigures | Exception
     try:
-        live = build_quarter_figures(wh, registry, quarter, untrusted)
+        live = build_quarter_figures(wh, registry, quarter, untrusted, as_of)
     except (EmptyQuarterError, WarehouseError) as exc:
         live = exc
     return review_with_store(state, quarter.label, live)
@@ -142,10 +143,14 @@ def review_with_store(state: sa.Engine | None, quarter: str,
 
 def close_with_snapshot(
     wh: Warehouse, registry: KpiRegistry, state: sa.Engine, quarter: Period, closed_by: str,
-    now: dt.datetime, untrusted: pd.DataFrame | None = None,
+    now: dt.datetime, untrusted: pd.DataFrame | None = None, as_of: dt.date | None = None,
 ) -> int:
-    """Freeze the quarter as it is shown now: live figures, targets in force and comments."""
-    return close_shown(state, build_quarter_figures(wh, registry, quarter, untrusted), closed_by, now)
+    """Freeze the quarter as it is shown now: live figures, targets in force and comments.
+
+    A quarter starting after ``as_of`` is refused (FutureQuarterError) before anything is stored.
+    """
+    figures = build_quarter_figures(wh, registry, quarter, untrusted, as_of)
+    return close_shown(state, figures, closed_by, now)
 
 
 def close_shown(state: sa.Engine, shown: QuarterFigures, closed_by: str, now: dt.datetime) -> int:
