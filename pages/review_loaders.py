@@ -6,6 +6,8 @@ read on every run, because other people change it and it is small.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 import streamlit as st
 
@@ -36,9 +38,10 @@ def review_store(ctx: AppContext) -> tuple[sa.Engine | None, str]:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner="Computing the quarter's figures…", max_entries=32)
 def _live(
-    _wh: Warehouse, _registry: KpiRegistry, _trust: TrustEvidence, key: str, trust_key: str, quarter: str
+    _wh: Warehouse, _registry: KpiRegistry, _trust: TrustEvidence, key: str, trust_key: str, quarter: str,
+    as_of: dt.date,
 ) -> QuarterFigures:
-    return build_quarter_figures(_wh, _registry, parse_quarter(quarter), _trust)
+    return build_quarter_figures(_wh, _registry, parse_quarter(quarter), _trust, as_of)
 
 
 def load_quarter_review(ctx: AppContext, state: sa.Engine | None, quarter: str) -> QuarterReview:
@@ -46,7 +49,7 @@ def load_quarter_review(ctx: AppContext, state: sa.Engine | None, quarter: str) 
     live: QuarterFigures | Exception
     try:
         trust = load_trust(ctx)
-        live = _live(ctx.warehouse, ctx.registry, trust, ctx.key, trust.key, quarter)
+        live = _live(ctx.warehouse, ctx.registry, trust, ctx.key, trust.key, quarter, ctx.as_of)
     except (EmptyQuarterError, WarehouseError) as exc:
         live = exc
     return review_with_store(state, quarter, live)

@@ -101,7 +101,10 @@ def _save(state: sa.Engine, quarter: str, journey_id: str, about: str, author: s
     except ReviewConflict as exc:
         st.error(f"{exc} Your text is still in the box above.")
         return
-    except (QuarterClosedError, StateStoreError) as exc:
+    except QuarterClosedError as exc:  # closed by someone else since this page was loaded
+        st.warning(f"{exc} Your text is still in the box above.")
+        return
+    except StateStoreError as exc:
         st.error(str(exc))
         return
     st.session_state[base_key] = saved.version

@@ -82,9 +82,9 @@ def run(args: argparse.Namespace, now: dt.datetime) -> str:
     wh, registry = _warehouse(settings)
     trust = load_trust_evidence(state)
     if args.command == "close":
-        close_with_snapshot(wh, registry, state, quarter, args.by, now, trust)
+        close_with_snapshot(wh, registry, state, quarter, args.by, now, trust, as_of=now.date())
         return f"{quarter.label} closed by {args.by}; its figures are frozen."
-    review = quarter_review(wh, registry, state, quarter, trust)
+    review = quarter_review(wh, registry, state, quarter, trust, as_of=now.date())
     path = export_pack(review, args.fmt, args.out, now)
     source = "frozen figures of the closed quarter" if review.is_closed else "live figures"
     return f"Wrote {path} ({args.fmt}, {quarter.label}, {source})."

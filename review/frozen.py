@@ -108,16 +108,17 @@ def live_differences(frozen: pd.DataFrame, live: pd.DataFrame) -> pd.DataFrame:
 
 def quarter_review(
     wh: Warehouse, registry: KpiRegistry, state: sa.Engine | None, quarter: Period,
-    trust: TrustEvidence | None = None,
+    trust: TrustEvidence | None = None, as_of: dt.date | None = None,
 ) -> QuarterReview:
     """A closed quarter from its snapshot (with drift against live data), else live figures.
 
-    Raises EmptyQuarterError (or WarehouseError) for an open quarter without live figures, and
-    StateStoreError when the store cannot be read.
+    Raises EmptyQuarterError (or WarehouseError) for an open quarter without live figures, also
+    when it starts after ``as_of`` (FutureQuarterError), and StateStoreError when the store
+    cannot be read.
     """
     live: QuarterFigures | Exception
     try:
-        live = build_quarter_figures(wh, registry, quarter, trust)
+        live = build_quarter_figures(wh, registry, quarter, trust, as_of)
     except (EmptyQuarterError, WarehouseError) as exc:
         live = exc
     return review_with_store(state, quarter.label, live)
@@ -143,13 +144,21 @@ def review_with_store(state: sa.Engine | None, quarter: str,
 
 def close_with_snapshot(
     wh: Warehouse, registry: KpiRegistry, state: sa.Engine, quarter: Period, closed_by: str,
-    now: dt.datetime, trust: TrustEvidence | None = None,
+    now: dt.datetime, trust: TrustEvidence | None = None, as_of: dt.date | None = None,
 ) -> int:
-    """Freeze the quarter as it is shown now: live figures, targets in force and comments."""
-    return close_shown(state, build_quarter_figures(wh, registry, quarter, trust), closed_by, now)
+    """Freeze the quarter as it is shown now: live figures, targets in force and comments.
+
+    A quarter starting after ``as_of`` is refused (FutureQuarterError) before anything is stored.
+    """
+    figures = build_quarter_figures(wh, registry, quarter, trust, as_of)
+    return close_shown(state, figures, closed_by, now)
 
 
 def close_shown(state: sa.Engine, shown: QuarterFigures, closed_by: str, now: dt.datetime) -> int:
-    """Freeze exactly the figures on screen, with the targets in force and the current comments."""
-    payload = snapshot_payload(shown, comment_frame(state, shown.quarter))
-    return close_quarter(state, shown.quarter, payload, closed_by, now)
+    """Freeze exactly the figures on screen, with the targets in force and the current comments.
+
+    The comments are read inside the closing transaction: a comment save racing the close is
+    either in the snapshot or refused (QuarterClosedError), never confirmed and left out.
+    """
+    return close_quarter(state, shown.quarter, lambda comments: snapshot_payload(shown, comments),
+                         closed_by, now)

@@ -25,11 +25,15 @@ from review.figures import (
     mark_trust,
     mot_section,
 )
-from review.quarters import previous_quarter, quarter_of, same_quarter_last_year
+from review.quarters import previous_quarter, review_quarters, same_quarter_last_year
 
 
 class EmptyQuarterError(ValueError):
     """The warehouse has no KPI data in the quarter; the message names the quarters that have."""
+
+
+class FutureQuarterError(EmptyQuarterError):
+    """The quarter starts after ``as_of``: only future-dated rows (a mistyped year) could fill it."""
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,15 @@ def build_quarter_figures(
     registry: KpiRegistry,
     quarter: Period,
     trust: TrustEvidence | None = None,
+    as_of: dt.date | None = None,
 ) -> QuarterFigures:
-    """The quarter's figures, live. Raises EmptyQuarterError when the quarter has no KPI data."""
+    """The quarter's figures, live. Raises EmptyQuarterError when the quarter has no KPI data,
+    FutureQuarterError when it starts after ``as_of``; both name the quarters with data dated on
+    or before ``as_of``. Without ``as_of`` every row counts, however late it is dated, so a caller
+    that did not pick the quarter from ``review_quarters`` should pass its clock."""
+    if as_of is not None and quarter.start > as_of:
+        raise FutureQuarterError(f"{quarter.label} starts after {as_of}, so it has no data yet "
+                                 f"(rows dated later are not counted). {_choose(wh, as_of)}")
     bounds = date_bounds(wh, not_after=quarter.end)
     periods = {
         "current": fetch_period(wh, registry, quarter),
@@ -74,7 +85,7 @@ def build_quarter_figures(
         "last_year": fetch_period(wh, registry, same_quarter_last_year(quarter)),
     }
     if periods["current"].journey_kpis.empty:
-        raise EmptyQuarterError(_empty_message(wh, quarter))
+        raise EmptyQuarterError(f"The warehouse has no KPI data for {quarter.label}. {_choose(wh, as_of)}")
     journeys = dimension_frame(wh, "journeys")
     touchpoints = dimension_frame(wh, "touchpoints")
     targets = dimension_frame(wh, "targets")
@@ -89,10 +100,11 @@ def build_quarter_figures(
     return QuarterFigures(quarter.label, figures, targets_in_force(targets, quarter.end), through)
 
 
-def _empty_message(wh: Warehouse, quarter: Period) -> str:
-    bounds = date_bounds(wh)
-    if bounds is None:
-        return f"The warehouse has no KPI data at all, so {quarter.label} cannot be reviewed."
-    first, last = quarter_of(bounds[0]).label, quarter_of(bounds[1]).label
-    return (f"The warehouse has no KPI data for {quarter.label}. It has data from {bounds[0]} to "
-            f"{bounds[1]}: choose a quarter from {first} to {last}.")
+def _choose(wh: Warehouse, as_of: dt.date | None) -> str:
+    """Which quarters to choose instead: those with data dated on or before ``as_of``."""
+    quarters = review_quarters(wh, as_of)
+    dated = f" dated on or before {as_of}" if as_of else ""
+    if not quarters:
+        return f"It has no KPI data{dated} at all, so no quarter can be reviewed yet."
+    first, last = quarters[-1].label, quarters[0].label
+    return f"Choose a quarter from {first} to {last} (the quarters with data{dated})."

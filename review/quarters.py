@@ -1,17 +1,22 @@
-"""Quarter strings ("2026Q3") and the quarters a review compares with, from metrics.periods.
+"""Quarter strings ("2026Q3"), the quarters a review can show, and the quarters it compares with.
 
-Only adds a named error type, so the CLI and the page can tell a bad quarter string from other
-value errors, and review-specific names for the two comparison quarters.
+The date arithmetic is metrics.periods; this adds a named error type, so the CLI and the page can
+tell a bad quarter string from other value errors, review-specific names for the two comparison
+quarters, and ``review_quarters``: the one list of quarters with data on or before ``as_of``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+from connectors.queries import date_bounds
+from connectors.warehouse import Warehouse
 from metrics.model import Period
 from metrics.periods import parse_quarter as _parse_quarter
 from metrics.periods import previous_period, quarter_of, quarters_between, same_period_last_year
 
 __all__ = ["QuarterError", "parse_quarter", "previous_quarter", "quarter_of", "quarters_between",
-           "same_quarter_last_year"]
+           "review_quarters", "same_quarter_last_year"]
 
 
 class QuarterError(ValueError):
@@ -34,3 +39,12 @@ def previous_quarter(quarter: Period) -> Period:
 
 def same_quarter_last_year(quarter: Period) -> Period:
     return same_period_last_year(quarter)
+
+
+def review_quarters(wh: Warehouse, as_of: dt.date | None) -> list[Period]:
+    """The quarters a review can show on ``as_of``, newest first: from the first fact date to the
+    last one on or before ``as_of``. Rows dated later (a mistyped year, planted future rows) add no
+    quarter. Empty when the warehouse has no fact dated on or before ``as_of``. None counts every
+    row, future-dated ones too: only for callers without a clock."""
+    bounds = date_bounds(wh, not_after=as_of)
+    return [] if bounds is None else quarters_between(*bounds)

@@ -6,13 +6,17 @@ the save is refused with a message naming who saved and when, and nothing is ove
 save is also appended to ``review_comment_history``. Closing a quarter stores a JSON snapshot
 (review/frozen.py builds it); reopening is explicit and keeps the snapshot for the record.
 Times are passed in by the caller (ISO 8601 strings in UTC), never read here.
+
+Closing a quarter and saving a comment on it take turns (``_quarter_turn``): closing reads the
+comments and writes the snapshot in one transaction, and a save checks the closed flag in its own,
+so a save either lands before the snapshot and is in it, or is refused with QuarterClosedError.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -67,6 +71,12 @@ CLOSED_QUARTERS = sa.Table(
     sa.Column("closed_by", sa.String(200), nullable=False),
     sa.Column("closed_at", sa.String(40), nullable=False),
 )
+#: One row per quarter that anyone saved a comment on or closed: locked by every write on that
+#: quarter (SELECT ... FOR UPDATE), so closing and saving take turns on PostgreSQL.
+QUARTER_LOCKS = sa.Table(
+    "review_quarter_locks", METADATA,
+    sa.Column("quarter", sa.String(8), primary_key=True),
+)
 #: kpi_id of a comment on the journey as a whole.
 JOURNEY_COMMENT = ""
 
@@ -76,7 +86,7 @@ class ReviewConflict(RuntimeError):
 
 
 class QuarterClosedError(RuntimeError):
-    """The quarter is closed; comments and figures are frozen until it is reopened."""
+    """The quarter is closed (perhaps just now, by someone else); the comment was not saved."""
 
 
 @dataclass(frozen=True)
@@ -108,14 +118,41 @@ def open_review_store(url: str) -> sa.Engine:
 
 @contextmanager
 def _writing(engine: sa.Engine) -> Iterator[sa.Connection]:
-    """A write transaction; database failures become StateStoreError with what to do."""
+    """A write transaction; database failures become StateStoreError with what to do.
+
+    On SQLite it starts with BEGIN IMMEDIATE: it takes the database's one write lock before its
+    first read, so what it reads cannot change before it commits, and a busy store is waited for
+    (busy_timeout) instead of failing with "database is locked" when a read turns into a write.
+    """
     try:
         with engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite has not begun one: it waits for DML
             yield conn
     except sa.exc.IntegrityError:
         raise
     except sa.exc.OperationalError as exc:
         raise StateStoreError(_store_message(engine, exc, "save to")) from None
+
+
+@contextmanager
+def _quarter_turn(engine: sa.Engine, quarter: str) -> Iterator[sa.Connection]:
+    """A write transaction that holds the quarter's lock until it ends.
+
+    Saves, closing and reopening of one quarter take turns, so what a transaction reads about the
+    quarter (is it closed, which comments it has) still holds when it commits. PostgreSQL: the
+    quarter's row in review_quarter_locks, locked with SELECT ... FOR UPDATE (created on first
+    use). SQLite renders no FOR UPDATE; there BEGIN IMMEDIATE (``_writing``) makes writers take turns.
+    """
+    with _writing(engine) as conn:
+        locked = sa.select(QUARTER_LOCKS.c.quarter).where(QUARTER_LOCKS.c.quarter == quarter)
+        if conn.execute(locked.with_for_update()).first() is None:
+            try:
+                with conn.begin_nested():
+                    conn.execute(QUARTER_LOCKS.insert().values(quarter=quarter))
+            except sa.exc.IntegrityError:
+                conn.execute(locked.with_for_update())  # someone created it just now: wait our turn
+        yield conn
 
 
 def _reading(engine: sa.Engine, statement: sa.Select[Any]) -> list[sa.Row[Any]]:
@@ -135,8 +172,15 @@ def _store_message(engine: sa.Engine, exc: sa.exc.SQLAlchemyError, verb: str) ->
 
 def comment_frame(engine: sa.Engine, quarter: str) -> pd.DataFrame:
     """The current comments of a quarter: quarter, journey_id, kpi_id, text, author, saved_at, version."""
-    rows = _reading(engine, sa.select(COMMENTS).where(COMMENTS.c.quarter == quarter)
-                    .order_by(COMMENTS.c.journey_id, COMMENTS.c.kpi_id))
+    return _comments_as_frame(_reading(engine, _comments_of(quarter)))
+
+
+def _comments_of(quarter: str) -> sa.Select[Any]:
+    return (sa.select(COMMENTS).where(COMMENTS.c.quarter == quarter)
+            .order_by(COMMENTS.c.journey_id, COMMENTS.c.kpi_id))
+
+
+def _comments_as_frame(rows: list[sa.Row[Any]]) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=[c.name for c in COMMENTS.c])
 
 
@@ -170,15 +214,16 @@ def save_comment(
     values = {k: getattr(saved, k) for k in ("text", "author", "saved_at", "version")}
     key = (COMMENTS.c.quarter == quarter, COMMENTS.c.journey_id == journey_id, COMMENTS.c.kpi_id == kpi_id)
     try:
-        with _writing(engine) as conn:
+        with _quarter_turn(engine, quarter) as conn:
+            closed = _closed_row(conn, quarter)
+            if closed is not None:
+                raise _closed_error(closed)
             if based_on_version == 0:
                 conn.execute(COMMENTS.insert().values(quarter=quarter, journey_id=journey_id,
                                                       kpi_id=kpi_id, **values))
             elif conn.execute(COMMENTS.update().where(*key, COMMENTS.c.version == based_on_version)
                               .values(**values)).rowcount != 1:
                 raise _conflict(conn, key, based_on_version)
-            if _closed_row(conn, quarter) is not None:  # checked after the write: holds the lock
-                raise QuarterClosedError(f"{quarter} is closed; reopen it to change comments.")
             conn.execute(COMMENT_HISTORY.insert().values(quarter=quarter, journey_id=journey_id,
                                                          kpi_id=kpi_id, **values))
     except sa.exc.IntegrityError:
@@ -198,35 +243,44 @@ def _conflict(conn: sa.Connection, key: tuple[Any, ...], based_on: int) -> Revie
     )
 
 
+def _closed_error(closed: sa.Row[Any]) -> QuarterClosedError:
+    return QuarterClosedError(
+        f"{closed.quarter} was closed by {closed.closed_by} at {closed.closed_at}, so your comment "
+        "was not saved and is not in the closed quarter's snapshot. Copy your text; to add it, "
+        "reopen the quarter first.")
+
+
 def _closed_row(conn: sa.Connection, quarter: str) -> sa.Row[Any] | None:
     return conn.execute(sa.select(CLOSED_QUARTERS).where(CLOSED_QUARTERS.c.quarter == quarter)).first()
 
 
-def close_quarter(engine: sa.Engine, quarter: str, payload: dict[str, Any], closed_by: str,
-                  now: dt.datetime) -> int:
-    """Store the snapshot and mark the quarter closed; ReviewConflict if it already is."""
+def close_quarter(engine: sa.Engine, quarter: str, payload_with: Callable[[pd.DataFrame], dict[str, Any]],
+                  closed_by: str, now: dt.datetime) -> int:
+    """Mark the quarter closed and store its snapshot; ReviewConflict if it already is closed.
+
+    ``payload_with`` builds the snapshot from the quarter's comments, read in the same transaction
+    (holding the quarter's turn), so no save can land between reading them and closing.
+    """
     when, who = stamp(now), closed_by.strip() or "anonymous"
-    try:
-        with _writing(engine) as conn:
-            inserted = conn.execute(SNAPSHOTS.insert().values(
-                quarter=quarter, closed_by=who, closed_at=when, payload=json.dumps(payload, allow_nan=False)
-            )).inserted_primary_key
-            assert inserted is not None
-            snapshot_id = inserted[0]
-            conn.execute(CLOSED_QUARTERS.insert().values(quarter=quarter, snapshot_id=snapshot_id,
-                                                         closed_by=who, closed_at=when))
-    except sa.exc.IntegrityError:
-        with engine.connect() as conn:
-            row = _closed_row(conn, quarter)
-        by = f" by {row.closed_by} at {row.closed_at}" if row else ""
-        raise ReviewConflict(
-            f"{quarter} was already closed{by}; reopen it first to close it again.") from None
+    with _quarter_turn(engine, quarter) as conn:
+        closed = _closed_row(conn, quarter)
+        if closed is not None:
+            raise ReviewConflict(f"{quarter} was already closed by {closed.closed_by} at "
+                                 f"{closed.closed_at}; reopen it first to close it again.")
+        payload = payload_with(_comments_as_frame(list(conn.execute(_comments_of(quarter)))))
+        inserted = conn.execute(SNAPSHOTS.insert().values(
+            quarter=quarter, closed_by=who, closed_at=when, payload=json.dumps(payload, allow_nan=False)
+        )).inserted_primary_key
+        assert inserted is not None
+        snapshot_id = inserted[0]
+        conn.execute(CLOSED_QUARTERS.insert().values(quarter=quarter, snapshot_id=snapshot_id,
+                                                     closed_by=who, closed_at=when))
     return int(snapshot_id)
 
 
 def reopen_quarter(engine: sa.Engine, quarter: str, reopened_by: str, now: dt.datetime) -> None:
     """Reopen a closed quarter; its snapshot stays in review_snapshots for the record."""
-    with _writing(engine) as conn:
+    with _quarter_turn(engine, quarter) as conn:
         row = _closed_row(conn, quarter)
         if row is None:
             raise ReviewConflict(f"{quarter} is not closed, so there is nothing to reopen.")

@@ -102,7 +102,8 @@ def test_closed_quarter_keeps_its_figures_after_the_warehouse_changes(
     # frozen (420 + 380) / 200 = 4.0; live (100 + 380) / 200 = 2.4
     assert (buy_csat["frozen_value"], buy_csat["value_live"]) == (4.0, 2.4)
 
-    with pytest.raises(QuarterClosedError):
+    refused = "2026Q3 was closed by Ana at 2026-10-05T09:31:00\\+00:00, so your comment was not saved"
+    with pytest.raises(QuarterClosedError, match=refused):
         save_comment(store, "2026Q3", "buy", "csat", "late edit", "Ben", 1, T2)
     assert comment_frame(store, "2026Q3")["text"].tolist() == ["Watch the store."]
 
