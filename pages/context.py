@@ -2,7 +2,8 @@
 
 dashboard.py calls ``prepare_context`` once per run (it resolves settings, opens the warehouse)
 and pages call ``app_context()``. With no warehouse configured it first makes sure the demo exists
-and ends yesterday: when missing or stale it is rebuilt. Errors a user can cause end in
+and ends yesterday: when missing or stale it is rebuilt and checked (checks/demo.py), so the first
+page already marks the demo's planted faults as not trusted. Errors a user can cause end in
 ``show_problem``: a clear message and what to do, never a traceback.
 """
 
@@ -15,6 +16,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import sqlalchemy as sa
@@ -27,6 +29,11 @@ from connectors.queries import date_bounds, dimension_frame
 from connectors.settings import Settings, SettingsError, resolve_settings
 from connectors.warehouse import Warehouse, WarehouseError, open_warehouse
 from metrics.registry import KpiRegistry
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.mutable_status_container import StatusContainer
+
+    from checks.demo import CheckedDemo
 
 CONTEXT_KEY = "_mot_context"
 CACHE_TTL_SECONDS = 600
@@ -106,35 +113,55 @@ def _demo_lock(path: str) -> threading.Lock:
 
 
 def _ensure_demo(settings: Settings, today: dt.date) -> None:
-    """Build the demo when it is missing or its data ends before yesterday."""
+    """Build and check the demo when it is missing or its data ends before yesterday."""
     path = settings.demo_path
     if demo_is_current(_demo_info(str(path), _file_stamp(path)), today):
         return
     with (
-        st.status("Generating the demo warehouse (a few seconds)…", expanded=True) as status,
+        st.status("Preparing the demo warehouse and checking its data quality (up to half a minute)…",
+                  expanded=True) as status,
         _demo_lock(str(path)),
     ):
         if demo_is_current(read_demo_info(path), today):  # another session built it meanwhile
             status.update(label="Demo warehouse ready", state="complete", expanded=False)
             return
-        st.write(f"Writing a believable demo company to `{path}`.")
-        from connectors.demo import rebuild_demo  # heavy; rarely needed
+        built = _build_demo(settings, today, status)
+        if built is not None:
+            _report_demo_checks(status, built)
 
-        try:
-            info = rebuild_demo(path, today)
-        except (OSError, sa.exc.SQLAlchemyError) as exc:
-            status.update(label="The demo warehouse could not be written", state="error")
-            if not path.exists():
-                raise ProblemError(
-                    "The demo warehouse cannot be written",
-                    [f"{path}: {exc}"],
-                    "Set MOT_DATA_DIR to a writable folder (or MOT_WAREHOUSE_URL to your warehouse), "
-                    "then reload.",
-                ) from None
-            st.warning(f"The demo could not be brought up to date ({exc}); it shows older data.")
-            return
-        status.update(label=f"Demo warehouse ready, data up to {info.end:%d %b %Y}",
+
+def _build_demo(settings: Settings, today: dt.date, status: StatusContainer) -> CheckedDemo | None:
+    """The rebuilt and checked demo; None (with a warning) when only an old demo file remains."""
+    from checks.demo import build_checked_demo  # heavy (checks, generator); rarely needed
+
+    try:
+        return build_checked_demo(settings.demo_path, settings.state_url, today, progress=st.write)
+    except (OSError, sa.exc.SQLAlchemyError) as exc:
+        status.update(label="The demo warehouse could not be written", state="error")
+        if not settings.demo_path.exists():
+            raise ProblemError(
+                "The demo warehouse cannot be written",
+                [f"{settings.demo_path}: {exc}"],
+                "Set MOT_DATA_DIR to a writable folder (or MOT_WAREHOUSE_URL to your warehouse), "
+                "then reload.",
+            ) from None
+        st.warning(f"The demo could not be brought up to date ({exc}); it shows older data.")
+        return None
+
+
+def _report_demo_checks(status: StatusContainer, built: CheckedDemo) -> None:
+    """The outcome of the demo's first check run, inside the status box."""
+    if built.run is not None:
+        failing = built.run.counts()["failed_critical"]
+        st.write(f"{failing} critical checks fail on purpose: the demo plants data faults for them "
+                 "to find. Values behind them show as not trusted; the Data quality page lists them.")
+    if built.saved:
+        status.update(label=f"Demo warehouse ready, data up to {built.info.end:%d %b %Y}",
                       state="complete", expanded=False)
+        return
+    st.warning(f"{built.problem} The dashboard opens anyway; the Data quality page shows what the "
+               "state store holds.")
+    status.update(label="Demo warehouse ready, but its data-quality check run was not stored", state="error")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from checks import history
 from checks.__main__ import main
+from checks.demo import CheckedDemo, build_checked_demo
 from checks.runner import run_checks
 from checks.trust import untrusted_scopes
 from connectors.demo import INJECTED_FAULTS, build_demo_file
@@ -149,7 +150,7 @@ def test_untrusted_scopes_come_from_failing_critical_kpi_checks(
     assert all(reason for reason in scopes["reason"])
 
 
-# --- the demo file seen by the app ----------------------------------------------------------
+# --- the demo file seen by the app, checked from the start (checks/demo.py) -----------------
 
 
 def _state_url(path: Path) -> str:
@@ -172,16 +173,69 @@ def _texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def test_the_app_rebuilds_a_stale_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_built_demo_comes_with_its_check_run(tmp_path: Path) -> None:
+    today = dt.date(2027, 5, 10)  # the demo then ends 9 May 2027
+    path, state_url = tmp_path / "data" / "demo.duckdb", _state_url(tmp_path / "state.sqlite")
+    steps: list[str] = []
+    built = build_checked_demo(path, state_url, today, progress=steps.append)
+    assert built.saved and built.problem == ""
+    assert built.info == read_demo_info(path) == DemoInfo(dt.date(2027, 5, 9))
+    assert "Checking the demo's data quality…" in steps
+    engine = create_state_engine(state_url)
+    runs = history.list_runs(engine)
+    assert len(runs) == 1
+    run = runs.iloc[0]
+    assert (run["trigger"], run["as_of"], run["warehouse"]) == ("demo", today, f"duckdb:///{path}")
+    results = history.run_results(engine, str(run["run_id"]))
+    failing = results[results["outcome"] != "passed"]
+    assert set(failing["check_id"]) == set(FAULT_CHECKS.values())  # the planted faults, nothing else
+    critical = set(failing.loc[failing["severity"] == "critical", "check_id"])
+    assert critical >= {"touchpoint_kpis.unique_keys", "touchpoint_kpis.no_future_dates",
+                        "touchpoint_kpis.value_range", "targets.no_overlap"}
+    assert int(run["failed_critical"]) == len(critical) >= 8
+    scopes = untrusted_scopes(engine)
+    assert ("tp_buy_store_advice", "csat") in set(zip(scopes["touchpoint_id"], scopes["kpi_id"], strict=True))
+    engine.dispose()
+
+
+def test_an_unwritable_state_store_leaves_the_demo_built(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    state_url = _state_url(tmp_path / "a-file" / "state.sqlite")  # its folder cannot be made
+    built: CheckedDemo = build_checked_demo(tmp_path / "demo.duckdb", state_url, dt.date(2027, 5, 10))
+    assert not built.saved and "state store" in built.problem
+    assert built.run is not None and built.run.counts()["failed_critical"] >= 8
+    assert read_demo_info(tmp_path / "demo.duckdb") == DemoInfo(dt.date(2027, 5, 9))
+
+
+def test_the_app_opens_the_demo_when_the_check_run_cannot_be_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    at = _open_app(monkeypatch, tmp_path / "data", _state_url(tmp_path / "a-file" / "state.sqlite"))
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title and at.title[0].value  # the overview rendered
+    assert any("state store" in w.value for w in at.warning)
+
+
+def test_the_app_rebuilds_a_stale_demo_and_shows_its_faults_as_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     today = dt.date.today()  # what dashboard.py passes
     stale = build_demo_file(tmp_path / "demo.duckdb", end=dt.date(2026, 1, 31), touchpoints=12, years=1)
     state_url = _state_url(tmp_path / "state.sqlite")
     at = _open_app(monkeypatch, tmp_path, state_url)
     assert not at.exception, [e.value for e in at.exception]
+    text = _texts(at)
+    assert "Checking the demo's data quality…" in text
+    assert "KPI values on this page are not trusted" in text
     assert read_demo_info(stale) == DemoInfo(today - DAY, touchpoints=12, years=1)  # size kept
     assert f"Data as of **{today - DAY:%d %b %Y}**" in [c.value for c in at.sidebar.caption]
+    engine = create_state_engine(state_url)
+    assert list(history.list_runs(engine)["trigger"]) == ["demo"]
     again = _open_app(monkeypatch, tmp_path, state_url)  # the next visitor finds the demo current
-    assert not again.exception and not again.get("expandable")
+    assert not again.exception and not again.get("expandable")  # no status box: no rebuild
+    assert len(history.list_runs(engine)) == 1
+    engine.dispose()
 
 
 def test_the_app_reads_a_replaced_demo_file_not_the_one_it_had_open(
