@@ -169,7 +169,7 @@ def _open_app(monkeypatch: pytest.MonkeyPatch, data_dir: Path, state_url: str) -
 
 def _texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [w.value for w in at.warning] + [e.label for e in at.get("expandable")]
+    parts += [w.value for w in at.warning] + [e.label for e in at.get("status")]
     return "\n".join(str(p) for p in parts)
 
 
@@ -227,13 +227,14 @@ def test_the_app_rebuilds_a_stale_demo_and_shows_its_faults_as_not_trusted(
     assert not at.exception, [e.value for e in at.exception]
     text = _texts(at)
     assert "Checking the demo's data quality…" in text
+    assert [s.label for s in at.get("status")] == [f"Demo warehouse ready, data up to {today - DAY:%d %b %Y}"]
     assert "KPI values on this page are not trusted" in text
     assert read_demo_info(stale) == DemoInfo(today - DAY, touchpoints=12, years=1)  # size kept
     assert f"Data as of **{today - DAY:%d %b %Y}**" in [c.value for c in at.sidebar.caption]
     engine = create_state_engine(state_url)
     assert list(history.list_runs(engine)["trigger"]) == ["demo"]
     again = _open_app(monkeypatch, tmp_path, state_url)  # the next visitor finds the demo current
-    assert not again.exception and not again.get("expandable")  # no status box: no rebuild
+    assert not again.exception and not again.get("status")  # no status box: no rebuild
     assert len(history.list_runs(engine)) == 1
     engine.dispose()
 
@@ -244,7 +245,7 @@ def test_the_app_reads_a_replaced_demo_file_not_the_one_it_had_open(
     yesterday = dt.date.today() - DAY
     path = build_demo_file(tmp_path / "demo.duckdb", end=yesterday, touchpoints=12, years=1)
     at = _open_app(monkeypatch, tmp_path, _state_url(tmp_path / "state.sqlite"))
-    assert not at.exception and not at.get("expandable")  # current: no status box, no rebuild
+    assert not at.exception and not at.get("status")  # current: no status box, no rebuild
     assert len(at.session_state["_mot_context"].touchpoints) == 12
     build_demo_file(path, end=yesterday, touchpoints=9, years=1)  # e.g. another process rebuilt it
     # The next visitor, in the same server process, which still has the old file open.
