@@ -34,6 +34,7 @@ from benchmarks.page_workloads import (
     run_floor,
     run_page_ours,
 )
+from connectors.demo_file import demo_end_for
 from connectors.warehouse import open_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,15 +54,16 @@ def page_scripts() -> list[str]:
     raise SystemExit("dashboard.py has no PAGES list")
 
 
-def ensure_warehouse(rows: int, cache_dir: Path) -> tuple[Path, int]:
-    """A demo warehouse with about ``rows`` fact rows (built once, then reused) and its row count."""
+def ensure_warehouse(rows: int, cache_dir: Path, end: dt.date) -> tuple[Path, int]:
+    """A demo warehouse with about ``rows`` fact rows (built once with data up to ``end``, then
+    reused whatever its end: timings do not depend on the dates) and its row count."""
     from connectors.demo import MIN_TOUCHPOINTS, build_demo_file
 
     touchpoints = max(MIN_TOUCHPOINTS, round(rows / ROWS_PER_TOUCHPOINT))
     path = cache_dir / f"warehouse-tp{touchpoints}-y{YEARS}.duckdb"
     if not path.exists():
         print(f"  building {path} ({touchpoints} touchpoints, {YEARS} years)…", flush=True)
-        build_demo_file(path, touchpoints=touchpoints, years=YEARS)
+        build_demo_file(path, end=end, touchpoints=touchpoints, years=YEARS)
     with duckdb.connect(str(path), read_only=True) as conn:
         count = conn.execute("SELECT count(*) FROM touchpoint_kpis").fetchone()[0]  # type: ignore[index]
     return path, int(count)
@@ -110,7 +112,7 @@ def _available_mb() -> float:
 
 
 def bench_size(rows: int, pages: list[str], args: argparse.Namespace, naive_mb_per_row: float | None) -> dict:
-    path, count = ensure_warehouse(rows, args.cache_dir)
+    path, count = ensure_warehouse(rows, args.cache_dir, demo_end_for(args.today))
     url = sa.URL.create("duckdb", database=str(path.resolve())).render_as_string()
     print(f"== {count:,} fact rows ({path.name})", flush=True)
     print("  timing our path and the floor…", flush=True)

@@ -21,6 +21,7 @@ from typing import Any
 from checks.catalogue import Outcome, Severity
 from checks.history import save_run
 from checks.results import CheckRun
+from connectors.demo_file import demo_is_current, read_demo_info
 from connectors.settings import SettingsError, resolve_settings
 from connectors.state import StateStoreError, create_state_engine
 
@@ -69,14 +70,20 @@ def run_command(args: argparse.Namespace, environ: dict[str, str]) -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if settings.is_demo and not settings.demo_path.exists():
-        from connectors.demo import build_demo_file
+    today = dt.date.today()
+    if settings.is_demo and not demo_is_current(read_demo_info(settings.demo_path), today):
+        from connectors.demo import rebuild_demo
 
-        print(f"building the demo warehouse {settings.demo_path} ...", file=sys.stderr)
-        build_demo_file(settings.demo_path)
+        print(f"building the demo warehouse {settings.demo_path} (data up to yesterday) ...", file=sys.stderr)
+        try:
+            rebuild_demo(settings.demo_path, today)
+        except OSError as exc:
+            print(f"error: cannot write the demo warehouse: {exc}. Set MOT_DATA_DIR to a writable "
+                  "folder.", file=sys.stderr)
+            return 2
     from checks.runner import run_checks
 
-    as_of = args.as_of or dt.date.today()
+    as_of = args.as_of or today
     docs_dir = None if args.no_docs else settings.data_dir / "gx"
     run = run_checks(settings.effective_warehouse_url, as_of, settings.mapping_path, docs_dir, trigger="cli")
     print(summary_text(run))

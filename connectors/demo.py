@@ -1,7 +1,9 @@
 """The deterministic demo warehouse: a telecom-like company with five customer journeys.
 
-``generate`` builds one frame per canonical table (metrics.model.TABLES) from a seed; nothing reads
-the clock. Choices written down here because the design is silent on them:
+``generate`` builds one frame per canonical table (metrics.model.TABLES) from a seed and a last day
+``end``; nothing reads the clock. The same arguments give the same frames; another ``end`` gives the
+same company (touchpoints, targets' levels, faults at the same distance from the end) on other
+calendar days. Choices written down here because the design is silent on them:
 
 - date columns are pandas ``datetime64[us]`` at midnight; the writer stores them as SQL DATE;
 - ``reach`` is a sum KPI, so its fact rows have a null denominator, and it gets no target (a reach
@@ -9,19 +11,20 @@ the clock. Choices written down here because the design is silent on them:
 - targets run per calendar year (Jan 1 - Dec 31) and tighten every year; the latest is open-ended;
 - each touchpoint's reach follows that month's actual spend with diminishing returns:
   ``reach ∝ organic + paid * (1 - exp(-spend / typical_spend))``, so response curves can be fitted;
-- the faults in ``INJECTED_FAULTS`` sit on a few named touchpoints, so most data stays clean.
+- the faults in ``INJECTED_FAULTS`` sit on a few named touchpoints, so most data stays clean;
+- the demo file records how it was built (connectors/demo_file.py); the app rebuilds it with the
+  same size and seed once its data ends before yesterday (``rebuild_demo``).
 
-CLI: ``python -m connectors.demo --out data/demo.duckdb [--touchpoints N] [--years N] [--clean]``.
+CLI: ``python -m connectors.demo --out data/demo.duckdb [--end YYYY-MM-DD] [--touchpoints N]
+[--years N] [--clean]``; ``--end`` defaults to yesterday.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
-import os
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +35,7 @@ import sqlalchemy as sa
 
 from connectors.demo_catalogue import JOURNEYS, STAGES, touchpoint_frame
 from connectors.demo_facts import Calendar, simulate
-from connectors.demo_writer import write_warehouse
+from connectors.demo_file import BeforePublish, DemoInfo, demo_end_for, read_demo_info, write_demo_file
 from metrics.model import COLUMN_KINDS, TABLES
 from metrics.registry import DEFAULT_KPIS
 
@@ -91,10 +94,11 @@ def generate(
     touchpoints: int = 40,
     years: int = 3,
     seed: int = 7,
-    end: dt.date = dt.date(2026, 11, 22),
+    *,
+    end: dt.date,
     faults: bool = True,
 ) -> dict[str, pd.DataFrame]:
-    """One frame per canonical table, deterministic for the arguments."""
+    """One frame per canonical table with data up to ``end``, deterministic for the arguments."""
     if touchpoints < MIN_TOUCHPOINTS:
         raise ValueError(f"touchpoints must be at least {MIN_TOUCHPOINTS}, got {touchpoints}")
     if not 1 <= years <= 30:
@@ -204,7 +208,8 @@ def _add_rows(facts: pd.DataFrame, end: dt.date) -> pd.DataFrame:
     tp, date = facts["touchpoint_id"], facts["date"]
     duplicates = facts[(tp == "tp_buy_web_shop") & date.isin(_days_before(end, _DUPLICATE_DAYS))]
     last_days = facts[(tp == "tp_renew_app_offer") & (date > pd.Timestamp(end - dt.timedelta(days=3)))]
-    # A mistyped year: far enough ahead to stay in the future whenever the demo is opened.
+    # A mistyped year: a year after the end, so still in the future on any day the demo is used
+    # (the app rebuilds it once its data ends before yesterday).
     future = last_days.assign(date=last_days["date"] + pd.Timedelta(days=FUTURE_SHIFT_DAYS))
     orphan_dates = _days_before(end, _ORPHAN_DAYS)
     orphans = pd.DataFrame({
@@ -227,8 +232,9 @@ def _add_rows(facts: pd.DataFrame, end: dt.date) -> pd.DataFrame:
 def _overlap_targets(targets: pd.DataFrame, end: dt.date) -> pd.DataFrame:
     mask = (targets["kpi_id"] == "nps") & (targets["scope"] == "journey") & (targets["scope_id"] == "move")
     latest = targets[mask].sort_values("valid_from").tail(1)
+    # In force by the end even when the demo ends in the first half of a year.
     extra = latest.assign(
-        valid_from=pd.Timestamp(dt.date(end.year, 7, 1)),
+        valid_from=pd.Timestamp(min(dt.date(end.year, 7, 1), end)),
         valid_to=pd.Series(pd.NaT, index=latest.index, dtype="datetime64[us]"),
         target=latest["target"] + 5.0,
     )
@@ -246,28 +252,37 @@ def _negative_budget(budget: pd.DataFrame) -> pd.DataFrame:
 # --- the demo file and the CLI -----------------------------------------------------------------
 
 
-def build_demo_file(path: Path, **generate_kwargs: object) -> Path:
-    """Generate the demo and write it as a DuckDB file, atomically (never left half-written)."""
-    frames = generate(**generate_kwargs)  # type: ignore[arg-type]
-    return _write_duckdb_file(Path(path), frames)
+def build_demo_file(
+    path: Path,
+    *,
+    end: dt.date,
+    touchpoints: int = 40,
+    years: int = 3,
+    seed: int = 7,
+    faults: bool = True,
+    before_publish: BeforePublish | None = None,
+) -> Path:
+    """Generate the demo and write it as a DuckDB file, atomically (never left half-written).
+
+    ``before_publish`` gets the finished file under a temporary name before it replaces ``path``.
+    """
+    info = DemoInfo(end, touchpoints, years, seed, faults)
+    return write_demo_file(Path(path), info, _frames(info), before_publish)
 
 
-def _write_duckdb_file(path: Path, frames: dict[str, pd.DataFrame]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    work_dir = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    try:
-        temp = work_dir / path.name
-        engine = sa.create_engine(sa.URL.create("duckdb", database=str(temp)))
-        try:
-            write_warehouse(engine, frames)
-            with engine.begin() as conn:
-                conn.exec_driver_sql("CHECKPOINT")
-        finally:
-            engine.dispose()
-        os.replace(temp, path)
-    finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
-    return path
+def rebuild_demo(path: Path, today: dt.date, before_publish: BeforePublish | None = None) -> DemoInfo:
+    """Rebuild the demo file to end yesterday, with the size, seed and faults it was built with.
+
+    A file without a record (missing, or written before there was one) gets the defaults.
+    """
+    recorded = read_demo_info(path) or DemoInfo(end=demo_end_for(today))
+    info = dataclasses.replace(recorded, end=demo_end_for(today))
+    write_demo_file(Path(path), info, _frames(info), before_publish)
+    return info
+
+
+def _frames(info: DemoInfo) -> dict[str, pd.DataFrame]:
+    return generate(info.touchpoints, info.years, info.seed, end=info.end, faults=info.faults)
 
 
 def _parse_date(text: str) -> dt.date:
@@ -286,23 +301,26 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--touchpoints", type=int, default=40, help="number of touchpoints (40)")
     parser.add_argument("--years", type=int, default=3, help="years of daily data (3)")
     parser.add_argument("--seed", type=int, default=7, help="random seed (7)")
-    parser.add_argument("--end", type=_parse_date, default=dt.date(2026, 11, 22),
-                        help="last day of data, YYYY-MM-DD (2026-11-22)")
+    parser.add_argument("--end", type=_parse_date, default=None,
+                        help="last day of data, YYYY-MM-DD (default: yesterday)")
     parser.add_argument("--clean", action="store_true", help="no injected data faults")
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, today: dt.date | None = None) -> int:
+    """The CLI; ``today`` (default: the clock, read here) gives the default ``--end``."""
     parser = _parser()
     args = parser.parse_args(argv)
+    end = args.end or demo_end_for(today or dt.date.today())
+    info = DemoInfo(end, args.touchpoints, args.years, args.seed, faults=not args.clean)
     started = time.perf_counter()
     try:
-        frames = generate(args.touchpoints, args.years, args.seed, args.end, faults=not args.clean)
+        frames = _frames(info)
     except ValueError as error:
         parser.error(str(error))
     generated = time.perf_counter()
     try:
-        _write_duckdb_file(args.out, frames)
+        write_demo_file(args.out, info, frames)
     except (OSError, sa.exc.SQLAlchemyError) as error:
         print(f"error: could not write {args.out}: {error}", file=sys.stderr)
         return 1
@@ -310,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, frame in frames.items():
         print(f"{name:<16} {len(frame):>12,} rows")
     print(f"generated in {generated - started:.1f} s, written in {done - generated:.1f} s "
-          f"to {args.out}")
+          f"to {args.out} (data up to {info.end})")
     return 0
 
 

@@ -1,7 +1,9 @@
 """What every page needs: settings, the warehouse, the KPI registry, dimensions and ``as_of``.
 
-dashboard.py calls ``prepare_context`` once per run (it resolves settings, generates the demo on
-first start, opens the warehouse) and pages call ``app_context()``. Errors a user can cause end in
+dashboard.py calls ``prepare_context`` once per run (it resolves settings, opens the warehouse)
+and pages call ``app_context()``. With no warehouse configured it first makes sure the demo exists
+and ends yesterday: when missing or stale it is rebuilt and checked (checks/demo.py), so the first
+page already marks the demo's planted faults as not trusted. Errors a user can cause end in
 ``show_problem``: a clear message and what to do, never a traceback.
 """
 
@@ -11,18 +13,27 @@ import datetime as dt
 import functools
 import hashlib
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+import sqlalchemy as sa
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from connectors.demo_file import DemoInfo, demo_is_current, read_demo_info
 from connectors.mapping import MappingError
 from connectors.queries import date_bounds, dimension_frame
 from connectors.settings import Settings, SettingsError, resolve_settings
 from connectors.warehouse import Warehouse, WarehouseError, open_warehouse
 from metrics.registry import KpiRegistry
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.mutable_status_container import StatusContainer
+
+    from checks.demo import CheckedDemo
 
 CONTEXT_KEY = "_mot_context"
 CACHE_TTL_SECONDS = 600
@@ -76,17 +87,106 @@ def _secrets() -> dict[str, object]:
         return {}
 
 
+#: What identifies one version of the demo file: (inode, mtime, size). A rebuild replaces the file,
+#: so it changes; None while there is no file.
+FileStamp = tuple[int, int, int] | None
+
+
+def _file_stamp(path: Path) -> FileStamp:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _demo_info(path: str, stamp: FileStamp) -> DemoInfo | None:
+    """The demo file's record, read once per version of the file (``stamp``)."""
+    return read_demo_info(Path(path))
+
+
 @st.cache_resource(show_spinner=False)
-def _ensure_demo(path: str) -> str:
-    from connectors.demo import build_demo_file  # heavy; only needed on first start
-
-    build_demo_file(Path(path))
-    return path
+def _demo_lock(path: str) -> threading.Lock:
+    """One rebuild at a time in this process; sessions that wait find the demo current."""
+    return threading.Lock()
 
 
-@st.cache_resource(show_spinner=False)
-def _warehouse(url: str, mapping_path: str) -> Warehouse:
-    return open_warehouse(url, Path(mapping_path) if mapping_path else None)
+def _ensure_demo(settings: Settings, today: dt.date) -> None:
+    """Build and check the demo when it is missing or its data ends before yesterday."""
+    path = settings.demo_path
+    if demo_is_current(_demo_info(str(path), _file_stamp(path)), today):
+        return
+    with (
+        st.status("Preparing the demo warehouse and checking its data quality (up to half a minute)…",
+                  expanded=True) as status,
+        _demo_lock(str(path)),
+    ):
+        if demo_is_current(read_demo_info(path), today):  # another session built it meanwhile
+            status.update(label="Demo warehouse ready", state="complete", expanded=False)
+            return
+        built = _build_demo(settings, today, status)
+        if built is not None:
+            _report_demo_checks(status, built)
+
+
+def _build_demo(settings: Settings, today: dt.date, status: StatusContainer) -> CheckedDemo | None:
+    """The rebuilt and checked demo; None (with a warning) when only an old demo file remains."""
+    from checks.demo import build_checked_demo  # heavy (checks, generator); rarely needed
+
+    try:
+        return build_checked_demo(settings.demo_path, settings.state_url, today, progress=st.write)
+    except (OSError, sa.exc.SQLAlchemyError) as exc:
+        status.update(label="The demo warehouse could not be written", state="error")
+        if not settings.demo_path.exists():
+            raise ProblemError(
+                "The demo warehouse cannot be written",
+                [f"{settings.demo_path}: {exc}"],
+                "Set MOT_DATA_DIR to a writable folder (or MOT_WAREHOUSE_URL to your warehouse), "
+                "then reload.",
+            ) from None
+        st.warning(f"The demo could not be brought up to date ({exc}); it shows older data.")
+        return None
+
+
+def _report_demo_checks(status: StatusContainer, built: CheckedDemo) -> None:
+    """The outcome of the demo's first check run, inside the status box."""
+    if built.run is not None:
+        failing = built.run.counts()["failed_critical"]
+        st.write(f"{failing} critical checks fail on purpose: the demo plants data faults for them "
+                 "to find. Values behind them show as not trusted; the Data quality page lists them.")
+    if built.saved:
+        status.update(label=f"Demo warehouse ready, data up to {built.info.end:%d %b %Y}",
+                      state="complete", expanded=False)
+        return
+    st.warning(f"{built.problem} The dashboard opens anyway; the Data quality page shows what the "
+               "state store holds.")
+    status.update(label="Demo warehouse ready, but its data-quality check run was not stored", state="error")
+
+
+@dataclass(frozen=True)
+class _OpenWarehouse:
+    warehouse: Warehouse
+    #: The demo file it reads and its version when opened; None for any other warehouse.
+    demo_path: Path | None
+    stamp: FileStamp
+
+
+def _still_same_file(opened: _OpenWarehouse) -> bool:
+    """False once the demo file was replaced; its engine is then closed, so the next open reads
+    the new file. (DuckDB hands a process that still has a file open that same database again.)"""
+    if opened.demo_path is None or _file_stamp(opened.demo_path) == opened.stamp:
+        return True
+    opened.warehouse.engine.dispose()
+    return False
+
+
+@st.cache_resource(show_spinner=False, validate=_still_same_file)
+def _warehouse(url: str, mapping_path: str, demo_path: str) -> _OpenWarehouse:
+    demo = Path(demo_path) if demo_path else None
+    stamp = _file_stamp(demo) if demo is not None else None  # before opening: a later change reopens
+    wh = open_warehouse(url, Path(mapping_path) if mapping_path else None)
+    return _OpenWarehouse(wh, demo, stamp)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -106,13 +206,18 @@ def _bounds(_wh: Warehouse, key: str, today: dt.date) -> tuple[dt.date, dt.date]
 
 
 def _open(settings: Settings, today: dt.date) -> AppContext:
-    if settings.is_demo and not settings.demo_path.exists():
-        with st.status("Generating the demo warehouse (first start only, a few seconds)…", expanded=True):
-            st.write(f"Writing a believable demo company to `{settings.demo_path}`.")
-            _ensure_demo(str(settings.demo_path))
-    wh = _warehouse(settings.effective_warehouse_url, str(settings.mapping_path or ""))
-    dims, dims_version = _dimensions(wh, settings.warehouse_key)
-    bounds = _bounds(wh, settings.warehouse_key, today)
+    if settings.is_demo:
+        _ensure_demo(settings, today)
+    opened = _warehouse(
+        settings.effective_warehouse_url,
+        str(settings.mapping_path or ""),
+        str(settings.demo_path) if settings.is_demo else "",
+    )
+    wh = opened.warehouse
+    # A rebuilt demo is another file: cached dimensions and bounds of the old one do not apply.
+    key = f"{settings.warehouse_key}|{opened.stamp}" if opened.stamp else settings.warehouse_key
+    dims, dims_version = _dimensions(wh, key)
+    bounds = _bounds(wh, key, today)
     if bounds is None:
         raise ProblemError(
             "The warehouse has no KPI data yet",

@@ -10,6 +10,7 @@ and read back through the same mapping (tests/fixture_mapping.yaml).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ from connectors.demo import generate
 from connectors.demo_writer import PhysicalNames, write_warehouse
 from connectors.warehouse import Warehouse, open_warehouse
 from metrics.model import TABLES
+
+#: The last day of the demo data built for tests: fixed, so figures and snapshots are reproducible.
+DEMO_END = dt.date(2026, 11, 22)
 
 FIXTURE_MAPPING_FILE = Path(__file__).with_name("fixture_mapping.yaml")
 FIXTURE_SCHEMA = "mart"
@@ -99,7 +103,7 @@ def physical_names(schema: str | None) -> PhysicalNames:
 
 @functools.cache
 def _generated() -> dict[str, pd.DataFrame]:
-    frames = generate(touchpoints=12, years=2, seed=3, faults=False)
+    frames = generate(touchpoints=12, years=2, seed=3, end=DEMO_END, faults=False)
     journeys = frames["journeys"].copy()
     renamed = journeys["journey_id"] == _RENAMED_JOURNEY
     journeys.loc[renamed, "name"] = QUOTED_JOURNEY_NAME

@@ -12,13 +12,15 @@ import pytest
 
 from connectors.demo import build_demo_file
 from metrics.alerts.__main__ import main
+from tests.fixtures import DEMO_END
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = build_demo_file(tmp_path_factory.mktemp("alerts") / "demo.duckdb", touchpoints=12, years=2)
+    path = build_demo_file(tmp_path_factory.mktemp("alerts") / "demo.duckdb", end=DEMO_END, touchpoints=12,
+                           years=2)
     return f"duckdb:///{path}"
 
 

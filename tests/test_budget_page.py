@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from connectors.demo import build_demo_file
+from tests.fixtures import DEMO_END
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "pages/budget.py"
@@ -16,7 +17,8 @@ PAGE = "pages/budget.py"
 
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = build_demo_file(tmp_path_factory.mktemp("budget") / "demo.duckdb", touchpoints=12, years=2)
+    path = build_demo_file(tmp_path_factory.mktemp("budget") / "demo.duckdb", end=DEMO_END, touchpoints=12,
+                           years=2)
     return f"duckdb:///{path}"
 
 

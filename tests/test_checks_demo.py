@@ -8,16 +8,24 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
 
 from checks import history
 from checks.__main__ import main
+from checks.demo import CheckedDemo, build_checked_demo
 from checks.runner import run_checks
 from checks.scoping import REPORT_ONLY
 from checks.trust import untrusted_scopes
 from connectors.demo import INJECTED_FAULTS, build_demo_file
+from connectors.demo_file import DemoInfo, read_demo_info
 from connectors.state import create_state_engine
 
-END = dt.date(2026, 11, 22)  # the demo's last day
+#: The demo's last day. Not a fixed constant of the generator: the demo must pass on any day, so
+#: the clean demo is also checked with other ends (a year start, the day after a leap day).
+END = dt.date(2026, 11, 22)
+CLEAN_ENDS = (dt.date(2027, 1, 1), dt.date(2028, 3, 1))
+DAY = dt.timedelta(days=1)  # the app opens the demo the day after its last day
+APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 
 #: Injected demo fault -> the check that must find it.
 FAULT_CHECKS: dict[str, str] = {
@@ -42,8 +50,8 @@ def _url(path: Path) -> str:
 def demo_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("dq-demo")
     return {
-        "faulty": build_demo_file(folder / "demo.duckdb"),
-        "clean": build_demo_file(folder / "clean.duckdb", faults=False),
+        "faulty": build_demo_file(folder / "demo.duckdb", end=END),
+        "clean": build_demo_file(folder / "clean.duckdb", end=END, faults=False),
     }
 
 
@@ -52,7 +60,7 @@ def test_every_injected_fault_has_a_check() -> None:
 
 
 def test_demo_faults_are_each_found_by_their_named_check(demo_files: dict[str, Path]) -> None:
-    run = run_checks(_url(demo_files["faulty"]), END)
+    run = run_checks(_url(demo_files["faulty"]), END + DAY)
     results = {r.check.check_id: r for r in run.results}
     for fault in INJECTED_FAULTS:
         result = results[FAULT_CHECKS[fault.fault_id]]
@@ -67,8 +75,15 @@ def test_demo_faults_are_each_found_by_their_named_check(demo_files: dict[str, P
 
 
 def test_clean_demo_passes_every_check(demo_files: dict[str, Path]) -> None:
-    run = run_checks(_url(demo_files["clean"]), END)
+    run = run_checks(_url(demo_files["clean"]), END)  # checked on its last day
     assert [r.check.check_id for r in run.results if r.failed] == []
+
+
+@pytest.mark.parametrize("end", CLEAN_ENDS, ids=str)
+def test_clean_demo_passes_every_check_whatever_day_it_ends(tmp_path: Path, end: dt.date) -> None:
+    path = build_demo_file(tmp_path / "clean.duckdb", end=end, faults=False)
+    run = run_checks(_url(path), end + DAY)  # opened the next morning, as the app does
+    assert [(r.check.check_id, r.reason) for r in run.results if r.failed] == []
 
 
 def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, warehouse: Path) -> str:
@@ -88,7 +103,7 @@ def test_cli_exits_non_zero_writes_json_docs_and_history(
 ) -> None:
     state_url = _env(monkeypatch, tmp_path, demo_files["faulty"])
     out = tmp_path / "results.json"
-    assert main(["run", "--json", str(out), "--as-of", END.isoformat()]) == 1
+    assert main(["run", "--json", str(out), "--as-of", (END + DAY).isoformat()]) == 1
     printed = capsys.readouterr().out
     assert "FAIL  critical  touchpoint_kpis.unique_keys" in printed
     document = json.loads(out.read_text())
@@ -104,7 +119,7 @@ def test_cli_fail_on_levels_and_history_kept(
     demo_files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     state_url = _env(monkeypatch, tmp_path, demo_files["clean"])
-    assert main(["run", "--no-docs", "--as-of", END.isoformat()]) == 0
+    assert main(["run", "--no-docs", "--as-of", (END + DAY).isoformat()]) == 0
     # 100 days later the clean demo is stale: a warning, so only --fail-on warning fails
     later = (END + dt.timedelta(days=100)).isoformat()
     assert main(["run", "--no-docs", "--as-of", later]) == 0
@@ -126,7 +141,7 @@ def test_untrusted_scopes_come_from_failing_critical_kpi_checks(
         sa.URL.create("sqlite", database=str(tmp_path / "s.sqlite")).render_as_string()
     )
     assert untrusted_scopes(engine).empty  # no run yet: nothing marked
-    history.save_run(engine, run_checks(_url(demo_files["faulty"]), END))
+    history.save_run(engine, run_checks(_url(demo_files["faulty"]), END + DAY))
     scopes = untrusted_scopes(engine)
     pairs = set(zip(scopes["touchpoint_id"], scopes["kpi_id"], strict=True))
     assert ("tp_buy_store_advice", "csat") in pairs
@@ -137,3 +152,107 @@ def test_untrusted_scopes_come_from_failing_critical_kpi_checks(
     overlap = scopes[scopes["check_id"] == "targets.no_overlap"].iloc[0]
     assert (overlap["journey_id"], overlap["kpi_id"]) == ("move", "nps")
     assert all(reason for reason in scopes["reason"])
+
+
+# --- the demo file seen by the app, checked from the start (checks/demo.py) -----------------
+
+
+def _state_url(path: Path) -> str:
+    return sa.URL.create("sqlite", database=str(path)).render_as_string()
+
+
+def _open_app(monkeypatch: pytest.MonkeyPatch, data_dir: Path, state_url: str) -> AppTest:
+    monkeypatch.delenv("MOT_WAREHOUSE_URL", raising=False)
+    monkeypatch.delenv("MOT_MAPPING", raising=False)
+    monkeypatch.setenv("MOT_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("MOT_STATE_URL", state_url)
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [w.value for w in at.warning] + [e.label for e in at.get("status")]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_a_built_demo_comes_with_its_check_run(tmp_path: Path) -> None:
+    today = dt.date(2027, 5, 10)  # the demo then ends 9 May 2027
+    path, state_url = tmp_path / "data" / "demo.duckdb", _state_url(tmp_path / "state.sqlite")
+    steps: list[str] = []
+    built = build_checked_demo(path, state_url, today, progress=steps.append)
+    assert built.saved and built.problem == ""
+    assert built.info == read_demo_info(path) == DemoInfo(dt.date(2027, 5, 9))
+    assert "Checking the demo's data quality…" in steps
+    engine = create_state_engine(state_url)
+    runs = history.list_runs(engine)
+    assert len(runs) == 1
+    run = runs.iloc[0]
+    assert (run["trigger"], run["as_of"], run["warehouse"]) == ("demo", today, f"duckdb:///{path}")
+    results = history.run_results(engine, str(run["run_id"]))
+    failing = results[results["outcome"] != "passed"]
+    assert set(failing["check_id"]) == set(FAULT_CHECKS.values())  # the planted faults, nothing else
+    critical = set(failing.loc[failing["severity"] == "critical", "check_id"])
+    assert critical >= {"touchpoint_kpis.unique_keys", "touchpoint_kpis.no_future_dates",
+                        "touchpoint_kpis.value_range", "targets.no_overlap"}
+    assert int(run["failed_critical"]) == len(critical) >= 8
+    scopes = untrusted_scopes(engine)
+    assert ("tp_buy_store_advice", "csat") in set(zip(scopes["touchpoint_id"], scopes["kpi_id"], strict=True))
+    engine.dispose()
+
+
+def test_an_unwritable_state_store_leaves_the_demo_built(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    state_url = _state_url(tmp_path / "a-file" / "state.sqlite")  # its folder cannot be made
+    built: CheckedDemo = build_checked_demo(tmp_path / "demo.duckdb", state_url, dt.date(2027, 5, 10))
+    assert not built.saved and "state store" in built.problem
+    assert built.run is not None and built.run.counts()["failed_critical"] >= 8
+    assert read_demo_info(tmp_path / "demo.duckdb") == DemoInfo(dt.date(2027, 5, 9))
+
+
+def test_the_app_opens_the_demo_when_the_check_run_cannot_be_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    at = _open_app(monkeypatch, tmp_path / "data", _state_url(tmp_path / "a-file" / "state.sqlite"))
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title and at.title[0].value  # the overview rendered
+    assert any("state store" in w.value for w in at.warning)
+
+
+def test_the_app_rebuilds_a_stale_demo_and_shows_its_faults_as_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    today = dt.date.today()  # what dashboard.py passes
+    stale = build_demo_file(tmp_path / "demo.duckdb", end=dt.date(2026, 1, 31), touchpoints=12, years=1)
+    state_url = _state_url(tmp_path / "state.sqlite")
+    at = _open_app(monkeypatch, tmp_path, state_url)
+    assert not at.exception, [e.value for e in at.exception]
+    text = _texts(at)
+    assert "Checking the demo's data quality…" in text
+    assert [s.label for s in at.get("status")] == [f"Demo warehouse ready, data up to {today - DAY:%d %b %Y}"]
+    assert "KPI values on this page are not trusted" in text
+    assert read_demo_info(stale) == DemoInfo(today - DAY, touchpoints=12, years=1)  # size kept
+    assert f"Data as of **{today - DAY:%d %b %Y}**" in [c.value for c in at.sidebar.caption]
+    engine = create_state_engine(state_url)
+    assert list(history.list_runs(engine)["trigger"]) == ["demo"]
+    again = _open_app(monkeypatch, tmp_path, state_url)  # the next visitor finds the demo current
+    assert not again.exception and not again.get("status")  # no status box: no rebuild
+    assert len(history.list_runs(engine)) == 1
+    engine.dispose()
+
+
+def test_the_app_reads_a_replaced_demo_file_not_the_one_it_had_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    yesterday = dt.date.today() - DAY
+    path = build_demo_file(tmp_path / "demo.duckdb", end=yesterday, touchpoints=12, years=1)
+    at = _open_app(monkeypatch, tmp_path, _state_url(tmp_path / "state.sqlite"))
+    assert not at.exception and not at.get("status")  # current: no status box, no rebuild
+    assert len(at.session_state["_mot_context"].touchpoints) == 12
+    build_demo_file(path, end=yesterday, touchpoints=9, years=1)  # e.g. another process rebuilt it
+    # The next visitor, in the same server process, which still has the old file open.
+    again = _open_app(monkeypatch, tmp_path, _state_url(tmp_path / "state.sqlite"))
+    assert not again.exception
+    assert len(again.session_state["_mot_context"].touchpoints) == 9

@@ -15,16 +15,20 @@ from streamlit.testing.v1 import AppTest
 from checks import history
 from checks.runner import run_checks
 from connectors.demo import build_demo_file
+from connectors.demo_file import demo_end_for
 from connectors.state import create_state_engine
 
-END = dt.date(2026, 11, 22)
+# The app runs on the demo warehouse (no MOT_WAREHOUSE_URL) and rebuilds a demo whose data ends
+# before yesterday, so the demo here ends yesterday and checks judge it as of today, as the app does.
+TODAY = dt.date.today()
+END = demo_end_for(TODAY)
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("dq-page")
-    build_demo_file(folder / "demo.duckdb")
+    build_demo_file(folder / "demo.duckdb", end=END)
     return folder
 
 
@@ -65,7 +69,7 @@ def test_page_without_runs_offers_to_run(app_env: sa.Engine) -> None:
 
 def test_page_shows_failing_checks_history_and_samples(app_env: sa.Engine, demo_dir: Path) -> None:
     url = sa.URL.create("duckdb", database=str(demo_dir / "demo.duckdb")).render_as_string()
-    history.save_run(app_env, run_checks(url, END))
+    history.save_run(app_env, run_checks(url, TODAY))
     at = _page("pages/data_quality.py")
     assert not at.exception
     text = _texts(at)
@@ -94,7 +98,7 @@ def test_kpi_pages_count_untrusted_values_after_a_failing_run(
     assert not at.exception
     assert "Unchecked" in _texts(at)  # no run yet: nothing marked, and the page says so
     url = sa.URL.create("duckdb", database=str(demo_dir / "demo.duckdb")).render_as_string()
-    history.save_run(app_env, run_checks(url, END))
+    history.save_run(app_env, run_checks(url, TODAY))
     at = _page(page)
     assert not at.exception
     assert "KPI values on this page are not trusted" in _texts(at)
@@ -102,7 +106,7 @@ def test_kpi_pages_count_untrusted_values_after_a_failing_run(
 
 def test_overview_grid_marks_journey_values_not_trusted(app_env: sa.Engine, demo_dir: Path) -> None:
     url = sa.URL.create("duckdb", database=str(demo_dir / "demo.duckdb")).render_as_string()
-    history.save_run(app_env, run_checks(url, END))
+    history.save_run(app_env, run_checks(url, TODAY))
     at = _page("pages/overview.py")
     grids = [c.proto for c in at.get("vega_lite_chart") if "Headline KPIs" in c.proto.spec]
     assert grids, "the headline grid is drawn"
@@ -118,7 +122,7 @@ def test_emotional_curve_marks_stages_with_failing_rows_not_trusted(
     # The demo's CSAT fault sits at "Advice in the store" (tp_buy_store_advice, Decision stage of
     # "Buy a phone contract"): its card is not trusted, so the Decision point of the curve is too.
     url = sa.URL.create("duckdb", database=str(demo_dir / "demo.duckdb")).render_as_string()
-    history.save_run(app_env, run_checks(url, END))
+    history.save_run(app_env, run_checks(url, TODAY))
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["journey"] = "buy"
     at.query_params["feeling"] = "csat"

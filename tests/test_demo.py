@@ -5,32 +5,36 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 
 from connectors.demo import (
+    FUTURE_SHIFT_DAYS,
     INJECTED_FAULTS,
     UNKNOWN_KPI,
     UNKNOWN_TOUCHPOINT,
     build_demo_file,
     generate,
     main,
+    rebuild_demo,
 )
+from connectors.demo_file import DemoInfo, demo_end_for, demo_is_current, read_demo_info
 from connectors.demo_writer import write_warehouse
 from metrics.model import COLUMN_KINDS, TABLES
 from metrics.registry import DEFAULT_KPIS, Aggregation
 
-END = dt.date(2026, 11, 22)
-SMALL = {"touchpoints": 12, "years": 2, "seed": 11}
+END = dt.date(2026, 11, 22)  # a fixed last day, so the figures below are reproducible
+SMALL = {"touchpoints": 12, "years": 2, "seed": 11, "end": END}
 KPIS = {k.kpi_id: k for k in DEFAULT_KPIS}
 DTYPES = {"str": "str", "int": "int64", "float": "float64", "bool": "bool", "date": "datetime64[us]"}
 
 
 @pytest.fixture(scope="module")
 def default_clean() -> dict[str, pd.DataFrame]:
-    return generate(faults=False)
+    return generate(end=END, faults=False)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +109,7 @@ def test_three_years_of_daily_data(default_clean):
 
 
 def test_many_touchpoints_get_numbered_names():
-    tps = generate(touchpoints=95, years=1, faults=False)["touchpoints"]
+    tps = generate(touchpoints=95, years=1, end=END, faults=False)["touchpoints"]
     assert tps["touchpoint_id"].is_unique
     assert "tp_buy_delivery_3" in set(tps["touchpoint_id"])
 
@@ -218,7 +222,9 @@ def _fact_rows(frames, touchpoint_id=None, kpi_id=None):
     return facts[mask]
 
 
-def _fault_present(fault_id: str, tp: str | None, frames: dict[str, pd.DataFrame]) -> bool:
+def _fault_present(
+    fault_id: str, tp: str | None, frames: dict[str, pd.DataFrame], end: dt.date = END
+) -> bool:
     facts, budget = frames["touchpoint_kpis"], frames["budget"]
     own = _fact_rows(frames, tp)
     rows_per_day = facts.groupby("date").size()
@@ -228,8 +234,8 @@ def _fault_present(fault_id: str, tp: str | None, frames: dict[str, pd.DataFrame
         "csat_out_of_range": lambda: (
             (own["kpi_id"] == "csat") & (own["numerator"] > 5 * own["denominator"])).any(),
         "bad_denominator": lambda: (own["denominator"] == 0).any() and (own["denominator"] < 0).any(),
-        "future_dates": lambda: (own["date"] > pd.Timestamp(END)).any(),
-        "stale_touchpoint": lambda: own["date"].max() == pd.Timestamp(END - dt.timedelta(days=10)),
+        "future_dates": lambda: (own["date"] > pd.Timestamp(end)).any(),
+        "stale_touchpoint": lambda: own["date"].max() == pd.Timestamp(end - dt.timedelta(days=10)),
         "volume_drop": lambda: rows_per_day.min() < 0.15 * rows_per_day.median(),
         "overlapping_targets": lambda: _overlapping_targets(frames["targets"]) > 0,
         "negative_budget": lambda: (budget.loc[budget["touchpoint_id"] == tp, "planned"] < 0).any(),
@@ -296,8 +302,8 @@ def _stored_type(engine: sa.Engine, table: str, column: str) -> str:
 
 def test_build_demo_file_is_atomic_and_readable(tmp_path: Path):
     out = tmp_path / "data" / "demo.duckdb"
-    assert build_demo_file(out, touchpoints=10, years=1) == out
-    build_demo_file(out, touchpoints=10, years=1)  # replaces an existing file
+    assert build_demo_file(out, end=END, touchpoints=10, years=1) == out
+    build_demo_file(out, end=END, touchpoints=10, years=1)  # replaces an existing file
     assert sorted(p.name for p in out.parent.iterdir()) == ["demo.duckdb"]
     engine = sa.create_engine(sa.URL.create("duckdb", database=str(out)))
     try:
@@ -308,12 +314,84 @@ def test_build_demo_file_is_atomic_and_readable(tmp_path: Path):
         engine.dispose()
 
 
-def test_cli_prints_counts(tmp_path: Path, capsys):
+def test_cli_prints_counts_and_ends_yesterday_by_default(tmp_path: Path, capsys):
     out = tmp_path / "cli.duckdb"
-    assert main(["--out", str(out), "--touchpoints", "9", "--years", "1", "--clean"]) == 0
+    today = dt.date(2027, 3, 1)
+    assert main(["--out", str(out), "--touchpoints", "9", "--years", "1", "--clean"], today=today) == 0
     printed = capsys.readouterr().out
     assert "touchpoint_kpis" in printed and "generated in" in printed
-    assert out.exists()
+    assert read_demo_info(out) == DemoInfo(dt.date(2027, 2, 28), touchpoints=9, years=1, faults=False)
+    assert main(["--out", str(out), "--touchpoints", "9", "--years", "1", "--end", "2026-05-04"]) == 0
+    assert read_demo_info(out) == DemoInfo(dt.date(2026, 5, 4), touchpoints=9, years=1)
+
+
+# --- the demo on any day --------------------------------------------------------------------------
+
+#: Last days other than END: a year start (targets change on 1 Jan) and the day after a leap day.
+OTHER_ENDS = (dt.date(2027, 1, 1), dt.date(2028, 3, 1))
+
+
+@pytest.mark.parametrize("end", OTHER_ENDS, ids=str)
+def test_any_end_gives_the_same_company_up_to_that_day(small_faulty, end):
+    frames = generate(**{**SMALL, "end": end}, faults=True)
+    again = generate(**{**SMALL, "end": end}, faults=True)
+    for name in TABLES:  # deterministic for a given end
+        pd.testing.assert_frame_equal(frames[name], again[name])
+    pd.testing.assert_frame_equal(frames["touchpoints"], small_faulty["touchpoints"])
+    dates = frames["touchpoint_kpis"]["date"]
+    assert dates[dates <= pd.Timestamp(end)].max() == pd.Timestamp(end)
+    assert dates[dates <= pd.Timestamp(end)].min() == pd.Timestamp(end.replace(year=end.year - 2)
+                                                                      + dt.timedelta(days=1))
+    future = dates[dates > pd.Timestamp(end)]  # only the mistyped-year fault, a year ahead
+    assert future.min() > pd.Timestamp(end + dt.timedelta(days=FUTURE_SHIFT_DAYS - 3))
+    for fault in INJECTED_FAULTS:
+        assert _fault_present(fault.fault_id, fault.touchpoint_id, frames, end), fault.fault_id
+    clean = generate(**{**SMALL, "end": end}, faults=False)
+    _assert_clean(clean, end)
+    for fault in INJECTED_FAULTS:
+        assert not _fault_present(fault.fault_id, fault.touchpoint_id, clean, end), fault.fault_id
+
+
+def test_a_demo_is_current_when_its_data_ends_yesterday() -> None:
+    today = dt.date(2027, 1, 2)
+    assert demo_end_for(today) == dt.date(2027, 1, 1)
+    assert demo_is_current(DemoInfo(dt.date(2027, 1, 1)), today)
+    assert demo_is_current(DemoInfo(dt.date(2027, 1, 2)), today)  # newer is not older: kept
+    assert not demo_is_current(DemoInfo(dt.date(2026, 12, 31)), today)
+    assert not demo_is_current(None, today)  # missing, or a file without a record
+
+
+def test_rebuild_moves_the_end_to_yesterday_and_keeps_size_seed_and_faults(tmp_path: Path):
+    out = tmp_path / "demo.duckdb"
+    assert read_demo_info(out) is None
+    build_demo_file(out, end=END, touchpoints=9, years=1, seed=5, faults=False)
+    assert read_demo_info(out) == DemoInfo(END, touchpoints=9, years=1, seed=5, faults=False)
+    today = dt.date(2027, 6, 15)
+    assert rebuild_demo(out, today) == DemoInfo(dt.date(2027, 6, 14), 9, 1, 5, False)
+    assert read_demo_info(out) == DemoInfo(dt.date(2027, 6, 14), 9, 1, 5, False)
+    with duckdb.connect(str(out), read_only=True) as conn:
+        assert conn.execute("SELECT max(date) FROM touchpoint_kpis").fetchone() == (dt.date(2027, 6, 14),)
+    missing = tmp_path / "new" / "demo.duckdb"
+    assert rebuild_demo(missing, today) == DemoInfo(dt.date(2027, 6, 14))  # the defaults
+    (tmp_path / "not-a-demo.duckdb").write_text("no database")
+    assert read_demo_info(tmp_path / "not-a-demo.duckdb") is None
+
+
+def test_before_publish_sees_the_finished_file_while_readers_still_see_the_old_one(tmp_path: Path):
+    out = tmp_path / "demo.duckdb"
+    build_demo_file(out, end=END, touchpoints=9, years=1)
+    seen: list[tuple[Path, DemoInfo | None, DemoInfo | None]] = []
+    later = END + dt.timedelta(days=30)
+
+    def look(written: Path) -> None:
+        seen.append((written, read_demo_info(written), read_demo_info(out)))
+
+    build_demo_file(out, end=later, touchpoints=9, years=1, before_publish=look)
+    [(written, new, old)] = seen
+    assert written != out and written.name == out.name
+    assert (new.end, old.end) == (later, END)  # type: ignore[union-attr]
+    assert read_demo_info(out).end == later  # type: ignore[union-attr]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.duckdb"]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from playwright.sync_api import Page
 
 from connectors.demo import build_demo_file
 from tests.browser import page_error_texts, wait_for_streamlit_page
+from tests.fixtures import DEMO_END
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -18,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def base_url(tmp_path_factory: pytest.TempPathFactory,
              streamlit_server: Callable[[Mapping[str, str]], str]) -> str:
     folder = tmp_path_factory.mktemp("owner_browser")
-    path = build_demo_file(folder / "demo.duckdb", touchpoints=12, years=3)
+    path = build_demo_file(folder / "demo.duckdb", end=DEMO_END, touchpoints=12, years=3)
     return streamlit_server({"MOT_WAREHOUSE_URL": f"duckdb:///{path}", "MOT_DATA_DIR": str(folder)})
 
 

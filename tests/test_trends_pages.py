@@ -18,6 +18,7 @@ from metrics.status import STATUS_COLOURS, Status
 from metrics.targets import target_steps
 from metrics.trends import last_year_overlay, target_step_points
 from pages.trend_charts import SERIES_STRETCH, SERIES_TARGET, trend_chart
+from tests.fixtures import DEMO_END
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = default_registry()
@@ -86,7 +87,8 @@ def test_axes_units_status_colours_and_no_forced_zero() -> None:
 
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = build_demo_file(tmp_path_factory.mktemp("trends") / "demo.duckdb", touchpoints=12, years=3)
+    path = build_demo_file(tmp_path_factory.mktemp("trends") / "demo.duckdb", end=DEMO_END, touchpoints=12,
+                           years=3)
     return f"duckdb:///{path}"
 
 
