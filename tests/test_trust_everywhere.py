@@ -187,5 +187,6 @@ def test_unreadable_check_history_reads_as_unknown(
     at = _app(env, "pages/journey.py", {"url_journey": "buy", "url_period": "last_30_days"}, monkeypatch)
     warnings = " ".join(w.value for w in at.warning)
     assert "Trust unknown" in warnings and "cannot be read" in warnings
-    texts = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
+    shown = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    texts = " ".join(shown)
     assert "No data-quality checks have run" not in texts and "Unchecked" not in texts
