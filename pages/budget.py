@@ -70,7 +70,9 @@ got = data.outcomes[data.outcomes["kpi_id"] == outcome].rename(columns={"numerat
 ranking = efficiency_ranking(spend_tp, got, "touchpoint_id").assign(
     name=lambda f: f["touchpoint_id"].map(lambda t: names.get(t, t)))
 
-tabs = st.tabs(["Allocation", "Plan against actual", "Efficiency", "Effectiveness vs efficiency", "What-if"])
+# Tab and controls live in the URL (bind="query-params"), so a copied link opens the same view.
+tabs = st.tabs(["Allocation", "Plan against actual", "Efficiency", "Effectiveness vs efficiency", "What-if"],
+               key="tab", bind="query-params")
 with tabs[0]:
     totals = plan_against_actual(rows, [])
     cards = st.columns(3)
@@ -80,7 +82,7 @@ with tabs[0]:
                     f"{totals['variance_pct'].iloc[0]:+.1f}% against plan", delta_color="inverse")
     views = {"Journey": "journey", "Stage": "stage", "Channel": "channel",
              "Moments of truth or not": "moments"}
-    view = st.radio("Allocation by", list(views), horizontal=True)
+    view = st.radio("Allocation by", list(views), horizontal=True, key="allocation_by", bind="query-params")
     by_view = plan_against_actual(rows, [views[view]])
     st.altair_chart(allocation_chart(by_view, views[view], f"Spend by {view.lower()}"), width="stretch")
 
@@ -134,16 +136,18 @@ with tabs[3]:
                      "actual": st.column_config.NumberColumn("Spend", format="€%.0f")})
 
 with tabs[4]:
-    item = st.radio("Reallocate between", list(ITEM_KEYS), horizontal=True, format_func=str.capitalize)
+    item = st.radio("Reallocate between", list(ITEM_KEYS), horizontal=True, format_func=str.capitalize,
+                    key="reallocate", bind="query-params")
     key = ITEM_KEYS[item][0]
     history, fits = load_curve_fits(ctx, item, outcome)
     curves = {k: f.curve for k, f in fits.items() if f.curve is not None}
     today = plan_against_actual(rows.dropna(subset=[key]), [key]).set_index(key)["actual"] / data.months
     items = default_items(today.fillna(0.0), fits)
     total = float(st.number_input("Total budget per month (EUR)", min_value=0.0, step=1000.0,
-                                  value=float(round(today.sum(), -2))))
+                                  value=float(round(today.sum(), -2)), key="total", bind="query-params"))
     goal = float(st.number_input(f"Goal: {noun} per month", min_value=0.0, step=100.0, value=float(round(
-        project_allocation(today, curves)["projected_outcome"].sum() * 1.05, -2))))
+        project_allocation(today, curves)["projected_outcome"].sum() * 1.05, -2)), key="goal",
+        bind="query-params"))
     table = items.assign(name=items["key"].map(lambda k: names.get(k, k)),
                          fit=items["key"].map(lambda k: "curve" if k in curves else "no curve"),
                          scenario=scale_to_total(items.set_index("key")["current"], total).to_numpy())
@@ -156,7 +160,8 @@ with tabs[4]:
             for c in ("current", "minimum", "maximum", "scenario")})
     scenario = edited.set_index("key")["scenario"]
     over = allocation_total_problem(scenario, total)
-    if over and st.toggle("Hold the total: scale my scenario to it", value=True):
+    if over and st.toggle("Hold the total: scale my scenario to it", value=True, key="hold_total",
+                          bind="query-params"):
         st.info(f"{over} It is scaled to the total below.")
         scenario = scale_to_total(scenario, total)
     elif over:
@@ -198,7 +203,8 @@ with tabs[4]:
     st.subheader("Response curves")
     summary = curve_summary(fits).assign(name=lambda f: f["key"].map(lambda k: names.get(k, k)))
     if curves:
-        shown = st.selectbox("Curve of", sorted(curves), format_func=lambda k: names.get(k, k))
+        shown = st.selectbox("Curve of", sorted(curves), format_func=lambda k: names.get(k, k), key="curve",
+                             bind="query-params")
         marks = pd.DataFrame({"scenario": list(plans),
                               "spend": [float(p.get(shown, 0.0)) for p in plans.values()]})
         marks["outcome"] = curves[shown].predict(marks["spend"].to_numpy())

@@ -43,14 +43,18 @@ def url_multiselect(
     *,
     format_func: Callable[[str], str] = str,
     container: object = st,
+    default: Sequence[str] = (),
+    placeholder: str = "All",
 ) -> tuple[str, ...]:
-    """A multiselect whose values live in the URL (repeated ``param``)."""
+    """A multiselect whose values (ids, not labels) live in the URL as a repeated ``param``
+    (``?kpi=csat&kpi=nps``); ``default`` applies when the URL names none of the options."""
     options = list(options)
     key = f"url_{param}"
     if key not in st.session_state:
-        st.session_state[key] = [v for v in st.query_params.get_all(param) if v in options]
+        wanted = [v for v in st.query_params.get_all(param) if v in options]
+        st.session_state[key] = wanted or [v for v in default if v in options]
     chosen: list[str] = container.multiselect(  # type: ignore[attr-defined]
-        label, options, key=key, format_func=format_func, placeholder="All"
+        label, options, key=key, format_func=format_func, placeholder=placeholder
     )
     if chosen:
         st.query_params[param] = chosen

@@ -25,7 +25,7 @@ last_full = next((q.label for q in quarters_between(ctx.first_date, ctx.as_of) i
 left, middle, right = st.columns([1, 1, 1])
 quarter = url_select("Quarter", quarters, "quarter", default=last_full, container=left)
 author = middle.text_input("Your name (for comments, closing)", key="review_author").strip()
-presenting = right.toggle("Presentation mode", key="review_presenting")
+presenting = right.toggle("Presentation mode", key="present", bind="query-params")
 
 state, store_problem = review_store(ctx)
 if store_problem:
@@ -41,13 +41,15 @@ except StateStoreError as exc:
 journeys = review.figures.journeys
 
 if presenting:
-    position = min(st.session_state.get("review_slide", 0), len(journeys) - 1)
+    # The slide is in the URL too (?present=true&slide=2), so a copied link opens the same journey.
+    wanted = str(st.query_params.get("slide", "1"))
+    position = min(max(int(wanted) - 1, 0) if wanted.isdigit() else 0, len(journeys) - 1)
     back, where, forward = st.columns([1, 4, 1])
     if back.button("← Back", disabled=position == 0, width="stretch"):
-        st.session_state["review_slide"] = position - 1
+        st.query_params["slide"] = str(position)
         st.rerun()
     if forward.button("Next →", disabled=position >= len(journeys) - 1, width="stretch"):
-        st.session_state["review_slide"] = position + 1
+        st.query_params["slide"] = str(position + 2)
         st.rerun()
     where.caption(f"Journey {position + 1} of {len(journeys)} · {quarter} · "
                   + ("closed, frozen figures" if review.is_closed else "open, live figures"))

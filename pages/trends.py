@@ -24,7 +24,7 @@ from metrics.trends import (
     to_date_periods,
 )
 from pages.context import app_context
-from pages.filters import url_select
+from pages.filters import url_multiselect, url_select
 from pages.loaders import load_judged, load_kpis, yardstick
 from pages.quality_loaders import show_trust_note
 from pages.text import literal
@@ -41,8 +41,9 @@ st.title("Trends against targets")
 registry = ctx.registry
 kpi_col, grain_col, scope_col, member_col = st.columns([3, 1, 1, 2])
 judged_ids = [k.kpi_id for k in registry if ctx.targets["kpi_id"].eq(k.kpi_id).any()] or list(registry.ids())
-kpi_ids = kpi_col.multiselect("KPIs", registry.ids(), default=judged_ids[:2], key="trend_kpis",
-                              format_func=lambda k: registry[k].name)
+# Repeated ``kpi`` URL parameters (/trends?kpi=csat&kpi=nps), so a copied link shows the same KPIs.
+kpi_ids = list(url_multiselect("KPIs", registry.ids(), "kpi", default=judged_ids[:2], container=kpi_col,
+                               format_func=lambda k: registry[k].name, placeholder="Choose KPIs"))
 grain = Grain(url_select("Grain", [g.value for g in TREND_GRAINS], "grain", default="month",
                          container=grain_col))
 scope = Scope(url_select("Scope", [s.value for s in SCOPES], "scope", container=scope_col,

@@ -53,7 +53,7 @@ def test_page_shows_each_journey_and_saves_a_comment(app_env: str) -> None:
 
 def test_presentation_mode_steps_through_journeys(app_env: str) -> None:
     at = _review_page()
-    at.toggle(key="review_presenting").set_value(True).run()
+    at.toggle(key="present").set_value(True).run()
     assert not at.exception, at.exception
     assert any("Buy a contract — 2026Q3" in m.value for m in at.markdown)
     next(b for b in at.button if b.label == "Next →").click().run()

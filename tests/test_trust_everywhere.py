@@ -115,7 +115,7 @@ def test_overview_grid(planted: dict[str, str], monkeypatch: pytest.MonkeyPatch,
 
 
 def test_trends_of_the_touchpoint(planted: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    state = {"trend_kpis": ["csat", "conversion_rate"], "url_scope": "touchpoint",
+    state = {"url_kpi": ["csat", "conversion_rate"], "url_scope": "touchpoint",
              "url_touchpoint_id": TOUCHPOINT, "url_grain": "month"}
     at = _app(planted, "pages/trends.py", state, monkeypatch)
     csat = _chart_data(at, "CSAT by month").dropna(subset=["status_label"])
