@@ -349,7 +349,8 @@ def _finish(item: _Prepared, fits: dict[str, tuple[np.ndarray, float] | None],
     return CurveFit(item.key, curve, "", n, curve.spend_min, curve.spend_max)
 
 
-def _fit_prepared(items: list[_Prepared], min_r_squared: float) -> dict[str, CurveFit]:
+def _fit_prepared(items: list[_Prepared], min_r_squared: float, max_trials: int = MAX_TRIALS
+                  ) -> dict[str, CurveFit]:
     """Fit both forms (and, with a season, the baseline of season and trend alone) for all items at once."""
     out: dict[str, CurveFit] = {}
     for seasonal in (False, True):
@@ -357,8 +358,8 @@ def _fit_prepared(items: list[_Prepared], min_r_squared: float) -> dict[str, Cur
         if not group:
             continue
         batch = _Batch.of(group)
-        fits = {form: _fit_batch(form, seasonal, batch, group) for form in FORMS}
-        baseline = _fit_batch(BASELINE, True, batch, group) if seasonal else [None] * len(group)
+        fits = {form: _fit_batch(form, seasonal, batch, group, max_trials) for form in FORMS}
+        baseline = _fit_batch(BASELINE, True, batch, group, max_trials) if seasonal else [None] * len(group)
         for row, item in enumerate(group):
             left = baseline[row]
             out[item.key] = _finish(item, {form: fits[form][row] for form in FORMS},
@@ -387,13 +388,15 @@ def fit_response_curve(
 
 
 def fit_response_curves(
-    history: pd.DataFrame, key: str, min_r_squared: float = MIN_R_SQUARED
+    history: pd.DataFrame, key: str, min_r_squared: float = MIN_R_SQUARED, max_trials: int = MAX_TRIALS
 ) -> dict[str, CurveFit]:
     """Fit one curve per ``key`` from a history frame with [key, month, spend, outcome], one row a month.
 
     Give complete months only, with the outcome per month as observed (see module docstring). The
     result is ordered by key; all keys are fitted together (same result as one fit_response_curve
-    per key, in a fraction of the time).
+    per key, in a fraction of the time). A key not finished within ``max_trials`` solver steps is
+    fitted by scipy's curve_fit alone; ``max_trials=0`` fits every key that way (slow: the
+    reference the batch is checked against).
     """
     codes, keys = pd.factorize(history[key], sort=True)
     month = pd.to_datetime(history["month"])
@@ -407,7 +410,8 @@ def fit_response_curves(
     for code, item in enumerate(keys):
         rows = order[bounds[code]:bounds[code + 1]]
         prepared[str(item)] = _prepare(str(item), spend[rows], outcome[rows], months[rows])
-    fitted = _fit_prepared([p for p in prepared.values() if isinstance(p, _Prepared)], min_r_squared)
+    fitted = _fit_prepared([p for p in prepared.values() if isinstance(p, _Prepared)], min_r_squared,
+                           max_trials)
     return {name: fitted[name] if isinstance(p, _Prepared) else p for name, p in prepared.items()}
 
 
