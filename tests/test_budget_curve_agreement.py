@@ -4,15 +4,55 @@ metrics/batch_trf.py carries out scipy's trust-region reflective method (``least
 method "trf" as ``curve_fit`` runs it with bounds) on arrays of keys. Here both fit the same
 160 keys, under the scipy that is installed, and must reach the same status, reason, form and
 season on every key, and the same curve over the observed spend.
+
+The first and last release of every scipy minor version from 1.13 to 1.17 were run through this
+module and tests/test_budget_curves.py, each in its own virtual environment on top of the
+project's packages: ``python -m tests.scipy_versions`` (pip picks the numpy each release allows,
+so 1.13 and 1.14 run with numpy 2.2; 1.13.0 also with the oldest numpy pandas allows):
+
+    scipy 1.13.0  numpy 2.0.2  passed
+    scipy 1.13.0  numpy 2.2.6  passed
+    scipy 1.13.1  numpy 2.2.6  passed
+    scipy 1.14.0  numpy 2.2.6  passed
+    scipy 1.14.1  numpy 2.2.6  passed
+    scipy 1.15.0  numpy 2.4.6  passed
+    scipy 1.15.3  numpy 2.4.6  passed
+    scipy 1.16.0  numpy 2.4.6  passed
+    scipy 1.16.3  numpy 2.4.6  passed
+    scipy 1.17.0  numpy 2.4.6  passed
+    scipy 1.17.1  numpy 2.4.6  passed
+
+Beyond these tests, on 1,500 keys of the demo (touchpoint x KPI, 4 to 47 months; all 4,400 under
+1.13.0) the batch and curve_fit reached the same status, reason and form on every key under each
+of them, and each of the two gave bitwise the same fits under every one of them. scipy's trf.py
+is the same from 1.13 to 1.17 but for the ``callback`` hook added in 1.16.
+
+requirements.txt admits these minor releases and no other (test_requirements_admit_only_verified_
+scipy_releases keeps it so). For a new release: ``python -m tests.scipy_versions 1.18.0``, record
+the line here, then widen requirements.txt.
 """
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from metrics.response_curves import CurveFit, fit_response_curves
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def recorded_releases() -> list[tuple[str, str]]:
+    """(scipy, numpy) releases this module's docstring records as passed."""
+    return re.findall(r"^\s+scipy (\S+)\s+numpy (\S+)\s+passed$", __doc__ or "", re.MULTILINE)
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
 
 
 def _varied_history(keys: int = 160, seed: int = 2) -> pd.DataFrame:
@@ -74,3 +114,21 @@ def test_batch_agrees_with_curve_fit_on_every_key() -> None:
     assert any(fit.curve.seasonal for fit in alone.values() if fit.curve)
     for key in alone:
         _agree(batched[key], alone[key])
+
+
+def test_requirements_admit_only_verified_scipy_releases() -> None:
+    line = next(line for line in (ROOT / "requirements.txt").read_text().splitlines()
+                if line.startswith("scipy"))
+    low = re.search(r">=\s*([\d.]+)", line)
+    high = re.search(r"<\s*([\d.]+)", line)
+    assert low and high, f"scipy needs a lower and an upper bound in requirements.txt: {line}"
+    verified = {_version(scipy) for scipy, _ in recorded_releases()}
+    first, bound = _version(low.group(1)), _version(high.group(1))
+    assert first in verified or first + (0,) in verified, f"{line}: the lowest admitted scipy is not verified"
+    newest = max(verified)
+    assert bound[:2] == (newest[0], newest[1] + 1), (
+        f"{line}: admit scipy up to the newest verified minor release, {newest[0]}.{newest[1]}")
+    minors = {version[:2] for version in verified}
+    unverified = [f"{first[0]}.{minor}" for minor in range(first[1], newest[1] + 1)
+                  if (first[0], minor) not in minors]
+    assert not unverified, f"{line} admits scipy {', '.join(unverified)}, never verified"
