@@ -2,13 +2,19 @@
 ``curve_fit`` runs it) on many small problems at once, in numpy.
 
 Fitting one response curve per touchpoint with ``curve_fit`` costs about 4 ms of solver overhead
-per call, 13 s for the 10 M-row demo's 2,600 fits. Here every problem takes the same steps
-scipy 1.17 takes (same start handling, Coleman-Li scaling, trust radius and Levenberg-Marquardt
-parameter updates, reflective step selection, stopping rules, forward-difference Jacobian), on
-arrays with one row per problem; each problem follows its own path and stops on its own. Problems
-it cannot finish are reported so that the caller fits them with scipy itself.
-tests/test_budget_curves.py compares the results with ``curve_fit`` key by key, so a change in
-scipy's method shows up there.
+per call, 13 s for the 10 M-row demo's 2,600 fits. Here every problem takes the steps scipy takes
+(same start handling, Coleman-Li scaling, trust radius and Levenberg-Marquardt parameter updates,
+reflective step selection, stopping rules, forward-difference Jacobian), on arrays with one row
+per problem; each problem follows its own path and stops on its own. Problems it cannot finish
+are reported so that the caller fits them with scipy itself.
+
+The code follows scipy 1.17's ``optimize/_lsq/trf.py`` and ``common.py``; from 1.13 to 1.17
+these differ only by the ``callback`` hook added in 1.16. tests/test_budget_curves.py and
+tests/test_budget_curve_agreement.py compare the results with ``curve_fit`` key by key under the
+scipy installed, and the latter records which releases passed; requirements.txt admits those only
+(a new release is tried with ``python -m tests.scipy_versions``). scipy's public API has no way to
+run many small problems at once, and one ``least_squares`` per key (what ``curve_fit`` does) is
+what this replaces: on 4,400 demo keys, 5 s here against 2 minutes one by one.
 """
 
 from __future__ import annotations

@@ -150,7 +150,7 @@ def optimise_allocation(items: pd.DataFrame, curves: dict[str, ResponseCurve], t
         wanted = np.array([c.spend_at_marginal(slope) for c in fitted_curves])
         return np.clip(wanted, f_low, f_high)
 
-    slopes = np.array([c.a / c.b for c in fitted_curves])
+    slopes = np.array([c.initial_slope for c in fitted_curves])
     lo = -float(np.log(slopes.max())) - 1.0  # slope above every curve's start: everyone at minimum
     hi = lo + 80.0  # slope e^-80 times smaller: everyone at maximum for any realistic bounds
     result[fitted] = _fill_to_total(spend_at, f_low, f_high, remaining, lo, hi)

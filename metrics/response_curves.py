@@ -28,8 +28,10 @@ counts of any size fit equally well.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,15 +50,46 @@ SATURATING = "saturating"
 LOGARITHMIC = "logarithmic"
 
 
-def _saturating(x: np.ndarray, a: float, b: float, c: float) -> np.ndarray:
-    return c + a * (1.0 - np.exp(-x / b))
+@dataclass(frozen=True)
+class CurveForm:
+    """One concave, increasing form, written once: its value, its slope and the inverse of its slope.
+
+    Fitting (one key or many at once), prediction and the reallocation's marginal returns all read
+    the form from here. Every function works elementwise on floats and numpy arrays alike.
+    """
+
+    #: outcome at spend x: value(x, a, b, c)
+    value: Callable[..., np.ndarray]
+    #: extra outcome per extra euro at spend x: slope(x, a, b)
+    slope: Callable[..., np.ndarray]
+    #: the spend at which the slope equals s, for 0 < s < a / b: spend_at_slope(s, a, b)
+    spend_at_slope: Callable[..., np.ndarray]
 
 
-def _logarithmic(x: np.ndarray, a: float, b: float, c: float) -> np.ndarray:
-    return c + a * np.log1p(x / b)
+FORMS: dict[str, CurveForm] = {
+    SATURATING: CurveForm(
+        value=lambda x, a, b, c: c + a * (1.0 - np.exp(-x / b)),
+        slope=lambda x, a, b: a / b * np.exp(-x / b),
+        spend_at_slope=lambda s, a, b: b * np.log(a / (b * s)),
+    ),
+    LOGARITHMIC: CurveForm(
+        value=lambda x, a, b, c: c + a * np.log1p(x / b),
+        slope=lambda x, a, b: a / (b + x),
+        spend_at_slope=lambda s, a, b: a / s - b,
+    ),
+}
 
 
-FORMS: dict[str, Callable[..., np.ndarray]] = {SATURATING: _saturating, LOGARITHMIC: _logarithmic}
+def _season_angle(month: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cosine and sine of the month of year (0-11) on the yearly circle, the season's two regressors."""
+    angle = 2.0 * np.pi * month / 12.0
+    return np.cos(angle), np.sin(angle)
+
+
+def _season_and_trend(cos: np.ndarray, sin: np.ndarray, t: np.ndarray, u: float, v: float, g: float
+                     ) -> np.ndarray:
+    """Multiplicative yearly season (one harmonic) and exponential trend; 1 when u = v = g = 0."""
+    return (1.0 + u * cos + v * sin) * np.exp(g * t)
 
 
 @dataclass(frozen=True)
@@ -79,24 +112,25 @@ class ResponseCurve:
 
     def predict(self, spend: float | np.ndarray) -> np.ndarray:
         x = np.clip(np.asarray(spend, dtype="float64"), 0.0, None)
-        return FORMS[self.form](x, self.a, self.b, self.c)
+        return FORMS[self.form].value(x, self.a, self.b, self.c)
 
     def marginal(self, spend: float | np.ndarray) -> np.ndarray:
         """Extra outcome per extra euro at ``spend`` (the curve's slope)."""
         x = np.clip(np.asarray(spend, dtype="float64"), 0.0, None)
-        if self.form == SATURATING:
-            return self.a / self.b * np.exp(-x / self.b)
-        return self.a / (self.b + x)
+        return FORMS[self.form].slope(x, self.a, self.b)
+
+    @cached_property
+    def initial_slope(self) -> float:
+        """The slope at zero spend, the steepest the curve gets (kept: the optimiser asks often)."""
+        return float(FORMS[self.form].slope(0.0, self.a, self.b))
 
     def spend_at_marginal(self, slope: float) -> float:
         """The spend at which the slope falls to ``slope`` (0 when it is already below at zero)."""
         if slope <= 0:
             return float("inf")
-        if slope >= self.a / self.b:
+        if slope >= self.initial_slope:
             return 0.0
-        if self.form == SATURATING:
-            return float(self.b * np.log(self.a / (self.b * slope)))
-        return float(self.a / slope - self.b)
+        return float(FORMS[self.form].spend_at_slope(slope, self.a, self.b))
 
     def is_beyond_observed(self, spend: float) -> bool:
         """True when ``spend`` lies outside the spend range the curve was fitted on."""
@@ -115,27 +149,33 @@ class CurveFit:
     spend_max: float
 
 
-def _context(month: np.ndarray, t: np.ndarray, u: float, v: float, g: float) -> np.ndarray:
-    """Multiplicative yearly season (one harmonic) and exponential trend; 1 when u = v = g = 0."""
-    angle = 2.0 * np.pi * month / 12.0
-    return (1.0 + u * np.cos(angle) + v * np.sin(angle)) * np.exp(g * t)
+#: Months of one key (n,) or of many keys (k, n): spend / mean spend, cosine and sine of the month
+#: of year (_season_angle), years before the latest month.
+Months = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+BASELINE = "baseline"
 
 
-def _model(form: str, seasonal: bool) -> Callable[..., np.ndarray]:
-    response = FORMS[form]
-    if seasonal:
-        def with_context(X: tuple[np.ndarray, ...], a: float, b: float, c: float,
-                         u: float, v: float, g: float) -> np.ndarray:
-            return response(X[0], a, b, c) * _context(X[1], X[2], u, v, g)
-        return with_context
-    return lambda X, a, b, c: response(X[0], a, b, c)
+def _model_values(kind: str, seasonal: bool, X: Months, params: Sequence[Any]) -> np.ndarray:
+    """The model on months X: a curve form with parameters a, b, c (times season and trend with
+    u, v, g when ``seasonal``), or the BASELINE c, u, v, g (season and trend alone).
+
+    Parameters are floats for one key (as curve_fit passes them) or columns (k, 1) for many keys
+    against months (k, n) (the batch); both evaluate the same expressions.
+    """
+    x, cos, sin, t = X
+    if kind == BASELINE:
+        c, u, v, g = params
+        return c * _season_and_trend(cos, sin, t, u, v, g)
+    value = FORMS[kind].value(x, *params[:3])
+    return value * _season_and_trend(cos, sin, t, *params[3:]) if seasonal else value
 
 
-def _baseline_model(X: tuple[np.ndarray, ...], c: float, u: float, v: float, g: float) -> np.ndarray:
-    return c * _context(X[1], X[2], u, v, g)
+def _model(kind: str, seasonal: bool) -> Callable[..., np.ndarray]:
+    """The model as curve_fit calls it: model(X, *params)."""
+    return lambda X, *params: _model_values(kind, seasonal, X, params)
 
 
-def _least_squares(model: Callable[..., np.ndarray], X: tuple[np.ndarray, ...], y: np.ndarray,
+def _least_squares(model: Callable[..., np.ndarray], X: Months, y: np.ndarray,
                    start: list[float], low: list[float], high: list[float]) -> np.ndarray | None:
     """One fit with scipy's curve_fit: for a key the batch did not finish (metrics.batch_trf)."""
     from scipy.optimize import OptimizeWarning, curve_fit  # rarely needed; importing it takes 0.4 s
@@ -153,11 +193,12 @@ def _least_squares(model: Callable[..., np.ndarray], X: tuple[np.ndarray, ...], 
 #
 # One curve_fit per key and form costs about 4 ms, nearly all of it solver overhead on 60 points
 # (1,447 touchpoints: 15-20 s). The keys are fitted together instead by metrics.batch_trf, the
-# method curve_fit uses here carried out on arrays of keys, so the same parameters up to
-# floating-point rounding. A key the batch cannot finish (scipy would raise, or it needs more than
-# MAX_TRIALS steps) is handed to curve_fit itself.
+# method curve_fit uses here carried out on arrays of keys, so the same status, reason, form and
+# curve as curve_fit gives (parameters the same up to rounding where the data pin them down; a b
+# that many values fit almost equally well may end elsewhere, with the same curve over the observed
+# spend). A key the batch cannot finish (scipy would raise, or it needs more than MAX_TRIALS steps)
+# is handed to curve_fit itself. The same model functions serve both (_model_values).
 
-BASELINE = "baseline"
 _CURVE_LOW, _CURVE_HIGH = [0.0, 1e-3, 0.0], [np.inf, MAX_B_RATIO, np.inf]
 _CONTEXT_LOW, _CONTEXT_HIGH = [-0.9, -0.9, -1.0], [0.9, 0.9, 1.0]
 
@@ -188,7 +229,7 @@ class _Prepared:
     spend: np.ndarray  # usable monthly spend in EUR
     mean_spend: float
     mean_outcome: float
-    X: tuple[np.ndarray, np.ndarray, np.ndarray]  # spend / mean, month of year (0-11), years before latest
+    X: Months
     y: np.ndarray  # outcome / mean
     seasonal: bool
 
@@ -197,10 +238,7 @@ class _Prepared:
 class _Batch:
     """Scaled months of many keys padded to one width: one row per key, ``real`` marks its months."""
 
-    x: np.ndarray
-    cos: np.ndarray
-    sin: np.ndarray
-    t: np.ndarray
+    X: Months
     y: np.ndarray
     real: np.ndarray
     count: np.ndarray  # months per key
@@ -208,36 +246,22 @@ class _Batch:
     @classmethod
     def of(cls, items: list[_Prepared]) -> _Batch:
         width = max(len(item.y) for item in items)
-        x, month, t, y = (np.zeros((len(items), width)) for _ in range(4))
+        x, cos, sin, t, y = (np.zeros((len(items), width)) for _ in range(5))
         x[:] = 1.0  # padding: any finite spend; it never enters a residual
         real = np.zeros((len(items), width), dtype=bool)
         for row, item in enumerate(items):
             n = len(item.y)
-            x[row, :n], month[row, :n], t[row, :n] = item.X
+            x[row, :n], cos[row, :n], sin[row, :n], t[row, :n] = item.X
             y[row, :n], real[row, :n] = item.y, True
-        angle = 2.0 * np.pi * month / 12.0  # as _context computes it
-        return cls(x, np.cos(angle), np.sin(angle), t, y, real, real.sum(axis=1))
-
-
-def _batch_model(kind: str, seasonal: bool, P: np.ndarray, batch: _Batch, rows: np.ndarray) -> np.ndarray:
-    """Model values (k, months) for parameters P (k, p) of batch ``rows``, computed as _model does."""
-    col = [P[:, j:j + 1] for j in range(P.shape[1])]
-    if kind == BASELINE:
-        c, u, v, g = col
-        return c * ((1.0 + u * batch.cos[rows] + v * batch.sin[rows]) * np.exp(g * batch.t[rows]))
-    a, b, c = col[:3]
-    x = batch.x[rows]
-    response = c + a * (1.0 - np.exp(-x / b)) if kind == SATURATING else c + a * np.log1p(x / b)
-    if not seasonal:
-        return response
-    u, v, g = col[3:]
-    return response * ((1.0 + u * batch.cos[rows] + v * batch.sin[rows]) * np.exp(g * batch.t[rows]))
+        return cls((x, cos, sin, t), y, real, real.sum(axis=1))
 
 
 def _residuals(kind: str, seasonal: bool, P: np.ndarray, batch: _Batch, rows: np.ndarray) -> np.ndarray:
-    """Model minus observed on real months, 0 on padding."""
+    """Model minus observed on real months of batch ``rows`` at parameters P (len(rows), p); 0 on padding."""
+    x, cos, sin, t = batch.X
     with np.errstate(all="ignore"):
-        value = _batch_model(kind, seasonal, P, batch, rows)
+        value = _model_values(kind, seasonal, (x[rows], cos[rows], sin[rows], t[rows]),
+                              [P[:, j:j + 1] for j in range(P.shape[1])])
     return np.where(batch.real[rows], value - batch.y[rows], 0.0)
 
 
@@ -258,7 +282,7 @@ def _fit_batch(kind: str, seasonal: bool, batch: _Batch, items: list[_Prepared],
     rows = np.arange(len(items))
     residual = _residuals(kind, seasonal, params, batch, rows)
     squares = np.einsum("kn,kn->k", residual, residual)
-    model = _baseline_model if kind == BASELINE else _model(kind, seasonal)
+    model = _model(kind, seasonal)
     out: list[tuple[np.ndarray, float] | None] = []
     for row, item in enumerate(items):
         if finished[row]:
@@ -294,7 +318,7 @@ def _prepare(key: str, spend: np.ndarray, outcome: np.ndarray, months: np.ndarra
     if mean_outcome <= 0 or float(y_all.std()) <= 0:
         return _refuse(key, "the outcome is zero or constant", n, x_all)
     t = (m_all - m_all.max()) / 12.0  # years before the latest month: the trend is 1 there
-    X = (x_all / mean_spend, np.mod(m_all, 12.0), t)
+    X = (x_all / mean_spend, *_season_angle(np.mod(m_all, 12.0)), t)
     return _Prepared(key, x_all, mean_spend, mean_outcome, X, y_all / mean_outcome, n >= SEASONAL_MIN_POINTS)
 
 
@@ -325,7 +349,8 @@ def _finish(item: _Prepared, fits: dict[str, tuple[np.ndarray, float] | None],
     return CurveFit(item.key, curve, "", n, curve.spend_min, curve.spend_max)
 
 
-def _fit_prepared(items: list[_Prepared], min_r_squared: float) -> dict[str, CurveFit]:
+def _fit_prepared(items: list[_Prepared], min_r_squared: float, max_trials: int = MAX_TRIALS
+                  ) -> dict[str, CurveFit]:
     """Fit both forms (and, with a season, the baseline of season and trend alone) for all items at once."""
     out: dict[str, CurveFit] = {}
     for seasonal in (False, True):
@@ -333,8 +358,8 @@ def _fit_prepared(items: list[_Prepared], min_r_squared: float) -> dict[str, Cur
         if not group:
             continue
         batch = _Batch.of(group)
-        fits = {form: _fit_batch(form, seasonal, batch, group) for form in FORMS}
-        baseline = _fit_batch(BASELINE, True, batch, group) if seasonal else [None] * len(group)
+        fits = {form: _fit_batch(form, seasonal, batch, group, max_trials) for form in FORMS}
+        baseline = _fit_batch(BASELINE, True, batch, group, max_trials) if seasonal else [None] * len(group)
         for row, item in enumerate(group):
             left = baseline[row]
             out[item.key] = _finish(item, {form: fits[form][row] for form in FORMS},
@@ -363,13 +388,15 @@ def fit_response_curve(
 
 
 def fit_response_curves(
-    history: pd.DataFrame, key: str, min_r_squared: float = MIN_R_SQUARED
+    history: pd.DataFrame, key: str, min_r_squared: float = MIN_R_SQUARED, max_trials: int = MAX_TRIALS
 ) -> dict[str, CurveFit]:
     """Fit one curve per ``key`` from a history frame with [key, month, spend, outcome], one row a month.
 
     Give complete months only, with the outcome per month as observed (see module docstring). The
     result is ordered by key; all keys are fitted together (same result as one fit_response_curve
-    per key, in a fraction of the time).
+    per key, in a fraction of the time). A key not finished within ``max_trials`` solver steps is
+    fitted by scipy's curve_fit alone; ``max_trials=0`` fits every key that way (slow: the
+    reference the batch is checked against).
     """
     codes, keys = pd.factorize(history[key], sort=True)
     month = pd.to_datetime(history["month"])
@@ -383,7 +410,8 @@ def fit_response_curves(
     for code, item in enumerate(keys):
         rows = order[bounds[code]:bounds[code + 1]]
         prepared[str(item)] = _prepare(str(item), spend[rows], outcome[rows], months[rows])
-    fitted = _fit_prepared([p for p in prepared.values() if isinstance(p, _Prepared)], min_r_squared)
+    fitted = _fit_prepared([p for p in prepared.values() if isinstance(p, _Prepared)], min_r_squared,
+                           max_trials)
     return {name: fitted[name] if isinstance(p, _Prepared) else p for name, p in prepared.items()}
 
 
