@@ -11,27 +11,18 @@ import datetime as dt
 import streamlit as st
 
 from connectors.warehouse import WarehouseError
-from pages.context import prepare_context, show_problem
-from pages.server_load import freeze_long_lived_objects, page_run_slot
-
-#: Every page: (script, title, icon). The one place for titles and icons; a test checks that
-#: every module in pages/ that is a page is listed here.
-PAGES: tuple[tuple[str, str, str], ...] = (
-    ("pages/overview.py", "Overview", ":material/dashboard:"),
-    ("pages/journey.py", "Journey", ":material/route:"),
-    ("pages/trends.py", "Trends", ":material/trending_up:"),
-    ("pages/my_touchpoints.py", "My touchpoints", ":material/person_pin:"),
-    ("pages/budget.py", "Budget", ":material/euro:"),
-    ("pages/review.py", "Quarterly review", ":material/event_note:"),
-    ("pages/data_quality.py", "Data quality", ":material/fact_check:"),
-)
+from ui.context import prepare_context, show_problem
+from ui.navigation import APP_ICON, APP_TITLE, app_pages
+from ui.server_load import freeze_long_lived_objects, page_run_slot
 
 
 def main() -> None:
-    st.set_page_config(page_title="Moments of Truth", page_icon=":material/insights:", layout="wide")
-    navigation = st.navigation(
-        [st.Page(path, title=title, icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(PAGES)]
-    )
+    st.set_page_config(page_title=APP_TITLE, page_icon=APP_ICON, layout="wide")
+    listed, routable = app_pages()
+    navigation = st.navigation(routable, position="hidden")
+    with st.sidebar:
+        for page in listed:
+            st.page_link(page)
     # The clock is read here, once per run, and passed down (as_of never comes from inside metrics).
     context = prepare_context(today=dt.date.today())
     if context is None:

@@ -33,7 +33,7 @@ from metrics.trust import TrustEvidence
 
 @dataclass(frozen=True)
 class BenchContext:
-    """What pages.context.AppContext holds, opened without Streamlit."""
+    """What ui.context.AppContext holds, opened without Streamlit."""
 
     warehouse: Warehouse
     registry: KpiRegistry
@@ -42,7 +42,7 @@ class BenchContext:
     as_of: dt.date
 
     def default_period(self) -> Period:
-        """pages.filters.period_filter's default (last full quarter), clipped to the data."""
+        """ui.filters.period_filter's default (last full quarter), clipped to the data."""
         period = period_for("last_quarter", self.as_of)
         return Period(max(period.start, self.first_date), period.end, period.label)
 
@@ -90,7 +90,7 @@ def kpis(
     filters: Filters | None = None,
     kpi_ids: tuple[str, ...] | None = None,
 ) -> KpiCall:
-    """A call like pages.loaders.load_kpis builds it."""
+    """A call like ui.loaders.load_kpis builds it."""
     return KpiCall(KpiRequest(kpi_ids or ctx.registry.ids(), start, end, grain, by, filters or Filters()))
 
 

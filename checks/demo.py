@@ -1,6 +1,6 @@
 """The demo warehouse, checked from the start: build it and store a check run of it in one step.
 
-The app (pages/context.py) calls ``build_checked_demo`` when the demo is missing or stale, so the
+The app (ui/context.py) calls ``build_checked_demo`` when the demo is missing or stale, so the
 first page anyone sees already marks the demo's planted faults as not trusted instead of showing
 every value unchecked. It lives here, not in connectors/, because connectors must not import
 checks. The checks run on the finished file before it replaces the old one, so the run describes

@@ -27,7 +27,7 @@ from metrics.reallocation import (
     scenario_problems,
 )
 from metrics.response_curves import curve_points, curve_summary
-from pages.budget_charts import (
+from ui.budget_charts import (
     allocation_chart,
     efficiency_chart,
     moment_of_truth_share_chart,
@@ -36,10 +36,10 @@ from pages.budget_charts import (
     response_curve_chart,
     scenario_chart,
 )
-from pages.budget_loaders import ITEM_KEYS, load_curve_fits, load_period_budget, outcome_kpis, outcome_label
-from pages.context import app_context
-from pages.filters import period_filter, url_select
-from pages.loaders import yardstick
+from ui.budget_loaders import ITEM_KEYS, load_curve_fits, load_period_budget, outcome_kpis, outcome_label
+from ui.context import app_context
+from ui.filters import period_filter, url_select
+from ui.loaders import yardstick
 
 ctx = app_context()
 reg = ctx.registry

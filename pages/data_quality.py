@@ -10,9 +10,9 @@ import streamlit as st
 
 from checks.catalogue import CHECKS_BY_ID
 from checks.history import sample_rows
-from pages.context import app_context, show_problem
-from pages.quality_charts import check_history_chart, outcome_label
-from pages.quality_loaders import load_quality, quality_state, run_checks_now
+from ui.context import app_context, show_problem
+from ui.quality_charts import check_history_chart, outcome_label
+from ui.quality_loaders import load_quality, quality_state, run_checks_now
 
 ctx = app_context()
 st.title("Data quality")
@@ -26,7 +26,7 @@ note_col.caption(
     "Checks run on the warehouse with Great Expectations. Data teams can also run "
     "`python -m checks run` on a schedule; both write to the same history."
 )
-if button_col.button("Run checks now", type="primary", icon=":material/play_arrow:"):
+if button_col.button("Run checks now", type="primary", icon="▶️"):
     bar = st.progress(0.0, text="Connecting to the warehouse…")
 
     def show_progress(share: float, step: str) -> None:

@@ -8,12 +8,12 @@ from metrics.effectiveness import pain_points, stage_conversion, with_deltas
 from metrics.journey_map import journey_map_cards, scorecard
 from metrics.model import Filters, Scope, Unit
 from metrics.periods import previous_period
-from pages.charts import emotional_curve_chart, funnel_chart, journey_map_chart
-from pages.context import app_context
-from pages.filters import journey_filter, period_filter, url_select
-from pages.loaders import load_funnel, load_judged
-from pages.quality_loaders import show_trust_note
-from pages.tables import show_status_table
+from ui.charts import emotional_curve_chart, funnel_chart, journey_map_chart
+from ui.context import app_context
+from ui.filters import journey_filter, period_filter, url_select
+from ui.loaders import load_funnel, load_judged
+from ui.quality_loaders import show_trust_note
+from ui.tables import show_status_table
 
 ctx = app_context()
 left, middle, right = st.columns(3)

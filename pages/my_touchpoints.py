@@ -20,12 +20,12 @@ from metrics.owners import (
     recent_values,
 )
 from metrics.trends import compare_periods, complete_window
-from pages.context import app_context
-from pages.filters import url_select
-from pages.loaders import load_budget, load_funnel, load_judged
-from pages.quality_loaders import show_trust_note
-from pages.tables import show_status_table
-from pages.text import literal
+from ui.context import app_context
+from ui.filters import url_select
+from ui.loaders import load_budget, load_funnel, load_judged
+from ui.quality_loaders import show_trust_note
+from ui.tables import show_status_table
+from ui.text import literal
 
 SPARK_PERIODS = 13
 SPEND_MONTHS = 3
@@ -102,7 +102,7 @@ with movers_col:
     if movers.empty:
         st.info("No earlier period to compare with.")
     for row in movers.itertuples(index=False):
-        arrow = ":material/arrow_upward:" if row.move > 0 else ":material/arrow_downward:"
+        arrow = "⬆️" if row.move > 0 else "⬇️"
         st.markdown(f"{arrow} **{literal(row.name)}** — {literal(row.reason)}")
 with pains_col:
     st.subheader("Pain points")

@@ -9,12 +9,12 @@ from metrics.model import Scope
 from metrics.overview import headline_cells, journey_summary, moments_off_target
 from metrics.periods import previous_period
 from metrics.status import Status
-from pages.charts import health_chart, kpi_status_grid
-from pages.context import app_context
-from pages.filters import period_filter, touchpoint_filters
-from pages.loaders import load_judged
-from pages.quality_loaders import show_trust_note
-from pages.tables import show_status_table
+from ui.charts import health_chart, kpi_status_grid
+from ui.context import app_context
+from ui.filters import period_filter, touchpoint_filters
+from ui.loaders import load_judged
+from ui.quality_loaders import show_trust_note
+from ui.tables import show_status_table
 
 ctx = app_context()
 st.title("Journey health overview")

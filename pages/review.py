@@ -8,15 +8,15 @@ import datetime as dt
 import streamlit as st
 
 from connectors.state import StateStoreError
-from pages.context import app_context
-from pages.filters import url_select
-from pages.review_loaders import load_quarter_review, review_store
-from pages.review_sections import journey_section, presentation_slide, quarter_actions
 from review.display import journey_summary
 from review.export_files import FORMATS, ExportError, header_lines
 from review.pack import EmptyQuarterError
 from review.pack_export import MEDIA_TYPES, pack_bytes, pack_file_name
 from review.quarters import quarters_between
+from ui.context import app_context
+from ui.filters import url_select
+from ui.review_loaders import load_quarter_review, review_store
+from ui.review_sections import journey_section, presentation_slide, quarter_actions
 
 ctx = app_context()
 quarters = [q.label for q in quarters_between(ctx.first_date, ctx.as_of)]

@@ -23,12 +23,12 @@ from metrics.trends import (
     target_step_points,
     to_date_periods,
 )
-from pages.context import app_context
-from pages.filters import url_multiselect, url_select
-from pages.loaders import load_judged, load_kpis, yardstick
-from pages.quality_loaders import show_trust_note
-from pages.text import literal
-from pages.trend_charts import trend_chart
+from ui.context import app_context
+from ui.filters import url_multiselect, url_select
+from ui.loaders import load_judged, load_kpis, yardstick
+from ui.quality_loaders import show_trust_note
+from ui.text import literal
+from ui.trend_charts import trend_chart
 
 #: How many complete periods a trend shows at each grain.
 PERIODS_SHOWN = {Grain.DAY: 90, Grain.WEEK: 52, Grain.MONTH: 24, Grain.QUARTER: 12}

@@ -1,6 +1,6 @@
 """Vega-Lite specs (plain dicts) for the review's charts: used by the PDF, the slides and the page.
 
-review/ may not import altair (layering), so the spec is built as a dict; pages/review_charts.py
+review/ may not import altair (layering), so the spec is built as a dict; ui/review_charts.py
 turns it into an Altair chart for the page, and vl-convert renders it to PNG for the exports.
 
 The journey chart puts every judged figure on one axis: "% of target", 100 = the target, right is

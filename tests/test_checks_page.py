@@ -140,7 +140,7 @@ def test_emotional_curve_marks_stages_with_failing_rows_not_trusted(
 
 def test_history_chart_colours_come_from_the_status_palette() -> None:
     from metrics.status import STATUS_COLOURS
-    from pages.quality_charts import check_history_chart
+    from ui.quality_charts import check_history_chart
 
     frame = pd.DataFrame({
         "run_id": ["r1", "r1", "r2", "r2"],

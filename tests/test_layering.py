@@ -2,19 +2,21 @@
 
 Layering (DESIGN.md): dashboard -> pages -> (metrics, checks, connectors); connectors and checks may
 use metrics; metrics imports nothing of ours (a ``__main__.py`` CLI is the one exception). Only
-dashboard.py and pages/ import streamlit; only pages/*charts*.py import altair.
+dashboard.py, pages/ and ui/ import streamlit; only ui/*charts*.py import altair; pages/ holds
+only page scripts (their helpers live in ui/, so Streamlit never lists them as pages).
 """
 
 from __future__ import annotations
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = ("metrics", "connectors", "checks", "pages", "review", "dashboard")
+OURS = ("metrics", "connectors", "checks", "pages", "ui", "review", "dashboard")
 
 
 def _modules(package: str) -> list[Path]:
@@ -44,7 +46,7 @@ def _rel(path: Path) -> str:
 
 def _all_python_files() -> list[Path]:
     files = [ROOT / "dashboard.py"]
-    for package in ("metrics", "connectors", "checks", "pages", "review"):
+    for package in ("metrics", "connectors", "checks", "pages", "ui", "review"):
         if (ROOT / package).is_dir():
             files += _modules(package)
     return files
@@ -71,7 +73,7 @@ def test_connectors_and_checks_stay_below_the_pages() -> None:
 
 
 def test_only_dashboard_and_pages_import_streamlit() -> None:
-    allowed = {"dashboard.py", "pages"}
+    allowed = {"dashboard.py", "pages", "ui"}
     offenders = [
         _rel(p)
         for p in _all_python_files()
@@ -80,11 +82,11 @@ def test_only_dashboard_and_pages_import_streamlit() -> None:
     assert offenders == []
 
 
-def test_only_chart_modules_in_pages_import_altair() -> None:
+def test_only_chart_modules_in_ui_import_altair() -> None:
     offenders = [
         _rel(p)
         for p in _all_python_files()
-        if "altair" in _roots(p) and not (_rel(p).startswith("pages/") and "charts" in p.stem)
+        if "altair" in _roots(p) and not (_rel(p).startswith("ui/") and "charts" in p.stem)
     ]
     assert offenders == []
 
@@ -101,28 +103,28 @@ def _calls_app_context_at_top_level(path: Path) -> bool:
 
 
 def registered_pages() -> tuple[tuple[str, str, str], ...]:
-    """dashboard.PAGES read from the source: importing dashboard.py would run the app."""
-    tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        target = node.target if isinstance(node, ast.AnnAssign) else None
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-        if isinstance(target, ast.Name) and target.id == "PAGES" and node.value is not None:  # type: ignore[union-attr]
-            return ast.literal_eval(node.value)  # type: ignore[union-attr,no-any-return]
-    raise AssertionError("dashboard.py has no literal PAGES tuple")
+    from ui.navigation import PAGES
+
+    return PAGES
 
 
 def test_every_page_is_registered_and_every_registered_page_exists() -> None:
     PAGES = registered_pages()  # noqa: N806
     registered = [path for path, _, _ in PAGES]
-    pages = sorted(_rel(p) for p in _modules("pages") if _calls_app_context_at_top_level(p))
+    scripts = [p for p in _modules("pages") if p.name != "__init__.py"]
+    pages = sorted(_rel(p) for p in scripts if _calls_app_context_at_top_level(p))
     assert pages, "no page module found: pages call app_context() at top level"
-    assert sorted(set(pages) - set(registered)) == [], "pages missing from dashboard.PAGES"
+    assert pages == sorted(_rel(p) for p in scripts), "pages/ holds only page scripts (helpers go in ui/)"
+    assert sorted(set(pages) - set(registered)) == [], "pages missing from ui.navigation.PAGES"
     assert [p for p in registered if not (ROOT / p).is_file()] == [], "PAGES names missing scripts"
     assert len(set(registered)) == len(registered)
     titles = [title for _, title, _ in PAGES]
     assert len(set(titles)) == len(titles) and all(titles)
-    assert all(icon.startswith(":material/") for _, _, icon in PAGES)
+    # Material icon names make the browser fetch icons from Google's servers: emoji only.
+    assert not any(icon.startswith(":material/") for _, _, icon in PAGES)
+    quoted = re.compile(r"[\"']:material/")
+    uses_material = [_rel(p) for p in _all_python_files() if quoted.search(p.read_text(encoding="utf-8"))]
+    assert uses_material == []
 
 
 def _importable(package: str) -> list[str]:

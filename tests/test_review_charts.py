@@ -5,11 +5,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from pages.review_charts import journey_review_spec, review_chart_height
 from review.chart_spec import journey_chart_spec
 from review.pack import build_quarter_figures
 from review.quarters import parse_quarter
 from tests.test_review_fixtures import review_registry, review_warehouse_url, review_wh  # noqa: F401
+from ui.review_charts import journey_review_spec, review_chart_height
 
 
 def _as_altair_sent_it(figures: pd.DataFrame, title: str) -> dict[str, object]:

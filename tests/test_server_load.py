@@ -1,4 +1,4 @@
-"""pages.server_load: the heap is frozen once per new set of modules; page runs are bounded."""
+"""ui.server_load: the heap is frozen once per new set of modules; page runs are bounded."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 import threading
 import types
 
-from pages.server_load import PAGE_RUNS_AT_ONCE, freeze_long_lived_objects, page_run_slot
+from ui.server_load import PAGE_RUNS_AT_ONCE, freeze_long_lived_objects, page_run_slot
 
 
 def test_the_heap_is_frozen_again_only_after_new_imports() -> None:

@@ -17,8 +17,8 @@ from metrics.registry import default_registry
 from metrics.status import STATUS_COLOURS, Status
 from metrics.targets import target_steps
 from metrics.trends import last_year_overlay, target_step_points
-from pages.trend_charts import SERIES_STRETCH, SERIES_TARGET, trend_chart
 from tests.fixtures import DEMO_END
+from ui.trend_charts import SERIES_STRETCH, SERIES_TARGET, trend_chart
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = default_registry()

@@ -12,7 +12,6 @@ import streamlit as st
 
 from connectors.state import StateStoreError
 from metrics.status import STATUS_COLOURS, Status
-from pages.review_charts import journey_review_spec, review_chart_height
 from review.display import comment_lines, figure_label, figure_table, format_value, readable_time, status_text
 from review.frozen import QuarterReview, close_shown
 from review.store import (
@@ -24,6 +23,7 @@ from review.store import (
     reopen_quarter,
     save_comment,
 )
+from ui.review_charts import journey_review_spec, review_chart_height
 
 
 def _paint_status(table: pd.DataFrame, statuses: pd.Series) -> object:

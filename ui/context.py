@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from connectors.demo_file import DemoInfo, demo_is_current, read_demo_info
 from connectors.mapping import MappingError
@@ -29,6 +28,7 @@ from connectors.queries import date_bounds, dimension_frame
 from connectors.settings import Settings, SettingsError, resolve_settings
 from connectors.warehouse import Warehouse, WarehouseError, open_warehouse
 from metrics.registry import KpiRegistry
+from ui.navigation import APP_ICON, APP_TITLE, app_pages
 
 if TYPE_CHECKING:
     from streamlit.elements.lib.mutable_status_container import StatusContainer
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from checks.demo import CheckedDemo
 
 CONTEXT_KEY = "_mot_context"
+_REROUTED_KEY = "_mot_rerouted"
 CACHE_TTL_SECONDS = 600
 
 
@@ -77,7 +78,7 @@ class ProblemError(Exception):
 
 def show_problem(title: str, details: list[str], fix: str) -> None:
     st.error(f"**{title}**\n\n" + "\n".join(f"- {d}" for d in details))
-    st.info(fix, icon=":material/build:")
+    st.info(fix, icon="🛠️")
 
 
 def _secrets() -> dict[str, object]:
@@ -281,11 +282,13 @@ def prepare_context(today: dt.date) -> AppContext | None:
 def app_context() -> AppContext:
     """The context dashboard.py prepared for this run."""
     context = st.session_state.get(CONTEXT_KEY)
-    if context is None and PagesManager.uses_pages_directory:
-        # Streamlit 1.67 starts a server in the old pages/-folder mode until the first
-        # st.navigation call, so a deep link (/journey) as the server's first request runs the
-        # page script alone. Leave that mode and rerun: the rerun goes through dashboard.py.
-        PagesManager.uses_pages_directory = False
+    if context is None and not st.session_state.get(_REROUTED_KEY):
+        # A server starts in Streamlit's pages/-folder mode until st.navigation is first called,
+        # so a deep link (/journey) as a cold server's first request runs the page script alone.
+        # Calling st.navigation (public API) ends that mode; the rerun goes through dashboard.py.
+        st.session_state[_REROUTED_KEY] = True
+        st.set_page_config(page_title=APP_TITLE, page_icon=APP_ICON, layout="wide")
+        st.navigation(app_pages()[1], position="hidden")
         st.rerun()
     if context is None:
         st.error("Open the dashboard through `streamlit run dashboard.py`.")

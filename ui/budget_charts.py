@@ -12,7 +12,7 @@ import pandas as pd
 
 from metrics.budget import QUADRANT_ORDER, Quadrant
 from metrics.status import STATUS_COLOURS, Status
-from pages.charts import Layered
+from ui.charts import Layered
 
 PLAN_COLOUR = "#222222"
 ACTUAL_COLOUR = "#4c78a8"

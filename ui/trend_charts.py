@@ -15,7 +15,7 @@ import pandas as pd
 from metrics.model import Unit
 from metrics.registry import KpiDef
 from metrics.status import STATUS_COLOURS, Status
-from pages.charts import status_scale, with_status_labels
+from ui.charts import status_scale, with_status_labels
 
 VALUE_COLOUR = "#1f4e79"
 LAST_YEAR_COLOUR = "#9ecae1"

@@ -1,7 +1,7 @@
 """Cached loaders for the budget page: period spend, outcomes and fitted response curves.
 
 Everything is aggregated in the warehouse (connectors.queries budget_frame / kpi_frame /
-funnel_frame through pages.loaders). The curve fits (all items in one batch: about a second for
+funnel_frame through ui.loaders). The curve fits (all items in one batch: about a second for
 1,447 touchpoints) are cached with their history, so a rerun neither refits nor rebuilds it.
 """
 
@@ -17,8 +17,8 @@ from metrics.budget import attach_touchpoint_dimensions
 from metrics.model import Aggregation, Grain, Scope, Unit
 from metrics.registry import KpiRegistry
 from metrics.response_curves import CurveFit, fit_response_curves, response_history
-from pages.context import CACHE_TTL_SECONDS, AppContext
-from pages.loaders import load_budget, load_funnel, load_kpis
+from ui.context import CACHE_TTL_SECONDS, AppContext
+from ui.loaders import load_budget, load_funnel, load_kpis
 
 #: What the what-if optimises: spend per touchpoint or per channel.
 ITEM_KEYS: dict[str, tuple[str, Scope]] = {

@@ -20,7 +20,7 @@ from checks.results import CheckRun
 from checks.trust import load_trust_evidence
 from connectors.state import StateStoreError, create_state_engine
 from metrics.trust import TrustEvidence, TrustState, count_untrusted
-from pages.context import CACHE_TTL_SECONDS, AppContext
+from ui.context import CACHE_TTL_SECONDS, AppContext
 
 
 @st.cache_resource(show_spinner=False)

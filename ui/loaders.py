@@ -16,8 +16,8 @@ from connectors.warehouse import Warehouse
 from metrics.judgement import Yardstick, judge
 from metrics.model import Filters, Grain, KpiRequest, Scope
 from metrics.trust import TrustEvidence
-from pages.context import CACHE_TTL_SECONDS, AppContext
-from pages.quality_loaders import load_trust
+from ui.context import CACHE_TTL_SECONDS, AppContext
+from ui.quality_loaders import load_trust
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=512)

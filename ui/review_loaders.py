@@ -15,12 +15,12 @@ from connectors.state import StateStoreError
 from connectors.warehouse import Warehouse, WarehouseError
 from metrics.registry import KpiRegistry
 from metrics.trust import TrustEvidence
-from pages.context import CACHE_TTL_SECONDS, AppContext
-from pages.quality_loaders import load_trust
 from review.frozen import QuarterReview, review_with_store
 from review.pack import EmptyQuarterError, QuarterFigures, build_quarter_figures
 from review.quarters import parse_quarter
 from review.store import open_review_store
+from ui.context import CACHE_TTL_SECONDS, AppContext
+from ui.quality_loaders import load_trust
 
 
 @st.cache_resource(show_spinner=False)

@@ -12,7 +12,7 @@ import streamlit as st
 
 from metrics.model import Filters, Period
 from metrics.periods import PERIOD_CHOICES, period_for
-from pages.context import AppContext
+from ui.context import AppContext
 
 
 def url_select(
