@@ -21,7 +21,7 @@ from typing import Any
 from checks.catalogue import Outcome, Severity
 from checks.history import save_run
 from checks.results import CheckRun
-from connectors.settings import SettingsError, resolve_settings
+from connectors.settings import SettingsError, create_data_folders, resolve_settings
 from connectors.state import StateStoreError, create_state_engine
 
 _ICONS = {Outcome.PASSED.value: "ok  ", Outcome.FAILED.value: "FAIL", Outcome.ERROR.value: "ERR "}
@@ -66,6 +66,7 @@ def _secrets() -> dict[str, Any]:
 def run_command(args: argparse.Namespace, environ: dict[str, str]) -> int:
     try:
         settings = resolve_settings(environ, _secrets())
+        create_data_folders(settings)
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

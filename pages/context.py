@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import sqlalchemy as sa
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from connectors.mapping import MappingError
+from connectors.db_errors import database_reason
+from connectors.mapping import MappingError, MappingFileError
 from connectors.queries import date_bounds, dimension_frame
-from connectors.settings import Settings, SettingsError, resolve_settings
+from connectors.settings import Settings, SettingsError, create_data_folders, resolve_settings
 from connectors.warehouse import Warehouse, WarehouseError, open_warehouse
 from metrics.registry import KpiRegistry
 
@@ -109,7 +111,15 @@ def _open(settings: Settings, today: dt.date) -> AppContext:
     if settings.is_demo and not settings.demo_path.exists():
         with st.status("Generating the demo warehouse (first start only, a few seconds)…", expanded=True):
             st.write(f"Writing a believable demo company to `{settings.demo_path}`.")
-            _ensure_demo(str(settings.demo_path))
+            try:
+                _ensure_demo(str(settings.demo_path))
+            except (OSError, sa.exc.SQLAlchemyError) as exc:
+                raise ProblemError(
+                    "The demo warehouse cannot be created",
+                    [f"{settings.demo_path}: {database_reason(exc)}"],
+                    "Point MOT_DATA_DIR at a folder this user may write, or set MOT_WAREHOUSE_URL "
+                    "to your warehouse. Then reload.",
+                ) from None
     wh = _warehouse(settings.effective_warehouse_url, str(settings.mapping_path or ""))
     dims, dims_version = _dimensions(wh, settings.warehouse_key)
     bounds = _bounds(wh, settings.warehouse_key, today)
@@ -146,16 +156,31 @@ def prepare_context(today: dt.date) -> AppContext | None:
     """Open everything for this run; on a user-fixable problem show it and return None."""
     try:
         settings = resolve_settings(os.environ, _secrets())
+        create_data_folders(settings)
         context = _open(settings, today)
     except SettingsError as exc:
-        show_problem("A setting is wrong", [str(exc)], "Fix the setting and reload.")
+        show_problem(
+            "A setting is wrong",
+            [str(exc)],
+            "Fix the setting (environment or .streamlit/secrets.toml; README, section "
+            "'Configuration') and reload.",
+        )
+        return None
+    except MappingFileError as exc:
+        show_problem(
+            "The mapping file cannot be used",
+            exc.problems,
+            "Fix the file MOT_MAPPING names (README, section 'The canonical model and the mapping "
+            "file'), or unset MOT_MAPPING to use canonical names. Then reload.",
+        )
         return None
     except MappingError as exc:
         show_problem(
             "The mapping file does not fit the warehouse",
             exc.problems,
             "Edit the mapping file (MOT_MAPPING) so every canonical table and column points at an "
-            "existing physical one; see README, section 'Mapping file'. Then reload.",
+            "existing physical one of a type that can hold it; see README, section 'The canonical "
+            "model and the mapping file'. Then reload.",
         )
         return None
     except WarehouseError as exc:

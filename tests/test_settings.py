@@ -1,0 +1,65 @@
+"""Settings are checked when they are resolved, before any work: a clear SettingsError, never a
+traceback later; the app creates folders only inside MOT_DATA_DIR."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from connectors.settings import SettingsError, create_data_folders, resolve_settings
+from connectors.state import StateStoreError, create_state_engine
+
+
+def _sqlite(path: Path) -> str:
+    return sa.URL.create("sqlite", database=str(path)).render_as_string()
+
+
+def _refused(environ: dict[str, str]) -> str:
+    with pytest.raises(SettingsError) as caught:
+        resolve_settings(environ)
+    return str(caught.value)
+
+
+def test_urls_that_are_not_urls_or_have_no_driver(tmp_path: Path) -> None:
+    data = str(tmp_path)
+    assert "MOT_STATE_URL 'garbage' is not a SQLAlchemy URL" in _refused(
+        {"MOT_DATA_DIR": data, "MOT_STATE_URL": "garbage"}
+    )
+    not_url = _refused({"MOT_WAREHOUSE_URL": "not a url"})
+    assert "MOT_WAREHOUSE_URL 'not a url' is not a SQLAlchemy URL" in not_url
+    no_driver = _refused({"MOT_DATA_DIR": data, "MOT_STATE_URL": "nosuchdb://x"})
+    assert "'nosuchdb', which cannot be loaded" in no_driver
+
+
+def test_data_dir_that_is_a_file_or_has_no_parent(tmp_path: Path) -> None:
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    assert "is a file, not a folder" in _refused({"MOT_DATA_DIR": str(a_file)})
+    assert f"{str(a_file)!r} above it is a file" in _refused({"MOT_DATA_DIR": str(a_file / "data")})
+    deep = tmp_path / "no" / "such" / "data"
+    assert "no folders above it" in _refused({"MOT_DATA_DIR": str(deep)})
+    assert not (tmp_path / "no").exists()
+
+
+def test_sqlite_state_store_outside_the_data_dir_needs_an_existing_folder(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    folder = tmp_path / "x" / "y"
+    message = _refused({"MOT_DATA_DIR": str(data), "MOT_STATE_URL": _sqlite(folder / "s.sqlite")})
+    assert f"The folder {str(folder)!r} of the state store (MOT_STATE_URL) does not exist" in message
+    assert "folders only inside MOT_DATA_DIR" in message
+    assert "is a folder" in _refused({"MOT_DATA_DIR": str(data), "MOT_STATE_URL": _sqlite(tmp_path)})
+    with pytest.raises(StateStoreError, match="does not exist"):  # the store never makes folders itself
+        create_state_engine(_sqlite(tmp_path / "x" / "s.sqlite"))
+    assert not (tmp_path / "x").exists()
+
+
+def test_only_the_data_dir_and_folders_inside_it_are_created(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    state_url = _sqlite(data / "state" / "s.sqlite")
+    settings = resolve_settings({"MOT_DATA_DIR": str(data), "MOT_STATE_URL": state_url})
+    assert not data.exists()  # resolving creates nothing
+    create_data_folders(settings)
+    assert (data / "state").is_dir()
+    create_state_engine(settings.state_url).dispose()
