@@ -1,5 +1,6 @@
 """Settings are checked when they are resolved, before any work: a clear SettingsError, never a
-traceback later; the app creates folders only inside MOT_DATA_DIR."""
+traceback later; the app creates folders only inside MOT_DATA_DIR; ``python -m checks run`` exits 2
+with the cause first and saves nothing when the checks cannot run."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from checks import history
+from checks.__main__ import main as checks_main
+from connectors.demo import build_demo_file
 from connectors.settings import SettingsError, create_data_folders, resolve_settings
 from connectors.state import StateStoreError, create_state_engine
 
@@ -63,3 +67,60 @@ def test_only_the_data_dir_and_folders_inside_it_are_created(tmp_path: Path) -> 
     create_data_folders(settings)
     assert (data / "state").is_dir()
     create_state_engine(settings.state_url).dispose()
+
+
+# --- python -m checks run: cause first, exit 2, nothing saved ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_demo_file(tmp_path_factory.mktemp("settings") / "demo.duckdb", touchpoints=8, years=1)
+
+
+def _run_checks(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env: dict[str, str]
+) -> tuple[int, str, str]:
+    for key in ("MOT_WAREHOUSE_URL", "MOT_MAPPING", "MOT_STATE_URL", "MOT_DATA_DIR"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    status = checks_main(["run", "--no-docs"])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"MOT_WAREHOUSE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"},
+        {"MOT_MAPPING": "{data}/missing.yaml"},
+        {"MOT_MAPPING": "{data}"},
+    ],
+    ids=["unreachable", "missing-mapping", "mapping-is-a-folder"],
+)
+def test_checks_cli_that_cannot_run_exits_2_with_the_cause_first(
+    change: dict[str, str],
+    small_demo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    state = tmp_path / "state.sqlite"
+    env = {"MOT_WAREHOUSE_URL": f"duckdb:///{small_demo}", "MOT_DATA_DIR": str(tmp_path),
+           "MOT_STATE_URL": _sqlite(state)}
+    env.update({k: v.format(data=tmp_path) for k, v in change.items()})
+    status, out, err = _run_checks(monkeypatch, capsys, env)
+    assert status == 2 and out == ""
+    assert err.startswith("error: the checks could not run: ") and "Nothing was saved" in err
+    assert history.list_runs(create_state_engine(_sqlite(state))).empty
+
+
+def test_checks_cli_refuses_a_bad_state_store_before_running(
+    small_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = {"MOT_WAREHOUSE_URL": f"duckdb:///{small_demo}", "MOT_DATA_DIR": str(tmp_path)}
+    status, out, err = _run_checks(monkeypatch, capsys, {**env, "MOT_STATE_URL": "garbage"})
+    assert status == 2 and out == "" and "MOT_STATE_URL 'garbage' is not a SQLAlchemy URL" in err
+    unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/state?connect_timeout=2"
+    status, out, err = _run_checks(monkeypatch, capsys, {**env, "MOT_STATE_URL": unreachable})
+    assert status == 2 and out == "" and "Check MOT_STATE_URL" in err
