@@ -3,7 +3,9 @@
 Prints a summary table (failures first), writes machine-readable results with ``--json``, stores
 the run in the state store (the history the data-quality page shows) and builds Great
 Expectations Data Docs under MOT_DATA_DIR/gx. Exit status: 0 when no check at or above
-``--fail-on`` failed, 1 when one did, 2 when the run itself could not be done or saved.
+``--fail-on`` failed, 1 when one did, 2 when the checks could not run (a setting is wrong, the
+mapping file cannot be used, the warehouse cannot be reached: nothing is saved, the cause is printed
+first) or the run could not be saved or written.
 """
 
 from __future__ import annotations
@@ -18,12 +20,16 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from checks.catalogue import Outcome, Severity
+from checks.history import METADATA as HISTORY_TABLES
 from checks.history import save_run
 from checks.results import CheckRun
+from connectors.db_errors import database_reason
 from connectors.demo_file import demo_is_current, read_demo_info
-from connectors.settings import SettingsError, resolve_settings
-from connectors.state import StateStoreError, create_state_engine
+from connectors.settings import Settings, SettingsError, create_data_folders, resolve_settings
+from connectors.state import StateStoreError, create_state_engine, ensure_tables
 
 _ICONS = {Outcome.PASSED.value: "ok  ", Outcome.FAILED.value: "FAIL", Outcome.ERROR.value: "ERR "}
 
@@ -67,37 +73,74 @@ def _secrets() -> dict[str, Any]:
 def run_command(args: argparse.Namespace, environ: dict[str, str]) -> int:
     try:
         settings = resolve_settings(environ, _secrets())
-    except SettingsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    today = dt.date.today()
-    if settings.is_demo and not demo_is_current(read_demo_info(settings.demo_path), today):
-        from connectors.demo import rebuild_demo
-
-        print(f"building the demo warehouse {settings.demo_path} (data up to yesterday) ...", file=sys.stderr)
-        try:
-            rebuild_demo(settings.demo_path, today)
-        except OSError as exc:
-            print(f"error: cannot write the demo warehouse: {exc}. Set MOT_DATA_DIR to a writable "
-                  "folder.", file=sys.stderr)
-            return 2
+        create_data_folders(settings)
+        state = None if args.no_save else _open_history(settings.state_url)
+        today = dt.date.today()
+        _ensure_demo(settings, today)
+    except (SettingsError, StateStoreError) as exc:
+        return _fail(str(exc))
     from checks.runner import run_checks
 
     as_of = args.as_of or today
     docs_dir = None if args.no_docs else settings.data_dir / "gx"
     run = run_checks(settings.effective_warehouse_url, as_of, settings.mapping_path, docs_dir, trigger="cli")
+    not_run = not_run_reason(run)
+    if not_run is not None:
+        return _fail(f"the checks could not run: {not_run}\nNothing was saved; fix this and run again.")
     print(summary_text(run))
     status = exit_status(run, Severity(args.fail_on))
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(run_json(run, status), indent=2, default=str))
-    if not args.no_save:
+    problems = []
+    if state is not None:
         try:
-            save_run(create_state_engine(settings.state_url), run)
+            save_run(state, run)
         except StateStoreError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-    return status
+            problems.append(str(exc))
+    if args.json is not None:
+        try:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(run_json(run, status), indent=2, default=str))
+        except OSError as exc:
+            problems.append(f"cannot write {str(args.json)!r}: {exc.strerror or exc}. Choose another file.")
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    return 2 if problems else status
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _open_history(state_url: str) -> sa.Engine:
+    """The state store with the check-history tables, opened before the run so a store that cannot
+    be written fails at once instead of after a full run."""
+    engine = create_state_engine(state_url)
+    ensure_tables(engine, HISTORY_TABLES)
+    return engine
+
+
+def _ensure_demo(settings: Settings, today: dt.date) -> None:
+    """Build the demo when it is missing or its data ends before yesterday (as the app does)."""
+    if not settings.is_demo or demo_is_current(read_demo_info(settings.demo_path), today):
+        return
+    from connectors.demo import rebuild_demo
+
+    print(f"building the demo warehouse {settings.demo_path} (data up to yesterday) ...", file=sys.stderr)
+    try:
+        rebuild_demo(settings.demo_path, today)
+    except (OSError, sa.exc.SQLAlchemyError) as exc:
+        raise SettingsError(
+            f"The demo warehouse {str(settings.demo_path)!r} cannot be created: {database_reason(exc)}. "
+            "Point MOT_DATA_DIR at a folder this user may write, or set MOT_WAREHOUSE_URL."
+        ) from None
+
+
+def not_run_reason(run: CheckRun) -> str | None:
+    """Why no check could run (no warehouse, unusable mapping file), or None when they ran."""
+    for result in run.results:
+        if result.check.check_id == "warehouse.reachable" and result.outcome == Outcome.FAILED:
+            return result.reason
+    return None
 
 
 def exit_status(run: CheckRun, fail_on: Severity) -> int:

@@ -18,7 +18,9 @@ import sqlalchemy as sa
 
 from checks import profiles
 from checks.catalogue import FRESHNESS_LAG_DAYS
+from connectors.column_types import accepts
 from connectors.db_errors import database_reason
+from connectors.mapping import physical_columns
 from connectors.warehouse import Warehouse, WarehouseError
 from metrics.model import COLUMN_KINDS, TABLES
 from metrics.registry import KpiRegistry
@@ -28,29 +30,6 @@ VOLUME_DAYS = 90
 VOLUME_WINDOW = 28
 #: A touchpoint that never delivered counts as this many days behind.
 NEVER_DELIVERED_DAYS = 99_999
-
-_TYPE_CLASSES: dict[str, tuple[type[sa.types.TypeEngine], ...]] = {
-    "bool": (sa.Boolean,),
-    "datetime": (sa.Date, sa.DateTime),
-    "float": (sa.Float, sa.Numeric),
-    "int": (sa.Integer,),
-    "str": (sa.String, sa.Enum),
-}
-_TYPE_WORDS: dict[str, tuple[str, ...]] = {
-    "bool": ("BOOL",),
-    "datetime": ("DATE", "TIME"),
-    "float": ("DOUBLE", "FLOAT", "REAL", "DECIMAL", "NUMERIC"),
-    "int": ("INT",),
-    "str": ("CHAR", "TEXT", "STRING"),
-}
-#: Type families the warehouse may use for each canonical column kind.
-_ACCEPTED: dict[str, frozenset[str]] = {
-    "str": frozenset({"str"}),
-    "int": frozenset({"int"}),
-    "float": frozenset({"float", "int"}),
-    "bool": frozenset({"bool", "int"}),
-    "date": frozenset({"datetime"}),
-}
 
 
 class EvidenceUnavailable(RuntimeError):
@@ -111,45 +90,17 @@ def schema_frame(wh: Warehouse, table: str) -> pd.DataFrame:
         physical = tm.columns[column]
         col_type = found.get(physical)
         present = col_type is not None
-        ok = present and _type_family(col_type) in _ACCEPTED[COLUMN_KINDS[table][column]]
+        ok = present and accepts(COLUMN_KINDS[table][column], col_type)
         rows.append((column, physical, present, bool(ok), str(col_type) if present else "missing"))
     return pd.DataFrame(rows, columns=["column", "physical", "present", "type_ok", "found_type"])
 
 
 def _column_types(wh: Warehouse, name: str, schema: str | None) -> dict[str, object]:
-    """Physical column -> type. DuckDB cannot be reflected by duckdb-engine 0.17 (see mapping.py)."""
-    if wh.dialect != "duckdb":
-        try:
-            columns = sa.inspect(wh.engine).get_columns(name, schema=schema)
-        except sa.exc.NoSuchTableError:
-            return {}
-        return {c["name"]: c["type"] for c in columns}
-    info = sa.table(
-        "columns",
-        sa.column("table_name"),
-        sa.column("table_schema"),
-        sa.column("column_name"),
-        sa.column("data_type"),
-        schema="information_schema",
-    )
-    statement = sa.select(info.c.column_name, info.c.data_type).where(
-        info.c.table_name == name, info.c.table_schema == (schema or "main")
-    )
-    with wh.engine.connect() as connection:
-        return {str(n): str(t) for n, t in connection.execute(statement)}
-
-
-def _type_family(col_type: object) -> str:
-    if isinstance(col_type, sa.types.TypeEngine):
-        for family, classes in _TYPE_CLASSES.items():
-            if isinstance(col_type, classes):
-                return family
-        return "other"
-    text = str(col_type).upper()
-    for family, words in _TYPE_WORDS.items():
-        if any(word in text for word in words):
-            return family
-    return "other"
+    """Physical column -> type; a table that is not there has none."""
+    try:
+        return physical_columns(wh.engine, name, schema)
+    except sa.exc.NoSuchTableError:
+        return {}
 
 
 def _schema(ev: Evidence, _: str) -> pd.DataFrame:

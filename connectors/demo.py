@@ -292,6 +292,16 @@ def _parse_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m connectors.demo",
@@ -300,17 +310,26 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, required=True, help="DuckDB file to write")
     parser.add_argument("--touchpoints", type=int, default=40, help="number of touchpoints (40)")
     parser.add_argument("--years", type=int, default=3, help="years of daily data (3)")
-    parser.add_argument("--seed", type=int, default=7, help="random seed (7)")
+    parser.add_argument("--seed", type=_seed, default=7, help="random seed, 0 or more (7)")
     parser.add_argument("--end", type=_parse_date, default=None,
                         help="last day of data, YYYY-MM-DD (default: yesterday)")
     parser.add_argument("--clean", action="store_true", help="no injected data faults")
     return parser
 
 
+def _check_out(parser: argparse.ArgumentParser, out: Path) -> None:
+    if out.is_dir():
+        parser.error(f"--out {str(out)!r} is a folder; give the file to write, e.g. {out / 'demo.duckdb'}")
+    above = next((p for p in out.parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        parser.error(f"--out {str(out)!r} cannot be written: {str(above)!r} is a file, not a folder")
+
+
 def main(argv: list[str] | None = None, today: dt.date | None = None) -> int:
     """The CLI; ``today`` (default: the clock, read here) gives the default ``--end``."""
     parser = _parser()
     args = parser.parse_args(argv)
+    _check_out(parser, args.out)
     end = args.end or demo_end_for(today or dt.date.today())
     info = DemoInfo(end, args.touchpoints, args.years, args.seed, faults=not args.clean)
     started = time.perf_counter()
@@ -322,7 +341,9 @@ def main(argv: list[str] | None = None, today: dt.date | None = None) -> int:
     try:
         write_demo_file(args.out, info, frames)
     except (OSError, sa.exc.SQLAlchemyError) as error:
-        print(f"error: could not write {args.out}: {error}", file=sys.stderr)
+        reason = getattr(error, "strerror", None) or str(getattr(error, "orig", None) or error)
+        print(f"error: could not write {args.out}: {reason}. Choose a file in a folder you may write.",
+              file=sys.stderr)
         return 1
     done = time.perf_counter()
     for name, frame in frames.items():

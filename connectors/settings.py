@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -80,18 +82,164 @@ class Settings:
 
 
 def resolve_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None = None) -> Settings:
-    """Resolve every declared setting: environment wins over secrets, secrets over defaults."""
+    """Resolve every declared setting: environment wins over secrets, secrets over defaults.
+
+    Values are checked here, before any work is done: a URL that is not a SQLAlchemy URL, a data
+    folder that is a file, or a SQLite state store in a folder the app may not create raise
+    SettingsError with what to do.
+    """
+    raw = _raw_values(environ, secrets)
+    warehouse_url = raw["MOT_WAREHOUSE_URL"]
+    if warehouse_url is not None:
+        _parse_url("MOT_WAREHOUSE_URL", warehouse_url)
+    try:
+        data_dir = _data_dir(raw["MOT_DATA_DIR"] or "data")
+        state_url = raw["MOT_STATE_URL"] or f"sqlite:///{data_dir / 'state.sqlite'}"
+        _check_state_url(state_url, data_dir)
+    except OSError as exc:  # e.g. a folder above the path this user may not look into
+        raise SettingsError(
+            f"{exc.filename or 'A folder'} cannot be checked: {exc.strerror or exc}. Point "
+            "MOT_DATA_DIR and MOT_STATE_URL at places this user may use."
+        ) from None
+    mapping = raw["MOT_MAPPING"]
+    return Settings(
+        warehouse_url=warehouse_url,
+        mapping_path=Path(mapping) if mapping else None,
+        state_url=state_url,
+        data_dir=data_dir,
+    )
+
+
+def create_data_folders(settings: Settings) -> None:
+    """Create MOT_DATA_DIR, and the folder of a SQLite state store inside it, when missing.
+
+    The only folders the app creates; resolve_settings has refused any other missing folder.
+    """
+    folders = [settings.data_dir]
+    state_file = _sqlite_file(settings.state_url)
+    if state_file is not None and _inside(state_file.parent, settings.data_dir):
+        folders.append(state_file.parent)
+    for folder in folders:
+        try:
+            folder.mkdir(parents=folder != settings.data_dir, exist_ok=True)
+        except OSError as exc:
+            raise SettingsError(
+                f"The folder {str(folder)!r} cannot be created: {exc.strerror or exc}. Point "
+                "MOT_DATA_DIR (and a SQLite MOT_STATE_URL inside it) at a folder this user may write."
+            ) from None
+
+
+def _raw_values(environ: Mapping[str, str], secrets: Mapping[str, Any] | None) -> dict[str, str | None]:
     raw: dict[str, str | None] = {}
     for setting in SETTINGS:
         value: Any = environ.get(setting.key)
         if value in (None, "") and secrets is not None:
             value = secrets.get(setting.key)
-        raw[setting.key] = str(value) if value not in (None, "") else setting.default
-    data_dir = Path(raw["MOT_DATA_DIR"] or "data")
-    mapping = raw["MOT_MAPPING"]
-    return Settings(
-        warehouse_url=raw["MOT_WAREHOUSE_URL"],
-        mapping_path=Path(mapping) if mapping else None,
-        state_url=raw["MOT_STATE_URL"] or f"sqlite:///{data_dir / 'state.sqlite'}",
-        data_dir=data_dir,
-    )
+            if isinstance(value, (dict, list)):
+                raise SettingsError(
+                    f"{setting.key} in .streamlit/secrets.toml must be text, not a TOML table or "
+                    f"list. {setting.help}"
+                )
+        text = str(value) if value not in (None, "") else setting.default
+        if text is not None and "\x00" in text:
+            raise SettingsError(f"{setting.key} contains a NUL character. {setting.help}")
+        raw[setting.key] = text
+    return raw
+
+
+def _data_dir(text: str) -> Path:
+    path = Path(text)
+    what = f"MOT_DATA_DIR {text!r}"
+    if path.exists() and not path.is_dir():
+        raise SettingsError(
+            f"{what} is a file, not a folder. The app keeps the demo warehouse, the default state "
+            "store and Data Docs there: point MOT_DATA_DIR at a folder (it is created if missing)."
+        )
+    if not path.exists():
+        blocking = _file_above(path)
+        if blocking is not None:
+            raise SettingsError(
+                f"{what} cannot be a folder: {str(blocking)!r} above it is a file. Point MOT_DATA_DIR "
+                "at a folder in an existing folder."
+            )
+        if not path.parent.is_dir():
+            raise SettingsError(
+                f"{what} does not exist, nor does the folder {str(path.parent)!r} it would go in. "
+                "The app creates the data folder itself but no folders above it: create "
+                f"{str(path.parent)!r} first, or point MOT_DATA_DIR at a folder in an existing one."
+            )
+    return path
+
+
+_URL_EXAMPLES = {
+    "MOT_WAREHOUSE_URL": "Use e.g. postgresql+psycopg://user@host/db or duckdb:///path/to/file.duckdb, "
+    "or unset it to use the embedded demo.",
+    "MOT_STATE_URL": "Use e.g. sqlite:////var/lib/mot/state.sqlite or postgresql+psycopg://user@host/db, "
+    "or unset it to keep the state in MOT_DATA_DIR/state.sqlite.",
+}
+
+
+def _parse_url(key: str, url: str) -> sa.URL:
+    """The URL, checked for form and for an installed dialect and driver."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        raise SettingsError(f"{key} {url!r} is not a SQLAlchemy URL. {_URL_EXAMPLES[key]}") from None
+    try:
+        parsed.get_dialect().import_dbapi()
+    except (sa.exc.NoSuchModuleError, ImportError) as exc:
+        raise SettingsError(
+            f"{key} uses {parsed.drivername!r}, which cannot be loaded here ({exc}). Install that "
+            "database's SQLAlchemy driver or correct the URL's first part (before '://')."
+        ) from None
+    return parsed
+
+
+def _check_state_url(url: str, data_dir: Path) -> None:
+    _parse_url("MOT_STATE_URL", url)
+    path = _sqlite_file(url)
+    if path is None:
+        return
+    if path.is_dir():
+        raise SettingsError(
+            f"MOT_STATE_URL names {str(path)!r}, which is a folder. Name a file in it, e.g. "
+            f"sqlite:///{path / 'state.sqlite'}."
+        )
+    folder = path.parent
+    blocking = _file_above(path)
+    if blocking is not None:
+        raise SettingsError(
+            f"MOT_STATE_URL cannot use {str(path)!r}: {str(blocking)!r} is a file, not a folder. "
+            "Point MOT_STATE_URL at a file in a folder."
+        )
+    if not folder.is_dir() and not _inside(folder, data_dir):
+        raise SettingsError(
+            f"The folder {str(folder)!r} of the state store (MOT_STATE_URL) does not exist. The app "
+            f"creates folders only inside MOT_DATA_DIR ({str(data_dir)!r}): create {str(folder)!r} "
+            "first, point MOT_STATE_URL at a file in an existing folder, or unset it to keep the "
+            "state in MOT_DATA_DIR."
+        )
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL, or None (another database, in memory, or sqlite's own URI form)."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        return None
+    is_uri = str(parsed.query.get("uri", "")).lower() == "true"
+    if parsed.get_backend_name() != "sqlite" or is_uri or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _file_above(path: Path) -> Path | None:
+    """The nearest existing path above ``path`` when it is not a folder (so nothing can go there)."""
+    for above in path.parents:
+        if above.exists():
+            return None if above.is_dir() else above
+    return None
+
+
+def _inside(folder: Path, data_dir: Path) -> bool:
+    return folder.resolve().is_relative_to(data_dir.resolve())

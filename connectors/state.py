@@ -21,19 +21,25 @@ class StateStoreError(RuntimeError):
 
 
 def create_state_engine(url: str) -> sa.Engine:
-    parsed = sa.make_url(url)
+    """An engine for the state store. It creates no folder: a SQLite file's folder must exist
+    (connectors.settings.create_data_folders makes MOT_DATA_DIR and the folders inside it)."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        raise StateStoreError(
+            f"MOT_STATE_URL {url!r} is not a SQLAlchemy URL. Use e.g. sqlite:////var/lib/mot/state.sqlite."
+        ) from None
     if parsed.get_backend_name() == "sqlite":
         # A URI-form database (``sqlite:///file:/path?mode=ro&uri=true``) names a file that sqlite
-        # opens itself; its "folder" is not a path to create.
+        # opens itself; its "folder" is not a path to check.
         is_uri = str(parsed.query.get("uri", "")).lower() == "true"
-        if parsed.database and parsed.database != ":memory:" and not is_uri:
-            try:
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StateStoreError(
-                    f"Cannot create the folder of the state store {parsed.database!r}: {exc.strerror}. "
-                    "Set MOT_STATE_URL to a writable place."
-                ) from None
+        folder = Path(parsed.database).parent if parsed.database not in (None, "", ":memory:") else None
+        if folder is not None and not is_uri and not folder.is_dir():
+            raise StateStoreError(
+                f"The folder {str(folder)!r} of the state store does not exist. Create it, or set "
+                "MOT_STATE_URL to a file in an existing folder (unset, the store is "
+                "MOT_DATA_DIR/state.sqlite)."
+            )
         engine = sa.create_engine(url, connect_args={"timeout": 30})
 
         @sa.event.listens_for(engine, "connect")
@@ -45,7 +51,13 @@ def create_state_engine(url: str) -> sa.Engine:
             cursor.close()
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    try:
+        return sa.create_engine(url, pool_pre_ping=True)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
+        raise StateStoreError(
+            f"The state store URL (MOT_STATE_URL) cannot be used: {exc}. Install that database's "
+            "SQLAlchemy driver or correct the URL."
+        ) from None
 
 
 def ensure_tables(engine: sa.Engine, metadata: sa.MetaData) -> None:

@@ -77,7 +77,10 @@ def create_read_engine(url: str) -> sa.Engine:
     connect_args: dict[str, object] = {}
     if parsed.get_backend_name() == "duckdb" and parsed.database not in (None, "", ":memory:"):
         if not Path(parsed.database).exists():
-            raise WarehouseError(f"The DuckDB warehouse file {parsed.database!r} does not exist.")
+            raise WarehouseError(
+                f"The DuckDB warehouse file {parsed.database!r} does not exist. Check the path in "
+                "MOT_WAREHOUSE_URL (unset, the app uses its generated demo)."
+            )
         connect_args["read_only"] = True
     try:
         # An embedded DuckDB has no network connection that could go stale: no ping per checkout.

@@ -23,7 +23,7 @@ from typing import Any
 from checks.trust import load_trust_evidence
 from connectors.mapping import MappingError
 from connectors.queries import dimension_frame
-from connectors.settings import Settings, SettingsError, resolve_settings
+from connectors.settings import Settings, SettingsError, create_data_folders, resolve_settings
 from connectors.state import StateStoreError
 from connectors.warehouse import Warehouse, WarehouseError, open_warehouse
 from metrics.registry import KpiRegistry
@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, now: dt.datetime) -> str:
     quarter = parse_quarter(args.quarter)
     settings = resolve_settings(os.environ, _secrets())
+    create_data_folders(settings)
     state = open_review_store(settings.state_url)
     if args.command == "reopen":
         reopen_quarter(state, quarter.label, args.by, now)

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
-from connectors.mapping import MappingError, load_mapping, parse_mapping
+from connectors.mapping import MappingError, MappingFileError, load_mapping, parse_mapping
 from connectors.warehouse import WarehouseError, open_warehouse
 from metrics.model import TABLES
 from tests.fixtures import (
@@ -198,3 +198,67 @@ def test_missing_duckdb_file_and_bad_url(tmp_path: Path) -> None:
         open_warehouse("not a url", None)
     with pytest.raises(WarehouseError, match="dialect 'nosuchdb'"):
         open_warehouse("nosuchdb://host/db", None)
+
+
+# --- mappings the app cannot build tables from, and columns of the wrong type ---------------------
+
+
+def test_two_canonical_columns_on_one_physical_column_name_all_three(tmp_path: Path) -> None:
+    error = _load(tmp_path, "tables:\n  touchpoints:\n    columns: {journey_id: jk, stage_id: jk}\n")
+    assert isinstance(error, MappingFileError) and len(error.problems) == 1
+    assert "'journey_id' and 'stage_id'" in str(error) and "physical column 'jk'" in str(error)
+    # A column left out keeps its canonical name, so it can collide with a mapped one.
+    implicit = _load(tmp_path, "tables:\n  touchpoints:\n    columns:\n      name: owner\n")
+    assert "'name' and 'owner'" in str(implicit) and "'owner' is not mapped in the file" in str(implicit)
+
+
+def test_two_canonical_tables_on_one_physical_table(tmp_path: Path) -> None:
+    error = _load(tmp_path, "tables:\n  journeys:\n    table: stages\n")
+    assert "canonical tables 'journeys' and 'stages'" in str(error) and "'stages'" in str(error)
+
+
+def test_names_that_are_not_text_and_unknown_keys(tmp_path: Path) -> None:
+    error = _load(
+        tmp_path,
+        "tables:\n  kpis:\n    table: [a]\n    colums: {}\n    columns:\n      scale: 2024-01-01\n",
+    )
+    text = str(error)
+    assert "'table' must be a name (text), not ['a']" in text
+    assert "unknown key 'colums' (did you mean 'columns'?)" in text
+    assert "column 'scale' must be a name (text)" in text
+
+
+def test_sections_outside_tables_and_scalar_documents_are_errors(tmp_path: Path) -> None:
+    assert "unknown top-level key 'journeys'" in str(_load(tmp_path, "journeys:\n  table: x\n"))
+    assert "top-level 'tables:'" in str(_load(tmp_path, "0\n"))  # not silently the identity mapping
+    assert "no table name after the schema" in str(_load(tmp_path, "tables:\n  kpis:\n    table: 'mart.'\n"))
+
+
+def test_mapping_path_that_is_a_folder_or_not_utf8(tmp_path: Path) -> None:
+    folder = tmp_path / "config"
+    folder.mkdir()
+    (folder / "mapping.yaml").write_text("tables: {}\n", encoding="utf-8")
+    with pytest.raises(MappingFileError, match=r"is a folder \(it holds mapping.yaml\)\. Set MOT_MAPPING"):
+        load_mapping(folder)
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes("tables:\n  kpis:\n    table: k\xe4\n".encode("latin-1"))
+    with pytest.raises(MappingFileError, match="is not UTF-8 text"):
+        load_mapping(latin1)
+
+
+def test_swapped_column_types_name_mapping_columns_and_types(
+    warehouse: FixtureWarehouse, tmp_path: Path
+) -> None:
+    def swap(tables: dict[str, Any]) -> None:
+        columns = tables["touchpoint_kpis"]["columns"]
+        columns["date"], columns["kpi_id"] = columns["kpi_id"], columns["date"]
+
+    path = _mapping_file(tmp_path, warehouse, swap)
+    with pytest.raises(MappingError) as caught:
+        open_warehouse(warehouse.url, path)
+    assert not isinstance(caught.value, MappingFileError)
+    date_problem, kpi_problem = caught.value.problems
+    assert "Column 'date' of canonical table 'touchpoint_kpis' holds dates" in date_problem
+    assert "'kpi_key'" in date_problem and str(path) in date_problem
+    assert "VARCHAR" in date_problem or "TEXT" in date_problem
+    assert "Column 'kpi_id'" in kpi_problem and "'event_date'" in kpi_problem and "DATE" in kpi_problem

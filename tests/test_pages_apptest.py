@@ -8,7 +8,6 @@ clear message, never a traceback.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,20 +31,13 @@ from tests.fixtures import (
     fixture_frames,
     mapping_document,
 )
+from ui.navigation import PAGES as NAVIGATION_PAGES
 
 APP = "../dashboard.py"  # AppTest resolves it relative to this file
 RUN_TIMEOUT_S = 90
 
 
-def _pages() -> list[tuple[str, str, str]]:
-    tree = ast.parse((Path(__file__).resolve().parent.parent / "dashboard.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "PAGES" and node.value:
-            return list(ast.literal_eval(node.value))
-    raise AssertionError("dashboard.py has no literal PAGES")
-
-
-PAGES = _pages()
+PAGES = list(NAVIGATION_PAGES)
 
 
 def app_env(fx_url: str, mapping: Path | None, data_dir: Path) -> dict[str, str]:

@@ -23,9 +23,9 @@ import sqlalchemy as sa
 import streamlit as st
 
 from connectors.demo_file import DemoInfo, demo_is_current, read_demo_info
-from connectors.mapping import MappingError
+from connectors.mapping import MappingError, MappingFileError
 from connectors.queries import date_bounds, dimension_frame
-from connectors.settings import Settings, SettingsError, resolve_settings
+from connectors.settings import Settings, SettingsError, create_data_folders, resolve_settings
 from connectors.warehouse import Warehouse, WarehouseError, open_warehouse
 from metrics.registry import KpiRegistry
 from ui.navigation import APP_ICON, APP_TITLE, app_pages
@@ -252,16 +252,31 @@ def prepare_context(today: dt.date) -> AppContext | None:
     """Open everything for this run; on a user-fixable problem show it and return None."""
     try:
         settings = resolve_settings(os.environ, _secrets())
+        create_data_folders(settings)
         context = _open(settings, today)
     except SettingsError as exc:
-        show_problem("A setting is wrong", [str(exc)], "Fix the setting and reload.")
+        show_problem(
+            "A setting is wrong",
+            [str(exc)],
+            "Fix the setting (environment or .streamlit/secrets.toml; README, section "
+            "'Configuration') and reload.",
+        )
+        return None
+    except MappingFileError as exc:
+        show_problem(
+            "The mapping file cannot be used",
+            exc.problems,
+            "Fix the file MOT_MAPPING names (README, section 'The canonical model and the mapping "
+            "file'), or unset MOT_MAPPING to use canonical names. Then reload.",
+        )
         return None
     except MappingError as exc:
         show_problem(
             "The mapping file does not fit the warehouse",
             exc.problems,
             "Edit the mapping file (MOT_MAPPING) so every canonical table and column points at an "
-            "existing physical one; see README, section 'Mapping file'. Then reload.",
+            "existing physical one of a type that can hold it; see README, section 'The canonical "
+            "model and the mapping file'. Then reload.",
         )
         return None
     except WarehouseError as exc:
