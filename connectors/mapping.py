@@ -1,6 +1,6 @@
 """The mapping file: canonical table and column names to the warehouse's physical ones.
 
-Format (DESIGN.md)::
+Format (docs/design.md)::
 
     tables:
       touchpoints:

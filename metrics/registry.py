@@ -2,7 +2,7 @@
 
 Pages iterate the registry and never hard-code KPI names. A KPI value over any set of fact rows is
 ``sum(numerator) / sum(denominator) * scale`` for ratio KPIs and ``sum(numerator)`` for sum KPIs
-(DESIGN.md); a zero or missing denominator gives no value (NaN), never infinity or zero.
+(docs/design.md); a zero or missing denominator gives no value (NaN), never infinity or zero.
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ FIXTURE_MAPPING: dict[str, tuple[str, dict[str, str]]] = {
 
 
 def mapping_document(schema: str | None) -> dict[str, Any]:
-    """FIXTURE_MAPPING as a mapping file (DESIGN.md format), tables qualified by ``schema``."""
+    """FIXTURE_MAPPING as a mapping file (docs/design.md format), tables qualified by ``schema``."""
     tables: dict[str, Any] = {}
     for canonical, (table, columns) in FIXTURE_MAPPING.items():
         tables[canonical] = {

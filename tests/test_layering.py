@@ -166,3 +166,26 @@ def test_every_setting_is_documented_in_readme() -> None:
     readme = _readme()
     missing = [s.key for s in SETTINGS if s.key not in readme]
     assert missing == [], f"settings not in README.md: {missing}"
+
+
+#: Files the docs name that are made by people or by the app, not kept in the repository.
+_MADE_LATER = {".streamlit/secrets.toml", "mapping.yaml", "dq.json", "figures.json", "access.yaml"}
+
+
+def test_docs_point_only_at_files_that_exist() -> None:
+    docs = [ROOT / "README.md", ROOT / "checks" / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    named = re.compile(r"`([\w./-]+\.(?:py|md|toml|yaml|yml|txt|sh))`")
+    missing, checked = [], 0
+    for doc in docs:
+        text = doc.read_text(encoding="utf-8")
+        outside = "../shared" in text or "DESIGN.md" in text
+        assert not outside, f"{_rel(doc)} points outside the repository"
+        for path in named.findall(text):
+            checked += 1
+            candidates = [ROOT / path, doc.parent / path]
+            if Path(path).name not in _MADE_LATER and path not in _MADE_LATER and not any(
+                c.exists() for c in candidates
+            ):
+                missing.append(f"{_rel(doc)}: {path}")
+    assert checked > 20, "the docs name files in backticks; the pattern found too few to mean anything"
+    assert missing == []

@@ -15,9 +15,12 @@ def test_the_heap_is_frozen_again_only_after_new_imports() -> None:
         freeze_long_lived_objects()
         assert not freeze_long_lived_objects()  # nothing new imported since
         frozen = gc.get_freeze_count()
+        marker = [types.SimpleNamespace()]  # a long-lived object made after the last freeze
+        assert any(o is marker for o in gc.get_objects())  # collections still walk it
         sys.modules["_mot_test_module"] = types.ModuleType("_mot_test_module")  # a page's first import
         assert freeze_long_lived_objects()
-        assert gc.get_freeze_count() >= frozen
+        assert gc.get_freeze_count() > frozen
+        assert not any(o is marker for o in gc.get_objects())  # frozen: collections skip it now
     finally:
         sys.modules.pop("_mot_test_module", None)
         gc.unfreeze()
