@@ -3,13 +3,12 @@
     streamlit run dashboard.py --server.port 8510 &
     python scripts/screenshots.py --url http://127.0.0.1:8510 --out screenshots/
 
-Pages are read from dashboard.PAGES' scripts (url path = script name without .py). Loopback only.
+Pages are read from ui.navigation.PAGES' scripts (url path = script name without .py). Loopback only.
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
 import sys
 import time
 from pathlib import Path
@@ -23,13 +22,10 @@ from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, wait_for_streamlit_page 
 
 
 def page_paths() -> list[str]:
-    """URL paths of the pages in dashboard.PAGES, read without running Streamlit."""
-    tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "PAGES":
-            pages = ast.literal_eval(node.value)  # type: ignore[arg-type]
-            return [Path(script).stem for script, _title, _icon in pages]
-    raise SystemExit("dashboard.py has no PAGES list")
+    """URL paths of the pages in ui.navigation.PAGES (url path = script name without .py)."""
+    from ui.navigation import PAGES
+
+    return [Path(script).stem for script, _title, _icon in PAGES]
 
 
 def main() -> int:
@@ -42,7 +38,7 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM_PATH), args=list(CHROMIUM_ARGS))
-        page = browser.new_page(viewport={"width": 1500, "height": 2400})
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
         for i, path in enumerate(args.pages or page_paths()):
             url = f"{args.url}/{'' if i == 0 and not args.pages else path}"
             url += f"?{args.query}" if args.query else ""

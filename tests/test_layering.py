@@ -169,7 +169,7 @@ def test_every_setting_is_documented_in_readme() -> None:
 
 
 #: Files the docs name that are made by people or by the app, not kept in the repository.
-_MADE_LATER = {".streamlit/secrets.toml", "mapping.yaml", "dq.json", "figures.json", "access.yaml"}
+_MADE_LATER = {".streamlit/secrets.toml", "secrets.toml", "mapping.yaml", "dq.json", "figures.json", "access.yaml"}
 
 
 def test_docs_point_only_at_files_that_exist() -> None:
@@ -189,3 +189,12 @@ def test_docs_point_only_at_files_that_exist() -> None:
                 missing.append(f"{_rel(doc)}: {path}")
     assert checked > 20, "the docs name files in backticks; the pattern found too few to mean anything"
     assert missing == []
+
+
+def test_streamlit_config_keeps_protection_on_and_phones_nobody() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["enableCORS"] is True
+    assert config["browser"]["gatherUsageStats"] is False
