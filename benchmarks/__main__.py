@@ -9,7 +9,6 @@ peak memory (and the naive pattern's times) in fresh processes (benchmarks.memor
 from __future__ import annotations
 
 import argparse
-import ast
 import datetime as dt
 import json
 import os
@@ -46,12 +45,10 @@ NAIVE_MEMORY_MARGIN = 1.3
 
 
 def page_scripts() -> list[str]:
-    """The page scripts in dashboard.PAGES now, read without running Streamlit."""
-    tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "PAGES":
-            return [script for script, _title, _icon in ast.literal_eval(node.value)]  # type: ignore[arg-type]
-    raise SystemExit("dashboard.py has no PAGES list")
+    """The page scripts in ui.navigation.PAGES."""
+    from ui.navigation import PAGES
+
+    return [script for script, _title, _icon in PAGES]
 
 
 def ensure_warehouse(rows: int, cache_dir: Path, end: dt.date) -> tuple[Path, int]:

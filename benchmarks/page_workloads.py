@@ -259,7 +259,7 @@ NO_WAREHOUSE_CALLS: dict[str, str] = {
     "button queries the warehouse (timed by scripts/bench_checks.py)",
 }
 
-#: Page script (as in dashboard.PAGES) -> its plan.
+#: Page script (as in ui.navigation.PAGES) -> its plan.
 WORKLOADS: dict[str, Callable[[BenchContext], PagePlan]] = {
     "pages/overview.py": overview_plan,
     "pages/journey.py": journey_plan,

@@ -41,7 +41,7 @@ def test_page_opens_without_errors(browser_page: Page, base_url: str, path: str,
     wait_for_streamlit_page(browser_page, timeout_s=90)
     assert page_error_texts(browser_page) == []
     assert browser_page.locator("h1").count() >= 1, "the page shows no title"
-    nav = browser_page.locator('[data-testid="stSidebarNav"]')
+    nav = browser_page.locator('[data-testid="stSidebar"]')
     assert title in nav.inner_text(), f"{title!r} is not in the navigation"
     if path in PAGES_WITH_CHARTS:
         charts = browser_page.locator(".vega-embed")

@@ -211,14 +211,15 @@ def test_an_unwritable_state_store_leaves_the_demo_built(tmp_path: Path) -> None
     assert read_demo_info(tmp_path / "demo.duckdb") == DemoInfo(dt.date(2027, 5, 9))
 
 
-def test_the_app_opens_the_demo_when_the_check_run_cannot_be_stored(
+def test_a_state_store_that_cannot_exist_is_a_setting_problem_not_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A state file under a plain file can never be written: the settings check says so before any
+    # work (a store that fails later still leaves the demo built: the test above).
     (tmp_path / "a-file").write_text("not a folder")
     at = _open_app(monkeypatch, tmp_path / "data", _state_url(tmp_path / "a-file" / "state.sqlite"))
     assert not at.exception, [e.value for e in at.exception]
-    assert at.title and at.title[0].value  # the overview rendered
-    assert any("state store" in w.value for w in at.warning)
+    assert any("A setting is wrong" in e.value and "MOT_STATE_URL" in e.value for e in at.error)
 
 
 def test_the_app_rebuilds_a_stale_demo_and_shows_its_faults_as_not_trusted(

@@ -169,7 +169,9 @@ def test_every_setting_is_documented_in_readme() -> None:
 
 
 #: Files the docs name that are made by people or by the app, not kept in the repository.
-_MADE_LATER = {".streamlit/secrets.toml", "secrets.toml", "mapping.yaml", "dq.json", "figures.json", "access.yaml"}
+_MADE_LATER = {
+    ".streamlit/secrets.toml", "secrets.toml", "mapping.yaml", "dq.json", "figures.json", "access.yaml",
+}
 
 
 def test_docs_point_only_at_files_that_exist() -> None:
