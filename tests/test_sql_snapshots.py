@@ -66,7 +66,16 @@ REQUESTS: dict[str, KpiRequest] = {
 }
 
 
+def _engine_dialect(url: str) -> Callable[[], sa.Dialect]:
+    """The dialect as an engine for ``url`` has it: with its driver, so the SQL carries the
+    placeholders the database receives (DuckDB's driver takes ``$1``, not ``%(name)s``).
+    Creating an engine does not connect."""
+    return lambda: sa.create_engine(url).dialect
+
+
 def _dialect(module: str, attribute: str) -> Callable[[], sa.Dialect]:
+    """A dialect without its driver, for dialects whose engines would want credentials."""
+
     def make() -> sa.Dialect:
         try:
             found = importlib.import_module(module)
@@ -78,9 +87,9 @@ def _dialect(module: str, attribute: str) -> Callable[[], sa.Dialect]:
 
 
 DIALECTS: dict[str, Callable[[], sa.Dialect]] = {
-    "duckdb": _dialect("duckdb_engine", "Dialect"),
-    "postgresql": _dialect("sqlalchemy.dialects.postgresql", "dialect"),
-    "sqlite": _dialect("sqlalchemy.dialects.sqlite", "dialect"),
+    "duckdb": _engine_dialect("duckdb://"),
+    "postgresql": _engine_dialect("postgresql+psycopg://"),
+    "sqlite": _engine_dialect("sqlite://"),
     "snowflake": _dialect("snowflake.sqlalchemy.snowdialect", "SnowflakeDialect"),
     "bigquery": _dialect("sqlalchemy_bigquery", "BigQueryDialect"),
 }
