@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from checks.evidence import VOLUME_DAYS, VOLUME_WINDOW
 from connectors import profile_queries as pq
 from connectors import queries as q
 from connectors.warehouse import Warehouse
@@ -84,10 +85,10 @@ REQUESTS: dict[str, KpiRequest] = {
 
 START, END = dt.date(2026, 1, 1), dt.date(2026, 3, 31)
 AS_OF = DEMO_END
-#: The checks' volume window: 90 recent days and the 28 before them (checks/evidence.py).
-VOLUME_START = AS_OF - dt.timedelta(days=90 + 28)
+#: The checks' volume window: the recent days and the days before them that they are compared to.
+VOLUME_START = AS_OF - dt.timedelta(days=VOLUME_DAYS + VOLUME_WINDOW)
 REGISTRY = default_registry()
-SAMPLE_ROWS = 20
+SAMPLE_ROWS = 20  # as checks/runner.py asks for failing-row samples
 TOUCHPOINTS = ["tp_buy_store_advice", "tp_move_install"]
 DIMENSIONS = ("journeys", "stages", "touchpoints", "kpis", "targets")
 
