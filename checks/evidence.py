@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from checks import profiles
 from checks.catalogue import FRESHNESS_LAG_DAYS
+from connectors import profile_queries
 from connectors.column_types import accepts
 from connectors.db_errors import database_reason
 from connectors.mapping import physical_columns
@@ -121,14 +121,14 @@ def _rows(ev: Evidence, _: str) -> pd.DataFrame:
     rows = []
     for table in TABLES:
         try:
-            rows.append((table, profiles.row_count(ev.wh, table), ""))
+            rows.append((table, profile_queries.row_count(ev.wh, table), ""))
         except WarehouseError as exc:
             rows.append((table, -1, str(exc)))
     return pd.DataFrame(rows, columns=["table_name", "rows", "problem"])
 
 
 def _dim(ev: Evidence, table: str) -> pd.DataFrame:
-    frame = profiles.dimension_rows(ev.wh, table)
+    frame = profile_queries.dimension_rows(ev.wh, table)
     if table == "touchpoints":
         stage_journey = _lookup(ev, "stages", "stage_id", "journey_id")
         frame["stage_journey_id"] = frame["stage_id"].map(stage_journey)
@@ -183,7 +183,7 @@ def _overlap_counts(targets: pd.DataFrame) -> pd.Series:
 
 
 def _fact_profile(ev: Evidence, _: str) -> pd.DataFrame:
-    return profiles.fact_profile(ev.wh, ev.registry, ev.as_of)
+    return profile_queries.fact_profile(ev.wh, ev.registry, ev.as_of)
 
 
 def _touchpoint_freshness(ev: Evidence, _: str) -> pd.DataFrame:
@@ -203,7 +203,7 @@ def _latest(ev: Evidence, _: str) -> pd.DataFrame:
     rows = []
     for table, allowed in FRESHNESS_LAG_DAYS.items():
         try:
-            latest = profiles.latest_date(ev.wh, table, ev.as_of)
+            latest = profile_queries.latest_date(ev.wh, table, ev.as_of)
         except WarehouseError:
             latest = None
         behind = NEVER_DELIVERED_DAYS if latest is None else (ev.as_of - latest).days
@@ -215,7 +215,7 @@ def _volume(ev: Evidence, table: str) -> pd.DataFrame:
     """Recent daily row counts (up to the latest loaded day) with the median of the 28 days before
     each day and their ratio; days without rows inside that range count as 0."""
     start = ev.as_of - dt.timedelta(days=VOLUME_DAYS + VOLUME_WINDOW)
-    counts = profiles.daily_counts(ev.wh, table, start, ev.as_of).set_index("date")["rows"]
+    counts = profile_queries.daily_counts(ev.wh, table, start, ev.as_of).set_index("date")["rows"]
     if counts.empty:
         return pd.DataFrame(columns=["date", "rows", "median_before", "ratio"])
     # Days after the latest loaded day are the freshness checks' business, not a volume drop.
@@ -229,13 +229,13 @@ def _volume(ev: Evidence, table: str) -> pd.DataFrame:
 
 
 def _funnel_profile(ev: Evidence, _: str) -> pd.DataFrame:
-    frame = profiles.funnel_profile(ev.wh, ev.as_of)
+    frame = profile_queries.funnel_profile(ev.wh, ev.as_of)
     frame["stage_journey_id"] = frame["stage_id"].map(_lookup(ev, "stages", "stage_id", "journey_id"))
     return frame
 
 
 def _budget_profile(ev: Evidence, _: str) -> pd.DataFrame:
-    return profiles.budget_profile(ev.wh)
+    return profile_queries.budget_profile(ev.wh)
 
 
 _BUILDERS: dict[str, Callable[[Evidence, str], pd.DataFrame]] = {

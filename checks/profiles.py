@@ -1,29 +1,20 @@
-"""Warehouse-side profiles: grouped aggregate queries whose small results are the checks' evidence.
+"""What the warehouse profiles mean to the checks: which fact-row rule is which check.
 
-Great Expectations' SQL engine is broken on DuckDB and very slow on SQLite (docs/design.md), so the
-warehouse does the heavy part for every dialect: one grouped query per fact table gives a profile
-per (touchpoint, KPI) or (journey, stage) with row counts, duplicate keys, latest date and the
-number of rows breaking each row rule. Rules are SQLAlchemy Core predicates over the ``Warehouse``
-tables with bound parameters; the same predicate fetches a bounded sample of failing rows.
+The profile SQL (statement builders and the functions that run them) lives in
+connectors/profile_queries.py with all other warehouse SQL; checks/ builds none. The functions
+the runner calls are re-exported here so that ``from checks import profiles`` keeps working.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from connectors.profile_queries import (
+    dimension_rows,
+    duplicate_fact_rows,
+    fact_rules,
+    sample_fact_rows,
+)
 
-import pandas as pd
-import sqlalchemy as sa
-
-from connectors.queries import read_frame
-from connectors.warehouse import Warehouse
-from metrics.model import TABLES, Aggregation, Unit
-from metrics.registry import KpiRegistry
-
-#: Relative slack on value bounds, so that a CSAT of exactly 5.0 stored as 4.9999999/1 passes.
-_BOUND_SLACK = 1e-9
-
-#: Fact-row rules: profile column -> check id.
+#: Fact-row rules (connectors.profile_queries.FACT_RULES, profile count columns) -> check id.
 FACT_RULE_CHECKS: dict[str, str] = {
     "bad_keys": "touchpoint_kpis.keys_present",
     "out_of_range": "touchpoint_kpis.value_range",
@@ -32,210 +23,4 @@ FACT_RULE_CHECKS: dict[str, str] = {
     "future_rows": "touchpoint_kpis.no_future_dates",
 }
 
-
-def _next_day(as_of: dt.date) -> dt.date:
-    return as_of + dt.timedelta(days=1)
-
-
-def fact_rules(wh: Warehouse, registry: KpiRegistry, as_of: dt.date) -> dict[str, sa.ColumnElement[bool]]:
-    """Row predicates over touchpoint_kpis, true for a row that breaks the rule."""
-    f = wh.table("touchpoint_kpis")
-    num, den = f.c.numerator, f.c.denominator
-    range_clauses: list[sa.ColumnElement[bool]] = []
-    for kpi in registry:
-        outside: list[sa.ColumnElement[bool]] = []
-        if kpi.aggregation is Aggregation.RATIO:
-            scaled = num * float(kpi.scale)
-            if kpi.lower is not None:
-                outside.append(scaled < den * (float(kpi.lower) - _BOUND_SLACK))
-            if kpi.upper is not None:
-                outside.append(scaled > den * (float(kpi.upper) + _BOUND_SLACK))
-            if outside:
-                range_clauses.append(sa.and_(f.c.kpi_id == kpi.kpi_id, den > 0, sa.or_(*outside)))
-        else:
-            if kpi.lower is not None:
-                outside.append(num < float(kpi.lower))
-            if kpi.upper is not None:
-                outside.append(num > float(kpi.upper))
-            if outside:
-                range_clauses.append(sa.and_(f.c.kpi_id == kpi.kpi_id, sa.or_(*outside)))
-    ratio_ids = [k.kpi_id for k in registry if k.aggregation is Aggregation.RATIO]
-    percent_ids = [
-        k.kpi_id for k in registry if k.unit is Unit.PERCENT and k.aggregation is Aggregation.RATIO
-    ]
-    return {
-        "bad_keys": sa.or_(f.c.date.is_(None), f.c.touchpoint_id.is_(None), f.c.kpi_id.is_(None)),
-        "out_of_range": sa.or_(*range_clauses) if range_clauses else sa.false(),
-        "rate_above_100": sa.and_(f.c.kpi_id.in_(percent_ids), den > 0, num > den),
-        "bad_denominator": sa.and_(f.c.kpi_id.in_(ratio_ids), sa.or_(den.is_(None), den <= 0)),
-        "future_rows": f.c.date >= _next_day(as_of),
-    }
-
-
-def _count_where(clause: sa.ColumnElement[bool], label: str) -> sa.ColumnElement[Any]:
-    return sa.func.sum(sa.case((clause, 1), else_=0)).label(label)
-
-
-def _dates_where(clause: sa.ColumnElement[bool], date: sa.ColumnElement[Any], name: str) -> list[Any]:
-    """First and last date of the rows breaking a rule: ``<name>_from``, ``<name>_to``."""
-    return [
-        sa.func.min(sa.case((clause, date))).label(f"{name}_from"),
-        sa.func.max(sa.case((clause, date))).label(f"{name}_to"),
-    ]
-
-
-def fact_profile(wh: Warehouse, registry: KpiRegistry, as_of: dt.date) -> pd.DataFrame:
-    """One row per (touchpoint_id, kpi_id): rows, duplicate_rows, first/latest date, rule counts,
-    and for each rule (and duplicates) the first and last date of the rows breaking it
-    (``<rule>_from``, ``<rule>_to``): what lets trust be scoped by date (checks/README.md)."""
-    f = wh.table("touchpoint_kpis")
-    keys = [f.c.touchpoint_id.label("touchpoint_id"), f.c.kpi_id.label("kpi_id")]
-    rules = fact_rules(wh, registry, as_of)
-    statement = sa.select(
-        *keys,
-        sa.func.count().label("rows"),
-        (sa.func.count(f.c.date) - sa.func.count(sa.distinct(f.c.date))).label("duplicate_rows"),
-        sa.func.min(f.c.date).label("first_date"),
-        sa.func.max(sa.case((f.c.date < _next_day(as_of), f.c.date))).label("latest_date"),
-        *(_count_where(clause, name) for name, clause in rules.items()),
-        *(column for name, clause in rules.items() for column in _dates_where(clause, f.c.date, name)),
-    ).group_by(*keys)
-    frame = read_frame(wh, statement)
-    frame = _with_duplicate_dates(wh, frame)
-    spans = tuple(f"{name}_{end}" for name in (*FACT_RULE_CHECKS, "duplicate") for end in ("from", "to"))
-    return _typed(
-        frame,
-        dates=("first_date", "latest_date", *spans),
-        counts=("rows", "duplicate_rows", *FACT_RULE_CHECKS),
-    )
-
-
-def _with_duplicate_dates(wh: Warehouse, profile: pd.DataFrame) -> pd.DataFrame:
-    """``duplicate_from`` / ``duplicate_to`` per (touchpoint, KPI) with duplicate keys. Asked only
-    for touchpoints that have duplicates, so a clean warehouse pays nothing for it."""
-    counts = pd.to_numeric(profile["duplicate_rows"], errors="coerce").fillna(0)
-    touchpoints = profile.loc[counts > 0, "touchpoint_id"].dropna().astype(str).unique().tolist()
-    if not touchpoints:
-        return profile.assign(duplicate_from=pd.NaT, duplicate_to=pd.NaT)
-    f = wh.table("touchpoint_kpis")
-    keys = [f.c.touchpoint_id.label("touchpoint_id"), f.c.kpi_id.label("kpi_id")]
-    doubled = (
-        sa.select(*keys, f.c.date.label("date"))
-        .where(f.c.touchpoint_id.in_(touchpoints), f.c.date.is_not(None))
-        .group_by(f.c.touchpoint_id, f.c.kpi_id, f.c.date)
-        .having(sa.func.count() > 1)
-        .subquery()
-    )
-    statement = sa.select(
-        doubled.c.touchpoint_id,
-        doubled.c.kpi_id,
-        sa.func.min(doubled.c.date).label("duplicate_from"),
-        sa.func.max(doubled.c.date).label("duplicate_to"),
-    ).group_by(doubled.c.touchpoint_id, doubled.c.kpi_id)
-    spans = read_frame(wh, statement)
-    for column in ("touchpoint_id", "kpi_id"):
-        spans[column] = spans[column].astype(profile[column].dtype)
-    return profile.merge(spans, on=["touchpoint_id", "kpi_id"], how="left")
-
-
-def funnel_profile(wh: Warehouse, as_of: dt.date) -> pd.DataFrame:
-    """One row per (journey_id, stage_id): rows, duplicate_rows, bad_keys, negative, future, latest."""
-    fu = wh.table("funnel")
-    keys = [fu.c.journey_id.label("journey_id"), fu.c.stage_id.label("stage_id")]
-    statement = sa.select(
-        *keys,
-        sa.func.count().label("rows"),
-        (sa.func.count(fu.c.date) - sa.func.count(sa.distinct(fu.c.date))).label("duplicate_rows"),
-        _count_where(
-            sa.or_(fu.c.date.is_(None), fu.c.journey_id.is_(None), fu.c.stage_id.is_(None)), "bad_keys"
-        ),
-        _count_where(fu.c.customers < 0, "negative_customers"),
-        _count_where(fu.c.date >= _next_day(as_of), "future_rows"),
-        sa.func.max(sa.case((fu.c.date < _next_day(as_of), fu.c.date))).label("latest_date"),
-    ).group_by(*keys)
-    counts = ("rows", "duplicate_rows", "bad_keys", "negative_customers", "future_rows")
-    return _typed(read_frame(wh, statement), dates=("latest_date",), counts=counts)
-
-
-def budget_profile(wh: Warehouse) -> pd.DataFrame:
-    """One row per (journey_id, touchpoint_id): rows, negative_rows, min planned/actual, latest month."""
-    b = wh.table("budget")
-    keys = [b.c.journey_id.label("journey_id"), b.c.touchpoint_id.label("touchpoint_id")]
-    statement = sa.select(
-        *keys,
-        sa.func.count().label("rows"),
-        _count_where(sa.or_(b.c.planned < 0, b.c.actual < 0), "negative_rows"),
-        sa.func.min(b.c.planned).label("min_planned"),
-        sa.func.min(b.c.actual).label("min_actual"),
-        sa.func.max(b.c.month).label("latest_date"),
-    ).group_by(*keys)
-    frame = _typed(read_frame(wh, statement), dates=("latest_date",), counts=("rows", "negative_rows"))
-    for column in ("min_planned", "min_actual"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    return frame
-
-
-def daily_counts(wh: Warehouse, table: str, start: dt.date, as_of: dt.date) -> pd.DataFrame:
-    """Rows per day from ``start`` to ``as_of`` (days without rows are absent): date, rows."""
-    t = wh.table(table)
-    statement = (
-        sa.select(t.c.date.label("date"), sa.func.count().label("rows"))
-        .where(t.c.date >= start, t.c.date < _next_day(as_of))
-        .group_by(t.c.date)
-    )
-    return _typed(read_frame(wh, statement), dates=("date",), counts=("rows",))
-
-
-def row_count(wh: Warehouse, table: str) -> int:
-    frame = read_frame(wh, sa.select(sa.func.count().label("rows")).select_from(wh.table(table)))
-    return int(frame.iloc[0, 0])
-
-
-def latest_date(wh: Warehouse, table: str, as_of: dt.date) -> dt.date | None:
-    """The table's latest date on or before as-of (future rows are a separate check)."""
-    t = wh.table(table)
-    column = t.c.month if table == "budget" else t.c.date
-    frame = read_frame(wh, sa.select(sa.func.max(column)).where(column < _next_day(as_of)))
-    value = frame.iloc[0, 0]
-    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
-
-
-def dimension_rows(wh: Warehouse, table: str) -> pd.DataFrame:
-    """A whole (small) dimension table in canonical names, without coercion: checks see it raw."""
-    t = wh.table(table)
-    return read_frame(wh, sa.select(*(t.c[c].label(c) for c in TABLES[table])))
-
-
-def sample_fact_rows(wh: Warehouse, rule: sa.ColumnElement[bool], limit: int = 20) -> pd.DataFrame:
-    """Up to ``limit`` fact rows breaking a rule, newest first: what a data steward looks at."""
-    f = wh.table("touchpoint_kpis")
-    statement = (
-        sa.select(*(f.c[c].label(c) for c in TABLES["touchpoint_kpis"]))
-        .where(rule)
-        .order_by(f.c.date.desc())
-        .limit(limit)
-    )
-    return read_frame(wh, statement)
-
-
-def duplicate_fact_rows(wh: Warehouse, touchpoint_ids: list[str], limit: int = 20) -> pd.DataFrame:
-    """Up to ``limit`` (date, touchpoint, KPI) keys of the given touchpoints loaded more than once."""
-    f = wh.table("touchpoint_kpis")
-    keys = [f.c.date.label("date"), f.c.touchpoint_id.label("touchpoint_id"), f.c.kpi_id.label("kpi_id")]
-    statement = (
-        sa.select(*keys, sa.func.count().label("copies"))
-        .where(f.c.touchpoint_id.in_(touchpoint_ids))
-        .group_by(*keys)
-        .having(sa.func.count() > 1)
-        .order_by(f.c.date.desc())
-        .limit(limit)
-    )
-    return read_frame(wh, statement)
-
-
-def _typed(frame: pd.DataFrame, dates: tuple[str, ...], counts: tuple[str, ...]) -> pd.DataFrame:
-    for column in dates:
-        frame[column] = pd.to_datetime(frame[column], errors="coerce")
-    for column in counts:
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").fillna(0).astype("int64")
-    return frame
+__all__ = ["FACT_RULE_CHECKS", "dimension_rows", "duplicate_fact_rows", "fact_rules", "sample_fact_rows"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from checks.profiles import FACT_RULE_CHECKS
+from connectors.profile_queries import DUPLICATE_SPAN, FACT_RULE_SPANS
 
 PLACE_COLUMNS: tuple[str, ...] = ("journey_id", "stage_id", "touchpoint_id", "kpi_id")
 #: Columns of a scope row (null place = all places, null date = open-ended).
@@ -31,12 +32,8 @@ REPORT_ONLY: frozenset[str] = frozenset(
 
 #: Evidence columns holding the first and last date of a dated check's failing rows.
 DATE_SPANS: dict[str, tuple[str, str]] = {
-    **{
-        check: (f"{rule}_from", f"{rule}_to")
-        for rule, check in FACT_RULE_CHECKS.items()
-        if check not in REPORT_ONLY
-    },
-    "touchpoint_kpis.unique_keys": ("duplicate_from", "duplicate_to"),
+    **{check: FACT_RULE_SPANS[rule] for rule, check in FACT_RULE_CHECKS.items() if check not in REPORT_ONLY},
+    "touchpoint_kpis.unique_keys": DUPLICATE_SPAN,
     "targets.no_overlap": ("valid_from", "valid_to"),
     "targets.references": ("valid_from", "valid_to"),
 }

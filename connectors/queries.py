@@ -8,6 +8,10 @@ Fact rows count only when their touchpoint exists (inner join to touchpoints), s
 an unfiltered figure are built from the same rows; orphan rows are a data-quality failure (checks/).
 Date ranges are inclusive and applied half-open (``date >= start AND date < end + 1 day``) so that
 DATE, TIMESTAMP and SQLite text columns all behave the same.
+
+Each reader is split into a ``*_statement`` builder, which needs no connection, and the function
+that runs it: tests/test_sql_snapshots.py compiles every builder per dialect and checks that the
+readers send exactly that SQL. The data-quality profiles live beside this in profile_queries.py.
 """
 
 from __future__ import annotations
@@ -143,17 +147,14 @@ def _as_float(column: pd.Series) -> pd.Series:
     return pd.to_numeric(column, errors="coerce").astype("float64")
 
 
-def funnel_frame(
+def funnel_statement(
     wh: Warehouse,
     start: dt.date,
     end: dt.date,
     journey_ids: tuple[str, ...] = (),
     grain: Grain = Grain.PERIOD,
-) -> pd.DataFrame:
-    """Customers reaching each stage, summed in the warehouse.
-
-    Columns: period_start, journey_id, stage_id, customers.
-    """
+) -> sa.Select[Any]:
+    """The aggregate select behind ``funnel_frame``."""
     funnel = wh.table("funnel")
     keys: list[sa.ColumnElement[Any]] = []
     if grain is not Grain.PERIOD:
@@ -166,7 +167,21 @@ def funnel_frame(
     )
     if journey_ids:
         statement = statement.where(funnel.c.journey_id.in_(list(journey_ids)))
-    frame = read_frame(wh, statement, columnar=True)
+    return statement
+
+
+def funnel_frame(
+    wh: Warehouse,
+    start: dt.date,
+    end: dt.date,
+    journey_ids: tuple[str, ...] = (),
+    grain: Grain = Grain.PERIOD,
+) -> pd.DataFrame:
+    """Customers reaching each stage, summed in the warehouse.
+
+    Columns: period_start, journey_id, stage_id, customers.
+    """
+    frame = read_frame(wh, funnel_statement(wh, start, end, journey_ids, grain), columnar=True)
     if grain is Grain.PERIOD:
         frame.insert(0, "period_start", pd.Timestamp(start))
     else:
@@ -179,9 +194,13 @@ def dimension_frame(wh: Warehouse, canonical: str) -> pd.DataFrame:
     """A whole dimension table (journeys, stages, touchpoints, kpis, targets) in canonical names."""
     if canonical not in TABLES or canonical in ("touchpoint_kpis", "funnel", "budget"):
         raise ValueError(f"{canonical!r} is not a dimension table")
+    return _coerce_dimension(canonical, read_frame(wh, dimension_statement(wh, canonical)))
+
+
+def dimension_statement(wh: Warehouse, canonical: str) -> sa.Select[Any]:
+    """Every canonical column of a table, labelled with its canonical name; no filter, no order."""
     table = wh.table(canonical)
-    frame = read_frame(wh, sa.select(*(table.c[c].label(c) for c in TABLES[canonical])))
-    return _coerce_dimension(canonical, frame)
+    return sa.select(*(table.c[c].label(c) for c in TABLES[canonical]))
 
 
 def _coerce_dimension(canonical: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -204,21 +223,17 @@ def _as_bool(value: object) -> bool:
     return bool(value) if value is not None and not pd.isna(value) else False
 
 
-def budget_frame(
+def budget_statement(
     wh: Warehouse, start: dt.date, end: dt.date, by: tuple[str, ...] = ("month", "journey_id")
-) -> pd.DataFrame:
-    """Planned and actual spend summed in the warehouse by the given budget columns.
-
-    ``by`` may hold month, journey_id, touchpoint_id, channel; month rows fall in the range when
-    their first day does. Columns: the ``by`` columns, planned, actual.
-    """
+) -> sa.Select[Any]:
+    """The aggregate select behind ``budget_frame``; refuses columns that are not budget keys."""
     budget = wh.table("budget")
     allowed = {"month", "journey_id", "touchpoint_id", "channel"}
     unknown = set(by) - allowed
     if unknown:
         raise ValueError(f"budget cannot be grouped by {sorted(unknown)}")
     keys = [budget.c[c].label(c) for c in by]
-    statement = (
+    return (
         sa.select(
             *keys,
             sa.func.sum(budget.c.planned).label("planned"),
@@ -227,7 +242,17 @@ def budget_frame(
         .where(_date_range(budget.c.month, start, end))
         .group_by(*keys)
     )
-    frame = read_frame(wh, statement, columnar=True)
+
+
+def budget_frame(
+    wh: Warehouse, start: dt.date, end: dt.date, by: tuple[str, ...] = ("month", "journey_id")
+) -> pd.DataFrame:
+    """Planned and actual spend summed in the warehouse by the given budget columns.
+
+    ``by`` may hold month, journey_id, touchpoint_id, channel; month rows fall in the range when
+    their first day does. Columns: the ``by`` columns, planned, actual.
+    """
+    frame = read_frame(wh, budget_statement(wh, start, end, by), columnar=True)
     if "month" in frame.columns:
         frame["month"] = pd.to_datetime(frame["month"])
     for column in ("planned", "actual"):
@@ -235,13 +260,18 @@ def budget_frame(
     return frame
 
 
-def date_bounds(wh: Warehouse, not_after: dt.date | None = None) -> tuple[dt.date, dt.date] | None:
-    """First and last fact date (ignoring dates after ``not_after``); None for an empty table."""
+def date_bounds_statement(wh: Warehouse, not_after: dt.date | None = None) -> sa.Select[Any]:
+    """The select behind ``date_bounds``: first and last fact date, none after ``not_after``."""
     fact = wh.table("touchpoint_kpis")
     statement = sa.select(sa.func.min(fact.c.date), sa.func.max(fact.c.date))
     if not_after is not None:
         statement = statement.where(fact.c.date < not_after + dt.timedelta(days=1))
-    frame = read_frame(wh, statement)
+    return statement
+
+
+def date_bounds(wh: Warehouse, not_after: dt.date | None = None) -> tuple[dt.date, dt.date] | None:
+    """First and last fact date (ignoring dates after ``not_after``); None for an empty table."""
+    frame = read_frame(wh, date_bounds_statement(wh, not_after))
     first, last = frame.iloc[0, 0], frame.iloc[0, 1]
     if first is None or pd.isna(first):
         return None

@@ -1,7 +1,15 @@
-"""The SQL that kpi_statement generates, per dialect, compared with reviewed files in tests/snapshots/.
+"""Every warehouse statement the app sends, per dialect, compared with reviewed files in tests/snapshots/.
 
-A change to the generated SQL shows up as a diff of these files. After checking that the new SQL is
+The statements are the cases of tests/sql_cases.py: KPI, funnel, budget, date bounds and dimension
+reads (connectors/queries.py) and every data-quality profile (connectors/profile_queries.py). A
+change to the generated SQL shows up as a diff of these files. After checking that the new SQL is
 right, rewrite them with ``MOT_UPDATE_SNAPSHOTS=1 pytest tests/test_sql_snapshots.py``.
+
+The snapshots are compiled without a database, then held against what runs: on the DuckDB, SQLite
+and PostgreSQL fixture warehouses the app's own functions must send exactly the snapshot's SQL, the
+same statement and values as the builder's, and the builder compiled for the live connection must
+give the snapshot file. The fixture mapping qualifies tables with schema ``mart``; on SQLite the
+fixture file is attached under that name, so one snapshot is what runs there too.
 
 Snowflake and BigQuery are compiled only when their SQLAlchemy dialect packages are installed (they
 are not project dependencies). MySQL and SQL Server are left out on purpose: period_start compiles
@@ -10,63 +18,38 @@ there to date_trunc, which neither has (SQL Server's is DATETRUNC), so their SQL
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
+import inspect
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from checks.profiles import FACT_RULE_CHECKS
+from connectors import profile_queries, queries
 from connectors.mapping import load_mapping
-from connectors.queries import kpi_statement
-from connectors.warehouse import Warehouse, build_tables
-from metrics.model import Filters, Grain, KpiRequest, Scope
-from tests.fixtures import FIXTURE_MAPPING_FILE, QUOTED_JOURNEY_ID
+from connectors.warehouse import Warehouse, build_tables, open_warehouse
+from tests.fixtures import FIXTURE_MAPPING_FILE, FIXTURE_SCHEMA, FixtureWarehouse
+from tests.sql_cases import CASES
 
 SNAPSHOTS = Path(__file__).with_name("snapshots")
 UPDATE = os.environ.get("MOT_UPDATE_SNAPSHOTS") == "1"
 
-REQUESTS: dict[str, KpiRequest] = {
-    "kpi_month_by_touchpoint_filtered": KpiRequest(
-        ("csat", "nps"),
-        dt.date(2026, 1, 1),
-        dt.date(2026, 3, 31),
-        grain=Grain.MONTH,
-        by=Scope.TOUCHPOINT,
-        filters=Filters(
-            journey_ids=(QUOTED_JOURNEY_ID, "buy"),
-            channels=("web",),
-            owners=("Priya Nair",),
-            moment_of_truth=True,
-        ),
-    ),
-    "kpi_week_by_journey": KpiRequest(
-        ("csat",), dt.date(2026, 1, 1), dt.date(2026, 3, 31), grain=Grain.WEEK, by=Scope.JOURNEY
-    ),
-    "kpi_quarter_by_channel_not_mot": KpiRequest(
-        ("reach",),
-        dt.date(2025, 1, 1),
-        dt.date(2025, 12, 31),
-        grain=Grain.QUARTER,
-        by=Scope.CHANNEL,
-        filters=Filters(moment_of_truth=False),
-    ),
-    "kpi_year_all": KpiRequest(("nps",), dt.date(2025, 1, 1), dt.date(2026, 12, 31), grain=Grain.YEAR),
-    "kpi_day_by_stage": KpiRequest(
-        ("ces",),
-        dt.date(2026, 3, 1),
-        dt.date(2026, 3, 7),
-        grain=Grain.DAY,
-        by=Scope.STAGE,
-        filters=Filters(stage_ids=("buy.purchase",)),
-    ),
-    "kpi_period_all": KpiRequest(("csat", "reach"), dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
-}
+
+def _engine_dialect(url: str) -> Callable[[], sa.Dialect]:
+    """The dialect as an engine for ``url`` has it: with its driver, so the SQL carries the
+    placeholders the database receives (DuckDB's driver takes ``$1``, not ``%(name)s``).
+    Creating an engine does not connect."""
+    return lambda: sa.create_engine(url).dialect
 
 
 def _dialect(module: str, attribute: str) -> Callable[[], sa.Dialect]:
+    """A dialect without its driver, for dialects whose engines would want credentials."""
+
     def make() -> sa.Dialect:
         try:
             found = importlib.import_module(module)
@@ -78,9 +61,9 @@ def _dialect(module: str, attribute: str) -> Callable[[], sa.Dialect]:
 
 
 DIALECTS: dict[str, Callable[[], sa.Dialect]] = {
-    "duckdb": _dialect("duckdb_engine", "Dialect"),
-    "postgresql": _dialect("sqlalchemy.dialects.postgresql", "dialect"),
-    "sqlite": _dialect("sqlalchemy.dialects.sqlite", "dialect"),
+    "duckdb": _engine_dialect("duckdb://"),
+    "postgresql": _engine_dialect("postgresql+psycopg://"),
+    "sqlite": _engine_dialect("sqlite://"),
     "snowflake": _dialect("snowflake.sqlalchemy.snowdialect", "SnowflakeDialect"),
     "bigquery": _dialect("sqlalchemy_bigquery", "BigQueryDialect"),
 }
@@ -92,7 +75,7 @@ def _fixture_warehouse_without_connection() -> Warehouse:
     return Warehouse(engine=sa.create_engine("sqlite://"), mapping=mapping, metadata=build_tables(mapping))
 
 
-def render(statement: sa.Select[object], dialect: sa.Dialect) -> str:
+def render(statement: sa.Select[Any], dialect: sa.Dialect) -> str:
     """The SQL as the dialect sends it, followed by the bound values as comments."""
     compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     lines = [str(compiled).strip(), ""]
@@ -100,19 +83,112 @@ def render(statement: sa.Select[object], dialect: sa.Dialect) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize("request_name", list(REQUESTS))
+def _snapshot(dialect_name: str, case_name: str) -> Path:
+    return SNAPSHOTS / dialect_name / f"{case_name}.sql"
+
+
+@pytest.mark.parametrize("case_name", list(CASES))
 @pytest.mark.parametrize("dialect_name", list(DIALECTS))
-def test_kpi_statement_snapshot(dialect_name: str, request_name: str) -> None:
+def test_statement_snapshot(dialect_name: str, case_name: str) -> None:
     dialect = DIALECTS[dialect_name]()
-    sql = render(kpi_statement(_fixture_warehouse_without_connection(), REQUESTS[request_name]), dialect)
-    path = SNAPSHOTS / dialect_name / f"{request_name}.sql"
+    sql = render(CASES[case_name].statement(_fixture_warehouse_without_connection()), dialect)
+    path = _snapshot(dialect_name, case_name)
     if UPDATE:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(sql, encoding="utf-8")
     assert path.exists(), f"no snapshot {path}; create it with MOT_UPDATE_SNAPSHOTS=1"
     assert sql == path.read_text(encoding="utf-8"), (
-        f"{dialect_name} SQL for {request_name} changed; if intended, rerun with MOT_UPDATE_SNAPSHOTS=1"
+        f"{dialect_name} SQL for {case_name} changed; if intended, rerun with MOT_UPDATE_SNAPSHOTS=1"
     )
+
+
+# --- what runs: the same SQL on the real fixture warehouses --------------------------------------
+
+
+@contextmanager
+def _sent(engine: sa.Engine) -> Iterator[list[tuple[str, Any]]]:
+    """(SQL, parameters) of every statement the engine hands its driver inside the block."""
+    sent: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        sent.append((statement.strip(), parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+
+
+@contextmanager
+def _sqlite_as_mart(database: str) -> Iterator[Warehouse]:
+    """The SQLite fixture file attached as schema ``mart``, read through the snapshots' mapping."""
+    assert FIXTURE_SCHEMA == "mart"
+    engine = sa.create_engine("sqlite://")
+
+    @sa.event.listens_for(engine, "connect")
+    def _attach(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("ATTACH DATABASE ? AS mart", (database,))  # FIXTURE_SCHEMA
+
+    try:
+        yield open_warehouse("sqlite://", FIXTURE_MAPPING_FILE, engine=engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(
+    scope="module",
+    params=["duckdb", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def live(request: pytest.FixtureRequest) -> Iterator[Warehouse]:
+    """A fixture warehouse whose mapping is the snapshots' own (tables in schema ``mart``)."""
+    name = {"duckdb": "duckdb", "sqlite": "sqlite", "postgresql": "postgres"}[request.param]
+    fixture: FixtureWarehouse = request.getfixturevalue(f"fixture_warehouse_{name}")
+    if fixture.dialect != "sqlite":
+        assert fixture.mapping_path == FIXTURE_MAPPING_FILE
+        yield fixture.warehouse
+        return
+    database = sa.make_url(fixture.url).database
+    assert database
+    with _sqlite_as_mart(database) as wh:
+        yield wh
+
+
+@pytest.mark.parametrize("case_name", list(CASES))
+def test_the_app_sends_the_snapshot(live: Warehouse, case_name: str) -> None:
+    case = CASES[case_name]
+    snapshot = _snapshot(live.dialect, case_name).read_text(encoding="utf-8")
+    assert render(case.statement(live), live.engine.dialect) == snapshot, "compiles otherwise when connected"
+
+    with _sent(live.engine) as built, live.engine.connect() as connection:
+        connection.execute(case.statement(live)).fetchall()
+    with _sent(live.engine) as ran:
+        case.run(live)
+
+    sql, _, _ = snapshot.partition("\n\n")
+    assert [s for s, _ in built] == [sql]
+    assert ran, "the app's functions sent nothing"
+    assert all(sent == built[0] for sent in ran), f"the app sent other SQL or values: {ran}"
+
+
+# --- the case list itself --------------------------------------------------------------------------
+
+
+def test_every_statement_builder_is_snapshotted() -> None:
+    """A new ``*_statement`` in connectors/ must get a case (and so snapshots) here."""
+    builders = {
+        f"{module.__name__}.{name}"
+        for module in (queries, profile_queries)
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if name.endswith("_statement") and function.__module__ == module.__name__
+    }
+    covered = {f"{case.builder.__module__}.{case.builder.__name__}" for case in CASES.values()}
+    assert builders - covered == set()
+
+
+def test_every_fact_rule_has_a_check_and_a_failing_rows_snapshot() -> None:
+    assert set(FACT_RULE_CHECKS) == set(profile_queries.FACT_RULES)
+    assert {"profile_failing_" + rule for rule in profile_queries.FACT_RULES} <= set(CASES)
 
 
 def test_snapshots_quote_physical_names_and_bind_values() -> None:
@@ -126,6 +202,6 @@ def test_snapshots_quote_physical_names_and_bind_values() -> None:
 
 
 def test_no_unexpected_snapshot_files() -> None:
-    expected = {f"{d}/{r}.sql" for d in DIALECTS for r in REQUESTS}
+    expected = {f"{d}/{c}.sql" for d in DIALECTS for c in CASES}
     found = {p.relative_to(SNAPSHOTS).as_posix() for p in SNAPSHOTS.glob("*/*.sql")}
     assert found <= expected, f"stale snapshots: {sorted(found - expected)}"

@@ -1,6 +1,6 @@
 SELECT CAST(date_trunc('month', mart.wh_fact_touchpoint_kpi.event_date) AS DATE) AS period_start, mart.wh_touchpoint.tp_key AS touchpoint_id, mart.wh_fact_touchpoint_kpi.kpi_key AS kpi_id, sum(mart.wh_fact_touchpoint_kpi.num_value) AS numerator, sum(mart.wh_fact_touchpoint_kpi.den_value) AS denominator, count(*) AS rows 
 FROM mart.wh_fact_touchpoint_kpi JOIN mart.wh_touchpoint ON mart.wh_fact_touchpoint_kpi.tp_key = mart.wh_touchpoint.tp_key 
-WHERE mart.wh_fact_touchpoint_kpi.event_date >= %(date_1)s AND mart.wh_fact_touchpoint_kpi.event_date < %(date_2)s AND mart.wh_fact_touchpoint_kpi.kpi_key IN (%(kpi_id_1_1)s, %(kpi_id_1_2)s) AND mart.wh_touchpoint.journey_key IN (%(journey_id_1_1)s, %(journey_id_1_2)s) AND mart.wh_touchpoint.channel_name IN (%(channel_1_1)s) AND mart.wh_touchpoint."tp owner" IN (%(owner_1_1)s) AND mart.wh_touchpoint.is_mot = true GROUP BY CAST(date_trunc('month', mart.wh_fact_touchpoint_kpi.event_date) AS DATE), mart.wh_touchpoint.tp_key, mart.wh_fact_touchpoint_kpi.kpi_key
+WHERE mart.wh_fact_touchpoint_kpi.event_date >= $1 AND mart.wh_fact_touchpoint_kpi.event_date < $2 AND mart.wh_fact_touchpoint_kpi.kpi_key IN ($3, $4) AND mart.wh_touchpoint.journey_key IN ($5, $6) AND mart.wh_touchpoint.channel_name IN ($7) AND mart.wh_touchpoint."tp owner" IN ($8) AND mart.wh_touchpoint.is_mot = true GROUP BY CAST(date_trunc('month', mart.wh_fact_touchpoint_kpi.event_date) AS DATE), mart.wh_touchpoint.tp_key, mart.wh_fact_touchpoint_kpi.kpi_key
 
 -- channel_1_1 = 'web'
 -- date_1 = datetime.date(2026, 1, 1)

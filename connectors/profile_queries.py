@@ -1,0 +1,295 @@
+"""Warehouse-side profiles: grouped aggregate queries whose small results are the checks' evidence.
+
+Great Expectations' SQL engine is broken on DuckDB and very slow on SQLite (DESIGN.md), so the
+warehouse does the heavy part for every dialect: one grouped query per fact table gives a profile
+per (touchpoint, KPI) or (journey, stage) with row counts, duplicate keys, latest date and the
+number of rows breaking each row rule. Rules are SQLAlchemy Core predicates over the ``Warehouse``
+tables with bound parameters; the same predicate fetches a bounded sample of failing rows.
+
+Each query has a ``*_statement`` builder that needs no connection (tests/test_sql_snapshots.py
+compiles every one per dialect) and a function that runs it. What a rule or column means to the
+checks (which check id it feeds, what it untrusts) is decided in checks/, not here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from connectors.queries import dimension_statement, read_frame
+from connectors.warehouse import Warehouse
+from metrics.model import TABLES, Aggregation, Unit
+from metrics.registry import KpiRegistry
+
+#: Relative slack on value bounds, so that a CSAT of exactly 5.0 stored as 4.9999999/1 passes.
+_BOUND_SLACK = 1e-9
+
+#: Fact-row rules (profile count columns), each with the profile columns holding the first and
+#: last date of the rows breaking it. Written out: labels are fixed names, never built from text.
+FACT_RULE_SPANS: dict[str, tuple[str, str]] = {
+    "bad_keys": ("bad_keys_from", "bad_keys_to"),
+    "out_of_range": ("out_of_range_from", "out_of_range_to"),
+    "rate_above_100": ("rate_above_100_from", "rate_above_100_to"),
+    "bad_denominator": ("bad_denominator_from", "bad_denominator_to"),
+    "future_rows": ("future_rows_from", "future_rows_to"),
+}
+FACT_RULES: tuple[str, ...] = tuple(FACT_RULE_SPANS)
+#: First and last date of a (touchpoint, KPI)'s duplicate keys, added to the fact profile.
+DUPLICATE_SPAN: tuple[str, str] = ("duplicate_from", "duplicate_to")
+
+
+def _next_day(as_of: dt.date) -> dt.date:
+    return as_of + dt.timedelta(days=1)
+
+
+def fact_rules(wh: Warehouse, registry: KpiRegistry, as_of: dt.date) -> dict[str, sa.ColumnElement[bool]]:
+    """Row predicates over touchpoint_kpis, true for a row that breaks the rule (keys: FACT_RULES)."""
+    f = wh.table("touchpoint_kpis")
+    num, den = f.c.numerator, f.c.denominator
+    range_clauses: list[sa.ColumnElement[bool]] = []
+    for kpi in registry:
+        outside: list[sa.ColumnElement[bool]] = []
+        if kpi.aggregation is Aggregation.RATIO:
+            scaled = num * float(kpi.scale)
+            if kpi.lower is not None:
+                outside.append(scaled < den * (float(kpi.lower) - _BOUND_SLACK))
+            if kpi.upper is not None:
+                outside.append(scaled > den * (float(kpi.upper) + _BOUND_SLACK))
+            if outside:
+                range_clauses.append(sa.and_(f.c.kpi_id == kpi.kpi_id, den > 0, sa.or_(*outside)))
+        else:
+            if kpi.lower is not None:
+                outside.append(num < float(kpi.lower))
+            if kpi.upper is not None:
+                outside.append(num > float(kpi.upper))
+            if outside:
+                range_clauses.append(sa.and_(f.c.kpi_id == kpi.kpi_id, sa.or_(*outside)))
+    ratio_ids = [k.kpi_id for k in registry if k.aggregation is Aggregation.RATIO]
+    percent_ids = [
+        k.kpi_id for k in registry if k.unit is Unit.PERCENT and k.aggregation is Aggregation.RATIO
+    ]
+    return {
+        "bad_keys": sa.or_(f.c.date.is_(None), f.c.touchpoint_id.is_(None), f.c.kpi_id.is_(None)),
+        "out_of_range": sa.or_(*range_clauses) if range_clauses else sa.false(),
+        "rate_above_100": sa.and_(f.c.kpi_id.in_(percent_ids), den > 0, num > den),
+        "bad_denominator": sa.and_(f.c.kpi_id.in_(ratio_ids), sa.or_(den.is_(None), den <= 0)),
+        "future_rows": f.c.date >= _next_day(as_of),
+    }
+
+
+def _count_where(clause: sa.ColumnElement[bool], label: str) -> sa.ColumnElement[Any]:
+    return sa.func.sum(sa.case((clause, 1), else_=0)).label(label)
+
+
+def _dates_where(
+    clause: sa.ColumnElement[bool], date: sa.ColumnElement[Any], span: tuple[str, str]
+) -> list[Any]:
+    """First and last date of the rows breaking a rule, labelled with the rule's span columns."""
+    return [
+        sa.func.min(sa.case((clause, date))).label(span[0]),
+        sa.func.max(sa.case((clause, date))).label(span[1]),
+    ]
+
+
+def fact_profile_statement(wh: Warehouse, registry: KpiRegistry, as_of: dt.date) -> sa.Select[Any]:
+    """The grouped select behind ``fact_profile`` (without the duplicate spans)."""
+    f = wh.table("touchpoint_kpis")
+    keys = [f.c.touchpoint_id.label("touchpoint_id"), f.c.kpi_id.label("kpi_id")]
+    rules = fact_rules(wh, registry, as_of)
+    return sa.select(
+        *keys,
+        sa.func.count().label("rows"),
+        (sa.func.count(f.c.date) - sa.func.count(sa.distinct(f.c.date))).label("duplicate_rows"),
+        sa.func.min(f.c.date).label("first_date"),
+        sa.func.max(sa.case((f.c.date < _next_day(as_of), f.c.date))).label("latest_date"),
+        *(_count_where(clause, name) for name, clause in rules.items()),
+        *(c for name, clause in rules.items() for c in _dates_where(clause, f.c.date, FACT_RULE_SPANS[name])),
+    ).group_by(*keys)
+
+
+def fact_profile(wh: Warehouse, registry: KpiRegistry, as_of: dt.date) -> pd.DataFrame:
+    """One row per (touchpoint_id, kpi_id): rows, duplicate_rows, first/latest date, rule counts,
+    and for each rule (and duplicates) the first and last date of the rows breaking it
+    (``<rule>_from``, ``<rule>_to``): what lets trust be scoped by date (checks/README.md)."""
+    frame = read_frame(wh, fact_profile_statement(wh, registry, as_of))
+    frame = _with_duplicate_dates(wh, frame)
+    spans = tuple(column for span in (*FACT_RULE_SPANS.values(), DUPLICATE_SPAN) for column in span)
+    return _typed(
+        frame,
+        dates=("first_date", "latest_date", *spans),
+        counts=("rows", "duplicate_rows", *FACT_RULES),
+    )
+
+
+def duplicate_dates_statement(wh: Warehouse, touchpoint_ids: list[str]) -> sa.Select[Any]:
+    """First and last date of duplicate (date, touchpoint, KPI) keys per (touchpoint, KPI)."""
+    f = wh.table("touchpoint_kpis")
+    keys = [f.c.touchpoint_id.label("touchpoint_id"), f.c.kpi_id.label("kpi_id")]
+    doubled = (
+        sa.select(*keys, f.c.date.label("date"))
+        .where(f.c.touchpoint_id.in_(touchpoint_ids), f.c.date.is_not(None))
+        .group_by(f.c.touchpoint_id, f.c.kpi_id, f.c.date)
+        .having(sa.func.count() > 1)
+        .subquery()
+    )
+    return sa.select(
+        doubled.c.touchpoint_id,
+        doubled.c.kpi_id,
+        sa.func.min(doubled.c.date).label(DUPLICATE_SPAN[0]),
+        sa.func.max(doubled.c.date).label(DUPLICATE_SPAN[1]),
+    ).group_by(doubled.c.touchpoint_id, doubled.c.kpi_id)
+
+
+def duplicate_date_spans(wh: Warehouse, touchpoint_ids: list[str]) -> pd.DataFrame:
+    """touchpoint_id, kpi_id, duplicate_from, duplicate_to for the given touchpoints' duplicates."""
+    return read_frame(wh, duplicate_dates_statement(wh, touchpoint_ids))
+
+
+def _with_duplicate_dates(wh: Warehouse, profile: pd.DataFrame) -> pd.DataFrame:
+    """``duplicate_from`` / ``duplicate_to`` per (touchpoint, KPI) with duplicate keys. Asked only
+    for touchpoints that have duplicates, so a clean warehouse pays nothing for it."""
+    counts = pd.to_numeric(profile["duplicate_rows"], errors="coerce").fillna(0)
+    touchpoints = profile.loc[counts > 0, "touchpoint_id"].dropna().astype(str).unique().tolist()
+    if not touchpoints:
+        return profile.assign(**dict.fromkeys(DUPLICATE_SPAN, pd.NaT))
+    spans = duplicate_date_spans(wh, touchpoints)
+    for column in ("touchpoint_id", "kpi_id"):
+        spans[column] = spans[column].astype(profile[column].dtype)
+    return profile.merge(spans, on=["touchpoint_id", "kpi_id"], how="left")
+
+
+def funnel_profile_statement(wh: Warehouse, as_of: dt.date) -> sa.Select[Any]:
+    """The grouped select behind ``funnel_profile``."""
+    fu = wh.table("funnel")
+    keys = [fu.c.journey_id.label("journey_id"), fu.c.stage_id.label("stage_id")]
+    return sa.select(
+        *keys,
+        sa.func.count().label("rows"),
+        (sa.func.count(fu.c.date) - sa.func.count(sa.distinct(fu.c.date))).label("duplicate_rows"),
+        _count_where(
+            sa.or_(fu.c.date.is_(None), fu.c.journey_id.is_(None), fu.c.stage_id.is_(None)), "bad_keys"
+        ),
+        _count_where(fu.c.customers < 0, "negative_customers"),
+        _count_where(fu.c.date >= _next_day(as_of), "future_rows"),
+        sa.func.max(sa.case((fu.c.date < _next_day(as_of), fu.c.date))).label("latest_date"),
+    ).group_by(*keys)
+
+
+def funnel_profile(wh: Warehouse, as_of: dt.date) -> pd.DataFrame:
+    """One row per (journey_id, stage_id): rows, duplicate_rows, bad_keys, negative, future, latest."""
+    counts = ("rows", "duplicate_rows", "bad_keys", "negative_customers", "future_rows")
+    return _typed(read_frame(wh, funnel_profile_statement(wh, as_of)), dates=("latest_date",), counts=counts)
+
+
+def budget_profile_statement(wh: Warehouse) -> sa.Select[Any]:
+    """The grouped select behind ``budget_profile``."""
+    b = wh.table("budget")
+    keys = [b.c.journey_id.label("journey_id"), b.c.touchpoint_id.label("touchpoint_id")]
+    return sa.select(
+        *keys,
+        sa.func.count().label("rows"),
+        _count_where(sa.or_(b.c.planned < 0, b.c.actual < 0), "negative_rows"),
+        sa.func.min(b.c.planned).label("min_planned"),
+        sa.func.min(b.c.actual).label("min_actual"),
+        sa.func.max(b.c.month).label("latest_date"),
+    ).group_by(*keys)
+
+
+def budget_profile(wh: Warehouse) -> pd.DataFrame:
+    """One row per (journey_id, touchpoint_id): rows, negative_rows, min planned/actual, latest month."""
+    frame = _typed(
+        read_frame(wh, budget_profile_statement(wh)), dates=("latest_date",), counts=("rows", "negative_rows")
+    )
+    for column in ("min_planned", "min_actual"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    return frame
+
+
+def daily_counts_statement(wh: Warehouse, table: str, start: dt.date, as_of: dt.date) -> sa.Select[Any]:
+    """Rows per day of a dated table (touchpoint_kpis, funnel) from ``start`` to ``as_of``."""
+    t = wh.table(table)
+    return (
+        sa.select(t.c.date.label("date"), sa.func.count().label("rows"))
+        .where(t.c.date >= start, t.c.date < _next_day(as_of))
+        .group_by(t.c.date)
+    )
+
+
+def daily_counts(wh: Warehouse, table: str, start: dt.date, as_of: dt.date) -> pd.DataFrame:
+    """Rows per day from ``start`` to ``as_of`` (days without rows are absent): date, rows."""
+    frame = read_frame(wh, daily_counts_statement(wh, table, start, as_of))
+    return _typed(frame, dates=("date",), counts=("rows",))
+
+
+def row_count_statement(wh: Warehouse, table: str) -> sa.Select[Any]:
+    return sa.select(sa.func.count().label("rows")).select_from(wh.table(table))
+
+
+def row_count(wh: Warehouse, table: str) -> int:
+    return int(read_frame(wh, row_count_statement(wh, table)).iloc[0, 0])
+
+
+def latest_date_statement(wh: Warehouse, table: str, as_of: dt.date) -> sa.Select[Any]:
+    """Latest date (budget: month) of a table on or before as-of."""
+    t = wh.table(table)
+    column = t.c.month if table == "budget" else t.c.date
+    return sa.select(sa.func.max(column)).where(column < _next_day(as_of))
+
+
+def latest_date(wh: Warehouse, table: str, as_of: dt.date) -> dt.date | None:
+    """The table's latest date on or before as-of (future rows are a separate check)."""
+    value = read_frame(wh, latest_date_statement(wh, table, as_of)).iloc[0, 0]
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def dimension_rows(wh: Warehouse, table: str) -> pd.DataFrame:
+    """A whole (small) dimension table in canonical names, without coercion: checks see it raw."""
+    return read_frame(wh, dimension_statement(wh, table))
+
+
+def failing_fact_rows_statement(
+    wh: Warehouse, rule: sa.ColumnElement[bool], limit: int = 20
+) -> sa.Select[Any]:
+    """Fact rows breaking a rule (a ``fact_rules`` predicate), newest first, at most ``limit``."""
+    f = wh.table("touchpoint_kpis")
+    return (
+        sa.select(*(f.c[c].label(c) for c in TABLES["touchpoint_kpis"]))
+        .where(rule)
+        .order_by(f.c.date.desc())
+        .limit(limit)
+    )
+
+
+def sample_fact_rows(wh: Warehouse, rule: sa.ColumnElement[bool], limit: int = 20) -> pd.DataFrame:
+    """Up to ``limit`` fact rows breaking a rule, newest first: what a data steward looks at."""
+    return read_frame(wh, failing_fact_rows_statement(wh, rule, limit))
+
+
+def duplicate_keys_statement(wh: Warehouse, touchpoint_ids: list[str], limit: int = 20) -> sa.Select[Any]:
+    """(date, touchpoint, KPI) keys of the given touchpoints loaded more than once, newest first."""
+    f = wh.table("touchpoint_kpis")
+    keys = [f.c.date.label("date"), f.c.touchpoint_id.label("touchpoint_id"), f.c.kpi_id.label("kpi_id")]
+    return (
+        sa.select(*keys, sa.func.count().label("copies"))
+        .where(f.c.touchpoint_id.in_(touchpoint_ids))
+        .group_by(*keys)
+        .having(sa.func.count() > 1)
+        .order_by(f.c.date.desc())
+        .limit(limit)
+    )
+
+
+def duplicate_fact_rows(wh: Warehouse, touchpoint_ids: list[str], limit: int = 20) -> pd.DataFrame:
+    """Up to ``limit`` (date, touchpoint, KPI) keys of the given touchpoints loaded more than once."""
+    return read_frame(wh, duplicate_keys_statement(wh, touchpoint_ids, limit))
+
+
+def _typed(frame: pd.DataFrame, dates: tuple[str, ...], counts: tuple[str, ...]) -> pd.DataFrame:
+    for column in dates:
+        frame[column] = pd.to_datetime(frame[column], errors="coerce")
+    for column in counts:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").fillna(0).astype("int64")
+    return frame

@@ -1,0 +1,147 @@
+"""Every warehouse statement the app sends, as named cases for tests/test_sql_snapshots.py.
+
+A case names a statement builder from connectors/ (``*_statement``), the arguments to give it, and
+the functions that send that statement when the app or the checks run: the KPI, funnel, budget,
+date-bound and dimension readers of connectors/queries.py and the data-quality profiles of
+connectors/profile_queries.py. Arguments are a function of the warehouse because fact-row rules
+are predicates over its tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from checks.evidence import VOLUME_DAYS, VOLUME_WINDOW
+from connectors import profile_queries as pq
+from connectors import queries as q
+from connectors.warehouse import Warehouse
+from metrics.model import Filters, Grain, KpiRequest, Scope
+from metrics.registry import default_registry
+from tests.fixtures import DEMO_END, QUOTED_JOURNEY_ID
+
+Arguments = Callable[[Warehouse], tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class SqlCase:
+    builder: Callable[..., sa.Select[Any]]
+    args: Arguments
+    #: The functions that send this statement (called with the same arguments).
+    runs: tuple[Callable[..., object], ...]
+
+    def statement(self, wh: Warehouse) -> sa.Select[Any]:
+        return self.builder(wh, *self.args(wh))
+
+    def run(self, wh: Warehouse) -> None:
+        for run in self.runs:
+            run(wh, *self.args(wh))
+
+
+def _fixed(*args: Any) -> Arguments:
+    return lambda _wh: args
+
+
+REQUESTS: dict[str, KpiRequest] = {
+    "kpi_month_by_touchpoint_filtered": KpiRequest(
+        ("csat", "nps"),
+        dt.date(2026, 1, 1),
+        dt.date(2026, 3, 31),
+        grain=Grain.MONTH,
+        by=Scope.TOUCHPOINT,
+        filters=Filters(
+            journey_ids=(QUOTED_JOURNEY_ID, "buy"),
+            channels=("web",),
+            owners=("Priya Nair",),
+            moment_of_truth=True,
+        ),
+    ),
+    "kpi_week_by_journey": KpiRequest(
+        ("csat",), dt.date(2026, 1, 1), dt.date(2026, 3, 31), grain=Grain.WEEK, by=Scope.JOURNEY
+    ),
+    "kpi_quarter_by_channel_not_mot": KpiRequest(
+        ("reach",),
+        dt.date(2025, 1, 1),
+        dt.date(2025, 12, 31),
+        grain=Grain.QUARTER,
+        by=Scope.CHANNEL,
+        filters=Filters(moment_of_truth=False),
+    ),
+    "kpi_year_all": KpiRequest(("nps",), dt.date(2025, 1, 1), dt.date(2026, 12, 31), grain=Grain.YEAR),
+    "kpi_day_by_stage": KpiRequest(
+        ("ces",),
+        dt.date(2026, 3, 1),
+        dt.date(2026, 3, 7),
+        grain=Grain.DAY,
+        by=Scope.STAGE,
+        filters=Filters(stage_ids=("buy.purchase",)),
+    ),
+    "kpi_period_all": KpiRequest(("csat", "reach"), dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
+}
+
+START, END = dt.date(2026, 1, 1), dt.date(2026, 3, 31)
+AS_OF = DEMO_END
+#: The checks' volume window: the recent days and the days before them that they are compared to.
+VOLUME_START = AS_OF - dt.timedelta(days=VOLUME_DAYS + VOLUME_WINDOW)
+REGISTRY = default_registry()
+SAMPLE_ROWS = 20  # as checks/runner.py asks for failing-row samples
+TOUCHPOINTS = ["tp_buy_store_advice", "tp_move_install"]
+DIMENSIONS = ("journeys", "stages", "touchpoints", "kpis", "targets")
+
+
+def _rule(name: str) -> Arguments:
+    return lambda wh: (pq.fact_rules(wh, REGISTRY, AS_OF)[name], SAMPLE_ROWS)
+
+
+CASES: dict[str, SqlCase] = {
+    **{name: SqlCase(q.kpi_statement, _fixed(r), (q.kpi_frame,)) for name, r in REQUESTS.items()},
+    "funnel_period_all": SqlCase(q.funnel_statement, _fixed(START, END), (q.funnel_frame,)),
+    "funnel_week_by_journey": SqlCase(
+        q.funnel_statement, _fixed(START, END, (QUOTED_JOURNEY_ID, "buy"), Grain.WEEK), (q.funnel_frame,)
+    ),
+    "budget_month_by_journey": SqlCase(q.budget_statement, _fixed(START, END), (q.budget_frame,)),
+    "budget_by_touchpoint_and_channel": SqlCase(
+        q.budget_statement, _fixed(START, END, ("touchpoint_id", "channel")), (q.budget_frame,)
+    ),
+    "date_bounds_all": SqlCase(q.date_bounds_statement, _fixed(), (q.date_bounds,)),
+    "date_bounds_not_after": SqlCase(q.date_bounds_statement, _fixed(AS_OF), (q.date_bounds,)),
+    # The pages read dimensions coerced, the checks read them raw: the same statement.
+    **{
+        "dimension_" + table: SqlCase(
+            q.dimension_statement, _fixed(table), (q.dimension_frame, pq.dimension_rows)
+        )
+        for table in DIMENSIONS
+    },
+    "profile_fact": SqlCase(pq.fact_profile_statement, _fixed(REGISTRY, AS_OF), (pq.fact_profile,)),
+    "profile_fact_duplicate_dates": SqlCase(
+        pq.duplicate_dates_statement, _fixed(TOUCHPOINTS), (pq.duplicate_date_spans,)
+    ),
+    **{
+        "profile_failing_" + rule: SqlCase(
+            pq.failing_fact_rows_statement, _rule(rule), (pq.sample_fact_rows,)
+        )
+        for rule in pq.FACT_RULES
+    },
+    "profile_duplicate_keys": SqlCase(
+        pq.duplicate_keys_statement, _fixed(TOUCHPOINTS, SAMPLE_ROWS), (pq.duplicate_fact_rows,)
+    ),
+    "profile_funnel": SqlCase(pq.funnel_profile_statement, _fixed(AS_OF), (pq.funnel_profile,)),
+    "profile_budget": SqlCase(pq.budget_profile_statement, _fixed(), (pq.budget_profile,)),
+    **{
+        "profile_daily_counts_" + table: SqlCase(
+            pq.daily_counts_statement, _fixed(table, VOLUME_START, AS_OF), (pq.daily_counts,)
+        )
+        for table in ("touchpoint_kpis", "funnel")
+    },
+    # Only the mapped table name differs between tables; the fact table stands for all eight.
+    "profile_row_count": SqlCase(pq.row_count_statement, _fixed("touchpoint_kpis"), (pq.row_count,)),
+    # budget is dated by month, the others by date.
+    **{
+        "profile_latest_" + table: SqlCase(pq.latest_date_statement, _fixed(table, AS_OF), (pq.latest_date,))
+        for table in ("touchpoint_kpis", "funnel", "budget")
+    },
+}
