@@ -1,6 +1,6 @@
 """Warehouse-side profiles: grouped aggregate queries whose small results are the checks' evidence.
 
-Great Expectations' SQL engine is broken on DuckDB and very slow on SQLite (DESIGN.md), so the
+Great Expectations' SQL engine is broken on DuckDB and very slow on SQLite (docs/design.md), so the
 warehouse does the heavy part for every dialect: one grouped query per fact table gives a profile
 per (touchpoint, KPI) or (journey, stage) with row counts, duplicate keys, latest date and the
 number of rows breaking each row rule. Rules are SQLAlchemy Core predicates over the ``Warehouse``
