@@ -1,9 +1,9 @@
 """The architecture as tests: import layering, page registration, documented KPIs and settings.
 
 Layering (docs/design.md): dashboard -> pages -> ui -> (metrics, checks, review, connectors);
-connectors and checks may use metrics; metrics imports nothing of ours (a ``__main__.py`` CLI is the
-one exception). Only dashboard.py, pages/ and ui/ import streamlit; only ui/*charts*.py import altair; pages/ holds
-only page scripts (their helpers live in ui/, so Streamlit never lists them as pages).
+connectors and checks may use metrics; metrics imports nothing of ours (a ``__main__.py`` CLI is
+the one exception). Only dashboard.py, pages/ and ui/ import streamlit; only ui/*charts*.py import
+altair; pages/ holds only page scripts (their helpers live in ui/, so Streamlit never lists them).
 """
 
 from __future__ import annotations
