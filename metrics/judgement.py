@@ -145,6 +145,22 @@ def trusted_values(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["trust"].ne(TrustState.NOT_TRUSTED.value)]
 
 
+#: What it takes for a value to be judged: a trusted value with a target (status on/at risk/off).
+JUDGED_STATUSES: frozenset[str] = frozenset(
+    {Status.ON_TARGET.value, Status.AT_RISK.value, Status.OFF_TARGET.value}
+)
+NOTHING_JUDGED = (
+    "Nothing here can be judged: no value in this selection has both a target and trusted data. "
+    "Widen the period or the selection, or see the trust note above."
+)
+
+
+def judged_count(frame: pd.DataFrame) -> int:
+    """How many values of a judged frame were judged against a target with trusted data; an empty
+    list of problems means "all well" only when this is above zero."""
+    return 0 if frame.empty else int(frame["status"].isin(JUDGED_STATUSES).sum())
+
+
 def trust_counts(frame: pd.DataFrame) -> dict[TrustState, int]:
     """How many values of a judged frame are in each trust state."""
     if "trust" not in frame.columns:

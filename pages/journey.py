@@ -6,6 +6,7 @@ import streamlit as st
 
 from metrics.effectiveness import pain_points, stage_conversion, with_deltas
 from metrics.journey_map import journey_map_cards, scorecard
+from metrics.judgement import NOTHING_JUDGED, judged_count
 from metrics.model import Filters, Scope, Unit
 from metrics.periods import previous_period
 from ui.charts import emotional_curve_chart, funnel_chart, journey_map_chart
@@ -73,8 +74,11 @@ else:
 
 st.subheader("Pain points: what to fix first")
 pains = pain_points(tp_scored, touchpoints, conversion)
-if pains.empty:
-    st.success("No touchpoint of this journey is below target in the period.")
+if judged_count(tp_scored) == 0:
+    st.info(NOTHING_JUDGED)
+elif pains.empty:
+    st.success(f"No touchpoint of this journey is below target in the period ({judged_count(tp_scored)} "
+               "values judged).")
 else:
     pains = pains.assign(
         kpi=pains["kpi_id"].map(lambda k: ctx.registry[k].name),

@@ -8,7 +8,7 @@ import streamlit as st
 
 from metrics.alerts import DATA_QUALITY, DEFAULT_THRESHOLD, DEFAULT_WINDOW, compute_alerts, describe_alerts
 from metrics.effectiveness import pain_points, stage_conversion
-from metrics.judgement import trusted_values
+from metrics.judgement import NOTHING_JUDGED, judged_count, trusted_values
 from metrics.model import Filters, Grain, Scope
 from metrics.owners import (
     biggest_movers,
@@ -109,8 +109,11 @@ with pains_col:
     start = pd.Timestamp(periods[-1]).date()
     funnel = load_funnel(ctx, start, window.end, tuple(mine["journey_id"].unique()))
     pains = pain_points(latest, mine, stage_conversion(funnel, ctx.stages))
-    if pains.empty:
-        st.success("None of these touchpoints is below target in the latest period.")
+    if judged_count(latest) == 0:
+        st.info(NOTHING_JUDGED)
+    elif pains.empty:
+        st.success(f"None of these touchpoints is below target in the latest period ({judged_count(latest)} "
+                   "values judged).")
     for row, reason in zip(pains.head(6).itertuples(index=False), pain_reasons(pains.head(6), registry),
                            strict=True):
         st.markdown(f"**{literal(row.name)}** — {literal(reason)}")
@@ -119,7 +122,11 @@ st.subheader("Quick wins: moments of truth that are cheap to move")
 spend_from = (pd.Timestamp(window.end) - pd.DateOffset(months=SPEND_MONTHS) + pd.Timedelta(days=1)).date()
 spend = monthly_spend(load_budget(ctx, spend_from, window.end, ("month", "touchpoint_id")))
 wins = quick_wins(latest, mine, spend, registry)
-if wins.empty:
+mot_values = latest[latest["touchpoint_id"].isin(mine.loc[mine["moment_of_truth"], "touchpoint_id"])]
+if wins.empty and judged_count(mot_values) == 0:
+    st.info("No moment of truth of these touchpoints has a trusted value with a target in the latest period, "
+            "so none can be judged.")
+elif wins.empty:
     st.success("No moment of truth of these touchpoints is off target or at risk.")
 else:
     show_status_table(wins.assign(kpi=wins["kpi_id"].map(lambda k: registry[k].name)),
