@@ -1,0 +1,111 @@
+"""The Budget page's what-if: one scenario of monthly spend against today and the optimiser.
+
+Pure: the page collects the inputs (today's spend, the fitted curves, the edited table of items,
+the total and the goal) and shows the ``WhatIf`` it gets back. Rules:
+- The default total is today's monthly spend rounded to EUR 100; the default goal is the outcome
+  today's spend projects to, GOAL_ABOVE_PROJECTION higher (rounded to 100).
+- A scenario whose items do not add up to the total is scaled to it when ``hold_total`` (the
+  comparison is then like for like); otherwise it is compared as entered, with a warning.
+- The optimiser (metrics.reallocation.optimise_allocation) runs only on a valid scenario; why it
+  cannot run is said in ``problems``.
+- ``outside``: items whose scenario spend lies outside the range ever observed, where projections
+  extend the curve beyond the evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from metrics.reallocation import (
+    AllocationError,
+    allocation_total_problem,
+    compare_allocations,
+    optimise_allocation,
+    project_allocation,
+    scale_to_total,
+    scenario_problems,
+)
+from metrics.response_curves import ResponseCurve
+
+#: The default goal: this much above what today's spend projects to.
+GOAL_ABOVE_PROJECTION = 1.05
+#: How far right of the largest spend shown a response curve is drawn.
+CURVE_SPAN = 1.2
+#: Defaults are rounded to this many EUR (or outcomes).
+ROUND_TO = -2
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    scenario: pd.Series  # key -> monthly spend, after holding the total when asked
+    total_problem: str | None  # the scenario does not add up to the total (None: it does)
+    scaled: bool  # the scenario was scaled to the total
+    problems: list[str]  # why the optimiser could not suggest an allocation
+    plans: dict[str, pd.Series]  # "Today", "Your scenario" and, when it ran, "Optimiser"
+    compared: pd.DataFrame  # metrics.reallocation.compare_allocations
+    projected: pd.DataFrame  # the scenario per key: projected_outcome, beyond_observed
+    outside: list[str]  # keys spent outside their observed range
+    export: pd.DataFrame  # the edited items with scenario, optimiser and projection, for download
+
+
+def default_total(today: pd.Series) -> float:
+    return float(round(today.sum(), ROUND_TO))
+
+
+def default_goal(today: pd.Series, curves: dict[str, ResponseCurve]) -> float:
+    projected = project_allocation(today, curves)["projected_outcome"].sum()
+    return float(round(projected * GOAL_ABOVE_PROJECTION, ROUND_TO))
+
+
+def scenario_total_problem(edited: pd.DataFrame, total: float) -> str | None:
+    """Why the edited scenario does not add up to the total (None when it does)."""
+    return allocation_total_problem(edited.set_index("key")["scenario"].astype("float64"), total)
+
+
+def evaluate_scenario(
+    edited: pd.DataFrame,
+    today: pd.Series,
+    curves: dict[str, ResponseCurve],
+    total: float,
+    goal: float,
+    hold_total: bool = True,
+) -> WhatIf:
+    """The scenario in ``edited`` (key, minimum, maximum, scenario) against today and the optimiser."""
+    scenario = edited.set_index("key")["scenario"].astype("float64")
+    total_problem = allocation_total_problem(scenario, total)
+    scaled = bool(total_problem) and hold_total
+    if scaled:
+        scenario = scale_to_total(scenario, total)
+    problems = scenario_problems(edited, total)
+    optimised = None
+    if not problems:
+        try:
+            optimised = optimise_allocation(edited, curves, total)
+        except AllocationError as exc:
+            problems = [str(exc)]
+    plans = {"Today": today.reindex(scenario.index).fillna(0.0), "Your scenario": scenario}
+    if optimised is not None:
+        plans["Optimiser"] = optimised
+    projected = project_allocation(scenario, curves)
+    export = edited.assign(scenario=scenario.to_numpy(),
+                           optimiser=None if optimised is None else optimised.to_numpy())
+    export = export.merge(projected[["key", "projected_outcome", "beyond_observed"]], on="key", how="left")
+    return WhatIf(
+        scenario=scenario,
+        total_problem=total_problem,
+        scaled=scaled,
+        problems=problems,
+        plans=plans,
+        compared=compare_allocations(plans, curves, goal),
+        projected=projected,
+        outside=projected.loc[projected["beyond_observed"], "key"].tolist(),
+        export=export,
+    )
+
+
+def plans_long(plans: dict[str, pd.Series]) -> pd.DataFrame:
+    """The plans as one tidy frame for the scenario chart: key, spend, scenario."""
+    return pd.concat([p.rename("spend").rename_axis("key").reset_index().assign(scenario=n)
+                      for n, p in plans.items()], ignore_index=True)
