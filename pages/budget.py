@@ -40,6 +40,7 @@ from ui.budget_loaders import ITEM_KEYS, load_curve_fits, load_period_budget, ou
 from ui.context import app_context
 from ui.filters import period_filter, url_select
 from ui.loaders import yardstick
+from ui.text import literal
 
 ctx = app_context()
 reg = ctx.registry
@@ -52,12 +53,13 @@ judged = sorted(set(ctx.targets["kpi_id"]) & set(reg.ids()))
 effect = url_select("Effectiveness KPI (target attainment)", judged, "effect", default="conversion_rate",
                     format_func=lambda k: reg[k].name, container=right)
 noun = reg[outcome].numerator or reg[outcome].name
+noun_md = literal(noun)  # the noun inside Markdown (titles, captions, alerts, labels): KPI names are data
 st.caption(f"{period.label}: {period.start:%d %b %Y} – {period.end:%d %b %Y}. Budget months count when their "
            "first day is in the period. Costs per outcome are blank where there is no outcome to divide by.")
 
 data = load_period_budget(ctx, period.start, period.end, tuple(dict.fromkeys((outcome, effect))))
 for problem in budget_problems(data.rows):
-    st.warning(problem)
+    st.warning(literal(problem))
 if data.rows.empty:
     st.stop()
 names = {**dict(zip(ctx.touchpoints["touchpoint_id"], ctx.touchpoints["name"], strict=False)),
@@ -100,7 +102,8 @@ with tabs[2]:
     st.altair_chart(efficiency_chart(ranking, noun), width="stretch")
     missing = ranking[ranking["cost_per_outcome"].isna()]["name"].tolist()
     if missing:
-        st.info(f"No cost per {noun} for {', '.join(map(str, missing))}: no {noun} recorded in the period.")
+        st.info(f"No cost per {noun_md} for {', '.join(map(literal, missing))}: no {noun_md} recorded in "
+                "the period.")
     shares = moment_of_truth_shares(ranking.merge(ctx.touchpoints[["touchpoint_id", "moment_of_truth"]],
                                                   on="touchpoint_id").rename(columns={"outcome": "impact"}))
     st.altair_chart(moment_of_truth_share_chart(shares), width="stretch")
@@ -126,9 +129,9 @@ with tabs[3]:
                                            how="left"))
     if quad["cost_per_outcome"].notna().any():
         st.altair_chart(quadrant_chart(quad, float(quad["cost_threshold"].iloc[0]), noun), width="stretch")
-    st.caption(f"Attainment: {reg[effect].name} against its target (100% = met). Fund more: target met and "
-               "cheaper than the median; keep: met but dearer; fix: cheap but missing the target; cut back: "
-               "missing and dear.")
+    st.caption(f"Attainment: {literal(reg[effect].name)} against its target (100% = met). Fund more: "
+               "target met and cheaper than the median; keep: met but dearer; fix: cheap but missing the "
+               "target; cut back: missing and dear.")
     st.dataframe(quad[["name", "quadrant", "attainment", "cost_per_outcome", "actual"]], hide_index=True,
                  width="stretch", column_config={
                      "attainment": st.column_config.NumberColumn("Attainment", format="%.1f%%"),
@@ -145,7 +148,7 @@ with tabs[4]:
     items = default_items(today.fillna(0.0), fits)
     total = float(st.number_input("Total budget per month (EUR)", min_value=0.0, step=1000.0,
                                   value=float(round(today.sum(), -2)), key="total", bind="query-params"))
-    goal = float(st.number_input(f"Goal: {noun} per month", min_value=0.0, step=100.0, value=float(round(
+    goal = float(st.number_input(f"Goal: {noun_md} per month", min_value=0.0, step=100.0, value=float(round(
         project_allocation(today, curves)["projected_outcome"].sum() * 1.05, -2)), key="goal",
         bind="query-params"))
     table = items.assign(name=items["key"].map(lambda k: names.get(k, k)),
@@ -162,10 +165,10 @@ with tabs[4]:
     over = allocation_total_problem(scenario, total)
     if over and st.toggle("Hold the total: scale my scenario to it", value=True, key="hold_total",
                           bind="query-params"):
-        st.info(f"{over} It is scaled to the total below.")
+        st.info(f"{literal(over)} It is scaled to the total below.")
         scenario = scale_to_total(scenario, total)
     elif over:
-        st.warning(f"{over} The comparison below is not like for like.")
+        st.warning(f"{literal(over)} The comparison below is not like for like.")
     problems = scenario_problems(edited, total)
     optimised = None
     try:
@@ -173,7 +176,7 @@ with tabs[4]:
     except AllocationError as exc:
         problems = [str(exc)]
     for problem in problems:
-        st.warning(f"The optimiser cannot suggest an allocation: {problem} Choose a longer period "
+        st.warning(f"The optimiser cannot suggest an allocation: {literal(problem)} Choose a longer period "
                    "or change the bounds.")
     plans = {"Today": today.reindex(scenario.index).fillna(0.0), "Your scenario": scenario}
     if optimised is not None:
@@ -182,13 +185,15 @@ with tabs[4]:
     for card, row in zip(st.columns(len(compared)), compared.itertuples(), strict=True):
         value = "–" if pd.isna(row.projected_outcome) else f"{row.projected_outcome:,.0f}"
         change = row.outcome_change if row.scenario != "Today" else float("nan")
-        card.metric(f"{row.scenario}: {noun}", value, None if pd.isna(change) else f"{change:+,.0f} vs today")
+        card.metric(f"{row.scenario}: {noun_md}", value,
+                    None if pd.isna(change) else f"{change:+,.0f} vs today")
         reached = "–" if pd.isna(row.attainment) else f"{row.attainment:.0f}%"
         card.caption(f"€{row.spend:,.0f} per month · {reached} of the goal")
     beyond = project_allocation(scenario, curves)
     outside = beyond[beyond["beyond_observed"]]["key"].map(lambda k: names.get(k, k)).tolist()
     if outside:
-        st.warning("Your scenario spends outside the range ever observed for: " + ", ".join(map(str, outside))
+        st.warning("Your scenario spends outside the range ever observed for: "
+                   + ", ".join(map(literal, outside))
                    + ". Projections there extend the curve beyond the evidence.")
     long = pd.concat([p.rename("spend").rename_axis("key").reset_index().assign(scenario=n)
                       for n, p in plans.items()])

@@ -13,6 +13,7 @@ from checks.history import sample_rows
 from ui.context import app_context, show_problem
 from ui.quality_charts import check_history_chart, outcome_label
 from ui.quality_loaders import load_quality, quality_state, run_checks_now
+from ui.text import literal
 
 ctx = app_context()
 st.title("Data quality")
@@ -30,7 +31,7 @@ if button_col.button("Run checks now", type="primary", icon="▶️"):
     bar = st.progress(0.0, text="Connecting to the warehouse…")
 
     def show_progress(share: float, step: str) -> None:
-        bar.progress(min(share, 1.0), text=f"Checking {step}…")
+        bar.progress(min(share, 1.0), text=f"Checking {literal(step)}…")
 
     done = run_checks_now(ctx, engine, dt.date.today(), show_progress)
     bar.empty()
@@ -51,12 +52,14 @@ tiles[2].metric("Warnings failing", int(run["failed_warning"]))
 tiles[3].metric("Could not run", int(run["errors"]))
 started = pd.Timestamp(run["started_at"])
 st.caption(
-    f"Latest run {run['run_id']} ({run['trigger']}) at {started:%d %b %Y %H:%M} UTC, data checked as of "
-    f"{pd.Timestamp(run['as_of']):%d %b %Y}, warehouse `{run['warehouse']}`. Values behind failing "
-    "critical checks show as **not trusted** on every page."
+    f"Latest run {literal(run['run_id'])} ({literal(run['trigger'])}) at {started:%d %b %Y %H:%M} UTC, data "
+    f"checked as of {pd.Timestamp(run['as_of']):%d %b %Y}, warehouse {literal(run['warehouse'])}. Values "
+    "behind failing critical checks show as **not trusted** on every page."
 )
 if run["docs_url"]:
-    st.markdown(f"Great Expectations Data Docs of this run: [{run['docs_url']}]({run['docs_url']}) "
+    # Text, not a link: the address comes from the check history, and a browser does not open a
+    # local file from a web page anyway.
+    st.markdown(f"Great Expectations Data Docs of this run: {literal(run['docs_url'])} "
                 "(a local file: open it on the machine that ran the checks).")
 
 outcomes = zip(view.results["outcome"], view.results["severity"], strict=True)

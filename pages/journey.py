@@ -15,6 +15,7 @@ from ui.filters import journey_filter, period_filter, url_select
 from ui.loaders import load_funnel, load_judged
 from ui.quality_loaders import show_trust_note
 from ui.tables import show_status_table
+from ui.text import literal
 
 ctx = app_context()
 left, middle, right = st.columns(3)
@@ -26,10 +27,10 @@ feeling = url_select(
 )
 
 journey = ctx.journeys[ctx.journeys["journey_id"] == journey_id].iloc[0]
-st.title(f"Journey: {journey['name']}")
+st.title(f"Journey: {literal(journey['name'])}")
 st.caption(
-    f"Persona: {journey['persona']} · Map owner: {journey['owner']} · {period.label}: "
-    f"{period.start:%d %b %Y} – {period.end:%d %b %Y}. {journey['description']}"
+    f"Persona: {literal(journey['persona'])} · Map owner: {literal(journey['owner'])} · {period.label}: "
+    f"{period.start:%d %b %Y} – {period.end:%d %b %Y}. {literal(journey['description'])}"
 )
 
 stages = ctx.stages[ctx.stages["journey_id"] == journey_id]
@@ -68,7 +69,7 @@ funnel_col.altair_chart(
     width="stretch",
 )
 if curve.empty:
-    curve_col.info(f"No {ctx.registry[feeling].name} measured in this journey in the period.")
+    curve_col.info(f"No {literal(ctx.registry[feeling].name)} measured in this journey in the period.")
 else:
     curve_col.altair_chart(emotional_curve_chart(curve, ctx.registry[feeling]), width="stretch")
 

@@ -36,10 +36,10 @@ owner_col, grain_col = st.columns([3, 1])
 owner = url_select("Owner", owner_names(ctx.journeys, ctx.touchpoints), "owner_name", container=owner_col)
 grain = Grain(url_select("Period", ["week", "month"], "owner_grain", default="month", container=grain_col,
                          format_func=lambda g: f"{g.capitalize()}ly"))
-st.title(f"My touchpoints: {owner}")
+st.title(f"My touchpoints: {literal(owner)}")
 mine = owner_touchpoints(owner, ctx.journeys, ctx.touchpoints)
 if mine.empty:
-    st.info(f"{owner} owns no journey map and no touchpoint. Choose another owner.")
+    st.info(f"{literal(owner)} owns no journey map and no touchpoint. Choose another owner.")
     st.stop()
 mine = mine.assign(journey=mine["journey_id"].map(ctx.journey_name))
 

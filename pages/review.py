@@ -17,6 +17,7 @@ from ui.context import app_context
 from ui.filters import url_select
 from ui.review_loaders import load_quarter_review, review_store
 from ui.review_sections import journey_section, presentation_slide, quarter_actions
+from ui.text import literal
 
 ctx = app_context()
 quarters = [q.label for q in quarters_between(ctx.first_date, ctx.as_of)]
@@ -29,14 +30,14 @@ presenting = right.toggle("Presentation mode", key="present", bind="query-params
 
 state, store_problem = review_store(ctx)
 if store_problem:
-    st.warning(f"{store_problem} Figures are shown live; comments and closing are unavailable.")
+    st.warning(f"{literal(store_problem)} Figures are shown live; comments and closing are unavailable.")
 try:
     review = load_quarter_review(ctx, state, quarter)
 except EmptyQuarterError as exc:
-    st.warning(f"{exc}")
+    st.warning(literal(exc))
     st.stop()
 except StateStoreError as exc:
-    st.error(f"{exc}")
+    st.error(literal(exc))
     st.stop()
 journeys = review.figures.journeys
 
@@ -57,9 +58,9 @@ if presenting:
     st.stop()
 
 st.title(f"Quarterly review {quarter}")
-st.caption(" · ".join(header_lines(review, dt.datetime.now(dt.UTC))[2:]))
+st.caption(" · ".join(map(literal, header_lines(review, dt.datetime.now(dt.UTC))[2:])))
 if review.live_problem:
-    st.info(review.live_problem)
+    st.info(literal(review.live_problem))
 if review.live_differences is not None and len(review.live_differences):
     with st.expander(f"⚠ Live warehouse data now differs for {len(review.live_differences)} figure(s) "
                      "since this quarter was closed; the frozen figures are shown.", expanded=False):
@@ -72,7 +73,7 @@ if export_col.button(f"Build {fmt.upper()} pack"):
     try:
         st.session_state["review_pack"] = (quarter, fmt, pack_bytes(review, fmt, dt.datetime.now(dt.UTC)))
     except ExportError as exc:
-        st.error(str(exc))
+        st.error(literal(exc))
 built = st.session_state.get("review_pack")
 if built and built[0] == quarter:
     file_col.download_button(f"Download {built[1].upper()}", built[2], pack_file_name(quarter, built[1]),
@@ -80,6 +81,6 @@ if built and built[0] == quarter:
 
 st.subheader("Journeys at a glance")
 st.dataframe(journey_summary(review.figures.figures), hide_index=True, width="stretch")
-for tab, (journey_id, name) in zip(st.tabs([n for _, n in journeys]), journeys, strict=True):
+for tab, (journey_id, name) in zip(st.tabs([literal(n) for _, n in journeys]), journeys, strict=True):
     with tab:
         journey_section(review, journey_id, name, state, author)

@@ -73,7 +73,7 @@ start = max(window.start, ctx.first_date)
 series = load_judged(ctx, start, window.end, grain=grain, filters=filters, kpi_ids=tuple(kpi_ids), keys=keys)
 if series.empty:
     measured = load_kpis(ctx, start, window.end, filters=filters)["kpi_id"].unique()
-    names = ", ".join(registry[k].name for k in measured if k in registry) or "none"
+    names = ", ".join(literal(registry[k].name) for k in measured if k in registry) or "none"
     st.warning(f"The chosen KPIs have no data for this scope in the shown range. KPIs measured here: "
                f"{names}.")
     st.stop()
@@ -85,8 +85,9 @@ if show_last_year:
                          kpi_ids=tuple(kpi_ids), keys=keys)
     last_year = last_year_overlay(before, grain)
     last_year = last_year[last_year["period_start"] >= pd.Timestamp(start)]
+shown_member = f" · {literal(members[member])}" if member else ""
 st.caption(f"{len(series['period_start'].unique())} complete {grain.value}s from {start:%d %b %Y} to "
-           f"{window.end:%d %b %Y}; scope: {scope.value}{' · ' + str(members[member]) if member else ''}. "
+           f"{window.end:%d %b %Y}; scope: {scope.value}{shown_member}. "
            "Each period is judged against the target in force on its last day.")
 
 
@@ -132,7 +133,7 @@ def _comparison(kpi_series: pd.DataFrame, kpi_last_year: pd.DataFrame, kpi: KpiD
 
 for kpi_id in kpi_ids:
     kpi = registry[kpi_id]
-    st.subheader(kpi.name + (" (lower is better)" if not kpi.higher_is_better else ""))
+    st.subheader(literal(kpi.name) + (" (lower is better)" if not kpi.higher_is_better else ""))
     kpi_series = series[series["kpi_id"] == kpi_id]
     kpi_last_year = last_year[last_year["kpi_id"] == kpi_id] if not last_year.empty else last_year
     steps = target_steps(ctx.targets, kpi_id, scope_chain(keys), start, window.end)

@@ -58,9 +58,15 @@ def _styles(font: str, bold: str) -> dict[str, ParagraphStyle]:
     }
 
 
+def _wrapped(text: str, font: str, size: float) -> Paragraph:
+    """A name as a table cell that wraps instead of running over its neighbours; shown literally."""
+    return Paragraph(_escape(text), ParagraphStyle("cell", fontName=font, fontSize=size, leading=size * 1.25))
+
+
 def _figure_table(figures: pd.DataFrame, font: str, bold: str) -> Table:
     text = figure_table(figures)
-    data = [list(TABLE_COLUMNS), *text.itertuples(index=False, name=None)]
+    data = [list(TABLE_COLUMNS),
+            *[(_wrapped(row[0], font, 8), *row[1:]) for row in text.itertuples(index=False, name=None)]]
     widths = [68 * mm, 24 * mm, 20 * mm, 27 * mm, 22 * mm, 29 * mm, 22 * mm, 22 * mm, 22 * mm]
     table = Table(data, colWidths=widths, repeatRows=1)
     style = [
@@ -77,7 +83,9 @@ def _figure_table(figures: pd.DataFrame, font: str, bold: str) -> Table:
 
 def _summary_table(figures: pd.DataFrame, font: str, bold: str) -> Table:
     summary = journey_summary(figures)
-    table = Table([list(summary.columns), *summary.astype(str).itertuples(index=False, name=None)],
+    rows = [(_wrapped(row[0], font, 10), *row[1:])
+            for row in summary.astype(str).itertuples(index=False, name=None)]
+    table = Table([list(summary.columns), *rows],
                   colWidths=[80 * mm] + [30 * mm] * (len(summary.columns) - 1))
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), font, 10), ("FONT", (0, 0), (-1, 0), bold, 10),
@@ -91,7 +99,7 @@ def _journey_flowables(review: QuarterReview, journey_id: str, name: str, styles
                        fonts: tuple[str, str]) -> list[object]:
     figures = review.figures.figures
     mine = figures[figures["journey_id"] == journey_id]
-    flow: list[object] = [PageBreak(), Paragraph(f"{name} — {review.figures.quarter}", styles["h1"])]
+    flow: list[object] = [PageBreak(), Paragraph(f"{_escape(name)} — {review.figures.quarter}", styles["h1"])]
     spec = journey_chart_spec(mine, f"{name}: figures against target", width=620)
     if spec["data"]["values"]:
         png = chart_png(spec)
@@ -110,6 +118,8 @@ def _journey_flowables(review: QuarterReview, journey_id: str, name: str, styles
 
 
 def _escape(text: str) -> str:
+    """Names and comments are data: reportlab's Paragraph reads <b>, <a href>, <img src> and
+    entities as markup, so they are escaped to show as their characters."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -122,7 +122,7 @@ def _reference_crossings(series: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
             "score": np.nan,
             "reason": f"{kpi.name} went from {STATUS_LABELS[before].lower()} to "
                       f"{STATUS_LABELS[after].lower()}: "
-                      f"{kpi.format(previous['value'])} -> {kpi.format(latest['value'])} "
+                      f"{kpi.format(previous['value'])} → {kpi.format(latest['value'])} "
                       f"against a target of {kpi.format(latest['target'])}",
         })
     return pd.DataFrame(rows)

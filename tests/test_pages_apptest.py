@@ -31,6 +31,7 @@ from tests.fixtures import (
     fixture_frames,
     mapping_document,
 )
+from tests.markdown import shown_text
 from ui.navigation import PAGES as NAVIGATION_PAGES
 
 APP = "../dashboard.py"  # AppTest resolves it relative to this file
@@ -224,7 +225,7 @@ def test_overview_figures_equal_hand_written_sql(
 def test_journey_with_quotes_and_umlauts_chosen_by_url(fixture_env: dict[str, str]) -> None:
     at = run_page(fixture_env, "pages/journey.py", {"journey": QUOTED_JOURNEY_ID})
     assert_rendered(at)
-    assert at.title[0].value == f"Journey: {QUOTED_JOURNEY_NAME}"
+    assert shown_text(at.title[0].value) == f"Journey: {QUOTED_JOURNEY_NAME}"
     assert at.selectbox(key="url_journey").value == QUOTED_JOURNEY_ID
 
 
@@ -251,7 +252,8 @@ def test_unreachable_warehouse(tmp_path: Path) -> None:
     at = run_page(app_env("postgresql+psycopg://nobody@127.0.0.1:1/none", None, tmp_path))
     assert not at.exception
     assert at.error and "cannot be reached" in at.error[0].value
-    assert "Cannot reach the warehouse at postgresql+psycopg://nobody@127.0.0.1:1/none" in at.error[0].value
+    assert "Cannot reach the warehouse at postgresql+psycopg://nobody@127.0.0.1:1/none" in shown_text(
+        at.error[0].value)
     assert at.info, "the page says what to do"
 
 
@@ -265,7 +267,8 @@ def test_wrong_mapping_names_the_canonical_table(
     at = run_page(app_env(fixture_warehouse_duckdb.url, mapping, tmp_path))
     assert not at.exception
     assert at.error and "mapping file does not fit" in at.error[0].value
-    assert "'touchpoints'" in at.error[0].value and "mart.wh_touchpoints" in at.error[0].value
+    shown = shown_text(at.error[0].value)
+    assert "'touchpoints'" in shown and "mart.wh_touchpoints" in shown
 
 
 def _variant_env(fx: FixtureWarehouse, folder: Path, keep_facts: Any) -> dict[str, str]:

@@ -29,6 +29,7 @@ from connectors.settings import Settings, SettingsError, create_data_folders, re
 from connectors.warehouse import Warehouse, WarehouseError, open_warehouse
 from metrics.registry import KpiRegistry
 from ui.navigation import APP_ICON, APP_TITLE, app_pages
+from ui.text import literal
 
 if TYPE_CHECKING:
     from streamlit.elements.lib.mutable_status_container import StatusContainer
@@ -77,7 +78,7 @@ class ProblemError(Exception):
 
 
 def show_problem(title: str, details: list[str], fix: str) -> None:
-    st.error(f"**{title}**\n\n" + "\n".join(f"- {d}" for d in details))
+    st.error(f"**{title}**\n\n" + "\n".join(f"- {literal(d)}" for d in details))
     st.info(fix, icon="🛠️")
 
 
@@ -146,7 +147,7 @@ def _build_demo(settings: Settings, today: dt.date, status: StatusContainer) -> 
                 "Set MOT_DATA_DIR to a writable folder (or MOT_WAREHOUSE_URL to your warehouse), "
                 "then reload.",
             ) from None
-        st.warning(f"The demo could not be brought up to date ({exc}); it shows older data.")
+        st.warning(f"The demo could not be brought up to date ({literal(exc)}); it shows older data.")
         return None
 
 
@@ -160,7 +161,7 @@ def _report_demo_checks(status: StatusContainer, built: CheckedDemo) -> None:
         status.update(label=f"Demo warehouse ready, data up to {built.info.end:%d %b %Y}",
                       state="complete", expanded=False)
         return
-    st.warning(f"{built.problem} The dashboard opens anyway; the Data quality page shows what the "
+    st.warning(f"{literal(built.problem)} The dashboard opens anyway; the Data quality page shows what the "
                "state store holds.")
     status.update(label="Demo warehouse ready, but its data-quality check run was not stored", state="error")
 

@@ -21,6 +21,7 @@ from checks.trust import load_trust_evidence
 from connectors.state import StateStoreError, create_state_engine
 from metrics.trust import TrustEvidence, TrustState, count_untrusted
 from ui.context import CACHE_TTL_SECONDS, AppContext
+from ui.text import literal
 
 
 @st.cache_resource(show_spinner=False)
@@ -124,7 +125,7 @@ def show_trust_note(ctx: AppContext, *frames: pd.DataFrame) -> None:
     shown = sum(len(f) for f in frames)
     if untrusted == 0:
         st.caption(f"✓ Every value on this page passes the critical data-quality checks of the latest "
-                   f"{evidence.detail or 'check run'}.")
+                   f"{literal(evidence.detail) or 'check run'}.")
         return
     with st.container(border=True):
         st.markdown(

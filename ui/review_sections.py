@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 from typing import Any
 
 import pandas as pd
@@ -24,6 +23,7 @@ from review.store import (
     save_comment,
 )
 from ui.review_charts import journey_review_spec, review_chart_height
+from ui.text import literal, literal_html
 
 
 def _paint_status(table: pd.DataFrame, statuses: pd.Series) -> object:
@@ -54,7 +54,7 @@ def journey_section(review: QuarterReview, journey_id: str, name: str, state: sa
                  column_config={"Figure": st.column_config.TextColumn(width="large")})
     reasons = mine.loc[mine["trust_reason"].astype(str).ne(""), "trust_reason"].unique()
     for reason in reasons:
-        st.caption(f"⊘ Not trusted: {reason}")
+        st.caption(f"⊘ Not trusted: {literal(reason)}")
     comment_box(review, journey_id, mine, state, author)
 
 
@@ -65,7 +65,8 @@ def comment_box(review: QuarterReview, journey_id: str, figures: pd.DataFrame, s
     names.update(dict(zip(figures["figure_id"], figures.apply(figure_label, axis=1), strict=False)))
     if review.is_closed or state is None:
         lines = comment_lines(review.figures.comments, journey_id, names)
-        st.markdown("**Owner comments**\n\n" + ("\n".join(f"- {line}" for line in lines) or "_None._"))
+        shown = "\n".join(f"- {literal(line)}" for line in lines)
+        st.markdown("**Owner comments**\n\n" + (shown or "_None._"))
         return
     about = str(st.selectbox("Comment on", list(names), format_func=lambda k: names[k],
                              key=f"about_{quarter}_{journey_id}"))
@@ -76,7 +77,7 @@ def comment_box(review: QuarterReview, journey_id: str, figures: pd.DataFrame, s
         st.session_state[base_key] = current.version if current else 0
         st.session_state[text_key] = current.text if current else ""
     if current:
-        st.caption(f"Last saved by {current.author} at {readable_time(current.saved_at)} "
+        st.caption(f"Last saved by {literal(current.author)} at {readable_time(current.saved_at)} "
                    f"(version {current.version}).")
     with st.form(f"form_{quarter}_{journey_id}_{about}"):
         st.text_area("Comment", key=text_key, height=100)
@@ -99,13 +100,13 @@ def _save(state: sa.Engine, quarter: str, journey_id: str, about: str, author: s
         saved = save_comment(state, quarter, journey_id, about, st.session_state[text_key], author,
                              st.session_state[base_key], dt.datetime.now(dt.UTC))
     except ReviewConflict as exc:
-        st.error(f"{exc} Your text is still in the box above.")
+        st.error(f"{literal(exc)} Your text is still in the box above.")
         return
     except QuarterClosedError as exc:  # closed by someone else since this page was loaded
-        st.warning(f"{exc} Your text is still in the box above.")
+        st.warning(f"{literal(exc)} Your text is still in the box above.")
         return
     except StateStoreError as exc:
-        st.error(str(exc))
+        st.error(literal(exc))
         return
     st.session_state[base_key] = saved.version
     st.success(f"Saved (version {saved.version}).")
@@ -117,7 +118,7 @@ def presentation_slide(review: QuarterReview, index: int) -> None:
     figures = review.figures.figures
     mine = figures[(figures["journey_id"] == journey_id) & figures["section"].isin(["kpi", "budget"])
                    & figures["target"].notna()].reset_index(drop=True)
-    st.markdown(f"<h1 style='font-size:3.2rem'>{escape(name)} — {review.figures.quarter}</h1>",
+    st.markdown(f"<h1 style='font-size:3.2rem'>{literal_html(name)} — {review.figures.quarter}</h1>",
                 unsafe_allow_html=True)
     columns = st.columns(max(1, min(4, len(mine))))
     for i, row in enumerate(mine.to_dict("records")):
@@ -125,10 +126,10 @@ def presentation_slide(review: QuarterReview, index: int) -> None:
         label = status_text(row["status"], row["value"], row["target"], row["tolerance"], row["direction"])
         columns[i % len(columns)].markdown(
             f"<div style='border-left:10px solid {colour};padding:0.4rem 0.8rem;margin-bottom:1rem'>"
-            f"<div style='font-size:1.3rem'>{escape(str(row['figure_name']))}</div>"
+            f"<div style='font-size:1.3rem'>{literal_html(row['figure_name'])}</div>"
             f"<div style='font-size:2.6rem;font-weight:700'>"
             f"{format_value(row['value'], row['unit'], compact=True)}</div>"
-            f"<div style='font-size:1.1rem'>{escape(label)} · "
+            f"<div style='font-size:1.1rem'>{literal_html(label)} · "
             f"target {format_value(row['target'], row['unit'], compact=True)} · last quarter "
             f"{format_value(row['previous_value'], row['unit'], compact=True)}</div></div>",
             unsafe_allow_html=True,
@@ -136,7 +137,7 @@ def presentation_slide(review: QuarterReview, index: int) -> None:
     _chart(figures[figures["journey_id"] == journey_id], "")
     names = dict(zip(figures["figure_id"], figures["figure_name"], strict=False))
     for line in comment_lines(review.figures.comments, journey_id, names):
-        st.markdown(f"<p style='font-size:1.4rem'>💬 {escape(line)}</p>", unsafe_allow_html=True)
+        st.markdown(f"<p style='font-size:1.4rem'>💬 {literal_html(line)}</p>", unsafe_allow_html=True)
 
 
 def quarter_actions(container: object, review: QuarterReview, state: sa.Engine | None, author: str) -> None:
@@ -147,7 +148,7 @@ def quarter_actions(container: object, review: QuarterReview, state: sa.Engine |
     if review.is_closed:
         clicked = container.button("Reopen quarter", disabled=not author,  # type: ignore[attr-defined]
                                    help="The figures become live again; the snapshot is kept.")
-        container.caption(f"Closed by {review.figures.closed_by} at "  # type: ignore[attr-defined]
+        container.caption(f"Closed by {literal(review.figures.closed_by)} at "  # type: ignore[attr-defined]
                           f"{readable_time(review.figures.closed_at)}.")
     else:
         clicked = container.button("Close quarter", disabled=not author,  # type: ignore[attr-defined]
@@ -160,6 +161,6 @@ def quarter_actions(container: object, review: QuarterReview, state: sa.Engine |
         else:
             close_shown(state, review.figures, author, now)
     except (ReviewConflict, StateStoreError) as exc:
-        st.error(str(exc))
+        st.error(literal(exc))
         return
     st.rerun()

@@ -136,7 +136,7 @@ def _target_crossings(index: _Series, registry: KpiRegistry, keys: list[str]) ->
         severity = ("critical" if now is Status.OFF_TARGET else "warning") if worse else "info"
         reason = (
             f"{kpi.name} went from {STATUS_LABELS[was].lower()} to {STATUS_LABELS[now].lower()}: "
-            f"{kpi.format(previous_value[i])} -> {kpi.format(value[i])} "
+            f"{kpi.format(previous_value[i])} → {kpi.format(value[i])} "
             f"against a target of {kpi.format(target[i])}"
         )
         rows.append({
