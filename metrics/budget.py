@@ -20,6 +20,9 @@ import pandas as pd
 from metrics.model import Direction
 
 SPEND_COLUMNS = ("planned", "actual")
+#: The KPI whose numerator counts what the budget buys (customers converting), unless a person
+#: picks another: the Budget page's default outcome and the review's cost per conversion.
+CONVERSION_KPI = "conversion_rate"
 
 #: Stage given to budget rows booked on a journey without a touchpoint (e.g. brand campaigns).
 UNASSIGNED_STAGE = "(journey level)"

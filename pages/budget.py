@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.budget import (
+    CONVERSION_KPI,
     MOT_LABELS,
     budget_problems,
     classify_quadrant,
@@ -16,27 +17,15 @@ from metrics.budget import (
     target_attainment,
 )
 from metrics.judgement import judge, trusted_values
-from metrics.reallocation import (
-    AllocationError,
-    allocation_total_problem,
-    compare_allocations,
-    default_items,
-    optimise_allocation,
-    project_allocation,
-    scale_to_total,
-    scenario_problems,
-)
-from metrics.response_curves import curve_points, curve_summary
 from ui.budget_charts import (
     allocation_chart,
     efficiency_chart,
     moment_of_truth_share_chart,
     plan_actual_trend_chart,
     quadrant_chart,
-    response_curve_chart,
-    scenario_chart,
 )
-from ui.budget_loaders import ITEM_KEYS, load_curve_fits, load_period_budget, outcome_kpis, outcome_label
+from ui.budget_loaders import load_period_budget, outcome_kpis, outcome_label
+from ui.budget_what_if import WhatIfInputs, show_what_if
 from ui.context import app_context
 from ui.filters import period_filter, url_select
 from ui.loaders import yardstick
@@ -48,9 +37,9 @@ st.title("Budget")
 left, middle, right = st.columns(3)
 period = period_filter(ctx, container=left)
 outcome = url_select("Outcome bought with the budget", outcome_kpis(reg), "outcome",
-                     default="conversion_rate", format_func=lambda k: outcome_label(reg, k), container=middle)
+                     default=CONVERSION_KPI, format_func=lambda k: outcome_label(reg, k), container=middle)
 judged = sorted(set(ctx.targets["kpi_id"]) & set(reg.ids()))
-effect = url_select("Effectiveness KPI (target attainment)", judged, "effect", default="conversion_rate",
+effect = url_select("Effectiveness KPI (target attainment)", judged, "effect", default=CONVERSION_KPI,
                     format_func=lambda k: reg[k].name, container=right)
 noun = reg[outcome].numerator or reg[outcome].name
 noun_md = literal(noun)  # the noun inside Markdown (titles, captions, alerts, labels): KPI names are data
@@ -139,89 +128,4 @@ with tabs[3]:
                      "actual": st.column_config.NumberColumn("Spend", format="€%.0f")})
 
 with tabs[4]:
-    item = st.radio("Reallocate between", list(ITEM_KEYS), horizontal=True, format_func=str.capitalize,
-                    key="reallocate", bind="query-params")
-    key = ITEM_KEYS[item][0]
-    history, fits = load_curve_fits(ctx, item, outcome)
-    curves = {k: f.curve for k, f in fits.items() if f.curve is not None}
-    today = plan_against_actual(rows.dropna(subset=[key]), [key]).set_index(key)["actual"] / data.months
-    items = default_items(today.fillna(0.0), fits)
-    total = float(st.number_input("Total budget per month (EUR)", min_value=0.0, step=1000.0,
-                                  value=float(round(today.sum(), -2)), key="total", bind="query-params"))
-    goal = float(st.number_input(f"Goal: {noun_md} per month", min_value=0.0, step=100.0, value=float(round(
-        project_allocation(today, curves)["projected_outcome"].sum() * 1.05, -2)), key="goal",
-        bind="query-params"))
-    table = items.assign(name=items["key"].map(lambda k: names.get(k, k)),
-                         fit=items["key"].map(lambda k: "curve" if k in curves else "no curve"),
-                         scenario=scale_to_total(items.set_index("key")["current"], total).to_numpy())
-    edited = st.data_editor(
-        table[["key", "name", "fit", "current", "minimum", "maximum", "scenario"]], hide_index=True,
-        width="stretch", key=f"whatif_{item}_{outcome}_{period.start}_{total}",
-        disabled=["key", "name", "fit", "current"], column_config={
-            c: st.column_config.NumberColumn(c.capitalize() if c != "current" else "Today", format="€%.0f",
-                                             min_value=0.0)
-            for c in ("current", "minimum", "maximum", "scenario")})
-    scenario = edited.set_index("key")["scenario"]
-    over = allocation_total_problem(scenario, total)
-    if over and st.toggle("Hold the total: scale my scenario to it", value=True, key="hold_total",
-                          bind="query-params"):
-        st.info(f"{literal(over)} It is scaled to the total below.")
-        scenario = scale_to_total(scenario, total)
-    elif over:
-        st.warning(f"{literal(over)} The comparison below is not like for like.")
-    problems = scenario_problems(edited, total)
-    optimised = None
-    try:
-        optimised = optimise_allocation(edited, curves, total) if not problems else None
-    except AllocationError as exc:
-        problems = [str(exc)]
-    for problem in problems:
-        st.warning(f"The optimiser cannot suggest an allocation: {literal(problem)} Choose a longer period "
-                   "or change the bounds.")
-    plans = {"Today": today.reindex(scenario.index).fillna(0.0), "Your scenario": scenario}
-    if optimised is not None:
-        plans["Optimiser"] = optimised
-    compared = compare_allocations(plans, curves, goal)
-    for card, row in zip(st.columns(len(compared)), compared.itertuples(), strict=True):
-        value = "–" if pd.isna(row.projected_outcome) else f"{row.projected_outcome:,.0f}"
-        change = row.outcome_change if row.scenario != "Today" else float("nan")
-        card.metric(f"{row.scenario}: {noun_md}", value,
-                    None if pd.isna(change) else f"{change:+,.0f} vs today")
-        reached = "–" if pd.isna(row.attainment) else f"{row.attainment:.0f}%"
-        card.caption(f"€{row.spend:,.0f} per month · {reached} of the goal")
-    beyond = project_allocation(scenario, curves)
-    outside = beyond[beyond["beyond_observed"]]["key"].map(lambda k: names.get(k, k)).tolist()
-    if outside:
-        st.warning("Your scenario spends outside the range ever observed for: "
-                   + ", ".join(map(literal, outside))
-                   + ". Projections there extend the curve beyond the evidence.")
-    long = pd.concat([p.rename("spend").rename_axis("key").reset_index().assign(scenario=n)
-                      for n, p in plans.items()])
-    long["name"] = long["key"].map(lambda k: names.get(k, k))
-    st.altair_chart(scenario_chart(long), width="stretch")
-    export = edited.assign(scenario=scenario.to_numpy(),
-                           optimiser=None if optimised is None else optimised.to_numpy())
-    export = export.merge(beyond[["key", "projected_outcome", "beyond_observed"]], on="key", how="left")
-    st.download_button("Download this scenario (CSV)", export.to_csv(index=False).encode(),
-                       file_name=f"budget_scenario_{period.start}_{item}.csv", mime="text/csv")
-
-    st.subheader("Response curves")
-    summary = curve_summary(fits).assign(name=lambda f: f["key"].map(lambda k: names.get(k, k)))
-    if curves:
-        shown = st.selectbox("Curve of", sorted(curves), format_func=lambda k: names.get(k, k), key="curve",
-                             bind="query-params")
-        marks = pd.DataFrame({"scenario": list(plans),
-                              "spend": [float(p.get(shown, 0.0)) for p in plans.values()]})
-        marks["outcome"] = curves[shown].predict(marks["spend"].to_numpy())
-        st.altair_chart(response_curve_chart(curve_points(curves[shown], marks["spend"].max() * 1.2),
-                                             history[history[key] == shown], marks, noun), width="stretch")
-    st.caption("Fitted per item on monthly (spend, outcome) pairs with a yearly season and trend: saturating "
-               "c + a(1 − e^(−spend/b)) or logarithmic c + a·ln(1 + spend/b), whichever fits better. R²: the "
-               "whole fit; spend R²: what spend explains after season and trend. No curve where history is "
-               "too short, too flat or unexplained.")
-    st.dataframe(summary[["name", "status", "reason", "form", "r_squared", "spend_r_squared", "n_points",
-                          "spend_min", "spend_max"]], hide_index=True, width="stretch", column_config={
-        "r_squared": st.column_config.NumberColumn("R²", format="%.2f"),
-        "spend_r_squared": st.column_config.NumberColumn("Spend R²", format="%.2f"),
-        "spend_min": st.column_config.NumberColumn("Lowest month", format="€%.0f"),
-        "spend_max": st.column_config.NumberColumn("Highest month", format="€%.0f")})
+    show_what_if(WhatIfInputs(ctx, rows, data.months, outcome, noun, names, period))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics.effectiveness import MOT_ON_TARGET_HELP, mot_on_target_text, with_deltas
+from metrics.effectiveness import HEALTH_ON_TARGET, MOT_ON_TARGET_HELP, mot_on_target_text, with_deltas
 from metrics.model import Scope
 from metrics.overview import headline_cells, journey_summary, moments_off_target
 from metrics.periods import previous_period
@@ -47,7 +47,8 @@ mots = moments_off_target(tp_scored, ctx.touchpoints, ctx.registry)
 
 tiles = st.columns(4)
 tiles[0].metric("Journeys", len(summary))
-tiles[1].metric("Healthy journeys (score ≥ 80)", int((summary["health"] >= 80).sum()))
+tiles[1].metric(f"Healthy journeys (score ≥ {HEALTH_ON_TARGET:.0f})",
+                int((summary["health"] >= HEALTH_ON_TARGET).sum()))
 mot_on, mot_judged = int(summary["mot_on_target"].sum()), int(summary["mot_judged"].sum())
 tiles[2].metric("Moments of truth on target", mot_on_target_text(mot_on, mot_judged),
                 help=MOT_ON_TARGET_HELP)

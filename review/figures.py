@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from metrics.budget import CONVERSION_KPI
 from metrics.effectiveness import moments_on_target
 from metrics.model import Direction
 from metrics.registry import KpiRegistry, compute_values
@@ -178,7 +179,7 @@ def budget_section(periods: dict[str, PeriodFrames], registry: KpiRegistry) -> p
 def _budget_rows(period: PeriodFrames, registry: KpiRegistry) -> pd.DataFrame:
     budget = period.budget.groupby("journey_id", as_index=False)[["planned", "actual"]].sum(min_count=1)
     kpis = kpi_values(period.journey_kpis, registry, ["journey_id"])
-    conversions = kpis[kpis["kpi_id"] == "conversion_rate"][["journey_id", "numerator"]]
+    conversions = kpis[kpis["kpi_id"] == CONVERSION_KPI][["journey_id", "numerator"]]
     merged = budget.merge(conversions, on="journey_id", how="left")
     per_conversion = merged["actual"] / merged["numerator"].where(merged["numerator"] > 0)
     parts = [

@@ -1,0 +1,129 @@
+"""The Budget page's What-if tab: a scenario of monthly spend against today and the optimiser,
+and the response curves behind it. The numbers come from metrics.what_if; this module lays out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from metrics.budget import plan_against_actual
+from metrics.model import Period
+from metrics.reallocation import default_items, scale_to_total
+from metrics.response_curves import CurveFit, ResponseCurve, curve_points, curve_summary
+from metrics.what_if import (
+    CURVE_SPAN,
+    WhatIf,
+    default_goal,
+    default_total,
+    evaluate_scenario,
+    plans_long,
+    scenario_total_problem,
+)
+from ui.budget_charts import response_curve_chart, scenario_chart
+from ui.budget_loaders import ITEM_KEYS, load_curve_fits
+from ui.context import AppContext
+from ui.text import literal
+
+CURVE_NOTE = (
+    "Fitted per item on monthly (spend, outcome) pairs with a yearly season and trend: saturating "
+    "c + a(1 − e^(−spend/b)) or logarithmic c + a·ln(1 + spend/b), whichever fits better. R²: the "
+    "whole fit; spend R²: what spend explains after season and trend. No curve where history is "
+    "too short, too flat or unexplained."
+)
+
+
+@dataclass(frozen=True)
+class WhatIfInputs:
+    ctx: AppContext
+    rows: pd.DataFrame  # the period's budget rows (metrics.budget shapes)
+    months: int
+    outcome: str
+    noun: str  # what the outcome counts, e.g. "customers converting"
+    names: dict[str, str]  # touchpoint and stage ids -> names
+    period: Period
+
+
+def show_what_if(inputs: WhatIfInputs) -> None:
+    item = st.radio("Reallocate between", list(ITEM_KEYS), horizontal=True, format_func=str.capitalize,
+                    key="reallocate", bind="query-params")
+    key = ITEM_KEYS[item][0]
+    history, fits = load_curve_fits(inputs.ctx, item, inputs.outcome)
+    curves = {k: f.curve for k, f in fits.items() if f.curve is not None}
+    spend = plan_against_actual(inputs.rows.dropna(subset=[key]), [key]).set_index(key)["actual"]
+    today = spend / inputs.months
+    total = float(st.number_input("Total budget per month (EUR)", min_value=0.0, step=1000.0,
+                                  value=default_total(today), key="total", bind="query-params"))
+    goal = float(st.number_input(f"Goal: {literal(inputs.noun)} per month", min_value=0.0, step=100.0,
+                                 value=default_goal(today, curves), key="goal", bind="query-params"))
+    edited = _scenario_editor(inputs, item, today.fillna(0.0), fits, curves, total)
+    over = scenario_total_problem(edited, total)
+    hold = st.toggle("Hold the total: scale my scenario to it", value=True, key="hold_total",
+                     bind="query-params") if over else True
+    result = evaluate_scenario(edited, today, curves, total, goal, hold)
+    _show_result(inputs, result, over)
+    st.download_button("Download this scenario (CSV)", result.export.to_csv(index=False).encode(),
+                       file_name=f"budget_scenario_{inputs.period.start}_{item}.csv", mime="text/csv")
+    _show_curves(inputs, fits, curves, result, history, key)
+
+
+def _scenario_editor(inputs: WhatIfInputs, item: str, today: pd.Series, fits: dict[str, CurveFit],
+                     curves: dict[str, ResponseCurve], total: float) -> pd.DataFrame:
+    items = default_items(today, fits)
+    table = items.assign(name=items["key"].map(lambda k: inputs.names.get(k, k)),
+                         fit=items["key"].map(lambda k: "curve" if k in curves else "no curve"),
+                         scenario=scale_to_total(items.set_index("key")["current"], total).to_numpy())
+    return st.data_editor(
+        table[["key", "name", "fit", "current", "minimum", "maximum", "scenario"]], hide_index=True,
+        width="stretch", key=f"whatif_{item}_{inputs.outcome}_{inputs.period.start}_{total}",
+        disabled=["key", "name", "fit", "current"], column_config={
+            c: st.column_config.NumberColumn(c.capitalize() if c != "current" else "Today", format="€%.0f",
+                                             min_value=0.0)
+            for c in ("current", "minimum", "maximum", "scenario")})
+
+
+def _show_result(inputs: WhatIfInputs, result: WhatIf, over: str | None) -> None:
+    if result.scaled:
+        st.info(f"{literal(over)} It is scaled to the total below.")
+    elif over:
+        st.warning(f"{literal(over)} The comparison below is not like for like.")
+    for problem in result.problems:
+        st.warning(f"The optimiser cannot suggest an allocation: {literal(problem)} Choose a longer period "
+                   "or change the bounds.")
+    for card, row in zip(st.columns(len(result.compared)), result.compared.itertuples(), strict=True):
+        value = "–" if pd.isna(row.projected_outcome) else f"{row.projected_outcome:,.0f}"
+        change = row.outcome_change if row.scenario != "Today" else float("nan")
+        card.metric(f"{row.scenario}: {literal(inputs.noun)}", value,
+                    None if pd.isna(change) else f"{change:+,.0f} vs today")
+        reached = "–" if pd.isna(row.attainment) else f"{row.attainment:.0f}%"
+        card.caption(f"€{row.spend:,.0f} per month · {reached} of the goal")
+    if result.outside:
+        st.warning("Your scenario spends outside the range ever observed for: "
+                   + ", ".join(literal(inputs.names.get(k, k)) for k in result.outside)
+                   + ". Projections there extend the curve beyond the evidence.")
+    long = plans_long(result.plans)
+    st.altair_chart(scenario_chart(long.assign(name=long["key"].map(lambda k: inputs.names.get(k, k)))),
+                    width="stretch")
+
+
+def _show_curves(inputs: WhatIfInputs, fits: dict[str, CurveFit], curves: dict[str, ResponseCurve],
+                 result: WhatIf, history: pd.DataFrame, key: str) -> None:
+    st.subheader("Response curves")
+    summary = curve_summary(fits).assign(name=lambda f: f["key"].map(lambda k: inputs.names.get(k, k)))
+    if curves:
+        shown = st.selectbox("Curve of", sorted(curves), format_func=lambda k: inputs.names.get(k, k),
+                             key="curve", bind="query-params")
+        marks = pd.DataFrame({"scenario": list(result.plans),
+                              "spend": [float(p.get(shown, 0.0)) for p in result.plans.values()]})
+        marks["outcome"] = curves[shown].predict(marks["spend"].to_numpy())
+        points = curve_points(curves[shown], marks["spend"].max() * CURVE_SPAN)
+        st.altair_chart(response_curve_chart(points, history[history[key] == shown], marks, inputs.noun),
+                        width="stretch")
+    st.caption(CURVE_NOTE)
+    st.dataframe(summary[["name", "status", "reason", "form", "r_squared", "spend_r_squared", "n_points",
+                          "spend_min", "spend_max"]], hide_index=True, width="stretch", column_config={
+        "r_squared": st.column_config.NumberColumn("R²", format="%.2f"),
+        "spend_r_squared": st.column_config.NumberColumn("Spend R²", format="%.2f"),
+        "spend_min": st.column_config.NumberColumn("Lowest month", format="€%.0f"),
+        "spend_max": st.column_config.NumberColumn("Highest month", format="€%.0f")})
