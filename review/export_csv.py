@@ -2,6 +2,9 @@
 
 Columns: quarter, source (live or snapshot), generated_at, then review.figures.FIGURE_COLUMNS.
 Numbers are written in full precision (repr), so reading the file back gives the page's values.
+Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return: a journey named ``=HYPERLINK(...)``) get a leading apostrophe, which
+spreadsheets show as text; numbers are left as they are.
 """
 
 from __future__ import annotations
@@ -26,6 +29,20 @@ def pack_csv_frame(review: QuarterReview, generated_at: dt.datetime) -> pd.DataF
     return out[list(CSV_COLUMNS)]
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot run as spreadsheet formulas (module docstring)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype.kind in "OSU" or str(out[column].dtype) == "str":
+            text = out[column]
+            risky = text.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_STARTS))
+            out[column] = text.where(~risky, "'" + text.astype(str))
+    return out
+
+
 def write_pack_csv(review: QuarterReview, path: Path, generated_at: dt.datetime) -> Path:
-    frame = pack_csv_frame(review, generated_at)
+    frame = spreadsheet_safe(pack_csv_frame(review, generated_at))
     return write_atomically(path, lambda temp: frame.to_csv(temp, index=False, encoding="utf-8"))

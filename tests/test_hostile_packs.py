@@ -88,3 +88,15 @@ def test_slides_show_names_and_comments_as_text_and_links_nowhere(review: Quarte
         assert expected in text, expected
     titles = [slide.shapes.title.text for slide in slides[1:]]
     assert titles == [f"{name} — {CLOSED_QUARTER}" for name in NAMES]
+
+
+def test_csv_cells_never_run_as_spreadsheet_formulas() -> None:
+    import pandas as pd
+
+    from review.export_csv import spreadsheet_safe
+
+    frame = pd.DataFrame({"name": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "plain", None],
+                          "value": [-1.5, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    safe = spreadsheet_safe(frame)
+    assert safe["name"].tolist()[:5] == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "plain"]
+    assert safe["value"].tolist() == frame["value"].tolist()  # numbers stay numbers

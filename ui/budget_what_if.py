@@ -21,6 +21,7 @@ from metrics.what_if import (
     plans_long,
     scenario_total_problem,
 )
+from review.export_csv import spreadsheet_safe
 from ui.budget_charts import response_curve_chart, scenario_chart
 from ui.budget_loaders import ITEM_KEYS, load_curve_fits
 from ui.context import AppContext
@@ -63,7 +64,8 @@ def show_what_if(inputs: WhatIfInputs) -> None:
                      bind="query-params") if over else True
     result = evaluate_scenario(edited, today, curves, total, goal, hold)
     _show_result(inputs, result, over)
-    st.download_button("Download this scenario (CSV)", result.export.to_csv(index=False).encode(),
+    scenario_csv = spreadsheet_safe(result.export).to_csv(index=False).encode()
+    st.download_button("Download this scenario (CSV)", scenario_csv,
                        file_name=f"budget_scenario_{inputs.period.start}_{item}.csv", mime="text/csv")
     _show_curves(inputs, fits, curves, result, history, key)
 
