@@ -6,23 +6,22 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics.alerts import DATA_QUALITY, DEFAULT_THRESHOLD, DEFAULT_WINDOW, compute_alerts, describe_alerts
-from metrics.effectiveness import pain_points, stage_conversion
-from metrics.judgement import NOTHING_JUDGED, judged_count, trusted_values
+from metrics.alerts import DEFAULT_WINDOW
+from metrics.effectiveness import stage_conversion
+from metrics.judgement import judged_count
 from metrics.model import Filters, Grain, Scope
 from metrics.owners import (
-    biggest_movers,
     monthly_spend,
     owner_names,
     owner_touchpoints,
-    pain_reasons,
     quick_wins,
     recent_values,
 )
-from metrics.trends import compare_periods, complete_window
+from metrics.trends import complete_window
 from ui.context import app_context
 from ui.filters import url_select
 from ui.loaders import load_budget, load_funnel, load_judged
+from ui.owner_sections import show_alerts, show_movers, show_pain_points
 from ui.quality_loaders import show_trust_note
 from ui.tables import show_status_table
 from ui.text import literal
@@ -60,22 +59,7 @@ st.caption(f"{len(mine)} touchpoints ({roles}) · latest complete {grain.value}:
 
 show_trust_note(ctx, latest)
 
-st.subheader("Alerts")
-alerts = describe_alerts(compute_alerts(series, registry, ["touchpoint_id"]), ctx.touchpoints, registry)
-quality_alerts = alerts[alerts["kind"] == DATA_QUALITY]
-alerts = alerts[alerts["kind"] != DATA_QUALITY]
-if alerts.empty:
-    st.info("No target crossings or unusual changes in the latest period"
-            + (f" among trusted values ({len(quality_alerts)} not trusted, see below)." if len(quality_alerts)
-               else "."))
-else:
-    icons = {"critical": "🔴", "warning": "⚠️", "info": "ℹ️"}
-    for row in alerts.head(12).itertuples(index=False):
-        st.markdown(f"{icons[str(row.severity)]} **{literal(row.touchpoint)}** — {literal(row.reason)}")
-    st.caption("Crossing: the status changed since the previous period. Unusual: the robust z-score "
-               f"(median and MAD of the previous {DEFAULT_WINDOW} periods) is {DEFAULT_THRESHOLD} or more.")
-for row in quality_alerts.head(12).itertuples(index=False):
-    st.markdown(f"⊘ **{literal(row.touchpoint)}** — {literal(row.reason)} (the data team is alerted)")
+show_alerts(series, ctx.touchpoints, registry)
 
 st.subheader("Status and trend")
 trend = recent_values(series, ["touchpoint_id", "kpi_id"], SPARK_PERIODS)
@@ -95,28 +79,11 @@ show_status_table(table, {"mot": "MoT", "journey": "Journey", "name": "Touchpoin
 
 movers_col, pains_col = st.columns(2)
 with movers_col:
-    st.subheader("Biggest movers since last period")
-    compared = compare_periods(trusted_values(latest), {"previous": trusted_values(previous)},
-                               ["touchpoint_id", "kpi_id"], registry)
-    movers = biggest_movers(compared, registry, ctx.touchpoints)
-    if movers.empty:
-        st.info("No earlier period to compare with.")
-    for row in movers.itertuples(index=False):
-        arrow = "⬆️" if row.move > 0 else "⬇️"
-        st.markdown(f"{arrow} **{literal(row.name)}** — {literal(row.reason)}")
+    show_movers(latest, previous, ctx.touchpoints, registry)
 with pains_col:
-    st.subheader("Pain points")
-    start = pd.Timestamp(periods[-1]).date()
-    funnel = load_funnel(ctx, start, window.end, tuple(mine["journey_id"].unique()))
-    pains = pain_points(latest, mine, stage_conversion(funnel, ctx.stages))
-    if judged_count(latest) == 0:
-        st.info(NOTHING_JUDGED)
-    elif pains.empty:
-        st.success(f"None of these touchpoints is below target in the latest period ({judged_count(latest)} "
-                   "values judged).")
-    for row, reason in zip(pains.head(6).itertuples(index=False), pain_reasons(pains.head(6), registry),
-                           strict=True):
-        st.markdown(f"**{literal(row.name)}** — {literal(reason)}")
+    journeys = tuple(mine["journey_id"].unique())
+    funnel = load_funnel(ctx, pd.Timestamp(periods[-1]).date(), window.end, journeys)
+    show_pain_points(latest, mine, stage_conversion(funnel, ctx.stages), registry)
 
 st.subheader("Quick wins: moments of truth that are cheap to move")
 spend_from = (pd.Timestamp(window.end) - pd.DateOffset(months=SPEND_MONTHS) + pd.Timedelta(days=1)).date()

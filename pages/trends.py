@@ -7,28 +7,24 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from metrics.judgement import judge_pacing
 from metrics.model import Filters, Grain, Period, Scope
-from metrics.registry import KpiDef
-from metrics.status import Status
 from metrics.targets import target_steps
 from metrics.trends import (
     TREND_GRAINS,
-    compare_periods,
     complete_window,
     last_year_overlay,
     last_year_window,
     scope_chain,
     scope_keys,
     target_step_points,
-    to_date_periods,
 )
 from ui.context import app_context
 from ui.filters import url_multiselect, url_select
-from ui.loaders import load_judged, load_kpis, yardstick
+from ui.loaders import load_judged, load_kpis
 from ui.quality_loaders import show_trust_note
 from ui.text import literal
 from ui.trend_charts import trend_chart
+from ui.trend_sections import comparison_text, pacing_table
 
 #: How many complete periods a trend shows at each grain.
 PERIODS_SHOWN = {Grain.DAY: 90, Grain.WEEK: 52, Grain.MONTH: 24, Grain.QUARTER: 12}
@@ -91,46 +87,6 @@ st.caption(f"{len(series['period_start'].unique())} complete {grain.value}s from
            "Each period is judged against the target in force on its last day.")
 
 
-judging = yardstick(ctx)
-
-
-def _pacing_rows(kpi: KpiDef) -> list[dict[str, str]]:
-    rows = []
-    for label, (to_date, whole) in to_date_periods(ctx.as_of).items():
-        sums = load_kpis(ctx, max(to_date.start, ctx.first_date), to_date.end, filters=filters,
-                         kpi_ids=(kpi.kpi_id,))
-        paced = judge_pacing(sums.assign(**keys), whole, ctx.as_of, judging)
-        for r in paced.itertuples(index=False):
-            rows.append({"Pace": label, "Value": kpi.format(r.value), "Projected": kpi.format(r.projected),
-                         "Target": kpi.format(r.target), "Elapsed": f"{r.elapsed_share:.0%}",
-                         "Status": str(r.status_text)})
-    return rows
-
-
-def _comparison(kpi_series: pd.DataFrame, kpi_last_year: pd.DataFrame, kpi: KpiDef) -> str:
-    latest = kpi_series.dropna(subset=["value"]).tail(2)
-    if latest.empty:
-        return "No value in the latest period."
-    current = latest.tail(1)[["kpi_id", "period_start", "value"]]
-    earlier = {"previous": latest.head(1)[["kpi_id", "value"]] if len(latest) == 2 else current.iloc[:0]}
-    if not kpi_last_year.empty:
-        earlier["last_year"] = kpi_last_year[kpi_last_year["period_start"] == current["period_start"].iloc[0]]
-    row = compare_periods(current, {k: v[["kpi_id", "value"]] for k, v in earlier.items()}, ["kpi_id"],
-                          registry).iloc[0]
-    parts = [f"Latest {grain.value} ({row['period_start']:%d %b %Y}): **{kpi.format(row['value'])}**"]
-    judged = latest.tail(1).iloc[0]
-    if judged["status"] == Status.NOT_TRUSTED.value:
-        parts.append(f"{judged['status_text']} not trusted: {literal(judged['trust_reason'])}")
-    for suffix, label in (("previous", "previous period"), ("last_year", "same period last year")):
-        if f"delta_{suffix}" in row and pd.notna(row[f"delta_{suffix}"]):
-            arrow = "better" if row[f"improved_{suffix}"] else "worse"
-            pct = row[f"pct_change_{suffix}"]
-            pct_text = f", {pct:+.1%}" if pd.notna(pct) else ""
-            unit = "pts" if kpi.unit_label == "%" else kpi.unit_label
-            parts.append(f"{row[f'delta_{suffix}']:+.2f} {unit}{pct_text} vs {label} ({arrow})")
-    return " · ".join(parts)
-
-
 for kpi_id in kpi_ids:
     kpi = registry[kpi_id]
     st.subheader(literal(kpi.name) + (" (lower is better)" if not kpi.higher_is_better else ""))
@@ -141,7 +97,7 @@ for kpi_id in kpi_ids:
     st.altair_chart(trend_chart(kpi_series, points, kpi, grain.value,
                                 kpi_last_year if show_last_year else None), width="stretch", height=440)
     text_col, pace_col = st.columns([1, 1])
-    text_col.markdown(_comparison(kpi_series, kpi_last_year, kpi))
-    pace_col.dataframe(pd.DataFrame(_pacing_rows(kpi)), hide_index=True, width="stretch")
+    text_col.markdown(comparison_text(kpi_series, kpi_last_year, kpi, registry, grain))
+    pace_col.dataframe(pacing_table(ctx, kpi, filters, keys), hide_index=True, width="stretch")
     pace_col.caption(f"Pacing to {ctx.as_of:%d %b %Y}. Sum KPIs are judged on the projection to the "
                      "end of the quarter (year); ratio KPIs on the value to date.")

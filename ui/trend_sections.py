@@ -1,0 +1,57 @@
+"""The Trends page's text beside each chart: the latest period against earlier ones, and pacing to
+the end of the quarter and year (metrics.trends rules; values judged by metrics.judgement)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics.judgement import judge_pacing
+from metrics.model import Filters, Grain
+from metrics.registry import KpiDef, KpiRegistry
+from metrics.status import Status
+from metrics.trends import compare_periods, to_date_periods
+from ui.context import AppContext
+from ui.loaders import load_kpis, yardstick
+from ui.text import literal
+
+
+def pacing_table(ctx: AppContext, kpi: KpiDef, filters: Filters, keys: dict[str, str]) -> pd.DataFrame:
+    """Quarter- and year-to-date value, projection, target and judged status of one KPI."""
+    rows = []
+    judging = yardstick(ctx)
+    for label, (to_date, whole) in to_date_periods(ctx.as_of).items():
+        sums = load_kpis(ctx, max(to_date.start, ctx.first_date), to_date.end, filters=filters,
+                         kpi_ids=(kpi.kpi_id,))
+        paced = judge_pacing(sums.assign(**keys), whole, ctx.as_of, judging)
+        for r in paced.itertuples(index=False):
+            rows.append({"Pace": label, "Value": kpi.format(r.value), "Projected": kpi.format(r.projected),
+                         "Target": kpi.format(r.target), "Elapsed": f"{r.elapsed_share:.0%}",
+                         "Status": str(r.status_text)})
+    return pd.DataFrame(rows)
+
+
+def comparison_text(kpi_series: pd.DataFrame, kpi_last_year: pd.DataFrame, kpi: KpiDef,
+                    registry: KpiRegistry, grain: Grain) -> str:
+    """The latest period's value, its trust, and its change against the previous period and the
+    same period last year (Markdown; data shown literally)."""
+    latest = kpi_series.dropna(subset=["value"]).tail(2)
+    if latest.empty:
+        return "No value in the latest period."
+    current = latest.tail(1)[["kpi_id", "period_start", "value"]]
+    earlier = {"previous": latest.head(1)[["kpi_id", "value"]] if len(latest) == 2 else current.iloc[:0]}
+    if not kpi_last_year.empty:
+        earlier["last_year"] = kpi_last_year[kpi_last_year["period_start"] == current["period_start"].iloc[0]]
+    row = compare_periods(current, {k: v[["kpi_id", "value"]] for k, v in earlier.items()}, ["kpi_id"],
+                          registry).iloc[0]
+    parts = [f"Latest {grain.value} ({row['period_start']:%d %b %Y}): **{kpi.format(row['value'])}**"]
+    judged = latest.tail(1).iloc[0]
+    if judged["status"] == Status.NOT_TRUSTED.value:
+        parts.append(f"{judged['status_text']} not trusted: {literal(judged['trust_reason'])}")
+    for suffix, label in (("previous", "previous period"), ("last_year", "same period last year")):
+        if f"delta_{suffix}" in row and pd.notna(row[f"delta_{suffix}"]):
+            arrow = "better" if row[f"improved_{suffix}"] else "worse"
+            pct = row[f"pct_change_{suffix}"]
+            pct_text = f", {pct:+.1%}" if pd.notna(pct) else ""
+            unit = "pts" if kpi.unit_label == "%" else kpi.unit_label
+            parts.append(f"{row[f'delta_{suffix}']:+.2f} {unit}{pct_text} vs {label} ({arrow})")
+    return " · ".join(parts)
