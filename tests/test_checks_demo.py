@@ -19,6 +19,7 @@ from checks.trust import untrusted_scopes
 from connectors.demo import INJECTED_FAULTS, build_demo_file
 from connectors.demo_file import DemoInfo, read_demo_info
 from connectors.state import create_state_engine
+from tests.markdown import shown_text
 
 #: The demo's last day. Not a fixed constant of the generator: the demo must pass on any day, so
 #: the clean demo is also checked with other ends (a year start, the day after a leap day).
@@ -219,7 +220,8 @@ def test_a_state_store_that_cannot_exist_is_a_setting_problem_not_a_traceback(
     (tmp_path / "a-file").write_text("not a folder")
     at = _open_app(monkeypatch, tmp_path / "data", _state_url(tmp_path / "a-file" / "state.sqlite"))
     assert not at.exception, [e.value for e in at.exception]
-    assert any("A setting is wrong" in e.value and "MOT_STATE_URL" in e.value for e in at.error)
+    errors = [shown_text(e.value) for e in at.error]
+    assert any("A setting is wrong" in e and "MOT_STATE_URL" in e for e in errors), errors
 
 
 def test_the_app_rebuilds_a_stale_demo_and_shows_its_faults_as_not_trusted(
