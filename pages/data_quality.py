@@ -53,8 +53,9 @@ tiles[3].metric("Could not run", int(run["errors"]))
 started = pd.Timestamp(run["started_at"])
 st.caption(
     f"Latest run {literal(run['run_id'])} ({literal(run['trigger'])}) at {started:%d %b %Y %H:%M} UTC, data "
-    f"checked as of {pd.Timestamp(run['as_of']):%d %b %Y}, warehouse {literal(run['warehouse'])}. Values "
-    "behind failing critical checks show as **not trusted** on every page."
+    f"checked as of {pd.Timestamp(run['as_of']):%d %b %Y}, warehouse {literal(run['warehouse'])}. A value "
+    "shows as **not trusted** on every page when its touchpoints, KPI and period overlap the failing rows of "
+    "a critical check; rows no value can hold (no key, unknown touchpoint or KPI) are listed here only."
 )
 if run["docs_url"]:
     # Text, not a link: the address comes from the check history, and a browser does not open a
