@@ -23,13 +23,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from checks.catalogue import Outcome, Severity
-from checks.history import METADATA as HISTORY_TABLES
-from checks.history import save_run
+from checks.history import prepare_history, save_run
 from checks.results import CheckRun
 from connectors.db_errors import database_reason
 from connectors.demo_file import demo_is_current, read_demo_info
 from connectors.settings import Settings, SettingsError, create_data_folders, resolve_settings
-from connectors.state import StateStoreError, create_state_engine, ensure_tables
+from connectors.state import StateStoreError, create_state_engine
 
 _ICONS = {Outcome.PASSED.value: "ok  ", Outcome.FAILED.value: "FAIL", Outcome.ERROR.value: "ERR "}
 
@@ -115,7 +114,7 @@ def _open_history(state_url: str) -> sa.Engine:
     """The state store with the check-history tables, opened before the run so a store that cannot
     be written fails at once instead of after a full run."""
     engine = create_state_engine(state_url)
-    ensure_tables(engine, HISTORY_TABLES)
+    prepare_history(engine)
     return engine
 
 

@@ -7,7 +7,6 @@ Runs are only ever inserted, each in one transaction, so the app and a scheduled
 from __future__ import annotations
 
 import json
-import weakref
 from typing import Any
 
 import pandas as pd
@@ -81,15 +80,14 @@ check_freshness = sa.Table(
 )
 
 
-#: Engines whose tables are known to be in place: preparing is one inspection per engine, not per read.
-_PREPARED: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
+def prepare_history(engine: sa.Engine) -> None:
+    """Create missing check tables and add columns older stores lack; once per engine
+    (connectors.state.ensure_tables), so reads do not inspect the store every time."""
+    ensure_tables(engine, METADATA, _add_missing_columns)
 
 
-def _prepare(engine: sa.Engine) -> None:
-    """Create missing tables, then add columns that older stores lack (never drops anything)."""
-    if engine in _PREPARED:
-        return
-    ensure_tables(engine, METADATA)
+def _add_missing_columns(engine: sa.Engine) -> None:
+    """Columns added since the first release (never drops anything)."""
     try:
         with engine.begin() as connection:
             inspector = sa.inspect(connection)
@@ -103,7 +101,6 @@ def _prepare(engine: sa.Engine) -> None:
             f"The state store's check history cannot be updated: {database_reason(exc)}. "
             "Check MOT_STATE_URL and that the app may write there."
         ) from None
-    _PREPARED.add(engine)
 
 
 def _records(frame: pd.DataFrame, columns: list[str], **fixed: Any) -> list[dict[str, Any]]:
@@ -118,7 +115,7 @@ def _sample_json(sample: pd.DataFrame) -> str:
 
 def save_run(engine: sa.Engine, run: CheckRun) -> None:
     """Insert one run with its results, failing scopes and freshness; never touches older runs."""
-    _prepare(engine)
+    prepare_history(engine)
     counts = run.counts()
     run_row = {
         "run_id": run.run_id,
@@ -175,7 +172,7 @@ def save_run(engine: sa.Engine, run: CheckRun) -> None:
 
 
 def _read(engine: sa.Engine, statement: sa.Select[Any]) -> pd.DataFrame:
-    _prepare(engine)
+    prepare_history(engine)
     with engine.connect() as connection:
         result = connection.execute(statement)
         return pd.DataFrame([tuple(r) for r in result], columns=list(result.keys()))

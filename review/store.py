@@ -106,13 +106,20 @@ def stamp(moment: dt.datetime) -> str:
     return aware.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
+def prepare_review_store(engine: sa.Engine) -> None:
+    """Create the review tables when missing; once per engine (connectors.state.ensure_tables), so
+    every read and write below may call it. StateStoreError when the store cannot be prepared."""
+    ensure_tables(engine, METADATA)
+
+
 def open_review_store(url: str) -> sa.Engine:
-    """The state engine with the review tables created; StateStoreError when that is impossible."""
+    """A new state engine of its own with the review tables created (the app and the CLI share one
+    engine per URL through connectors.runtime.state_engine instead)."""
     try:
         engine = create_state_engine(url)
     except sa.exc.ArgumentError:
         raise StateStoreError(f"MOT_STATE_URL {url!r} is not a SQLAlchemy URL.") from None
-    ensure_tables(engine, METADATA)
+    prepare_review_store(engine)
     return engine
 
 
@@ -124,6 +131,7 @@ def _writing(engine: sa.Engine) -> Iterator[sa.Connection]:
     first read, so what it reads cannot change before it commits, and a busy store is waited for
     (busy_timeout) instead of failing with "database is locked" when a read turns into a write.
     """
+    prepare_review_store(engine)
     try:
         with engine.begin() as conn:
             if conn.dialect.name == "sqlite":
@@ -156,6 +164,7 @@ def _quarter_turn(engine: sa.Engine, quarter: str) -> Iterator[sa.Connection]:
 
 
 def _reading(engine: sa.Engine, statement: sa.Select[Any]) -> list[sa.Row[Any]]:
+    prepare_review_store(engine)
     try:
         with engine.connect() as conn:
             return list(conn.execute(statement))
