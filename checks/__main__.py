@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +26,9 @@ from checks.history import prepare_history, save_run
 from checks.results import CheckRun
 from connectors.db_errors import database_reason
 from connectors.demo_file import demo_is_current, read_demo_info
-from connectors.settings import Settings, SettingsError, create_data_folders, resolve_settings
-from connectors.state import StateStoreError, create_state_engine
+from connectors.runtime import load_settings, open_for_checks, state_engine
+from connectors.settings import Settings, SettingsError
+from connectors.state import StateStoreError
 
 _ICONS = {Outcome.PASSED.value: "ok  ", Outcome.FAILED.value: "FAIL", Outcome.ERROR.value: "ERR "}
 
@@ -61,18 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _secrets() -> dict[str, Any]:
-    path = Path(".streamlit/secrets.toml")
-    try:
-        return tomllib.loads(path.read_text()) if path.exists() else {}
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
-
-
 def run_command(args: argparse.Namespace, environ: dict[str, str]) -> int:
     try:
-        settings = resolve_settings(environ, _secrets())
-        create_data_folders(settings)
+        settings = load_settings(environ)
         state = None if args.no_save else _open_history(settings.state_url)
         today = dt.date.today()
         _ensure_demo(settings, today)
@@ -82,7 +73,8 @@ def run_command(args: argparse.Namespace, environ: dict[str, str]) -> int:
 
     as_of = args.as_of or today
     docs_dir = None if args.no_docs else settings.data_dir / "gx"
-    run = run_checks(settings.effective_warehouse_url, as_of, settings.mapping_path, docs_dir, trigger="cli")
+    warehouse = open_for_checks(settings.effective_warehouse_url, settings.mapping_path)
+    run = run_checks(warehouse, as_of, docs_dir, trigger="cli")
     not_run = not_run_reason(run)
     if not_run is not None:
         return _fail(f"the checks could not run: {not_run}\nNothing was saved; fix this and run again.")
@@ -113,7 +105,7 @@ def _fail(message: str) -> int:
 def _open_history(state_url: str) -> sa.Engine:
     """The state store with the check-history tables, opened before the run so a store that cannot
     be written fails at once instead of after a full run."""
-    engine = create_state_engine(state_url)
+    engine = state_engine(state_url)
     prepare_history(engine)
     return engine
 

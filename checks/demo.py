@@ -25,8 +25,9 @@ from checks.results import CheckRun
 from checks.runner import run_checks
 from connectors.demo import rebuild_demo
 from connectors.demo_file import DemoInfo
-from connectors.state import StateStoreError, create_state_engine
-from connectors.warehouse import create_read_engine
+from connectors.runtime import WarehouseUnavailable, open_for_checks, state_engine
+from connectors.state import StateStoreError
+from connectors.warehouse import WarehouseError
 
 #: ``trigger`` of the runs stored here (the CLI stores "cli", the page's button "app").
 TRIGGER = "demo"
@@ -79,24 +80,21 @@ def build_checked_demo(
 
 def _check(written: Path, published: Path, today: dt.date) -> CheckRun:
     """Check the file at ``written``; the run names the file it is published as."""
-    engine = create_read_engine(_demo_url(written))
+    warehouse = open_for_checks(_demo_url(written))
+    if isinstance(warehouse, WarehouseUnavailable):  # a file just written that cannot be read
+        raise WarehouseError(warehouse.reason)
     try:
-        run = run_checks(_demo_url(written), today, trigger=TRIGGER, engine=engine)
+        run = run_checks(warehouse, today, trigger=TRIGGER)
     finally:
-        engine.dispose()  # closed before the rename, so no connection keeps the temporary file
+        warehouse.engine.dispose()  # closed before the rename: no connection keeps the temporary file
     return dataclasses.replace(run, warehouse=_demo_url(published))
 
 
 def _store(run: CheckRun, state_url: str) -> str:
-    """Save the run; the reason it could not be saved, or ""."""
+    """Save the run in the state store the app uses (one engine per URL); the reason it could not be
+    saved, or ""."""
     try:
-        engine = create_state_engine(state_url)
+        save_run(state_engine(state_url), run)
     except (StateStoreError, sa.exc.SQLAlchemyError) as exc:
         return str(exc)
-    try:
-        save_run(engine, run)
-    except StateStoreError as exc:
-        return str(exc)
-    finally:
-        engine.dispose()
     return ""

@@ -14,16 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import sqlalchemy as sa
 
 from checks import profiles
 from checks.catalogue import CHECKS, CHECKS_BY_ID, CheckDef, Outcome
 from checks.evidence import Evidence, EvidenceUnavailable
 from checks.results import FRESHNESS_COLUMNS, CheckResult, CheckRun
 from checks.scoping import REPORT_ONLY, failing_scopes, whole_table
-from connectors.db_errors import database_reason
-from connectors.mapping import Mapping, MappingError, check_against, load_mapping
-from connectors.warehouse import Warehouse, WarehouseError, build_tables, create_read_engine
+from connectors.runtime import KpiTableError, WarehouseUnavailable, read_kpi_registry
+from connectors.warehouse import Warehouse, WarehouseError
 from metrics.model import TABLES
 from metrics.registry import KpiRegistry, default_registry
 
@@ -41,22 +39,21 @@ _COUNT_COLUMNS: dict[str, str] = {
 
 
 def run_checks(
-    warehouse_url: str,
+    target: Warehouse | WarehouseUnavailable,
     as_of: dt.date,
-    mapping_path: Path | None = None,
     docs_dir: Path | None = None,
     trigger: str = "cli",
     progress: Progress | None = None,
-    engine: sa.Engine | None = None,
 ) -> CheckRun:
-    """Run all checks; ``docs_dir`` (e.g. MOT_DATA_DIR/gx) also builds Great Expectations Data Docs."""
+    """Run all checks on an opened warehouse (connectors.runtime.open_for_checks, or the app's own);
+    ``docs_dir`` (e.g. MOT_DATA_DIR/gx) also builds Great Expectations Data Docs. A warehouse that
+    could not be opened gives a failed ``warehouse.reachable`` check with its reason."""
     started = dt.datetime.now(dt.UTC)
     run_id = started.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    wh, problem = _connect(warehouse_url, mapping_path, engine)
-    label = _redact(warehouse_url)
-    if wh is None:
-        results = [_unreachable(check, problem) for check in CHECKS]
-        return CheckRun(run_id, started, dt.datetime.now(dt.UTC), as_of, label, trigger, results)
+    if isinstance(target, WarehouseUnavailable):
+        results = [_unreachable(check, target.reason) for check in CHECKS]
+        return CheckRun(run_id, started, dt.datetime.now(dt.UTC), as_of, target.label, trigger, results)
+    wh = target
     evidence = Evidence(wh, _registry(wh), as_of)
     evidence.prefetch(PREFETCHED)
     from checks.validation import validate  # Great Expectations is slow to import; only runs need it
@@ -65,7 +62,8 @@ def run_checks(
     by_check: dict[str, list[Any]] = {}
     for outcome in validation.outcomes:
         by_check.setdefault(outcome.check_id, []).append(outcome)
-    results = [CheckResult(CHECKS_BY_ID["warehouse.reachable"], Outcome.PASSED, problem)]
+    note = "; ".join(wh.mapping_problems)
+    results = [CheckResult(CHECKS_BY_ID["warehouse.reachable"], Outcome.PASSED, note)]
     for check in CHECKS:
         if check.check_id != "warehouse.reachable":
             results.append(_result(check, by_check.get(check.check_id, []), evidence))
@@ -76,7 +74,7 @@ def run_checks(
         started,
         dt.datetime.now(dt.UTC),
         as_of,
-        label,
+        wh.engine.url.render_as_string(hide_password=True),
         trigger,
         results,
         docs_url=validation.docs_url,
@@ -84,38 +82,11 @@ def run_checks(
     )
 
 
-def _connect(url: str, mapping_path: Path | None, engine: sa.Engine | None) -> tuple[Warehouse | None, str]:
-    """The warehouse even when the mapping does not fit it (those checks then fail), else a reason."""
-    try:
-        mapping: Mapping = load_mapping(mapping_path)
-        engine = engine or create_read_engine(url)
-        _quiet_duckdb(engine)
-        problems = check_against(engine, mapping)
-    except (WarehouseError, MappingError, OSError) as exc:
-        return None, str(exc)
-    except sa.exc.SQLAlchemyError as exc:
-        reason = database_reason(exc)
-        return None, (
-            f"Cannot reach the warehouse at {_redact(url)}: {reason}. Check that it is running "
-            "and that MOT_WAREHOUSE_URL is right."
-        )
-    note = "; ".join(problems) if problems else ""
-    return Warehouse(engine=engine, mapping=mapping, metadata=build_tables(mapping)), note
-
-
-def _quiet_duckdb(engine: sa.Engine) -> None:
-    if engine.dialect.name == "duckdb":
-
-        @sa.event.listens_for(engine, "connect")
-        def _no_progress_bar(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.execute("SET enable_progress_bar = false")
-
-
 def _registry(wh: Warehouse) -> KpiRegistry:
     """The warehouse's KPIs when readable (bounds of known KPIs kept), else the built-in list."""
     try:
-        return KpiRegistry.from_frame(profiles.dimension_rows(wh, "kpis"))
-    except (WarehouseError, ValueError, KeyError, TypeError, AttributeError):
+        return read_kpi_registry(wh)
+    except (WarehouseError, KpiTableError):
         return default_registry()
 
 
@@ -215,10 +186,3 @@ def _freshness(evidence: Evidence) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=list(FRESHNESS_COLUMNS))
     return pd.concat([p.reindex(columns=list(FRESHNESS_COLUMNS)) for p in parts], ignore_index=True)
-
-
-def _redact(url: str) -> str:
-    try:
-        return sa.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return "<invalid URL>"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -34,6 +35,10 @@ class Warehouse:
     engine: sa.Engine
     mapping: Mapping
     metadata: sa.MetaData
+    #: Where the mapping does not fit the warehouse. Always empty from ``open_warehouse`` (it
+    #: refuses such a mapping); the checks open a warehouse as it is (connectors.runtime) and
+    #: report these as failed schema checks.
+    mapping_problems: tuple[str, ...] = ()
 
     def table(self, canonical: str) -> sa.Table:
         return self.metadata.tables[_key(self.mapping, canonical)]
@@ -85,12 +90,21 @@ def create_read_engine(url: str) -> sa.Engine:
     try:
         # An embedded DuckDB has no network connection that could go stale: no ping per checkout.
         embedded = parsed.get_backend_name() == "duckdb"
-        return sa.create_engine(url, connect_args=connect_args, pool_pre_ping=not embedded)
+        engine = sa.create_engine(url, connect_args=connect_args, pool_pre_ping=not embedded)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
         raise WarehouseError(
             f"Cannot use warehouse URL for dialect {parsed.get_backend_name()!r}: {exc}. "
             "Install that dialect's SQLAlchemy driver or check the URL."
         ) from None
+    if embedded:
+        sa.event.listen(engine, "connect", _quiet_duckdb)  # once, here: never per query or check run
+    return engine
+
+
+def _quiet_duckdb(dbapi_connection: Any, _record: Any) -> None:
+    """No progress bar: DuckDB draws one on the terminal for long reads (a check run's full scans).
+    Set per connection: DuckDB does not take it as a connect option."""
+    dbapi_connection.execute("SET enable_progress_bar = false")
 
 
 def open_warehouse(url: str, mapping_path: Path | None, engine: sa.Engine | None = None) -> Warehouse:
@@ -106,7 +120,7 @@ def open_warehouse(url: str, mapping_path: Path | None, engine: sa.Engine | None
     except sa.exc.SQLAlchemyError as exc:
         reason = database_reason(exc)
         raise WarehouseError(
-            f"Cannot reach the warehouse at {_redact(url)}: {reason}. Check that it is running, "
+            f"Cannot reach the warehouse at {redact_url(url)}: {reason}. Check that it is running, "
             "that MOT_WAREHOUSE_URL is right and that this machine may connect to it."
         ) from None
     if problems:
@@ -114,7 +128,8 @@ def open_warehouse(url: str, mapping_path: Path | None, engine: sa.Engine | None
     return Warehouse(engine=engine, mapping=mapping, metadata=build_tables(mapping))
 
 
-def _redact(url: str) -> str:
+def redact_url(url: str) -> str:
+    """The URL as it may be shown: without its password."""
     try:
         return sa.make_url(url).render_as_string(hide_password=True)
     except sa.exc.ArgumentError:

@@ -14,47 +14,30 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
-import tomllib
 from pathlib import Path
-from typing import Any
 
 from checks.trust import load_trust_evidence
 from connectors.mapping import MappingError
-from connectors.queries import dimension_frame
-from connectors.settings import Settings, SettingsError, create_data_folders, resolve_settings
+from connectors.runtime import (
+    KpiTableError,
+    load_settings,
+    open_configured_warehouse,
+    read_kpi_registry,
+    state_engine,
+)
+from connectors.settings import SettingsError
 from connectors.state import StateStoreError
-from connectors.warehouse import Warehouse, WarehouseError, open_warehouse
-from metrics.registry import KpiRegistry
+from connectors.warehouse import WarehouseError
 from review.export_files import FORMATS, ExportError
 from review.frozen import close_with_snapshot, quarter_review
 from review.pack import EmptyQuarterError
 from review.pack_export import export_pack
 from review.quarters import QuarterError, parse_quarter
-from review.store import ReviewConflict, open_review_store, reopen_quarter
+from review.store import ReviewConflict, prepare_review_store, reopen_quarter
 
 USER_ERRORS = (QuarterError, EmptyQuarterError, StateStoreError, WarehouseError, MappingError,
-               SettingsError, ExportError, ReviewConflict)
-
-
-def _secrets(path: Path = Path(".streamlit/secrets.toml")) -> dict[str, Any]:
-    if not path.exists():
-        return {}
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SettingsError(f"{path} cannot be read: {exc}") from None
-
-
-def _warehouse(settings: Settings) -> tuple[Warehouse, KpiRegistry]:
-    if settings.is_demo and not settings.demo_path.exists():
-        raise WarehouseError(
-            f"The demo warehouse {settings.demo_path} does not exist yet. Start the app once "
-            f"(streamlit run dashboard.py) or run: python -m connectors.demo --out {settings.demo_path}"
-        )
-    wh = open_warehouse(settings.effective_warehouse_url, settings.mapping_path)
-    return wh, KpiRegistry.from_frame(dimension_frame(wh, "kpis"))
+               SettingsError, KpiTableError, ExportError, ReviewConflict)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,13 +57,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, now: dt.datetime) -> str:
     quarter = parse_quarter(args.quarter)
-    settings = resolve_settings(os.environ, _secrets())
-    create_data_folders(settings)
-    state = open_review_store(settings.state_url)
+    settings = load_settings()
+    state = state_engine(settings.state_url)
+    prepare_review_store(state)
     if args.command == "reopen":
         reopen_quarter(state, quarter.label, args.by, now)
         return f"{quarter.label} reopened by {args.by}; its figures are live again."
-    wh, registry = _warehouse(settings)
+    wh = open_configured_warehouse(settings)
+    registry = read_kpi_registry(wh)
     trust = load_trust_evidence(state)
     if args.command == "close":
         close_with_snapshot(wh, registry, state, quarter, args.by, now, trust, as_of=now.date())

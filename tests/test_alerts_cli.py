@@ -63,3 +63,20 @@ def test_missing_demo_file_says_how_to_create_it(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "python -m connectors.demo --out" in result.stderr
+
+
+def test_reads_the_warehouse_from_secrets_toml_in_the_working_folder(demo_url: str, tmp_path: Path) -> None:
+    """Like the app and every other command: .streamlit/secrets.toml where the command runs."""
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text(f'MOT_WAREHOUSE_URL = "{demo_url}"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOT_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    result = subprocess.run([sys.executable, "-m", "metrics.alerts", "--as-of", "2026-11-22"], cwd=tmp_path,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "weekly periods complete by 2026-11-22" in result.stdout
+    (tmp_path / ".streamlit" / "secrets.toml").write_text("MOT_WAREHOUSE_URL = \n")
+    broken = subprocess.run([sys.executable, "-m", "metrics.alerts"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert broken.returncode == 2 and "secrets.toml cannot be read" in broken.stderr
+    assert "Traceback" not in broken.stderr

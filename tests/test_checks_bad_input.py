@@ -13,6 +13,7 @@ from checks import history
 from checks.catalogue import CHECKS
 from checks.runner import run_checks
 from connectors.demo_writer import write_warehouse
+from connectors.runtime import open_for_checks
 from connectors.state import create_state_engine
 from metrics.model import TABLES
 from tests.test_checks_rules import END, clean_frames
@@ -45,9 +46,9 @@ def test_unreachable_warehouse_is_a_failed_check_and_history_is_kept(url: str, t
     state = create_state_engine(
         sa.URL.create("sqlite", database=str(tmp_path / "s.sqlite")).render_as_string()
     )
-    good = run_checks(_duckdb(tmp_path / "ok.duckdb", clean_frames()), END)
+    good = run_checks(open_for_checks(_duckdb(tmp_path / "ok.duckdb", clean_frames())), END)
     history.save_run(state, good)
-    run = run_checks(url, END)
+    run = run_checks(open_for_checks(url), END)
     results = _by_id(run)
     reachable = results["warehouse.reachable"]
     assert reachable.outcome.value == "failed" and reachable.reason  # type: ignore[attr-defined]
@@ -59,7 +60,7 @@ def test_unreachable_warehouse_is_a_failed_check_and_history_is_kept(url: str, t
 
 def test_empty_tables_fail_rows_present_and_the_run_goes_on(tmp_path: Path) -> None:
     frames = {name: frame.iloc[:0] for name, frame in clean_frames().items()}
-    run = run_checks(_duckdb(tmp_path / "empty.duckdb", frames), END)
+    run = run_checks(open_for_checks(_duckdb(tmp_path / "empty.duckdb", frames)), END)
     results = _by_id(run)
     for table in TABLES:
         assert results[f"{table}.rows_present"].outcome.value == "failed", table  # type: ignore[attr-defined]
@@ -69,7 +70,7 @@ def test_empty_tables_fail_rows_present_and_the_run_goes_on(tmp_path: Path) -> N
 
 def test_missing_columns_fail_the_schema_check_and_other_checks_still_run(tmp_path: Path) -> None:
     renamed = {"touchpoint_kpis": {"denominator": "den_old"}, "touchpoints": {"weight": "weight_x"}}
-    run = run_checks(_duckdb(tmp_path / "missing.duckdb", clean_frames(), renamed), END)
+    run = run_checks(open_for_checks(_duckdb(tmp_path / "missing.duckdb", clean_frames(), renamed)), END)
     results = _by_id(run)
     schema = results["touchpoint_kpis.schema"]
     assert schema.outcome.value == "failed"  # type: ignore[attr-defined]
@@ -89,7 +90,7 @@ def test_wrong_column_type_fails_the_schema_check_without_crashing(tmp_path: Pat
         connection.exec_driver_sql("ALTER TABLE touchpoint_kpis ALTER numerator TYPE VARCHAR")
         connection.exec_driver_sql("ALTER TABLE stages ALTER position TYPE VARCHAR")
     engine.dispose()
-    run = run_checks(url, END)
+    run = run_checks(open_for_checks(url), END)
     results = _by_id(run)
     assert results["touchpoint_kpis.schema"].outcome.value == "failed"  # type: ignore[attr-defined]
     assert results["stages.schema"].outcome.value == "failed"  # type: ignore[attr-defined]
@@ -98,5 +99,6 @@ def test_wrong_column_type_fails_the_schema_check_without_crashing(tmp_path: Pat
 
 
 def test_as_of_before_the_data_makes_rows_future(tmp_path: Path) -> None:
-    run = run_checks(_duckdb(tmp_path / "early.duckdb", clean_frames()), END - dt.timedelta(days=10))
+    warehouse = open_for_checks(_duckdb(tmp_path / "early.duckdb", clean_frames()))
+    run = run_checks(warehouse, END - dt.timedelta(days=10))
     assert _by_id(run)["touchpoint_kpis.no_future_dates"].outcome.value == "failed"  # type: ignore[attr-defined]

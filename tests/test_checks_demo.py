@@ -18,6 +18,7 @@ from checks.scoping import REPORT_ONLY
 from checks.trust import untrusted_scopes
 from connectors.demo import INJECTED_FAULTS, build_demo_file
 from connectors.demo_file import DemoInfo, read_demo_info
+from connectors.runtime import open_for_checks
 from connectors.state import create_state_engine
 from tests.markdown import shown_text
 
@@ -61,7 +62,7 @@ def test_every_injected_fault_has_a_check() -> None:
 
 
 def test_demo_faults_are_each_found_by_their_named_check(demo_files: dict[str, Path]) -> None:
-    run = run_checks(_url(demo_files["faulty"]), END + DAY)
+    run = run_checks(open_for_checks(_url(demo_files["faulty"])), END + DAY)
     results = {r.check.check_id: r for r in run.results}
     for fault in INJECTED_FAULTS:
         result = results[FAULT_CHECKS[fault.fault_id]]
@@ -76,14 +77,14 @@ def test_demo_faults_are_each_found_by_their_named_check(demo_files: dict[str, P
 
 
 def test_clean_demo_passes_every_check(demo_files: dict[str, Path]) -> None:
-    run = run_checks(_url(demo_files["clean"]), END)  # checked on its last day
+    run = run_checks(open_for_checks(_url(demo_files["clean"])), END)  # checked on its last day
     assert [r.check.check_id for r in run.results if r.failed] == []
 
 
 @pytest.mark.parametrize("end", CLEAN_ENDS, ids=str)
 def test_clean_demo_passes_every_check_whatever_day_it_ends(tmp_path: Path, end: dt.date) -> None:
     path = build_demo_file(tmp_path / "clean.duckdb", end=end, faults=False)
-    run = run_checks(_url(path), end + DAY)  # opened the next morning, as the app does
+    run = run_checks(open_for_checks(_url(path)), end + DAY)  # opened the next morning, as the app does
     assert [(r.check.check_id, r.reason) for r in run.results if r.failed] == []
 
 
@@ -142,7 +143,7 @@ def test_untrusted_scopes_come_from_failing_critical_kpi_checks(
         sa.URL.create("sqlite", database=str(tmp_path / "s.sqlite")).render_as_string()
     )
     assert untrusted_scopes(engine).empty  # no run yet: nothing marked
-    history.save_run(engine, run_checks(_url(demo_files["faulty"]), END + DAY))
+    history.save_run(engine, run_checks(open_for_checks(_url(demo_files["faulty"])), END + DAY))
     scopes = untrusted_scopes(engine)
     pairs = set(zip(scopes["touchpoint_id"], scopes["kpi_id"], strict=True))
     assert ("tp_buy_store_advice", "csat") in pairs

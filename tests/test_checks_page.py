@@ -16,6 +16,7 @@ from checks import history
 from checks.runner import run_checks
 from connectors.demo import build_demo_file
 from connectors.demo_file import demo_end_for
+from connectors.runtime import open_for_checks
 from connectors.state import create_state_engine
 
 # The app runs on the demo warehouse (no MOT_WAREHOUSE_URL) and rebuilds a demo whose data ends
@@ -69,7 +70,7 @@ def test_page_without_runs_offers_to_run(app_env: sa.Engine) -> None:
 
 def test_page_shows_failing_checks_history_and_samples(app_env: sa.Engine, demo_dir: Path) -> None:
     url = sa.URL.create("duckdb", database=str(demo_dir / "demo.duckdb")).render_as_string()
-    history.save_run(app_env, run_checks(url, TODAY))
+    history.save_run(app_env, run_checks(open_for_checks(url), TODAY))
     at = _page("pages/data_quality.py")
     assert not at.exception
     text = _texts(at)
@@ -98,7 +99,7 @@ def test_kpi_pages_count_untrusted_values_after_a_failing_run(
     assert not at.exception
     assert "Unchecked" in _texts(at)  # no run yet: nothing marked, and the page says so
     url = sa.URL.create("duckdb", database=str(demo_dir / "demo.duckdb")).render_as_string()
-    history.save_run(app_env, run_checks(url, TODAY))
+    history.save_run(app_env, run_checks(open_for_checks(url), TODAY))
     at = _page(page)
     assert not at.exception
     assert "KPI values on this page are not trusted" in _texts(at)
@@ -106,7 +107,7 @@ def test_kpi_pages_count_untrusted_values_after_a_failing_run(
 
 def test_overview_grid_marks_journey_values_not_trusted(app_env: sa.Engine, demo_dir: Path) -> None:
     url = sa.URL.create("duckdb", database=str(demo_dir / "demo.duckdb")).render_as_string()
-    history.save_run(app_env, run_checks(url, TODAY))
+    history.save_run(app_env, run_checks(open_for_checks(url), TODAY))
     at = _page("pages/overview.py")
     grids = [c.proto for c in at.get("vega_lite_chart") if "Headline KPIs" in c.proto.spec]
     assert grids, "the headline grid is drawn"
@@ -122,7 +123,7 @@ def test_emotional_curve_marks_stages_with_failing_rows_not_trusted(
     # The demo's CSAT fault sits at "Advice in the store" (tp_buy_store_advice, Decision stage of
     # "Buy a phone contract"): its card is not trusted, so the Decision point of the curve is too.
     url = sa.URL.create("duckdb", database=str(demo_dir / "demo.duckdb")).render_as_string()
-    history.save_run(app_env, run_checks(url, TODAY))
+    history.save_run(app_env, run_checks(open_for_checks(url), TODAY))
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["journey"] = "buy"
     at.query_params["feeling"] = "csat"

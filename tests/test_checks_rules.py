@@ -23,6 +23,7 @@ from checks.results import CheckRun
 from checks.runner import run_checks
 from connectors.demo import generate
 from connectors.demo_writer import write_warehouse
+from connectors.runtime import open_for_checks
 from metrics.model import TABLES
 
 END = dt.date(2026, 11, 22)
@@ -189,7 +190,7 @@ def build(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Builder]:
 
 def test_clean_warehouse_passes_every_check(build: Builder) -> None:
     url, mapping = build("clean", clean_frames())
-    run = run_checks(url, END, mapping_path=mapping)
+    run = run_checks(open_for_checks(url, mapping), END)
     failing = {r.check.check_id: r.reason for r in run.results if r.failed}
     assert failing == {}
     assert len(run.results) == len(CHECKS)
@@ -197,7 +198,7 @@ def test_clean_warehouse_passes_every_check(build: Builder) -> None:
 
 def test_each_fault_is_found_by_its_check(build: Builder) -> None:
     url, mapping = build("faulty", faulty_frames())
-    found = outcomes(run_checks(url, END, mapping_path=mapping))
+    found = outcomes(run_checks(open_for_checks(url, mapping), END))
     assert {check: found[check] for check in FAULTS} == dict.fromkeys(FAULTS, Outcome.FAILED.value)
     # the faults touch values, never the schema
     assert all(found[f"{t}.schema"] == "passed" for t in TABLES)
@@ -205,7 +206,7 @@ def test_each_fault_is_found_by_its_check(build: Builder) -> None:
 
 def test_freshness_checks_fail_when_as_of_is_far_after_the_data(build: Builder) -> None:
     url, mapping = build("stale", clean_frames())
-    found = outcomes(run_checks(url, END + dt.timedelta(days=100), mapping_path=mapping))
+    found = outcomes(run_checks(open_for_checks(url, mapping), END + dt.timedelta(days=100)))
     for check in (
         "touchpoint_kpis.freshness",
         "funnel.freshness",

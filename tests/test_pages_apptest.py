@@ -257,6 +257,17 @@ def test_unreachable_warehouse(tmp_path: Path) -> None:
     assert at.info, "the page says what to do"
 
 
+def test_unreadable_secrets_file_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app reads .streamlit/secrets.toml as every command does (connectors/runtime.py)."""
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text("MOT_WAREHOUSE_URL = \n")
+    monkeypatch.chdir(tmp_path)
+    at = run_page(app_env("duckdb:///nowhere.duckdb", None, tmp_path))
+    assert not at.exception
+    assert at.error and "A setting is wrong" in at.error[0].value
+    assert "secrets.toml cannot be read" in at.error[0].value
+
+
 def test_wrong_mapping_names_the_canonical_table(
     fixture_warehouse_duckdb: FixtureWarehouse, tmp_path: Path
 ) -> None:

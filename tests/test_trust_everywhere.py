@@ -28,6 +28,7 @@ from streamlit.testing.v1 import AppTest
 from checks import history
 from checks.runner import run_checks
 from connectors.demo import build_demo_file
+from connectors.runtime import open_for_checks
 from connectors.state import create_state_engine
 
 END = dt.date(2026, 11, 22)
@@ -50,7 +51,7 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
     url = sa.URL.create("duckdb", database=str(warehouse)).render_as_string()
     state_url = sa.URL.create("sqlite", database=str(folder / "state.sqlite")).render_as_string()
     engine = create_state_engine(state_url)
-    run = run_checks(url, END)
+    run = run_checks(open_for_checks(url), END)
     failing = {r.check.check_id for r in run.results if r.failed}
     assert "touchpoint_kpis.value_range" in failing
     history.save_run(engine, run)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +24,15 @@ import streamlit as st
 from connectors.demo_file import DemoInfo, demo_is_current, read_demo_info
 from connectors.mapping import MappingError, MappingFileError
 from connectors.queries import date_bounds, dimension_frame
-from connectors.settings import Settings, SettingsError, create_data_folders, resolve_settings
-from connectors.warehouse import Warehouse, WarehouseError, open_warehouse
+from connectors.runtime import (
+    KPI_TABLE_FIX,
+    KpiTableError,
+    kpi_registry_from,
+    load_settings,
+    open_configured_warehouse,
+)
+from connectors.settings import Settings, SettingsError
+from connectors.warehouse import Warehouse, WarehouseError
 from metrics.registry import KpiRegistry
 from ui.navigation import APP_ICON, APP_TITLE, app_pages
 from ui.text import literal
@@ -52,14 +58,12 @@ class AppContext:
     targets: pd.DataFrame
     first_date: dt.date
     as_of: dt.date
+    #: Cache key part naming the warehouse: URL without credentials, mapping and, for the demo, the
+    #: version of its file.
+    key: str
     #: Fingerprint of the dimension tables as loaded: part of the cache key of anything derived
     #: from them (scored values), so a target change in the warehouse is never judged by old ones.
     dimensions_version: str = ""
-
-    @property
-    def key(self) -> str:
-        """Cache key part naming the warehouse (URL without credentials, mapping)."""
-        return self.settings.warehouse_key
 
     @functools.cached_property
     def _journey_names(self) -> dict[str, str]:
@@ -80,13 +84,6 @@ class ProblemError(Exception):
 def show_problem(title: str, details: list[str], fix: str) -> None:
     st.error(f"**{title}**\n\n" + "\n".join(f"- {literal(d)}" for d in details))
     st.info(fix, icon="🛠️")
-
-
-def _secrets() -> dict[str, object]:
-    try:
-        return {k: st.secrets[k] for k in st.secrets}
-    except Exception:  # no secrets.toml, or an unreadable one: environment and defaults still apply
-        return {}
 
 
 #: What identifies one version of the demo file: (inode, mtime, size). A rebuild replaces the file,
@@ -184,11 +181,11 @@ def _still_same_file(opened: _OpenWarehouse) -> bool:
 
 
 @st.cache_resource(show_spinner=False, validate=_still_same_file)
-def _warehouse(url: str, mapping_path: str, demo_path: str) -> _OpenWarehouse:
+def _warehouse(_settings: Settings, url: str, mapping_path: str, demo_path: str) -> _OpenWarehouse:
+    """Opened through connectors.runtime, as every command opens it; keyed by the full URL."""
     demo = Path(demo_path) if demo_path else None
     stamp = _file_stamp(demo) if demo is not None else None  # before opening: a later change reopens
-    wh = open_warehouse(url, Path(mapping_path) if mapping_path else None)
-    return _OpenWarehouse(wh, demo, stamp)
+    return _OpenWarehouse(open_configured_warehouse(_settings), demo, stamp)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -211,12 +208,13 @@ def _open(settings: Settings, today: dt.date) -> AppContext:
     if settings.is_demo:
         _ensure_demo(settings, today)
     opened = _warehouse(
+        settings,
         settings.effective_warehouse_url,
         str(settings.mapping_path or ""),
         str(settings.demo_path) if settings.is_demo else "",
     )
     wh = opened.warehouse
-    # A rebuilt demo is another file: cached dimensions and bounds of the old one do not apply.
+    # A rebuilt demo is another file: nothing cached from the old one applies.
     key = f"{settings.warehouse_key}|{opened.stamp}" if opened.stamp else settings.warehouse_key
     dims, dims_version = _dimensions(wh, key)
     bounds = _bounds(wh, key, today)
@@ -227,14 +225,9 @@ def _open(settings: Settings, today: dt.date) -> AppContext:
             "Load touchpoint KPIs into the warehouse, then reload this page.",
         )
     try:
-        registry = KpiRegistry.from_frame(dims["kpis"])
-    except (ValueError, KeyError) as exc:
-        raise ProblemError(
-            "The KPI table cannot be read",
-            [str(exc)],
-            "Each KPI needs a unit (percent, score, count, currency, seconds), a direction "
-            "(higher_is_better, lower_is_better) and an aggregation (ratio, sum).",
-        ) from None
+        registry = kpi_registry_from(dims["kpis"])
+    except KpiTableError as exc:
+        raise ProblemError("The KPI table cannot be read", [exc.detail], KPI_TABLE_FIX) from None
     return AppContext(
         settings=settings,
         warehouse=wh,
@@ -245,6 +238,7 @@ def _open(settings: Settings, today: dt.date) -> AppContext:
         targets=dims["targets"],
         first_date=bounds[0],
         as_of=bounds[1],
+        key=key,
         dimensions_version=dims_version,
     )
 
@@ -252,8 +246,7 @@ def _open(settings: Settings, today: dt.date) -> AppContext:
 def prepare_context(today: dt.date) -> AppContext | None:
     """Open everything for this run; on a user-fixable problem show it and return None."""
     try:
-        settings = resolve_settings(os.environ, _secrets())
-        create_data_folders(settings)
+        settings = load_settings()
         context = _open(settings, today)
     except SettingsError as exc:
         show_problem(

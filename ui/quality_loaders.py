@@ -18,21 +18,18 @@ import streamlit as st
 from checks import history
 from checks.results import CheckRun
 from checks.trust import load_trust_evidence
-from connectors.state import StateStoreError, create_state_engine
+from connectors.runtime import state_engine
+from connectors.state import StateStoreError
 from metrics.trust import TrustEvidence, TrustState, count_untrusted
 from ui.context import CACHE_TTL_SECONDS, AppContext
 from ui.text import literal
 
 
-@st.cache_resource(show_spinner=False)
-def _state_engine(url: str) -> sa.Engine:
-    return create_state_engine(url)
-
-
 def quality_state(ctx: AppContext) -> tuple[sa.Engine | None, str]:
-    """The state store holding check history, or None and what is wrong with it."""
+    """The state store holding check history (connectors.runtime: one engine per URL, shared with
+    the review page), or None and what is wrong with it."""
     try:
-        return _state_engine(ctx.settings.state_url), ""
+        return state_engine(ctx.settings.state_url), ""
     except StateStoreError as exc:
         return None, str(exc)
 
@@ -85,18 +82,12 @@ def load_quality(engine: sa.Engine, runs: int = 30) -> QualityView | None:
 def run_checks_now(
     ctx: AppContext, engine: sa.Engine, today: dt.date, progress: Callable[[float, str], None]
 ) -> CheckRun:
-    """Run every check on the app's warehouse (as of ``today``), store the run, build Data Docs."""
+    """Run every check on the app's opened warehouse (as of ``today``), store the run, build Data
+    Docs. The warehouse is the one every page reads; nothing is reopened or added to its engine."""
     from checks.runner import run_checks  # imports Great Expectations: only when asked to run
 
-    run = run_checks(
-        ctx.settings.effective_warehouse_url,
-        today,
-        mapping_path=ctx.settings.mapping_path,
-        docs_dir=ctx.settings.data_dir / "gx",
-        trigger="app",
-        progress=progress,
-        engine=ctx.warehouse.engine,
-    )
+    run = run_checks(ctx.warehouse, today, docs_dir=ctx.settings.data_dir / "gx", trigger="app",
+                     progress=progress)
     history.save_run(engine, run)
     return run
 

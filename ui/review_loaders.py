@@ -1,7 +1,8 @@
 """Cached loaders and store access for the quarterly review page.
 
-The live figures are cached (warehouse queries); the state store (snapshots, comments, trust) is
-read on every run, because other people change it and it is small.
+The live figures are cached (warehouse queries); the state store (snapshots,
+comments, trust) is read on every run, because other people change it and it is small. Its engine
+is the one the data-quality page uses (connectors.runtime.state_engine).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime as dt
 import sqlalchemy as sa
 import streamlit as st
 
+from connectors.runtime import state_engine
 from connectors.state import StateStoreError
 from connectors.warehouse import Warehouse, WarehouseError
 from metrics.registry import KpiRegistry
@@ -18,22 +20,20 @@ from metrics.trust import TrustEvidence
 from review.frozen import QuarterReview, review_with_store
 from review.pack import EmptyQuarterError, QuarterFigures, build_quarter_figures
 from review.quarters import parse_quarter
-from review.store import open_review_store
+from review.store import prepare_review_store
 from ui.context import CACHE_TTL_SECONDS, AppContext
 from ui.quality_loaders import load_trust
 
 
-@st.cache_resource(show_spinner=False)
-def _state_engine(url: str) -> sa.Engine:
-    return open_review_store(url)
-
-
 def review_store(ctx: AppContext) -> tuple[sa.Engine | None, str]:
-    """The review store, or None and what is wrong with it (the page then shows live figures)."""
+    """The review store, or None and what is wrong with it (the page then shows live figures).
+    Its tables are created on the first run only (once per engine)."""
     try:
-        return _state_engine(ctx.settings.state_url), ""
+        engine = state_engine(ctx.settings.state_url)
+        prepare_review_store(engine)
     except StateStoreError as exc:
         return None, str(exc)
+    return engine, ""
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner="Computing the quarter's figures…", max_entries=32)

@@ -1,7 +1,8 @@
 """``python -m metrics.alerts [--owner NAME] [--json PATH]``: alerts for a scheduled job.
 
-Reads the warehouse configured by MOT_WAREHOUSE_URL / MOT_MAPPING (connectors/settings.py),
-asks for KPI series by touchpoint at the chosen grain over the last complete periods, judges them
+Reads the warehouse configured by MOT_WAREHOUSE_URL / MOT_MAPPING (environment or
+.streamlit/secrets.toml, opened as the app opens it: connectors/runtime.py), asks for KPI series
+by touchpoint at the chosen grain over the last complete periods, judges them
 (metrics.judgement: targets and the trust of the latest check run in MOT_STATE_URL), and prints
 target crossings, unusual changes and data-quality alerts (method in metrics/alerts/__init__.py).
 A value that is not trusted raises no KPI alert; it becomes a data-quality alert for the data team.
@@ -16,7 +17,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,6 @@ from metrics.alerts import (
 from metrics.judgement import Yardstick, judge
 from metrics.model import Filters, Grain, KpiRequest, Scope
 from metrics.owners import owner_names, owner_touchpoints
-from metrics.registry import KpiRegistry
 from metrics.trends import complete_window
 from metrics.trust import TrustState
 
@@ -69,21 +68,19 @@ def _fail(message: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from connectors.mapping import MappingError
-    from connectors.settings import SettingsError, resolve_settings
-    from connectors.warehouse import WarehouseError, open_warehouse
+    from connectors.runtime import KpiTableError, load_settings, open_configured_warehouse
+    from connectors.settings import SettingsError
+    from connectors.warehouse import WarehouseError
 
     try:
-        settings = resolve_settings(os.environ)
+        settings = load_settings()
     except SettingsError as exc:
         return _fail(str(exc))
     try:
-        wh = open_warehouse(settings.effective_warehouse_url, settings.mapping_path)
+        wh = open_configured_warehouse(settings)
         alerts, as_of = _alerts_from_warehouse(wh, args, _trust(settings.state_url))
-    except (WarehouseError, MappingError, LookupError) as exc:
-        hint = ""
-        if isinstance(exc, WarehouseError) and settings.is_demo:
-            hint = f" Create the demo warehouse with `python -m connectors.demo --out {settings.demo_path}`."
-        return _fail(f"{exc}{hint}")
+    except (WarehouseError, MappingError, KpiTableError, LookupError) as exc:
+        return _fail(str(exc))
     if args.json:
         try:
             _write_json(args.json, alerts, as_of, args)
@@ -96,11 +93,12 @@ def main(argv: list[str] | None = None) -> int:
 def _trust(state_url: str) -> Any:
     """What the latest check run says; unknown (never "trusted") when the store cannot be read."""
     from checks.trust import load_trust_evidence
-    from connectors.state import StateStoreError, create_state_engine
+    from connectors.runtime import state_engine
+    from connectors.state import StateStoreError
     from metrics.trust import TrustEvidence
 
     try:
-        return load_trust_evidence(create_state_engine(state_url))
+        return load_trust_evidence(state_engine(state_url))
     except StateStoreError as exc:
         return TrustEvidence.unknown(str(exc))
 
@@ -109,8 +107,9 @@ def _alerts_from_warehouse(
     wh: Any, args: argparse.Namespace, evidence: Any
 ) -> tuple[pd.DataFrame, dt.date]:
     from connectors.queries import date_bounds, dimension_frame, kpi_frame
+    from connectors.runtime import read_kpi_registry
 
-    registry = KpiRegistry.from_frame(dimension_frame(wh, "kpis"))
+    registry = read_kpi_registry(wh)
     all_touchpoints = touchpoints = dimension_frame(wh, "touchpoints")
     journeys = dimension_frame(wh, "journeys")
     if args.owner:

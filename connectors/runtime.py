@@ -1,0 +1,163 @@
+"""One way to open what the app and every command use: settings, the warehouse, its KPIs, the state store.
+
+The app (ui/context.py) and the commands (``python -m checks``, ``python -m metrics.alerts``,
+``python -m review``, checks/demo.py) open things only through this module:
+
+- **Settings**: the environment, then ``.streamlit/secrets.toml`` (read here and nowhere else), then
+  the defaults (connectors/settings.py). A secrets file that cannot be read is a SettingsError.
+- **The warehouse**: ``open_configured_warehouse`` checks the mapping against it and refuses one that
+  does not fit (the app, the review and the alerts need a fitting one); ``open_for_checks`` takes it
+  as it is and hands back the reason when it cannot be opened, since the checks report both as
+  check results. A warehouse engine belongs to its opened ``Warehouse``: the app keeps one per
+  warehouse (ui/context.py), a command opens one per run.
+- **The KPI registry**: the warehouse's kpis table, or KpiTableError saying what to fix.
+- **The state store**: one engine per URL in this process (``state_engine``), shared by the check
+  history, trust and the review, which each create their tables once per engine
+  (connectors.state.ensure_tables).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from connectors.db_errors import database_reason
+from connectors.mapping import MappingError, check_against, load_mapping
+from connectors.queries import dimension_frame
+from connectors.settings import Settings, SettingsError, create_data_folders, resolve_settings
+from connectors.state import create_state_engine
+from connectors.warehouse import (
+    Warehouse,
+    WarehouseError,
+    build_tables,
+    create_read_engine,
+    open_warehouse,
+    redact_url,
+)
+from metrics.registry import KpiRegistry
+
+#: Where the app and the commands look for settings besides the environment (relative to the
+#: working directory, as Streamlit does for the app).
+SECRETS_FILE = Path(".streamlit/secrets.toml")
+
+KPI_TABLE_FIX = ("Each KPI needs a unit (percent, score, count, currency, seconds), a direction "
+                 "(higher_is_better, lower_is_better) and an aggregation (ratio, sum).")
+
+
+def read_secrets(path: Path = SECRETS_FILE) -> dict[str, Any]:
+    """The settings file the app and the commands share; {} when there is none."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(
+            f"{path} cannot be read: {exc}. Fix it (TOML lines such as MOT_WAREHOUSE_URL = \"...\") "
+            "or remove it."
+        ) from None
+
+
+def load_settings(environ: Mapping[str, str] | None = None, secrets_file: Path = SECRETS_FILE) -> Settings:
+    """Every setting (environment over secrets file over defaults), checked, with MOT_DATA_DIR (and a
+    SQLite state store's folder inside it) created. SettingsError says which setting and what to do."""
+    secrets = read_secrets(secrets_file)
+    settings = resolve_settings(os.environ if environ is None else environ, secrets)
+    create_data_folders(settings)
+    return settings
+
+
+def open_configured_warehouse(settings: Settings) -> Warehouse:
+    """The configured warehouse with its mapping checked against it: WarehouseError when it cannot be
+    reached, MappingError when the mapping does not fit."""
+    if settings.is_demo and not settings.demo_path.exists():
+        raise WarehouseError(
+            f"The demo warehouse {settings.demo_path} does not exist yet. Start the app once "
+            f"(streamlit run dashboard.py) or run: python -m connectors.demo --out {settings.demo_path}"
+        )
+    return open_warehouse(settings.effective_warehouse_url, settings.mapping_path)
+
+
+@dataclass(frozen=True)
+class WarehouseUnavailable:
+    """A warehouse that could not be opened at all: its URL without password, and why."""
+
+    label: str
+    reason: str
+
+
+def open_for_checks(url: str, mapping_path: Path | None = None) -> Warehouse | WarehouseUnavailable:
+    """The warehouse as it is, for the checks: a mapping that does not fit is kept (in
+    ``mapping_problems``; the schema checks fail on it), and what prevents reading the warehouse at
+    all (no such file, bad URL or mapping file, no connection) comes back as the reason."""
+    label = redact_url(url)
+    engine: sa.Engine | None = None
+    try:
+        mapping = load_mapping(mapping_path)
+        engine = create_read_engine(url)
+        problems = check_against(engine, mapping)
+    except (WarehouseError, MappingError, OSError, sa.exc.SQLAlchemyError) as exc:
+        if engine is not None:
+            engine.dispose()
+        if not isinstance(exc, sa.exc.SQLAlchemyError):
+            return WarehouseUnavailable(label, str(exc))
+        return WarehouseUnavailable(label, (
+            f"Cannot reach the warehouse at {label}: {database_reason(exc)}. Check that it is running "
+            "and that MOT_WAREHOUSE_URL is right."
+        ))
+    return Warehouse(engine, mapping, build_tables(mapping), tuple(problems))
+
+
+class KpiTableError(ValueError):
+    """The warehouse's kpis table cannot be read as KPIs. ``detail`` is what is wrong; the message
+    adds what to do."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"The KPI table cannot be read: {detail}. {KPI_TABLE_FIX}")
+        self.detail = detail
+
+
+def kpi_registry_from(kpis: pd.DataFrame) -> KpiRegistry:
+    """The KPI registry of a kpis table as read from the warehouse."""
+    try:
+        return KpiRegistry.from_frame(kpis)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise KpiTableError(str(exc)) from None
+
+
+def read_kpi_registry(wh: Warehouse) -> KpiRegistry:
+    """The warehouse's KPIs (its kpis table); KpiTableError when a row cannot be used."""
+    return kpi_registry_from(dimension_frame(wh, "kpis"))
+
+
+class _EngineRegistry:
+    """One engine per URL for the life of the process, made on first use: every page, session and
+    feature that opens the same store shares its connection pool."""
+
+    def __init__(self, create: Callable[[str], sa.Engine]) -> None:
+        self._create = create
+        self._engines: dict[str, sa.Engine] = {}
+        self._lock = threading.Lock()
+
+    def get(self, url: str) -> sa.Engine:
+        with self._lock:
+            engine = self._engines.get(url)
+            if engine is None:
+                engine = self._engines[url] = self._create(url)
+            return engine
+
+
+_STATE_ENGINES = _EngineRegistry(create_state_engine)
+
+
+def state_engine(url: str) -> sa.Engine:
+    """The state store's engine (MOT_STATE_URL), one per URL in this process. It creates no tables:
+    each feature does, once per engine. StateStoreError when the URL cannot be used."""
+    return _STATE_ENGINES.get(url)
