@@ -13,12 +13,14 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from connectors.queries import budget_frame, kpi_frame
 from metrics.budget import attach_touchpoint_dimensions
 from metrics.model import Aggregation, Grain, Scope, Unit
 from metrics.registry import KpiRegistry
 from metrics.response_curves import CurveFit, fit_response_curves, response_history
-from ui.context import CACHE_TTL_SECONDS, AppContext
-from ui.loaders import load_budget, load_funnel, load_kpis
+from ui import caching
+from ui.context import AppContext
+from ui.loaders import kpi_request, load_budget, load_funnel, load_kpis
 
 #: What the what-if optimises: spend per touchpoint or per channel.
 ITEM_KEYS: dict[str, tuple[str, Scope]] = {
@@ -64,13 +66,17 @@ def load_period_budget(
     return PeriodBudget(rows, outcomes, funnel, months_between(start, end))
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner="Fitting response curves…", max_entries=32)
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner="Fitting response curves…",
+               max_entries=caching.CURVE_FITS)
 def _history_and_fits(
     _ctx: AppContext, warehouse: str, item: str, kpi_id: str, first: dt.date, as_of: dt.date
 ) -> tuple[pd.DataFrame, dict[str, CurveFit]]:
     key, scope = ITEM_KEYS[item]
-    spend = load_budget(_ctx, first, as_of, ("month", key))
-    outcome = load_kpis(_ctx, first, as_of, by=scope, grain=Grain.MONTH, kpi_ids=(kpi_id,))
+    # Queried here, not through the cached loaders: only the fits use these frames, and this cache
+    # already holds what is built from them.
+    spend = budget_frame(_ctx.warehouse, first, as_of, ("month", key))
+    request = kpi_request(_ctx, first, as_of, by=scope, grain=Grain.MONTH, kpi_ids=(kpi_id,))
+    outcome = kpi_frame(_ctx.warehouse, request)
     next_day = as_of + dt.timedelta(days=1)
     incomplete = pd.Timestamp(as_of.replace(day=1) if next_day.month == as_of.month else next_day)
     history = response_history(spend.dropna(subset=[key]), outcome, key, incomplete)

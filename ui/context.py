@@ -34,6 +34,7 @@ from connectors.runtime import (
 from connectors.settings import Settings, SettingsError
 from connectors.warehouse import Warehouse, WarehouseError
 from metrics.registry import KpiRegistry
+from ui import caching
 from ui.navigation import APP_ICON, APP_TITLE, app_pages
 from ui.text import literal
 
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 
 CONTEXT_KEY = "_mot_context"
 _REROUTED_KEY = "_mot_rerouted"
-CACHE_TTL_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class AppContext:
     first_date: dt.date
     as_of: dt.date
     #: Cache key part naming the warehouse: URL without credentials, mapping and, for the demo, the
-    #: version of its file.
+    #: version of its file (ui/caching.py).
     key: str
     #: Fingerprint of the dimension tables as loaded: part of the cache key of anything derived
     #: from them (scored values), so a target change in the warehouse is never judged by old ones.
@@ -99,7 +99,7 @@ def _file_stamp(path: Path) -> FileStamp:
     return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=caching.DEMO_FILES)
 def _demo_info(path: str, stamp: FileStamp) -> DemoInfo | None:
     """The demo file's record, read once per version of the file (``stamp``)."""
     return read_demo_info(Path(path))
@@ -188,7 +188,7 @@ def _warehouse(_settings: Settings, url: str, mapping_path: str, demo_path: str)
     return _OpenWarehouse(open_configured_warehouse(_settings), demo, stamp)
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.WAREHOUSE_VERSIONS)
 def _dimensions(_wh: Warehouse, key: str) -> tuple[dict[str, pd.DataFrame], str]:
     frames = {
         name: dimension_frame(_wh, name) for name in ("journeys", "stages", "touchpoints", "kpis", "targets")
@@ -199,7 +199,7 @@ def _dimensions(_wh: Warehouse, key: str) -> tuple[dict[str, pd.DataFrame], str]
     return frames, digest.hexdigest()[:16]
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.WAREHOUSE_VERSIONS)
 def _bounds(_wh: Warehouse, key: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
     return date_bounds(_wh, not_after=today)
 
@@ -214,7 +214,7 @@ def _open(settings: Settings, today: dt.date) -> AppContext:
         str(settings.demo_path) if settings.is_demo else "",
     )
     wh = opened.warehouse
-    # A rebuilt demo is another file: nothing cached from the old one applies.
+    # A rebuilt demo is another file: nothing cached from the old one applies (ui/caching.py).
     key = f"{settings.warehouse_key}|{opened.stamp}" if opened.stamp else settings.warehouse_key
     dims, dims_version = _dimensions(wh, key)
     bounds = _bounds(wh, key, today)

@@ -1,7 +1,7 @@
 """Cached loaders: the only way pages reach the warehouse.
 
 Each loader takes the context (not hashed) plus hashable request arguments, and caches the small
-aggregated frame for CACHE_TTL_SECONDS keyed by the warehouse key and the request.
+aggregated frame keyed by the warehouse key and the request (lifetime and size: ui/caching.py).
 """
 
 from __future__ import annotations
@@ -16,23 +16,24 @@ from connectors.warehouse import Warehouse
 from metrics.judgement import Yardstick, judge
 from metrics.model import Filters, Grain, KpiRequest, Scope
 from metrics.trust import TrustEvidence
-from ui.context import CACHE_TTL_SECONDS, AppContext
+from ui import caching
+from ui.context import AppContext
 from ui.quality_loaders import load_trust
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=512)
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.KPI_FRAMES)
 def _kpis(_wh: Warehouse, key: str, request: KpiRequest) -> pd.DataFrame:
     return kpi_frame(_wh, request)
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=256)
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.FUNNEL_FRAMES)
 def _funnel(
     _wh: Warehouse, key: str, start: dt.date, end: dt.date, journey_ids: tuple[str, ...], grain: Grain
 ) -> pd.DataFrame:
     return funnel_frame(_wh, start, end, journey_ids, grain)
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=256)
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.BUDGET_FRAMES)
 def _budget(_wh: Warehouse, key: str, start: dt.date, end: dt.date, by: tuple[str, ...]) -> pd.DataFrame:
     return budget_frame(_wh, start, end, by)
 
@@ -48,15 +49,21 @@ def load_kpis(
     kpi_ids: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """Aggregated numerators and denominators (connectors.queries.kpi_frame), cached."""
-    request = KpiRequest(
-        kpi_ids=kpi_ids or ctx.registry.ids(),
-        start=start,
-        end=end,
-        grain=grain,
-        by=by,
-        filters=filters or Filters(),
-    )
-    return _kpis(ctx.warehouse, ctx.key, request)
+    return _kpis(ctx.warehouse, ctx.key, kpi_request(ctx, start, end, by, grain, filters, kpi_ids))
+
+
+def kpi_request(
+    ctx: AppContext,
+    start: dt.date,
+    end: dt.date,
+    by: Scope = Scope.ALL,
+    grain: Grain = Grain.PERIOD,
+    filters: Filters | None = None,
+    kpi_ids: tuple[str, ...] | None = None,
+) -> KpiRequest:
+    """The request ``load_kpis`` sends: every KPI of the registry unless ``kpi_ids`` names some."""
+    return KpiRequest(kpi_ids=kpi_ids or ctx.registry.ids(), start=start, end=end, grain=grain, by=by,
+                      filters=filters or Filters())
 
 
 def load_funnel(
@@ -73,7 +80,7 @@ def load_budget(ctx: AppContext, start: dt.date, end: dt.date, by: tuple[str, ..
     return _budget(ctx.warehouse, ctx.key, start, end, by)
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=512)
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.JUDGED_FRAMES)
 def _judged(
     _ctx: AppContext,
     _evidence: TrustEvidence,
@@ -88,6 +95,7 @@ def _judged(
     kpi_ids: tuple[str, ...] | None,
     keys: tuple[tuple[str, str], ...],
 ) -> pd.DataFrame:
+    # The cached frame on purpose: a new check run or target re-judges without a warehouse query.
     frame = load_kpis(_ctx, start, end, by=by, grain=grain, filters=filters, kpi_ids=kpi_ids)
     return judge(frame, yardstick(_ctx, _evidence), start, end, grain, dict(keys))
 

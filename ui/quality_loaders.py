@@ -21,7 +21,8 @@ from checks.trust import load_trust_evidence
 from connectors.runtime import state_engine
 from connectors.state import StateStoreError
 from metrics.trust import TrustEvidence, TrustState, count_untrusted
-from ui.context import CACHE_TTL_SECONDS, AppContext
+from ui import caching
+from ui.context import AppContext
 from ui.text import literal
 
 
@@ -34,7 +35,7 @@ def quality_state(ctx: AppContext) -> tuple[sa.Engine | None, str]:
         return None, str(exc)
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=16)
+@st.cache_data(ttl=caching.EVIDENCE_TTL_SECONDS, show_spinner=False, max_entries=caching.TRUST_RUNS)
 def _evidence(_engine: sa.Engine, url: str, run_id: str) -> TrustEvidence:
     return load_trust_evidence(_engine)
 

@@ -1,6 +1,6 @@
 """Cached loaders and store access for the quarterly review page.
 
-The live figures are cached (warehouse queries); the state store (snapshots,
+The live figures are cached (warehouse queries; ui/caching.py); the state store (snapshots,
 comments, trust) is read on every run, because other people change it and it is small. Its engine
 is the one the data-quality page uses (connectors.runtime.state_engine).
 """
@@ -21,7 +21,8 @@ from review.frozen import QuarterReview, review_with_store
 from review.pack import EmptyQuarterError, QuarterFigures, build_quarter_figures
 from review.quarters import parse_quarter
 from review.store import prepare_review_store
-from ui.context import CACHE_TTL_SECONDS, AppContext
+from ui import caching
+from ui.context import AppContext
 from ui.quality_loaders import load_trust
 
 
@@ -36,7 +37,8 @@ def review_store(ctx: AppContext) -> tuple[sa.Engine | None, str]:
     return engine, ""
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner="Computing the quarter's figures…", max_entries=32)
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner="Computing the quarter's figures…",
+               max_entries=caching.QUARTER_FIGURES)
 def _live(
     _wh: Warehouse, _registry: KpiRegistry, _trust: TrustEvidence, key: str, trust_key: str, quarter: str,
     as_of: dt.date,

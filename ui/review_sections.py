@@ -22,6 +22,7 @@ from review.store import (
     reopen_quarter,
     save_comment,
 )
+from ui import caching
 from ui.review_charts import journey_review_spec, review_chart_height
 from ui.text import literal, literal_html
 
@@ -32,7 +33,7 @@ def _paint_status(table: pd.DataFrame, statuses: pd.Series) -> object:
                              subset=["Status"])
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=caching.REVIEW_CHART_SPECS)
 def _journey_spec(figures: pd.DataFrame, title: str) -> dict[str, Any]:
     """The journey chart's spec, cached by the figures' content (so trust marks, a closed quarter's
     snapshot or new warehouse data each make a new entry); every call gets its own copy."""

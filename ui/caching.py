@@ -1,0 +1,74 @@
+"""The app's cache policy in one place: what is cached where, for how long, and under which keys.
+
+Caching happens only at the I/O edge, in ui/. Every decorator takes its lifetime and size from the
+constants below; nothing else in the app sets a TTL or ``max_entries``.
+
+**Resources** (``st.cache_resource``: one object for the server, shared by every session)
+
+- ``ui/context.py _warehouse``: the opened warehouse (engine and checked mapping), keyed by URL,
+  mapping file and demo file; replaced (its engine closed) when the demo file is rebuilt.
+- ``ui/context.py _demo_lock``: one lock per demo file, so one session rebuilds it.
+- The state store's engine is not a Streamlit resource: connectors.runtime.state_engine keeps one
+  per URL for the process (the check history, trust and review pages share it), and each feature
+  creates its tables once per engine, never per read.
+
+**Data** (``st.cache_data``: each call gets its own copy). The keys the caches carry:
+
+- *warehouse key* (``AppContext.key``): URL without credentials, mapping file and, for the demo,
+  the version of its file, so nothing read from one warehouse (or one build of the demo) is
+  served for another.
+- *dimensions version* (``AppContext.dimensions_version``): a fingerprint of the dimension tables
+  as loaded, so a target changed in the warehouse is never judged by the old one.
+- *trust evidence key* (``TrustEvidence.key``): the latest check run, so a run from the app or
+  from ``python -m checks run`` changes trust marks on the next page run.
+
+Where, with the keys besides each call's own arguments (TTL WAREHOUSE_TTL_SECONDS unless noted):
+
+- ui/context.py: dimension tables and date bounds (warehouse key; WAREHOUSE_VERSIONS); the demo
+  file's record (its path and stamp: inode, mtime, size; no TTL; DEMO_FILES).
+- ui/loaders.py: KPI, funnel and budget frames (warehouse key, request; KPI_FRAMES,
+  FUNNEL_FRAMES, BUDGET_FRAMES); judged KPI values (warehouse key, dimensions version, trust
+  evidence key, request; JUDGED_FRAMES).
+- ui/budget_loaders.py: response-curve fits with their history (warehouse key, item level, KPI,
+  dates; CURVE_FITS).
+- ui/review_loaders.py: a quarter's live figures (warehouse key, trust evidence key, quarter,
+  as_of; QUARTER_FIGURES).
+- ui/quality_loaders.py: trust evidence (state URL, latest run id; EVIDENCE_TTL_SECONDS;
+  TRUST_RUNS).
+- ui/review_sections.py: journey chart specs (the figures' content; no TTL; REVIEW_CHART_SPECS).
+
+Why: anything read from the warehouse lives ``WAREHOUSE_TTL_SECONDS``, so a load into the warehouse
+shows within ten minutes while a page run stays warm. Caches keyed by content (a file's stamp, the
+figures) cannot go stale and need no TTL. The latest check run id is read on every page run (one
+small query) and the evidence for a run never changes; its TTL only bounds memory. Check history,
+comments and closed quarters are not cached at all: the state store is small and other people and
+processes change it.
+
+Nesting: judged values call the cached KPI frames on purpose (a new check run or a target change
+re-judges without asking the warehouse again). No other cached function calls a cached function.
+"""
+
+from __future__ import annotations
+
+#: Anything read from the warehouse (queries, dimensions, fits built from them), in seconds.
+WAREHOUSE_TTL_SECONDS = 600
+#: Trust evidence of one check run, in seconds. A run never changes (the latest run id is read on
+#: every page run), so this only bounds how long an older run's evidence is held.
+EVIDENCE_TTL_SECONDS = 600
+
+#: Warehouses (and demo builds) whose dimensions and bounds are kept at once.
+WAREHOUSE_VERSIONS = 16
+#: Aggregated frames: one entry per warehouse key and request (pages ask for a handful per run).
+KPI_FRAMES = 512
+JUDGED_FRAMES = 512
+FUNNEL_FRAMES = 256
+BUDGET_FRAMES = 256
+#: Expensive, few and large: one per item level and outcome KPI, one per quarter.
+CURVE_FITS = 32
+QUARTER_FIGURES = 32
+#: Trust evidence of the latest check runs (state store URLs times runs).
+TRUST_RUNS = 16
+#: Records of demo files (path and version).
+DEMO_FILES = 8
+#: Chart specs of journey sections on the review page.
+REVIEW_CHART_SPECS = 64
