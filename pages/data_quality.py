@@ -10,9 +10,10 @@ import streamlit as st
 
 from checks.catalogue import CHECKS_BY_ID
 from checks.history import sample_rows
+from ui.check_runs import current_job, show_check_run, start_check_run
 from ui.context import app_context, show_problem
 from ui.quality_charts import check_history_chart, outcome_label
-from ui.quality_loaders import load_quality, quality_state, run_checks_now
+from ui.quality_loaders import load_quality, quality_state
 from ui.text import literal
 
 ctx = app_context()
@@ -27,17 +28,13 @@ note_col.caption(
     "Checks run on the warehouse with Great Expectations. Data teams can also run "
     "`python -m checks run` on a schedule; both write to the same history."
 )
-if button_col.button("Run checks now", type="primary", icon="▶️"):
-    bar = st.progress(0.0, text="Connecting to the warehouse…")
-
-    def show_progress(share: float, step: str) -> None:
-        bar.progress(min(share, 1.0), text=f"Checking {literal(step)}…")
-
-    done = run_checks_now(ctx, engine, dt.date.today(), show_progress)
-    bar.empty()
-    counts = done.counts()
-    st.toast(f"Checks done in {done.seconds:.1f} s: {counts['failed_critical']} critical, "
-             f"{counts['failed_warning']} warning failing.")
+job = current_job(ctx.settings.state_url)
+if button_col.button("Run checks now", type="primary", icon="▶️", disabled=job is not None and job.running):
+    job, started = start_check_run(ctx.settings.state_url, ctx.warehouse, engine, dt.date.today(),
+                                   ctx.settings.data_dir / "gx")
+    if not started:
+        st.info("A check run is already going; its results show here when it ends.")
+show_check_run(ctx.settings.state_url)
 
 view = load_quality(engine)
 if view is None:

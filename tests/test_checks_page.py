@@ -18,6 +18,7 @@ from connectors.demo import build_demo_file
 from connectors.demo_file import demo_end_for
 from connectors.runtime import open_for_checks
 from connectors.state import create_state_engine
+from ui.check_runs import current_job, start_check_run
 
 # The app runs on the demo warehouse (no MOT_WAREHOUSE_URL) and rebuilds a demo whose data ends
 # before yesterday, so the demo here ends yesterday and checks judge it as of today, as the app does.
@@ -86,9 +87,24 @@ def test_run_now_button_stores_a_run(app_env: sa.Engine) -> None:
     at.button[0].click()
     at.run()
     assert not at.exception
+    job = current_job(str(app_env.url))
+    assert job is not None and job.finished.wait(240), "the check run did not end"
+    at.run()
+    assert not at.exception
+    assert any("Checks done in" in s.value for s in at.success)
     runs = history.list_runs(app_env)
     assert list(runs["trigger"]) == ["app"]
     assert int(runs.iloc[0]["failed_critical"]) >= 8
+
+
+def test_pressing_run_twice_starts_one_run(app_env: sa.Engine, demo_dir: Path) -> None:
+    url = sa.URL.create("duckdb", database=str(demo_dir / "demo.duckdb")).render_as_string()
+    wh = open_for_checks(url)
+    first, started = start_check_run("two-presses", wh, app_env, TODAY, None)
+    again, started_again = start_check_run("two-presses", wh, app_env, TODAY, None)
+    assert started and not started_again and again is first  # the second press joins the first run
+    assert first.finished.wait(240) and first.problem == ""
+    assert len(history.list_runs(app_env)) == 1
 
 
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/journey.py"])

@@ -7,8 +7,6 @@ from the app or the CLI, is picked up on the next page run.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -16,7 +14,6 @@ import sqlalchemy as sa
 import streamlit as st
 
 from checks import history
-from checks.results import CheckRun
 from checks.trust import load_trust_evidence
 from connectors.runtime import state_engine
 from connectors.state import StateStoreError
@@ -78,19 +75,6 @@ def load_quality(engine: sa.Engine, runs: int = 30) -> QualityView | None:
     )
     freshness = history.run_freshness(engine, str(run["run_id"]))
     return QualityView(run=run, results=results, history=trend, freshness=freshness)
-
-
-def run_checks_now(
-    ctx: AppContext, engine: sa.Engine, today: dt.date, progress: Callable[[float, str], None]
-) -> CheckRun:
-    """Run every check on the app's opened warehouse (as of ``today``), store the run, build Data
-    Docs. The warehouse is the one every page reads; nothing is reopened or added to its engine."""
-    from checks.runner import run_checks  # imports Great Expectations: only when asked to run
-
-    run = run_checks(ctx.warehouse, today, docs_dir=ctx.settings.data_dir / "gx", trigger="app",
-                     progress=progress)
-    history.save_run(engine, run)
-    return run
 
 
 def show_trust_note(ctx: AppContext, *frames: pd.DataFrame) -> None:
