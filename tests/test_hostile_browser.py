@@ -12,6 +12,7 @@ from playwright.sync_api import Page
 
 from checks.history import save_run
 from checks.runner import run_checks
+from connectors.runtime import open_for_checks
 from connectors.state import create_state_engine
 from tests.browser import page_error_texts, wait_for_streamlit_page
 from tests.fixtures import DEMO_END
@@ -58,7 +59,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory,
     close_hostile_quarter(url, state_url)
     state = create_state_engine(state_url)
     try:  # a stored check run, so the Data quality page shows its tables and chart
-        save_run(state, run_checks(url, DEMO_END + dt.timedelta(days=1), trigger="test"))
+        save_run(state, run_checks(open_for_checks(url), DEMO_END + dt.timedelta(days=1), trigger="test"))
     finally:
         state.dispose()
     return streamlit_server({"MOT_WAREHOUSE_URL": url, "MOT_STATE_URL": state_url,
