@@ -1,10 +1,17 @@
 """Data-quality checks: Great Expectations suites over warehouse-side profiles, run history, trust.
 
-Public surface (importing this package does not import Great Expectations):
-- ``run_checks(warehouse, as_of, ...) -> CheckRun`` (checks.runner), on a warehouse opened with
+Public modules (each declares its names in ``__all__``; importing this package does not import
+Great Expectations):
+- ``runner``: ``run_checks(warehouse, as_of, ...) -> CheckRun``, on a warehouse opened with
   ``connectors.runtime.open_for_checks`` (or the reason it could not be opened)
-- ``CHECKS``, ``CheckDef``, ``Severity``, ``Outcome`` (checks.catalogue)
-- ``save_run``, ``list_runs``, ``run_results``, ``results_history`` (checks.history)
-- ``untrusted_scopes(state_engine)`` (checks.trust)
+- ``catalogue``: ``CHECKS``, ``CHECKS_BY_ID``, ``Outcome`` (and ``CheckDef``, ``Severity``)
+- ``results``: ``CheckRun`` and its ``CheckResult`` records
+- ``history``: ``save_run``, ``list_runs``, ``run_results``, ``results_history``, ``sample_rows``
+- ``trust``: ``load_trust_evidence``, ``untrusted_scopes(state_engine)``
+- ``demo``: ``build_checked_demo`` (the demo built and checked in one step)
+Private modules: ``_evidence`` (the frames the suites validate), ``_suites``, ``_validation``
+(Great Expectations) and ``_scoping`` (which profile rule is which check, what a failure untrusts).
 CLI: ``python -m checks run [--json PATH] [--fail-on critical|warning]``.
 """
+
+__all__ = ["catalogue", "demo", "history", "results", "runner", "trust"]

@@ -1,7 +1,7 @@
 """Every data-quality check as a small record: id, readable name, table, severity, description.
 
-A check's evidence is a small frame built in the warehouse (checks/evidence.py) and validated by
-Great Expectations suites (checks/suites.py). Critical checks stop a KPI value from looking true
+A check's evidence is a small frame built in the warehouse (checks/_evidence.py) and validated by
+Great Expectations suites (checks/_suites.py). Critical checks stop a KPI value from looking true
 (metrics/trust.py); warnings are shown to data teams only.
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+__all__ = ["CheckDef", "CHECKS", "CHECKS_BY_ID", "Outcome", "Severity"]
 
 
 class Severity(StrEnum):

@@ -29,6 +29,8 @@ from connectors.runtime import WarehouseUnavailable, open_for_checks, state_engi
 from connectors.state import StateStoreError
 from connectors.warehouse import WarehouseError
 
+__all__ = ["build_checked_demo", "CheckedDemo"]
+
 #: ``trigger`` of the runs stored here (the CLI stores "cli", the page's button "app").
 TRIGGER = "demo"
 

@@ -12,10 +12,13 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from checks._scoping import SCOPE_COLUMNS
 from checks.results import CheckRun
-from checks.scoping import SCOPE_COLUMNS
 from connectors.db_errors import database_reason
 from connectors.state import StateStoreError, ensure_tables
+
+__all__ = ["latest_run_id", "list_runs", "prepare_history", "results_history", "run_freshness",
+    "run_results", "run_scopes", "sample_rows", "save_run", "since_failing"]
 
 METADATA = sa.MetaData()
 

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from checks._scoping import SCOPE_COLUMNS
 from checks.catalogue import SEVERITY_RANK, CheckDef, Outcome, Severity
-from checks.scoping import SCOPE_COLUMNS
+
+__all__ = ["CheckResult", "CheckRun"]
 
 FRESHNESS_COLUMNS: tuple[str, ...] = ("table_name", "touchpoint_id", "latest_date", "days_behind")
 

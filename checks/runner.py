@@ -15,15 +15,17 @@ from typing import Any
 
 import pandas as pd
 
-from checks import profiles
+from checks._evidence import Evidence, EvidenceUnavailable
+from checks._scoping import FACT_RULE_CHECKS, REPORT_ONLY, failing_scopes, whole_table
 from checks.catalogue import CHECKS, CHECKS_BY_ID, CheckDef, Outcome
-from checks.evidence import Evidence, EvidenceUnavailable
 from checks.results import FRESHNESS_COLUMNS, CheckResult, CheckRun
-from checks.scoping import REPORT_ONLY, failing_scopes, whole_table
+from connectors import profile_queries
 from connectors.runtime import KpiTableError, WarehouseUnavailable, read_kpi_registry
 from connectors.warehouse import Warehouse, WarehouseError
 from metrics.model import TABLES
 from metrics.registry import KpiRegistry, default_registry
+
+__all__ = ["run_checks"]
 
 Progress = Callable[[float, str], None]
 #: Evidence that needs only the warehouse: built in the background while Great Expectations loads.
@@ -32,7 +34,7 @@ SAMPLE_ROWS = 20
 
 #: Checks whose evidence rows count fact rows in a column: the failing count is that column's sum.
 _COUNT_COLUMNS: dict[str, str] = {
-    **{check: column for column, check in profiles.FACT_RULE_CHECKS.items()},
+    **{check: column for column, check in FACT_RULE_CHECKS.items()},
     "touchpoint_kpis.unique_keys": "duplicate_rows",
     "budget.non_negative": "negative_rows",
 }
@@ -56,7 +58,7 @@ def run_checks(
     wh = target
     evidence = Evidence(wh, _registry(wh), as_of)
     evidence.prefetch(PREFETCHED)
-    from checks.validation import validate  # Great Expectations is slow to import; only runs need it
+    from checks._validation import validate  # Great Expectations is slow to import; only runs need it
 
     validation = validate(evidence, run_id, docs_dir, progress)
     by_check: dict[str, list[Any]] = {}
@@ -162,14 +164,15 @@ def _scope_labels(rows: pd.DataFrame, limit: int = 5) -> str:
 
 def _sample(check: CheckDef, rows: pd.DataFrame, evidence: Evidence) -> pd.DataFrame:
     """Failing fact rows for row rules (bounded query), else the failing evidence rows."""
-    rules = {c: n for n, c in profiles.FACT_RULE_CHECKS.items()}
+    rules = {c: n for n, c in FACT_RULE_CHECKS.items()}
     try:
         if check.check_id in rules:
-            rule = profiles.fact_rules(evidence.wh, evidence.registry, evidence.as_of)[rules[check.check_id]]
-            return profiles.sample_fact_rows(evidence.wh, rule, SAMPLE_ROWS)
+            fact_rules = profile_queries.fact_rules(evidence.wh, evidence.registry, evidence.as_of)
+            rule = fact_rules[rules[check.check_id]]
+            return profile_queries.sample_fact_rows(evidence.wh, rule, SAMPLE_ROWS)
         if check.check_id == "touchpoint_kpis.unique_keys":
             touchpoints = rows["touchpoint_id"].dropna().astype(str).unique().tolist()
-            return profiles.duplicate_fact_rows(evidence.wh, touchpoints, SAMPLE_ROWS)
+            return profile_queries.duplicate_fact_rows(evidence.wh, touchpoints, SAMPLE_ROWS)
     except WarehouseError:
         pass
     return rows.head(SAMPLE_ROWS).reset_index(drop=True)

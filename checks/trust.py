@@ -2,7 +2,7 @@
 
 Only failing *critical* checks on tables that shape a KPI value or its status count (journeys,
 stages, touchpoints, kpis, touchpoint_kpis, targets, and the warehouse itself); budget and funnel
-faults show on their own pages. Each failing check untrusts only its scopes (checks/scoping.py:
+faults show on their own pages. Each failing check untrusts only its scopes (checks/_scoping.py:
 places, KPI and dates). No run yet gives "unchecked"; a state store that cannot be read gives
 "unknown" with the reason, never "no checks have run".
 """
@@ -17,6 +17,8 @@ from checks.catalogue import KPI_TABLES, Severity
 from connectors.db_errors import database_reason
 from connectors.state import StateStoreError
 from metrics.trust import SCOPE_COLUMNS, TrustEvidence, empty_scopes
+
+__all__ = ["load_trust_evidence", "untrusted_scopes"]
 
 REASON_CHARS = 160
 TRUST_TABLES: tuple[str, ...] = (*KPI_TABLES, "warehouse")

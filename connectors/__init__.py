@@ -1,0 +1,17 @@
+"""The only code that talks to a warehouse or to the app's own store.
+
+Public modules (each declares its names in ``__all__``): ``settings`` (every setting, resolved
+once), ``runtime`` (open settings, warehouse, KPIs and state store the one way), ``warehouse``
+(a read-only warehouse through the canonical model), ``mapping`` (the mapping file),
+``queries`` (the pages' SQL), ``profile_queries`` (the checks' SQL), ``column_types``,
+``db_errors`` (a database error in one readable line), ``state`` (the writable store),
+``demo`` (the demo warehouse and the writer the test warehouses use) and ``demo_file`` (the demo
+as a file, and the day its data ends).
+
+Private modules (leading underscore) serve those only: ``_sql_periods`` (per-dialect date
+truncation), ``_demo_catalogue``, ``_demo_facts`` and ``_demo_writer``. Nothing is imported here,
+so importing a submodule never loads the others.
+"""
+
+__all__ = ["column_types", "db_errors", "demo", "demo_file", "mapping", "profile_queries", "queries",
+           "runtime", "settings", "state", "warehouse"]

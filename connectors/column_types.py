@@ -1,13 +1,15 @@
 """Which physical column types can hold each canonical column kind (metrics.model.COLUMN_KINDS).
 
 One place for the rule, used by the mapping check at start (connectors/mapping.py) and by the
-schema checks (checks/evidence.py). A type is either a reflected SQLAlchemy type or the type name
+schema checks (checks/_evidence.py). A type is either a reflected SQLAlchemy type or the type name
 a database reports (DuckDB's information_schema says "VARCHAR", "DATE", "DECIMAL(18,3)", ...).
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+
+__all__ = ["accepts"]
 
 TYPE_CLASSES: dict[str, tuple[type[sa.types.TypeEngine], ...]] = {
     "bool": (sa.Boolean,),

@@ -6,6 +6,8 @@ SQLAlchemy wraps driver errors; the driver's own first line (e.g. "connection re
 
 from __future__ import annotations
 
+__all__ = ["database_reason"]
+
 
 def database_reason(exc: BaseException) -> str:
     """The first line of the driver's message (or of the exception), or its type when empty."""

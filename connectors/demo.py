@@ -33,11 +33,15 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from connectors.demo_catalogue import JOURNEYS, STAGES, touchpoint_frame
-from connectors.demo_facts import Calendar, simulate
+from connectors._demo_catalogue import JOURNEYS, STAGES, touchpoint_frame
+from connectors._demo_facts import Calendar, simulate
+from connectors._demo_writer import PhysicalNames, write_warehouse
 from connectors.demo_file import BeforePublish, DemoInfo, demo_end_for, read_demo_info, write_demo_file
 from metrics.model import COLUMN_KINDS, TABLES
 from metrics.registry import DEFAULT_KPIS
+
+__all__ = ["build_demo_file", "FUTURE_SHIFT_DAYS", "generate", "INJECTED_FAULTS", "main", "MIN_TOUCHPOINTS",
+    "PhysicalNames", "rebuild_demo", "UNKNOWN_KPI", "UNKNOWN_TOUCHPOINT", "write_warehouse"]
 
 #: The fewest touchpoints that still hold the degrading moment of truth and every faulty one.
 MIN_TOUCHPOINTS = 8

@@ -21,7 +21,9 @@ import duckdb
 import pandas as pd
 import sqlalchemy as sa
 
-from connectors.demo_writer import write_warehouse
+from connectors._demo_writer import write_warehouse
+
+__all__ = ["demo_end_for", "demo_is_current", "DemoInfo", "read_demo_info"]
 
 #: Runs on the finished file before it replaces the old one, e.g. to check it (checks/demo.py).
 BeforePublish = Callable[[Path], None]

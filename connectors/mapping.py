@@ -26,6 +26,8 @@ import yaml
 from connectors.column_types import KIND_WORDS, accepts, type_family
 from metrics.model import COLUMN_KINDS, TABLES
 
+__all__ = ["load_mapping", "MappingError", "MappingFileError", "parse_mapping", "physical_columns"]
+
 
 class MappingError(ValueError):
     """The mapping file is malformed or does not match the warehouse."""

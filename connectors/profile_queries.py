@@ -24,6 +24,13 @@ from connectors.warehouse import Warehouse
 from metrics.model import TABLES, Aggregation, Unit
 from metrics.registry import KpiRegistry
 
+__all__ = ["budget_profile", "budget_profile_statement", "daily_counts", "daily_counts_statement",
+    "dimension_rows", "duplicate_date_spans", "duplicate_dates_statement", "duplicate_fact_rows",
+    "duplicate_keys_statement", "DUPLICATE_SPAN", "fact_profile", "fact_profile_statement",
+    "FACT_RULE_SPANS", "FACT_RULES", "fact_rules", "failing_fact_rows_statement", "funnel_profile",
+    "funnel_profile_statement", "latest_date", "latest_date_statement", "row_count", "row_count_statement",
+    "sample_fact_rows"]
+
 #: Relative slack on value bounds, so that a CSAT of exactly 5.0 stored as 4.9999999/1 passes.
 _BOUND_SLACK = 1e-9
 

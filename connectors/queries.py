@@ -22,10 +22,14 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from connectors._sql_periods import period_start
 from connectors.db_errors import database_reason
-from connectors.sql_periods import period_start
 from connectors.warehouse import Warehouse, WarehouseError
 from metrics.model import TABLES, Filters, Grain, KpiRequest, Scope
+
+__all__ = ["BREAKDOWN_COLUMN", "budget_frame", "budget_statement", "date_bounds", "date_bounds_statement",
+    "dimension_frame", "dimension_statement", "funnel_frame", "funnel_statement", "kpi_frame",
+    "kpi_statement", "read_frame"]
 
 #: The touchpoints column a breakdown groups by.
 BREAKDOWN_COLUMN: dict[Scope, str] = {

@@ -44,6 +44,10 @@ from connectors.warehouse import (
 )
 from metrics.registry import KpiRegistry
 
+__all__ = ["kpi_registry_from", "KPI_TABLE_FIX", "KpiTableError", "load_settings",
+    "open_configured_warehouse", "open_for_checks", "read_kpi_registry", "read_secrets", "state_engine",
+    "WarehouseUnavailable"]
+
 #: Where the app and the commands look for settings besides the environment (relative to the
 #: working directory, as Streamlit does for the app).
 SECRETS_FILE = Path(".streamlit/secrets.toml")

@@ -13,6 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+__all__ = ["create_data_folders", "resolve_settings", "SETTINGS", "Settings", "SettingsError"]
+
 
 @dataclass(frozen=True)
 class Setting:

@@ -21,6 +21,8 @@ import sqlalchemy as sa
 
 from connectors.db_errors import database_reason
 
+__all__ = ["create_state_engine", "ensure_tables", "StateStoreError"]
+
 
 class StateStoreError(RuntimeError):
     """The state store cannot be opened or written; the message says what to do."""

@@ -17,6 +17,8 @@ from connectors.db_errors import database_reason
 from connectors.mapping import Mapping, MappingError, check_against, load_mapping
 from metrics.model import COLUMN_KINDS, TABLES
 
+__all__ = ["build_tables", "open_warehouse", "Warehouse", "WarehouseError"]
+
 _TYPES: dict[str, type[sa.types.TypeEngine]] = {
     "str": sa.String,
     "int": sa.Integer,

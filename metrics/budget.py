@@ -19,6 +19,11 @@ import pandas as pd
 
 from metrics.model import Direction
 
+__all__ = ["add_quarter", "attach_touchpoint_dimensions", "budget_problems", "classify_quadrant",
+    "CONVERSION_KPI", "cost_per_kpi_point", "cost_per_next_stage_customer", "cost_per_outcome",
+    "efficiency_ranking", "moment_of_truth_shares", "MOT_LABELS", "plan_against_actual", "Quadrant",
+    "QUADRANT_ORDER", "target_attainment", "UNASSIGNED_STAGE"]
+
 SPEND_COLUMNS = ("planned", "actual")
 #: The KPI whose numerator counts what the budget buys (customers converting), unless a person
 #: picks another: the Budget page's default outcome and the review's cost per conversion.

@@ -26,6 +26,9 @@ import pandas as pd
 from metrics.registry import KpiRegistry, compute_values
 from metrics.status import GAP_NOISE, STATUS_POINTS, Status, classify_frame, severity_rank
 
+__all__ = ["HEALTH_ON_TARGET", "health_scores", "health_status", "moments_on_target", "MOT_ON_TARGET_HELP",
+    "mot_on_target_text", "pain_points", "stage_conversion", "touchpoint_status", "with_deltas"]
+
 MOT_WEIGHT = 3.0
 MOT_PAIN_FACTOR = 2.0
 

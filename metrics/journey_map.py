@@ -8,6 +8,8 @@ from metrics.effectiveness import touchpoint_status
 from metrics.registry import KpiRegistry
 from metrics.status import Status, severity_rank
 
+__all__ = ["journey_map_cards", "scorecard"]
+
 KANO_LABELS = {"must_be": "must-be", "performance": "performance", "delighter": "delighter"}
 
 

@@ -29,6 +29,9 @@ from metrics.status import STATUS_ICONS, STATUS_LABELS, Status, classify_frame
 from metrics.targets import resolve_targets_on
 from metrics.trust import TrustEvidence, TrustState, apply_trust
 
+__all__ = ["judge", "judge_pacing", "judged_count", "NOTHING_JUDGED", "status_text", "trusted_values",
+    "Yardstick"]
+
 
 @dataclass(frozen=True)
 class Yardstick:

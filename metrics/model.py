@@ -10,6 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+__all__ = ["Aggregation", "COLUMN_KINDS", "Direction", "FACT_TABLES", "Filters", "Grain", "Kano",
+    "KpiRequest", "Period", "Scope", "TABLES", "TARGET_SCOPE_PRIORITY", "Unit"]
+
 
 class Unit(StrEnum):
     PERCENT = "percent"

@@ -15,6 +15,8 @@ from metrics.judgement import status_text
 from metrics.registry import KpiRegistry
 from metrics.status import Status, severity_rank
 
+__all__ = ["headline_cells", "journey_summary", "moments_off_target"]
+
 
 def journey_summary(
     tp_scored: pd.DataFrame, touchpoints: pd.DataFrame, journeys: pd.DataFrame

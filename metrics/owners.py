@@ -26,6 +26,9 @@ import pandas as pd
 from metrics.registry import KpiRegistry
 from metrics.status import STATUS_LABELS, Status
 
+__all__ = ["bands", "biggest_movers", "monthly_spend", "owner_names", "owner_touchpoints", "pain_reasons",
+    "quick_wins", "recent_values", "ROLE_MAP", "ROLE_TOUCHPOINT"]
+
 TARGET_BAND_SHARE = 0.05
 ROLE_TOUCHPOINT = "touchpoint owner"
 ROLE_MAP = "map owner"

@@ -12,6 +12,9 @@ import pandas as pd
 
 from metrics.model import Period
 
+__all__ = ["parse_quarter", "PERIOD_CHOICES", "period_for", "previous_period", "quarter_of",
+    "quarters_between", "same_period_last_year"]
+
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
 
 #: Period choices offered by pages, as (key, label); the key goes into the URL.

@@ -21,6 +21,10 @@ import pandas as pd
 
 from metrics.response_curves import CurveFit, ResponseCurve
 
+__all__ = ["allocation_total_problem", "AllocationError", "compare_allocations", "default_items",
+    "optimise_allocation", "project_allocation", "proportional_allocation", "scale_to_total",
+    "scenario_problems"]
+
 ITEM_COLUMNS = ("key", "current", "minimum", "maximum")
 _BISECTION_STEPS = 200
 

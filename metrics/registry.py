@@ -15,6 +15,8 @@ import pandas as pd
 
 from metrics.model import Aggregation, Direction, Unit
 
+__all__ = ["compute_values", "DEFAULT_KPIS", "default_registry", "KpiDef", "KpiRegistry"]
+
 
 @dataclass(frozen=True)
 class KpiDef:

@@ -36,7 +36,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from metrics.batch_trf import MAX_TRIALS, trf_batch
+from metrics._batch_trf import MAX_TRIALS, trf_batch
+
+__all__ = ["curve_points", "curve_summary", "CurveFit", "fit_response_curve", "fit_response_curves",
+    "LOGARITHMIC", "response_history", "ResponseCurve", "SATURATING"]
 
 MIN_POINTS = 6
 MIN_SPEND_CV = 0.05
@@ -177,7 +180,7 @@ def _model(kind: str, seasonal: bool) -> Callable[..., np.ndarray]:
 
 def _least_squares(model: Callable[..., np.ndarray], X: Months, y: np.ndarray,
                    start: list[float], low: list[float], high: list[float]) -> np.ndarray | None:
-    """One fit with scipy's curve_fit: for a key the batch did not finish (metrics.batch_trf)."""
+    """One fit with scipy's curve_fit: for a key the batch did not finish (metrics._batch_trf)."""
     from scipy.optimize import OptimizeWarning, curve_fit  # rarely needed; importing it takes 0.4 s
 
     with warnings.catch_warnings():
@@ -192,7 +195,7 @@ def _least_squares(model: Callable[..., np.ndarray], X: Months, y: np.ndarray,
 # --- fitting many keys at once -----------------------------------------------------------------
 #
 # One curve_fit per key and form costs about 4 ms, nearly all of it solver overhead on 60 points
-# (1,447 touchpoints: 15-20 s). The keys are fitted together instead by metrics.batch_trf, the
+# (1,447 touchpoints: 15-20 s). The keys are fitted together instead by metrics._batch_trf, the
 # method curve_fit uses here carried out on arrays of keys, so the same status, reason, form and
 # curve as curve_fit gives (parameters the same up to rounding where the data pin them down; a b
 # that many values fit almost equally well may end elsewhere, with the same curve over the observed

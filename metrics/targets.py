@@ -20,6 +20,8 @@ import pandas as pd
 
 from metrics.model import TARGET_SCOPE_PRIORITY, Scope
 
+__all__ = ["resolve_targets", "resolve_targets_on", "SCOPE_KEY", "target_steps", "targets_in_force"]
+
 TARGET_COLUMNS = ("target", "tolerance", "stretch")
 
 #: Which key column of a value frame matches which target scope.

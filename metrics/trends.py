@@ -2,7 +2,7 @@
 quarter-to-date and year-to-date, and comparisons with earlier periods.
 
 Rules (also in README "Trends"):
-- **Periods** start where the warehouse truncates dates (connectors/sql_periods.py): weeks on
+- **Periods** start where the warehouse truncates dates (connectors/_sql_periods.py): weeks on
   Monday, months and quarters on their first day. A period's value is judged against the target
   in force on the period's *last* day (metrics/targets.py), also for the current, unfinished one.
 - **Complete periods**: alerts and owner views use only periods that ended on or before ``as_of``,
@@ -31,6 +31,10 @@ from metrics.model import Grain, Period, Scope
 from metrics.periods import quarter_of
 from metrics.registry import KpiRegistry, compute_values
 from metrics.targets import resolve_targets_on
+
+__all__ = ["compare_periods", "complete_window", "last_year_overlay", "last_year_window", "period_end",
+    "period_start_of", "scope_chain", "scope_keys", "target_step_points", "to_date_periods", "TREND_GRAINS",
+    "with_period_targets"]
 
 #: Grains a trend can be drawn at, in the order pages offer them.
 TREND_GRAINS: tuple[Grain, ...] = (Grain.DAY, Grain.WEEK, Grain.MONTH, Grain.QUARTER)

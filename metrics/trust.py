@@ -9,7 +9,7 @@ Four trust states, the same on every page, pack and alert (README "Trust"):
 - **unchecked**: no check run exists yet;
 - **unknown**: the check history cannot be read (the reason says why).
 
-An *untrusted scope* (checks/scoping.py) names a KPI (None = every KPI), a place (the most specific
+An *untrusted scope* (checks/_scoping.py) names a KPI (None = every KPI), a place (the most specific
 of touchpoint_id, stage_id, journey_id; all None = the whole table) and a date span (``date_from``
 / ``date_to``; None = open on that side). A value is not trusted when its KPI, one of the
 touchpoints behind it and its period all overlap such a scope: a journey value when one of its
@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 
 from metrics.status import Status
+
+__all__ = ["apply_trust", "count_untrusted", "empty_scopes", "SCOPE_COLUMNS", "TrustEvidence", "TrustState"]
 
 PLACE_COLUMNS: tuple[str, ...] = ("journey_id", "stage_id", "touchpoint_id", "kpi_id")
 SCOPE_COLUMNS: tuple[str, ...] = (*PLACE_COLUMNS, "date_from", "date_to")

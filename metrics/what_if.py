@@ -29,6 +29,9 @@ from metrics.reallocation import (
 )
 from metrics.response_curves import ResponseCurve
 
+__all__ = ["CURVE_SPAN", "default_goal", "default_total", "evaluate_scenario", "plans_long",
+    "scenario_total_problem", "WhatIf"]
+
 #: The default goal: this much above what today's spend projects to.
 GOAL_ABOVE_PROJECTION = 1.05
 #: How far right of the largest spend shown a response curve is drawn.

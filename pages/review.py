@@ -8,10 +8,10 @@ import datetime as dt
 import streamlit as st
 
 from connectors.state import StateStoreError
-from review.display import journey_summary
-from review.export_files import FORMATS, ExportError, header_lines
+from review.exports import FORMATS, MEDIA_TYPES, pack_bytes, pack_file_name
+from review.exports.files import ExportError, header_lines
+from review.formatting import journey_summary
 from review.pack import EmptyQuarterError
-from review.pack_export import MEDIA_TYPES, pack_bytes, pack_file_name
 from review.quarters import quarters_between
 from ui.context import app_context
 from ui.filters import url_select

@@ -1,5 +1,15 @@
 """Quarterly review: the quarter's figures, owner comments, frozen (closed) quarters and exports.
 
+Public modules (each declares its names in ``__all__``): ``quarters`` (quarter strings and the
+quarters a review compares), ``pack`` (build a quarter's figures from the warehouse), ``store``
+(comments and closed quarters in the state store), ``frozen`` (close a quarter, show a closed
+one), ``formatting`` (how figures read in tables, slides and the PDF), ``chart_spec`` (Vega-Lite
+dicts) and the ``exports`` package (``export_pack``, ``pack_bytes``; writers ``pdf``, ``pptx``,
+``csv`` and ``files`` for atomic writing and header lines). Private: ``_figures`` (the pure
+functions that assemble the figures frame). Nothing is imported here.
+
 Layering: review imports connectors, metrics and checks; pages import review; review imports no
 streamlit and no altair (charts for the PDF and slides are Vega-Lite dicts, review/chart_spec.py).
 """
+
+__all__ = ["chart_spec", "exports", "formatting", "frozen", "pack", "quarters", "store"]

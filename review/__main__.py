@@ -29,10 +29,10 @@ from connectors.runtime import (
 from connectors.settings import SettingsError
 from connectors.state import StateStoreError
 from connectors.warehouse import WarehouseError
-from review.export_files import FORMATS, ExportError
+from review.exports import FORMATS, export_pack
+from review.exports.files import ExportError
 from review.frozen import close_with_snapshot, quarter_review
 from review.pack import EmptyQuarterError
-from review.pack_export import export_pack
 from review.quarters import QuarterError, parse_quarter
 from review.store import ReviewConflict, prepare_review_store, reopen_quarter
 

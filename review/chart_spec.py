@@ -18,6 +18,8 @@ import pandas as pd
 from metrics.model import Direction
 from metrics.status import STATUS_COLOURS, STATUS_LABELS, Status
 
+__all__ = ["journey_chart_spec", "target_index"]
+
 PERIOD_LABELS = {"value": "This quarter", "previous_value": "Previous quarter",
                  "last_year_value": "Same quarter last year"}
 

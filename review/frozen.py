@@ -20,9 +20,12 @@ from connectors.warehouse import Warehouse, WarehouseError
 from metrics.model import Period
 from metrics.registry import KpiRegistry
 from metrics.trust import TrustEvidence
-from review.figures import FIGURE_COLUMNS, NUMBER_COLUMNS, current_trust_names
+from review._figures import FIGURE_COLUMNS, NUMBER_COLUMNS, current_trust_names
 from review.pack import EmptyQuarterError, QuarterFigures, build_quarter_figures
 from review.store import close_quarter, closed_snapshot, comment_frame
+
+__all__ = ["close_shown", "close_with_snapshot", "frame_from_json", "quarter_review", "QuarterReview",
+    "review_with_store"]
 
 SNAPSHOT_FORMAT = 1
 FIGURE_KEY = ["journey_id", "section", "touchpoint_id", "figure_id"]

@@ -1,4 +1,4 @@
-"""Build a quarter's figures from the warehouse (connectors.queries) and the pure review.figures.
+"""Build a quarter's figures from the warehouse (connectors.queries) and the pure review._figures.
 
 Nine small aggregate queries: journey KPIs, moment-of-truth KPIs and budget for the quarter, the
 previous quarter and the same quarter last year. Nothing reads the fact table row by row.
@@ -17,7 +17,9 @@ from metrics.model import Filters, KpiRequest, Period, Scope
 from metrics.registry import KpiRegistry
 from metrics.targets import targets_in_force
 from metrics.trust import TrustEvidence
-from review.figures import (
+from review._figures import (
+    FIGURE_COLUMNS,
+    NUMBER_COLUMNS,
     PeriodFrames,
     assemble_figures,
     budget_section,
@@ -26,6 +28,9 @@ from review.figures import (
     mot_section,
 )
 from review.quarters import previous_quarter, review_quarters, same_quarter_last_year
+
+__all__ = ["build_quarter_figures", "EmptyQuarterError", "FIGURE_COLUMNS", "FutureQuarterError",
+    "NUMBER_COLUMNS", "QuarterFigures"]
 
 
 class EmptyQuarterError(ValueError):
@@ -41,7 +46,7 @@ class QuarterFigures:
     """Everything a review shows for one quarter, live from the warehouse or from a snapshot."""
 
     quarter: str
-    figures: pd.DataFrame  # review.figures.FIGURE_COLUMNS
+    figures: pd.DataFrame  # review._figures.FIGURE_COLUMNS
     targets: pd.DataFrame  # targets in force on the quarter's last day
     data_through: dt.date | None  # last fact date in the quarter (< quarter end = partial)
     source: str = "live"  # "live" or "snapshot"

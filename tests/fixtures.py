@@ -22,8 +22,7 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
-from connectors.demo import generate
-from connectors.demo_writer import PhysicalNames, write_warehouse
+from connectors.demo import PhysicalNames, generate, write_warehouse
 from connectors.warehouse import Warehouse, open_warehouse
 from metrics.model import TABLES
 

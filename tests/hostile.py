@@ -19,8 +19,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from connectors.demo import generate
-from connectors.demo_writer import write_warehouse
+from connectors.demo import generate, write_warehouse
 from connectors.queries import dimension_frame
 from connectors.warehouse import open_warehouse
 from metrics.registry import KpiRegistry

@@ -16,7 +16,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from checks.evidence import VOLUME_DAYS, VOLUME_WINDOW
+# private: tested directly because the volume profile case must span the window the checks read
+from checks._evidence import VOLUME_DAYS, VOLUME_WINDOW
 from connectors import profile_queries as pq
 from connectors import queries as q
 from connectors.warehouse import Warehouse

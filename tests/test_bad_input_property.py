@@ -30,8 +30,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from connectors.demo import build_demo_file, generate
-from connectors.demo_writer import write_warehouse
+from connectors.demo import build_demo_file, generate, write_warehouse
 from connectors.mapping import MappingError
 from connectors.settings import SettingsError, create_data_folders, resolve_settings
 from connectors.warehouse import WarehouseError, open_warehouse

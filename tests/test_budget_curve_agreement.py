@@ -1,6 +1,6 @@
-"""The batch fitter (metrics.batch_trf) against scipy's curve_fit, key by key, on many varied keys.
+"""The batch fitter (metrics._batch_trf) against scipy's curve_fit, key by key, on many varied keys.
 
-metrics/batch_trf.py carries out scipy's trust-region reflective method (``least_squares``
+metrics/_batch_trf.py carries out scipy's trust-region reflective method (``least_squares``
 method "trf" as ``curve_fit`` runs it with bounds) on arrays of keys. Here both fit the same
 160 keys, under the scipy that is installed, and must reach the same status, reason, form and
 season on every key, and the same curve over the observed spend.

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from checks import history
 from checks.catalogue import CHECKS
 from checks.runner import run_checks
-from connectors.demo_writer import write_warehouse
+from connectors.demo import write_warehouse
 from connectors.runtime import open_for_checks
 from connectors.state import create_state_engine
 from metrics.model import TABLES

@@ -12,9 +12,11 @@ from streamlit.testing.v1 import AppTest
 
 from checks import history
 from checks.__main__ import main
+
+# private: tested directly because report-only faults are expected to untrust nothing
+from checks._scoping import REPORT_ONLY
 from checks.demo import CheckedDemo, build_checked_demo
 from checks.runner import run_checks
-from checks.scoping import REPORT_ONLY
 from checks.trust import untrusted_scopes
 from connectors.demo import INJECTED_FAULTS, build_demo_file
 from connectors.demo_file import DemoInfo, read_demo_info

@@ -21,8 +21,7 @@ import yaml
 from checks.catalogue import CHECKS, Outcome
 from checks.results import CheckRun
 from checks.runner import run_checks
-from connectors.demo import generate
-from connectors.demo_writer import write_warehouse
+from connectors.demo import generate, write_warehouse
 from connectors.runtime import open_for_checks
 from metrics.model import TABLES
 

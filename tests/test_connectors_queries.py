@@ -2,7 +2,7 @@
 
 The fixture warehouse stores the data under non-canonical names (tests/fixtures.py). Every figure
 ``kpi_frame`` returns must equal (1) a hand-written SQL query against the *physical* names, with
-its own per-dialect date arithmetic (no date_trunc, so it does not repeat connectors/sql_periods),
+its own per-dialect date arithmetic (no date_trunc, so it does not repeat connectors/_sql_periods),
 and (2) pandas over the canonical fixture frames.
 """
 

@@ -20,11 +20,11 @@ from connectors.demo import (
     generate,
     main,
     rebuild_demo,
+    write_warehouse,
 )
 from connectors.demo_file import DemoInfo, demo_end_for, demo_is_current, read_demo_info
-from connectors.demo_writer import write_warehouse
-from metrics.model import COLUMN_KINDS, TABLES
-from metrics.registry import DEFAULT_KPIS, Aggregation
+from metrics.model import COLUMN_KINDS, TABLES, Aggregation
+from metrics.registry import DEFAULT_KPIS
 
 END = dt.date(2026, 11, 22)  # a fixed last day, so the figures below are reproducible
 SMALL = {"touchpoints": 12, "years": 2, "seed": 11, "end": END}

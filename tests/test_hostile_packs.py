@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from connectors.queries import dimension_frame
 from connectors.warehouse import open_warehouse
 from metrics.registry import KpiRegistry
+from review.exports import export_pack
 from review.frozen import QuarterReview, quarter_review
-from review.pack_export import export_pack
 from review.quarters import parse_quarter
 from review.store import open_review_store
 from tests.hostile import (
@@ -93,7 +93,7 @@ def test_slides_show_names_and_comments_as_text_and_links_nowhere(review: Quarte
 def test_csv_cells_never_run_as_spreadsheet_formulas() -> None:
     import pandas as pd
 
-    from review.export_csv import spreadsheet_safe
+    from review.exports.csv import spreadsheet_safe
 
     frame = pd.DataFrame({"name": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "plain", None],
                           "value": [-1.5, 2.0, 3.0, 4.0, 5.0, 6.0]})

@@ -142,6 +142,82 @@ def test_module_imports(module: str) -> None:
     importlib.import_module(module)
 
 
+# --- public surfaces: other packages use only what a package declares -------------------------
+
+#: Packages whose modules declare their public names; a module or name with a leading underscore is
+#: private to its package.
+SURFACES = ("connectors", "metrics", "checks", "review")
+#: Code that must use those packages through their public names (tests may test private modules).
+SURFACE_USERS = ("dashboard.py", "pages", "ui", "metrics", "connectors", "checks", "review", "benchmarks")
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def _module_file(module: str) -> Path:
+    path = ROOT.joinpath(*module.split("."))
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
+def _declared(path: Path) -> list[str] | None:
+    """The ``__all__`` a module declares, read from its source (importing it would load scipy or GE)."""
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            return list(ast.literal_eval(node.value))
+    return None
+
+
+def _surface_users() -> list[Path]:
+    files: list[Path] = []
+    for entry in SURFACE_USERS:
+        files += [ROOT / entry] if entry.endswith(".py") else _modules(entry)
+    return files
+
+
+def test_other_packages_use_only_public_names() -> None:
+    wrong = []
+    for path in _surface_users():
+        own = path.relative_to(ROOT).parts[0].removesuffix(".py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [(alias.name, []) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [(node.module, [alias.name for alias in node.names])]
+            else:
+                continue
+            for module, names in modules:
+                parts = module.split(".")
+                if parts[0] not in SURFACES or parts[0] == own:
+                    continue
+                where = f"{_rel(path)}:{node.lineno} {module}"
+                wrong += [f"{where}: private module" for part in parts if _private(part)]
+                declared = _declared(_module_file(module)) if _module_file(module).exists() else None
+                for name in names:
+                    if _private(name) or (declared is not None and name not in declared):
+                        wrong.append(f"{where}: {name} is not public")
+    assert wrong == [], "import public names only (the module's __all__):\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("package", SURFACES)
+def test_every_public_module_declares_its_names(package: str) -> None:
+    """Each package's ``__all__`` names its public modules; each of them has an ``__all__``."""
+    public = sorted(
+        p.relative_to(ROOT / package).parts[0].removesuffix(".py")
+        for p in (ROOT / package).glob("*")
+        if (p.suffix == ".py" or (p / "__init__.py").exists())
+        and not _private(p.name) and p.name not in ("__init__.py", "__main__.py")
+    )
+    assert sorted(_declared(ROOT / package / "__init__.py") or []) == public
+    undeclared = [
+        _rel(p) for p in _modules(package)
+        if p != ROOT / package / "__init__.py" and p.name != "__main__.py"
+        and not any(_private(part) for part in p.relative_to(ROOT).parts) and _declared(p) is None
+    ]
+    assert undeclared == [], f"public modules without __all__: {undeclared}"
+
+
 # --- documentation: README names every KPI and every setting -----------------------------------
 
 

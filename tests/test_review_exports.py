@@ -13,12 +13,12 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from review.export_csv import CSV_COLUMNS
-from review.export_files import ExportError, write_atomically
-from review.export_pptx import journey_slide_title
-from review.figures import FIGURE_COLUMNS, NUMBER_COLUMNS
+from review.exports import export_pack
+from review.exports.csv import CSV_COLUMNS
+from review.exports.files import ExportError, write_atomically
+from review.exports.pptx import journey_slide_title
 from review.frozen import QuarterReview, quarter_review
-from review.pack_export import export_pack
+from review.pack import FIGURE_COLUMNS, NUMBER_COLUMNS
 from review.quarters import parse_quarter
 from review.store import open_review_store, save_comment
 from tests.test_review_fixtures import (  # noqa: F401 - pytest fixtures

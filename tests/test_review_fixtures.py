@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from connectors.demo_writer import write_warehouse
+from connectors.demo import write_warehouse
 from connectors.warehouse import Warehouse, open_warehouse
 from metrics.model import TABLES
 from metrics.registry import DEFAULT_KPIS, KpiRegistry

@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 
 from metrics.trust import TrustEvidence
+
+# private: tested directly because live figures are always marked by the current run
+from review._figures import mark_trust
 from review.chart_spec import journey_chart_spec, target_index
-from review.figures import FIGURE_COLUMNS, mark_trust
-from review.pack import EmptyQuarterError, build_quarter_figures
+from review.pack import FIGURE_COLUMNS, EmptyQuarterError, build_quarter_figures
 from review.quarters import QuarterError, parse_quarter
 from tests.test_review_fixtures import review_registry, review_warehouse_url, review_wh  # noqa: F401
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from connectors.demo_writer import write_warehouse
+from connectors.demo import write_warehouse
 from connectors.warehouse import Warehouse, open_warehouse
 from review.pack import EmptyQuarterError, FutureQuarterError, build_quarter_figures
 from review.quarters import parse_quarter, review_quarters

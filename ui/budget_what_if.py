@@ -21,7 +21,7 @@ from metrics.what_if import (
     plans_long,
     scenario_total_problem,
 )
-from review.export_csv import spreadsheet_safe
+from review.exports.csv import spreadsheet_safe
 from ui.budget_charts import response_curve_chart, scenario_chart
 from ui.budget_loaders import ITEM_KEYS, load_curve_fits
 from ui.context import AppContext

@@ -11,7 +11,14 @@ import streamlit as st
 
 from connectors.state import StateStoreError
 from metrics.status import STATUS_COLOURS, Status
-from review.display import comment_lines, figure_label, figure_table, format_value, readable_time, status_text
+from review.formatting import (
+    comment_lines,
+    figure_label,
+    figure_table,
+    format_value,
+    readable_time,
+    status_text,
+)
 from review.frozen import QuarterReview, close_shown
 from review.store import (
     JOURNEY_COMMENT,

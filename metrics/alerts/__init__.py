@@ -42,6 +42,9 @@ from metrics.registry import KpiRegistry
 from metrics.status import STATUS_LABELS, STATUS_SEVERITY, Status, classify_frame
 from metrics.trust import TrustState
 
+__all__ = ["compute_alerts", "DATA_QUALITY", "DEFAULT_THRESHOLD", "DEFAULT_WINDOW", "describe_alerts",
+    "robust_z", "TARGET_CROSSING", "target_crossings", "UNUSUAL_CHANGE", "unusual_changes"]
+
 TARGET_CROSSING = "target_crossing"
 UNUSUAL_CHANGE = "unusual_change"
 DATA_QUALITY = "data_quality"

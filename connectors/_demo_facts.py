@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from connectors.demo_catalogue import CHANNELS, DEGRADING_MOT, JOURNEYS, STAGES, touchpoint_kpis
+from connectors._demo_catalogue import CHANNELS, DEGRADING_MOT, JOURNEYS, STAGES, touchpoint_kpis
 from metrics.model import TABLES, TARGET_SCOPE_PRIORITY, Unit
 from metrics.registry import DEFAULT_KPIS
 

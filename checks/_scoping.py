@@ -18,8 +18,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from checks.profiles import FACT_RULE_CHECKS
 from connectors.profile_queries import DUPLICATE_SPAN, FACT_RULE_SPANS
+
+#: Fact-row rules (connectors.profile_queries.FACT_RULES, profile count columns) -> check id.
+FACT_RULE_CHECKS: dict[str, str] = {
+    "bad_keys": "touchpoint_kpis.keys_present",
+    "out_of_range": "touchpoint_kpis.value_range",
+    "rate_above_100": "touchpoint_kpis.rate_not_above_100",
+    "bad_denominator": "touchpoint_kpis.denominator_positive",
+    "future_rows": "touchpoint_kpis.no_future_dates",
+}
 
 PLACE_COLUMNS: tuple[str, ...] = ("journey_id", "stage_id", "touchpoint_id", "kpi_id")
 #: Columns of a scope row (null place = all places, null date = open-ended).

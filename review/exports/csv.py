@@ -1,6 +1,6 @@
 """CSV of every figure of the quarterly pack: the page's figures, one row each.
 
-Columns: quarter, source (live or snapshot), generated_at, then review.figures.FIGURE_COLUMNS.
+Columns: quarter, source (live or snapshot), generated_at, then review._figures.FIGURE_COLUMNS.
 Numbers are written in full precision (repr), so reading the file back gives the page's values.
 Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab
 or a carriage return: a journey named ``=HYPERLINK(...)``) get a leading apostrophe, which
@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from review.export_files import write_atomically
-from review.figures import FIGURE_COLUMNS
+from review._figures import FIGURE_COLUMNS
+from review.exports.files import write_atomically
 from review.frozen import QuarterReview
 from review.store import stamp
+
+__all__ = ["CSV_COLUMNS", "pack_csv_frame", "spreadsheet_safe", "write_pack_csv"]
 
 CSV_COLUMNS: tuple[str, ...] = ("quarter", "source", "generated_at", *FIGURE_COLUMNS)
 

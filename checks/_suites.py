@@ -17,8 +17,8 @@ import great_expectations as gx
 from great_expectations.expectations import Expectation
 from great_expectations.expectations.row_conditions import Column
 
+from checks._evidence import Evidence
 from checks.catalogue import FRESHNESS_LAG_DAYS, TOUCHPOINT_LAG_DAYS
-from checks.evidence import Evidence
 from metrics.model import TABLES, Aggregation, Direction, Kano, Scope, Unit
 
 E = gx.expectations

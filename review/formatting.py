@@ -11,7 +11,10 @@ import pandas as pd
 from metrics.judgement import status_text as judged_status_text
 from metrics.model import Direction
 from metrics.status import STATUS_LABELS, Status, classify
-from review.figures import Trust
+from review._figures import Trust
+
+__all__ = ["comment_lines", "figure_label", "figure_table", "format_value", "journey_summary",
+    "readable_time", "status_text"]
 
 TRUST_LABELS: dict[str, str] = {state.value: state.label for state in Trust}
 

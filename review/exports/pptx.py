@@ -20,11 +20,13 @@ from pptx.util import Emu, Inches, Pt
 
 from metrics.status import STATUS_COLOURS, Status
 from review.chart_spec import journey_chart_spec
-from review.display import comment_lines, figure_table, readable_time
-from review.export_files import header_lines, write_atomically
-from review.export_pdf import chart_png
+from review.exports.files import header_lines, write_atomically
+from review.exports.pdf import chart_png
+from review.formatting import comment_lines, figure_table, readable_time
 from review.frozen import QuarterReview
 from review.store import stamp
+
+__all__ = ["journey_slide_title", "write_pack_pptx"]
 
 SLIDE_COLUMNS = ("Figure", "This quarter", "Target", "Status", "Trust", "Previous quarter", "Last year")
 _WIDTHS_IN = (3.3, 1.0, 0.9, 1.2, 1.0, 1.0, 0.9)

@@ -20,8 +20,8 @@ import pandas as pd
 from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from checks.evidence import Evidence, EvidenceUnavailable
-from checks.suites import RULES, Rule
+from checks._evidence import Evidence, EvidenceUnavailable
+from checks._suites import RULES, Rule
 
 _DATASOURCE = "mot_evidence"
 _RESULT_FORMAT = {"result_format": "COMPLETE", "include_unexpected_rows": False}

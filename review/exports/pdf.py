@@ -23,10 +23,12 @@ from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, S
 
 from metrics.status import STATUS_COLOURS, Status
 from review.chart_spec import journey_chart_spec
-from review.display import TABLE_COLUMNS, comment_lines, figure_table, journey_summary, readable_time
-from review.export_files import header_lines, write_atomically
+from review.exports.files import header_lines, write_atomically
+from review.formatting import TABLE_COLUMNS, comment_lines, figure_table, journey_summary, readable_time
 from review.frozen import QuarterReview
 from review.store import stamp
+
+__all__ = ["chart_png", "write_pack_pdf"]
 
 _FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 PAGE = landscape(A4)

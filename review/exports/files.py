@@ -12,13 +12,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from review.display import readable_time
-from review.figures import Trust
+from review._figures import Trust
+from review.formatting import readable_time
 from review.frozen import QuarterReview
 from review.quarters import parse_quarter
 from review.store import stamp
 
-FORMATS: tuple[str, ...] = ("pdf", "pptx", "csv")
+__all__ = ["ExportError", "header_lines", "write_atomically"]
 
 
 class ExportError(RuntimeError):
