@@ -23,31 +23,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.registry import KpiRegistry, compute_values
-from metrics.status import GAP_NOISE, STATUS_POINTS, Status, classify_frame, severity_rank
+from metrics.status import GAP_NOISE, STATUS_POINTS, Status, severity_rank
 
 __all__ = ["HEALTH_ON_TARGET", "health_scores", "health_status", "moments_on_target", "MOT_ON_TARGET_HELP",
     "mot_on_target_text", "pain_points", "stage_conversion", "touchpoint_status", "with_deltas"]
 
 MOT_WEIGHT = 3.0
 MOT_PAIN_FACTOR = 2.0
-
-
-def with_values(frame: pd.DataFrame, registry: KpiRegistry) -> pd.DataFrame:
-    """A copy of an aggregated KPI frame with a ``value`` column."""
-    out = frame.copy()
-    out["value"] = compute_values(frame, registry)
-    return out
-
-
-def with_status(frame: pd.DataFrame, registry: KpiRegistry) -> pd.DataFrame:
-    """A copy with ``status`` and ``gap`` (signed, + is better) from value, target, tolerance."""
-    out = frame.copy()
-    directions = out["kpi_id"].map(lambda k: registry[k].direction.value)
-    out["status"] = classify_frame(out, directions)
-    higher = directions.eq("higher_is_better")
-    out["gap"] = np.where(higher, out["value"] - out["target"], out["target"] - out["value"])
-    return out
 
 
 def stage_conversion(funnel: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:

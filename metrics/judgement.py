@@ -26,7 +26,8 @@ import pandas as pd
 from metrics.model import Aggregation, Grain, Period
 from metrics.registry import KpiRegistry, compute_values
 from metrics.status import STATUS_ICONS, STATUS_LABELS, Status, classify_frame
-from metrics.targets import resolve_targets_on
+from metrics.targets import resolve_targets, resolve_targets_on
+from metrics.trends import period_ends, with_period_targets
 from metrics.trust import TrustEvidence, TrustState, apply_trust
 
 __all__ = ["judge", "judge_pacing", "judged_count", "NOTHING_JUDGED", "status_text", "trusted_values",
@@ -55,9 +56,9 @@ def judge(
     """Aggregated KPI rows (connectors.queries.kpi_frame) over [start, end] -> judged values.
 
     With ``grain`` PERIOD every row covers [start, end]; otherwise each row's ``period_start``
-    names its period, judged against the target in force on the period's last day (not after
-    ``end``). Rows broken down by touchpoint get its stage and journey so the most specific target
-    applies; ``keys`` places a series of one scope member (metrics.trends.scope_keys).
+    names its period, judged against the target in force on the period's last day. Rows broken
+    down by touchpoint get its stage and journey so the most specific target applies; ``keys``
+    places a series of one scope member (metrics.trends.scope_keys).
     """
     out = frame.copy()
     out["value"] = compute_values(frame, yardstick.registry)
@@ -67,8 +68,12 @@ def judge(
         missing = [c for c in ("stage_id", "journey_id") if c not in out.columns]
         places = yardstick.touchpoints[["touchpoint_id", *missing]].drop_duplicates("touchpoint_id")
         out = out.merge(places, on="touchpoint_id", how="left")
-    out["period_start"], out["period_end"] = _periods(out, start, end, grain)
-    out = resolve_targets_on(out, yardstick.targets, pd.to_datetime(out["period_end"]))
+    if grain is Grain.PERIOD or "period_start" not in out.columns:
+        out["period_start"], out["period_end"] = pd.Timestamp(start), pd.Timestamp(end)
+        out = resolve_targets(out, yardstick.targets, end)
+    else:  # each period against the target in force on its own last day (metrics.trends)
+        out["period_end"] = period_ends(out["period_start"], grain)
+        out = with_period_targets(out, yardstick.targets, grain)
     return _status_and_trust(out, yardstick)
 
 
@@ -89,18 +94,6 @@ def judge_pacing(
     out["period_start"], out["period_end"] = pd.Timestamp(whole.start), pd.Timestamp(min(as_of, whole.end))
     out = resolve_targets_on(out, yardstick.targets, pd.Series(pd.Timestamp(whole.end), index=out.index))
     return _status_and_trust(out, yardstick, judged_column="projected")
-
-
-def _periods(out: pd.DataFrame, start: dt.date, end: dt.date, grain: Grain) -> tuple[pd.Series, pd.Series]:
-    if grain is Grain.PERIOD or "period_start" not in out.columns:
-        return (pd.Series(pd.Timestamp(start), index=out.index),
-                pd.Series(pd.Timestamp(end), index=out.index))
-    from metrics.trends import period_end  # trends builds on this module
-
-    starts = pd.to_datetime(out["period_start"])
-    last = pd.Timestamp(end)
-    ends = {s: min(pd.Timestamp(period_end(s.date(), grain)), last) for s in starts.dropna().unique()}
-    return starts, starts.map(ends)
 
 
 def _status_and_trust(out: pd.DataFrame, yardstick: Yardstick, judged_column: str = "value") -> pd.DataFrame:
@@ -162,11 +155,3 @@ def judged_count(frame: pd.DataFrame) -> int:
     """How many values of a judged frame were judged against a target with trusted data; an empty
     list of problems means "all well" only when this is above zero."""
     return 0 if frame.empty else int(frame["status"].isin(JUDGED_STATUSES).sum())
-
-
-def trust_counts(frame: pd.DataFrame) -> dict[TrustState, int]:
-    """How many values of a judged frame are in each trust state."""
-    if "trust" not in frame.columns:
-        return {}
-    counts = frame["trust"].value_counts()
-    return {TrustState(str(k)): int(v) for k, v in counts.items()}

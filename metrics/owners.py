@@ -100,7 +100,7 @@ def quick_wins(
     """Moments of truth worth fixing first (module docstring), with a reason each.
 
     ``scored``: touchpoint_id, kpi_id, value, target, tolerance, status, gap (metrics.
-    effectiveness.with_status). ``spend``: touchpoint_id, monthly_spend (EUR; may be empty).
+    metrics.judgement.judge). ``spend``: touchpoint_id, monthly_spend (EUR; may be empty).
     Returns touchpoint_id, name, kpi_id, status, shortfall, weight, monthly_spend, score, reason.
     """
     columns = ["touchpoint_id", "name", "kpi_id", "status", "shortfall", "weight", "monthly_spend",

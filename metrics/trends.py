@@ -29,7 +29,7 @@ import pandas as pd
 from metrics.effectiveness import with_deltas
 from metrics.model import Grain, Period, Scope
 from metrics.periods import quarter_of
-from metrics.registry import KpiRegistry, compute_values
+from metrics.registry import KpiRegistry
 from metrics.targets import resolve_targets_on
 
 __all__ = ["compare_periods", "complete_window", "last_year_overlay", "last_year_window", "period_end",
@@ -94,16 +94,14 @@ def with_period_targets(series: pd.DataFrame, targets: pd.DataFrame, grain: Grai
     ``series`` has period_start, kpi_id and any scope keys (touchpoint_id, stage_id, journey_id);
     each period is judged against the targets in force on its last day.
     """
-    starts = pd.to_datetime(series["period_start"])
+    return resolve_targets_on(series, targets, period_ends(series["period_start"], grain))
+
+
+def period_ends(starts: pd.Series, grain: Grain) -> pd.Series:
+    """The last day of each period of ``grain`` starting on ``starts`` (one computation per period)."""
+    starts = pd.to_datetime(starts)
     ends = {start: pd.Timestamp(period_end(start.date(), grain)) for start in starts.dropna().unique()}
-    return resolve_targets_on(series, targets, starts.map(ends))
-
-
-def value_series(frame: pd.DataFrame, registry: KpiRegistry) -> pd.DataFrame:
-    """A copy of kpi_frame output with ``value`` (zero denominators give NaN)."""
-    out = frame.copy()
-    out["value"] = compute_values(frame, registry)
-    return out
+    return starts.map(ends)
 
 
 def last_year_overlay(series: pd.DataFrame, grain: Grain) -> pd.DataFrame:
