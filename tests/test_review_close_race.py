@@ -57,6 +57,10 @@ def _race(store: sa.Engine, quarter: str) -> tuple[int, set[tuple[str, str]], li
     """One round: how many saves were confirmed, which of them are missing from the snapshot, and
     any unexpected failure (including a saver never refused, i.e. saving on after the close)."""
     barrier = threading.Barrier(len(SAVERS) + 1)
+    # The close starts once a first save has landed, while the savers go on: every round then has
+    # saves before the close and saves racing it (on a loaded machine the close could otherwise
+    # win every round before any save, and the round would prove nothing).
+    first_saved = threading.Event()
     confirmed: list[tuple[str, str]] = []
     problems: list[str] = []
     shown = QuarterFigures(quarter, pd.DataFrame(), pd.DataFrame(), None)
@@ -72,11 +76,13 @@ def _race(store: sa.Engine, quarter: str) -> tuple[int, set[tuple[str, str]], li
                 problems.append(f"save: {exc!r}")
                 return
             confirmed.append((journey_id, f"k{i}"))
+            first_saved.set()
             time.sleep(PAUSE_S)
         problems.append(f"{journey_id}: {MAX_SAVES} saves and none refused")
 
     def close() -> None:
         barrier.wait()
+        first_saved.wait(timeout=10)
         try:
             close_shown(store, shown, "Closer", NOW)
         except Exception as exc:
