@@ -42,6 +42,7 @@ from connectors.warehouse import (
     open_warehouse,
     redact_url,
 )
+from metrics.formatting import set_language
 from metrics.registry import KpiRegistry
 
 __all__ = ["kpi_registry_from", "KPI_TABLE_FIX", "KpiTableError", "load_settings",
@@ -75,6 +76,7 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_file: Path =
     secrets = read_secrets(secrets_file)
     settings = resolve_settings(os.environ if environ is None else environ, secrets)
     create_data_folders(settings)
+    set_language(settings.language)  # numbers and dates read in the configured language
     return settings
 
 

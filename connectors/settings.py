@@ -13,6 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from metrics.formatting import LANGUAGES
+
 __all__ = ["create_data_folders", "resolve_settings", "SETTINGS", "Settings", "SettingsError"]
 
 
@@ -43,6 +45,18 @@ SETTINGS: tuple[Setting, ...] = (
         "history). Unset: sqlite:///<MOT_DATA_DIR>/state.sqlite.",
     ),
     Setting(
+        "MOT_CONTACTS",
+        None,
+        "Path of the contacts file (YAML): owner names to e-mail addresses and webhooks, and the "
+        "data steward of each table or check. Unset: owner columns holding e-mail addresses still "
+        "reach their owners, and no steward is named.",
+    ),
+    Setting(
+        "MOT_LANGUAGE",
+        "en",
+        "Language of every label, message, page and pack, and of number and date formats: en or de.",
+    ),
+    Setting(
         "MOT_DATA_DIR",
         "data",
         "Folder for the embedded demo warehouse, the default state store and Data Docs.",
@@ -62,6 +76,8 @@ class Settings:
     mapping_path: Path | None
     state_url: str
     data_dir: Path
+    contacts_path: Path | None = None
+    language: str = "en"
 
     @property
     def is_demo(self) -> bool:
@@ -104,11 +120,18 @@ def resolve_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | No
             "MOT_DATA_DIR and MOT_STATE_URL at places this user may use."
         ) from None
     mapping = raw["MOT_MAPPING"]
+    contacts = raw["MOT_CONTACTS"]
+    language = (raw["MOT_LANGUAGE"] or "en").strip().lower()
+    if language not in LANGUAGES:
+        raise SettingsError(f"MOT_LANGUAGE {language!r} is not a language the app speaks: use "
+                            f"{' or '.join(LANGUAGES)}.")
     return Settings(
         warehouse_url=warehouse_url,
         mapping_path=Path(mapping) if mapping else None,
         state_url=state_url,
         data_dir=data_dir,
+        contacts_path=Path(contacts) if contacts else None,
+        language=language,
     )
 
 

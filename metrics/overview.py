@@ -69,10 +69,12 @@ def _delta_text(registry: KpiRegistry, kpi_id: str, delta: float) -> str:
     if pd.isna(delta):
         return "no earlier value"
     kpi = registry[kpi_id]
-    better = (delta > 0) == kpi.higher_is_better
-    arrow = "▲" if delta > 0 else ("▼" if delta < 0 else "=")
-    verdict = "" if delta == 0 else (" (better)" if better else " (worse)")
     size = kpi.format_change(abs(delta)).lstrip("+±")  # the arrow carries the sign
+    if kpi.format_change(delta).startswith("±"):  # rounds to no change: never '▼ 0 (worse)'
+        return f"= {size}"
+    better = (delta > 0) == kpi.higher_is_better
+    arrow = "▲" if delta > 0 else "▼"
+    verdict = " (better)" if better else " (worse)"
     return f"{arrow} {size}{verdict}"
 
 

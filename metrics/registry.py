@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from metrics.formatting import kpi_change_text, kpi_value_text
 from metrics.model import Aggregation, Direction, Unit
 
 __all__ = ["compute_values", "DEFAULT_KPIS", "default_registry", "KpiDef", "KpiRegistry"]
@@ -50,30 +51,14 @@ class KpiDef:
             Unit.SECONDS: "s",
         }[self.unit]
 
-    def format(self, value: float | None) -> str:
-        """A value as people read it on a card: '87.5%', '4.21', '12,340', '95 s'."""
-        if value is None or pd.isna(value):
-            return "–"
-        if self.unit is Unit.PERCENT:
-            return f"{value:.1f}%"
-        if self.unit is Unit.COUNT:
-            return f"{value:,.0f}"
-        if self.unit is Unit.CURRENCY:
-            return f"€{value:,.0f}"
-        if self.unit is Unit.SECONDS:
-            return f"{value:,.0f} s"
-        if self.scale >= 100:  # NPS-like scores are whole points
-            return f"{value:+.0f}"
-        return f"{value:.2f}"
+    def format(self, value: float | None, compact: bool = False) -> str:
+        """A value as people read it on a card: '87.5%', '4.21', '+32', '12,340', '€3,300', '95 s'."""
+        return kpi_value_text(value, self.unit.value, self.scale, compact)
 
     def format_change(self, delta: float | None) -> str:
-        """A change between two values; percent KPIs change in percentage points ('+2.0 pts')."""
-        if delta is None or pd.isna(delta):
-            return "–"
-        sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
-        if self.unit is Unit.PERCENT:
-            return f"{sign}{abs(delta):.1f} pts"
-        return sign + self.format(abs(delta)).lstrip("+")
+        """A change between two values: percent KPIs in percentage points ('+2.0 pp'), scores in
+        points ('+3 pts'); a change that rounds to zero reads '±0 …', never '-0.00'."""
+        return kpi_change_text(delta, self.unit.value, self.scale)
 
 
 DEFAULT_KPIS: tuple[KpiDef, ...] = (

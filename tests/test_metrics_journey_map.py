@@ -100,7 +100,7 @@ def test_scorecard_worst_first_with_formatted_change() -> None:
     # tp_b csat has no earlier value; nps fell 5 points (no '+' left on the size); reach +20;
     # csat +0.1; conversion unchanged
     # percent KPIs change in percentage points
-    assert card["delta_text"].tolist() == ["–", "−5", "+20", "+0.10", "±0.0 pts"]
+    assert card["delta_text"].tolist() == ["–", "-5 pts", "+20", "+0.10 pts", "±0.0 pp"]
     assert card["mot"].tolist() == ["", "★", "★", "★", "★"]
     assert card["stage"].tolist() == ["Decision", "Awareness", "Awareness", "Awareness", "Decision"]
     assert card["kpi"].tolist()[0] == "CSAT"

@@ -101,8 +101,8 @@ def test_headline_cells_text_delta_and_reason() -> None:
     assert cells["target_text"].tolist() == ["4.20", "+30", "22.0%", "4.20", "+30"]
     # csat +0.11 higher is better: up and better; nps -5: down and worse, no '+' on the size;
     # conversion has no earlier value; move csat unchanged: '='
-    assert cells["delta_text"].tolist() == ["▲ 0.11 (better)", "▼ 5 (worse)", "no earlier value", "= 0.00",
-                                            "▲ 2 (better)"]
+    assert cells["delta_text"].tolist() == ["▲ 0.11 pts (better)", "▼ 5 pts (worse)", "no earlier value",
+                                            "= 0.00 pts", "▲ 2 pts (better)"]
     # a status label, or for not-trusted values the reason (a default one when none was given)
     assert cells["reason"].tolist()[:3] == ["On target", "Off target", "On target"]
     assert cells["reason"].iloc[3] == "Not trusted: duplicate rows on 3 days"
@@ -120,7 +120,7 @@ def test_headline_cells_for_a_lower_is_better_kpi_and_without_optional_columns()
         "2.50", "no earlier value", "On target"]
     falling = headline_cells(scored.assign(delta_prev=-0.3), registry, JOURNEYS)
     # effort fell by 0.3 and lower is better: down and better
-    assert falling["delta_text"].iloc[0] == "▼ 0.30 (better)"
+    assert falling["delta_text"].iloc[0] == "▼ 0.30 pts (better)"
 
 
 def test_moments_off_target_worst_first() -> None:

@@ -1,0 +1,220 @@
+"""How numbers, money, changes and dates read, in one place, formatted by Babel (CLDR data).
+
+Every page, pack and alert formats through these functions, so a value reads the same everywhere and
+the language setting (``set_language``: 'en' or 'de') changes all of it at once: '1,234.5' and
+'Nov 22, 2026' in English, '1.234,5' and '22.11.2026' in German.
+
+Rules the callers rely on:
+- no value (None, NaN) reads '–', never 'None' or 'nan';
+- a change that rounds to zero reads '±0' in its unit, never '-0.00';
+- signs sit where people write them: '+€11,022', '-€250';
+- changes of percent KPIs are in percentage points ('+2.0 pp'), of scores in points ('+3 pts').
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from numbers import Real
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from babel.numbers import (
+    format_compact_currency,
+    format_compact_decimal,
+    format_currency,
+    format_decimal,
+)
+
+__all__ = [
+    "LANGUAGES",
+    "MISSING",
+    "change_text",
+    "count_text",
+    "current_language",
+    "date_text",
+    "kpi_change_text",
+    "kpi_value_text",
+    "money_text",
+    "month_text",
+    "number_text",
+    "percent_text",
+    "quarter_text",
+    "set_language",
+]
+
+#: Languages the app speaks, with the CLDR locale whose formats it uses.
+LANGUAGES: dict[str, str] = {"en": "en_US", "de": "de_DE"}
+#: What a missing value reads as, everywhere.
+MISSING = "–"
+CURRENCY = "EUR"
+
+_state = {"language": "en"}
+
+
+def set_language(language: str) -> None:
+    """Switch every format to ``language`` ('en' or 'de'); unknown languages raise ValueError."""
+    if language not in LANGUAGES:
+        raise ValueError(f"Unknown language {language!r}: use one of {', '.join(LANGUAGES)}.")
+    _state["language"] = language
+
+
+def current_language() -> str:
+    return _state["language"]
+
+
+def _locale() -> str:
+    return LANGUAGES[_state["language"]]
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+
+
+def _pattern(decimals: int, signed: bool) -> str:
+    body = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return f"+{body};-{body}" if signed else body
+
+
+def _rounds_to_zero(value: float, decimals: int) -> bool:
+    return round(abs(value), decimals) == 0
+
+
+def number_text(value: float | None, decimals: int = 0, signed: bool = False) -> str:
+    """'1,234' / '1.234,5'; with ``signed`` '+12.5' or '-3.0' (a rounded zero reads '±0')."""
+    if _missing(value):
+        return MISSING
+    assert value is not None
+    if signed and _rounds_to_zero(value, decimals):
+        return "±" + format_decimal(0, format=_pattern(decimals, False), locale=_locale())
+    if not signed and _rounds_to_zero(value, decimals):
+        value = 0.0  # never '-0.0'
+    return format_decimal(value, format=_pattern(decimals, signed), locale=_locale())
+
+
+def count_text(value: float | None, compact: bool = False) -> str:
+    """Whole counts: '12,340'; ``compact`` for big type: '12K', '1.5M' ('1,5 Mio.' in German)."""
+    if _missing(value):
+        return MISSING
+    assert value is not None
+    if compact and abs(value) >= 10_000:
+        return format_compact_decimal(value, format_type="short", fraction_digits=1, locale=_locale())
+    return number_text(value, 0)
+
+
+def percent_text(value: float | None, decimals: int = 1) -> str:
+    """A value already in percent units (25.3 for 25.3 %): '25.3%' / '25,3 %'."""
+    if _missing(value):
+        return MISSING
+    assert value is not None
+    number = number_text(value, decimals)
+    return f"{number} %" if current_language() == "de" else f"{number}%"
+
+
+def money_text(value: float | None, signed: bool = False, compact: bool = False) -> str:
+    """Whole euros with the locale's symbol placement: '€11,022', '+€11,022', '-€250', '11.022 €'.
+
+    ``compact`` shortens large amounts for big type: '€1.5M'."""
+    if _missing(value):
+        return MISSING
+    assert value is not None
+    if round(value) == 0:
+        value = 0.0
+    if compact and abs(value) >= 10_000:
+        text = format_compact_currency(value, CURRENCY, format_type="short", fraction_digits=1,
+                                       locale=_locale())
+    else:
+        pattern = Locale.parse(_locale()).currency_formats["standard"].pattern
+        pattern = pattern.split(";")[0].replace("#,##0.00", "#,##0")
+        text = format_currency(value, CURRENCY, format=pattern, currency_digits=False, locale=_locale())
+    if signed and value > 0:
+        return "+" + text
+    if signed and value == 0:
+        return "±" + text
+    return text
+
+
+def change_text(delta: float | None, unit: str, decimals: int | None = None) -> str:
+    """A change between two values in the unit people use for it.
+
+    percent -> percentage points '+2.0 pp'; score -> points '+0.12 pts' / '+3 pts'; currency ->
+    '+€1,200'; count -> '+1,200'; seconds -> '+12 s'. A change that rounds to zero reads '±0 …'.
+    """
+    if _missing(delta):
+        return MISSING
+    assert delta is not None
+    if unit == "currency":
+        return money_text(delta, signed=True)
+    places = decimals if decimals is not None else {"percent": 1, "score": 2}.get(unit, 0)
+    text = number_text(delta, places, signed=True)
+    suffix = {"percent": " pp", "score": " pts", "seconds": " s"}.get(unit, "")
+    if current_language() == "de":
+        suffix = {"percent": " Pp.", "score": " Pkt.", "seconds": " s"}.get(unit, "")
+    return text + suffix
+
+
+def _score_decimals(scale: float) -> int:
+    return 0 if scale >= 100 else 2  # NPS-like scores are whole points, CSAT-like have two places
+
+
+def kpi_value_text(value: float | None, unit: str, scale: float = 1.0, compact: bool = False) -> str:
+    """A KPI value as people read it: '87.5%', '4.21', '+32' (NPS), '12,340', '€3,300', '95 s'."""
+    if _missing(value):
+        return MISSING
+    assert value is not None
+    if unit == "percent":
+        return percent_text(value, 1)
+    if unit == "count":
+        return count_text(value, compact)
+    if unit == "currency":
+        return money_text(value, compact=compact)
+    if unit == "seconds":
+        return number_text(value, 0) + " s"
+    if _score_decimals(scale) == 0:
+        return number_text(value, 0, signed=True) if round(value) != 0 else number_text(0, 0)
+    return number_text(value, 2)
+
+
+def kpi_change_text(delta: float | None, unit: str, scale: float = 1.0) -> str:
+    """A KPI's change: '+2.0 pp' (percent), '+3 pts' (NPS), '-0.12 pts' (CSAT), '+€1,200'."""
+    decimals = _score_decimals(scale) if unit == "score" else None
+    return change_text(delta, unit, decimals)
+
+
+def _as_date(value: dt.date | dt.datetime | object) -> dt.date | None:
+    if value is None or (isinstance(value, Real) and _missing(value)):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    to_pydatetime = getattr(value, "to_pydatetime", None)  # pandas Timestamp
+    if to_pydatetime is not None:
+        try:
+            return to_pydatetime().date()
+        except ValueError:  # NaT
+            return None
+    return None
+
+
+def date_text(value: dt.date | dt.datetime | object) -> str:
+    """'Nov 22, 2026' / '22.11.2026'."""
+    day = _as_date(value)
+    return MISSING if day is None else format_date(day, format="medium", locale=_locale())
+
+
+def month_text(value: dt.date | dt.datetime | object) -> str:
+    """'Nov 2026' / 'Nov. 2026'."""
+    day = _as_date(value)
+    return MISSING if day is None else format_skeleton("yMMM", day, locale=_locale())
+
+
+def quarter_text(value: dt.date | dt.datetime | object) -> str:
+    """'Q4 2026' (both languages)."""
+    day = _as_date(value)
+    return MISSING if day is None else format_date(day, format="QQQ yyyy", locale=_locale())
