@@ -2,19 +2,50 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
+
 import pandas as pd
 
 from metrics.effectiveness import touchpoint_status
 from metrics.registry import KpiRegistry
 from metrics.status import Status, severity_rank
 
-__all__ = ["journey_map_cards", "scorecard"]
+__all__ = ["CARDS_PER_STAGE", "MORE", "card_line", "emotional_curve", "filter_cards", "journey_map_cards",
+           "limit_cards", "natural_key", "scorecard", "stage_channel_counts"]
+
+#: Cards a stage shows before "+ N more" (its moments of truth and worst touchpoints come first).
+CARDS_PER_STAGE = 6
+#: The ``kind`` of the card that stands for a stage's hidden touchpoints.
+MORE = "more"
+#: Characters per line on a card; longer names and KPIs wrap instead of being cut off.
+CARD_LINE = 26
+
+
+def natural_key(name: object) -> tuple[tuple[int, object], ...]:
+    """Sort key that reads numbers as numbers: 'Search ads (2)' before 'Search ads (10)'."""
+    parts = re.split(r"(\d+)", str(name).casefold())
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p != "")
+
+
+def card_line(stages: int, width_px: int = 960) -> int:
+    """Characters per card line when ``stages`` columns share ``width_px`` (about 6 px a character)."""
+    return max(12, min(CARD_LINE + 6, width_px // max(stages, 1) // 6))
+
+
+def _wrap(text: str, lines: int, width: int = CARD_LINE) -> str:
+    wrapped = textwrap.wrap(str(text), width, break_long_words=True) or [""]
+    if len(wrapped) > lines:
+        rest = textwrap.shorten(" ".join(wrapped[lines - 1:]), width, placeholder="…")
+        wrapped = wrapped[: lines - 1] + [rest]
+    return "\n".join(wrapped)
 
 KANO_LABELS = {"must_be": "must-be", "performance": "performance", "delighter": "delighter"}
 
 
 def journey_map_cards(
-    tp_scored: pd.DataFrame, touchpoints: pd.DataFrame, stages: pd.DataFrame, registry: KpiRegistry
+    tp_scored: pd.DataFrame, touchpoints: pd.DataFrame, stages: pd.DataFrame, registry: KpiRegistry,
+    line: int = CARD_LINE,
 ) -> pd.DataFrame:
     """One card per touchpoint of the journey, placed in its stage column.
 
@@ -39,17 +70,34 @@ def journey_map_cards(
     cards["trust_text"] = [untrusted.get(t, NO_FAILING_CHECK) for t in cards["touchpoint_id"]]
     cards["kano_text"] = cards["kano"].map(lambda k: KANO_LABELS.get(str(k), "no Kano class"))
     cards["detail"] = cards["headline"].fillna("no data")
+    cards["value_line"] = cards["value_line"].fillna("no KPI data in this period")
     cards["label"] = cards.apply(lambda r: ("★ " if r["moment_of_truth"] else "") + str(r["name"]), axis=1)
-    cards = cards.sort_values(["position", "moment_of_truth", "name"], ascending=[True, False, True])
+    cards["title"] = cards["label"].map(lambda t: _wrap(t, 2, line))
+    cards["body"] = [
+        "\n".join([_wrap(detail, 2, line), _wrap_at_dot(value, line),
+                   _wrap(f"{_plain(channel, 'no channel')} · {_plain(owner, 'no owner')}", 2, line), kano])
+        for detail, value, channel, owner, kano in zip(
+            cards["kpi_line"].fillna("no data"), cards["value_line"], cards["channel"], cards["owner"],
+            cards["kano_text"], strict=True)
+    ]
+    cards["_rank"] = severity_rank(cards["status"], no_data_last=True)
+    cards["_name"] = cards["name"].map(natural_key)
+    cards = cards.sort_values(["position", "moment_of_truth", "_rank", "_name"],
+                              ascending=[True, False, True, True], kind="stable")
     cards["slot"] = cards.groupby("stage_id").cumcount() + 1
+    cards["kind"] = "card"
     columns = [
         "touchpoint_id",
         "name",
         "label",
+        "title",
+        "body",
         "detail",
+        "kind",
         "kano_text",
         "summary",
         "trust_text",
+        "stage_id",
         "stage",
         "position",
         "slot",
@@ -66,6 +114,76 @@ def journey_map_cards(
 NO_FAILING_CHECK = "no failing critical check"
 
 
+def _plain(value: object, missing: str) -> str:
+    return missing if value is None or pd.isna(value) or str(value).strip() == "" else str(value)
+
+
+def _wrap_at_dot(text: str, width: int) -> str:
+    """'22.9% · target 22.0%' on one line when it fits, else the value and the target on two."""
+    if len(text) <= width:
+        return text
+    return "\n".join(_wrap(part, 1, width) for part in text.split(" · "))
+
+
+def limit_cards(cards: pd.DataFrame, per_stage: int = CARDS_PER_STAGE,
+                expanded: bool = False) -> pd.DataFrame:
+    """The cards a map shows: per stage its first ``per_stage`` cards (moments of truth and the
+    worst touchpoints come first), then one card of kind MORE saying '+ N more'. ``expanded``
+    shows every card."""
+    if expanded or cards.empty:
+        return cards
+    shown = cards[cards["slot"] <= per_stage]
+    hidden = cards[cards["slot"] > per_stage]
+    if hidden.empty:
+        return cards
+    counts = hidden.groupby(["stage_id", "stage", "position"], as_index=False).agg(
+        hidden=("touchpoint_id", "size"),
+        off=("status", lambda s: int(s.isin(["off_target", "not_trusted"]).sum())),
+    )
+    more = counts.assign(
+        touchpoint_id="",
+        name="",
+        label=counts["hidden"].map(lambda n: f"+ {n} more"),
+        title=counts["hidden"].map(lambda n: f"+ {n} more"),
+        body=counts["off"].map(
+            lambda n: f"{n} of them off target\nor not trusted" if n else "none off target\nor not trusted"
+        ) + "\nShow them: 'Show every\ntouchpoint' above",
+        detail="",
+        kind=MORE,
+        slot=per_stage + 1,
+        status="no_data",
+        moment_of_truth=False,
+    ).drop(columns=["hidden", "off"])
+    return pd.concat([shown, more], ignore_index=True).sort_values(["position", "slot"], ignore_index=True)
+
+
+def filter_cards(cards: pd.DataFrame, channels: tuple[str, ...] = (), owners: tuple[str, ...] = (),
+                 moments_only: bool = False) -> pd.DataFrame:
+    """Cards of the chosen channels and owners (empty: all), optionally moments of truth only;
+    slots are renumbered so each stage's cards stay together."""
+    keep = pd.Series(True, index=cards.index)
+    if channels:
+        keep &= cards["channel"].astype(str).isin(channels)
+    if owners:
+        keep &= cards["owner"].astype(str).isin(owners)
+    if moments_only:
+        keep &= cards["moment_of_truth"].astype(bool)
+    kept = cards[keep].copy()
+    kept["slot"] = kept.groupby("stage_id").cumcount() + 1
+    return kept.reset_index(drop=True)
+
+
+def stage_channel_counts(cards: pd.DataFrame) -> pd.DataFrame:
+    """Touchpoints per stage, channel and status, for the compact strip above a large map."""
+    real = cards[cards["kind"].ne(MORE)] if "kind" in cards else cards
+    frame = real.assign(channel=real["channel"].map(lambda c: _plain(c, "no channel")))
+    return (
+        frame.groupby(["stage", "position", "channel", "status"], as_index=False)
+        .agg(touchpoints=("touchpoint_id", "size"))
+        .sort_values(["position", "channel", "status"], ignore_index=True)
+    )
+
+
 def _trust_text(tp_scored: pd.DataFrame) -> pd.Series:
     """Per touchpoint: why its values are not trusted (metrics.trust reasons, each once)."""
     if "trust_reason" not in tp_scored or tp_scored.empty:
@@ -78,7 +196,7 @@ def _trust_text(tp_scored: pd.DataFrame) -> pd.Series:
 
 def _worst_kpi_text(tp_scored: pd.DataFrame, registry: KpiRegistry) -> pd.DataFrame:
     if tp_scored.empty:
-        return pd.DataFrame(columns=["touchpoint_id", "headline", "summary"])
+        return pd.DataFrame(columns=["touchpoint_id", "headline", "kpi_line", "value_line", "summary"])
     rows = tp_scored.assign(
         _rank=severity_rank(tp_scored["status"], no_data_last=True), _judged=tp_scored["target"].notna()
     )
@@ -86,16 +204,47 @@ def _worst_kpi_text(tp_scored: pd.DataFrame, registry: KpiRegistry) -> pd.DataFr
         f"{registry[k].name} {registry[k].format(v)}"
         for k, v in zip(rows["kpi_id"], rows["value"], strict=True)
     ]
-    rows = rows.assign(text=text)
+    kpi_line = [registry[k].name for k in rows["kpi_id"]]
+    value_line = [
+        registry[k].format(v) + ("" if pd.isna(t) else f" · target {registry[k].format(t)}")
+        for k, v, t in zip(rows["kpi_id"], rows["value"], rows["target"], strict=True)
+    ]
+    rows = rows.assign(text=text, kpi_line=kpi_line, value_line=value_line)
     headline = rows.sort_values(["_judged", "_rank"], ascending=[False, True]).drop_duplicates(
         "touchpoint_id"
     )
     summary = rows.groupby("touchpoint_id")["text"].agg("; ".join).rename("summary")
     return (
-        headline[["touchpoint_id", "text"]]
+        headline[["touchpoint_id", "text", "kpi_line", "value_line"]]
         .rename(columns={"text": "headline"})
         .merge(summary.reset_index(), on="touchpoint_id")
     )
+
+
+def emotional_curve(curve: pd.DataFrame, stages: pd.DataFrame, registry: KpiRegistry) -> pd.DataFrame:
+    """Every stage of the journey in order, with its judged value of one KPI where it has one.
+
+    ``curve``: judged stage-level rows of one KPI (stage_id, kpi_id, value, target, tolerance,
+    status, ...); ``stages``: the journey's stages. A stage without a value keeps its row with
+    value NaN and status no_data, so the chart leaves a gap there instead of drawing across it.
+    """
+    frame = stages[["stage_id", "name", "position"]].rename(columns={"name": "stage"}).merge(
+        curve.drop(columns=[c for c in ("stage", "position") if c in curve.columns]),
+        on="stage_id", how="left",
+    )
+    for column in ("value", "target", "tolerance"):
+        if column not in frame:
+            frame[column] = float("nan")
+    if "status" not in frame:
+        frame["status"] = Status.NO_DATA.value
+    frame["status"] = frame["status"].fillna(Status.NO_DATA.value)
+    kpi_ids = curve["kpi_id"].dropna().unique() if "kpi_id" in curve else []
+    kpi = registry[kpi_ids[0]] if len(kpi_ids) else None
+    frame["value_text"] = [kpi.format(v) if kpi else "–" for v in frame["value"]]
+    frame["value_text"] = frame["value_text"].where(frame["value"].notna(), "no value in this period")
+    frame["target_text"] = [kpi.format(t) if kpi else "–" for t in frame["target"]]
+    frame["target_text"] = frame["target_text"].where(frame["target"].notna(), "no target")
+    return frame.sort_values("position", ignore_index=True)
 
 
 def scorecard(

@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.effectiveness import pain_points, stage_conversion, with_deltas
-from metrics.journey_map import journey_map_cards, scorecard
+from metrics.journey_map import scorecard
 from metrics.judgement import NOTHING_JUDGED, judged_count
 from metrics.model import Filters, Scope, Unit
 from metrics.periods import previous_period
-from ui.charts import emotional_curve_chart, funnel_chart, journey_map_chart
 from ui.context import app_context
 from ui.filters import journey_filter, period_filter, url_select
+from ui.journey_charts import funnel_chart
+from ui.journey_sections import show_emotional_curve, show_journey_map
 from ui.loaders import load_funnel, load_judged
 from ui.quality_loaders import show_trust_note
 from ui.tables import show_status_table
@@ -47,18 +48,11 @@ if tp_scored.empty:
 tp_scored = with_deltas(tp_scored, tp_before, ["touchpoint_id", "kpi_id"], "prev")
 show_trust_note(ctx, tp_scored)
 
-st.altair_chart(
-    journey_map_chart(journey_map_cards(tp_scored, touchpoints, stages, ctx.registry)), width="stretch"
-)
-st.caption(
-    "Cards are coloured by the worst KPI of the touchpoint against its target; ★ marks a moment of "
-    "truth (dark border). Each card shows that KPI and the touchpoint's Kano class; hover for all KPIs."
-)
+show_journey_map(ctx, tp_scored, touchpoints, stages)
 
 conversion = stage_conversion(load_funnel(ctx, period.start, period.end, (journey_id,)), stages)
 curve = load_judged(ctx, period.start, period.end, by=Scope.STAGE, filters=only_journey, kpi_ids=(feeling,),
                     keys={"journey_id": journey_id})
-curve = curve.merge(stages[["stage_id", "name", "position"]].rename(columns={"name": "stage"}), on="stage_id")
 funnel_col, curve_col = st.columns(2)
 funnel_col.altair_chart(
     funnel_chart(
@@ -68,10 +62,7 @@ funnel_col.altair_chart(
     ),
     width="stretch",
 )
-if curve.empty:
-    curve_col.info(f"No {literal(ctx.registry[feeling].name)} measured in this journey in the period.")
-else:
-    curve_col.altair_chart(emotional_curve_chart(curve, ctx.registry[feeling]), width="stretch")
+show_emotional_curve(curve_col, curve, stages, ctx.registry[feeling], ctx)
 
 st.subheader("Pain points: what to fix first")
 pains = pain_points(tp_scored, touchpoints, conversion)
@@ -91,7 +82,7 @@ else:
                 "mot": "MoT",
                 "name": "Touchpoint",
                 "kpi": "Worst KPI",
-                "shortfall": "Tolerance bands below",
+                "shortfall": "Below target (× tolerance)",
                 "drop_off": "Drop-off after stage",
                 "pain": "Pain score",
             }
@@ -100,7 +91,8 @@ else:
         width="stretch",
         column_config={
             "Drop-off after stage": st.column_config.NumberColumn(format="percent"),
-            "Tolerance bands below": st.column_config.NumberColumn(format="%.1f"),
+            "Below target (× tolerance)": st.column_config.NumberColumn(
+                format="%.1f", help="How far the worst KPI is below target, in multiples of its tolerance"),
             "Pain score": st.column_config.NumberColumn(format="%.2f"),
         },
     )

@@ -5,7 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.journey_map import journey_map_cards, scorecard
+from metrics.journey_map import (
+    MORE,
+    emotional_curve,
+    filter_cards,
+    journey_map_cards,
+    limit_cards,
+    natural_key,
+    scorecard,
+    stage_channel_counts,
+)
 from metrics.registry import default_registry
 
 REGISTRY = default_registry()
@@ -46,13 +55,13 @@ TP_SCORED = _tp_scored([
 
 def test_every_touchpoint_gets_a_card_in_its_stage_with_slots() -> None:
     cards = journey_map_cards(TP_SCORED, TOUCHPOINTS, STAGES, REGISTRY)
-    # stage by position; inside a stage moments of truth first, then by name:
-    # s2 holds Checkout (MoT) 1, Blog 2, Shop 3
-    assert cards["touchpoint_id"].tolist() == ["tp_a", "tp_c", "tp_f", "tp_b", "tp_g"]
+    # stage by position; inside a stage moments of truth first, then the worst, then by name:
+    # s2 holds Checkout (MoT) 1, Shop (off target) 2, Blog (no data) 3
+    assert cards["touchpoint_id"].tolist() == ["tp_a", "tp_c", "tp_b", "tp_f", "tp_g"]
     assert cards["stage"].tolist() == ["Awareness", "Decision", "Decision", "Decision", "Purchase"]
     assert cards["position"].tolist() == [1, 2, 2, 2, 3]
     assert cards["slot"].tolist() == [1, 1, 2, 3, 1]
-    assert cards["label"].tolist() == ["★ Ad", "★ Checkout", "Blog", "Shop", "Delivery"]
+    assert cards["label"].tolist() == ["★ Ad", "★ Checkout", "Shop", "Blog", "Delivery"]
 
 
 def test_card_status_detail_and_summary() -> None:
@@ -123,3 +132,59 @@ def test_card_tooltip_says_why_its_values_are_not_trusted() -> None:
     assert cards.loc["tp_g", "trust_text"] == "no failing critical check"  # a card without values
     plain = journey_map_cards(TP_SCORED, TOUCHPOINTS, STAGES, REGISTRY)  # no checks ran
     assert set(plain["trust_text"]) == {"no failing critical check"}
+
+
+def test_card_shows_value_against_target_channel_owner_and_kano_without_cutting() -> None:
+    cards = journey_map_cards(TP_SCORED, TOUCHPOINTS, STAGES, REGISTRY).set_index("touchpoint_id")
+    assert cards.loc["tp_b", "body"].split("\n") == ["CSAT", "3.50 · target 4.20", "web · Pia", "performance"]
+    assert cards.loc["tp_f", "body"].split("\n")[1] == "no KPI data in this period"
+    long = TOUCHPOINTS.assign(name=["First-contact resolution in the contact centre (hotline)"] + ["x"] * 4)
+    cards = journey_map_cards(TP_SCORED, long, STAGES, REGISTRY).set_index("touchpoint_id")
+    title = cards.loc["tp_a", "title"]
+    assert title.startswith("★ First-contact") and "\n" in title  # wrapped onto two lines, not cut
+    assert all(len(line) <= 26 for line in title.split("\n"))
+
+
+def test_names_sort_naturally() -> None:
+    names = ["Search ads (10)", "Search ads (2)", "search ads (1)"]
+    assert sorted(names, key=natural_key) == ["search ads (1)", "Search ads (2)", "Search ads (10)"]
+
+
+def _big_journey(n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    touchpoints = pd.DataFrame({
+        "touchpoint_id": [f"t{i}" for i in range(n)], "journey_id": "buy", "stage_id": "s1",
+        "name": [f"Search ads ({i})" for i in range(n)], "channel": ["web", "app"] * (n // 2),
+        "owner": "Ola", "moment_of_truth": [i == 7 for i in range(n)], "kano": "performance", "weight": 1.0,
+    })
+    scored = pd.DataFrame({"touchpoint_id": [f"t{i}" for i in range(n)], "kpi_id": "csat",
+                           "value": 4.0, "target": 4.2,
+                           "status": ["off_target" if i in (11, 30) else "on_target" for i in range(n)]})
+    return touchpoints, scored.assign(stage_id="s1", journey_id="buy")
+
+
+def test_a_large_stage_shows_its_moments_and_worst_first_then_more() -> None:
+    touchpoints, scored = _big_journey(40)
+    cards = journey_map_cards(scored, touchpoints, STAGES, REGISTRY)
+    shown = limit_cards(cards, per_stage=4)
+    real = shown[shown["kind"].ne(MORE)]
+    # the moment of truth, then the two off-target touchpoints, then naturally sorted names
+    assert real["name"].tolist() == ["Search ads (7)", "Search ads (11)", "Search ads (30)", "Search ads (0)"]
+    more = shown[shown["kind"].eq(MORE)].iloc[0]
+    assert more["title"] == "+ 36 more" and more["slot"] == 5
+    assert len(limit_cards(cards, per_stage=4, expanded=True)) == 40
+    assert set(filter_cards(cards, channels=("app",))["channel"]) == {"app"}
+    assert filter_cards(cards, moments_only=True)["name"].tolist() == ["Search ads (7)"]
+    strip = stage_channel_counts(shown)  # the '+ N more' card is not counted as a touchpoint
+    assert strip["touchpoints"].sum() == 4
+
+
+def test_emotional_curve_keeps_every_stage_and_leaves_gaps() -> None:
+    curve = pd.DataFrame({"stage_id": ["s1", "s3"], "kpi_id": "csat", "value": [4.1, 3.2],
+                          "target": [4.0, 4.0], "tolerance": [0.2, 0.2],
+                          "status": ["on_target", "off_target"]})
+    frame = emotional_curve(curve, STAGES, REGISTRY)
+    assert frame["stage"].tolist() == ["Awareness", "Decision", "Purchase"]
+    assert frame["value"].isna().tolist() == [False, True, False]
+    assert frame.loc[1, "status"] == "no_data"
+    assert frame["value_text"].tolist() == ["4.10", "no value in this period", "3.20"]
+    assert frame["target_text"].tolist() == ["4.00", "no target", "4.00"]

@@ -1,0 +1,77 @@
+"""Sections of the journey page: the map with its filters (it scales to hundreds of touchpoints)
+and the emotional curve."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from metrics.journey_map import (
+    CARDS_PER_STAGE,
+    MORE,
+    card_line,
+    emotional_curve,
+    filter_cards,
+    journey_map_cards,
+    limit_cards,
+    stage_channel_counts,
+)
+from metrics.registry import KpiDef
+from ui.context import AppContext
+from ui.filters import url_multiselect
+from ui.journey_charts import emotional_curve_chart, journey_map_chart, stage_strip_chart
+from ui.text import literal
+
+__all__ = ["show_emotional_curve", "show_journey_map"]
+
+#: From this many touchpoints on, the map is topped by the strip of stages by channel.
+STRIP_FROM = 25
+
+
+def show_journey_map(ctx: AppContext, tp_scored: pd.DataFrame, touchpoints: pd.DataFrame,
+                     stages: pd.DataFrame) -> None:
+    """Filters (channel, owner, moments of truth), the strip for large journeys, then the map:
+    per stage its moments of truth and worst touchpoints first, then '+ N more'."""
+    cards = journey_map_cards(tp_scored, touchpoints, stages, ctx.registry, card_line(len(stages)))
+    channel_col, owner_col, toggles = st.columns([2, 2, 1])
+    channels = url_multiselect("Map: channels", sorted(cards["channel"].dropna().astype(str).unique()),
+                               "channel", container=channel_col)
+    owners = url_multiselect("Map: touchpoint owners", sorted(cards["owner"].dropna().astype(str).unique()),
+                             "owner", container=owner_col)
+    moments_only = toggles.toggle("Moments of truth only", key="map_mot_only")
+    expanded = toggles.toggle("Show every touchpoint", key="map_show_all")
+    chosen = filter_cards(cards, channels, owners, moments_only)
+    if chosen.empty:
+        st.info("No touchpoint of this journey matches the map's filters. Clear a channel or owner, or "
+                "untick 'Moments of truth only'.")
+        return
+    if len(chosen) >= STRIP_FROM:
+        st.altair_chart(stage_strip_chart(stage_channel_counts(chosen)), width="stretch")
+    shown = limit_cards(chosen, CARDS_PER_STAGE, expanded)
+    st.altair_chart(journey_map_chart(shown), width="stretch")
+    hidden = len(chosen) - int(shown["kind"].ne(MORE).sum())
+    st.caption(
+        f"{len(chosen)} of {len(cards)} touchpoints match the filters"
+        + (f"; {hidden} more sit behind the '+ N more' cards (tick 'Show every touchpoint')"
+           if hidden else "")
+        + ". Each stage lists its moments of truth (★, dark border) first, then its worst touchpoints. "
+        "A card shows the touchpoint's worst KPI against its target, its channel and owner, and its "
+        "Kano class; its colour is that KPI's status. Hover for all KPIs."
+    )
+
+
+def show_emotional_curve(container: DeltaGenerator, curve: pd.DataFrame, stages: pd.DataFrame, kpi: KpiDef,
+                         ctx: AppContext) -> None:
+    """The curve over every stage of the journey, with gaps where a stage has no value."""
+    frame = emotional_curve(curve, stages, ctx.registry)
+    if frame["value"].notna().sum() == 0:
+        container.info(f"No {literal(kpi.name)} measured in this journey in the period.")
+        return
+    container.altair_chart(emotional_curve_chart(frame, kpi), width="stretch")
+    missing = frame.loc[frame["value"].isna(), "stage"].astype(str).tolist()
+    if missing:
+        container.caption(
+            f"No {literal(kpi.name)} in the period for: {literal(', '.join(missing))}. The curve leaves "
+            "a gap there instead of drawing across it."
+        )
