@@ -9,6 +9,7 @@ from metrics.journey_map import journey_map_cards, scorecard
 from metrics.judgement import NOTHING_JUDGED, judged_count
 from metrics.model import Filters, Scope, Unit
 from metrics.periods import previous_period
+from ui.cached_charts import show_chart
 from ui.charts import emotional_curve_chart, funnel_chart, journey_map_chart
 from ui.context import app_context
 from ui.filters import journey_filter, period_filter, url_select
@@ -47,9 +48,7 @@ if tp_scored.empty:
 tp_scored = with_deltas(tp_scored, tp_before, ["touchpoint_id", "kpi_id"], "prev")
 show_trust_note(ctx, tp_scored)
 
-st.altair_chart(
-    journey_map_chart(journey_map_cards(tp_scored, touchpoints, stages, ctx.registry)), width="stretch"
-)
+show_chart(journey_map_chart, journey_map_cards(tp_scored, touchpoints, stages, ctx.registry))
 st.caption(
     "Cards are coloured by the worst KPI of the touchpoint against its target; ★ marks a moment of "
     "truth (dark border). Each card shows that KPI and the touchpoint's Kano class; hover for all KPIs."
@@ -60,18 +59,17 @@ curve = load_judged(ctx, period.start, period.end, by=Scope.STAGE, filters=only_
                     keys={"journey_id": journey_id})
 curve = curve.merge(stages[["stage_id", "name", "position"]].rename(columns={"name": "stage"}), on="stage_id")
 funnel_col, curve_col = st.columns(2)
-funnel_col.altair_chart(
-    funnel_chart(
-        conversion.rename(columns={"name": "stage"}).assign(
-            conversion_text=conversion["conversion_to_next"].map(lambda c: "" if c != c else f"{c:.0%} →")
-        )
+show_chart(
+    funnel_chart,
+    conversion.rename(columns={"name": "stage"}).assign(
+        conversion_text=conversion["conversion_to_next"].map(lambda c: "" if c != c else f"{c:.0%} →")
     ),
-    width="stretch",
+    container=funnel_col,
 )
 if curve.empty:
     curve_col.info(f"No {literal(ctx.registry[feeling].name)} measured in this journey in the period.")
 else:
-    curve_col.altair_chart(emotional_curve_chart(curve, ctx.registry[feeling]), width="stretch")
+    show_chart(emotional_curve_chart, curve, ctx.registry[feeling], container=curve_col)
 
 st.subheader("Pain points: what to fix first")
 pains = pain_points(tp_scored, touchpoints, conversion)
