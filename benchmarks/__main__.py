@@ -25,6 +25,7 @@ import sqlalchemy as sa
 import streamlit
 
 from benchmarks import memory, report, scale
+from benchmarks.checks_run import measure_checks_run
 from benchmarks.page_workloads import (
     NO_WAREHOUSE_CALLS,
     WORKLOADS,
@@ -137,6 +138,9 @@ def bench_size(rows: int, pages: list[str], args: argparse.Namespace, naive_mb_p
             f"  {kind}: fresh process for peak memory{' and timing' if kind == 'naive' else ''}…", flush=True
         )
         result[kind] = memory.measure(url, kind, args.today, pages)
+    if not args.skip_checks_run:
+        print("  a full checks run (python -m checks run)…", flush=True)
+        result["checks_run"] = measure_checks_run(path)
     return result
 
 
@@ -179,6 +183,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     parser.add_argument("--skip-browser", action="store_true", help="no Chromium/Streamlit figures")
+    parser.add_argument("--skip-checks-run", action="store_true", help="no full checks run per size")
     parser.add_argument("--repeats", type=int, default=7, help="timed runs per page and path (7)")
     parser.add_argument("--sessions", type=int, default=10, help="concurrent browser sessions (10)")
     parser.add_argument("--cache-dir", type=Path, default=ROOT / "data" / "bench")
