@@ -199,7 +199,10 @@ def browser_figures(warehouse: Path, pages: list[str], sessions: int) -> dict[st
         out["rows"] = rows
         launcher.close()  # free the cores before measuring the rig alone
         print(f"    {sessions} concurrent browser sessions on a blank page…", flush=True)
-        out["concurrent_blank"] = asyncio.run(_blank_run(blank(), sessions))
+        blank_base = blank()
+        out["concurrent_blank"] = asyncio.run(_blank_run(blank_base, sessions))
+        print("    server time of the blank page (Streamlit's floor, warm)…", flush=True)
+        out["blank_server_warm_s"] = server_page_times(blank_base, [""])[""]
     finally:
         launcher.close()
         blank.close()

@@ -10,6 +10,14 @@ GOAL_NAIVE_OVER_OURS = 20.0
 GOAL_APP_PEAK_MB = 500.0
 GOAL_WARM_FILTER_S = 0.3
 GOAL_P95_S = 2.0
+#: A page's warm server run: at most this long, or at most this multiple of the blank page's.
+GOAL_WARM_RUN_S = 0.1
+GOAL_WARM_OVER_BLANK = 3.0
+#: Concurrent browsers: p95 at most this multiple of the blank page's p95 in the same run.
+GOAL_BROWSER_OVER_BLANK = 1.5
+#: A full checks run.
+GOAL_CHECKS_S = 60.0
+GOAL_CHECKS_MB = 1024.0
 
 
 def _ms(seconds: float | None) -> str:
@@ -54,6 +62,10 @@ def data_table(size: dict[str, Any]) -> list[str]:
         ]
     elif "naive_skipped" in size:
         lines += ["", f"Naive pattern not run: {size['naive_skipped']}."]
+    c = size.get("checks_run")
+    if c:
+        lines += ["", f"Full checks run (`python -m checks run`, DuckDB memory_limit {c['memory_limit']}): "
+                  f"{c['seconds']:.1f} s, peak RSS {c['peak_mb']:,.0f} MB."]
     return lines
 
 
@@ -79,15 +91,20 @@ def browser_table(b: dict[str, Any]) -> list[str]:
     lines = [
         f"**Browser (Chromium, `streamlit run`, {b['rows']:,} fact rows)**",
         "",
-        "| Page | First load, cold cache (ms) | Reload, warm cache (ms) | Server run, warm (ms) |",
-        "|---|--:|--:|--:|",
+        "| Page | First load, cold cache (ms) | Reload, warm cache (ms) | Server run, warm (ms) | "
+        "Server run / blank page |",
+        "|---|--:|--:|--:|--:|",
     ]
+    blank = b.get("blank_server_warm_s")
     for page, t in b["pages"].items():
         cold, warm, server = t.get("cold_s"), t.get("warm_s"), t.get("server_warm_s")
+        ratio = f"{server / blank:.1f}x" if server and blank else "–"
         lines.append(
             f"| {_name(page)} | {_ms(cold) if cold else t.get('error', '–')} | {_ms(warm)} | "
-            f"{_ms(server) if server else '–'} |"
+            f"{_ms(server) if server else '–'} | {ratio} |"
         )
+    if blank:
+        lines += [f"| blank page (Streamlit's floor) | | | {_ms(blank)} | 1.0x |"]
     lines += [
         "",
         "Browser times run from navigation to a settled page in Chromium (it downloads, parses and "
@@ -135,6 +152,15 @@ def goals(figures: dict[str, Any]) -> list[str]:
             f"- Naive at least {GOAL_NAIVE_OVER_OURS:.0f}x slower at {big['rows'] / 1e6:.1f} M rows: "
             f"{'met' if least >= GOAL_NAIVE_OVER_OURS else 'MISSED'} (least {least:,.0f}x)."
         )
+    for size in figures["sizes"]:
+        c = size.get("checks_run")
+        if c:
+            ok = c["seconds"] < GOAL_CHECKS_S and c["peak_mb"] < GOAL_CHECKS_MB
+            lines.append(
+                f"- Checks run under {GOAL_CHECKS_S:.0f} s and {GOAL_CHECKS_MB:,.0f} MB at "
+                f"{size['rows'] / 1e6:.1f} M rows: {'met' if ok else 'MISSED'} ({c['seconds']:.1f} s, "
+                f"{c['peak_mb']:,.0f} MB)."
+            )
     b = figures.get("browser")
     if b:
         checks = [("App peak memory", b["app_peak_mb"], GOAL_APP_PEAK_MB, "MB", 1)]
@@ -145,6 +171,25 @@ def goals(figures: dict[str, Any]) -> list[str]:
         if b.get("protocol"):
             p95 = b["protocol"]["p95_s"]
             checks.append(("p95 with concurrent protocol sessions", p95, GOAL_P95_S, "ms", 1000))
+        blank = b.get("blank_server_warm_s")
+        runs = {p: t["server_warm_s"] for p, t in b["pages"].items() if t.get("server_warm_s")}
+        if runs and blank:
+            limit = max(GOAL_WARM_RUN_S, GOAL_WARM_OVER_BLANK * blank)
+            missed = [_name(p) for p, r in runs.items() if r > limit]
+            worst = max(runs, key=lambda p: runs[p])
+            lines.append(
+                f"- Every page's warm server run <= {GOAL_WARM_RUN_S * 1000:.0f} ms or <= "
+                f"{GOAL_WARM_OVER_BLANK:.0f}x the blank page ({blank * 1000:.0f} ms): "
+                f"{'met' if not missed else 'MISSED by ' + ', '.join(missed)} (slowest {_name(worst)} "
+                f"{runs[worst] * 1000:,.0f} ms, {runs[worst] / blank:.1f}x)."
+            )
+        cb, cn = b.get("concurrent_blank"), b.get("concurrent")
+        if cb and cn and cb.get("p95_s"):
+            ratio = cn["p95_s"] / cb["p95_s"]
+            lines.append(
+                f"- p95 of concurrent browsers <= {GOAL_BROWSER_OVER_BLANK}x the blank page's: "
+                f"{'met' if ratio <= GOAL_BROWSER_OVER_BLANK else 'MISSED'} ({ratio:.1f}x)."
+            )
         for label, value, goal, unit, scale in checks:
             status = "met" if value <= goal else f"MISSED by {(value - goal) * scale:,.0f} {unit}"
             lines.append(

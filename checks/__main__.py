@@ -26,7 +26,7 @@ from checks.history import prepare_history, save_run
 from checks.results import CheckRun
 from connectors.db_errors import database_reason
 from connectors.demo_file import demo_is_current, read_demo_info
-from connectors.runtime import load_settings, open_for_checks, state_engine
+from connectors.runtime import embedded_limits, load_settings, open_for_checks, state_engine
 from connectors.settings import Settings, SettingsError
 from connectors.state import StateStoreError
 
@@ -73,7 +73,8 @@ def run_command(args: argparse.Namespace, environ: dict[str, str]) -> int:
 
     as_of = args.as_of or today
     docs_dir = None if args.no_docs else settings.data_dir / "gx"
-    warehouse = open_for_checks(settings.effective_warehouse_url, settings.mapping_path)
+    limits = embedded_limits(settings)
+    warehouse = open_for_checks(settings.effective_warehouse_url, settings.mapping_path, limits)
     run = run_checks(warehouse, as_of, docs_dir, trigger="cli")
     not_run = not_run_reason(run)
     if not_run is not None:

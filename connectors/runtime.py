@@ -35,6 +35,7 @@ from connectors.queries import dimension_frame
 from connectors.settings import Settings, SettingsError, create_data_folders, resolve_settings
 from connectors.state import create_state_engine
 from connectors.warehouse import (
+    EmbeddedLimits,
     Warehouse,
     WarehouseError,
     build_tables,
@@ -45,7 +46,7 @@ from connectors.warehouse import (
 from metrics.formatting import set_language
 from metrics.registry import KpiRegistry
 
-__all__ = ["kpi_registry_from", "KPI_TABLE_FIX", "KpiTableError", "load_settings",
+__all__ = ["embedded_limits", "kpi_registry_from", "KPI_TABLE_FIX", "KpiTableError", "load_settings",
     "open_configured_warehouse", "open_for_checks", "read_kpi_registry", "read_secrets", "state_engine",
     "WarehouseUnavailable"]
 
@@ -88,7 +89,14 @@ def open_configured_warehouse(settings: Settings) -> Warehouse:
             f"The demo warehouse {settings.demo_path} does not exist yet. Start the app once "
             f"(streamlit run dashboard.py) or run: python -m connectors.demo --out {settings.demo_path}"
         )
-    return open_warehouse(settings.effective_warehouse_url, settings.mapping_path)
+    return open_warehouse(
+        settings.effective_warehouse_url, settings.mapping_path, limits=embedded_limits(settings)
+    )
+
+
+def embedded_limits(settings: Settings) -> EmbeddedLimits:
+    """MOT_DUCKDB_MEMORY_LIMIT and MOT_DUCKDB_THREADS, for an embedded DuckDB warehouse."""
+    return EmbeddedLimits(settings.duckdb_memory_limit, settings.duckdb_threads)
 
 
 @dataclass(frozen=True)
@@ -99,7 +107,9 @@ class WarehouseUnavailable:
     reason: str
 
 
-def open_for_checks(url: str, mapping_path: Path | None = None) -> Warehouse | WarehouseUnavailable:
+def open_for_checks(
+    url: str, mapping_path: Path | None = None, limits: EmbeddedLimits | None = None
+) -> Warehouse | WarehouseUnavailable:
     """The warehouse as it is, for the checks: a mapping that does not fit is kept (in
     ``mapping_problems``; the schema checks fail on it), and what prevents reading the warehouse at
     all (no such file, bad URL or mapping file, no connection) comes back as the reason."""
@@ -107,7 +117,7 @@ def open_for_checks(url: str, mapping_path: Path | None = None) -> Warehouse | W
     engine: sa.Engine | None = None
     try:
         mapping = load_mapping(mapping_path)
-        engine = create_read_engine(url)
+        engine = create_read_engine(url, limits)
         problems = check_against(engine, mapping)
     except (WarehouseError, MappingError, OSError, sa.exc.SQLAlchemyError) as exc:
         if engine is not None:

@@ -6,6 +6,7 @@ the environment at import time; dashboard.py and the CLIs call ``resolve_setting
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,19 @@ SETTINGS: tuple[Setting, ...] = (
         "data",
         "Folder for the embedded demo warehouse, the default state store and Data Docs.",
     ),
+    Setting(
+        "MOT_DUCKDB_MEMORY_LIMIT",
+        "256MB",
+        "Memory a DuckDB warehouse (the demo or a duckdb:/// URL) may use in this process, e.g. 256MB "
+        "or 1GB: its buffer of cached table blocks and the working memory of queries. Larger "
+        "aggregations spill to a temporary folder beside the file instead of growing the process.",
+    ),
+    Setting(
+        "MOT_DUCKDB_THREADS",
+        "2",
+        "Threads a DuckDB warehouse runs a query on (a whole number, 1 or more). Each thread holds "
+        "its own working memory, so more threads need a larger MOT_DUCKDB_MEMORY_LIMIT.",
+    ),
 )
 
 SETTING_KEYS: frozenset[str] = frozenset(s.key for s in SETTINGS)
@@ -78,6 +92,8 @@ class Settings:
     data_dir: Path
     contacts_path: Path | None = None
     language: str = "en"
+    duckdb_memory_limit: str = "256MB"
+    duckdb_threads: int = 2
 
     @property
     def is_demo(self) -> bool:
@@ -132,7 +148,33 @@ def resolve_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | No
         data_dir=data_dir,
         contacts_path=Path(contacts) if contacts else None,
         language=language,
+        duckdb_memory_limit=_memory_limit(raw["MOT_DUCKDB_MEMORY_LIMIT"] or "256MB"),
+        duckdb_threads=_threads(raw["MOT_DUCKDB_THREADS"] or "2"),
     )
+
+
+_MEMORY = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KIB|MIB|GIB|TIB)\s*", re.IGNORECASE)
+
+
+def _memory_limit(text: str) -> str:
+    """A DuckDB memory size such as 256MB or 1.5GB, normalised (no spaces, upper-case unit)."""
+    match = _MEMORY.fullmatch(text)
+    if match is None or float(match.group(1)) <= 0:
+        raise SettingsError(
+            f"MOT_DUCKDB_MEMORY_LIMIT {text!r} is not a memory size. Use a number and a unit, "
+            "e.g. 256MB or 1GB."
+        )
+    return f"{match.group(1)}{match.group(2).upper()}"
+
+
+def _threads(text: str) -> int:
+    try:
+        threads = int(text)
+    except ValueError:
+        threads = 0
+    if threads < 1:
+        raise SettingsError(f"MOT_DUCKDB_THREADS {text!r} is not a whole number of 1 or more, e.g. 2.")
+    return threads
 
 
 def create_data_folders(settings: Settings) -> None:

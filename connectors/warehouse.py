@@ -17,7 +17,7 @@ from connectors.db_errors import database_reason
 from connectors.mapping import Mapping, MappingError, check_against, load_mapping
 from metrics.model import COLUMN_KINDS, TABLES
 
-__all__ = ["build_tables", "open_warehouse", "Warehouse", "WarehouseError"]
+__all__ = ["build_tables", "EmbeddedLimits", "open_warehouse", "Warehouse", "WarehouseError"]
 
 _TYPES: dict[str, type[sa.types.TypeEngine]] = {
     "str": sa.String,
@@ -72,8 +72,21 @@ def build_tables(mapping: Mapping) -> sa.MetaData:
     return metadata
 
 
-def create_read_engine(url: str) -> sa.Engine:
-    """An engine for reading; the embedded DuckDB file is opened read-only."""
+@dataclass(frozen=True)
+class EmbeddedLimits:
+    """What an embedded DuckDB warehouse may take of this process (MOT_DUCKDB_MEMORY_LIMIT,
+    MOT_DUCKDB_THREADS). DuckDB's own defaults are 80% of the machine's memory and a thread per
+    core: its buffer keeps table blocks it has read until that limit, so an app reading a large file
+    grows towards it, and a check run's grouped full scan can take gigabytes. Bounded, DuckDB evicts
+    cached blocks and spills large aggregations to disk (``<file>.tmp``) instead."""
+
+    memory_limit: str = "256MB"
+    threads: int = 2
+
+
+def create_read_engine(url: str, limits: EmbeddedLimits | None = None) -> sa.Engine:
+    """An engine for reading; the embedded DuckDB file is opened read-only, within ``limits``
+    (default: EmbeddedLimits())."""
     try:
         parsed = sa.make_url(url)
     except sa.exc.ArgumentError:
@@ -99,24 +112,34 @@ def create_read_engine(url: str) -> sa.Engine:
             "Install that dialect's SQLAlchemy driver or check the URL."
         ) from None
     if embedded:
-        sa.event.listen(engine, "connect", _quiet_duckdb)  # once, here: never per query or check run
+        limits = limits or EmbeddedLimits()
+
+        def _configure(dbapi_connection: Any, _record: Any) -> None:
+            _configure_duckdb(dbapi_connection, limits)
+
+        sa.event.listen(engine, "connect", _configure)  # once, here: never per query or check run
     return engine
 
 
-def _quiet_duckdb(dbapi_connection: Any, _record: Any) -> None:
-    """No progress bar: DuckDB draws one on the terminal for long reads (a check run's full scans).
-    Set per connection: DuckDB does not take it as a connect option."""
+def _configure_duckdb(dbapi_connection: Any, limits: EmbeddedLimits) -> None:
+    """No progress bar (DuckDB draws one on the terminal for long reads, a check run's full scans),
+    and the memory and thread limits. Set with SET on each new connection rather than as connect
+    options: a process that opens the same file twice with different options gets an error."""
     dbapi_connection.execute("SET enable_progress_bar = false")
+    dbapi_connection.execute(f"SET memory_limit = '{limits.memory_limit}'")  # checked by settings
+    dbapi_connection.execute(f"SET threads = {int(limits.threads)}")
 
 
-def open_warehouse(url: str, mapping_path: Path | None, engine: sa.Engine | None = None) -> Warehouse:
+def open_warehouse(
+    url: str, mapping_path: Path | None, engine: sa.Engine | None = None, limits: EmbeddedLimits | None = None
+) -> Warehouse:
     """Connect, load the mapping and check it against the live warehouse.
 
     Raises WarehouseError when the warehouse cannot be reached and MappingError when the mapping
     does not fit it; both carry messages meant for the person configuring the app.
     """
     mapping = load_mapping(mapping_path)
-    engine = engine or create_read_engine(url)
+    engine = engine or create_read_engine(url, limits)
     try:
         problems = check_against(engine, mapping)
     except sa.exc.SQLAlchemyError as exc:

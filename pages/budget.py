@@ -16,7 +16,8 @@ from metrics.budget import (
     plan_against_actual,
     target_attainment,
 )
-from metrics.judgement import judge, trusted_values
+from metrics.judgement import trusted_values
+from metrics.model import Scope
 from ui.budget_charts import (
     allocation_chart,
     efficiency_chart,
@@ -26,9 +27,10 @@ from ui.budget_charts import (
 )
 from ui.budget_loaders import load_period_budget, outcome_kpis, outcome_label
 from ui.budget_what_if import WhatIfInputs, show_what_if
+from ui.cached_charts import show_chart
 from ui.context import app_context
 from ui.filters import period_filter, url_select
-from ui.loaders import yardstick
+from ui.loaders import load_judged
 from ui.text import literal
 
 ctx = app_context()
@@ -75,10 +77,10 @@ with tabs[0]:
              "Moments of truth or not": "moments"}
     view = st.radio("Allocation by", list(views), horizontal=True, key="allocation_by", bind="query-params")
     by_view = plan_against_actual(rows, [views[view]])
-    st.altair_chart(allocation_chart(by_view, views[view], f"Spend by {view.lower()}"), width="stretch")
+    show_chart(allocation_chart, by_view, views[view], f"Spend by {view.lower()}")
 
 with tabs[1]:
-    st.altair_chart(plan_actual_trend_chart(plan_against_actual(rows, ["month"])), width="stretch")
+    show_chart(plan_actual_trend_chart, plan_against_actual(rows, ["month"]))
     by_month = plan_against_actual(rows.assign(month=rows["month"].dt.strftime("%Y-%m")),
                                    ["journey", "month"])
     st.dataframe(by_month, hide_index=True, width="stretch", column_config={
@@ -88,14 +90,14 @@ with tabs[1]:
         "variance_pct": st.column_config.NumberColumn("Variance %", format="%+.1f%%")})
 
 with tabs[2]:
-    st.altair_chart(efficiency_chart(ranking, noun), width="stretch")
+    show_chart(efficiency_chart, ranking, noun)
     missing = ranking[ranking["cost_per_outcome"].isna()]["name"].tolist()
     if missing:
         st.info(f"No cost per {noun_md} for {', '.join(map(literal, missing))}: no {noun_md} recorded in "
                 "the period.")
     shares = moment_of_truth_shares(ranking.merge(ctx.touchpoints[["touchpoint_id", "moment_of_truth"]],
                                                   on="touchpoint_id").rename(columns={"outcome": "impact"}))
-    st.altair_chart(moment_of_truth_share_chart(shares), width="stretch")
+    show_chart(moment_of_truth_share_chart, shares)
     stage_spend = rows.groupby(["journey_id", "stage_id"], as_index=False)["actual"].sum()
     per_stage = cost_per_next_stage_customer(stage_spend, data.funnel, ctx.stages)
     st.subheader("Cost per customer reaching the next stage")
@@ -110,14 +112,16 @@ with tabs[2]:
 
 with tabs[3]:
     # A value that is not trusted is no evidence of attainment: it stays out of the quadrant's judgement.
-    scored = trusted_values(judge(data.outcomes[data.outcomes["kpi_id"] == effect], yardstick(ctx),
-                                  period.start, period.end))
+    # Judged through the cached loader (same request as the outcomes): judging took a fifth of a warm run.
+    judged_outcomes = load_judged(ctx, period.start, period.end, by=Scope.TOUCHPOINT,
+                                  kpi_ids=tuple(dict.fromkeys((outcome, effect))))
+    scored = trusted_values(judged_outcomes[judged_outcomes["kpi_id"] == effect].reset_index(drop=True))
     directions = pd.Series(reg[effect].direction.value, index=scored.index)
     scored = scored.assign(attainment=target_attainment(scored["value"], scored["target"], directions))
     quad = classify_quadrant(ranking.merge(scored[["touchpoint_id", "attainment"]], on="touchpoint_id",
                                            how="left"))
     if quad["cost_per_outcome"].notna().any():
-        st.altair_chart(quadrant_chart(quad, float(quad["cost_threshold"].iloc[0]), noun), width="stretch")
+        show_chart(quadrant_chart, quad, float(quad["cost_threshold"].iloc[0]), noun)
     st.caption(f"Attainment: {literal(reg[effect].name)} against its target (100% = met). Fund more: "
                "target met and cheaper than the median; keep: met but dearer; fix: cheap but missing the "
                "target; cut back: missing and dear.")

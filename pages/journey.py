@@ -9,6 +9,7 @@ from metrics.journey_map import scorecard
 from metrics.judgement import NOTHING_JUDGED, judged_count
 from metrics.model import Filters, Scope, Unit
 from metrics.periods import previous_period
+from ui.cached_charts import show_chart
 from ui.context import app_context
 from ui.filters import journey_filter, period_filter, url_select
 from ui.journey_charts import funnel_chart
@@ -54,13 +55,12 @@ conversion = stage_conversion(load_funnel(ctx, period.start, period.end, (journe
 curve = load_judged(ctx, period.start, period.end, by=Scope.STAGE, filters=only_journey, kpi_ids=(feeling,),
                     keys={"journey_id": journey_id})
 funnel_col, curve_col = st.columns(2)
-funnel_col.altair_chart(
-    funnel_chart(
-        conversion.rename(columns={"name": "stage"}).assign(
-            conversion_text=conversion["conversion_to_next"].map(lambda c: "" if c != c else f"{c:.0%} →")
-        )
+show_chart(
+    funnel_chart,
+    conversion.rename(columns={"name": "stage"}).assign(
+        conversion_text=conversion["conversion_to_next"].map(lambda c: "" if c != c else f"{c:.0%} →")
     ),
-    width="stretch",
+    container=funnel_col,
 )
 show_emotional_curve(curve_col, curve, stages, ctx.registry[feeling], ctx)
 

@@ -9,6 +9,7 @@ from metrics.model import Scope
 from metrics.overview import headline_cells, journey_summary, moments_off_target
 from metrics.periods import previous_period
 from metrics.status import Status
+from ui.cached_charts import show_chart
 from ui.charts import health_chart, kpi_status_grid
 from ui.context import app_context
 from ui.filters import period_filter, touchpoint_filters
@@ -56,10 +57,8 @@ tiles[3].metric("Moments of truth off target", int((mots["status"] == Status.OFF
 show_trust_note(ctx, tp_scored, journey_now)
 
 chart_left, chart_right = st.columns([2, 3])
-chart_left.altair_chart(health_chart(summary), width="stretch")
-chart_right.altair_chart(
-    kpi_status_grid(headline_cells(journey_scored, ctx.registry, ctx.journeys)), width="stretch"
-)
+show_chart(health_chart, summary, container=chart_left)
+show_chart(kpi_status_grid, headline_cells(journey_scored, ctx.registry, ctx.journeys), container=chart_right)
 
 st.subheader("Journeys")
 show_status_table(

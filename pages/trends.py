@@ -18,6 +18,7 @@ from metrics.trends import (
     scope_keys,
     target_step_points,
 )
+from ui.cached_charts import show_chart
 from ui.context import app_context
 from ui.filters import url_multiselect, url_select
 from ui.loaders import load_judged, load_kpis
@@ -94,8 +95,8 @@ for kpi_id in kpi_ids:
     kpi_last_year = last_year[last_year["kpi_id"] == kpi_id] if not last_year.empty else last_year
     steps = target_steps(ctx.targets, kpi_id, scope_chain(keys), start, window.end)
     points = target_step_points(steps, kpi.higher_is_better)
-    st.altair_chart(trend_chart(kpi_series, points, kpi, grain.value,
-                                kpi_last_year if show_last_year else None), width="stretch", height=440)
+    show_chart(trend_chart, kpi_series, points, kpi, grain.value, kpi_last_year if show_last_year else None,
+               height=440)
     text_col, pace_col = st.columns([1, 1])
     text_col.markdown(comparison_text(kpi_series, kpi_last_year, kpi, registry, grain))
     pace_col.dataframe(pacing_table(ctx, kpi, filters, keys), hide_index=True, width="stretch")

@@ -48,3 +48,5 @@ def test_benchmark_command_runs_on_a_small_warehouse(tmp_path: Path) -> None:
         assert size["ours"]["pages"][page]["peak_mb"] > 0, page
     assert 0 < size["naive"]["rows_loaded"] <= size["rows"]  # orphan fact rows drop out of the join
     assert "Ours / floor" in result.stdout and "Goals" in result.stdout
+    assert size["checks_run"]["seconds"] > 0 and size["checks_run"]["peak_mb"] > 0
+    assert "Checks run under" in result.stdout

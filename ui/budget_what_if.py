@@ -22,8 +22,10 @@ from metrics.what_if import (
     scenario_total_problem,
 )
 from review.exports.csv import spreadsheet_safe
+from ui import caching
 from ui.budget_charts import response_curve_chart, scenario_chart
 from ui.budget_loaders import ITEM_KEYS, load_curve_fits
+from ui.cached_charts import show_chart
 from ui.context import AppContext
 from ui.text import literal
 
@@ -56,18 +58,33 @@ def show_what_if(inputs: WhatIfInputs) -> None:
     today = spend / inputs.months
     total = float(st.number_input("Total budget per month (EUR)", min_value=0.0, step=1000.0,
                                   value=default_total(today), key="total", bind="query-params"))
+    # The optimiser and the projections are pure functions of these: cached, not rerun per page run.
+    basis = (inputs.ctx.key, item, inputs.outcome, inputs.period.start, inputs.period.end, inputs.ctx.as_of)
     goal = float(st.number_input(f"Goal: {literal(inputs.noun)} per month", min_value=0.0, step=100.0,
-                                 value=default_goal(today, curves), key="goal", bind="query-params"))
+                                 value=_default_goal(today, curves, basis), key="goal", bind="query-params"))
     edited = _scenario_editor(inputs, item, today.fillna(0.0), fits, curves, total)
     over = scenario_total_problem(edited, total)
     hold = st.toggle("Hold the total: scale my scenario to it", value=True, key="hold_total",
                      bind="query-params") if over else True
-    result = evaluate_scenario(edited, today, curves, total, goal, hold)
+    result = _evaluated(today, curves, basis, edited, total, goal, hold)
     _show_result(inputs, result, over)
     scenario_csv = spreadsheet_safe(result.export).to_csv(index=False).encode()
     st.download_button("Download this scenario (CSV)", scenario_csv,
                        file_name=f"budget_scenario_{inputs.period.start}_{item}.csv", mime="text/csv")
     _show_curves(inputs, fits, curves, result, history, key)
+
+
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.WHAT_IF_RESULTS)
+def _default_goal(_today: pd.Series, _curves: dict[str, ResponseCurve], basis: tuple[object, ...]) -> float:
+    return default_goal(_today, _curves)
+
+
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.WHAT_IF_RESULTS)
+def _evaluated(_today: pd.Series, _curves: dict[str, ResponseCurve], basis: tuple[object, ...],
+               edited: pd.DataFrame, total: float, goal: float, hold: bool) -> WhatIf:
+    """``evaluate_scenario``; ``basis`` (warehouse key, item level, outcome, period, as_of) decides
+    today's spend and the curves, the rest is the person's scenario."""
+    return evaluate_scenario(edited, _today, _curves, total, goal, hold)
 
 
 def _scenario_editor(inputs: WhatIfInputs, item: str, today: pd.Series, fits: dict[str, CurveFit],
@@ -105,8 +122,7 @@ def _show_result(inputs: WhatIfInputs, result: WhatIf, over: str | None) -> None
                    + ", ".join(literal(inputs.names.get(k, k)) for k in result.outside)
                    + ". Projections there extend the curve beyond the evidence.")
     long = plans_long(result.plans)
-    st.altair_chart(scenario_chart(long.assign(name=long["key"].map(lambda k: inputs.names.get(k, k)))),
-                    width="stretch")
+    show_chart(scenario_chart, long.assign(name=long["key"].map(lambda k: inputs.names.get(k, k))))
 
 
 def _show_curves(inputs: WhatIfInputs, fits: dict[str, CurveFit], curves: dict[str, ResponseCurve],
@@ -120,8 +136,7 @@ def _show_curves(inputs: WhatIfInputs, fits: dict[str, CurveFit], curves: dict[s
                               "spend": [float(p.get(shown, 0.0)) for p in result.plans.values()]})
         marks["outcome"] = curves[shown].predict(marks["spend"].to_numpy())
         points = curve_points(curves[shown], marks["spend"].max() * CURVE_SPAN)
-        st.altair_chart(response_curve_chart(points, history[history[key] == shown], marks, inputs.noun),
-                        width="stretch")
+        show_chart(response_curve_chart, points, history[history[key] == shown], marks, inputs.noun)
     st.caption(CURVE_NOTE)
     st.dataframe(summary[["name", "status", "reason", "form", "r_squared", "spend_r_squared", "n_points",
                           "spend_min", "spend_max"]], hide_index=True, width="stretch", column_config={

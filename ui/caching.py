@@ -29,13 +29,19 @@ Where, with the keys besides each call's own arguments (TTL WAREHOUSE_TTL_SECOND
 - ui/loaders.py: KPI, funnel and budget frames (warehouse key, request; KPI_FRAMES,
   FUNNEL_FRAMES, BUDGET_FRAMES); judged KPI values (warehouse key, dimensions version, trust
   evidence key, request; JUDGED_FRAMES).
+- ui/budget_what_if.py: the optimiser's result and the default goal for a scenario (warehouse
+  key, item level, outcome, period, as_of, the edited scenario; WHAT_IF_RESULTS).
 - ui/budget_loaders.py: response-curve fits with their history (warehouse key, item level, KPI,
   dates; CURVE_FITS).
 - ui/review_loaders.py: a quarter's live figures (warehouse key, trust evidence key, quarter,
   as_of; QUARTER_FIGURES).
 - ui/quality_loaders.py: trust evidence (state URL, latest run id; EVIDENCE_TTL_SECONDS;
   TRUST_RUNS).
+- ui/trend_sections.py: a KPI's quarter- and year-to-date pacing (warehouse key, trust evidence
+  key, dimensions version, request; JUDGED_FRAMES).
 - ui/review_sections.py: journey chart specs (the figures' content; no TTL; REVIEW_CHART_SPECS).
+- ui/cached_charts.py: every other page chart's spec (its builder and arguments' content; no TTL;
+  CHART_SPECS).
 
 Why: anything read from the warehouse lives ``WAREHOUSE_TTL_SECONDS``, so a load into the warehouse
 shows within ten minutes while a page run stays warm. Caches keyed by content (a file's stamp, the
@@ -72,3 +78,7 @@ TRUST_RUNS = 16
 DEMO_FILES = 8
 #: Chart specs of journey sections on the review page.
 REVIEW_CHART_SPECS = 64
+#: What-if results and default goals of the Budget page (ui/budget_what_if.py).
+WHAT_IF_RESULTS = 64
+#: Vega-Lite specs of charts (ui/cached_charts.py), keyed by content: no TTL needed.
+CHART_SPECS = 256

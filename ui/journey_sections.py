@@ -18,6 +18,7 @@ from metrics.journey_map import (
     stage_channel_counts,
 )
 from metrics.registry import KpiDef
+from ui.cached_charts import show_chart
 from ui.context import AppContext
 from ui.filters import url_multiselect
 from ui.journey_charts import emotional_curve_chart, journey_map_chart, stage_strip_chart
@@ -47,9 +48,9 @@ def show_journey_map(ctx: AppContext, tp_scored: pd.DataFrame, touchpoints: pd.D
                 "untick 'Moments of truth only'.")
         return
     if len(chosen) >= STRIP_FROM:
-        st.altair_chart(stage_strip_chart(stage_channel_counts(chosen)), width="stretch")
+        show_chart(stage_strip_chart, stage_channel_counts(chosen))
     shown = limit_cards(chosen, CARDS_PER_STAGE, expanded)
-    st.altair_chart(journey_map_chart(shown), width="stretch")
+    show_chart(journey_map_chart, shown)
     hidden = len(chosen) - int(shown["kind"].ne(MORE).sum())
     st.caption(
         f"{len(chosen)} of {len(cards)} touchpoints match the filters"
@@ -68,7 +69,7 @@ def show_emotional_curve(container: DeltaGenerator, curve: pd.DataFrame, stages:
     if frame["value"].notna().sum() == 0:
         container.info(f"No {literal(kpi.name)} measured in this journey in the period.")
         return
-    container.altair_chart(emotional_curve_chart(frame, kpi), width="stretch")
+    show_chart(emotional_curve_chart, frame, kpi, container=container)
     missing = frame.loc[frame["value"].isna(), "stage"].astype(str).tolist()
     if missing:
         container.caption(

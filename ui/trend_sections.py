@@ -3,26 +3,45 @@ the end of the quarter and year (metrics.trends rules; values judged by metrics.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
+import streamlit as st
 
 from metrics.judgement import judge_pacing
 from metrics.model import Filters, Grain
 from metrics.registry import KpiDef, KpiRegistry
 from metrics.status import Status
 from metrics.trends import compare_periods, to_date_periods
+from metrics.trust import TrustEvidence
+from ui import caching
 from ui.context import AppContext
 from ui.loaders import load_kpis, yardstick
+from ui.quality_loaders import load_trust
 from ui.text import literal
 
 
 def pacing_table(ctx: AppContext, kpi: KpiDef, filters: Filters, keys: dict[str, str]) -> pd.DataFrame:
-    """Quarter- and year-to-date value, projection, target and judged status of one KPI."""
+    """Quarter- and year-to-date value, projection, target and judged status of one KPI.
+
+    Cached like ui.loaders.load_judged (warehouse key, dimensions version, check run, request):
+    judging the two to-date periods was a third of a warm Trends run at 10 M rows."""
+    evidence = load_trust(ctx)
+    return _pacing(ctx, evidence, ctx.key, ctx.dimensions_version, evidence.key, ctx.first_date, ctx.as_of,
+                   kpi.kpi_id, filters, tuple(sorted(keys.items())))
+
+
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.JUDGED_FRAMES)
+def _pacing(_ctx: AppContext, _evidence: TrustEvidence, key: str, dimensions_version: str, evidence_key: str,
+            first_date: dt.date, as_of: dt.date, kpi_id: str, filters: Filters,
+            keys: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    ctx, kpi = _ctx, _ctx.registry[kpi_id]
     rows = []
-    judging = yardstick(ctx)
+    judging = yardstick(ctx, _evidence)
     for label, (to_date, whole) in to_date_periods(ctx.as_of).items():
         sums = load_kpis(ctx, max(to_date.start, ctx.first_date), to_date.end, filters=filters,
                          kpi_ids=(kpi.kpi_id,))
-        paced = judge_pacing(sums.assign(**keys), whole, ctx.as_of, judging)
+        paced = judge_pacing(sums.assign(**dict(keys)), whole, ctx.as_of, judging)
         for r in paced.itertuples(index=False):
             rows.append({"Pace": label, "Value": kpi.format(r.value), "Projected": kpi.format(r.projected),
                          "Target": kpi.format(r.target), "Elapsed": f"{r.elapsed_share:.0%}",
