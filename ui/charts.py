@@ -10,8 +10,16 @@ from typing import Any, TypeAlias
 import altair as alt
 import pandas as pd
 
+from metrics.formatting import MISSING
 from metrics.registry import KpiDef
-from metrics.status import STATUS_COLOURS, STATUS_LABELS, Status
+from metrics.status import (
+    HEALTH_AT_RISK,
+    HEALTH_ON_TARGET,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    Status,
+    health_points,
+)
 
 TARGET_COLOUR = "#222222"
 BAND_COLOUR = "#9e9e9e"
@@ -44,50 +52,59 @@ def with_status_labels(frame: pd.DataFrame, column: str = "status") -> pd.DataFr
 
 
 def health_chart(frame: pd.DataFrame) -> Layered:
-    """Journey health 0-100 as bars (frame: journey, health, status), with the 80/60 bands."""
-    data = with_status_labels(frame)
-    bars = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X("health:Q", title="Health score (0-100)", scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("journey:N", title=None, sort="x", axis=alt.Axis(labelLimit=220)),
-            color=status_color(title="Health", columns=3),
-            tooltip=["journey:N", alt.Tooltip("health:Q", format=".0f"), "status_label:N"],
-        )
+    """Journey health 0-100 as bars with their value written beside them (frame: journey, health,
+    status), and the 80/60 bands of metrics.status."""
+    data = with_status_labels(frame).assign(
+        health_text=frame["health"].map(lambda h: MISSING if pd.isna(h) else f"{health_points(h)}"))
+    base = alt.Chart(data).encode(
+        x=alt.X("health:Q", title="Health score (0-100)", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("journey:N", title=None, sort="x", axis=alt.Axis(labelLimit=0)),
     )
+    bars = base.mark_bar().encode(
+        color=status_color(title="Health", columns=3),
+        tooltip=[alt.Tooltip("journey:N", title="Journey"), alt.Tooltip("health_text:N", title="Health"),
+                 alt.Tooltip("status_label:N", title="Status")],
+    )
+    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text="health_text:N")
     rules = (
-        alt.Chart(pd.DataFrame({"threshold": [60, 80], "label": ["at risk below", "on target from"]}))
+        alt.Chart(pd.DataFrame({"threshold": [HEALTH_AT_RISK, HEALTH_ON_TARGET],
+                                "label": ["at risk from", "on target from"]}))
         .mark_rule(color=TARGET_COLOUR, strokeDash=[4, 3])
-        .encode(x="threshold:Q", tooltip=["label:N", "threshold:Q"])
+        .encode(x="threshold:Q", tooltip=[alt.Tooltip("label:N", title="Band"),
+                                          alt.Tooltip("threshold:Q", title="Health")])
     )
-    return alt.layer(bars, rules).properties(height=alt.Step(34), title="Journey health")
+    return alt.layer(bars, labels, rules).properties(height=alt.Step(34), title="Journey health")
 
 
 def kpi_status_grid(frame: pd.DataFrame) -> Layered:
-    """Journeys x headline KPIs: cell colour = status, text = value and change.
+    """Journeys x headline KPIs: cell colour = status; the cell shows the value, its target and
+    its change against the previous period (not only on hover).
 
-    frame: journey, kpi (display name), text, status, tooltip columns value_text, target_text.
+    frame: journey, kpi (display name), text, detail (target and change, two lines), status,
+    tooltip columns value_text, target_text, delta_text, reason.
     """
     data = with_status_labels(frame)
     base = alt.Chart(data).encode(
-        x=alt.X("kpi:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y("journey:N", title=None, axis=alt.Axis(labelLimit=220)),
+        x=alt.X("kpi:N", title=None,
+                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=0, labelFontSize=12)),
+        y=alt.Y("journey:N", title=None, axis=alt.Axis(labelLimit=0, labelFontSize=12)),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=status_color(),
         tooltip=[
-            "journey:N",
-            "kpi:N",
+            alt.Tooltip("journey:N", title="Journey"),
+            alt.Tooltip("kpi:N", title="KPI"),
             alt.Tooltip("value_text:N", title="Value"),
             alt.Tooltip("target_text:N", title="Target"),
-            alt.Tooltip("delta_text:N", title="vs previous"),
+            alt.Tooltip("delta_text:N", title="vs previous period"),
             alt.Tooltip("status_label:N", title="Status"),
             alt.Tooltip("reason:N", title="Why"),
         ],
     )
-    text = base.mark_text(fontSize=13, fontWeight="bold", color="white").encode(text="text:N")
-    return alt.layer(cells, text).properties(height=alt.Step(40), title="Headline KPIs against target")
+    text = base.mark_text(fontSize=14, fontWeight="bold", color="white", dy=-14).encode(text="text:N")
+    detail = base.mark_text(fontSize=11, color="white", dy=6, lineBreak="\n").encode(text="detail:N")
+    return alt.layer(cells, text, detail).properties(height=alt.Step(70),
+                                                     title="Headline KPIs against target")
 
 
 def journey_map_chart(cards: pd.DataFrame) -> Layered:
@@ -153,8 +170,8 @@ def funnel_chart(conversion: pd.DataFrame) -> Layered:
     bars = base.mark_bar(color="#4e79a7").encode(
         y=alt.Y("customers:Q", title="Customers reaching the stage"),
         tooltip=[
-            "stage:N",
-            alt.Tooltip("customers:Q", format=",.0f"),
+            alt.Tooltip("stage:N", title="Stage"),
+            alt.Tooltip("customers:Q", title="Customers", format=",.0f"),
             alt.Tooltip("conversion_text:N", title="Conversion to next stage"),
         ],
     )
@@ -172,7 +189,8 @@ def emotional_curve_chart(frame: pd.DataFrame, kpi: KpiDef) -> Layered:
     """
     data = with_status_labels(frame)
     sign = -1.0 if kpi.higher_is_better else 1.0
-    data = data.assign(band_edge=data["target"] + sign * data["tolerance"].fillna(0.0))
+    data = data.assign(band_edge=data["target"] + sign * data["tolerance"].fillna(0.0),
+                       value_text=data["value"].map(kpi.format), target_text=data["target"].map(kpi.format))
     order = data.sort_values("position")["stage"].tolist()
     title = f"{kpi.name} ({kpi.unit_label})" + (" — lower is better" if not kpi.higher_is_better else "")
     x = alt.X("stage:N", sort=order, title="Stage", axis=alt.Axis(labelAngle=0, labelLimit=140))
@@ -188,7 +206,7 @@ def emotional_curve_chart(frame: pd.DataFrame, kpi: KpiDef) -> Layered:
         .encode(
             x=x,
             y=alt.Y("target:Q", scale=y_scale),
-            tooltip=["stage:N", alt.Tooltip("target:Q", format=".2f")],
+            tooltip=[alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("target_text:N", title="Target")],
         )
     )
     line = (
@@ -204,10 +222,10 @@ def emotional_curve_chart(frame: pd.DataFrame, kpi: KpiDef) -> Layered:
             y=alt.Y("value:Q", scale=y_scale),
             color=status_color(),
             tooltip=[
-                "stage:N",
-                alt.Tooltip("value:Q", format=".2f"),
-                alt.Tooltip("target:Q", format=".2f"),
-                "status_label:N",
+                alt.Tooltip("stage:N", title="Stage"),
+                alt.Tooltip("value_text:N", title=kpi.name),
+                alt.Tooltip("target_text:N", title="Target"),
+                alt.Tooltip("status_text:N", title="Status"),
             ],
         )
     )
