@@ -35,7 +35,8 @@ def status_scale() -> alt.Scale:
 
 def status_color(field: str = "status_label", title: str = "Status", columns: int | None = None) -> alt.Color:
     """Colour by status; ``columns`` wraps the legend in narrow charts so no state is cut off."""
-    legend = alt.Legend(orient="bottom") if columns is None else alt.Legend(orient="bottom", columns=columns)
+    legend = alt.Legend(orient="bottom", labelLimit=0) if columns is None else alt.Legend(
+        orient="bottom", columns=columns, labelLimit=0)
     return alt.Color(f"{field}:N", scale=status_scale(), title=title, legend=legend)
 
 
