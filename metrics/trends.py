@@ -79,7 +79,7 @@ def period_text(start: object, grain: Grain) -> str:
     if grain is Grain.MONTH:
         return month_text(start)
     if grain is Grain.YEAR:
-        day = pd.Timestamp(start)  # type: ignore[arg-type]
+        day = pd.Timestamp(start)
         return MISSING if pd.isna(day) else str(day.year)
     return ("week of " if grain is Grain.WEEK else "") + date_text(start)
 

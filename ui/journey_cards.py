@@ -32,7 +32,7 @@ def show_tiles(tiles: OverviewTiles, mot_help: str) -> None:
     """Journeys, healthy journeys, moments of truth on and off target, each with its change."""
     columns = st.columns(4)
     columns[0].metric("Journeys", tiles.journeys)
-    _metric(columns[1], f"Healthy journeys (health ≥ {HEALTH_ON_TARGET})", tiles.healthy,
+    _metric(columns[1], f"Healthy journeys (score ≥ {HEALTH_ON_TARGET})", tiles.healthy,
             tiles.healthy_change, help=HEALTH_HELP)
     _metric(columns[2], "Moments of truth on target", tiles.mot_text, tiles.mot_share_change, help=mot_help)
     _metric(columns[3], "Moments of truth off target", tiles.mot_off, tiles.mot_off_change)

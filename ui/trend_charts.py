@@ -128,19 +128,19 @@ def trend_chart(
     )
 
 
-#: Axis labels that carry the year (Vega time formats; the words are English in every language).
-_TIME_LABELS: dict[str, dict[str, object]] = {
-    "day": {"format": "%d %b %Y"},
-    "week": {"format": "%d %b %Y"},
-    "month": {"format": "%b %Y"},
-    "quarter": {"labelExpr": "'Q' + (floor(month(datum.value) / 3) + 1) + ' ' + year(datum.value)",
-                "tickCount": {"interval": "month", "step": 3}},
-}
+#: Quarter labels that carry the year; ticks every three months so each sits on a quarter start.
+_QUARTER_LABEL = "'Q' + (floor(month(datum.value) / 3) + 1) + ' ' + year(datum.value)"
 
 
 def time_axis(grain_label: str) -> alt.Axis:
-    """A time axis whose every label names its year: '12 Nov 2026', 'Nov 2026', 'Q4 2026'."""
-    return alt.Axis(labelOverlap=True, labelLimit=0, **_TIME_LABELS.get(grain_label, {"format": "%b %Y"}))
+    """A time axis whose every label names its year: '12 Nov 2026', 'Nov 2026', 'Q4 2026' (Vega
+    time formats: the month words are English in every language)."""
+    if grain_label == "quarter":
+        return alt.Axis(labelOverlap=True, labelLimit=0, labelExpr=_QUARTER_LABEL,
+                        tickCount={"interval": "month", "step": 3})
+    if grain_label in ("day", "week"):
+        return alt.Axis(labelOverlap=True, labelLimit=0, format="%d %b %Y")
+    return alt.Axis(labelOverlap=True, labelLimit=0, format="%b %Y")
 
 
 def _readable(data: pd.DataFrame, kpi: KpiDef, grain_label: str) -> pd.DataFrame:
