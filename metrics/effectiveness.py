@@ -23,10 +23,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.status import GAP_NOISE, STATUS_POINTS, Status, severity_rank
+from metrics.status import (  # the health bands live with the other statuses; re-exported here
+    GAP_NOISE,
+    HEALTH_AT_RISK,
+    HEALTH_ON_TARGET,
+    STATUS_POINTS,
+    Status,
+    health_status,
+    severity_rank,
+)
 
-__all__ = ["HEALTH_ON_TARGET", "health_scores", "health_status", "moments_on_target", "MOT_ON_TARGET_HELP",
-    "mot_on_target_text", "pain_points", "stage_conversion", "touchpoint_status", "with_deltas"]
+__all__ = ["HEALTH_AT_RISK", "HEALTH_ON_TARGET", "health_scores", "health_status", "moments_on_target",
+    "MOT_ON_TARGET_HELP", "MOT_WEIGHT", "mot_on_target_text", "pain_points", "stage_conversion",
+    "touchpoint_status", "with_deltas"]
 
 MOT_WEIGHT = 3.0
 MOT_PAIN_FACTOR = 2.0
@@ -147,16 +156,3 @@ def with_deltas(current: pd.DataFrame, earlier: pd.DataFrame, keys: list[str], s
     out = current.merge(earlier_values, on=keys, how="left")
     out[f"delta_{suffix}"] = out["value"] - out[f"value_{suffix}"]
     return out
-
-
-#: Health bands for colouring the health score (same colours as KPI statuses).
-HEALTH_ON_TARGET = 80.0
-HEALTH_AT_RISK = 60.0
-
-
-def health_status(health: float | None) -> Status:
-    if health is None or pd.isna(health):
-        return Status.NO_DATA
-    if health >= HEALTH_ON_TARGET:
-        return Status.ON_TARGET
-    return Status.AT_RISK if health >= HEALTH_AT_RISK else Status.OFF_TARGET

@@ -3,19 +3,21 @@ truth off target, worst first. Pure functions over scored frames (metrics.effect
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from metrics.changes import DeltaShown, change_verdict, delta_shown
 from metrics.effectiveness import (
     health_scores,
-    health_status,
     moments_on_target,
     mot_on_target_text,
 )
 from metrics.judgement import status_text
 from metrics.registry import KpiRegistry
-from metrics.status import Status, severity_rank
+from metrics.status import Status, health_status, severity_rank
 
-__all__ = ["headline_cells", "journey_summary", "moments_off_target"]
+__all__ = ["headline_cells", "journey_summary", "moments_off_target", "OverviewTiles", "overview_tiles"]
 
 
 def journey_summary(
@@ -56,6 +58,8 @@ def headline_cells(
     delta = cells["delta_prev"] if "delta_prev" in cells else pd.Series(float("nan"), index=cells.index)
     cells["delta_text"] = [_delta_text(registry, k, d) for k, d in zip(cells["kpi_id"], delta, strict=True)]
     cells["text"] = cells["value_text"]
+    # Shown in the cell itself, not only on hover: the target and the change.
+    cells["detail"] = "target " + cells["target_text"] + "\n" + cells["delta_text"]
     reasons = cells["trust_reason"] if "trust_reason" in cells else pd.Series("", index=cells.index)
     cells["reason"] = [_reason(s, r) for s, r in zip(cells["status"], reasons.fillna(""), strict=True)]
     if "status_text" in cells:
@@ -66,16 +70,9 @@ def headline_cells(
 
 
 def _delta_text(registry: KpiRegistry, kpi_id: str, delta: float) -> str:
-    if pd.isna(delta):
-        return "no earlier value"
     kpi = registry[kpi_id]
-    size = kpi.format_change(abs(delta)).lstrip("+±")  # the arrow carries the sign
-    if kpi.format_change(delta).startswith("±"):  # rounds to no change: never '▼ 0 (worse)'
-        return f"= {size}"
-    better = (delta > 0) == kpi.higher_is_better
-    arrow = "▲" if delta > 0 else "▼"
-    verdict = " (better)" if better else " (worse)"
-    return f"{arrow} {size}{verdict}"
+    return change_verdict(None if pd.isna(delta) else float(delta), kpi.unit.value, kpi.scale,
+                          kpi.higher_is_better)
 
 
 def _reason(status: str, trust_reason: str) -> str:
@@ -124,3 +121,50 @@ def moments_off_target(
         "bands_below",
     ]
     return bad[columns].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class OverviewTiles:
+    """The overview's four tiles, each with its change against the previous period."""
+
+    journeys: int
+    healthy: int
+    healthy_change: DeltaShown
+    mot_text: str
+    mot_share_change: DeltaShown  # percentage points of moments of truth on target
+    mot_off: int
+    mot_off_change: DeltaShown
+
+
+def overview_tiles(
+    summary: pd.DataFrame, mots_off: pd.DataFrame, summary_before: pd.DataFrame, mots_off_before: pd.DataFrame
+) -> OverviewTiles:
+    """Tiles from journey_summary and moments_off_target of the period and the previous one.
+
+    Healthy journeys are those whose health status is on target (metrics.status.health_status,
+    the same rule as their label and colour); an empty earlier period gives no change."""
+    def healthy(frame: pd.DataFrame) -> int:
+        return int(frame["health"].map(lambda h: health_status(h) is Status.ON_TARGET).sum())
+
+    def share(frame: pd.DataFrame) -> float | None:
+        judged = int(frame["mot_judged"].sum())
+        return None if judged == 0 else 100.0 * int(frame["mot_on_target"].sum()) / judged
+
+    def off(frame: pd.DataFrame) -> int:
+        return int((frame["status"] == Status.OFF_TARGET.value).sum())
+
+    had_before = bool(summary_before["health"].notna().any()) if len(summary_before) else False
+    now_share, before_share = share(summary), share(summary_before)
+    share_delta = None if now_share is None or before_share is None else now_share - before_share
+    on, judged = int(summary["mot_on_target"].sum()), int(summary["mot_judged"].sum())
+    return OverviewTiles(
+        journeys=len(summary),
+        healthy=healthy(summary),
+        healthy_change=delta_shown(healthy(summary) - healthy(summary_before) if had_before else None,
+                                   "count", 1.0, True),
+        mot_text=mot_on_target_text(on, judged),
+        mot_share_change=delta_shown(share_delta, "percent", 100.0, True),
+        mot_off=off(mots_off),
+        mot_off_change=delta_shown(off(mots_off) - off(mots_off_before) if had_before else None,
+                                   "count", 1.0, False),
+    )

@@ -16,7 +16,8 @@ import pandas as pd
 from metrics.formatting import kpi_change_text, kpi_value_text
 from metrics.model import Aggregation, Direction, Unit
 
-__all__ = ["compute_values", "DEFAULT_KPIS", "default_registry", "KpiDef", "KpiRegistry"]
+__all__ = ["compute_values", "DEFAULT_KPIS", "DEFAULT_MIN_SAMPLE", "default_registry", "KpiDef",
+    "KpiRegistry"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,10 @@ class KpiDef:
     upper: float | None = None
     #: Shown on the executive overview for every journey.
     headline: bool = False
+    #: Fewest denominator units (responses, customers, contacts) a ratio value needs to be read as
+    #: more than noise; a value from fewer is marked "too few" on charts (metrics.samples). None:
+    #: no minimum (sum KPIs have no denominator).
+    min_sample: int | None = None
 
     @property
     def higher_is_better(self) -> bool:
@@ -85,6 +90,7 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         denominator="customers reached",
         lower=0,
         upper=100,
+        min_sample=100,
     ),
     KpiDef(
         "conversion_rate",
@@ -99,6 +105,7 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         lower=0,
         upper=100,
         headline=True,
+        min_sample=100,
     ),
     KpiDef(
         "drop_off_rate",
@@ -112,6 +119,7 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         denominator="customers at the touchpoint",
         lower=0,
         upper=100,
+        min_sample=100,
     ),
     KpiDef(
         "csat",
@@ -126,6 +134,7 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         lower=1,
         upper=5,
         headline=True,
+        min_sample=30,
     ),
     KpiDef(
         "nps",
@@ -140,6 +149,7 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         lower=-100,
         upper=100,
         headline=True,
+        min_sample=30,
     ),
     KpiDef(
         "ces",
@@ -153,6 +163,7 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         denominator="responses",
         lower=1,
         upper=7,
+        min_sample=30,
     ),
     KpiDef(
         "first_contact_resolution",
@@ -167,6 +178,7 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         lower=0,
         upper=100,
         headline=True,
+        min_sample=50,
     ),
     KpiDef(
         "response_time",
@@ -179,6 +191,7 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         numerator="total seconds to first answer",
         denominator="contacts answered",
         lower=0,
+        min_sample=30,
     ),
     KpiDef(
         "repeat_purchase_rate",
@@ -192,6 +205,7 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         denominator="existing customers",
         lower=0,
         upper=100,
+        min_sample=100,
     ),
 )
 
@@ -256,9 +270,18 @@ class KpiRegistry:
                     lower=base.lower if base else None,
                     upper=base.upper if base else None,
                     headline=base.headline if base else False,
+                    min_sample=base.min_sample if base else _default_min_sample(str(row.aggregation)),
                 )
             )
         return cls(kpis)
+
+
+#: Minimum sample of a ratio KPI the warehouse adds on its own (a survey-sized 30).
+DEFAULT_MIN_SAMPLE = 30
+
+
+def _default_min_sample(aggregation: str) -> int | None:
+    return DEFAULT_MIN_SAMPLE if aggregation == Aggregation.RATIO.value else None
 
 
 def default_registry() -> KpiRegistry:

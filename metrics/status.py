@@ -15,8 +15,9 @@ import pandas as pd
 
 from metrics.model import Direction
 
-__all__ = ["classify", "classify_frame", "severity_rank", "signed_gap", "Status", "STATUS_COLOURS",
-    "STATUS_ICONS", "STATUS_LABELS", "STATUS_SEVERITY"]
+__all__ = ["classify", "classify_frame", "HEALTH_AT_RISK", "HEALTH_ON_TARGET", "health_points",
+    "health_status", "severity_rank", "signed_gap", "Status", "STATUS_COLOURS", "STATUS_ICONS",
+    "STATUS_LABELS", "STATUS_SEVERITY"]
 
 
 class Status(StrEnum):
@@ -130,3 +131,27 @@ def severity_rank(statuses: pd.Series, *, no_data_last: bool = False) -> pd.Seri
     if no_data_last:
         order[Status.NO_DATA.value] = max(order.values()) + 1
     return statuses.map(order)
+
+
+#: Health score bands (README "Health score"): a journey is on target from 80, at risk from 60.
+#: The one definition behind the health label, its colour and the overview's "healthy" tile.
+HEALTH_ON_TARGET = 80
+HEALTH_AT_RISK = 60
+
+
+def health_points(health: float | None) -> int | None:
+    """The health score as people see it: whole points, halves rounded up (79.5 reads 80)."""
+    if health is None or pd.isna(health):
+        return None
+    return int(np.floor(float(health) + 0.5))
+
+
+def health_status(health: float | None) -> Status:
+    """Status of a journey health score, judged on the whole points shown, so a score that reads
+    "80" is on target everywhere (never "At risk" beside a tile counting scores of 80 and more)."""
+    shown = health_points(health)
+    if shown is None:
+        return Status.NO_DATA
+    if shown >= HEALTH_ON_TARGET:
+        return Status.ON_TARGET
+    return Status.AT_RISK if shown >= HEALTH_AT_RISK else Status.OFF_TARGET

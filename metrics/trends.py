@@ -27,13 +27,15 @@ import numpy as np
 import pandas as pd
 
 from metrics.effectiveness import with_deltas
+from metrics.formatting import MISSING, date_text, month_text, quarter_text
 from metrics.model import Grain, Period, Scope
 from metrics.periods import quarter_of
 from metrics.registry import KpiRegistry
 from metrics.targets import resolve_targets_on
 
 __all__ = ["compare_periods", "complete_window", "last_year_overlay", "last_year_window", "period_end",
-    "period_start_of", "scope_chain", "scope_keys", "target_step_points", "to_date_periods", "TREND_GRAINS",
+    "period_start_of", "period_text", "scope_chain", "scope_keys", "target_step_points", "to_date_periods",
+    "TREND_GRAINS",
     "with_period_targets"]
 
 #: Grains a trend can be drawn at, in the order pages offer them.
@@ -67,6 +69,19 @@ def period_start_of(day: dt.date, grain: Grain) -> dt.date:
     if grain is Grain.YEAR:
         return dt.date(day.year, 1, 1)
     raise ValueError(f"grain {grain!r} has no period start")
+
+
+def period_text(start: object, grain: Grain) -> str:
+    """A period named for people (metrics.formatting): 'Q4 2026', 'Nov 2026', 'week of Nov 2, 2026',
+    'Nov 2, 2026'."""
+    if grain is Grain.QUARTER:
+        return quarter_text(start)
+    if grain is Grain.MONTH:
+        return month_text(start)
+    if grain is Grain.YEAR:
+        day = pd.Timestamp(start)
+        return MISSING if pd.isna(day) else str(day.year)
+    return ("week of " if grain is Grain.WEEK else "") + date_text(start)
 
 
 def period_end(start: dt.date, grain: Grain) -> dt.date:

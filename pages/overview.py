@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics.effectiveness import HEALTH_ON_TARGET, MOT_ON_TARGET_HELP, mot_on_target_text, with_deltas
-from metrics.model import Scope
-from metrics.overview import headline_cells, journey_summary, moments_off_target
+from metrics.effectiveness import MOT_ON_TARGET_HELP, with_deltas
+from metrics.formatting import date_text, number_text
+from metrics.journey_cards import journey_cards
+from metrics.model import Grain, Scope
+from metrics.overview import headline_cells, journey_summary, moments_off_target, overview_tiles
 from metrics.periods import previous_period
-from metrics.status import Status
+from metrics.trends import complete_window
 from ui.cached_charts import show_chart
-from ui.charts import health_chart, kpi_status_grid
+from ui.charts import kpi_status_grid
 from ui.context import app_context
 from ui.filters import period_filter, touchpoint_filters
+from ui.journey_cards import show_journey_cards, show_tiles
 from ui.loaders import load_judged
 from ui.quality_loaders import show_trust_note
 from ui.tables import show_status_table
+
+#: Months of health the sparkline on each journey card shows.
+TREND_MONTHS = 12
 
 ctx = app_context()
 st.title("Journey health overview")
@@ -23,17 +29,20 @@ left, right = st.columns([1, 3])
 period = period_filter(ctx, container=left)
 with right, st.expander("Filter touchpoints (channel, owner)"):
     filters = touchpoint_filters(ctx)
+earlier = previous_period(period)
 st.caption(
-    f"{period.label}: {period.start:%d %b %Y} – {period.end:%d %b %Y}, against the targets in force on "
-    f"{period.end:%d %b %Y}. Changes compare with the {previous_period(period).start:%d %b}"
-    f" – {previous_period(period).end:%d %b %Y} period."
+    f"{period.label}: {date_text(period.start)} – {date_text(period.end)}, against the targets in force on "
+    f"{date_text(period.end)}. Changes compare with {date_text(earlier.start)} – {date_text(earlier.end)}."
 )
 
-earlier = previous_period(period)
 tp_scored = load_judged(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=filters)
 if tp_scored.empty:
     st.warning("No KPI data in this period for these filters. Choose a longer period or clear the filters.")
     st.stop()
+tp_before = load_judged(ctx, earlier.start, earlier.end, by=Scope.TOUCHPOINT, filters=filters)
+months = complete_window(period.end, Grain.MONTH, TREND_MONTHS)
+tp_months = load_judged(ctx, max(months.start, ctx.first_date), months.end, by=Scope.TOUCHPOINT,
+                        grain=Grain.MONTH, filters=filters)
 headline_ids = tuple(k.kpi_id for k in ctx.registry.headline())
 journey_now = load_judged(
     ctx, period.start, period.end, by=Scope.JOURNEY, filters=filters, kpi_ids=headline_ids
@@ -45,35 +54,19 @@ journey_scored = with_deltas(journey_now, journey_before, ["journey_id", "kpi_id
 
 summary = journey_summary(tp_scored, ctx.touchpoints, ctx.journeys)
 mots = moments_off_target(tp_scored, ctx.touchpoints, ctx.registry)
-
-tiles = st.columns(4)
-tiles[0].metric("Journeys", len(summary))
-tiles[1].metric(f"Healthy journeys (score ≥ {HEALTH_ON_TARGET:.0f})",
-                int((summary["health"] >= HEALTH_ON_TARGET).sum()))
-mot_on, mot_judged = int(summary["mot_on_target"].sum()), int(summary["mot_judged"].sum())
-tiles[2].metric("Moments of truth on target", mot_on_target_text(mot_on, mot_judged),
-                help=MOT_ON_TARGET_HELP)
-tiles[3].metric("Moments of truth off target", int((mots["status"] == Status.OFF_TARGET.value).sum()))
+if tp_before.empty:  # nothing to compare with: the tiles show no change rather than a made-up one
+    mots_before, summary_before = mots[:0], summary[:0]
+else:
+    mots_before = moments_off_target(tp_before, ctx.touchpoints, ctx.registry)
+    summary_before = journey_summary(tp_before, ctx.touchpoints, ctx.journeys)
+show_tiles(overview_tiles(summary, mots, summary_before, mots_before), MOT_ON_TARGET_HELP)
 show_trust_note(ctx, tp_scored, journey_now)
 
-chart_left, chart_right = st.columns([2, 3])
-show_chart(health_chart, summary, container=chart_left)
-show_chart(kpi_status_grid, headline_cells(journey_scored, ctx.registry, ctx.journeys), container=chart_right)
-
-st.subheader("Journeys")
-show_status_table(
-    summary,
-    {
-        "journey": "Journey",
-        "owner": "Map owner",
-        "persona": "Persona",
-        "health": "Health",
-        "mot_text": "MoT on target",
-    },
-    column_config={
-        "Health": st.column_config.ProgressColumn("Health", min_value=0, max_value=100, format="%.0f")
-    },
-)
+st.subheader("Journeys, least healthy first")
+cards = journey_cards(tp_scored, tp_before, tp_months, ctx.touchpoints, ctx.journeys, ctx.registry)
+show_journey_cards(cards)
+show_chart(kpi_status_grid, headline_cells(journey_scored, ctx.registry, ctx.journeys))
+mot_judged = int(summary["mot_judged"].sum())
 
 st.subheader("Moments of truth off target, worst first")
 if mot_judged == 0 and mots.empty:
@@ -82,7 +75,8 @@ if mot_judged == 0 and mots.empty:
 elif mots.empty:
     st.success(f"All {mot_judged} judged moments of truth are on target in this period.")
 else:
-    mots = mots.assign(journey=mots["journey_id"].map(ctx.journey_name))
+    mots = mots.assign(journey=mots["journey_id"].map(ctx.journey_name),
+                       bands_below=mots["bands_below"].map(lambda b: number_text(b, 1)))
     show_status_table(
         mots,
         {
@@ -92,7 +86,8 @@ else:
             "kpi": "KPI",
             "value_text": "Value",
             "target_text": "Target",
-            "bands_below": "Tolerance bands below",
+            "bands_below": "Bands below",
         },
-        column_config={"Tolerance bands below": st.column_config.NumberColumn(format="%.1f")},
+        column_config={"Bands below": st.column_config.TextColumn(
+            help="How far below target, in tolerance bands (the amber band's width)")},
     )

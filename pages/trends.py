@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from metrics.formatting import date_text
 from metrics.model import Filters, Grain, Period, Scope
 from metrics.targets import target_steps
 from metrics.trends import (
@@ -83,9 +84,10 @@ if show_last_year:
     last_year = last_year_overlay(before, grain)
     last_year = last_year[last_year["period_start"] >= pd.Timestamp(start)]
 shown_member = f" · {literal(members[member])}" if member else ""
-st.caption(f"{len(series['period_start'].unique())} complete {grain.value}s from {start:%d %b %Y} to "
-           f"{window.end:%d %b %Y}; scope: {scope.value}{shown_member}. "
-           "Each period is judged against the target in force on its last day.")
+st.caption(f"{len(series['period_start'].unique())} complete {grain.value}s from {date_text(start)} to "
+           f"{date_text(window.end)}; scope: {scope.value}{shown_member}. Each period is judged against the "
+           "target in force on its last day. A hollow point comes from too few responses to read as more "
+           "than noise (the sample is on hover).")
 
 
 for kpi_id in kpi_ids:
@@ -100,5 +102,5 @@ for kpi_id in kpi_ids:
     text_col, pace_col = st.columns([1, 1])
     text_col.markdown(comparison_text(kpi_series, kpi_last_year, kpi, registry, grain))
     pace_col.dataframe(pacing_table(ctx, kpi, filters, keys), hide_index=True, width="stretch")
-    pace_col.caption(f"Pacing to {ctx.as_of:%d %b %Y}. Sum KPIs are judged on the projection to the "
+    pace_col.caption(f"Pacing to {date_text(ctx.as_of)}. Sum KPIs are judged on the projection to the "
                      "end of the quarter (year); ratio KPIs on the value to date.")

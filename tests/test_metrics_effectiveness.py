@@ -19,7 +19,7 @@ from metrics.effectiveness import (
 )
 from metrics.judgement import Yardstick, judge
 from metrics.registry import default_registry
-from metrics.status import Status
+from metrics.status import HEALTH_AT_RISK, HEALTH_ON_TARGET, Status, health_points
 from metrics.trust import TrustEvidence
 
 REGISTRY = default_registry()
@@ -121,12 +121,23 @@ def test_health_score_with_zero_weights_is_nan_not_inf() -> None:
 
 @pytest.mark.parametrize(
     ("health", "status"),
-    [(100.0, Status.ON_TARGET), (80.0, Status.ON_TARGET), (79.9, Status.AT_RISK), (60.0, Status.AT_RISK),
-     (59.9, Status.OFF_TARGET), (0.0, Status.OFF_TARGET), (float("nan"), Status.NO_DATA),
-     (None, Status.NO_DATA)],
+    # judged on the whole points shown: 79.5 reads "80" and is on target, 79.4 reads "79"
+    [(100.0, Status.ON_TARGET), (80.0, Status.ON_TARGET), (79.5, Status.ON_TARGET), (79.4, Status.AT_RISK),
+     (60.0, Status.AT_RISK), (59.5, Status.AT_RISK), (59.4, Status.OFF_TARGET), (0.0, Status.OFF_TARGET),
+     (float("nan"), Status.NO_DATA), (None, Status.NO_DATA)],
 )
 def test_health_status_bands(health: float | None, status: Status) -> None:
     assert health_status(health) is status
+
+
+@pytest.mark.parametrize("health", [79.5, 79.9, 80.0, 59.5, 59.4, 12.5])
+def test_health_label_colour_and_tile_agree(health: float) -> None:
+    # One definition: the score a person reads decides the label; the "healthy" tile counts
+    # exactly the scores that read HEALTH_ON_TARGET or more.
+    shown = health_points(health)
+    assert shown is not None
+    assert (health_status(health) is Status.ON_TARGET) == (shown >= HEALTH_ON_TARGET)
+    assert (health_status(health) is Status.OFF_TARGET) == (shown < HEALTH_AT_RISK)
 
 
 def _pain_rows() -> pd.DataFrame:

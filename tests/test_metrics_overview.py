@@ -100,9 +100,9 @@ def test_headline_cells_text_delta_and_reason() -> None:
     assert cells["text"].tolist() == ["4.21", "+12", "25.0%", "3.90", "+31"]
     assert cells["target_text"].tolist() == ["4.20", "+30", "22.0%", "4.20", "+30"]
     # csat +0.11 higher is better: up and better; nps -5: down and worse, no '+' on the size;
-    # conversion has no earlier value; move csat unchanged: '='
+    # conversion has no earlier value; move csat unchanged: "no change", never "▼ 0 (worse)"
     assert cells["delta_text"].tolist() == ["▲ 0.11 pts (better)", "▼ 5 pts (worse)", "no earlier value",
-                                            "= 0.00 pts", "▲ 2 pts (better)"]
+                                            "no change (±0.00 pts)", "▲ 2 pts (better)"]
     # a status label, or for not-trusted values the reason (a default one when none was given)
     assert cells["reason"].tolist()[:3] == ["On target", "Off target", "On target"]
     assert cells["reason"].iloc[3] == "Not trusted: duplicate rows on 3 days"

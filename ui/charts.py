@@ -10,7 +10,15 @@ from typing import TypeAlias
 import altair as alt
 import pandas as pd
 
-from metrics.status import STATUS_COLOURS, STATUS_LABELS, Status
+from metrics.formatting import MISSING
+from metrics.status import (
+    HEALTH_AT_RISK,
+    HEALTH_ON_TARGET,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    Status,
+    health_points,
+)
 
 TARGET_COLOUR = "#222222"
 BAND_COLOUR = "#9e9e9e"
@@ -36,7 +44,8 @@ def status_scale() -> alt.Scale:
 
 def status_color(field: str = "status_label", title: str = "Status", columns: int | None = None) -> alt.Color:
     """Colour by status; ``columns`` wraps the legend in narrow charts so no state is cut off."""
-    legend = alt.Legend(orient="bottom") if columns is None else alt.Legend(orient="bottom", columns=columns)
+    legend = alt.Legend(orient="bottom", labelLimit=0) if columns is None else alt.Legend(
+        orient="bottom", columns=columns, labelLimit=0)
     return alt.Color(f"{field}:N", scale=status_scale(), title=title, legend=legend)
 
 
@@ -53,47 +62,57 @@ def with_status_labels(frame: pd.DataFrame, column: str = "status") -> pd.DataFr
 
 
 def health_chart(frame: pd.DataFrame) -> Layered:
-    """Journey health 0-100 as bars (frame: journey, health, status), with the 80/60 bands."""
-    data = with_status_labels(frame)
-    bars = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X("health:Q", title="Health score (0-100)", scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("journey:N", title=None, sort="x", axis=alt.Axis(labelLimit=220)),
-            color=status_color(title="Health", columns=3),
-            tooltip=["journey:N", alt.Tooltip("health:Q", format=".0f"), "status_label:N"],
-        )
+    """Journey health 0-100 as bars with their value written beside them (frame: journey, health,
+    status), and the 80/60 bands of metrics.status."""
+    data = with_status_labels(frame).assign(
+        health_text=frame["health"].map(lambda h: MISSING if pd.isna(h) else f"{health_points(h)}"))
+    base = alt.Chart(data).encode(
+        x=alt.X("health:Q", title="Health score (0-100)", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("journey:N", title=None, sort="x", axis=alt.Axis(labelLimit=0)),
     )
+    bars = base.mark_bar().encode(
+        color=status_color(title="Health", columns=3),
+        tooltip=[alt.Tooltip("journey:N", title="Journey"), alt.Tooltip("health_text:N", title="Health"),
+                 alt.Tooltip("status_label:N", title="Status")],
+    )
+    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text="health_text:N")
     rules = (
-        alt.Chart(pd.DataFrame({"threshold": [60, 80], "label": ["at risk below", "on target from"]}))
+        alt.Chart(pd.DataFrame({"threshold": [HEALTH_AT_RISK, HEALTH_ON_TARGET],
+                                "label": ["at risk from", "on target from"]}))
         .mark_rule(color=TARGET_COLOUR, strokeDash=[4, 3])
-        .encode(x="threshold:Q", tooltip=["label:N", "threshold:Q"])
+        .encode(x="threshold:Q", tooltip=[alt.Tooltip("label:N", title="Band"),
+                                          alt.Tooltip("threshold:Q", title="Health")])
     )
-    return alt.layer(bars, rules).properties(height=alt.Step(34), title="Journey health")
+    return alt.layer(bars, labels, rules).properties(height=alt.Step(34), title="Journey health")
 
 
 def kpi_status_grid(frame: pd.DataFrame) -> Layered:
-    """Journeys x headline KPIs: cell colour = status, text = value and change.
+    """Journeys x headline KPIs: cell colour = status; the cell shows the value, its target and
+    its change against the previous period (not only on hover).
 
-    frame: journey, kpi (display name), text, status, tooltip columns value_text, target_text.
+    frame: journey, kpi (display name), text, detail (target and change, two lines), status,
+    tooltip columns value_text, target_text, delta_text, reason.
     """
     data = with_status_labels(frame)
     base = alt.Chart(data).encode(
-        x=alt.X("kpi:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y("journey:N", title=None, axis=alt.Axis(labelLimit=220)),
+        x=alt.X("kpi:N", title=None,
+                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=0, labelFontSize=12)),
+        y=alt.Y("journey:N", title=None, axis=alt.Axis(labelLimit=0, labelFontSize=12)),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=status_color(),
         tooltip=[
-            "journey:N",
-            "kpi:N",
+            alt.Tooltip("journey:N", title="Journey"),
+            alt.Tooltip("kpi:N", title="KPI"),
             alt.Tooltip("value_text:N", title="Value"),
             alt.Tooltip("target_text:N", title="Target"),
-            alt.Tooltip("delta_text:N", title="vs previous"),
+            alt.Tooltip("delta_text:N", title="vs previous period"),
             alt.Tooltip("status_label:N", title="Status"),
             alt.Tooltip("reason:N", title="Why"),
         ],
     )
-    text = base.mark_text(fontSize=13, fontWeight="bold", color="white").encode(text="text:N")
-    return alt.layer(cells, text).properties(height=alt.Step(40), title="Headline KPIs against target")
+    text = base.mark_text(fontSize=14, fontWeight="bold", color="white", dy=-14).encode(text="text:N")
+    detail = base.mark_text(fontSize=11, color="white", dy=6, lineBreak="\n").encode(text="detail:N")
+    return alt.layer(cells, text, detail).properties(height=alt.Step(70),
+                                                     title="Headline KPIs against target")
+

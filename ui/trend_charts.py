@@ -12,9 +12,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from metrics.model import Unit
-from metrics.registry import KpiDef
+from metrics.formatting import date_text
+from metrics.model import Grain, Unit
+from metrics.registry import KpiDef, KpiRegistry
+from metrics.samples import with_sample_sizes
 from metrics.status import STATUS_COLOURS, Status
+from metrics.trends import period_text
 from ui.charts import status_scale, with_status_labels
 
 VALUE_COLOUR = "#1f4e79"
@@ -39,7 +42,8 @@ def _y_scale(kpi: KpiDef) -> alt.Scale:
 def _series_colour(this_year: str) -> alt.Color:
     domain = [this_year, SERIES_LAST_YEAR, SERIES_TARGET, SERIES_STRETCH]
     scale = alt.Scale(domain=domain, range=[VALUE_COLOUR, LAST_YEAR_COLOUR, TARGET_COLOUR, STRETCH_COLOUR])
-    return alt.Color("series:N", scale=scale, title="Line", legend=alt.Legend(orient="bottom"))
+    legend = alt.Legend(orient="bottom", labelLimit=0, columns=2)
+    return alt.Color("series:N", scale=scale, title="Line", legend=legend)
 
 
 def _dash() -> alt.StrokeDash:
@@ -59,49 +63,63 @@ def trend_chart(
     """
     this_year = f"{kpi.name} (this period)"
     x_title = f"Period start ({grain_label})"
-    x = alt.X("period_start:T", title=x_title)
+    x = alt.X("period_start:T", title=x_title, axis=time_axis(grain_label))
     y_title = value_axis_title(kpi)
     layers: list[alt.Chart] = []
     steps = points.dropna(subset=["target"])
     if not steps.empty:
+        steps = steps.assign(band_text=steps["band_edge"].map(kpi.format),
+                             from_text=steps["date"].map(date_text))
         layers.append(
             alt.Chart(steps).mark_area(interpolate="step-after", color=STATUS_COLOURS[Status.AT_RISK],
                                        opacity=0.22)
-            .encode(x=alt.X("date:T", title=x_title),
+            .encode(x=alt.X("date:T", title=x_title, axis=time_axis(grain_label)),
                     y=alt.Y("target:Q", scale=_y_scale(kpi), title=y_title), y2="band_edge:Q",
-                    tooltip=[alt.Tooltip("band_edge:Q", title="Edge of tolerance", format=".2f")])
+                    tooltip=[alt.Tooltip("band_text:N", title="Edge of tolerance")])
         )
         target_lines = pd.concat([
             steps.assign(series=SERIES_TARGET, dash="solid", level=steps["target"]),
             steps.dropna(subset=["stretch"]).assign(series=SERIES_STRETCH, dash="dashed",
                                                    level=lambda f: f["stretch"]),
         ], ignore_index=True)
+        target_lines["level_text"] = target_lines["level"].map(kpi.format)
         layers.append(
             alt.Chart(target_lines).mark_line(interpolate="step-after", strokeWidth=2)
-            .encode(x=alt.X("date:T", title=x_title), y=alt.Y("level:Q", scale=_y_scale(kpi)),
+            .encode(x=alt.X("date:T", title=x_title, axis=time_axis(grain_label)),
+                    y=alt.Y("level:Q", scale=_y_scale(kpi)),
                     color=_series_colour(this_year), strokeDash=_dash(), detail="series:N",
-                    tooltip=[alt.Tooltip("date:T", title="From"), "series:N",
-                             alt.Tooltip("level:Q", title="Level", format=".2f"), "target_scope:N"])
+                    tooltip=[alt.Tooltip("from_text:N", title="From"), alt.Tooltip("series:N", title="Line"),
+                             alt.Tooltip("level_text:N", title="Level"),
+                             alt.Tooltip("target_scope:N", title="Set for")])
         )
     if last_year is not None and not last_year.empty:
+        earlier = last_year.assign(
+            series=SERIES_LAST_YEAR, dash="solid", value_text=last_year["value"].map(kpi.format),
+            period_text=last_year["original_start"].map(lambda d: period_text(d, Grain(grain_label))))
         layers.append(
-            alt.Chart(last_year.assign(series=SERIES_LAST_YEAR, dash="solid")).mark_line(strokeWidth=2)
+            alt.Chart(earlier).mark_line(strokeWidth=2)
             .encode(x=x, y=alt.Y("value:Q", scale=_y_scale(kpi)), color=_series_colour(this_year),
                     strokeDash=_dash(),
-                    tooltip=[alt.Tooltip("original_start:T", title="Last year's period"),
-                             alt.Tooltip("value:Q", title="Last year", format=".2f")])
+                    tooltip=[alt.Tooltip("period_text:N", title="Last year's period"),
+                             alt.Tooltip("value_text:N", title="Last year")])
         )
-    data = with_status_labels(series.dropna(subset=["value"])).assign(series=this_year, dash="solid")
+    data = _readable(with_status_labels(series.dropna(subset=["value"])), kpi, grain_label)
     layers.append(
         alt.Chart(data).mark_line(strokeWidth=3)
         .encode(x=x, y=alt.Y("value:Q", scale=_y_scale(kpi), title=y_title), color=_series_colour(this_year),
                 strokeDash=_dash())
     )
     layers.append(
-        alt.Chart(data).mark_point(filled=True, size=70, opacity=1)
-        .encode(x=x, y=alt.Y("value:Q", scale=_y_scale(kpi)), fill=status_fill(), color=alt.value("white"),
-                tooltip=[alt.Tooltip("period_start:T", title="Period"),
-                         alt.Tooltip("value:Q", format=".2f"), alt.Tooltip("target:Q", format=".2f"),
+        # A value from too few responses is hollow: its status colour as the ring, white inside.
+        alt.Chart(data).mark_point(filled=True, size=80, opacity=1, strokeWidth=2)
+        .encode(x=x, y=alt.Y("value:Q", scale=_y_scale(kpi)),
+                fill=alt.condition("datum.too_few", alt.value("white"), status_fill()),
+                stroke=alt.condition("datum.too_few", alt.Stroke("status_label:N", scale=status_scale(),
+                                                                 legend=None), alt.value("white")),
+                tooltip=[alt.Tooltip("period_text:N", title="Period"),
+                         alt.Tooltip("value_text:N", title=kpi.name),
+                         alt.Tooltip("target_text:N", title="Target"),
+                         alt.Tooltip("sample_text:N", title="Sample"),
                          alt.Tooltip("status_text:N", title="Status"),
                          alt.Tooltip("trust_note:N", title="Not trusted because")])
     )
@@ -110,7 +128,34 @@ def trend_chart(
     )
 
 
+#: Quarter labels that carry the year; ticks every three months so each sits on a quarter start.
+_QUARTER_LABEL = "'Q' + (floor(month(datum.value) / 3) + 1) + ' ' + year(datum.value)"
+
+
+def time_axis(grain_label: str) -> alt.Axis:
+    """A time axis whose every label names its year: '12 Nov 2026', 'Nov 2026', 'Q4 2026' (Vega
+    time formats: the month words are English in every language)."""
+    if grain_label == "quarter":
+        return alt.Axis(labelOverlap=True, labelLimit=0, labelExpr=_QUARTER_LABEL,
+                        tickCount={"interval": "month", "step": 3})
+    if grain_label in ("day", "week"):
+        return alt.Axis(labelOverlap=True, labelLimit=0, format="%d %b %Y")
+    return alt.Axis(labelOverlap=True, labelLimit=0, format="%b %Y")
+
+
+def _readable(data: pd.DataFrame, kpi: KpiDef, grain_label: str) -> pd.DataFrame:
+    """Value, target, period and sample as text for tooltips, and the too-few mark."""
+    registry = KpiRegistry([kpi])
+    out = with_sample_sizes(data, registry) if "denominator" in data else data.assign(
+        sample_text="", too_few=False)
+    return out.assign(
+        series=f"{kpi.name} (this period)", dash="solid",
+        value_text=out["value"].map(kpi.format), target_text=out["target"].map(kpi.format),
+        period_text=out["period_start"].map(lambda d: period_text(d, Grain(grain_label))),
+    )
+
+
 def status_fill() -> alt.Fill:
     """Status colours (metrics.status) as a fill, so the line's colour legend stays separate."""
-    legend = alt.Legend(orient="bottom")
+    legend = alt.Legend(orient="bottom", labelLimit=0, columns=3)
     return alt.Fill("status_label:N", scale=status_scale(), title="Status", legend=legend)

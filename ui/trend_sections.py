@@ -8,11 +8,14 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from metrics.changes import change_verdict
+from metrics.formatting import percent_text
 from metrics.judgement import judge_pacing
 from metrics.model import Filters, Grain
 from metrics.registry import KpiDef, KpiRegistry
+from metrics.samples import with_sample_sizes
 from metrics.status import Status
-from metrics.trends import compare_periods, to_date_periods
+from metrics.trends import compare_periods, period_text, to_date_periods
 from metrics.trust import TrustEvidence
 from ui import caching
 from ui.context import AppContext
@@ -44,7 +47,7 @@ def _pacing(_ctx: AppContext, _evidence: TrustEvidence, key: str, dimensions_ver
         paced = judge_pacing(sums.assign(**dict(keys)), whole, ctx.as_of, judging)
         for r in paced.itertuples(index=False):
             rows.append({"Pace": label, "Value": kpi.format(r.value), "Projected": kpi.format(r.projected),
-                         "Target": kpi.format(r.target), "Elapsed": f"{r.elapsed_share:.0%}",
+                         "Target": kpi.format(r.target), "Elapsed": percent_text(100 * r.elapsed_share, 0),
                          "Status": str(r.status_text)})
     return pd.DataFrame(rows)
 
@@ -62,15 +65,16 @@ def comparison_text(kpi_series: pd.DataFrame, kpi_last_year: pd.DataFrame, kpi: 
         earlier["last_year"] = kpi_last_year[kpi_last_year["period_start"] == current["period_start"].iloc[0]]
     row = compare_periods(current, {k: v[["kpi_id", "value"]] for k, v in earlier.items()}, ["kpi_id"],
                           registry).iloc[0]
-    parts = [f"Latest {grain.value} ({row['period_start']:%d %b %Y}): **{kpi.format(row['value'])}**"]
-    judged = latest.tail(1).iloc[0]
+    parts = [f"Latest {grain.value} ({period_text(row['period_start'], grain)}): "
+             f"**{kpi.format(row['value'])}**"]
+    judged = with_sample_sizes(latest.tail(1), registry).iloc[0]
+    if judged["sample_text"]:
+        parts.append(str(judged["sample_text"]))
     if judged["status"] == Status.NOT_TRUSTED.value:
         parts.append(f"{judged['status_text']} not trusted: {literal(judged['trust_reason'])}")
     for suffix, label in (("previous", "previous period"), ("last_year", "same period last year")):
-        if f"delta_{suffix}" in row and pd.notna(row[f"delta_{suffix}"]):
-            arrow = "better" if row[f"improved_{suffix}"] else "worse"
-            pct = row[f"pct_change_{suffix}"]
-            pct_text = f", {pct:+.1%}" if pd.notna(pct) else ""
-            unit = "pts" if kpi.unit_label == "%" else kpi.unit_label
-            parts.append(f"{row[f'delta_{suffix}']:+.2f} {unit}{pct_text} vs {label} ({arrow})")
+        delta = row.get(f"delta_{suffix}")
+        if delta is not None and pd.notna(delta):
+            verdict = change_verdict(float(delta), kpi.unit.value, kpi.scale, kpi.higher_is_better)
+            parts.append(f"{verdict} vs {label}")
     return " · ".join(parts)

@@ -1,0 +1,73 @@
+"""The overview's journey cards and headline tiles (figures from metrics.journey_cards and
+metrics.overview). Each card links to its journey's page with the journey in the URL."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics.changes import DeltaShown
+from metrics.formatting import number_text
+from metrics.journey_cards import JourneyCard
+from metrics.overview import OverviewTiles
+from metrics.status import HEALTH_AT_RISK, HEALTH_ON_TARGET, Status
+from ui.text import literal
+
+JOURNEY_PAGE = "pages/journey.py"
+CARDS_PER_ROW = 3
+HEALTH_HELP = (
+    f"Health 0–100: the weighted share of the journey's KPIs on target (at risk counts half; moments of "
+    f"truth weigh three times). On target from {HEALTH_ON_TARGET}, at risk from {HEALTH_AT_RISK}, "
+    f"judged on the whole points shown."
+)
+
+
+def _metric(container: object, label: str, value: str | int, change: DeltaShown, **extra: object) -> None:
+    container.metric(  # type: ignore[attr-defined]
+        label, value, delta=change.text, delta_color=change.color, delta_arrow=change.arrow,
+        delta_description="vs previous period" if change.text else None, **extra,
+    )
+
+
+def show_tiles(tiles: OverviewTiles, mot_help: str) -> None:
+    """Journeys, healthy journeys, moments of truth on and off target, each with its change."""
+    columns = st.columns(4)
+    columns[0].metric("Journeys", tiles.journeys)
+    _metric(columns[1], f"Healthy journeys (score ≥ {HEALTH_ON_TARGET})", tiles.healthy,
+            tiles.healthy_change, help=HEALTH_HELP)
+    _metric(columns[2], "Moments of truth on target", tiles.mot_text, tiles.mot_share_change, help=mot_help)
+    _metric(columns[3], "Moments of truth off target", tiles.mot_off, tiles.mot_off_change)
+
+
+def _status_pill(status: str) -> str:
+    shown = Status(status)
+    return (f'<span style="background:{shown.colour};color:white;padding:1px 10px;border-radius:10px;'
+            f'font-size:0.85rem;font-weight:600">{shown.label}</span>')
+
+
+def _card(card: JourneyCard, link_params: dict[str, str]) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{literal(card.journey)}** &nbsp; {_status_pill(card.status)}", unsafe_allow_html=True)
+        trend = [round(v, 1) for v in card.trend if v is not None]
+        _metric(st, "Health score", card.health_text, card.change, help=HEALTH_HELP,
+                chart_data=trend if len(trend) > 1 else None, chart_type="line")
+        st.markdown(f"Moments of truth on target: **{card.mot_text}**")
+        if card.drags:
+            st.markdown("Pulling the score down most:\n" + "\n".join(
+                f"- {literal(d.text)}, costs {number_text(d.points_lost)} health pts" for d in card.drags))
+        elif card.health is not None:
+            st.markdown("Nothing judged is below target.")
+        st.caption(f"Map owner: {literal(card.owner)} · Persona: {literal(card.persona)}")
+        st.page_link(JOURNEY_PAGE, label=f"Open journey: {literal(card.journey)}", icon="🧭",
+                     query_params={"journey": card.journey_id, **link_params})
+
+
+def show_journey_cards(cards: list[JourneyCard]) -> None:
+    """Cards, worst health first, three to a row; each opens the Journey page for its journey,
+    keeping the chosen period."""
+    period = st.query_params.get("period")
+    link_params = {"period": period} if period else {}
+    for start in range(0, len(cards), CARDS_PER_ROW):
+        row = st.columns(CARDS_PER_ROW)
+        for column, card in zip(row, cards[start:start + CARDS_PER_ROW], strict=False):
+            with column:
+                _card(card, link_params)
