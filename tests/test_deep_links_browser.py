@@ -60,7 +60,7 @@ def _open_card(page: Page, index: int) -> str:
     assert links.count() >= 2, "the Overview shows fewer than two journey cards"
     link = links.nth(index)
     name = link.inner_text().split("Open journey:", 1)[1].strip()
-    assert "period=last_quarter" in (link.get_attribute("href") or "")
+    assert "period=last_90_days" in (link.get_attribute("href") or "")
     link.click()
     page.wait_for_url("**/journey?**", timeout=30_000)
     wait_for_streamlit_page(page, timeout_s=90)
@@ -69,12 +69,12 @@ def _open_card(page: Page, index: int) -> str:
 
 
 def test_a_journey_card_opens_the_journey_page_for_that_journey(browser_page: Page, base_url: str) -> None:
-    _open(browser_page, f"{base_url}/overview?period=last_quarter")
+    _open(browser_page, f"{base_url}/overview?period=last_90_days")
     first = _open_card(browser_page, 0)
     assert browser_page.locator("h1").first.inner_text() == f"Journey: {first}"
-    # The link carries the period (journey?journey=<id>&period=last_quarter); that the Journey page
-    # keeps it after an in-app page switch is ui/filters.py's matter (it falls back to its first
-    # choice today, as the sidebar links do), so only the journey is checked here.
+    # the link carries the period, and the Journey page keeps it after the in-app page switch
+    assert "Last 90 days" in browser_page.locator("body").inner_text()
+    assert "period=last_90_days" in browser_page.url
     # back on the Overview, another card opens its own journey, not the one chosen before
     browser_page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Overview").click()
     wait_for_streamlit_page(browser_page, timeout_s=90)

@@ -29,11 +29,26 @@ def url_select(
     wanted = st.query_params.get(param)
     initial = wanted if wanted in options else (default if default in options else options[0])
     key = f"url_{param}"
-    if key not in st.session_state or st.session_state[key] not in options:
-        st.session_state[key] = initial
+    current = st.session_state.get(key)
+    # Always set through the Session State API: a widget with this key on another page is another
+    # widget, and Streamlit does not hand it the old one's value unless it was set this way.
+    keep = current in options and not _url_moved(param, wanted)
+    st.session_state[key] = current if keep else initial
     value: str = container.selectbox(label, options, key=key, format_func=format_func)  # type: ignore[attr-defined]
     st.query_params[param] = value
+    _remember_url(param, value)
     return value
+
+
+def _url_moved(param: str, wanted: object) -> bool:
+    """True when the URL names a value this session did not write: a link followed inside the app
+    (a journey card's ``?journey=…&period=…``) or a hand-edited address. The link wins then; a
+    widget the person just changed still wins over the URL it has not yet written."""
+    return wanted is not None and wanted != st.session_state.get(f"_url_written_{param}")
+
+
+def _remember_url(param: str, value: object) -> None:
+    st.session_state[f"_url_written_{param}"] = value
 
 
 def url_multiselect(
@@ -50,9 +65,13 @@ def url_multiselect(
     (``?kpi=csat&kpi=nps``); ``default`` applies when the URL names none of the options."""
     options = list(options)
     key = f"url_{param}"
-    if key not in st.session_state:
-        wanted = [v for v in st.query_params.get_all(param) if v in options]
+    in_url = st.query_params.get_all(param)
+    current = st.session_state.get(key)
+    if current is None or (in_url and _url_moved(param, in_url)):
+        wanted = [v for v in in_url if v in options]
         st.session_state[key] = wanted or [v for v in default if v in options]
+    else:  # re-set through the API, so the same key on another page keeps the choice (url_select)
+        st.session_state[key] = [v for v in current if v in options]
     chosen: list[str] = container.multiselect(  # type: ignore[attr-defined]
         label, options, key=key, format_func=format_func, placeholder=placeholder
     )
@@ -60,6 +79,7 @@ def url_multiselect(
         st.query_params[param] = chosen
     elif param in st.query_params:
         del st.query_params[param]
+    _remember_url(param, list(chosen) if chosen else None)
     return tuple(chosen)
 
 
