@@ -16,5 +16,6 @@ truncation), ``_demo_catalogue``, ``_demo_facts`` and ``_demo_writer``. Nothing 
 so importing a submodule never loads the others.
 """
 
-__all__ = ["alert_delivery", "alert_digests", "alert_store", "column_types", "contacts", "db_errors", "demo", "demo_file", "mapping",
-           "notify", "profile_queries", "queries", "runtime", "settings", "state", "warehouse"]
+__all__ = ["alert_delivery", "alert_digests", "alert_store", "column_types", "contacts", "db_errors", "demo",
+           "demo_file", "mapping", "notify", "profile_queries", "queries", "runtime", "settings", "state",
+           "warehouse"]

@@ -4,7 +4,8 @@ Public modules (each declares its names in ``__all__``): ``model`` (the canonica
 ``registry`` (the KPIs), ``status``, ``formatting`` (numbers, money, changes and dates
 through Babel, in English or German), ``targets``, ``judgement`` (value, target, status and trust
 in one call), ``trust``, ``periods``, ``effectiveness``, ``overview``, ``journey_map``,
-``trends``, ``streaks`` (off target N periods in a row), ``owners``, ``budget``, ``what_if``, ``response_curves``, ``reallocation`` and the
+``trends``, ``streaks`` (off target N periods in a row), ``owners``, ``budget``, ``what_if``,
+``response_curves``, ``reallocation`` and the
 ``alerts`` package (its ``__main__`` is a command line).
 
 Private: ``_batch_trf`` (the batch least-squares fitter behind ``response_curves``). Nothing is

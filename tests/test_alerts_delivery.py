@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -26,6 +28,9 @@ BASE = "https://mot.example.com"
 OWNERS = ["Anna Becker", "Noah Fischer", "Fatima El Amrani", "Daniel Kowalski"]
 
 
+Configure = Callable[..., None]
+
+
 def _address(name: str) -> str:
     return name.lower().replace(" ", ".") + "@example.com"
 
@@ -38,7 +43,7 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
-def configured(demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def configured(demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Configure:
     """Returns a function that writes the contacts file (Anna Becker's webhook on ``hook_port``)."""
     monkeypatch.setenv("MOT_WAREHOUSE_URL", demo_url)
     monkeypatch.setenv("MOT_DATA_DIR", str(tmp_path))
@@ -61,12 +66,12 @@ def configured(demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch): 
     return configure
 
 
-def _by_recipient(messages: list) -> dict[str, object]:  # type: ignore[type-arg]
+def _by_recipient(messages: list[tuple[list[str], EmailMessage]]) -> dict[str, EmailMessage]:
     return {rcpts[0]: message for rcpts, message in messages}
 
 
 def test_each_owner_gets_one_digest_with_links_and_a_second_run_sends_nothing(
-        configured, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+        configured: Configure, capsys: pytest.CaptureFixture[str]) -> None:
     with smtp_server() as (port, messages):
         configured(port)
         assert main(["send", *AS_OF]) == 0
@@ -74,9 +79,9 @@ def test_each_owner_gets_one_digest_with_links_and_a_second_run_sends_nothing(
         assert len(messages) == len(inbox)  # one digest per person
         assert set(inbox) <= {_address(n) for n in OWNERS} and _address("Anna Becker") in inbox
         anna = inbox[_address("Anna Becker")]
-        assert anna["From"] == "alerts@mot.example.com" and anna["To"] == _address("Anna Becker")  # type: ignore[index]
-        assert re.fullmatch(r"Moments of Truth: \d+ new alert\(s\)(, \d+ critical)?", anna["Subject"])  # type: ignore[index]
-        body = anna.get_content()  # type: ignore[attr-defined]
+        assert anna["From"] == "alerts@mot.example.com" and anna["To"] == _address("Anna Becker")
+        assert re.fullmatch(r"Moments of Truth: \d+ new alert\(s\)(, \d+ critical)?", anna["Subject"])
+        body = anna.get_content()
         assert "Journey summary: Buy a phone contract" in body and "Hello Anna Becker" in body
         links = re.findall(r"https://mot\.example\.com/\S+", body)
         trends = [urlsplit(u) for u in links if "/trends?" in u]
@@ -85,7 +90,7 @@ def test_each_owner_gets_one_digest_with_links_and_a_second_run_sends_nothing(
         assert query["scope"] == ["touchpoint"] and query["grain"] == ["week"]
         assert query["touchpoint_id"][0].startswith("tp_buy_") and query["kpi"]
         assert f"{BASE}/my_touchpoints?owner_name=Anna+Becker&owner_grain=week" in body
-        fatima = inbox[_address("Fatima El Amrani")].get_content()  # type: ignore[attr-defined]
+        fatima = inbox[_address("Fatima El Amrani")].get_content()
         assert "Your touchpoints" in fatima and "Advice in the store" in fatima
         assert "off target for" in fatima  # MOT_ALERT_STREAK default 3
 
@@ -96,7 +101,7 @@ def test_each_owner_gets_one_digest_with_links_and_a_second_run_sends_nothing(
         assert "0 digest(s) to send" in capsys.readouterr().out
 
 
-def test_a_webhook_that_is_down_gets_its_digest_on_the_next_run(configured) -> None:  # type: ignore[no-untyped-def]
+def test_a_webhook_that_is_down_gets_its_digest_on_the_next_run(configured: Configure) -> None:
     hook_port = free_port()  # nothing listens there yet
     with smtp_server() as (port, messages):
         configured(port, hook_port)
@@ -109,7 +114,8 @@ def test_a_webhook_that_is_down_gets_its_digest_on_the_next_run(configured) -> N
             assert len(bodies) == 1
             path, payload = bodies[0]
             assert path == "/hooks/anna-secret" and set(payload) == {"text"}  # Slack and Teams both take it
-            assert "Journey summary: Buy a phone contract" in payload["text"] and f"{BASE}/trends?" in payload["text"]
+            text = payload["text"]
+            assert "Journey summary: Buy a phone contract" in text and f"{BASE}/trends?" in text
             assert main(["send", *AS_OF]) == 0 and len(bodies) == 1
     history = delivery_frame(state_engine(_state_url()))
     assert {"sent", "failed"} == set(history["status"])
@@ -123,7 +129,8 @@ def _state_url() -> str:
     return f"sqlite:///{Path(os.environ['MOT_DATA_DIR']) / 'state.sqlite'}"
 
 
-def test_generic_webhook_payload_lists_the_alerts(configured, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_generic_webhook_payload_lists_the_alerts(configured: Configure,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MOT_WEBHOOK_FORMAT", "generic")
     with smtp_server() as (port, _messages), http_receiver() as (hook_port, bodies):
         configured(port, hook_port)
@@ -131,26 +138,27 @@ def test_generic_webhook_payload_lists_the_alerts(configured, monkeypatch: pytes
     payload = bodies[0][1]
     assert payload["recipient"] == "Anna Becker" and payload["email"] == _address("Anna Becker")
     alert = payload["alerts"][0]
-    assert {"key", "kind", "severity", "touchpoint_id", "kpi_id", "reason", "link", "period_start"} <= set(alert)
+    assert {"key", "kind", "severity", "touchpoint_id", "kpi_id", "reason", "link", "period_start"} <= set(
+        alert)
     assert alert["link"].startswith(f"{BASE}/trends?") and alert["period_start"] == "2026-11-16"
 
 
-def test_a_muted_touchpoint_is_not_sent_to_who_muted_it(configured) -> None:  # type: ignore[no-untyped-def]
+def test_a_muted_touchpoint_is_not_sent_to_who_muted_it(configured: Configure) -> None:
     with smtp_server() as (port, messages):
         configured(port)
         engine = state_engine(_state_url())
         add_mute(engine, "Anna Becker", dt.date(2099, 1, 1), "Anna Becker", "2026-11-23T08:00:00+00:00",
                  touchpoint_id="tp_buy_store_advice")
-        add_mute(engine, "Fatima El Amrani", dt.date(2026, 1, 1), "Fatima El Amrani", "2025-12-01T08:00:00+00:00",
-                 touchpoint_id="tp_buy_store_advice")  # expired: no effect
+        add_mute(engine, "Fatima El Amrani", dt.date(2026, 1, 1), "Fatima El Amrani",
+                 "2025-12-01T08:00:00+00:00", touchpoint_id="tp_buy_store_advice")  # expired: no effect
         assert len(active_mutes(engine, dt.date.today())) == 1
         assert main(["send", *AS_OF]) == 0
         inbox = _by_recipient(messages)
-    assert "Advice in the store" not in inbox[_address("Anna Becker")].get_content()  # type: ignore[attr-defined]
-    assert "Advice in the store" in inbox[_address("Fatima El Amrani")].get_content()  # type: ignore[attr-defined]
+    assert "Advice in the store" not in inbox[_address("Anna Becker")].get_content()
+    assert "Advice in the store" in inbox[_address("Fatima El Amrani")].get_content()
 
 
-def test_dry_run_prints_and_sends_nothing(configured, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_prints_and_sends_nothing(configured: Configure, capsys: pytest.CaptureFixture[str]) -> None:
     with smtp_server() as (port, messages):
         configured(port)
         assert main(["send", "--dry-run", *AS_OF]) == 0
@@ -168,7 +176,7 @@ def test_dry_run_prints_and_sends_nothing(configured, capsys: pytest.CaptureFixt
     ("MOT_BASE_URL", "mot.example.com", "MOT_BASE_URL 'mot.example.com' is not an http(s) address"),
     ("MOT_SMTP_HOST", "", "MOT_SMTP_HOST is not set"),
 ])
-def test_a_wrong_setting_exits_2_and_sends_nothing(configured, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+def test_a_wrong_setting_exits_2_and_sends_nothing(configured: Configure, monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str], key: str, value: str,
                                                    message: str) -> None:
     with smtp_server() as (port, messages):
