@@ -30,7 +30,8 @@ DELIVERIES = sa.Table(
     "alert_deliveries", METADATA,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("alert_key", sa.String(400), nullable=False),
-    sa.Column("person", sa.String(200), nullable=False),
+    sa.Column("person", sa.String(200), nullable=False),  # person_key(recipient), for look-ups
+    sa.Column("recipient", sa.String(200), nullable=False),  # the name as written, for people
     sa.Column("channel", sa.String(20), nullable=False),
     sa.Column("address", sa.String(400), nullable=False),
     sa.Column("status", sa.String(10), nullable=False),
@@ -96,8 +97,8 @@ def delivered(engine: sa.Engine, person: str, channel: str, keys: Sequence[str])
 
 
 def record_deliveries(engine: sa.Engine, rows: Iterable[dict[str, Any]]) -> None:
-    """Append delivery attempts (DELIVERY_COLUMNS; ``person`` is normalised here)."""
-    records = [{**r, "person": person_key(r["person"])} for r in rows]
+    """Append delivery attempts (DELIVERY_COLUMNS but ``recipient``: the ``person`` as written)."""
+    records = [{**r, "person": person_key(r["person"]), "recipient": str(r["person"]).strip()} for r in rows]
     if not records:
         return
     prepare_alert_store(engine)

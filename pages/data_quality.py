@@ -40,6 +40,7 @@ show_check_run(ctx.settings.state_url)
 view = load_quality(engine)
 if view is None:
     st.info("No checks have run yet. Press **Run checks now**, or run `python -m checks run`.")
+    show_alert_deliveries(ctx)
     st.stop()
 
 run = view.run

@@ -42,7 +42,7 @@ def _readable(deliveries: pd.DataFrame) -> pd.DataFrame:
 
 _COLUMNS: dict[str, Any] = {
     "attempted_at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm"),
-    "person": "To", "channel": "Channel", "address": "Address", "status": "Delivery", "kind": "Alert",
+    "recipient": "To", "channel": "Channel", "address": "Address", "status": "Delivery", "kind": "Alert",
     "summary": st.column_config.TextColumn("What", width="large"),
     "link": st.column_config.LinkColumn("Explained in", display_text="Open"),
     "error": "Why it failed",
@@ -115,7 +115,7 @@ def show_alert_deliveries(ctx: AppContext) -> None:
         st.info("No alert digest has been sent yet. Run `python -m metrics.alerts send` after each warehouse "
                 "load, after the checks (README \"Alerts\").")
         return
-    shown = ["attempted_at", "person", "channel", "address", "status", "kind", "summary", "error"]
+    shown = ["attempted_at", "recipient", "channel", "address", "status", "kind", "summary", "error"]
     st.dataframe(_readable(sent)[shown], hide_index=True, width="stretch",
                  column_config={k: v for k, v in _COLUMNS.items() if k in shown})
     st.caption(f"The latest {SHOWN_DELIVERIES} delivery attempts. Data-quality alerts go to the data steward "
