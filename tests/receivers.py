@@ -7,15 +7,27 @@ import email
 import email.policy
 import json
 import socket
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import Envelope
+from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and localhost (and its key), made by the openssl command."""
+    cert, key = folder / "smtp-cert.pem", folder / "smtp-key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"], check=True, capture_output=True)
+    return cert, key
 
 
 def free_port() -> int:
@@ -37,11 +49,34 @@ class _Inbox:
         return "250 OK"
 
 
+def _login_as(user: str, password: str) -> Any:
+    def authenticate(_server: Any, _session: Any, _envelope: Any, _mechanism: str, data: Any) -> AuthResult:
+        wanted = (user.encode(), password.encode())
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == wanted
+        return AuthResult(success=ok, handled=False)
+    return authenticate
+
+
 @contextmanager
-def smtp_server() -> Iterator[tuple[int, list[tuple[list[str], EmailMessage]]]]:
-    """(port, messages received as (envelope recipients, parsed message))."""
+def smtp_server(security: str = "none", cert: tuple[Path, Path] | None = None,
+                login: tuple[str, str] | None = None) -> Iterator[tuple[int, list[tuple[list[str], Any]]]]:
+    """(port, messages received as (envelope recipients, parsed message)).
+
+    ``security`` starttls (required before anything else) or ssl needs ``cert`` (certificate, key);
+    ``login`` (user, password) makes the server require that login.
+    """
     inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    options: dict[str, Any] = {}
+    if cert is not None:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(str(cert[0]), str(cert[1]))
+        options |= {"ssl_context": context} if security == "ssl" else {"tls_context": context,
+                                                                       "require_starttls": True}
+    if login is not None:
+        options |= {"authenticator": _login_as(*login), "auth_required": True,
+                    # aiosmtpd counts only STARTTLS as TLS; an ssl server is encrypted from the start
+                    "auth_require_tls": security == "starttls"}
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), **options)
     controller.start()
     try:
         yield controller.port, inbox.messages

@@ -19,7 +19,7 @@ from connectors.demo import build_demo_file
 from connectors.runtime import state_engine
 from metrics.alerts.__main__ import main
 from tests.fixtures import DEMO_END
-from tests.receivers import free_port, http_receiver, smtp_server
+from tests.receivers import free_port, http_receiver, self_signed_certificate, smtp_server
 
 AS_OF = ["--as-of", "2026-11-22"]
 BASE = "https://mot.example.com"
@@ -185,3 +185,26 @@ def test_a_wrong_setting_exits_2_and_sends_nothing(configured: Configure, monkey
         assert main(["send", *AS_OF]) == 2
         assert messages == []
     assert message in capsys.readouterr().err
+
+
+# aiosmtpd counts only STARTTLS as TLS, so its ssl server warns about AUTH "without TLS"
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_encrypted_smtp_with_login(configured: Configure, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                   security: str) -> None:
+    """The server trusts nothing in clear: STARTTLS first (or TLS from the start), then the login;
+    the client checks the server's certificate (trusted here through SSL_CERT_FILE)."""
+    cert = self_signed_certificate(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert[0]))
+    monkeypatch.setenv("MOT_SMTP_SECURITY", security)
+    monkeypatch.setenv("MOT_SMTP_USER", "mot-alerts")
+    with smtp_server(security, cert, login=("mot-alerts", "s3cret")) as (port, messages):
+        configured(port)
+        monkeypatch.setenv("MOT_SMTP_PASSWORD", "wrong")
+        assert main(["send", *AS_OF]) == 1 and messages == []  # refused login: failed, retried next run
+        monkeypatch.setenv("MOT_SMTP_PASSWORD", "s3cret")
+        assert main(["send", *AS_OF]) == 0
+        assert _address("Anna Becker") in _by_recipient(messages)
+    failed = delivery_frame(state_engine(_state_url()))
+    errors = " ".join(failed.loc[failed["status"] == "failed", "error"])
+    assert "refused the login of 'mot-alerts'" in errors and "wrong" not in errors
