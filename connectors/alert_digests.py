@@ -57,7 +57,9 @@ class Digest:
             for row in items.itertuples(index=False):
                 lines += [f"* [{row.severity}] {KIND_LABELS[str(row.kind)]} – {row.subject}: {row.reason}",
                           f"  {row.link}"]
-        lines += ["", f"Your touchpoints, alert history and mutes: {self.home_link}",
+        where = "Data quality and where alerts went" if self.home_link.endswith("/data_quality") else \
+            "Your touchpoints, alert history and mutes"
+        lines += ["", f"{where}: {self.home_link}",
                   "Sent by `python -m metrics.alerts send`; each alert is sent once."]
         return "\n".join(lines) + "\n"
 
@@ -105,7 +107,8 @@ def route_alerts(kpi_alerts: pd.DataFrame, check_alerts: pd.DataFrame, journeys:
     digests = []
     for _, mine in items.groupby(items["person"].map(person_key), sort=True):
         contact = contacts.contact_for(str(mine["person"].iloc[0]))
-        home = owner_link(base_url, contact.name, grain)
+        stewarding = mine["role"].eq(ROLE_STEWARD).all()
+        home = data_quality_link(base_url) if stewarding else owner_link(base_url, contact.name, grain)
         digests.append(Digest(contact, mine.reset_index(drop=True), home))
     return digests
 

@@ -26,6 +26,7 @@ BASE = "https://mot.example.com"
 #: Demo owners: Anna Becker owns the map of "Buy a phone contract"; Noah Fischer owns its marketplace
 #: touchpoint, Fatima El Amrani the advice in the store.
 OWNERS = ["Anna Becker", "Noah Fischer", "Fatima El Amrani", "Daniel Kowalski"]
+STEWARD = "Data team"
 
 
 Configure = Callable[..., None]
@@ -54,7 +55,7 @@ def configured(demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         monkeypatch.delenv(key, raising=False)
 
     def configure(smtp_port: int, hook_port: int | None = None) -> None:
-        people: dict[str, dict[str, str]] = {name: {"email": _address(name)} for name in OWNERS}
+        people: dict[str, dict[str, str]] = {name: {"email": _address(name)} for name in [*OWNERS, STEWARD]}
         if hook_port is not None:
             people["Anna Becker"]["webhook"] = f"http://127.0.0.1:{hook_port}/hooks/anna-secret"
         contacts = tmp_path / "contacts.yaml"
@@ -208,3 +209,25 @@ def test_encrypted_smtp_with_login(configured: Configure, monkeypatch: pytest.Mo
     failed = delivery_frame(state_engine(_state_url()))
     errors = " ".join(failed.loc[failed["status"] == "failed", "error"])
     assert "refused the login of 'mot-alerts'" in errors and "wrong" not in errors
+
+
+def test_after_a_check_run_the_steward_gets_the_failing_checks_and_owners_no_untrusted_value(
+        configured: Configure) -> None:
+    """The demo's injected faults fail critical checks: they go to the data team (the contacts
+    file's default steward), once; no owner's digest holds a value that is not trusted."""
+    from checks.__main__ import main as checks_main
+
+    assert checks_main(["run", "--no-docs", *AS_OF]) == 1  # critical checks fail
+    with smtp_server() as (port, messages):
+        configured(port)
+        assert main(["send", *AS_OF]) == 0
+        inbox = _by_recipient(messages)
+        stewards = inbox[_address("Data team")].get_content()
+        assert "Critical check failing" in stewards and "No duplicate fact rows" in stewards
+        assert f"{BASE}/data_quality" in stewards and "/trends?" not in stewards
+        for name in OWNERS:
+            if _address(name) in inbox:
+                body = inbox[_address(name)].get_content()
+                assert "not trusted" not in body and "Critical check" not in body
+        count = len(messages)
+        assert main(["send", *AS_OF]) == 0 and len(messages) == count
