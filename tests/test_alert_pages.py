@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from connectors.alert_store import active_mutes, record_deliveries
 from connectors.runtime import state_engine
-from tests.fixtures import FixtureWarehouse
+from metrics.alerts.links import kpi_alert_link, owner_link
+from tests.fixtures import FixtureWarehouse, fixture_frames
 from tests.test_pages_apptest import app_env, assert_rendered, run_page
 
 
@@ -57,3 +59,24 @@ def test_data_quality_lists_who_got_which_alert(env: dict[str, str]) -> None:
     table = next(t.value for t in at.dataframe if "recipient" in t.columns)
     assert list(table["recipient"]) == ["Data team"] and "SMTP server down" in list(table["error"])
     assert any(s.value == "Alerts sent: to whom, and whether they arrived" for s in at.subheader)
+
+
+def test_an_alert_link_opens_the_view_that_explains_it(env: dict[str, str]) -> None:
+    """The parameters of metrics.alerts.links are the ones the pages read: Trends opens on the
+    touchpoint's KPI at the alert's grain; My touchpoints on the owner's weekly view."""
+    touchpoints = fixture_frames()["touchpoints"]
+    touchpoint_id, owner = (str(v) for v in touchpoints[["touchpoint_id", "owner"]].iloc[-1])
+    link = urlsplit(kpi_alert_link("https://mot.example.com", touchpoint_id, "csat", "week"))
+    assert link.path == "/trends"
+    at = run_page(env, "pages/trends.py", {k: v[0] for k, v in parse_qs(link.query).items()})
+    assert_rendered(at)
+    assert at.selectbox(key="url_scope").value == "touchpoint"
+    assert at.selectbox(key="url_grain").value == "week"
+    assert at.selectbox(key="url_touchpoint_id").value == touchpoint_id
+    assert list(at.multiselect(key="url_kpi").value) == ["csat"]
+
+    link = urlsplit(owner_link("https://mot.example.com", owner, "week"))
+    at = run_page(env, "pages/my_touchpoints.py", {k: v[0] for k, v in parse_qs(link.query).items()})
+    assert_rendered(at)
+    assert at.selectbox(key="url_owner_name").value == owner
+    assert at.selectbox(key="url_owner_grain").value == "week"
