@@ -57,6 +57,20 @@ SETTINGS: tuple[Setting, ...] = (
         "en",
         "Language of every label, message, page and pack, and of number and date formats: en or de.",
     ),
+    Setting("MOT_BASE_URL", "http://localhost:8501",
+            "Address people open the app at; every alert links to the page view that explains it there."),
+    Setting("MOT_ALERT_STREAK", "3",
+            "Alert when a KPI has been off target this many consecutive periods (a whole number >= 1)."),
+    Setting("MOT_SMTP_HOST", None, "SMTP server that sends alert e-mails. Unset: no e-mail is sent "
+            "(`python -m metrics.alerts send` stops with exit status 2 if a digest needs e-mail)."),
+    Setting("MOT_SMTP_PORT", None, "SMTP port. Unset: 587 with starttls, 465 with ssl, 25 with none."),
+    Setting("MOT_SMTP_SECURITY", "starttls", "How the SMTP connection is protected: starttls, ssl or none."),
+    Setting("MOT_SMTP_USER", None, "SMTP login name. Unset: no login."),
+    Setting("MOT_SMTP_PASSWORD", None, "SMTP password: only in the environment or .streamlit/secrets.toml, "
+            "never in a file the app commits."),
+    Setting("MOT_SMTP_FROM", None, "Sender address of alert e-mails. Unset: MOT_SMTP_USER."),
+    Setting("MOT_WEBHOOK_FORMAT", "chat", "Body of alert webhooks: chat (a JSON 'text' that Slack and "
+            "Microsoft Teams incoming webhooks accept) or generic (recipient and alerts as JSON)."),
     Setting(
         "MOT_DATA_DIR",
         "data",

@@ -16,8 +16,17 @@ import pandas as pd
 from metrics.formatting import kpi_change_text, kpi_value_text
 from metrics.model import Aggregation, Direction, Unit
 
-__all__ = ["compute_values", "DEFAULT_KPIS", "DEFAULT_MIN_SAMPLE", "default_registry", "KpiDef",
-    "KpiRegistry"]
+__all__ = ["compute_values", "DEFAULT_KPIS", "DEFAULT_MIN_EFFECT", "DEFAULT_MIN_SAMPLE", "default_registry",
+    "KpiDef", "KpiRegistry"]
+
+
+#: Smallest unusual change worth an alert per unit, in the KPI's own units: 1 percentage point,
+#: 0.1 points of a 1-5/1-7 score, 1 customer, 1 euro, 1 second.
+DEFAULT_MIN_EFFECT: dict[Unit, float] = {
+    Unit.PERCENT: 1.0, Unit.SCORE: 0.1, Unit.COUNT: 1.0, Unit.CURRENCY: 1.0, Unit.SECONDS: 1.0,
+}
+#: Scores on a -100..100 scale (NPS): 3 points.
+DEFAULT_MIN_EFFECT_100_POINTS = 3.0
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,9 @@ class KpiDef:
     #: more than noise; a value from fewer is marked "too few" on charts (metrics.samples). None:
     #: no minimum (sum KPIs have no denominator).
     min_sample: int | None = None
+    #: Smallest change, in the KPI's own units, that is worth an "unusual change" alert (None: the
+    #: default of its unit, ``DEFAULT_MIN_EFFECT``): a change that vanishes when rounded is no news.
+    min_effect: float | None = None
 
     @property
     def higher_is_better(self) -> bool:
@@ -55,6 +67,15 @@ class KpiDef:
             Unit.CURRENCY: "EUR",
             Unit.SECONDS: "s",
         }[self.unit]
+
+    @property
+    def effect_floor(self) -> float:
+        """``min_effect``, else the default of its unit (scores on a 100-point scale: NPS points)."""
+        if self.min_effect is not None:
+            return self.min_effect
+        if self.unit is Unit.SCORE and self.scale >= 100:
+            return DEFAULT_MIN_EFFECT_100_POINTS
+        return DEFAULT_MIN_EFFECT[self.unit]
 
     def format(self, value: float | None, compact: bool = False) -> str:
         """A value as people read it on a card: '87.5%', '4.21', '+32', '12,340', '€3,300', '95 s'."""
@@ -77,6 +98,7 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         "Customers who met the touchpoint in the period.",
         numerator="customers reached",
         lower=0,
+        min_effect=100.0,
     ),
     KpiDef(
         "engagement_rate",
@@ -135,6 +157,7 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         upper=5,
         headline=True,
         min_sample=30,
+        min_effect=0.1,
     ),
     KpiDef(
         "nps",
@@ -150,6 +173,7 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         upper=100,
         headline=True,
         min_sample=30,
+        min_effect=3.0,
     ),
     KpiDef(
         "ces",
@@ -164,6 +188,7 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         lower=1,
         upper=7,
         min_sample=30,
+        min_effect=0.1,
     ),
     KpiDef(
         "first_contact_resolution",
@@ -192,6 +217,7 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         denominator="contacts answered",
         lower=0,
         min_sample=30,
+        min_effect=5.0,
     ),
     KpiDef(
         "repeat_purchase_rate",
@@ -271,6 +297,7 @@ class KpiRegistry:
                     upper=base.upper if base else None,
                     headline=base.headline if base else False,
                     min_sample=base.min_sample if base else _default_min_sample(str(row.aggregation)),
+                    min_effect=base.min_effect if base else None,
                 )
             )
         return cls(kpis)

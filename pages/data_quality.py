@@ -10,6 +10,7 @@ import streamlit as st
 
 from checks.catalogue import CHECKS_BY_ID
 from checks.history import sample_rows
+from ui.alert_sections import show_alert_deliveries
 from ui.check_runs import current_job, show_check_run, start_check_run
 from ui.context import app_context, show_problem
 from ui.quality_charts import check_history_chart, outcome_label
@@ -39,6 +40,7 @@ show_check_run(ctx.settings.state_url)
 view = load_quality(engine)
 if view is None:
     st.info("No checks have run yet. Press **Run checks now**, or run `python -m checks run`.")
+    show_alert_deliveries(ctx)
     st.stop()
 
 run = view.run
@@ -105,3 +107,5 @@ right.dataframe(touchpoints.sort_values("days_behind", ascending=False)[["touchp
 with st.expander(f"All {len(results)} checks"):
     st.dataframe(results[["result", "severity", "name", "table_name", "check_id"]], hide_index=True,
                  width="stretch")
+
+show_alert_deliveries(ctx)

@@ -18,6 +18,7 @@ from metrics.owners import (
     recent_values,
 )
 from metrics.trends import complete_window
+from ui.alert_sections import show_alert_history
 from ui.context import app_context
 from ui.filters import url_select
 from ui.loaders import load_budget, load_funnel, load_judged
@@ -60,6 +61,7 @@ st.caption(f"{len(mine)} touchpoints ({roles}) · latest complete {grain.value}:
 show_trust_note(ctx, latest)
 
 show_alerts(series, ctx.touchpoints, registry)
+show_alert_history(ctx, owner, mine)
 
 st.subheader("Status and trend")
 trend = recent_values(series, ["touchpoint_id", "kpi_id"], SPARK_PERIODS)

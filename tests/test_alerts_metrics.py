@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from metrics.alerts import (
+    BACK_ON_TARGET,
     TARGET_CROSSING,
     UNUSUAL_CHANGE,
     compute_alerts,
@@ -115,7 +116,7 @@ def _reference_crossings(series: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         worse = STATUS_SEVERITY[after] < STATUS_SEVERITY[before]
         latest, previous = group.iloc[-1], group.iloc[-2]
         rows.append({
-            "kind": TARGET_CROSSING,
+            "kind": BACK_ON_TARGET if after is Status.ON_TARGET else TARGET_CROSSING,
             "severity": ("critical" if after is Status.OFF_TARGET else "warning") if worse else "info",
             **ident, "period_start": latest["period_start"], "value": latest["value"],
             "previous_value": previous["value"], "status_before": before.value, "status_after": after.value,
@@ -174,6 +175,8 @@ def _reference_unusual(
         z = robust_z(history, values[-1])
         if np.isnan(z) or abs(z) < 3.5:
             continue
+        if abs(values[-1] - np.nanmedian(history)) < kpi.effect_floor - 1e-9:  # too small to matter
+            continue
         rows.append({
             "kind": UNUSUAL_CHANGE, "severity": "info" if (z > 0) == kpi.higher_is_better else "warning",
             **ident, "period_start": group["period_start"].iloc[-1], "value": values[-1],
@@ -212,7 +215,18 @@ def _noisy_series() -> pd.DataFrame:
 def test_unusual_changes_match_the_series_by_series_reference() -> None:
     series = _noisy_series()
     expected = _reference_unusual(series, KEYS)
-    assert len(expected) > 20 and set(expected["severity"]) == {"info", "warning"}
+    assert len(expected) > 12 and set(expected["severity"]) == {"info", "warning"}  # small ones dropped
     pd.testing.assert_frame_equal(unusual_changes(series, REGISTRY, KEYS), expected)
     short = _reference_unusual(series, KEYS, window=8, least=5)
     pd.testing.assert_frame_equal(unusual_changes(series, REGISTRY, KEYS, window=8, min_history=5), short)
+
+
+def test_an_unusual_change_too_small_to_matter_raises_nothing() -> None:
+    """The issue's case: CSAT 4.14 against a history of 4.14 with almost no spread gives z = -10,
+    but 0.004 points is below CSAT's minimum effect of 0.1 points; 0.3 points is not."""
+    flat = [4.144 + 0.0001 * (i % 3) for i in range(26)]
+    assert abs(robust_z(flat, 4.140)) > 3.5
+    assert unusual_changes(_series([*flat, 4.140]), REGISTRY, KEYS).empty
+    dropped = unusual_changes(_series([*flat, 3.84]), REGISTRY, KEYS)
+    assert len(dropped) == 1 and REGISTRY["csat"].effect_floor == 0.1
+    assert REGISTRY["nps"].effect_floor == 3.0 and REGISTRY["conversion_rate"].effect_floor == 1.0

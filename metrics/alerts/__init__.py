@@ -9,22 +9,33 @@ raises nothing here.
 - **Target crossing**: the status (metrics/status.py) of the latest period differs from the one
   before, among on target / at risk / off target; e.g. on_target -> at_risk is a *worsened*
   crossing, off_target -> on_target an *improved* one. Periods without a value or target
-  (no data) neither raise nor end a crossing.
+  (no data) neither raise nor end a crossing. A crossing into on target is its own kind,
+  **back on target** (``back_on_target``, severity ``info``).
 - **Unusual change** (robust z-score, Iglewicz & Hoaglin): the latest value x against the
   previous ``window`` values h (default 26) of the same series:
   ``z = 0.6745 * (x - median(h)) / MAD(h)`` with ``MAD = median(|h - median(h)|)``. When MAD is 0
   (more than half the history identical) the mean absolute deviation is used instead:
   ``z = (x - median(h)) / (1.253314 * meanAD(h))``. When that is 0 too (a constant history) or
   fewer than ``min_history`` (default 12) earlier values exist, z is NaN and no alert is raised.
-  An alert fires when ``|z| >= threshold`` (default 3.5, the usual cut-off for outliers).
+  An alert fires when ``|z| >= threshold`` (default 3.5, the usual cut-off for outliers) **and** the
+  change from the typical value (the median) is at least the KPI's minimum effect in its own units
+  (``KpiDef.effect_floor``: e.g. 0.1 CSAT points, 1 percentage point, 3 NPS points): a history with
+  almost no spread makes a change of 0.001 "unusual", but nobody can act on it.
   Median and MAD are not pulled by one earlier spike. Why 26: on Gaussian noise a window of 8
   flags about 5% of normal periods at 3.5, a window of 26 about 0.6%, while a 5-sigma shift is
   still caught about 88% of the time (measured on 20,000 simulated series).
+
+- **Off target for N periods** (``off_target_streak``, when ``streak`` is given): the latest N or
+  more consecutive periods are off target (rule in metrics/streaks.py); severity ``critical``.
 
 - **Data quality**: a value that is not trusted (metrics/trust.py, ``trust`` column from
   metrics.judgement.judge) is no evidence of anything: it raises no crossing or unusual change
   for its owner, and is left out of the history others are compared with. When the latest value
   of a series is not trusted, one ``data_quality`` alert for the data team names the failing check.
+  ``failing_check_alerts`` turns a check run's failing critical checks into ``check_failing`` alerts.
+
+Every alert has a stable key (``alert_keys``): kind, touchpoint (or check), KPI and the period it is
+about (for a streak: the period it began), so a scheduled run can send each alert exactly once.
 
 Severity: ``warning`` for a change for the worse (direction aware), ``info`` for one for the
 better; a worsened crossing into off target is ``critical``; a data-quality alert is ``warning``.
@@ -42,14 +53,27 @@ from metrics.registry import KpiRegistry
 from metrics.status import STATUS_LABELS, STATUS_SEVERITY, Status, classify_frame
 from metrics.trust import TrustState
 
-__all__ = ["compute_alerts", "DATA_QUALITY", "DEFAULT_THRESHOLD", "DEFAULT_WINDOW", "describe_alerts",
-    "robust_z", "TARGET_CROSSING", "target_crossings", "UNUSUAL_CHANGE", "unusual_changes"]
+__all__ = ["alert_keys", "BACK_ON_TARGET", "CHECK_FAILING", "compute_alerts", "DATA_QUALITY",
+    "DATA_QUALITY_KINDS", "DEFAULT_THRESHOLD", "DEFAULT_WINDOW", "describe_alerts", "failing_check_alerts",
+    "KIND_LABELS", "OFF_TARGET_STREAK", "robust_z", "TARGET_CROSSING", "target_crossings", "UNUSUAL_CHANGE",
+    "unusual_changes"]
 
 TARGET_CROSSING = "target_crossing"
 UNUSUAL_CHANGE = "unusual_change"
 DATA_QUALITY = "data_quality"
+BACK_ON_TARGET = "back_on_target"
+OFF_TARGET_STREAK = "off_target_streak"
+CHECK_FAILING = "check_failing"
+#: Alerts for data stewards (the data team), never for KPI owners.
+DATA_QUALITY_KINDS = frozenset({DATA_QUALITY, CHECK_FAILING})
+KIND_LABELS = {
+    TARGET_CROSSING: "Target crossing", BACK_ON_TARGET: "Back on target", UNUSUAL_CHANGE: "Unusual change",
+    OFF_TARGET_STREAK: "Off target for several periods", DATA_QUALITY: "Value not trusted",
+    CHECK_FAILING: "Critical check failing",
+}
 #: Who an alert is for: KPI alerts go to the touchpoint's owner, data-quality alerts to the data team.
-AUDIENCE = {TARGET_CROSSING: "owner", UNUSUAL_CHANGE: "owner", DATA_QUALITY: "data team"}
+AUDIENCE = {TARGET_CROSSING: "owner", BACK_ON_TARGET: "owner", UNUSUAL_CHANGE: "owner",
+            OFF_TARGET_STREAK: "owner", DATA_QUALITY: "data team", CHECK_FAILING: "data team"}
 
 DEFAULT_WINDOW = 26
 DEFAULT_MIN_HISTORY = 12
@@ -137,13 +161,14 @@ def _target_crossings(index: _Series, registry: KpiRegistry, keys: list[str]) ->
         was, now = Status(before[g]), Status(after[g])
         worse = STATUS_SEVERITY[now] < STATUS_SEVERITY[was]
         severity = ("critical" if now is Status.OFF_TARGET else "warning") if worse else "info"
+        kind = BACK_ON_TARGET if now is Status.ON_TARGET else TARGET_CROSSING
         reason = (
             f"{kpi.name} went from {STATUS_LABELS[was].lower()} to {STATUS_LABELS[now].lower()}: "
             f"{kpi.format(previous_value[i])} → {kpi.format(value[i])} "
             f"against a target of {kpi.format(target[i])}"
         )
         rows.append({
-            "kind": TARGET_CROSSING, "severity": severity, **ident,
+            "kind": kind, "severity": severity, **ident,
             "period_start": period_start[i], "value": value[i],
             "previous_value": previous_value[i], "status_before": was.value,
             "status_after": now.value, "score": np.nan, "reason": reason,
@@ -181,10 +206,15 @@ def _unusual_changes(
     history[group[in_window], window - from_end[in_window]] = values[in_window]
     z = _robust_z_rows(history, values[latest_at])
     counted = np.count_nonzero(~np.isnan(history), axis=1)
-    alerting = np.flatnonzero((counted >= min_history) & ~np.isnan(z) & (np.abs(z) >= threshold))
+    names = index.names
+    with warnings.catch_warnings():  # a series without history has no median: no alert
+        warnings.simplefilter("ignore", RuntimeWarning)
+        effect = np.abs(values[latest_at] - np.nanmedian(history, axis=1))
+    floors = np.array([registry[str(_key_values(n, keys)["kpi_id"])].effect_floor for n in names])
+    large = np.nan_to_num(effect, nan=0.0) >= floors - 1e-9 * np.maximum(1.0, floors)
+    alerting = np.flatnonzero((counted >= min_history) & ~np.isnan(z) & (np.abs(z) >= threshold) & large)
     if alerting.size == 0:
         return _empty(keys)
-    names = index.names
     rows = []
     for g in alerting:
         ident = _key_values(names[g], keys)
@@ -226,8 +256,10 @@ def compute_alerts(
     window: int = DEFAULT_WINDOW,
     min_history: int = DEFAULT_MIN_HISTORY,
     threshold: float = DEFAULT_THRESHOLD,
+    streak: int | None = None,
 ) -> pd.DataFrame:
-    """Target crossings, unusual changes and data-quality alerts together, most severe first.
+    """Target crossings, unusual changes, off-target streaks of ``streak`` or more periods (when
+    given) and data-quality alerts together, most severe first.
 
     Values that are not trusted count as missing for the KPI alerts (module docstring).
     """
@@ -238,12 +270,14 @@ def compute_alerts(
         _target_crossings(index, registry, keys),
         _unusual_changes(index, registry, keys, window, min_history, threshold),
         _data_quality(series[untrusted], registry, keys),
+        _streaks(series, registry, keys, streak),
     ]
     frames = [f for f in frames if not f.empty]
     if not frames:
         return _empty(keys)
     alerts = pd.concat(frames, ignore_index=True)
     alerts = alerts[pd.to_datetime(alerts["period_start"]) == pd.to_datetime(series["period_start"]).max()]
+    alerts = alerts.assign(since=alerts["since"] if "since" in alerts.columns else pd.NaT)
     order = alerts["severity"].map(_SEVERITY_ORDER)
     strength = alerts["score"].astype("float64").abs().fillna(np.inf)
     return (
@@ -252,6 +286,58 @@ def compute_alerts(
         .drop(columns=["_order", "_strength"])
         .reset_index(drop=True)
     )
+
+
+def _streaks(series: pd.DataFrame, registry: KpiRegistry, keys: list[str],
+             streak: int | None) -> pd.DataFrame:
+    """Series off target for ``streak`` or more consecutive periods (metrics/streaks.py)."""
+    from metrics.streaks import off_target_streaks  # a sibling module; imported here to keep load light
+
+    if streak is None or streak < 1:
+        return _empty(keys)
+    runs = off_target_streaks(series, registry, keys)
+    runs = runs[runs["periods"] >= streak]
+    rows = []
+    for row in runs.to_dict("records"):
+        kpi = registry[str(row["kpi_id"])]
+        rows.append({
+            "kind": OFF_TARGET_STREAK, "severity": "critical", "kpi_id": row["kpi_id"],
+            **{k: row[k] for k in keys}, "period_start": row["period_start"], "value": row["value"],
+            "previous_value": np.nan, "status_before": Status.OFF_TARGET.value,
+            "status_after": Status.OFF_TARGET.value, "score": np.nan, "since": row["since"],
+            "reason": f"{kpi.name} has been off target for {int(row['periods'])} periods in a row "
+                      f"(since {pd.Timestamp(row['since']):%Y-%m-%d}): {kpi.format(row['value'])} against "
+                      f"a target of {kpi.format(row['target'])}",
+        })
+    return pd.DataFrame(rows) if rows else _empty(keys)
+
+
+def failing_check_alerts(results: pd.DataFrame) -> pd.DataFrame:
+    """One ``check_failing`` alert per failing (or erroring) critical check of a run.
+
+    ``results``: check_id, name, table_name, severity, outcome, reason and failing_since (when its
+    current run of failures began, the period the alert is about, so it is sent once per failure).
+    """
+    columns = ["kind", "severity", "check_id", "check", "table_name", "period_start", "reason"]
+    failing = results[results["outcome"].ne("passed") & results["severity"].eq("critical")]
+    rows = [{
+        "kind": CHECK_FAILING, "severity": "critical", "check_id": r["check_id"], "check": r["name"],
+        "table_name": r["table_name"], "period_start": r.get("failing_since"),
+        "reason": f"The critical check {r['name']} on {r['table_name']} fails: {r['reason']}",
+    } for r in failing.to_dict("records")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def alert_keys(alerts: pd.DataFrame) -> pd.Series:
+    """A stable key per alert: the same alert on the same data gets the same key on every run."""
+    def key(row: dict[str, object]) -> str:
+        kind = str(row["kind"])
+        when = row.get("since") if kind == OFF_TARGET_STREAK else row.get("period_start")
+        day = "" if when is None or pd.isna(when) else f"{pd.Timestamp(when):%Y-%m-%dT%H:%M:%S}"
+        subject = row.get("check_id") if kind == CHECK_FAILING else row.get("touchpoint_id")
+        kpi = "" if kind == CHECK_FAILING else row.get("kpi_id")
+        return ":".join(str(part) for part in (kind, subject, kpi, day))
+    return pd.Series([key(r) for r in alerts.to_dict("records")], index=alerts.index, dtype="str")
 
 
 def _untrusted(series: pd.DataFrame) -> pd.Series:

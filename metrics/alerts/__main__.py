@@ -1,4 +1,5 @@
-"""``python -m metrics.alerts [--owner NAME] [--json PATH]``: alerts for a scheduled job.
+"""``python -m metrics.alerts [--owner NAME] [--json PATH]``: alerts for a scheduled job;
+``python -m metrics.alerts send [--dry-run]``: deliver them (connectors/alert_delivery.py).
 
 Reads the warehouse configured by MOT_WAREHOUSE_URL / MOT_MAPPING (environment or
 .streamlit/secrets.toml, opened as the app opens it: connectors/runtime.py), asks for KPI series
@@ -6,6 +7,11 @@ by touchpoint at the chosen grain over the last complete periods, judges them
 (metrics.judgement: targets and the trust of the latest check run in MOT_STATE_URL), and prints
 target crossings, unusual changes and data-quality alerts (method in metrics/alerts/__init__.py).
 A value that is not trusted raises no KPI alert; it becomes a data-quality alert for the data team.
+
+``send`` routes the alerts (connectors/alert_digests.py), sends each person one digest by e-mail
+and/or webhook with only the alerts not sent to them before, and records every attempt in the
+state store. Exit codes of ``send``: 0 = everything due was sent (or nothing was due), 1 = some
+deliveries failed (they are tried again on the next run), 2 = a setting is wrong.
 
 Exit codes: 0 = ran (with or without alerts), 2 = a problem the caller must fix (warehouse not
 reachable, mapping does not fit, unknown owner, bad argument), with a message saying what to do.
@@ -27,8 +33,10 @@ from metrics.alerts import (
     DATA_QUALITY,
     DEFAULT_THRESHOLD,
     DEFAULT_WINDOW,
+    alert_keys,
     compute_alerts,
     describe_alerts,
+    failing_check_alerts,
 )
 from metrics.judgement import Yardstick, judge
 from metrics.model import Filters, Grain, KpiRequest, Scope
@@ -43,10 +51,20 @@ _OUTPUT_COLUMNS = ["severity", "kind", "period_start", "journey_id", "touchpoint
 
 
 def _parser() -> argparse.ArgumentParser:
+    common = _common_options()
     parser = argparse.ArgumentParser(
-        prog="python -m metrics.alerts",
+        prog="python -m metrics.alerts", parents=[common],
         description="KPI alerts: target crossings and unusual changes in the latest complete period.",
     )
+    commands = parser.add_subparsers(dest="command", metavar="{send}")
+    send = commands.add_parser("send", parents=[common], help="deliver one digest per recipient (once)",
+                               description="Send each owner and data steward the alerts not sent yet.")
+    send.add_argument("--dry-run", action="store_true", help="print what would be sent, to whom; send none")
+    return parser
+
+
+def _common_options() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--owner", help="only the touchpoints of this map or touchpoint owner")
     parser.add_argument("--json", type=Path, help="also write the alerts to this JSON file")
     parser.add_argument("--grain", choices=["day", "week", "month"], default="week",
@@ -57,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"earlier periods an unusual change is judged against ({DEFAULT_WINDOW})")
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
                         help=f"robust z-score that counts as unusual ({DEFAULT_THRESHOLD})")
+    parser.add_argument("--streak", type=int, default=None,
+                        help="alert when off target this many periods in a row (send: MOT_ALERT_STREAK)")
     return parser
 
 
@@ -67,6 +87,8 @@ def _fail(message: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "send":
+        return _send(args)
     from connectors.mapping import MappingError
     from connectors.runtime import KpiTableError, load_settings, open_configured_warehouse
     from connectors.settings import SettingsError
@@ -128,10 +150,12 @@ def _alerts_from_warehouse(
                          Filters(touchpoint_ids=tuple(touchpoints["touchpoint_id"])))
     yardstick = Yardstick(registry, dimension_frame(wh, "targets"), all_touchpoints, evidence)
     series = judge(kpi_frame(wh, request), yardstick, window.start, window.end, grain)
-    alerts = compute_alerts(series, registry, ["touchpoint_id"], window=args.window, threshold=args.threshold)
+    alerts = compute_alerts(series, registry, ["touchpoint_id"], window=args.window, threshold=args.threshold,
+                            streak=args.streak)
     if evidence.state is not TrustState.TRUSTED:
         print(f"note: {evidence.blanket_reason()}", file=sys.stderr)
-    return describe_alerts(alerts, touchpoints, registry)[_OUTPUT_COLUMNS], as_of
+    described = describe_alerts(alerts, touchpoints, registry)
+    return (described if args.command == "send" else described[_OUTPUT_COLUMNS]), as_of
 
 
 def _print(alerts: pd.DataFrame, as_of: dt.date, args: argparse.Namespace) -> None:
@@ -155,6 +179,81 @@ def _write_json(path: Path, alerts: pd.DataFrame, as_of: dt.date, args: argparse
     temporary = path.with_suffix(path.suffix + ".tmp")
     temporary.write_text(json.dumps(document, indent=2), encoding="utf-8")
     temporary.replace(path)
+
+
+def _send(args: argparse.Namespace) -> int:
+    """``send``: route, drop what was sent or muted, deliver the rest; exit 0, 1 or 2 (docstring)."""
+    import os
+
+    from connectors.alert_delivery import EMAIL, pending_parcels, send_parcels
+    from connectors.alert_digests import route_alerts, unrouted
+    from connectors.alert_store import active_mutes
+    from connectors.contacts import ContactsError, load_contacts
+    from connectors.mapping import MappingError
+    from connectors.notify import resolve_alert_settings
+    from connectors.runtime import (
+        KpiTableError,
+        load_settings,
+        open_configured_warehouse,
+        read_secrets,
+        state_engine,
+    )
+    from connectors.settings import SettingsError
+    from connectors.state import StateStoreError
+    from connectors.warehouse import WarehouseError
+
+    try:
+        settings = load_settings()
+        alerting = resolve_alert_settings(os.environ, read_secrets())
+        contacts = load_contacts(settings.contacts_path)
+        store = state_engine(settings.state_url)
+        args.streak = alerting.streak if args.streak is None else args.streak
+        wh = open_configured_warehouse(settings)
+        alerts, as_of = _alerts_from_warehouse(wh, args, _trust(settings.state_url))
+        from connectors.queries import dimension_frame
+
+        journeys = dimension_frame(wh, "journeys")
+        checks = _failing_checks(store)
+        digests = route_alerts(alerts.assign(key=alert_keys(alerts)), checks.assign(key=alert_keys(checks)),
+                               journeys, contacts, active_mutes(store, dt.date.today()), alerting.base_url,
+                               args.grain)
+        parcels = pending_parcels(digests, store)
+    except (SettingsError, ContactsError, StateStoreError, WarehouseError, MappingError, KpiTableError,
+            LookupError) as exc:
+        return _fail(str(exc))
+    print(f"{len(alerts) + len(checks)} alert(s), {args.grain}ly periods complete by {as_of.isoformat()}; "
+          f"{len(parcels)} digest(s) to send")
+    if unrouted(alerts, checks, contacts):
+        print("note: data-quality alerts reach nobody: name a steward in MOT_CONTACTS (stewards: default).",
+              file=sys.stderr)
+    if args.dry_run:
+        for parcel in parcels:
+            print(f"\n--- {parcel.channel} to {parcel.digest.contact.name} <{parcel.address}>: "
+                  f"{parcel.digest.subject}\n{parcel.digest.text()}")
+        return 0
+    if alerting.smtp is None and any(p.channel == EMAIL for p in parcels):
+        return _fail("digests are due by e-mail but MOT_SMTP_HOST is not set: set the MOT_SMTP_* settings "
+                     "(README \"Alerts\"), or run with --dry-run to see them. Nothing was sent.")
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    try:
+        report = send_parcels(parcels, store, alerting, now)
+    except StateStoreError as exc:
+        return _fail(str(exc))
+    print(f"{len(report.sent)} digest(s) sent, {len(report.failed)} failed")
+    return 1 if report.failed else 0
+
+
+def _failing_checks(store: Any) -> pd.DataFrame:
+    """The latest check run's failing critical checks as alerts, each dated by when it began failing."""
+    from checks.history import latest_run_id, results_history, run_results, since_failing
+
+    run_id = latest_run_id(store)
+    if run_id is None:
+        return failing_check_alerts(pd.DataFrame(columns=["check_id", "name", "table_name", "severity",
+                                                          "outcome", "reason", "failing_since"]))
+    since = since_failing(results_history(store))
+    results = run_results(store, run_id).merge(since, on="check_id", how="left")
+    return failing_check_alerts(results)
 
 
 if __name__ == "__main__":
