@@ -6,7 +6,8 @@ sizes and values from too few), ``journey_cards`` (the overview's cards), ``form
 money, changes and dates through Babel, in English or German), ``targets``, ``judgement`` (value,
 target, status and trust in one call), ``trust``, ``periods``, ``effectiveness``, ``overview``,
 ``journey_map``, ``trends``, ``streaks`` (off target N periods in a row), ``owners``,
-``budget``, ``what_if``, ``response_curves``, ``reallocation`` and the ``alerts`` package (its ``__main__`` is a command line).
+``budget``, ``what_if``, ``response_curves``, ``reallocation`` and the ``alerts`` package (its
+``__main__`` is a command line).
 
 Private: ``_batch_trf`` (the batch least-squares fitter behind ``response_curves``). Nothing is
 imported here, so scipy and pandas load only with the module that needs them.
