@@ -28,8 +28,8 @@ __all__ = ["AXIS_MAX", "bullet_chart_rows", "bullet_chart_spec", "LEGEND_TEXT", 
 #: The axis ends here (% of target); a figure beyond it is drawn to the edge, its label says more.
 AXIS_MAX = 150.0
 AXIS_MIN = 0.0
-ROW_STEP = 44  # px per figure row at the spec's own size
-FONT = 16  # px; 14 pt or more once the chart is placed full width on a 16:9 slide
+ROW_STEP = 46  # px per figure row (two lines of labels, 22 px apart)
+FONT = 20  # px; 14 pt or more once the chart is placed full width on a 16:9 slide or A4 page
 _SECTIONS = ("kpi", "budget")
 LEGEND_TEXT = ("Bar: this quarter · black tick: target · grey tick: previous quarter against its own "
                "target · bands: off target, tolerance, on target")
@@ -82,29 +82,33 @@ def _records(rows: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(r) for r in plain.to_dict("records")]
 
 
-def bullet_chart_spec(figures: pd.DataFrame, title: str, width: int = 1000) -> dict[str, Any]:
-    """Layered bullet chart (module docstring) of one journey's figures, ``width`` px wide."""
+def bullet_chart_spec(figures: pd.DataFrame, title: str, width: int = 880,
+                      explain: bool = True) -> dict[str, Any]:
+    """Layered bullet chart (module docstring) of one journey's figures, the plot ``width`` px wide
+    plus about 340 px of row labels. ``explain`` adds LEGEND_TEXT under the title; the slides say
+    it in a text box instead, to leave the height to the rows."""
     rows = bullet_chart_rows(figures)
     # Two-line row labels, name over value and target: data stays in the data, split by a
     # constant expression (a name never becomes part of an expression).
     rows = rows.assign(row=rows["label"] + "\n" + rows["text"])
     y = {"field": "row", "type": "nominal", "title": None, "sort": list(dict.fromkeys(rows["row"])),
          "axis": {"labelExpr": "split(datum.value, '\\n')", "labelFontSize": FONT,
-                  "labelLimit": 420, "labelPadding": 10, "domain": False, "ticks": False}}
+                  "labelLimit": 340, "labelPadding": 10, "labelLineHeight": 22, "domain": False, "ticks": False}}
     x = {"type": "quantitative", "scale": {"domain": [AXIS_MIN, AXIS_MAX], "clamp": True, "nice": False},
-         "title": "% of target (100 = target, right is better)"}
+         "title": "% of target (100 = target, right is better)",
+         "axis": {"values": [0, 25, 50, 75, 100, 125, 150]}}
     statuses = list(Status)
     colour = {"field": "status", "type": "nominal", "title": "This quarter",
-              "scale": {"domain": [s.value for s in statuses], "range": [STATUS_COLOURS[s] for s in statuses]},
+              "scale": {"domain": [s.value for s in statuses],
+                        "range": [STATUS_COLOURS[s] for s in statuses]},
               "legend": {"labelExpr": _status_label_expr(), "orient": "top", "labelFontSize": FONT,
                          "titleFontSize": FONT, "symbolSize": 220,
                          "values": [s.value for s in statuses if s is not Status.NO_DATA]}}
     band = {"type": "bar", "height": {"band": 0.8}}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": {"text": title, "subtitle": LEGEND_TEXT, "fontSize": FONT + 6, "subtitleFontSize": FONT - 2,
-                  "anchor": "start"} if title else {"text": "", "subtitle": LEGEND_TEXT,
-                                                    "subtitleFontSize": FONT - 2, "anchor": "start"},
+        "title": {"text": title, "subtitle": LEGEND_TEXT if explain else "", "fontSize": FONT + 6,
+                  "subtitleFontSize": FONT - 2, "anchor": "start"},
         "width": width, "height": {"step": ROW_STEP},
         "data": {"values": _records(rows)},
         "encoding": {"y": y},
@@ -117,12 +121,13 @@ def bullet_chart_spec(figures: pd.DataFrame, title: str, width: int = 1000) -> d
              "encoding": {"x": {**x, "datum": 100}, "x2": {"datum": AXIS_MAX}}},
             {"mark": {"type": "bar", "height": {"band": 0.36}},
              "encoding": {"x": {"field": "index", **x}, "x2": {"datum": AXIS_MIN}, "color": colour,
-                          "tooltip": [{"field": "label", "title": "figure"}, {"field": "text", "title": "value"},
+                          "tooltip": [{"field": "label", "title": "figure"},
+                                      {"field": "text", "title": "value"},
                                       {"field": "status_label", "title": "status"},
                                       {"field": "index", "format": ".1f", "title": "% of target"}]}},
-            {"mark": {"type": "tick", "color": "#222222", "thickness": 4, "size": 34},
+            {"mark": {"type": "tick", "color": "#222222", "thickness": 4, "size": 42},
              "encoding": {"x": {**x, "datum": 100}}},
-            {"mark": {"type": "tick", "color": "#666666", "thickness": 3, "size": 20},
+            {"mark": {"type": "tick", "color": "#666666", "thickness": 4, "size": 24},
              "encoding": {"x": {"field": "previous", **x},
                           "tooltip": [{"field": "previous", "format": ".1f",
                                        "title": "previous quarter, % of its own target"}]}},

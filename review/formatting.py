@@ -48,7 +48,8 @@ def format_value(value: float | None, unit: str, signed: bool = False, compact: 
     return kpi_value_text(value, unit, scale, compact=compact)
 
 
-def figure_value(row: Mapping[Hashable, Any], column: str, signed: bool = False, compact: bool = False) -> str:
+def figure_value(row: Mapping[Hashable, Any], column: str, signed: bool = False,
+                 compact: bool = False) -> str:
     """``row[column]`` of a figures row in the figure's unit and scale."""
     return format_value(row.get(column), str(row["unit"]), signed, compact, row.get("scale"))
 

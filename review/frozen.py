@@ -18,8 +18,8 @@ import sqlalchemy as sa
 
 from connectors.warehouse import Warehouse, WarehouseError
 from metrics.model import Period
-from metrics.status import Status
 from metrics.registry import KpiRegistry
+from metrics.status import Status
 from metrics.trust import TrustEvidence
 from review._figures import FIGURE_COLUMNS, NUMBER_COLUMNS, current_trust_names
 from review.pack import EmptyQuarterError, QuarterFigures, build_quarter_figures

@@ -54,7 +54,8 @@ class ExecutiveSummary:
     def sections(self) -> list[tuple[str, list[str]]]:
         """(heading, lines) of wins, issues and decisions; an empty one says so, never blank."""
         return [
-            ("Wins", self.wins or ["None this quarter: no figure on target improved on the previous quarter."]),
+            ("Wins", self.wins or [
+                "None this quarter: no figure on target improved on the previous quarter."]),
             ("Issues", self.issues or ["None this quarter: every judged figure is on target."]),
             ("Decisions and actions needed", self.decisions or [
                 "None marked: tick “This is a decision” on a comment on the review page to list it here."]),
@@ -77,7 +78,8 @@ def health_ranking(figures: pd.DataFrame) -> pd.DataFrame:
     """Per journey: health this quarter and its change; best first, journeys without health last."""
     judged = figures[figures["target"].notna()]
     rows = []
-    for (journey_id, name), mine in figures.groupby(["journey_id", "journey_name"], sort=False):
+    for journey_id, name in figures[["journey_id", "journey_name"]].drop_duplicates().itertuples(
+            index=False, name=None):
         own = judged[judged["journey_id"] == journey_id]
         earlier = own[own["previous_target"].notna()] if "previous_target" in own else own.iloc[0:0]
         health, before = _health(own["status"]), _health(earlier.get("previous_status", pd.Series()))
