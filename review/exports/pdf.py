@@ -69,7 +69,7 @@ def _styles(font: str, bold: str) -> dict[str, ParagraphStyle]:
         "body": ParagraphStyle("b", parent=base["BodyText"], fontName=font, fontSize=14, leading=18),
         "small": ParagraphStyle("s", parent=base["BodyText"], fontName=font, fontSize=10, leading=13),
         "bullet": ParagraphStyle("u", parent=base["BodyText"], fontName=font, fontSize=13, leading=16,
-                                 leftIndent=12, bulletIndent=0, spaceAfter=2),
+                                 leftIndent=12, bulletIndent=0, spaceAfter=2, bulletFontName=font),
     }
 
 

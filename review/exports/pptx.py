@@ -59,9 +59,10 @@ def _text_box(slide: Slide, left: float, top: float, width: float, height: float
     frame.word_wrap = True
     for i, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        paragraph.text = line
-        paragraph.font.size = Pt(size)
-        paragraph.font.bold = bold_first and i == 0
+        run = paragraph.add_run()
+        run.text = line
+        run.font.size = Pt(size)
+        run.font.bold = bold_first and i == 0
 
 
 def _slide(prs: Any, title: str, footer: str) -> Slide:
@@ -70,7 +71,8 @@ def _slide(prs: Any, title: str, footer: str) -> Slide:
     shape.left, shape.top = Inches(_MARGIN_IN), Inches(0.2)
     shape.width, shape.height = Inches(SLIDE_WIDTH_IN - 2 * _MARGIN_IN), Inches(0.8)
     shape.text = title
-    shape.text_frame.paragraphs[0].font.size = Pt(30)
+    for run in shape.text_frame.paragraphs[0].runs:
+        run.font.size = Pt(30)
     _text_box(slide, _MARGIN_IN, 7.1, 12.5, 0.35, [footer], size=10)
     return slide
 
@@ -89,11 +91,11 @@ def _table(slide: Slide, header: list[str], rows: list[tuple[str, ...]], widths:
             table.cell(i, j).text = str(value)
     for i in range(len(rows) + 1):
         for j in range(len(header)):
-            for paragraph in table.cell(i, j).text_frame.paragraphs:
-                paragraph.font.size = Pt(TABLE_POINTS)
+            for run in (r for p in table.cell(i, j).text_frame.paragraphs for r in p.runs):
+                run.font.size = Pt(TABLE_POINTS)  # on the runs: PowerPoint ignores paragraph defaults
                 if i and j == status_column:
                     colour = STATUS_COLOURS[Status(statuses[i - 1])]
-                    paragraph.font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
+                    run.font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
 
 
 def _summary_slides(prs: Any, review: QuarterReview, footer: str, generated_at: dt.datetime) -> None:
