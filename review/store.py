@@ -28,8 +28,8 @@ from connectors.db_errors import database_reason
 from connectors.state import StateStoreError, create_state_engine, ensure_tables
 
 __all__ = ["closed_snapshot", "Comment", "comment_frame", "comment_history", "current_comment",
-    "JOURNEY_COMMENT", "open_review_store", "prepare_review_store", "QuarterClosedError", "reopen_quarter", "ReviewConflict",
-    "save_comment"]
+    "JOURNEY_COMMENT", "open_review_store", "prepare_review_store", "QuarterClosedError", "reopen_quarter",
+    "ReviewConflict", "save_comment"]
 
 METADATA = sa.MetaData()
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -104,7 +104,8 @@ def test_pptx_is_16_9_opens_with_the_summary_and_has_a_bullet_chart_per_journey(
                 sizes = {run.font.size.pt for row in shape.table.rows for cell in row.cells
                          for p in cell.text_frame.paragraphs for run in p.runs}
                 assert min(sizes) >= 14
-    move = [s for s, t in zip(slides, titles, strict=True) if t.startswith(journey_slide_title("Move house", "2026Q3"))]
+    move_title = journey_slide_title("Move house", "2026Q3")
+    move = [s for s, t in zip(slides, titles, strict=True) if t.startswith(move_title)]
     move_text = " ".join(shape.text_frame.text for s in move for shape in s.shapes if shape.has_text_frame)
     assert "generated 2026-10-06 08:15 UTC" in move_text and "Hotline wait times" in move_text
     table = next(shape.table for s in move for shape in s.shapes if shape.has_table)

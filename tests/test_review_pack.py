@@ -107,7 +107,8 @@ def test_target_index_and_bullet_chart_layers() -> None:
     assert spec["layer"][3]["encoding"]["color"]["scale"]["range"][4] == "#7b3294"  # purple: not trusted
     (row,) = spec["data"]["values"]
     # 4.0 / 4.1 = 97.6 %, amber band from (4.1 - 0.2) / 4.1 = 95.1 % to 100; CSAT on two lines
-    assert row["index"] == pytest.approx(97.56, abs=0.01) and row["band_low"] == pytest.approx(95.12, abs=0.01)
+    assert row["index"] == pytest.approx(97.56, abs=0.01)
+    assert row["band_low"] == pytest.approx(95.12, abs=0.01)
     assert row["row"] == "CSAT\n4.00 · target 4.10" and row["status_label"] == "▲ At risk"
 
 
@@ -129,7 +130,8 @@ def test_earlier_quarters_keep_their_own_targets_and_plans(review_wh, review_reg
     figures = build_quarter_figures(review_wh, review_registry, parse_quarter("2026Q3")).figures
     csat = _figure(figures, "buy", "csat")
     # 2026Q2: 3.8 against the 2026 target 4.1 (band 0.2): off target; 2025Q3 had the 2025 target 4.0
-    assert (csat["previous_target"], csat["previous_status"], csat["last_year_target"]) == (4.1, "off_target", 4.0)
+    earlier = (csat["previous_target"], csat["previous_status"], csat["last_year_target"])
+    assert earlier == (4.1, "off_target", 4.0)
     actual = _figure(figures, "buy", "budget_actual", "budget")
     # every quarter of the fixture plans 3 x 1000 and spends 3 x 1100
     assert (actual["previous_target"], actual["previous_status"]) == (3000.0, "off_target")

@@ -148,14 +148,12 @@ def test_comments_can_be_marked_as_decisions_and_older_stores_gain_the_column(tm
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     old = sa.create_engine(url)
     with old.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE review_comments (quarter VARCHAR(8) NOT NULL, journey_id "
-                             "VARCHAR(200) NOT NULL, kpi_id VARCHAR(200) NOT NULL, text TEXT NOT NULL, author "
-                             "VARCHAR(200) NOT NULL, saved_at VARCHAR(40) NOT NULL, version INTEGER NOT NULL, "
+        key = "quarter VARCHAR(8) NOT NULL, journey_id VARCHAR(200) NOT NULL, kpi_id VARCHAR(200) NOT NULL"
+        said = "text TEXT NOT NULL, author VARCHAR(200) NOT NULL, saved_at VARCHAR(40) NOT NULL"
+        conn.exec_driver_sql(f"CREATE TABLE review_comments ({key}, {said}, version INTEGER NOT NULL, "
                              "PRIMARY KEY (quarter, journey_id, kpi_id))")
-        conn.exec_driver_sql("CREATE TABLE review_comment_history (id INTEGER PRIMARY KEY, quarter VARCHAR(8) "
-                             "NOT NULL, journey_id VARCHAR(200) NOT NULL, kpi_id VARCHAR(200) NOT NULL, "
-                             "version INTEGER NOT NULL, text TEXT NOT NULL, author VARCHAR(200) NOT NULL, "
-                             "saved_at VARCHAR(40) NOT NULL)")
+        conn.exec_driver_sql(f"CREATE TABLE review_comment_history (id INTEGER PRIMARY KEY, {key}, "
+                             f"version INTEGER NOT NULL, {said})")
         conn.exec_driver_sql("INSERT INTO review_comments VALUES ('2026Q3', 'buy', '', 'Old note.', 'Ana', "
                              "'2026-10-01T08:00:00+00:00', 1)")
     old.dispose()

@@ -129,12 +129,14 @@ def _journey_slides(prs: Any, review: QuarterReview, plan: JourneyPlan, footer: 
         room = Inches(5.75)
         if picture.height > room:  # a journey with many KPIs: keep it on the slide, centred
             ratio = room / picture.height
-            picture.height, picture.width = int(room), int(picture.width * ratio)
-            picture.left = int((Inches(SLIDE_WIDTH_IN) - picture.width) / 2)
+            picture.height, picture.width = Emu(int(room)), Emu(int(picture.width * ratio))
+            picture.left = Emu(int((Inches(SLIDE_WIDTH_IN) - picture.width) / 2))
     else:
         _text_box(slide, _MARGIN_IN, 1.4, 12.5, 1.0,
                   ["No journey KPI has a target this quarter, so there is nothing to chart."], size=18)
-    slide.notes_slide.notes_text_frame.text = "\n".join(plan.comments)
+    notes = slide.notes_slide.notes_text_frame
+    if notes is not None:
+        notes.text = "\n".join(plan.comments)
     for i, (text, statuses) in enumerate(plan.tables):
         table_slide = _slide(prs, part_title(title, i, len(plan.tables)), footer)
         rows = [tuple(r) for r in text.itertuples(index=False, name=None)]
