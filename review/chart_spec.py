@@ -93,8 +93,8 @@ def bullet_chart_spec(figures: pd.DataFrame, title: str, width: int = 880,
     rows = rows.assign(row=rows["label"] + "\n" + rows["text"])
     y = {"field": "row", "type": "nominal", "title": None, "sort": list(dict.fromkeys(rows["row"])),
          "axis": {"labelExpr": "split(datum.value, '\\n')", "labelFontSize": FONT,
-                  "labelLimit": 340, "labelPadding": 10, "labelLineHeight": 22, "domain": False,
-                  "ticks": False}}
+                  "labelLimit": 340, "labelPadding": 10, "labelLineHeight": 22, "labelOverlap": False,
+                  "domain": False, "ticks": False}}
     x = {"type": "quantitative", "scale": {"domain": [AXIS_MIN, AXIS_MAX], "clamp": True, "nice": False},
          "title": "% of target (100 = target, right is better)",
          "axis": {"values": [0, 25, 50, 75, 100, 125, 150]}}

@@ -58,7 +58,8 @@ class ExecutiveSummary:
                 "None this quarter: no figure on target improved on the previous quarter."]),
             ("Issues", self.issues or ["None this quarter: every judged figure is on target."]),
             ("Decisions and actions needed", self.decisions or [
-                "None marked: tick “This is a decision” on a comment on the review page to list it here."]),
+                "None marked: tick “This is a decision or an action needed” on a comment on the review "
+                "page."]),
         ]
 
     @property

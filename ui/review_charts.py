@@ -21,7 +21,7 @@ import pandas as pd
 
 from review.chart_spec import ROW_STEP, bullet_chart_spec
 
-ROW_HEIGHT = ROW_STEP  # px per figure row (two-line labels: name, value and target)
+ROW_HEIGHT = ROW_STEP + 6  # px per figure row (two-line labels: name, value and target)
 
 
 def journey_review_spec(figures: pd.DataFrame, title: str) -> dict[str, Any]:

@@ -33,7 +33,7 @@ HIDE_CHROME = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
 .mot-present h1 { font-size: 3rem; margin-bottom: 0.5rem; }
 .mot-present h2 { font-size: 2rem; margin: 1rem 0 0.3rem; }
-.mot-present li, .mot-present p, .mot-present td, .mot-present th { font-size: 1.5rem; }
+.mot-present li, .mot-present p, .mot-present td, .mot-present th { font-size: 1.4rem; }
 .mot-present table { border-collapse: collapse; }
 .mot-present td, .mot-present th { padding: 0.25rem 1.2rem 0.25rem 0; text-align: left; }
 </style>"""
