@@ -31,8 +31,9 @@ AXIS_MIN = 0.0
 ROW_STEP = 46  # px per figure row (two lines of labels, 22 px apart)
 FONT = 20  # px; 14 pt or more once the chart is placed full width on a 16:9 slide or A4 page
 _SECTIONS = ("kpi", "budget")
-LEGEND_TEXT = ("Bar: this quarter · black tick: target · grey tick: previous quarter against its own "
-               "target · bands: off target, tolerance, on target")
+LEGEND_LINES = ("Bar: this quarter · black tick: target · grey tick: previous quarter against its own target",
+                "Bands: off target, tolerance (amber), on target")
+LEGEND_TEXT = " · ".join(LEGEND_LINES)
 
 
 def target_index(values: pd.Series, targets: pd.Series, directions: pd.Series) -> pd.Series:
@@ -108,7 +109,7 @@ def bullet_chart_spec(figures: pd.DataFrame, title: str, width: int = 880,
     band = {"type": "bar", "height": {"band": 0.8}}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": {"text": title, "subtitle": LEGEND_TEXT if explain else "", "fontSize": FONT + 6,
+        "title": {"text": title, "subtitle": list(LEGEND_LINES) if explain else "", "fontSize": FONT + 6,
                   "subtitleFontSize": FONT - 2, "anchor": "start"},
         "width": width, "height": {"step": ROW_STEP},
         "data": {"values": _records(rows)},

@@ -32,7 +32,7 @@ def test_page_spec_equals_the_altair_chart_spec(review_wh, review_registry) -> N
         (rows,) = spec["datasets"].values()
         labels = {row["row"] for row in rows}
         assert spec["height"] == ROW_HEIGHT * len(labels)
-        assert review_chart_height(spec) == spec["height"] + 150
+        assert review_chart_height(spec) == spec["height"] + 200
 
 
 def test_page_spec_without_judged_figures_still_has_a_row() -> None:

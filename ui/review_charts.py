@@ -45,7 +45,7 @@ def journey_review_spec(figures: pd.DataFrame, title: str) -> dict[str, Any]:
 
 def review_chart_height(spec: dict[str, Any]) -> int:
     """Height to give Streamlit: the plot's rows plus title, legend and axis, so no row is dropped."""
-    return int(spec["height"]) + 150
+    return int(spec["height"]) + 200
 
 
 def _dataset_name(values: list[dict[str, Any]]) -> str:

@@ -56,7 +56,7 @@ def journey_section(review: QuarterReview, journey_id: str, name: str, state: sa
     _chart(mine, f"{name}: KPIs and budget against target")
     st.dataframe(_paint_status(figure_table(mine), mine["status"]), hide_index=True, width="stretch",
                  height=35 * (len(mine) + 1) + 3,
-                 column_config={"Figure": st.column_config.TextColumn(width="large")})
+                 column_config={"Figure": st.column_config.TextColumn(width="medium")})
     reasons = mine.loc[mine["trust_reason"].astype(str).ne(""), "trust_reason"].unique()
     for reason in reasons:
         st.caption(f"⊘ Not trusted: {literal(reason)}")
@@ -130,7 +130,7 @@ def summary_section(review: QuarterReview) -> None:
     q = review.figures
     summary = executive_summary(q.quarter, q.figures, q.comments)
     ranking = summary.ranking
-    left, right = st.columns([2, 3], gap="large")
+    left, right = st.columns([1, 1], gap="large")
     left.markdown("**Journeys ranked by health**")
     left.dataframe(_paint_health(ranking), hide_index=True, width="stretch",
                    column_order=list(SUMMARY_COLUMNS))
