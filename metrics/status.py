@@ -16,7 +16,7 @@ import pandas as pd
 from metrics.model import Direction
 
 __all__ = ["classify", "classify_frame", "severity_rank", "signed_gap", "Status", "STATUS_COLOURS",
-    "STATUS_ICONS", "STATUS_LABELS", "STATUS_SEVERITY"]
+    "STATUS_ICONS", "STATUS_LABELS", "STATUS_POINTS", "STATUS_SEVERITY"]
 
 
 class Status(StrEnum):

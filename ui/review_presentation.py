@@ -46,7 +46,7 @@ def presenting() -> bool:
 
 def start_button(container: Any) -> None:
     """The one control that starts presentation mode (on the first screen)."""
-    if container.button("Present", icon=":material/slideshow:", help="Full screen, one journey per screen; "
+    if container.button("Present", icon="🖥️", help="Full screen, one journey per screen; "
                         "← and → step, Esc leaves."):
         st.query_params[PARAM] = "true"
         st.query_params[SLIDE] = "1"
