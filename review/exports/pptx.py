@@ -65,6 +65,23 @@ def _text_box(slide: Slide, left: float, top: float, width: float, height: float
         run.font.bold = bold_first and i == 0
 
 
+def _sections_box(slide: Slide, left: float, top: float, width: float, height: float,
+                  sections: list[tuple[str, list[str]]]) -> None:
+    """Headings in bold with their bullet lines, in one text box."""
+    frame = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height)).text_frame
+    frame.word_wrap = True
+    first = True
+    for heading, lines in sections:
+        for text, bold in [(heading, True), *((f"• {line}", False) for line in lines)]:
+            paragraph = frame.paragraphs[0] if first else frame.add_paragraph()
+            first = False
+            run = paragraph.add_run()
+            run.text = text
+            run.font.size, run.font.bold = Pt(16 if bold else 14), bold
+            if bold:
+                paragraph.space_before = Pt(8)
+
+
 def _slide(prs: Any, title: str, footer: str) -> Slide:
     slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY])
     shape = slide.shapes.title
@@ -109,11 +126,9 @@ def _summary_slides(prs: Any, review: QuarterReview, footer: str, generated_at: 
         _table(slide, list(SUMMARY_COLUMNS), rows, _SUMMARY_WIDTHS_IN, 1.65, list(part["status"]), 1)
         if i:
             continue
-        top = 1.2
-        for heading, lines in summary.sections():
-            _text_box(slide, 6.7, top, 6.2, 1.8, [heading, *(f"• {line}" for line in lines)], size=14,
-                      bold_first=True)
-            top += 1.85
+        # One box for wins, issues and decisions: long lines wrap and push the rest down instead of
+        # running into the next section.
+        _sections_box(slide, 6.7, 1.2, 6.2, 5.2, summary.sections())
         _text_box(slide, _MARGIN_IN, 6.45, 6.1, 0.6, [" · ".join(header_lines(review, generated_at)),
                                                        summary.trust_note], size=10)
 
