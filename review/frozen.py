@@ -87,7 +87,8 @@ def figures_from_snapshot(payload: dict[str, Any]) -> QuarterFigures:
     # Snapshots closed before a column existed read it as missing (NaN; status 'no_data').
     figures = current_trust_names(
         frame_from_json(payload["figures"], NUMBER_COLUMNS).reindex(columns=list(FIGURE_COLUMNS)))
-    figures["previous_status"] = figures["previous_status"].fillna(Status.NO_DATA.value).astype(str)
+    earlier = figures["previous_status"].astype(object)
+    figures["previous_status"] = earlier.fillna(Status.NO_DATA.value).astype(str)
     targets = frame_from_json(payload["targets"], ("target", "tolerance", "stretch"))
     for column in ("valid_from", "valid_to"):
         targets[column] = pd.to_datetime(targets[column])

@@ -13,6 +13,7 @@ from metrics.trust import TrustEvidence
 # private: tested directly because live figures are always marked by the current run
 from review._figures import mark_trust
 from review.chart_spec import AXIS_MAX, bullet_chart_rows, bullet_chart_spec, target_index
+from review.frozen import figures_from_snapshot, snapshot_payload
 from review.pack import FIGURE_COLUMNS, EmptyQuarterError, build_quarter_figures
 from review.quarters import QuarterError, parse_quarter
 from tests.test_review_fixtures import review_registry, review_warehouse_url, review_wh  # noqa: F401
@@ -145,3 +146,18 @@ def test_review_imports_no_streamlit_and_no_altair() -> None:
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             for name in names:
                 assert name.split(".")[0] not in {"streamlit", "altair", "pages", "dashboard"}, (path, name)
+
+
+def test_a_snapshot_closed_before_earlier_targets_were_kept_still_reads(review_wh, review_registry) -> None:  # noqa: F811
+    live = build_quarter_figures(review_wh, review_registry, parse_quarter("2026Q3"))
+    payload = snapshot_payload(live, pd.DataFrame(columns=["journey_id", "kpi_id", "text", "author",
+                                                           "saved_at", "version"]))
+    added = ("previous_target", "previous_status", "last_year_target", "scale")
+    keep = [i for i, c in enumerate(payload["figures"]["columns"]) if c not in added]
+    payload["figures"] = {"columns": [payload["figures"]["columns"][i] for i in keep],
+                          "rows": [[row[i] for i in keep] for row in payload["figures"]["rows"]]}
+    old = figures_from_snapshot(payload).figures
+    assert list(old.columns) == list(FIGURE_COLUMNS)
+    assert old["previous_status"].eq("no_data").all() and old["previous_target"].isna().all()
+    rows = bullet_chart_rows(old[old["journey_id"] == "buy"])
+    assert rows["previous"].isna().all() and rows["index"].notna().all()  # no marker rather than a wrong one
