@@ -10,6 +10,7 @@ import streamlit as st
 from connectors.state import StateStoreError
 from review.exports import FORMATS, MEDIA_TYPES, pack_bytes, pack_file_name
 from review.exports.files import ExportError, header_lines
+from review.formatting import differences_table
 from review.pack import EmptyQuarterError
 from review.quarters import quarters_between
 from ui.context import app_context
@@ -55,7 +56,8 @@ if review.live_problem:
 if review.live_differences is not None and len(review.live_differences):
     with st.expander(f"⚠ Live warehouse data now differs for {len(review.live_differences)} figure(s) "
                      "since this quarter was closed; the frozen figures are shown.", expanded=False):
-        st.dataframe(review.live_differences, hide_index=True, width="stretch")
+        st.dataframe(differences_table(review.live_differences, review.figures.figures), hide_index=True,
+                     width="stretch")
 
 close_col, export_col, file_col = st.columns([1, 1, 1])
 quarter_actions(close_col, review, state, author)

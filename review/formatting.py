@@ -14,8 +14,8 @@ from metrics.model import Direction
 from metrics.status import STATUS_LABELS, Status, classify
 from review._figures import Trust
 
-__all__ = ["comment_lines", "figure_label", "figure_table", "figure_value", "format_value", "journey_summary",
-    "readable_time", "status_text"]
+__all__ = ["comment_lines", "differences_table", "figure_label", "figure_table", "figure_value",
+    "format_value", "history_table", "journey_summary", "readable_time", "status_text"]
 
 TRUST_LABELS: dict[str, str] = {state.value: state.label for state in Trust}
 
@@ -99,6 +99,30 @@ def figure_table(figures: pd.DataFrame) -> pd.DataFrame:
             figure_value(row, "vs_last_year", signed=True),
         ))
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+
+
+def differences_table(differences: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """Figures whose live value now differs from the frozen one, as text: Figure, Frozen, Live now."""
+    key = ["journey_id", "section", "touchpoint_id", "figure_id"]
+    meta = figures[[*key, "journey_name", "touchpoint_name", "unit", "scale"]]
+    rows = differences.merge(meta, on=key, how="left").fillna({"unit": "count", "journey_name": ""})
+    return pd.DataFrame({
+        "Journey": rows["journey_name"].astype(str),
+        "Figure": [figure_label(r) for r in rows.to_dict("records")],
+        "Frozen": [figure_value(r, "frozen_value") for r in rows.to_dict("records")],
+        "Live now": [figure_value(r, "value_live") for r in rows.to_dict("records")],
+    })
+
+
+def history_table(history: pd.DataFrame) -> pd.DataFrame:
+    """A comment's versions as text: Version, Saved at, Author, Decision, Text."""
+    return pd.DataFrame({
+        "Version": history["version"].astype(str),
+        "Saved at": history["saved_at"].astype(str).map(readable_time),
+        "Author": history["author"].astype(str),
+        "Decision": history["decision"].map(lambda d: "Yes" if bool(d) else "No"),
+        "Text": history["text"].astype(str),
+    })
 
 
 def comment_lines(comments: pd.DataFrame, journey_id: str, figure_names: dict[str, str]) -> list[str]:

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from connectors.state import StateStoreError
+from review.formatting import differences_table, history_table
 from review.frozen import close_with_snapshot, quarter_review
 from review.quarters import parse_quarter
 from review.store import (
@@ -102,6 +103,9 @@ def test_closed_quarter_keeps_its_figures_after_the_warehouse_changes(
                        & (changed["section"] == "kpi")].iloc[0]
     # frozen (420 + 380) / 200 = 4.0; live (100 + 380) / 200 = 2.4
     assert (buy_csat["frozen_value"], buy_csat["value_live"]) == (4.0, 2.4)
+    shown = differences_table(changed, after.figures.figures)  # as the page shows it: text in units
+    assert ["Buy a contract", "CSAT", "4.00", "2.40"] in shown.values.tolist()
+    assert not shown.isin(["nan", "None"]).any().any()
 
     refused = "2026Q3 was closed by Ana at 2026-10-05T09:31:00\\+00:00, so your comment was not saved"
     with pytest.raises(QuarterClosedError, match=refused):
@@ -164,6 +168,8 @@ def test_comments_can_be_marked_as_decisions_and_older_stores_gain_the_column(tm
     assert comments.loc["buy", "text"] == "Old note." and not comments.loc["buy", "decision"]
     assert bool(comments.loc["move", "decision"])
     assert bool(comment_history(store, "2026Q3", "move")["decision"].iloc[0])
+    assert history_table(comment_history(store, "2026Q3", "move")).values.tolist() == [
+        ["1", "2026-10-05 09:30 UTC", "Ben", "Yes", "Hire two hotline agents by November."]]
     # a later save without the flag takes it back
     save_comment(store, "2026Q3", "move", "", "Hiring is on hold.", "Ben", 1, T2)
     assert not comment_frame(store, "2026Q3").set_index("journey_id").loc["move", "decision"]

@@ -13,7 +13,7 @@ import streamlit as st
 
 from connectors.state import StateStoreError
 from metrics.status import STATUS_COLOURS, Status
-from review.formatting import comment_lines, figure_label, figure_table, readable_time
+from review.formatting import comment_lines, figure_label, figure_table, history_table, readable_time
 from review.frozen import QuarterReview, close_shown
 from review.store import (
     JOURNEY_COMMENT,
@@ -97,7 +97,8 @@ def comment_box(review: QuarterReview, journey_id: str, figures: pd.DataFrame, s
         _load(current, base_key, text_key, decision_key)
         st.rerun()
     with st.expander("History of this comment"):
-        st.dataframe(comment_history(state, quarter, journey_id, about), hide_index=True, width="stretch")
+        st.dataframe(history_table(comment_history(state, quarter, journey_id, about)), hide_index=True,
+                     width="stretch")
 
 
 def _load(current: Comment | None, base_key: str, text_key: str, decision_key: str) -> None:
