@@ -15,6 +15,7 @@ from typing import Any
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.text import PP_ALIGN
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
@@ -95,7 +96,9 @@ def _slide(prs: Any, title: str, footer: str) -> Slide:
 
 
 def _table(slide: Slide, header: list[str], rows: list[tuple[str, ...]], widths: tuple[float, ...],
-           top: float, statuses: list[str], status_column: int, left: float = _MARGIN_IN) -> None:
+           top: float, statuses: list[str], status_column: int, left: float = _MARGIN_IN,
+           numbers: tuple[int, ...] = ()) -> None:
+    """A table in TABLE_POINTS type, the status column coloured, ``numbers`` columns right-aligned."""
     shape = slide.shapes.add_table(len(rows) + 1, len(header), Inches(left), Inches(top),
                                    Inches(sum(widths)), Inches(0.45 * (len(rows) + 1)))
     table = shape.table
@@ -108,6 +111,9 @@ def _table(slide: Slide, header: list[str], rows: list[tuple[str, ...]], widths:
             table.cell(i, j).text = str(value)
     for i in range(len(rows) + 1):
         for j in range(len(header)):
+            for paragraph in table.cell(i, j).text_frame.paragraphs:
+                if j in numbers:
+                    paragraph.alignment = PP_ALIGN.RIGHT
             for run in (r for p in table.cell(i, j).text_frame.paragraphs for r in p.runs):
                 run.font.size = Pt(TABLE_POINTS)  # on the runs: PowerPoint ignores paragraph defaults
                 if i and j == status_column:
@@ -123,7 +129,8 @@ def _summary_slides(prs: Any, review: QuarterReview, footer: str, generated_at: 
         slide = _slide(prs, title, footer)
         rows = [tuple(r) for r in part[list(SUMMARY_COLUMNS)].itertuples(index=False, name=None)]
         _text_box(slide, _MARGIN_IN, 1.2, 6.1, 0.4, ["Journeys ranked by health"], size=18, bold_first=True)
-        _table(slide, list(SUMMARY_COLUMNS), rows, _SUMMARY_WIDTHS_IN, 1.65, list(part["status"]), 1)
+        _table(slide, list(SUMMARY_COLUMNS), rows, _SUMMARY_WIDTHS_IN, 1.65, list(part["status"]), 1,
+               numbers=(1, 2, 3))
         if i:
             continue
         # One box for wins, issues and decisions: long lines wrap and push the rest down instead of
@@ -155,7 +162,8 @@ def _journey_slides(prs: Any, review: QuarterReview, plan: JourneyPlan, footer: 
     for i, (text, statuses) in enumerate(plan.tables):
         table_slide = _slide(prs, part_title(title, i, len(plan.tables)), footer)
         rows = [tuple(r) for r in text.itertuples(index=False, name=None)]
-        _table(table_slide, list(PACK_COLUMNS), rows, _FIGURE_WIDTHS_IN, 1.2, list(statuses), 3)
+        _table(table_slide, list(PACK_COLUMNS), rows, _FIGURE_WIDTHS_IN, 1.2, list(statuses), 3,
+               numbers=(1, 2, 5, 6))
     if plan.comments:
         _text_box(_slide(prs, f"{title}: owner comments", footer), _MARGIN_IN, 1.3, 12.5, 5.5,
                   plan.comments, size=18)
