@@ -17,7 +17,7 @@ from metrics.model import Direction
 
 __all__ = ["classify", "classify_frame", "HEALTH_AT_RISK", "HEALTH_ON_TARGET", "health_points",
     "health_status", "severity_rank", "signed_gap", "Status", "STATUS_COLOURS", "STATUS_ICONS",
-    "STATUS_LABELS", "STATUS_SEVERITY"]
+    "STATUS_LABELS", "STATUS_POINTS", "STATUS_SEVERITY"]
 
 
 class Status(StrEnum):

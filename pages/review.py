@@ -10,23 +10,28 @@ import streamlit as st
 from connectors.state import StateStoreError
 from review.exports import FORMATS, MEDIA_TYPES, pack_bytes, pack_file_name
 from review.exports.files import ExportError, header_lines
-from review.formatting import journey_summary
+from review.formatting import differences_table
 from review.pack import EmptyQuarterError
 from review.quarters import quarters_between
 from ui.context import app_context
 from ui.filters import url_select
 from ui.review_loaders import load_quarter_review, review_store
-from ui.review_sections import journey_section, presentation_slide, quarter_actions
+from ui.review_presentation import present, presenting, start_button
+from ui.review_sections import journey_section, quarter_actions, summary_section
 from ui.text import literal
 
 ctx = app_context()
 quarters = [q.label for q in quarters_between(ctx.first_date, ctx.as_of)]
 last_full = next((q.label for q in quarters_between(ctx.first_date, ctx.as_of) if q.end <= ctx.as_of),
                  quarters[0])
-left, middle, right = st.columns([1, 1, 1])
-quarter = url_select("Quarter", quarters, "quarter", default=last_full, container=left)
-author = middle.text_input("Your name (for comments, closing)", key="review_author").strip()
-presenting = right.toggle("Presentation mode", key="present", bind="query-params")
+if presenting():  # no controls on screen: the quarter comes from the URL
+    wanted = st.query_params.get("quarter")
+    quarter, author = (wanted if wanted in quarters else last_full), ""
+else:
+    left, middle, right = st.columns([1, 1, 1], vertical_alignment="bottom")
+    quarter = url_select("Quarter", quarters, "quarter", default=last_full, container=left)
+    author = middle.text_input("Your name (for comments, closing)", key="review_author").strip()
+    start_button(right)
 
 state, store_problem = review_store(ctx)
 if store_problem:
@@ -41,21 +46,8 @@ except StateStoreError as exc:
     st.stop()
 journeys = review.figures.journeys
 
-if presenting:
-    # The slide is in the URL too (?present=true&slide=2), so a copied link opens the same journey.
-    wanted = str(st.query_params.get("slide", "1"))
-    position = min(max(int(wanted) - 1, 0) if wanted.isdigit() else 0, len(journeys) - 1)
-    back, where, forward = st.columns([1, 4, 1])
-    if back.button("← Back", disabled=position == 0, width="stretch"):
-        st.query_params["slide"] = str(position)
-        st.rerun()
-    if forward.button("Next →", disabled=position >= len(journeys) - 1, width="stretch"):
-        st.query_params["slide"] = str(position + 2)
-        st.rerun()
-    where.caption(f"Journey {position + 1} of {len(journeys)} · {quarter} · "
-                  + ("closed, frozen figures" if review.is_closed else "open, live figures"))
-    presentation_slide(review, position)
-    st.stop()
+if presenting():
+    present(review)  # the summary, then one journey per screen; stops here
 
 st.title(f"Quarterly review {quarter}")
 st.caption(" · ".join(map(literal, header_lines(review, dt.datetime.now(dt.UTC))[2:])))
@@ -64,7 +56,8 @@ if review.live_problem:
 if review.live_differences is not None and len(review.live_differences):
     with st.expander(f"⚠ Live warehouse data now differs for {len(review.live_differences)} figure(s) "
                      "since this quarter was closed; the frozen figures are shown.", expanded=False):
-        st.dataframe(review.live_differences, hide_index=True, width="stretch")
+        st.dataframe(differences_table(review.live_differences, review.figures.figures), hide_index=True,
+                     width="stretch")
 
 close_col, export_col, file_col = st.columns([1, 1, 1])
 quarter_actions(close_col, review, state, author)
@@ -79,8 +72,8 @@ if built and built[0] == quarter:
     file_col.download_button(f"Download {built[1].upper()}", built[2], pack_file_name(quarter, built[1]),
                              mime=MEDIA_TYPES[built[1]])
 
-st.subheader("Journeys at a glance")
-st.dataframe(journey_summary(review.figures.figures), hide_index=True, width="stretch")
+st.subheader("Executive summary")
+summary_section(review)
 for tab, (journey_id, name) in zip(st.tabs([literal(n) for _, n in journeys]), journeys, strict=True):
     with tab:
         journey_section(review, journey_id, name, state, author)

@@ -7,6 +7,10 @@ status, the previous quarter's and the same quarter last year's values, and the 
 ``vs_target = value - target``, ``vs_previous = value - previous_value``,
 ``vs_last_year = value - last_year_value`` in the figure's unit (raw differences; the status and
 the KPI's direction say whether that is good). A missing value or reference gives NaN, never 0.
+Each earlier quarter is judged against its own yardstick: ``previous_target`` and
+``previous_status`` (the target in force on the previous quarter's last day, or the previous
+quarter's plan for budget), ``last_year_target`` likewise, so a marker of the previous quarter is
+never drawn against this quarter's plan.
 
 Budget: ``budget_actual`` is judged against the plan (target = planned, lower is better, amber
 band = BUDGET_TOLERANCE_SHARE of the plan); ``cost_per_conversion`` = actual spend / customers
@@ -40,10 +44,11 @@ FIGURE_COLUMNS: tuple[str, ...] = (
     "journey_id", "journey_name", "section", "touchpoint_id", "touchpoint_name", "figure_id",
     "figure_name", "unit", "direction", "value", "target", "tolerance", "status", "previous_value",
     "last_year_value", "vs_target", "vs_previous", "vs_last_year", "trust", "trust_reason",
+    "previous_target", "previous_status", "last_year_target", "scale",
 )
 NUMBER_COLUMNS: tuple[str, ...] = (
     "value", "target", "tolerance", "previous_value", "last_year_value",
-    "vs_target", "vs_previous", "vs_last_year",
+    "vs_target", "vs_previous", "vs_last_year", "previous_target", "last_year_target", "scale",
 )
 SECTIONS: tuple[str, ...] = ("kpi", "moment_of_truth", "budget")
 BUDGET_TOLERANCE_SHARE = 0.05
@@ -87,11 +92,17 @@ def _judge(values: pd.DataFrame, targets: pd.DataFrame, on: dt.date, registry: K
     return judged
 
 
+def _earlier(frame: pd.DataFrame, keys: list[str], prefix: str, status: bool) -> pd.DataFrame:
+    """An earlier period's value with its own target (and status): ``<prefix>_value`` and so on."""
+    columns = ["value", "target", *(["status"] if status else [])]
+    part = frame.reindex(columns=[*keys, *columns])
+    return part.rename(columns={c: f"{prefix}_{c}" for c in columns})
+
+
 def _compare(current: pd.DataFrame, previous: pd.DataFrame, last_year: pd.DataFrame,
              keys: list[str]) -> pd.DataFrame:
-    out = current.merge(
-        previous[[*keys, "value"]].rename(columns={"value": "previous_value"}), on=keys, how="left"
-    ).merge(last_year[[*keys, "value"]].rename(columns={"value": "last_year_value"}), on=keys, how="left")
+    out = current.merge(_earlier(previous, keys, "previous", True), on=keys, how="left").merge(
+        _earlier(last_year, keys, "last_year", False), on=keys, how="left")
     out["vs_target"] = out["value"] - out["target"]
     out["vs_previous"] = out["value"] - out["previous_value"]
     out["vs_last_year"] = out["value"] - out["last_year_value"]
@@ -109,9 +120,9 @@ def kpi_section(periods: dict[str, PeriodFrames], targets: pd.DataFrame,
     keys = ["journey_id", "kpi_id"]
     values = {n: kpi_values(p.journey_kpis, registry, ["journey_id"]) for n, p in periods.items()}
     grid = _all_keys(list(values.values()), keys)
-    current = grid.merge(values["current"][[*keys, "value"]], on=keys, how="left")
-    judged = _judge(current, targets, periods["current"].end, registry)
-    out = _compare(judged, values["previous"], values["last_year"], keys)
+    judged = {n: _judge(grid.merge(values[n][[*keys, "value"]], on=keys, how="left"), targets,
+                        periods[n].end, registry) for n in periods}
+    out = _compare(judged["current"], judged["previous"], judged["last_year"], keys)
     out["section"] = "kpi"
     out["touchpoint_id"] = ""
     return out
@@ -164,16 +175,20 @@ def _mot_summary(judged: dict[str, pd.DataFrame], touchpoints: pd.DataFrame) -> 
 
 def budget_section(periods: dict[str, PeriodFrames], registry: KpiRegistry) -> pd.DataFrame:
     """Planned, actual (judged against plan) and cost per conversion per journey."""
-    rows = {n: _budget_rows(p, registry) for n, p in periods.items()}
+    rows = {n: _judge_against_plan(_budget_rows(p, registry)) for n, p in periods.items()}
     keys = ["journey_id", "kpi_id"]
-    current = rows["current"]
-    band = current["target"] * BUDGET_TOLERANCE_SHARE
-    current["tolerance"] = band.where(current["kpi_id"].eq("budget_actual"))
-    current["status"] = classify_frame(
-        current, pd.Series(Direction.LOWER_IS_BETTER.value, index=current.index)
-    ) if len(current) else pd.Series(dtype="str")
-    out = _compare(current, rows["previous"], rows["last_year"], keys)
+    out = _compare(rows["current"], rows["previous"], rows["last_year"], keys)
     return out.assign(section="budget", touchpoint_id="")
+
+
+def _judge_against_plan(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each period's actual spend against that period's own plan (lower is better)."""
+    band = rows["target"] * BUDGET_TOLERANCE_SHARE
+    rows["tolerance"] = band.where(rows["kpi_id"].eq("budget_actual"))
+    rows["status"] = classify_frame(
+        rows, pd.Series(Direction.LOWER_IS_BETTER.value, index=rows.index)
+    ) if len(rows) else pd.Series(dtype="str")
+    return rows
 
 
 def _budget_rows(period: PeriodFrames, registry: KpiRegistry) -> pd.DataFrame:
@@ -220,7 +235,9 @@ def assemble_figures(sections: list[pd.DataFrame], journeys: pd.DataFrame, touch
     out["figure_name"] = out["figure_id"].map(lambda f: _figure_meta(f, registry)[0])
     out["unit"] = out["figure_id"].map(lambda f: _figure_meta(f, registry)[1])
     out["direction"] = out["figure_id"].map(lambda f: _figure_meta(f, registry)[2])
+    out["scale"] = out["figure_id"].map(lambda f: registry[f].scale if f in registry.ids() else 1.0)
     out["status"] = out["status"].fillna(Status.NO_DATA.value).astype(str)
+    out["previous_status"] = out["previous_status"].fillna(Status.NO_DATA.value).astype(str)
     out["trust"], out["trust_reason"] = Trust.UNCHECKED, ""
     order = {j: i for i, j in enumerate(journeys["journey_id"].astype(str))}
     figure_order = {f: i for i, f in enumerate([*OTHER_FIGURES, *registry.ids()])}

@@ -1,11 +1,15 @@
 """Vega-Lite specs (plain dicts) for the review's charts: used by the PDF, the slides and the page.
 
 review/ may not import altair (layering), so the spec is built as a dict; ui/review_charts.py
-turns it into an Altair chart for the page, and vl-convert renders it to PNG for the exports.
+sizes it for the page, and vl-convert renders it to PNG for the exports.
 
-The journey chart puts every judged figure on one axis: "% of target", 100 = the target, right is
-better (value / target for higher-is-better figures, target / value for lower-is-better ones).
-The amber band shows the tolerance in the same terms. Zero or missing values are left out.
+The journey's bullet chart: one row per journey KPI and the budget against plan, all on one axis,
+"% of target" (100 = the target, right is better: value / target for higher-is-better figures,
+target / value for lower-is-better ones). Per row: background bands (off target, the amber
+tolerance band, on target), a bar for this quarter's value in its status colour (purple = not
+trusted), a black tick for the target and a grey tick for the previous quarter, judged against
+the previous quarter's own target or plan. Each row's label carries the value and the target as
+text, so the chart reads without the table. Figures at moments of truth stay in the table.
 """
 
 from __future__ import annotations
@@ -17,11 +21,19 @@ import pandas as pd
 
 from metrics.model import Direction
 from metrics.status import STATUS_COLOURS, STATUS_LABELS, Status
+from review.formatting import figure_value, status_text
 
-__all__ = ["journey_chart_spec", "target_index"]
+__all__ = ["AXIS_MAX", "bullet_chart_rows", "bullet_chart_spec", "LEGEND_TEXT", "ROW_STEP", "target_index"]
 
-PERIOD_LABELS = {"value": "This quarter", "previous_value": "Previous quarter",
-                 "last_year_value": "Same quarter last year"}
+#: The axis ends here (% of target); a figure beyond it is drawn to the edge, its label says more.
+AXIS_MAX = 150.0
+AXIS_MIN = 0.0
+ROW_STEP = 46  # px per figure row (two lines of labels, 22 px apart)
+FONT = 20  # px; 14 pt or more once the chart is placed full width on a 16:9 slide or A4 page
+_SECTIONS = ("kpi", "budget")
+LEGEND_LINES = ("Bar: this quarter · black tick: target · grey tick: previous quarter against its own target",
+                "Bands: off target, tolerance (amber), on target")
+LEGEND_TEXT = " · ".join(LEGEND_LINES)
 
 
 def target_index(values: pd.Series, targets: pd.Series, directions: pd.Series) -> pd.Series:
@@ -34,67 +46,97 @@ def target_index(values: pd.Series, targets: pd.Series, directions: pd.Series) -
     return pd.Series(np.where(higher, up, down), index=values.index, dtype="float64")
 
 
-def journey_chart_rows(figures: pd.DataFrame) -> pd.DataFrame:
-    """One journey's judged figures as long rows: label, period, index, status, band_low."""
-    judged = figures[figures["target"].notna()].copy()
-    judged["label"] = np.where(judged["touchpoint_name"].astype(str).ne(""),
-                               "MoT " + judged["touchpoint_name"].astype(str) + " · " + judged["figure_name"],
-                               judged["figure_name"])
+def _clip(index: pd.Series) -> pd.Series:
+    return index.clip(lower=AXIS_MIN, upper=AXIS_MAX)
+
+
+def bullet_chart_rows(figures: pd.DataFrame) -> pd.DataFrame:
+    """One row per judged journey figure: label, text, status, index, band_low, previous."""
+    judged = figures[figures["section"].isin(_SECTIONS) & figures["target"].notna()].copy()
+    if judged.empty:
+        return pd.DataFrame(columns=["label", "text", "status", "status_label", "index", "band_low",
+                                     "previous"])
     tol = judged["tolerance"].fillna(0.0).abs()
-    worse_target = np.where(judged["direction"].eq(Direction.HIGHER_IS_BETTER.value),
-                            judged["target"] - tol, judged["target"] + tol)
-    judged["band_low"] = target_index(pd.Series(worse_target, index=judged.index), judged["target"],
-                                      judged["direction"])
-    rows = []
-    for column, period in PERIOD_LABELS.items():
-        part = judged[["label", "status", "band_low"]].copy()
-        part["period"] = period
-        part["index"] = target_index(judged[column], judged["target"], judged["direction"])
-        if column != "value":
-            part["status"] = "comparison"
-        rows.append(part)
-    out = pd.concat(rows, ignore_index=True)
-    return out[out["index"].notna()].reset_index(drop=True)
+    higher = judged["direction"].eq(Direction.HIGHER_IS_BETTER.value)
+    worse_target = pd.Series(np.where(higher, judged["target"] - tol, judged["target"] + tol),
+                             index=judged.index)
+    previous_target = judged.get("previous_target", pd.Series(np.nan, index=judged.index))
+    records = judged.to_dict("records")
+    out = pd.DataFrame({
+        "label": judged["figure_name"].astype(str).to_numpy(),
+        "text": [f"{figure_value(r, 'value')} · target {figure_value(r, 'target')}" for r in records],
+        "status": judged["status"].astype(str).to_numpy(),
+        "status_label": [status_text(str(r["status"]), r["value"], r["target"], r["tolerance"],
+                                     r["direction"]) for r in records],
+        "index": _clip(target_index(judged["value"], judged["target"], judged["direction"])).to_numpy(),
+        "band_low": _clip(target_index(worse_target, judged["target"], judged["direction"])).to_numpy(),
+        # The previous quarter against its own target (or plan), never against this quarter's.
+        "previous": _clip(target_index(judged["previous_value"], previous_target,
+                                       judged["direction"])).to_numpy(),
+    })
+    return out.astype({"index": "float64", "band_low": "float64", "previous": "float64"})
 
 
-def journey_chart_spec(figures: pd.DataFrame, title: str, width: int = 560) -> dict[str, Any]:
-    """Layered spec: tolerance band, target rule at 100, last year / previous / this quarter."""
-    rows = journey_chart_rows(figures)
-    data = rows.assign(status_label=rows["status"].map(
-        lambda s: STATUS_LABELS[Status(s)] if s != "comparison" else "comparison")).to_dict("records")
-    labels = list(dict.fromkeys(rows["label"]))  # order of the table
-    y = {"field": "label", "type": "nominal", "title": None, "sort": labels}
+def _records(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-safe dicts: NaN becomes None (Vega-Lite leaves those marks out)."""
+    plain = rows.astype(object).where(rows.notna(), None)
+    return [dict(r) for r in plain.to_dict("records")]
+
+
+def bullet_chart_spec(figures: pd.DataFrame, title: str, width: int = 880,
+                      explain: bool = True) -> dict[str, Any]:
+    """Layered bullet chart (module docstring) of one journey's figures, the plot ``width`` px wide
+    plus about 340 px of row labels. ``explain`` adds LEGEND_TEXT under the title; the slides say
+    it in a text box instead, to leave the height to the rows."""
+    rows = bullet_chart_rows(figures)
+    # Two-line row labels, name over value and target: data stays in the data, split by a
+    # constant expression (a name never becomes part of an expression).
+    rows = rows.assign(row=rows["label"] + "\n" + rows["text"])
+    y = {"field": "row", "type": "nominal", "title": None, "sort": list(dict.fromkeys(rows["row"])),
+         "axis": {"labelExpr": "split(datum.value, '\\n')", "labelFontSize": FONT,
+                  "labelLimit": 340, "labelPadding": 10, "labelLineHeight": 22, "labelOverlap": False,
+                  "domain": False, "ticks": False}}
+    x = {"type": "quantitative", "scale": {"domain": [AXIS_MIN, AXIS_MAX], "clamp": True, "nice": False},
+         "title": "% of target (100 = target, right is better)",
+         "axis": {"values": [0, 25, 50, 75, 100, 125, 150]}}
     statuses = list(Status)
-    colour = {"field": "status", "type": "nominal", "title": "Status this quarter",
+    colour = {"field": "status", "type": "nominal", "title": "This quarter",
               "scale": {"domain": [s.value for s in statuses],
                         "range": [STATUS_COLOURS[s] for s in statuses]},
-              "legend": {"labelExpr": _status_label_expr()}}
+              "legend": {"labelExpr": _status_label_expr(), "orient": "top", "labelFontSize": FONT,
+                         "titleFontSize": FONT, "symbolSize": 220,
+                         "values": [s.value for s in statuses if s is not Status.NO_DATA]}}
+    band = {"type": "bar", "height": {"band": 0.8}}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": title, "width": width, "height": {"step": 26},
-        "data": {"values": data},
+        "title": {"text": title, "subtitle": list(LEGEND_LINES) if explain else "", "fontSize": FONT + 6,
+                  "subtitleFontSize": FONT - 2, "anchor": "start"},
+        "width": width, "height": {"step": ROW_STEP},
+        "data": {"values": _records(rows)},
+        "encoding": {"y": y},
         "layer": [
-            {"mark": {"type": "bar", "color": STATUS_COLOURS[Status.AT_RISK], "opacity": 0.25, "height": 10},
-             "encoding": {"y": y, "x": {"field": "band_low", "type": "quantitative"}, "x2": {"datum": 100}}},
-            {"mark": {"type": "rule", "color": "#333333", "strokeDash": [4, 3]},
-             "encoding": {"x": {"datum": 100, "type": "quantitative"}}},
-            {"transform": [{"filter": "datum.status == 'comparison'"}],
-             "mark": {"type": "point", "filled": False, "size": 60, "color": "#777777"},
-             "encoding": {"y": y, "x": {"field": "index", "type": "quantitative"},
-                          "shape": {"field": "period", "type": "nominal", "title": "Compared with"},
-                          "tooltip": [{"field": "label"}, {"field": "period"},
-                                      {"field": "index", "format": ".1f"}]}},
-            {"transform": [{"filter": "datum.status != 'comparison'"}],
-             "mark": {"type": "point", "filled": True, "size": 140, "opacity": 1},
-             "encoding": {"y": y, "color": colour,
-                          "x": {"field": "index", "type": "quantitative", "scale": {"zero": False},
-                                "title": "% of target (100 = target, right is better)"},
-                          "tooltip": [{"field": "label"}, {"field": "status_label", "title": "status"},
+            {"mark": {**band, "color": STATUS_COLOURS[Status.OFF_TARGET], "opacity": 0.14},
+             "encoding": {"x": {"field": "band_low", **x}, "x2": {"datum": AXIS_MIN}}},
+            {"mark": {**band, "color": STATUS_COLOURS[Status.AT_RISK], "opacity": 0.30},
+             "encoding": {"x": {"field": "band_low", **x}, "x2": {"datum": 100}}},
+            {"mark": {**band, "color": STATUS_COLOURS[Status.ON_TARGET], "opacity": 0.14},
+             "encoding": {"x": {**x, "datum": 100}, "x2": {"datum": AXIS_MAX}}},
+            {"mark": {"type": "bar", "height": {"band": 0.36}},
+             "encoding": {"x": {"field": "index", **x}, "x2": {"datum": AXIS_MIN}, "color": colour,
+                          "tooltip": [{"field": "label", "title": "figure"},
+                                      {"field": "text", "title": "value"},
+                                      {"field": "status_label", "title": "status"},
                                       {"field": "index", "format": ".1f", "title": "% of target"}]}},
+            {"mark": {"type": "tick", "color": "#222222", "thickness": 4, "size": 42},
+             "encoding": {"x": {**x, "datum": 100}}},
+            {"mark": {"type": "tick", "color": "#666666", "thickness": 4, "size": 24},
+             "encoding": {"x": {"field": "previous", **x},
+                          "tooltip": [{"field": "previous", "format": ".1f",
+                                       "title": "previous quarter, % of its own target"}]}},
         ],
-        "config": {"font": "DejaVu Sans",
-                   "axis": {"labelFontSize": 11, "titleFontSize": 12, "labelLimit": 320},
-                   "legend": {"orient": "right", "labelLimit": 220}},
+        "config": {"font": "DejaVu Sans", "view": {"stroke": None},
+                   "axis": {"labelFontSize": FONT, "titleFontSize": FONT, "grid": False},
+                   "title": {"fontSize": FONT + 6}},
     }
 
 

@@ -8,44 +8,50 @@ from typing import Any
 
 import pandas as pd
 
+from metrics.formatting import MISSING, kpi_change_text, kpi_value_text
 from metrics.judgement import status_text as judged_status_text
 from metrics.model import Direction
 from metrics.status import STATUS_LABELS, Status, classify
 from review._figures import Trust
 
-__all__ = ["comment_lines", "figure_label", "figure_table", "format_value", "journey_summary",
-    "readable_time", "status_text"]
+__all__ = ["comment_lines", "differences_table", "figure_label", "figure_table", "figure_value",
+    "format_value", "history_table", "journey_summary", "readable_time", "status_text"]
 
 TRUST_LABELS: dict[str, str] = {state.value: state.label for state in Trust}
 
 
-def _missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
 
 
-def format_value(value: float | None, unit: str, signed: bool = False, compact: bool = False) -> str:
-    """'25.0%', '4.00', '+12', '€3,300', '1,000', '95 s'; '–' for no value.
+def format_value(value: float | None, unit: str, signed: bool = False, compact: bool = False,
+                 scale: float | None = None) -> str:
+    """A figure as every page reads it (metrics.formatting): '25.0%', '4.21', '+32', '€3,300',
+    '1,000', '95 s'; ``signed`` gives the change in the unit people use for it ('+2.0 pp',
+    '+€11,022', '-0.12 pts'); '–' for no value, never 'None' or 'nan'.
 
-    ``compact`` shortens large money and counts for big type: '€1.53 M', '148k'.
-    """
+    ``compact`` shortens large money and counts for big type: '€1.5M', '148K'. ``scale`` is the
+    KPI's scale (100 for NPS-like whole-point scores); snapshots closed before figures carried it
+    fall back on the size of the value."""
     if _missing(value):
-        return "–"
+        return MISSING
     assert value is not None
-    sign = "+" if signed else ""
-    if compact and unit in ("currency", "count") and abs(value) >= 10_000:
-        scaled, suffix = (value / 1e6, " M") if abs(value) >= 1e6 else (value / 1e3, "k")
-        return ("€" if unit == "currency" else "") + f"{scaled:{sign}.3g}{suffix}"
-    if unit == "percent":
-        return f"{value:{sign},.1f}" + ("pp" if signed else "%")
-    if unit == "currency":
-        return ("-" if value < 0 else ("+" if signed else "")) + f"€{abs(value):,.0f}"
-    if unit == "count":
-        return f"{value:{sign},.0f}"
-    if unit == "seconds":
-        return f"{value:{sign},.0f} s"
-    if abs(value) >= 10:  # NPS-like scores are whole points
-        return f"{value:+.0f}"
-    return f"{value:{sign}.2f}"
+    if scale is None or _missing(scale):
+        scale = 100.0 if abs(value) >= 10 else 1.0
+    if signed:
+        return kpi_change_text(value, unit, scale)
+    return kpi_value_text(value, unit, scale, compact=compact)
+
+
+def figure_value(row: Mapping[Hashable, Any], column: str, signed: bool = False,
+                 compact: bool = False) -> str:
+    """``row[column]`` of a figures row in the figure's unit and scale."""
+    return format_value(row.get(column), str(row["unit"]), signed, compact, row.get("scale"))
 
 
 def status_text(status: str, value: float | None, target: float | None,
@@ -81,19 +87,42 @@ def figure_table(figures: pd.DataFrame) -> pd.DataFrame:
     """One journey's figures as text, in the order shown everywhere (TABLE_COLUMNS)."""
     rows = []
     for row in figures.to_dict("records"):
-        unit = str(row["unit"])
         rows.append((
             figure_label(row),
-            format_value(row["value"], unit),
-            format_value(row["target"], unit),
+            figure_value(row, "value"),
+            figure_value(row, "target"),
             status_text(str(row["status"]), row["value"], row["target"], row["tolerance"], row["direction"]),
             trust_text(str(row["trust"])),
-            format_value(row["previous_value"], unit),
-            format_value(row["vs_previous"], unit, signed=True),
-            format_value(row["last_year_value"], unit),
-            format_value(row["vs_last_year"], unit, signed=True),
+            figure_value(row, "previous_value"),
+            figure_value(row, "vs_previous", signed=True),
+            figure_value(row, "last_year_value"),
+            figure_value(row, "vs_last_year", signed=True),
         ))
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+
+
+def differences_table(differences: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """Figures whose live value now differs from the frozen one, as text: Figure, Frozen, Live now."""
+    key = ["journey_id", "section", "touchpoint_id", "figure_id"]
+    meta = figures[[*key, "journey_name", "touchpoint_name", "unit", "scale"]]
+    rows = differences.merge(meta, on=key, how="left").fillna({"unit": "count", "journey_name": ""})
+    return pd.DataFrame({
+        "Journey": rows["journey_name"].astype(str),
+        "Figure": [figure_label(r) for r in rows.to_dict("records")],
+        "Frozen": [figure_value(r, "frozen_value") for r in rows.to_dict("records")],
+        "Live now": [figure_value(r, "value_live") for r in rows.to_dict("records")],
+    })
+
+
+def history_table(history: pd.DataFrame) -> pd.DataFrame:
+    """A comment's versions as text: Version, Saved at, Author, Decision, Text."""
+    return pd.DataFrame({
+        "Version": history["version"].astype(str),
+        "Saved at": history["saved_at"].astype(str).map(readable_time),
+        "Author": history["author"].astype(str),
+        "Decision": history["decision"].map(lambda d: "Yes" if bool(d) else "No"),
+        "Text": history["text"].astype(str),
+    })
 
 
 def comment_lines(comments: pd.DataFrame, journey_id: str, figure_names: dict[str, str]) -> list[str]:

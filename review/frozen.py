@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from connectors.warehouse import Warehouse, WarehouseError
 from metrics.model import Period
 from metrics.registry import KpiRegistry
+from metrics.status import Status
 from metrics.trust import TrustEvidence
 from review._figures import FIGURE_COLUMNS, NUMBER_COLUMNS, current_trust_names
 from review.pack import EmptyQuarterError, QuarterFigures, build_quarter_figures
@@ -83,7 +84,11 @@ def snapshot_payload(figures: QuarterFigures, comments: pd.DataFrame) -> dict[st
 
 
 def figures_from_snapshot(payload: dict[str, Any]) -> QuarterFigures:
-    figures = current_trust_names(frame_from_json(payload["figures"], NUMBER_COLUMNS)[list(FIGURE_COLUMNS)])
+    # Snapshots closed before a column existed read it as missing (NaN; status 'no_data').
+    figures = current_trust_names(
+        frame_from_json(payload["figures"], NUMBER_COLUMNS).reindex(columns=list(FIGURE_COLUMNS)))
+    earlier = figures["previous_status"].astype(object)
+    figures["previous_status"] = earlier.fillna(Status.NO_DATA.value).astype(str)
     targets = frame_from_json(payload["targets"], ("target", "tolerance", "stretch"))
     for column in ("valid_from", "valid_to"):
         targets[column] = pd.to_datetime(targets[column])

@@ -27,9 +27,9 @@ import sqlalchemy as sa
 from connectors.db_errors import database_reason
 from connectors.state import StateStoreError, create_state_engine, ensure_tables
 
-__all__ = ["closed_snapshot", "comment_frame", "comment_history", "current_comment", "JOURNEY_COMMENT",
-    "open_review_store", "prepare_review_store", "QuarterClosedError", "reopen_quarter", "ReviewConflict",
-    "save_comment"]
+__all__ = ["closed_snapshot", "Comment", "comment_frame", "comment_history", "current_comment",
+    "JOURNEY_COMMENT", "open_review_store", "prepare_review_store", "QuarterClosedError", "reopen_quarter",
+    "ReviewConflict", "save_comment"]
 
 METADATA = sa.MetaData()
 
@@ -40,6 +40,11 @@ def _key_columns() -> tuple[sa.Column[Any], ...]:
             sa.Column("kpi_id", sa.String(200), nullable=False))
 
 
+def _decision_column() -> sa.Column[bool]:
+    """Whether the comment records a decision or an action needed (listed in the pack's summary)."""
+    return sa.Column("decision", sa.Boolean, nullable=False, server_default=sa.false())
+
+
 COMMENTS = sa.Table(
     "review_comments", METADATA,
     *_key_columns(),
@@ -47,6 +52,7 @@ COMMENTS = sa.Table(
     sa.Column("author", sa.String(200), nullable=False),
     sa.Column("saved_at", sa.String(40), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
+    _decision_column(),
     sa.PrimaryKeyConstraint("quarter", "journey_id", "kpi_id"),
 )
 COMMENT_HISTORY = sa.Table(
@@ -57,7 +63,10 @@ COMMENT_HISTORY = sa.Table(
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("author", sa.String(200), nullable=False),
     sa.Column("saved_at", sa.String(40), nullable=False),
+    _decision_column(),
 )
+#: Columns added to existing tables since the first release: (table, column).
+_ADDED_COLUMNS: tuple[tuple[sa.Table, str], ...] = ((COMMENTS, "decision"), (COMMENT_HISTORY, "decision"))
 SNAPSHOTS = sa.Table(
     "review_snapshots", METADATA,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -102,6 +111,7 @@ class Comment:
     author: str
     saved_at: str
     version: int
+    decision: bool = False
 
 
 def stamp(moment: dt.datetime) -> str:
@@ -111,9 +121,28 @@ def stamp(moment: dt.datetime) -> str:
 
 
 def prepare_review_store(engine: sa.Engine) -> None:
-    """Create the review tables when missing; once per engine (connectors.state.ensure_tables), so
-    every read and write below may call it. StateStoreError when the store cannot be prepared."""
-    ensure_tables(engine, METADATA)
+    """Create the review tables when missing and add columns older stores lack; once per engine
+    (connectors.state.ensure_tables), so every read and write below may call it. StateStoreError
+    when the store cannot be prepared."""
+    ensure_tables(engine, METADATA, _add_missing_columns)
+
+
+def _add_missing_columns(engine: sa.Engine) -> None:
+    """Columns added since the first release (never drops anything); existing comments are no
+    decisions."""
+    try:
+        with engine.begin() as connection:
+            inspector = sa.inspect(connection)
+            for table, column in _ADDED_COLUMNS:
+                if column not in {c["name"] for c in inspector.get_columns(table.name)}:
+                    # Identifiers are this module's own constants, never user input.
+                    add = sa.schema.CreateColumn(table.c[column]).compile(dialect=engine.dialect)
+                    connection.execute(sa.DDL(f"ALTER TABLE {table.name} ADD COLUMN {add}"))
+    except sa.exc.SQLAlchemyError as exc:
+        raise StateStoreError(
+            f"The review store cannot be updated: {database_reason(exc)}. "
+            "Check MOT_STATE_URL and that the app may write there."
+        ) from None
 
 
 def open_review_store(url: str) -> sa.Engine:
@@ -184,7 +213,8 @@ def _store_message(engine: sa.Engine, exc: sa.exc.SQLAlchemyError, verb: str) ->
 
 
 def comment_frame(engine: sa.Engine, quarter: str) -> pd.DataFrame:
-    """The current comments of a quarter: quarter, journey_id, kpi_id, text, author, saved_at, version."""
+    """The current comments of a quarter: quarter, journey_id, kpi_id, text, author, saved_at, version,
+    decision."""
     return _comments_as_frame(_reading(engine, _comments_of(quarter)))
 
 
@@ -201,9 +231,10 @@ def comment_history(engine: sa.Engine, quarter: str, journey_id: str,
                     kpi_id: str = JOURNEY_COMMENT) -> pd.DataFrame:
     """Every saved version of one comment, oldest first."""
     h = COMMENT_HISTORY
-    rows = _reading(engine, sa.select(h.c.version, h.c.text, h.c.author, h.c.saved_at).where(
+    columns = ["version", "text", "author", "saved_at", "decision"]
+    rows = _reading(engine, sa.select(*(h.c[c] for c in columns)).where(
         h.c.quarter == quarter, h.c.journey_id == journey_id, h.c.kpi_id == kpi_id).order_by(h.c.id))
-    return pd.DataFrame([tuple(r) for r in rows], columns=["version", "text", "author", "saved_at"])
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
 def current_comment(engine: sa.Engine, quarter: str, journey_id: str,
@@ -215,16 +246,17 @@ def current_comment(engine: sa.Engine, quarter: str, journey_id: str,
 
 def save_comment(
     engine: sa.Engine, quarter: str, journey_id: str, kpi_id: str, text: str, author: str,
-    based_on_version: int, now: dt.datetime,
+    based_on_version: int, now: dt.datetime, decision: bool = False,
 ) -> Comment:
-    """Save a comment if nobody saved it since ``based_on_version`` (0 = a new comment).
+    """Save a comment if nobody saved it since ``based_on_version`` (0 = a new comment);
+    ``decision`` marks it as a decision or action needed.
 
     Raises ReviewConflict (nothing written) when someone else saved first, QuarterClosedError
     when the quarter is closed, StateStoreError when the store cannot be written.
     """
     saved = Comment(quarter, journey_id, kpi_id, text, author.strip() or "anonymous", stamp(now),
-                    based_on_version + 1)
-    values = {k: getattr(saved, k) for k in ("text", "author", "saved_at", "version")}
+                    based_on_version + 1, bool(decision))
+    values = {k: getattr(saved, k) for k in ("text", "author", "saved_at", "version", "decision")}
     key = (COMMENTS.c.quarter == quarter, COMMENTS.c.journey_id == journey_id, COMMENTS.c.kpi_id == kpi_id)
     try:
         with _quarter_turn(engine, quarter) as conn:

@@ -49,7 +49,7 @@ def test_budget_tab_and_control_from_the_url(browser_page: Page, base_url: str) 
 
 def test_presentation_mode_from_the_url(browser_page: Page, base_url: str) -> None:
     _open(browser_page, f"{base_url}/review?present=true&slide=2")
-    assert "Journey 2 of" in browser_page.locator("body").inner_text()
+    assert "Screen 2 of" in browser_page.locator("body").inner_text()
     _open(browser_page, f"{base_url}/review")  # the old link still opens the normal review
     assert "Quarterly review" in browser_page.locator("h1").first.inner_text()
 

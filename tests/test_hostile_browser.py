@@ -94,8 +94,12 @@ PAGES: dict[str, tuple[str, dict[str, object], list[str], list[str]]] = {
         [JOURNEYS["fault"][0]],
     ),
     "review-presentation": (
+        "review", {"quarter": CLOSED_QUARTER, "present": "true", "slide": "2"},  # 1 is the summary
+        [f"{JOURNEYS['buy'][0]} — {CLOSED_QUARTER}", f"Journey: {COMMENT} ({AUTHOR},"], [],
+    ),
+    "review-presentation-summary": (
         "review", {"quarter": CLOSED_QUARTER, "present": "true", "slide": "1"},
-        [f"{JOURNEYS['buy'][0]} — {CLOSED_QUARTER}", f"💬 Journey: {COMMENT} ({AUTHOR},"], [],
+        ["Journeys ranked by health", JOURNEYS["buy"][0], JOURNEYS["switch"][0]], [],
     ),
     "data_quality": ("data_quality", {}, ["All checks pass"], []),
 }

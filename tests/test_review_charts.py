@@ -5,19 +5,19 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from review.chart_spec import journey_chart_spec
+from review.chart_spec import bullet_chart_spec
 from review.pack import build_quarter_figures
 from review.quarters import parse_quarter
 from tests.test_review_fixtures import review_registry, review_warehouse_url, review_wh  # noqa: F401
-from ui.review_charts import journey_review_spec, review_chart_height
+from ui.review_charts import ROW_HEIGHT, journey_review_spec, review_chart_height
 
 
 def _as_altair_sent_it(figures: pd.DataFrame, title: str) -> dict[str, object]:
     """The former page path: the shared spec sized for the page, through Altair and back."""
-    spec = journey_chart_spec(figures, title)
+    spec = bullet_chart_spec(figures, title)
     spec.pop("$schema", None)
     spec["width"] = "container"
-    spec["height"] = 26 * max(1, len({row["label"] for row in spec["data"]["values"]}))
+    spec["height"] = ROW_HEIGHT * max(1, len({row["row"] for row in spec["data"]["values"]}))
     with alt.theme.enable("none"):  # as st.altair_chart does
         return alt.LayerChart.from_dict(spec).to_dict()
 
@@ -30,14 +30,16 @@ def test_page_spec_equals_the_altair_chart_spec(review_wh, review_registry) -> N
         assert spec == _as_altair_sent_it(mine, "Buy: figures against target")
         alt.LayerChart.validate(spec)  # still a valid Vega-Lite spec for this Altair's schema
         (rows,) = spec["datasets"].values()
-        labels = {row["label"] for row in rows}
-        assert spec["height"] == 26 * len(labels) and review_chart_height(spec) == spec["height"] + 90
+        labels = {row["row"] for row in rows}
+        assert spec["height"] == ROW_HEIGHT * len(labels)
+        assert review_chart_height(spec) == spec["height"] + 200
 
 
 def test_page_spec_without_judged_figures_still_has_a_row() -> None:
     figures = pd.DataFrame([{"figure_name": "Reach", "touchpoint_name": "", "direction": "higher_is_better",
+                             "section": "kpi", "figure_id": "reach", "unit": "count", "scale": 1.0,
                              "value": 10.0, "target": None, "tolerance": None, "status": "no_data",
-                             "previous_value": 9.0, "last_year_value": None}])
+                             "previous_value": 9.0, "previous_target": None, "last_year_value": None}])
     spec = journey_review_spec(figures, "")
     assert spec == _as_altair_sent_it(figures, "")
-    assert spec["height"] == 26
+    assert spec["height"] == ROW_HEIGHT

@@ -6,17 +6,19 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
 from review.exports import export_pack
 from review.exports.csv import CSV_COLUMNS
 from review.exports.files import ExportError, write_atomically
-from review.exports.pptx import journey_slide_title
+from review.exports.pptx import journey_slide_title, summary_slide_title
 from review.frozen import QuarterReview, quarter_review
 from review.pack import FIGURE_COLUMNS, NUMBER_COLUMNS
 from review.quarters import parse_quarter
@@ -40,28 +42,73 @@ def review(review_wh, review_registry, state_url: str) -> QuarterReview:  # noqa
     return quarter_review(review_wh, review_registry, store, parse_quarter("2026Q3"))
 
 
-def test_pdf_has_a_page_per_journey_with_quarter_time_and_trust(review: QuarterReview,
-                                                                tmp_path: Path) -> None:
+def _table_rows(page_text: str) -> int:
+    """Rows of the figure table on a PDF page: one status label per row."""
+    return sum(page_text.count(label) for label in ("On target", "At risk", "Off target", "No target",
+                                                      "No data", "On target?", "Not trusted"))
+
+
+def test_pdf_opens_with_the_summary_then_each_journey_in_pages_of_at_most_ten_rows(
+        review: QuarterReview, tmp_path: Path) -> None:
+    review = _with_decision(review)
     path = export_pack(review, "pdf", tmp_path / "pack.pdf", GENERATED)
     pages = [page.extract_text() for page in PdfReader(path).pages]
-    assert len(pages) >= 1 + len(review.figures.journeys)  # cover + at least one per journey
+    first = pages[0]
+    assert "executive summary" in first and "Journeys ranked by health" in first
+    for heading in ("Wins", "Issues", "Decisions and actions needed"):
+        assert heading in first
+    assert "Hire two hotline agents." in first  # the comment marked as a decision
+    # health = mean status points of the judged figures. buy: conversion on (1), CSAT at risk (0.5),
+    # web shop conversion and CSAT on (1, 1), budget off (0) -> 70; the previous quarter (CSAT off,
+    # web shop CSAT at risk) -> 50, so +20. move: 0.5, 0, 0, 1, 0.5 -> 40, previously 20: +20.
+    words = " ".join(first.split())
+    assert "Buy a contract 70 +20 pts 5 Move house 40 +20 pts 5" in words
     for name in ("Buy a contract", "Move house"):
         journey_pages = [text for text in pages if f"{name} — 2026Q3" in text]
-        assert journey_pages, name
-        assert "Unchecked" in journey_pages[0] and "Trust" in journey_pages[0]
+        assert len(journey_pages) >= 2, name  # the chart's page, then the figures
+        tables = [text for text in journey_pages if f"{name} — 2026Q3: figures" in text]
+        assert tables and all("Unchecked" in t and "Trust" in t for t in tables)
+    assert all(_table_rows(text) <= 12 for text in pages[1:])
     assert all("2026Q3" in text and "generated 2026-10-06 08:15 UTC" in text for text in pages)
     assert "Hotline wait times are the cause." in "".join(pages)
 
 
-def test_pptx_has_a_title_slide_and_one_slide_per_journey(review: QuarterReview, tmp_path: Path) -> None:
+def _with_decision(review: QuarterReview) -> QuarterReview:
+    comments = pd.concat([review.figures.comments, pd.DataFrame([{
+        "quarter": "2026Q3", "journey_id": "move", "kpi_id": "", "text": "Hire two hotline agents.",
+        "author": "Ben", "saved_at": "2026-10-03T09:00:00+00:00", "version": 1, "decision": True}])],
+        ignore_index=True)
+    return replace(review, figures=replace(review.figures, comments=comments))
+
+
+def test_pptx_is_16_9_opens_with_the_summary_and_has_a_bullet_chart_per_journey(
+        review: QuarterReview, tmp_path: Path) -> None:
     path = export_pack(review, "pptx", tmp_path / "pack.pptx", GENERATED)
-    slides = list(Presentation(str(path)).slides)
+    deck = Presentation(str(path))
+    assert round(deck.slide_width / deck.slide_height, 2) == round(16 / 9, 2)
+    slides = list(deck.slides)
     titles = [slide.shapes.title.text for slide in slides]
-    assert titles == ["Quarterly review 2026Q3", journey_slide_title("Buy a contract", "2026Q3"),
-                      journey_slide_title("Move house", "2026Q3")]
-    move_text = " ".join(shape.text_frame.text for shape in slides[2].shapes if shape.has_text_frame)
+    assert titles[0] == summary_slide_title("2026Q3")
+    first = " ".join(shape.text_frame.text for shape in slides[0].shapes if shape.has_text_frame)
+    assert "Wins" in first and "Issues" in first and "Decisions and actions needed" in first
+    ranking = next(shape.table for shape in slides[0].shapes if shape.has_table)
+    assert ranking.cell(0, 0).text == "Journey" and ranking.cell(0, 1).text == "Health"
+    for name in ("Buy a contract", "Move house"):
+        chart = slides[titles.index(journey_slide_title(name, "2026Q3"))]
+        (picture,) = [s for s in chart.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert picture.width >= deck.slide_width * 0.8  # full width, readable at the back
+    for slide in slides:
+        for shape in slide.shapes:
+            if shape.has_table:
+                assert len(shape.table.rows) <= 12
+                sizes = {run.font.size.pt for row in shape.table.rows for cell in row.cells
+                         for p in cell.text_frame.paragraphs for run in p.runs}
+                assert min(sizes) >= 14
+    move_title = journey_slide_title("Move house", "2026Q3")
+    move = [s for s, t in zip(slides, titles, strict=True) if t.startswith(move_title)]
+    move_text = " ".join(shape.text_frame.text for s in move for shape in s.shapes if shape.has_text_frame)
     assert "generated 2026-10-06 08:15 UTC" in move_text and "Hotline wait times" in move_text
-    table = next(shape.table for shape in slides[2].shapes if shape.has_table)
+    table = next(shape.table for s in move for shape in s.shapes if shape.has_table)
     assert table.cell(0, 4).text == "Trust" and table.cell(1, 4).text == "Unchecked"
 
 

@@ -36,26 +36,39 @@ def test_page_shows_each_journey_and_saves_a_comment(app_env: str) -> None:
     at = _review_page()
     assert at.title[0].value == "Quarterly review 2026Q3"
     assert [t.label for t in at.tabs] == ["Buy a contract", "Move house"]
-    table = at.dataframe[1].value  # [0] is the journeys-at-a-glance table
+    ranking = at.dataframe[0].value  # the executive summary's ranking comes first
+    assert list(ranking["Journey"]) == ["Buy a contract", "Move house"]  # health 70, then 40
+    table = at.dataframe[1].value
     assert "Conversion rate" in set(table["Figure"]) and "25.0%" in set(table["This quarter"])
     charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
-    assert [c["title"] for c in charts] == ["Buy a contract: figures against target",
-                                            "Move house: figures against target"]
-    assert all(len(c["layer"]) == 4 and c["data"]["name"].startswith("data-") for c in charts)
+    assert [c["title"]["text"] for c in charts] == ["Buy a contract: KPIs and budget against target",
+                                                    "Move house: KPIs and budget against target"]
+    assert all(len(c["layer"]) == 6 and c["data"]["name"].startswith("data-") for c in charts)
     at.text_input(key="review_author").input("Ana").run()
-    at.text_area(key="text_2026Q3_buy_").input("Buy is on track.")
+    at.text_area(key="text_2026Q3_buy_").input("Hire two store advisers.")
+    at.checkbox(key="decision_2026Q3_buy_").check()
     next(b for b in at.button if b.label == "Save comment").click().run()
     assert not at.exception, at.exception
     saved = comment_frame(open_review_store(app_env), "2026Q3")
-    assert saved[["journey_id", "text", "author", "version"]].values.tolist() == [
-        ["buy", "Buy is on track.", "Ana", 1]]
+    assert saved[["journey_id", "text", "author", "version", "decision"]].values.tolist() == [
+        ["buy", "Hire two store advisers.", "Ana", 1, True]]
+    # the decision is listed in the summary from the next run on (the summary is drawn before the box)
+    at.run()
+    assert any("Hire two store advisers\\." in m.value for m in at.markdown if "Decisions" in m.value)
 
 
 def test_presentation_mode_steps_through_journeys(app_env: str) -> None:
     at = _review_page()
-    at.toggle(key="present").set_value(True).run()
+    next(b for b in at.button if b.label == "Present").click().run()
     assert not at.exception, at.exception
+    # no controls but the steps: no quarter choice, no name, no tabs, no tables
+    assert not at.selectbox and not at.text_input and not at.tabs and not at.dataframe
+    assert {b.label for b in at.button} == {"← Back", "Next →", "Leave"}
+    assert any("Journeys ranked by health" in m.value for m in at.markdown)  # the summary first
+    next(b for b in at.button if b.label == "Next →").click().run()
     assert any("Buy a contract — 2026Q3" in m.value for m in at.markdown)
     next(b for b in at.button if b.label == "Next →").click().run()
     assert any("Move house — 2026Q3" in m.value for m in at.markdown)
-    assert any("Journey 2 of 2" in c.value for c in at.caption)
+    assert any("Screen 3 of 3" in c.value for c in at.caption)
+    next(b for b in at.button if b.label == "Leave").click().run()
+    assert at.title[0].value == "Quarterly review 2026Q3"

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from connectors.state import StateStoreError
+from review.formatting import differences_table, history_table
 from review.frozen import close_with_snapshot, quarter_review
 from review.quarters import parse_quarter
 from review.store import (
@@ -101,6 +103,9 @@ def test_closed_quarter_keeps_its_figures_after_the_warehouse_changes(
                        & (changed["section"] == "kpi")].iloc[0]
     # frozen (420 + 380) / 200 = 4.0; live (100 + 380) / 200 = 2.4
     assert (buy_csat["frozen_value"], buy_csat["value_live"]) == (4.0, 2.4)
+    shown = differences_table(changed, after.figures.figures)  # as the page shows it: text in units
+    assert ["Buy a contract", "CSAT", "4.00", "2.40"] in shown.values.tolist()
+    assert not shown.isin(["nan", "None"]).any().any()
 
     refused = "2026Q3 was closed by Ana at 2026-10-05T09:31:00\\+00:00, so your comment was not saved"
     with pytest.raises(QuarterClosedError, match=refused):
@@ -140,3 +145,31 @@ def test_read_only_store_refuses_saves_with_a_clear_message(
 def test_unreachable_store_says_what_to_check() -> None:
     with pytest.raises(StateStoreError, match="Check MOT_STATE_URL"):
         open_review_store("postgresql+psycopg://nobody@127.0.0.1:1/state")
+
+
+def test_comments_can_be_marked_as_decisions_and_older_stores_gain_the_column(tmp_path: Path) -> None:
+    # A store written before decisions existed: its comment tables lack the column.
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    old = sa.create_engine(url)
+    with old.begin() as conn:
+        key = "quarter VARCHAR(8) NOT NULL, journey_id VARCHAR(200) NOT NULL, kpi_id VARCHAR(200) NOT NULL"
+        said = "text TEXT NOT NULL, author VARCHAR(200) NOT NULL, saved_at VARCHAR(40) NOT NULL"
+        conn.exec_driver_sql(f"CREATE TABLE review_comments ({key}, {said}, version INTEGER NOT NULL, "
+                             "PRIMARY KEY (quarter, journey_id, kpi_id))")
+        conn.exec_driver_sql(f"CREATE TABLE review_comment_history (id INTEGER PRIMARY KEY, {key}, "
+                             f"version INTEGER NOT NULL, {said})")
+        conn.exec_driver_sql("INSERT INTO review_comments VALUES ('2026Q3', 'buy', '', 'Old note.', 'Ana', "
+                             "'2026-10-01T08:00:00+00:00', 1)")
+    old.dispose()
+    store = open_review_store(url)
+    save_comment(store, "2026Q3", "move", "", "Hire two hotline agents by November.", "Ben", 0, T1,
+                 decision=True)
+    comments = comment_frame(store, "2026Q3").set_index("journey_id")
+    assert comments.loc["buy", "text"] == "Old note." and not comments.loc["buy", "decision"]
+    assert bool(comments.loc["move", "decision"])
+    assert bool(comment_history(store, "2026Q3", "move")["decision"].iloc[0])
+    assert history_table(comment_history(store, "2026Q3", "move")).values.tolist() == [
+        ["1", "2026-10-05 09:30 UTC", "Ben", "Yes", "Hire two hotline agents by November."]]
+    # a later save without the flag takes it back
+    save_comment(store, "2026Q3", "move", "", "Hiring is on hold.", "Ben", 1, T2)
+    assert not comment_frame(store, "2026Q3").set_index("journey_id").loc["move", "decision"]

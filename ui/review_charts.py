@@ -1,8 +1,8 @@
 """Charts of the quarterly review page: the same Vega-Lite spec as the PDF and the slides.
 
-review/chart_spec.py builds the spec (review may not import altair); here it is sized for the page
-and handed to Streamlit as the very dict Altair would have produced from it, so the page, the PDF
-and the slides always draw the same picture.
+review/chart_spec.py builds the journey's bullet chart (review may not import altair); here it is
+sized for the page and handed to Streamlit as the dict Altair would have produced from it, so the
+page, the PDF and the slides always draw the same picture.
 
 The spec is not turned into an Altair chart: ``alt.LayerChart.from_dict`` validates every data row
 against the schema's ``anyOf`` branches to pick wrapper classes (even with ``validate=False``), and
@@ -19,24 +19,24 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from review.chart_spec import journey_chart_spec
+from review.chart_spec import ROW_STEP, bullet_chart_spec
 
-ROW_HEIGHT = 26  # px per figure row
+ROW_HEIGHT = ROW_STEP + 6  # px per figure row (two-line labels: name, value and target)
 
 
 def journey_review_spec(figures: pd.DataFrame, title: str) -> dict[str, Any]:
-    """One journey's judged figures as % of target, with last quarter and last year for comparison.
+    """One journey's KPIs and budget against target as a bullet chart (review.chart_spec).
 
     A Vega-Lite spec for ``st.vega_lite_chart``, equal to what ``st.altair_chart`` sends for
     ``alt.LayerChart.from_dict`` of the same spec: Altair's schema URL and the inline rows moved to
     a named dataset (named, as Altair names it, by a hash of the rows).
     """
-    spec = journey_chart_spec(figures, title)
+    spec = bullet_chart_spec(figures, title)
     values = spec.pop("data")["values"]
     spec["$schema"] = alt.SCHEMA_URL
     spec["width"] = "container"
-    # Streamlit's theme would squeeze a step-sized height; fix it: 26 px per figure row.
-    spec["height"] = ROW_HEIGHT * max(1, len({row["label"] for row in values}))
+    # Streamlit's theme would squeeze a step-sized height; fix it per figure row.
+    spec["height"] = ROW_HEIGHT * max(1, len({row["row"] for row in values}))
     name = _dataset_name(values)
     spec["data"] = {"name": name}
     spec["datasets"] = {name: values}
@@ -44,8 +44,8 @@ def journey_review_spec(figures: pd.DataFrame, title: str) -> dict[str, Any]:
 
 
 def review_chart_height(spec: dict[str, Any]) -> int:
-    """Height to give Streamlit: the plot's rows plus title and axis, so no row label is dropped."""
-    return int(spec["height"]) + 90
+    """Height to give Streamlit: the plot's rows plus title, legend and axis, so no row is dropped."""
+    return int(spec["height"]) + 200
 
 
 def _dataset_name(values: list[dict[str, Any]]) -> str:

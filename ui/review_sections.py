@@ -1,4 +1,6 @@
-"""Parts of the quarterly review page: one journey's section, the comment box, presentation mode."""
+"""Parts of the quarterly review page: the executive summary, one journey's section, the comment box
+(a comment may be marked as a decision), closing and reopening. Presentation mode is in
+ui/review_presentation.py."""
 
 from __future__ import annotations
 
@@ -11,17 +13,11 @@ import streamlit as st
 
 from connectors.state import StateStoreError
 from metrics.status import STATUS_COLOURS, Status
-from review.formatting import (
-    comment_lines,
-    figure_label,
-    figure_table,
-    format_value,
-    readable_time,
-    status_text,
-)
+from review.formatting import comment_lines, figure_label, figure_table, history_table, readable_time
 from review.frozen import QuarterReview, close_shown
 from review.store import (
     JOURNEY_COMMENT,
+    Comment,
     QuarterClosedError,
     ReviewConflict,
     comment_history,
@@ -29,9 +25,10 @@ from review.store import (
     reopen_quarter,
     save_comment,
 )
+from review.summary import SUMMARY_COLUMNS, executive_summary
 from ui import caching
 from ui.review_charts import journey_review_spec, review_chart_height
-from ui.text import literal, literal_html
+from ui.text import literal
 
 
 def _paint_status(table: pd.DataFrame, statuses: pd.Series) -> object:
@@ -56,10 +53,10 @@ def journey_section(review: QuarterReview, journey_id: str, name: str, state: sa
                     author: str) -> None:
     figures = review.figures.figures
     mine = figures[figures["journey_id"] == journey_id].reset_index(drop=True)
-    _chart(mine, f"{name}: figures against target")
+    _chart(mine, f"{name}: KPIs and budget against target")
     st.dataframe(_paint_status(figure_table(mine), mine["status"]), hide_index=True, width="stretch",
                  height=35 * (len(mine) + 1) + 3,
-                 column_config={"Figure": st.column_config.TextColumn(width="large")})
+                 column_config={"Figure": st.column_config.TextColumn(width="medium")})
     reasons = mine.loc[mine["trust_reason"].astype(str).ne(""), "trust_reason"].unique()
     for reason in reasons:
         st.caption(f"⊘ Not trusted: {literal(reason)}")
@@ -81,32 +78,41 @@ def comment_box(review: QuarterReview, journey_id: str, figures: pd.DataFrame, s
     current = current_comment(state, quarter, journey_id, about)
     base_key = f"base_{quarter}_{journey_id}_{about}"
     text_key = f"text_{quarter}_{journey_id}_{about}"
+    decision_key = f"decision_{quarter}_{journey_id}_{about}"
     if base_key not in st.session_state:
-        st.session_state[base_key] = current.version if current else 0
-        st.session_state[text_key] = current.text if current else ""
+        _load(current, base_key, text_key, decision_key)
     if current:
         st.caption(f"Last saved by {literal(current.author)} at {readable_time(current.saved_at)} "
                    f"(version {current.version}).")
     with st.form(f"form_{quarter}_{journey_id}_{about}"):
         st.text_area("Comment", key=text_key, height=100)
+        st.checkbox("This is a decision or an action needed", key=decision_key,
+                    help="Listed under “Decisions and actions needed” in the summary and the packs.")
         saved = st.form_submit_button("Save comment", disabled=not author)
     if not author:
         st.caption("Enter your name at the top of the page to write comments.")
     if saved:
-        _save(state, quarter, journey_id, about, author, base_key, text_key)
+        _save(state, quarter, journey_id, about, author, base_key, text_key, decision_key)
     if current and st.button("Load the latest saved text", key=f"reload_{base_key}"):
-        st.session_state[base_key] = current.version
-        st.session_state[text_key] = current.text
+        _load(current, base_key, text_key, decision_key)
         st.rerun()
     with st.expander("History of this comment"):
-        st.dataframe(comment_history(state, quarter, journey_id, about), hide_index=True, width="stretch")
+        st.dataframe(history_table(comment_history(state, quarter, journey_id, about)), hide_index=True,
+                     width="stretch")
+
+
+def _load(current: Comment | None, base_key: str, text_key: str, decision_key: str) -> None:
+    st.session_state[base_key] = current.version if current else 0
+    st.session_state[text_key] = current.text if current else ""
+    st.session_state[decision_key] = bool(current.decision) if current else False
 
 
 def _save(state: sa.Engine, quarter: str, journey_id: str, about: str, author: str, base_key: str,
-          text_key: str) -> None:
+          text_key: str, decision_key: str) -> None:
     try:
         saved = save_comment(state, quarter, journey_id, about, st.session_state[text_key], author,
-                             st.session_state[base_key], dt.datetime.now(dt.UTC))
+                             st.session_state[base_key], dt.datetime.now(dt.UTC),
+                             decision=bool(st.session_state.get(decision_key, False)))
     except ReviewConflict as exc:
         st.error(f"{literal(exc)} Your text is still in the box above.")
         return
@@ -120,32 +126,25 @@ def _save(state: sa.Engine, quarter: str, journey_id: str, about: str, author: s
     st.success(f"Saved (version {saved.version}).")
 
 
-def presentation_slide(review: QuarterReview, index: int) -> None:
-    """One journey in large type: status cards, the chart and the owners' comments."""
-    journey_id, name = review.figures.journeys[index]
-    figures = review.figures.figures
-    mine = figures[(figures["journey_id"] == journey_id) & figures["section"].isin(["kpi", "budget"])
-                   & figures["target"].notna()].reset_index(drop=True)
-    st.markdown(f"<h1 style='font-size:3.2rem'>{literal_html(name)} — {review.figures.quarter}</h1>",
-                unsafe_allow_html=True)
-    columns = st.columns(max(1, min(4, len(mine))))
-    for i, row in enumerate(mine.to_dict("records")):
-        colour = STATUS_COLOURS[Status(row["status"])]
-        label = status_text(row["status"], row["value"], row["target"], row["tolerance"], row["direction"])
-        columns[i % len(columns)].markdown(
-            f"<div style='border-left:10px solid {colour};padding:0.4rem 0.8rem;margin-bottom:1rem'>"
-            f"<div style='font-size:1.3rem'>{literal_html(row['figure_name'])}</div>"
-            f"<div style='font-size:2.6rem;font-weight:700'>"
-            f"{format_value(row['value'], row['unit'], compact=True)}</div>"
-            f"<div style='font-size:1.1rem'>{literal_html(label)} · "
-            f"target {format_value(row['target'], row['unit'], compact=True)} · last quarter "
-            f"{format_value(row['previous_value'], row['unit'], compact=True)}</div></div>",
-            unsafe_allow_html=True,
-        )
-    _chart(figures[figures["journey_id"] == journey_id], "")
-    names = dict(zip(figures["figure_id"], figures["figure_name"], strict=False))
-    for line in comment_lines(review.figures.comments, journey_id, names):
-        st.markdown(f"<p style='font-size:1.4rem'>💬 {literal_html(line)}</p>", unsafe_allow_html=True)
+def summary_section(review: QuarterReview) -> None:
+    """The executive summary (review.summary): journeys ranked by health, wins, issues, decisions."""
+    q = review.figures
+    summary = executive_summary(q.quarter, q.figures, q.comments)
+    ranking = summary.ranking
+    left, right = st.columns([1, 1], gap="large")
+    left.markdown("**Journeys ranked by health**")
+    left.dataframe(_paint_health(ranking), hide_index=True, width="stretch",
+                   column_order=list(SUMMARY_COLUMNS))
+    for heading, lines in summary.sections():
+        right.markdown(f"**{heading}**\n\n" + "\n".join(f"- {literal(line)}" for line in lines))
+    if summary.trust_note:
+        st.caption(summary.trust_note)
+
+
+def _paint_health(ranking: pd.DataFrame) -> object:
+    colours = [STATUS_COLOURS[Status(s)] for s in ranking["status"]]
+    return ranking.style.apply(lambda column: [f"color: {c}; font-weight: 600" for c in colours],
+                               subset=["Health"])
 
 
 def quarter_actions(container: object, review: QuarterReview, state: sa.Engine | None, author: str) -> None:

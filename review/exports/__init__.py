@@ -1,6 +1,7 @@
 """The quarterly review pack in three formats: one entry point for the CLI and the page.
 
-Public modules: ``files`` (atomic writing, the pack's header lines, ExportError), ``pdf``,
+Public modules: ``files`` (atomic writing, the pack's header lines, ExportError), ``layout`` (what
+the PDF and the slides show in which order, tables cut to ten rows), ``pdf``,
 ``pptx`` and ``csv`` (one writer each; ``csv.spreadsheet_safe`` is also used by the budget page).
 The writers are imported when a pack is written, not with this package, so a page that needs
 only ``files`` or ``csv`` never loads reportlab, python-pptx or vl-convert.

@@ -1,4 +1,5 @@
-"""The quarterly pack as PDF: a cover page, then one or more pages per journey.
+"""The quarterly pack as PDF: the executive summary first, then per journey its bullet chart and
+its figures in tables of at most ten rows at 14 pt (review/exports/layout.py).
 
 Charts are Vega-Lite specs (review/chart_spec.py) rendered to PNG on the server by vl-convert (no
 browser); pages are laid out with reportlab. Every page carries the quarter and the generation
@@ -11,7 +12,6 @@ import datetime as dt
 import io
 from pathlib import Path
 
-import pandas as pd
 import vl_convert
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -22,11 +22,20 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from metrics.status import STATUS_COLOURS, Status
-from review.chart_spec import journey_chart_spec
+from review.chart_spec import bullet_chart_spec
 from review.exports.files import header_lines, write_atomically
-from review.formatting import TABLE_COLUMNS, comment_lines, figure_table, journey_summary, readable_time
+from review.exports.layout import (
+    PACK_COLUMNS,
+    TABLE_POINTS,
+    JourneyPlan,
+    journey_plans,
+    pack_summary,
+    part_title,
+)
+from review.formatting import readable_time
 from review.frozen import QuarterReview
 from review.store import stamp
+from review.summary import SUMMARY_COLUMNS, table_pages
 
 __all__ = ["chart_png", "write_pack_pdf"]
 
@@ -52,69 +61,92 @@ def chart_png(spec: dict[str, object], scale: float = 2.0) -> bytes:
 def _styles(font: str, bold: str) -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
     return {
-        "title": ParagraphStyle("t", parent=base["Title"], fontName=bold, fontSize=24, leading=30),
-        "h1": ParagraphStyle("h", parent=base["Heading1"], fontName=bold, fontSize=18, leading=22),
-        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, fontSize=12, leading=15),
-        "body": ParagraphStyle("b", parent=base["BodyText"], fontName=font, fontSize=10, leading=13),
-        "cell": ParagraphStyle("c", parent=base["BodyText"], fontName=font, fontSize=8, leading=10),
+        "title": ParagraphStyle("t", parent=base["Title"], fontName=bold, fontSize=26, leading=32,
+                                alignment=0),
+        "h1": ParagraphStyle("h", parent=base["Heading1"], fontName=bold, fontSize=22, leading=27),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, fontSize=16, leading=20,
+                             spaceBefore=6, spaceAfter=3),
+        "body": ParagraphStyle("b", parent=base["BodyText"], fontName=font, fontSize=14, leading=18),
+        "small": ParagraphStyle("s", parent=base["BodyText"], fontName=font, fontSize=10, leading=13),
+        "bullet": ParagraphStyle("u", parent=base["BodyText"], fontName=font, fontSize=13, leading=16,
+                                 leftIndent=12, bulletIndent=0, spaceAfter=2, bulletFontName=font),
     }
 
 
 def _wrapped(text: str, font: str, size: float) -> Paragraph:
     """A name as a table cell that wraps instead of running over its neighbours; shown literally."""
-    return Paragraph(_escape(text), ParagraphStyle("cell", fontName=font, fontSize=size, leading=size * 1.25))
+    return Paragraph(_escape(text), ParagraphStyle("cell", fontName=font, fontSize=size, leading=size * 1.2))
 
 
-def _figure_table(figures: pd.DataFrame, font: str, bold: str) -> Table:
-    text = figure_table(figures)
-    data = [list(TABLE_COLUMNS),
-            *[(_wrapped(row[0], font, 8), *row[1:]) for row in text.itertuples(index=False, name=None)]]
-    widths = [68 * mm, 24 * mm, 20 * mm, 27 * mm, 22 * mm, 29 * mm, 22 * mm, 22 * mm, 22 * mm]
+def _table(header: list[str], rows: list[tuple[str, ...]], widths: list[float], fonts: tuple[str, str],
+           statuses: list[str] | None = None, status_column: int = -1) -> Table:
+    """A table in TABLE_POINTS type; the first column and the header wrap; status cells coloured."""
+    font, bold = fonts
+    size = TABLE_POINTS
+    data = [[_wrapped(h, bold, size) for h in header],
+            *[(_wrapped(row[0], font, size), *row[1:]) for row in rows]]
     table = Table(data, colWidths=widths, repeatRows=1)
     style = [
-        ("FONT", (0, 0), (-1, -1), font, 8), ("FONT", (0, 0), (-1, 0), bold, 8),
+        ("FONT", (0, 0), (-1, -1), font, size), ("FONT", (0, 0), (-1, 0), bold, size),
+        ("LEADING", (0, 0), (-1, -1), size * 1.2),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc")),
-        ("ALIGN", (1, 0), (-1, -1), "RIGHT"), ("ALIGN", (3, 0), (4, -1), "LEFT"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
     ]
-    for i, status in enumerate(figures["status"], start=1):
-        style.append(("TEXTCOLOR", (3, i), (3, i), colors.HexColor(STATUS_COLOURS[Status(status)])))
+    for i, status in enumerate(statuses or [], start=1):
+        cell = (status_column, i)
+        style += [("TEXTCOLOR", cell, cell, colors.HexColor(STATUS_COLOURS[Status(status)])),
+                  ("ALIGN", cell, cell, "LEFT")]
     table.setStyle(TableStyle(style))
     return table
 
 
-def _summary_table(figures: pd.DataFrame, font: str, bold: str) -> Table:
-    summary = journey_summary(figures)
-    rows = [(_wrapped(row[0], font, 10), *row[1:])
-            for row in summary.astype(str).itertuples(index=False, name=None)]
-    table = Table([list(summary.columns), *rows],
-                  colWidths=[80 * mm] + [30 * mm] * (len(summary.columns) - 1))
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), font, 10), ("FONT", (0, 0), (-1, 0), bold, 10),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")), ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc")),
-    ]))
-    return table
+def _summary_flowables(review: QuarterReview, styles: dict[str, ParagraphStyle], fonts: tuple[str, str],
+                       generated_at: dt.datetime) -> list[object]:
+    """Page 1: journeys ranked by health, wins, issues and decisions (review.summary)."""
+    summary = pack_summary(review)
+    title = f"Quarterly review {review.figures.quarter}: executive summary"
+    flow: list[object] = [Paragraph(title, styles["title"]),
+                          Paragraph(_escape(" · ".join(header_lines(review, generated_at))), styles["small"])]
+    ranking = summary.ranking
+    for i, part in enumerate(table_pages(ranking)):
+        if i:
+            flow += [PageBreak(), Paragraph("Journeys ranked by health (continued)", styles["h2"])]
+        else:
+            flow.append(Paragraph("Journeys ranked by health", styles["h2"]))
+        rows = [tuple(r) for r in part[list(SUMMARY_COLUMNS)].itertuples(index=False, name=None)]
+        flow.append(_table(list(SUMMARY_COLUMNS), rows, [110 * mm, 35 * mm, 35 * mm, 45 * mm], fonts,
+                           list(part["status"]), status_column=1))
+    for heading, lines in summary.sections():
+        flow.append(Paragraph(heading, styles["h2"]))
+        flow += [Paragraph(_escape(line), styles["bullet"], bulletText="•") for line in lines]
+    if summary.trust_note:
+        flow.append(Paragraph(_escape(summary.trust_note), styles["small"]))
+    return flow
 
 
-def _journey_flowables(review: QuarterReview, journey_id: str, name: str, styles: dict[str, ParagraphStyle],
+def _journey_flowables(review: QuarterReview, plan: JourneyPlan, styles: dict[str, ParagraphStyle],
                        fonts: tuple[str, str]) -> list[object]:
-    figures = review.figures.figures
-    mine = figures[figures["journey_id"] == journey_id]
-    flow: list[object] = [PageBreak(), Paragraph(f"{_escape(name)} — {review.figures.quarter}", styles["h1"])]
-    spec = journey_chart_spec(mine, f"{name}: figures against target", width=620)
+    title = f"{plan.name} — {review.figures.quarter}"
+    flow: list[object] = [PageBreak(), Paragraph(_escape(title), styles["h1"])]
+    spec = bullet_chart_spec(plan.figures, "KPIs and budget against target", width=600)
     if spec["data"]["values"]:
-        png = chart_png(spec)
-        image = Image(io.BytesIO(png))
-        ratio = min(250 * mm / image.imageWidth, 85 * mm / image.imageHeight)
+        image = Image(io.BytesIO(chart_png(spec)))
+        ratio = min(267 * mm / image.imageWidth, 150 * mm / image.imageHeight)
         image.drawWidth, image.drawHeight = image.imageWidth * ratio, image.imageHeight * ratio
-        flow += [image, Spacer(1, 4 * mm)]
-    flow.append(_figure_table(mine, *fonts))
-    names = dict(zip(mine["figure_id"], mine["figure_name"], strict=False))
-    lines = comment_lines(review.figures.comments, journey_id, names)
-    flow.append(Spacer(1, 4 * mm))
-    flow.append(Paragraph("Owner comments", styles["h2"]))
-    for line in lines or ["No comments for this quarter."]:
+        flow.append(image)
+    else:
+        flow.append(Paragraph("No journey KPI has a target this quarter, so there is nothing to chart.",
+                              styles["body"]))
+    widths = [59 * mm, 34 * mm, 34 * mm, 42 * mm, 32 * mm, 33 * mm, 33 * mm]
+    for i, (text, statuses) in enumerate(plan.tables):
+        flow += [PageBreak(), Paragraph(_escape(part_title(title, i, len(plan.tables))), styles["h1"]),
+                 _table(list(PACK_COLUMNS), [tuple(r) for r in text.itertuples(index=False, name=None)],
+                        widths, fonts, list(statuses), status_column=3)]
+    reasons = plan.figures.loc[plan.figures["trust_reason"].astype(str).ne(""), "trust_reason"].unique()
+    flow += [Paragraph(_escape(f"⊘ Not trusted: {reason}"), styles["small"]) for reason in reasons]
+    flow += [Spacer(1, 4 * mm), Paragraph("Owner comments", styles["h2"])]
+    for line in plan.comments or ["No comments for this quarter."]:
         flow.append(Paragraph(_escape(line), styles["body"]))
     return flow
 
@@ -137,12 +169,9 @@ def build_pdf(review: QuarterReview, target: Path, generated_at: dt.datetime) ->
         canvas.drawString(15 * mm, 8 * mm, f"{footer} · page {doc.page}")  # type: ignore[attr-defined]
         canvas.restoreState()  # type: ignore[attr-defined]
 
-    flow: list[object] = [Paragraph(f"Quarterly review {review.figures.quarter}", styles["title"])]
-    flow += [Paragraph(_escape(line), styles["body"]) for line in header_lines(review, generated_at)]
-    flow += [Spacer(1, 6 * mm), Paragraph("Journeys at a glance (judged figures)", styles["h2"]),
-             _summary_table(review.figures.figures, *fonts)]
-    for journey_id, name in review.figures.journeys:
-        flow += _journey_flowables(review, journey_id, name, styles, fonts)
+    flow = _summary_flowables(review, styles, fonts, generated_at)
+    for plan in journey_plans(review):
+        flow += _journey_flowables(review, plan, styles, fonts)
     doc = SimpleDocTemplate(str(target), pagesize=PAGE, leftMargin=15 * mm, rightMargin=15 * mm,
                             topMargin=12 * mm, bottomMargin=15 * mm,
                             title=f"Quarterly review {review.figures.quarter}", author="MoT dashboard")

@@ -1,8 +1,9 @@
-"""The quarterly pack as PowerPoint (python-pptx): a title slide, then one slide per journey.
+"""The quarterly pack as PowerPoint (python-pptx), 16:9: the executive summary first, then per
+journey a slide with its bullet chart full width and slides with its figures, at most ten rows per
+slide in 14 pt (review/exports/layout.py), and a slide of owner comments when there are any.
 
-Each journey slide has the title "<journey> — <quarter>", a table of every figure with its status
-and trust state, the journey chart (rendered by vl-convert) and the owners' comments; a footer on
-every slide names the quarter and the generation time.
+Every journey slide's title starts "<journey> — <quarter>"; a footer on every slide names the
+quarter and the generation time; every figure row carries its status and trust state.
 """
 
 from __future__ import annotations
@@ -12,91 +13,170 @@ import io
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.text import PP_ALIGN
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from metrics.status import STATUS_COLOURS, Status
-from review.chart_spec import journey_chart_spec
+from review.chart_spec import LEGEND_TEXT, bullet_chart_spec
 from review.exports.files import header_lines, write_atomically
+from review.exports.layout import (
+    PACK_COLUMNS,
+    TABLE_POINTS,
+    JourneyPlan,
+    journey_plans,
+    pack_summary,
+    part_title,
+)
 from review.exports.pdf import chart_png
-from review.formatting import comment_lines, figure_table, readable_time
+from review.formatting import readable_time
 from review.frozen import QuarterReview
 from review.store import stamp
+from review.summary import SUMMARY_COLUMNS, table_pages
 
-__all__ = ["journey_slide_title", "write_pack_pptx"]
+__all__ = ["journey_slide_title", "summary_slide_title", "write_pack_pptx"]
 
-SLIDE_COLUMNS = ("Figure", "This quarter", "Target", "Status", "Trust", "Previous quarter", "Last year")
-_WIDTHS_IN = (3.3, 1.0, 0.9, 1.2, 1.0, 1.0, 0.9)
+SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = 13.333, 7.5  # 16:9
+_MARGIN_IN = 0.4
+_TITLE_ONLY = 5  # layout "Title Only" of python-pptx's default template
+_FIGURE_WIDTHS_IN = (3.9, 1.5, 1.5, 1.8, 1.3, 1.2, 1.3)
+_SUMMARY_WIDTHS_IN = (3.0, 0.9, 1.2, 1.0)
 
 
 def journey_slide_title(name: str, quarter: str) -> str:
     return f"{name} — {quarter}"
 
 
+def summary_slide_title(quarter: str) -> str:
+    return f"Quarterly review {quarter}: executive summary"
+
+
 def _text_box(slide: Slide, left: float, top: float, width: float, height: float, lines: list[str],
-              size: int = 12) -> None:
+              size: int = 14, bold_first: bool = False) -> None:
     box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
     frame = box.text_frame
     frame.word_wrap = True
     for i, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        paragraph.text = line
-        paragraph.font.size = Pt(size)
+        run = paragraph.add_run()
+        run.text = line
+        run.font.size = Pt(size)
+        run.font.bold = bold_first and i == 0
 
 
-def _figure_table(slide: Slide, figures: pd.DataFrame) -> None:
-    text = figure_table(figures)[list(SLIDE_COLUMNS)]
-    rows = len(text) + 1
-    shape = slide.shapes.add_table(rows, len(SLIDE_COLUMNS), Inches(0.4), Inches(1.25),
-                                   Inches(sum(_WIDTHS_IN)), Inches(0.26 * rows))
+def _sections_box(slide: Slide, left: float, top: float, width: float, height: float,
+                  sections: list[tuple[str, list[str]]]) -> None:
+    """Headings in bold with their bullet lines, in one text box."""
+    frame = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height)).text_frame
+    frame.word_wrap = True
+    first = True
+    for heading, lines in sections:
+        for text, bold in [(heading, True), *((f"• {line}", False) for line in lines)]:
+            paragraph = frame.paragraphs[0] if first else frame.add_paragraph()
+            first = False
+            run = paragraph.add_run()
+            run.text = text
+            run.font.size, run.font.bold = Pt(16 if bold else 14), bold
+            if bold:
+                paragraph.space_before = Pt(8)
+
+
+def _slide(prs: Any, title: str, footer: str) -> Slide:
+    slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY])
+    shape = slide.shapes.title
+    shape.left, shape.top = Inches(_MARGIN_IN), Inches(0.2)
+    shape.width, shape.height = Inches(SLIDE_WIDTH_IN - 2 * _MARGIN_IN), Inches(0.8)
+    shape.text = title
+    for run in shape.text_frame.paragraphs[0].runs:
+        run.font.size = Pt(30)
+    _text_box(slide, _MARGIN_IN, 7.1, 12.5, 0.35, [footer], size=10)
+    return slide
+
+
+def _table(slide: Slide, header: list[str], rows: list[tuple[str, ...]], widths: tuple[float, ...],
+           top: float, statuses: list[str], status_column: int, left: float = _MARGIN_IN,
+           numbers: tuple[int, ...] = ()) -> None:
+    """A table in TABLE_POINTS type, the status column coloured, ``numbers`` columns right-aligned."""
+    shape = slide.shapes.add_table(len(rows) + 1, len(header), Inches(left), Inches(top),
+                                   Inches(sum(widths)), Inches(0.45 * (len(rows) + 1)))
     table = shape.table
-    for j, width in enumerate(_WIDTHS_IN):
+    for j, width in enumerate(widths):
         table.columns[j].width = Emu(Inches(width))
-    for j, column in enumerate(SLIDE_COLUMNS):
+    for j, column in enumerate(header):
         table.cell(0, j).text = column
-    for i, row in enumerate(text.itertuples(index=False, name=None), start=1):
+    for i, row in enumerate(rows, start=1):
         for j, value in enumerate(row):
             table.cell(i, j).text = str(value)
-    status_colours = [STATUS_COLOURS[Status(s)] for s in figures["status"]]
-    for i in range(rows):
-        for j in range(len(SLIDE_COLUMNS)):
+    for i in range(len(rows) + 1):
+        for j in range(len(header)):
             for paragraph in table.cell(i, j).text_frame.paragraphs:
-                paragraph.font.size = Pt(9)
-                if i and j == 3:
-                    paragraph.font.color.rgb = RGBColor.from_string(status_colours[i - 1].lstrip("#"))
+                if j in numbers:
+                    paragraph.alignment = PP_ALIGN.RIGHT
+            for run in (r for p in table.cell(i, j).text_frame.paragraphs for r in p.runs):
+                run.font.size = Pt(TABLE_POINTS)  # on the runs: PowerPoint ignores paragraph defaults
+                if i and j == status_column:
+                    colour = STATUS_COLOURS[Status(statuses[i - 1])]
+                    run.font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
 
 
-def _journey_slide(prs: Any, review: QuarterReview, journey_id: str, name: str,
-                   footer: str) -> None:
-    slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
-    slide.shapes.title.text = journey_slide_title(name, review.figures.quarter)
-    slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(28)
-    figures = review.figures.figures
-    mine = figures[figures["journey_id"] == journey_id]
-    _figure_table(slide, mine)
-    spec = journey_chart_spec(mine, "Against target", width=330)
+def _summary_slides(prs: Any, review: QuarterReview, footer: str, generated_at: dt.datetime) -> None:
+    summary = pack_summary(review)
+    parts = table_pages(summary.ranking)
+    for i, part in enumerate(parts):
+        title = summary_slide_title(review.figures.quarter) + (" (continued)" if i else "")
+        slide = _slide(prs, title, footer)
+        rows = [tuple(r) for r in part[list(SUMMARY_COLUMNS)].itertuples(index=False, name=None)]
+        _text_box(slide, _MARGIN_IN, 1.2, 6.1, 0.4, ["Journeys ranked by health"], size=18, bold_first=True)
+        _table(slide, list(SUMMARY_COLUMNS), rows, _SUMMARY_WIDTHS_IN, 1.65, list(part["status"]), 1,
+               numbers=(1, 2, 3))
+        if i:
+            continue
+        # One box for wins, issues and decisions: long lines wrap and push the rest down instead of
+        # running into the next section.
+        _sections_box(slide, 6.7, 1.2, 6.2, 5.2, summary.sections())
+        _text_box(slide, _MARGIN_IN, 6.45, 6.1, 0.6, [" · ".join(header_lines(review, generated_at)),
+                                                       summary.trust_note], size=10)
+
+
+def _journey_slides(prs: Any, review: QuarterReview, plan: JourneyPlan, footer: str) -> None:
+    title = journey_slide_title(plan.name, review.figures.quarter)
+    slide = _slide(prs, title, footer)
+    spec = bullet_chart_spec(plan.figures, "", explain=False)
     if spec["data"]["values"]:
-        slide.shapes.add_picture(io.BytesIO(chart_png(spec)), Inches(9.0), Inches(1.25), width=Inches(4.1))
-    names = dict(zip(mine["figure_id"], mine["figure_name"], strict=False))
-    comments = comment_lines(review.figures.comments, journey_id, names)
-    _text_box(slide, 9.0, 4.6, 4.1, 2.2, ["Owner comments:", *(comments or ["none"])], size=10)
-    _text_box(slide, 0.4, 7.0, 12.5, 0.4, [footer], size=9)
-    slide.notes_slide.notes_text_frame.text = "\n".join(comments)
+        _text_box(slide, _MARGIN_IN, 0.95, 12.5, 0.4, [LEGEND_TEXT], size=14)
+        picture = slide.shapes.add_picture(io.BytesIO(chart_png(spec)), Inches(_MARGIN_IN), Inches(1.35),
+                                           width=Inches(SLIDE_WIDTH_IN - 2 * _MARGIN_IN))
+        room = Inches(5.75)
+        if picture.height > room:  # a journey with many KPIs: keep it on the slide, centred
+            ratio = room / picture.height
+            picture.height, picture.width = Emu(int(room)), Emu(int(picture.width * ratio))
+            picture.left = Emu(int((Inches(SLIDE_WIDTH_IN) - picture.width) / 2))
+    else:
+        _text_box(slide, _MARGIN_IN, 1.4, 12.5, 1.0,
+                  ["No journey KPI has a target this quarter, so there is nothing to chart."], size=18)
+    notes = slide.notes_slide.notes_text_frame
+    if notes is not None:
+        notes.text = "\n".join(plan.comments)
+    for i, (text, statuses) in enumerate(plan.tables):
+        table_slide = _slide(prs, part_title(title, i, len(plan.tables)), footer)
+        rows = [tuple(r) for r in text.itertuples(index=False, name=None)]
+        _table(table_slide, list(PACK_COLUMNS), rows, _FIGURE_WIDTHS_IN, 1.2, list(statuses), 3,
+               numbers=(1, 2, 5, 6))
+    if plan.comments:
+        _text_box(_slide(prs, f"{title}: owner comments", footer), _MARGIN_IN, 1.3, 12.5, 5.5,
+                  plan.comments, size=18)
 
 
 def build_pptx(review: QuarterReview, target: Path, generated_at: dt.datetime) -> None:
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    prs.slide_width, prs.slide_height = Inches(SLIDE_WIDTH_IN), Inches(SLIDE_HEIGHT_IN)
     footer = (f"Quarterly review {review.figures.quarter} · generated "
               f"{readable_time(stamp(generated_at))} · status and trust per figure")
-    cover = prs.slides.add_slide(prs.slide_layouts[0])
-    cover.shapes.title.text = f"Quarterly review {review.figures.quarter}"
-    cover.placeholders[1].text = "\n".join(header_lines(review, generated_at))
-    for journey_id, name in review.figures.journeys:
-        _journey_slide(prs, review, journey_id, name, footer)
+    _summary_slides(prs, review, footer, generated_at)
+    for plan in journey_plans(review):
+        _journey_slides(prs, review, plan, footer)
     prs.save(str(target))
 
 
