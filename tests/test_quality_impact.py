@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import Page
 from streamlit.testing.v1 import AppTest
 
 from checks import history
@@ -139,11 +140,9 @@ def test_published_docs_load_nothing_from_other_hosts(tmp_path: Path) -> None:
 
 
 def test_running_app_serves_the_data_docs(
-    planted: dict[str, str], streamlit_server: Callable[[Mapping[str, str]], str], page: object
+    planted: dict[str, str], streamlit_server: Callable[[Mapping[str, str]], str], browser_page: Page
 ) -> None:
-    from playwright.sync_api import Page
-
-    assert isinstance(page, Page)
+    page = browser_page
     base = streamlit_server({k: v for k, v in planted.items() if k.startswith("MOT_")})
     page.goto(f"{base}/data_quality")
     wait_for_streamlit_page(page, timeout_s=120)
