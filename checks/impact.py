@@ -95,4 +95,6 @@ def plain_reason(check_id: str, outcome: str, failing_count: int, table: str) ->
     rows = "fact rows" if table == "touchpoint_kpis" else "rows"
     if failing_count <= 0:
         return f"Broken: {rule}"
-    return f"{number_text(failing_count)} {rows if failing_count != 1 else rows[:-1]} break this rule: {rule}"
+    if failing_count == 1:
+        return f"1 {rows[:-1]} breaks this rule: {rule}"
+    return f"{number_text(failing_count)} {rows} break this rule: {rule}"

@@ -125,6 +125,7 @@ with tabs[3]:
                "target; cut back: missing and dear.")
     st.dataframe(quad[["name", "quadrant", "attainment", "cost_per_outcome", "cost_per_point", "actual"]],
                  hide_index=True, width="stretch", column_config={
+                     "name": "Touchpoint", "quadrant": "Advice",
                      "attainment": st.column_config.NumberColumn("Attainment", format="%.1f%%"),
                      "cost_per_point": st.column_config.NumberColumn(
                          f"Spend per {reg[effect].name} point", format="€%.2f",

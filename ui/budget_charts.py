@@ -112,8 +112,8 @@ def quadrant_chart(frame: pd.DataFrame, cost_threshold: float, outcome_label: st
         title="Effectiveness against efficiency (dashed: target met; dotted: median cost)", height=380)
 
 
-#: Label box in chart fractions (about 22 characters by one line on the 380 px high chart).
-_LABEL_WIDTH, _LABEL_HEIGHT = 0.2, 0.05
+#: Label box in chart fractions (about 22 characters by one line, with a little room above and below).
+_LABEL_WIDTH, _LABEL_HEIGHT = 0.2, 0.09
 _LABEL_CHARS = 22
 
 

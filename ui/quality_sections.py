@@ -52,6 +52,12 @@ def failing_frame(ctx: AppContext, view: QualityView, failing: pd.DataFrame) -> 
     out["plain"] = [plain_reason(c, o, int(n), t) for c, o, n, t in columns]
     out["steward"] = [stewards(t, c) for t, c in zip(out["table_name"], out["check_id"], strict=True)]
     out["data_since"] = pd.to_datetime(out["data_since"])
+    # Failing rows no value can hold (no key, unknown touchpoint or KPI) untrust nothing; budget and
+    # funnel rows feed spend and funnel figures, not KPI values.
+    no_value = out["kpis"].isna()
+    out.loc[no_value, ["kpis", "journeys", "touchpoints"]] = "none: no value holds these rows"
+    for table, what in (("budget", "none: spend figures"), ("funnel", "none: funnel figures")):
+        out.loc[out["table_name"].eq(table), "kpis"] = what
     return out
 
 
@@ -124,7 +130,8 @@ def show_check_detail(ctx: AppContext, frame: pd.DataFrame) -> None:
         tp_names = dict(zip(ctx.touchpoints["touchpoint_id"], ctx.touchpoints["name"], strict=False))
         if "touchpoint_id" in sample.columns:
             sample.insert(0, "touchpoint", sample["touchpoint_id"].map(lambda t: tp_names.get(t, t)))
-        st.dataframe(sample, hide_index=True, width="stretch")
+        st.dataframe(sample, hide_index=True, width="stretch",
+                     column_config={c: c.replace("_", " ").capitalize() for c in sample.columns})
     show_detail = st.toggle("Show the Great Expectations detail", key=f"gx_detail_{chosen}")
     if show_detail:
         st.text(str(row["reason"]))
@@ -138,7 +145,7 @@ def show_history(view: QualityView, names: dict[str, str]) -> None:
     runs = trend["run_id"].nunique()
     if clean:
         st.caption(f"✓ {number_text(len(clean))} checks passed in every one of the latest "
-                   f"{number_text(runs)} runs: " + ", ".join(literal(names.get(c, c)) for c in clean) + ".")
+                   f"{number_text(runs)} runs (listed under All checks below).")
     if ever_failed:
         st.altair_chart(check_history_chart(trend[trend["check_id"].isin(ever_failed)], names),
                         width="stretch")
