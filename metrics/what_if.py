@@ -36,7 +36,7 @@ from metrics.reallocation import (
 )
 from metrics.response_curves import ResponseCurve
 
-__all__ = ["CURVE_SPAN", "default_goal", "default_total", "evaluate_scenario", "plans_long",
+__all__ = ["CURVE_SPAN", "default_goal", "GOAL_ABOVE_PROJECTION", "default_total", "evaluate_scenario", "plans_long",
     "scenario_total_problem", "WhatIf"]
 
 #: The default goal: this much above what today's spend projects to. A goal is a planner's number;

@@ -105,7 +105,8 @@ def test_journey_bounds_hold_and_a_locked_journey_keeps_its_spend() -> None:
 
 def test_impossible_journey_bounds_are_explained() -> None:
     items = _edited({"x": 1000.0, "z": 1000.0}, {"x": "buy", "z": "move"})
-    bounds = pd.DataFrame({"journey": ["buy", "move"], "minimum": [2500.0, 1000.0], "maximum": [3000.0, 900.0]})
+    bounds = pd.DataFrame({"journey": ["buy", "move"], "minimum": [2500.0, 1000.0],
+                           "maximum": [3000.0, 900.0]})
     problems = journey_problems(items, bounds, 2000.0)
     assert any("above its maximum" in p and "move" in p for p in problems)
     assert any("minimums add up" in p for p in problems)

@@ -93,7 +93,8 @@ def test_touchpoints_are_fresh_against_the_warehouse_not_the_check_day(planted: 
     assert outcome["touchpoint_kpis.freshness"] == "failed"
 
 
-def test_page_lists_impact_steward_and_names(planted: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_lists_impact_steward_and_names(planted: dict[str, str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
     for key, value in planted.items():
         if key.startswith("MOT_"):
             monkeypatch.setenv(key, value)
