@@ -36,8 +36,8 @@ from metrics.reallocation import (
 )
 from metrics.response_curves import ResponseCurve
 
-__all__ = ["CURVE_SPAN", "default_goal", "GOAL_ABOVE_PROJECTION", "default_total", "evaluate_scenario", "plans_long",
-    "scenario_total_problem", "WhatIf"]
+__all__ = ["CURVE_SPAN", "default_goal", "GOAL_ABOVE_PROJECTION", "default_total", "evaluate_scenario",
+    "plans_long", "scenario_total_problem", "WhatIf"]
 
 #: The default goal: this much above what today's spend projects to. A goal is a planner's number;
 #: the default is only a start that a reallocation at the same total could plausibly reach, and

@@ -130,7 +130,15 @@ def test_published_docs_load_nothing_from_other_hosts(tmp_path: Path) -> None:
         '</head><body><table><td>mot_evidence</td></table>'
         '<img src="https://tracker.example.com/p.png"><a href="https://greatexpectations.io">GX</a></body></html>')
     (site / "static" / "s.css").write_text("td {}")
-    published = publish(site, tmp_path / "served", "20261201T101010-abcdef")
+    run_id = "20261201T101010-abcdef"
+    for run in (run_id, "20261130T101010-000000"):
+        folder = site / "validations" / "mot" / "fact_profile" / run / "20261201T101011Z"
+        folder.mkdir(parents=True)
+        (folder / "mot_evidence-fact_profile.html").write_text("<table><td>ok</td></table>")
+    published = publish(site, tmp_path / "served", run_id)
+    listed = (published / "run.html").read_text()
+    assert f'href="validations/mot/fact_profile/{run_id}/' in listed and ">mot.fact_profile<" in listed
+    assert not (published / "validations" / "mot" / "fact_profile" / "20261130T101010-000000").exists()
     html = (published / "index.html").read_text()
     assert "jquery" not in html and "cdn.example.com" not in html and "tracker" not in html
     assert "./static/s.css" in html and "mot_evidence" in html and "greatexpectations.io" in html
@@ -155,9 +163,12 @@ def test_running_app_serves_the_data_docs(
     with urllib.request.urlopen(address, timeout=30) as response:
         assert response.status == 200
         assert response.headers.get_content_type() == "text/html"
-        body = response.read().decode()
-    assert "mot_evidence" in body or "Validation" in body
-    assert "cdn.jsdelivr.net" not in body and "code.jquery.com" not in body
-    # and the browser opens it as a page
+        assert "fact_profile" in response.read().decode()  # the run's page lists its suites
+    # the browser opens the run's page and, from it, a validation page with its result tables
     page.goto(address)
+    page.get_by_role("link", name="mot.fact_profile").click()
+    page.wait_for_load_state()
+    assert page.url.startswith(f"{base}/app/static/data-docs/{planted['run_id']}/validations/")
     assert page.locator("table").count() > 0
+    body = page.content()
+    assert "cdn.jsdelivr.net" not in body and "code.jquery.com" not in body

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from checks.catalogue import CHECKS_BY_ID, KPI_TABLES
-from checks.data_docs import local_site, publish
+from checks.data_docs import RUN_PAGE, local_site, publish
 from checks.history import sample_rows
 from checks.impact import check_impact, plain_reason
 from connectors.contacts import ContactsError, load_contacts
@@ -130,8 +130,11 @@ def show_check_detail(ctx: AppContext, frame: pd.DataFrame) -> None:
         tp_names = dict(zip(ctx.touchpoints["touchpoint_id"], ctx.touchpoints["name"], strict=False))
         if "touchpoint_id" in sample.columns:
             sample.insert(0, "touchpoint", sample["touchpoint_id"].map(lambda t: tp_names.get(t, t)))
-        st.dataframe(sample, hide_index=True, width="stretch",
-                     column_config={c: c.replace("_", " ").capitalize() for c in sample.columns})
+        config: dict[str, Any] = {c: c.replace("_", " ").capitalize() for c in sample.columns}
+        for column in [c for c in sample.columns if "date" in c or c in ("month", "valid_from", "valid_to")]:
+            sample[column] = pd.to_datetime(sample[column], errors="coerce")
+            config[column] = st.column_config.DateColumn(config[column], format="D MMM YYYY")
+        st.dataframe(sample, hide_index=True, width="stretch", column_config=config)
     show_detail = st.toggle("Show the Great Expectations detail", key=f"gx_detail_{chosen}")
     if show_detail:
         st.text(str(row["reason"]))
@@ -192,6 +195,6 @@ def show_data_docs(run: pd.Series) -> None:
                    "write access to its static/ folder.")
         return
     # The address is built from our own constant and a run id checked to be letters, digits, - and _.
-    address = f"{DOCS_ADDRESS}/{run['run_id']}/index.html"
+    address = f"{DOCS_ADDRESS}/{run['run_id']}/{RUN_PAGE}"
     st.markdown(f"[Open the Great Expectations Data Docs of this run]({address}) — served by this app; "
                 "they show unstyled, since their styles would come from other hosts.")
