@@ -9,9 +9,12 @@ Great Expectations):
 - ``history``: ``save_run``, ``list_runs``, ``run_results``, ``results_history``, ``sample_rows``
 - ``trust``: ``load_trust_evidence``, ``untrusted_scopes(state_engine)``
 - ``demo``: ``build_checked_demo`` (the demo built and checked in one step)
+- ``impact``: ``check_impact`` (the KPIs, journeys, touchpoints and data dates a failing check
+  touches) and ``plain_reason``
+- ``data_docs``: ``publish`` (a run's Data Docs copied where the app serves them), ``local_site``
 Private modules: ``_evidence`` (the frames the suites validate), ``_suites``, ``_validation``
 (Great Expectations) and ``_scoping`` (which profile rule is which check, what a failure untrusts).
 CLI: ``python -m checks run [--json PATH] [--fail-on critical|warning]``.
 """
 
-__all__ = ["catalogue", "demo", "history", "results", "runner", "trust"]
+__all__ = ["catalogue", "data_docs", "demo", "history", "impact", "results", "runner", "trust"]

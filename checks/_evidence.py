@@ -187,13 +187,20 @@ def _fact_profile(ev: Evidence, _: str) -> pd.DataFrame:
 
 
 def _touchpoint_freshness(ev: Evidence, _: str) -> pd.DataFrame:
-    """Latest fact date and days behind as-of for every touchpoint in touchpoints or in the facts."""
+    """Latest fact date and days behind the warehouse's own latest fact date (on or before as-of)
+    for every touchpoint in touchpoints or in the facts.
+
+    A touchpoint is stale when it lags the others, which is what its owner expects: a warehouse
+    that loads up to last Friday leaves every touchpoint equally behind today, and that is the
+    table-level freshness check's finding (``touchpoint_kpis.freshness``), not each touchpoint's.
+    """
     profile = ev.get("fact_profile")
     latest = profile.groupby("touchpoint_id", dropna=True)["latest_date"].max()
+    reference = latest.max() if latest.notna().any() else pd.Timestamp(ev.as_of)
     known = pd.Index(ev.ids("touchpoints", "touchpoint_id"))
     latest = latest.reindex(known.union(latest.index))
     frame = latest.rename("latest_date").rename_axis("touchpoint_id").reset_index()
-    behind = (pd.Timestamp(ev.as_of) - frame["latest_date"]).dt.days
+    behind = (min(pd.Timestamp(reference), pd.Timestamp(ev.as_of)) - frame["latest_date"]).dt.days
     frame["days_behind"] = behind.fillna(NEVER_DELIVERED_DAYS).astype("int64")
     return frame
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["CheckDef", "CHECKS", "CHECKS_BY_ID", "Outcome", "Severity"]
+__all__ = ["CheckDef", "CHECKS", "CHECKS_BY_ID", "KPI_TABLES", "Outcome", "Severity"]
 
 
 class Severity(StrEnum):
@@ -230,7 +230,7 @@ _SPECIFIC: tuple[CheckDef, ...] = (
         "Every touchpoint delivers fresh data",
         "touchpoint_kpis",
         W,
-        "Each touchpoint's latest fact row is at most a few days before the as-of date.",
+        "Each touchpoint's latest fact row is at most a few days behind the warehouse's latest fact date.",
     ),
     CheckDef(
         "touchpoint_kpis.volume",

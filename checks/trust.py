@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from checks import history
 from checks.catalogue import KPI_TABLES, Severity
+from checks.impact import plain_reason
 from connectors.db_errors import database_reason
 from connectors.state import StateStoreError
 from metrics.trust import SCOPE_COLUMNS, TrustEvidence, empty_scopes
@@ -61,8 +62,12 @@ def untrusted_scopes(state_engine: sa.Engine, run_id: str | None = None) -> pd.D
         return empty_scopes()
     scopes = history.run_scopes(state_engine, run_id)
     # Inner join: a failing check without scope rows (its rows are in no value) untrusts nothing.
-    merged = failing[["check_id", "name", "reason"]].merge(scopes, on="check_id", how="inner")
-    merged["reason"] = [_reason(n, r) for n, r in zip(merged["name"], merged["reason"], strict=True)]
+    columns = ["check_id", "name", "outcome", "failing_count", "table_name"]
+    merged = failing[columns].merge(scopes, on="check_id", how="inner")
+    # The plain reason (checks/impact.py), not Great Expectations' wording cut off mid-word: the
+    # data-quality page has the detail.
+    rows = zip(*(merged[c] for c in columns), strict=True)
+    merged["reason"] = [_reason(n, plain_reason(c, o, int(k), t)) for c, n, o, k, t in rows]
     out = merged.reindex(columns=[*SCOPE_COLUMNS, "check_id", "reason"]).astype(object)
     return out.where(out.notna(), None).drop_duplicates().reset_index(drop=True)
 

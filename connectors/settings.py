@@ -72,6 +72,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MOT_WEBHOOK_FORMAT", "chat", "Body of alert webhooks: chat (a JSON 'text' that Slack and "
             "Microsoft Teams incoming webhooks accept) or generic (recipient and alerts as JSON)."),
     Setting(
+        "MOT_MIN_CURVE_R2",
+        "0.5",
+        "Least share of an outcome's variation, beyond season and trend, that spend must explain "
+        "(a response curve's spend R², 0 to 1) before the budget optimiser promises a number; "
+        "below it the optimiser shows only a range and says why.",
+    ),
+    Setting(
         "MOT_DATA_DIR",
         "data",
         "Folder for the embedded demo warehouse, the default state store and Data Docs.",
@@ -108,6 +115,7 @@ class Settings:
     language: str = "en"
     duckdb_memory_limit: str = "256MB"
     duckdb_threads: int = 2
+    min_curve_r2: float = 0.5
 
     @property
     def is_demo(self) -> bool:
@@ -156,6 +164,7 @@ def resolve_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | No
         raise SettingsError(f"MOT_LANGUAGE {language!r} is not a language the app speaks: use "
                             f"{' or '.join(LANGUAGES)}.")
     return Settings(
+        min_curve_r2=_share("MOT_MIN_CURVE_R2", raw["MOT_MIN_CURVE_R2"] or "0.5"),
         warehouse_url=warehouse_url,
         mapping_path=Path(mapping) if mapping else None,
         state_url=state_url,
@@ -226,6 +235,17 @@ def _raw_values(environ: Mapping[str, str], secrets: Mapping[str, Any] | None) -
             raise SettingsError(f"{setting.key} contains a NUL character. {setting.help}")
         raw[setting.key] = text
     return raw
+
+
+def _share(key: str, text: str) -> float:
+    """A number from 0 to 1, or SettingsError saying so."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 <= value <= 1.0:
+        raise SettingsError(f"{key} {text!r} is not a number from 0 to 1 (e.g. 0.5).")
+    return value
 
 
 def _data_dir(text: str) -> Path:

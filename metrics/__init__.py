@@ -1,18 +1,19 @@
 """Pure functions over small aggregated frames: no I/O, no Streamlit, nothing of ours imported.
 
-Public modules (each declares its names in ``__all__``): ``model`` (the canonical model),
-``registry`` (the KPIs), ``status``, ``changes`` (how a change reads), ``samples`` (sample
-sizes and values from too few), ``journey_cards`` (the overview's cards), ``formatting`` (numbers,
-money, changes and dates through Babel, in English or German), ``targets``, ``judgement`` (value,
-target, status and trust in one call), ``trust``, ``periods``, ``effectiveness``, ``overview``,
-``journey_map``, ``trends``, ``streaks`` (off target N periods in a row), ``owners``,
-``budget``, ``what_if``, ``response_curves``, ``reallocation`` and the ``alerts`` package (its
-``__main__`` is a command line).
+Public modules (each declares its names in ``__all__``): ``model`` (the canonical model), ``registry``
+(the KPIs), ``status``, ``changes`` (how a change reads), ``samples`` (sample sizes and values from too
+few), ``journey_cards`` (the overview's cards), ``formatting`` (numbers, money, changes and dates
+through Babel, in English or German), ``targets``, ``judgement`` (value, target, status and trust in one
+call), ``trust``, ``periods``, ``effectiveness``, ``overview``, ``journey_map``, ``trends``, ``streaks``
+(off target N periods in a row), ``owners``, ``budget``, ``what_if``, ``response_curves``,
+``curve_uncertainty`` (bootstrap ranges, weak curves), ``reallocation``, ``journey_allocation`` (journey
+limits) and the ``alerts`` package (its ``__main__`` is a command line).
 
 Private: ``_batch_trf`` (the batch least-squares fitter behind ``response_curves``). Nothing is
 imported here, so scipy and pandas load only with the module that needs them.
 """
 
-__all__ = ["alerts", "budget", "changes", "effectiveness", "formatting", "journey_cards", "journey_map",
-           "judgement", "model", "overview", "owners", "periods", "reallocation", "registry",
-           "response_curves", "samples", "status", "streaks", "targets", "trends", "trust", "what_if"]
+__all__ = ["alerts", "budget", "changes", "curve_uncertainty", "effectiveness", "formatting",
+           "journey_allocation", "journey_cards", "journey_map", "judgement", "model", "overview",
+           "owners", "periods", "reallocation", "registry", "response_curves", "samples",
+           "status", "streaks", "targets", "trends", "trust", "what_if"]

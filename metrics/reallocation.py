@@ -22,7 +22,7 @@ import pandas as pd
 from metrics.response_curves import CurveFit, ResponseCurve
 
 __all__ = ["allocation_total_problem", "AllocationError", "compare_allocations", "default_items",
-    "optimise_allocation", "project_allocation", "proportional_allocation", "scale_to_total",
+    "fill_to_total", "optimise_allocation", "project_allocation", "proportional_allocation", "scale_to_total",
     "scenario_problems"]
 
 ITEM_COLUMNS = ("key", "current", "minimum", "maximum")
@@ -90,7 +90,7 @@ def allocation_total_problem(allocation: pd.Series, total: float, tolerance: flo
     return None
 
 
-def _fill_to_total(
+def fill_to_total(
     share_at: Callable[[float], np.ndarray], low: np.ndarray, high: np.ndarray, total: float,
     lo: float, hi: float,
 ) -> np.ndarray:
@@ -157,7 +157,7 @@ def optimise_allocation(items: pd.DataFrame, curves: dict[str, ResponseCurve], t
     slopes = np.array([c.initial_slope for c in fitted_curves])
     lo = -float(np.log(slopes.max())) - 1.0  # slope above every curve's start: everyone at minimum
     hi = lo + 80.0  # slope e^-80 times smaller: everyone at maximum for any realistic bounds
-    result[fitted] = _fill_to_total(spend_at, f_low, f_high, remaining, lo, hi)
+    result[fitted] = fill_to_total(spend_at, f_low, f_high, remaining, lo, hi)
     return pd.Series(result, index=keys, name="spend")
 
 
@@ -172,7 +172,7 @@ def proportional_allocation(items: pd.DataFrame, total: float) -> pd.Series:
         return np.clip(np.exp(scale) * weights, low, high)
 
     upper = float(np.log(max(high.max(), 1.0) / max(weights[weights > 0].min(), 1e-12))) + 1.0
-    spread = _fill_to_total(spend_at, low, high, total, -60.0, upper)
+    spread = fill_to_total(spend_at, low, high, total, -60.0, upper)
     return pd.Series(spread, index=keys, name="spend")
 
 

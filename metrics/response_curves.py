@@ -326,7 +326,8 @@ def _prepare(key: str, spend: np.ndarray, outcome: np.ndarray, months: np.ndarra
 
 
 def _finish(item: _Prepared, fits: dict[str, tuple[np.ndarray, float] | None],
-            baseline_residual: float | None, min_r_squared: float) -> CurveFit:
+            baseline_residual: float | None, min_r_squared: float,
+            min_spend_r_squared: float = MIN_SPEND_R_SQUARED) -> CurveFit:
     """The curve of the better-fitting form, or the refusal when none converged or it explains too little."""
     n, y = len(item.y), item.y
     total = float(np.sum((y - y.mean()) ** 2))
@@ -340,7 +341,7 @@ def _finish(item: _Prepared, fits: dict[str, tuple[np.ndarray, float] | None],
     if item.seasonal and baseline_residual is not None:
         # partial R²: the share of what season and trend alone leave unexplained that spend explains
         spend_r2 = float("nan") if baseline_residual <= 0 else 1.0 - (1.0 - r2) * total / baseline_residual
-    if r2 < min_r_squared or not spend_r2 >= MIN_SPEND_R_SQUARED or params[0] <= 0:
+    if r2 < min_r_squared or not spend_r2 >= min_spend_r_squared or params[0] <= 0:
         return _refuse(item.key, f"spend explains too little of the outcome (R² {r2:.2f}, of which spend "
                                  f"{max(spend_r2, 0.0):.2f})", n, item.spend)
     a, b, c = params[:3]
@@ -352,8 +353,8 @@ def _finish(item: _Prepared, fits: dict[str, tuple[np.ndarray, float] | None],
     return CurveFit(item.key, curve, "", n, curve.spend_min, curve.spend_max)
 
 
-def _fit_prepared(items: list[_Prepared], min_r_squared: float, max_trials: int = MAX_TRIALS
-                  ) -> dict[str, CurveFit]:
+def _fit_prepared(items: list[_Prepared], min_r_squared: float, max_trials: int = MAX_TRIALS,
+                  min_spend_r_squared: float = MIN_SPEND_R_SQUARED) -> dict[str, CurveFit]:
     """Fit both forms (and, with a season, the baseline of season and trend alone) for all items at once."""
     out: dict[str, CurveFit] = {}
     for seasonal in (False, True):
@@ -366,7 +367,7 @@ def _fit_prepared(items: list[_Prepared], min_r_squared: float, max_trials: int 
         for row, item in enumerate(group):
             left = baseline[row]
             out[item.key] = _finish(item, {form: fits[form][row] for form in FORMS},
-                                    None if left is None else left[1], min_r_squared)
+                                    None if left is None else left[1], min_r_squared, min_spend_r_squared)
     return out
 
 
@@ -391,7 +392,8 @@ def fit_response_curve(
 
 
 def fit_response_curves(
-    history: pd.DataFrame, key: str, min_r_squared: float = MIN_R_SQUARED, max_trials: int = MAX_TRIALS
+    history: pd.DataFrame, key: str, min_r_squared: float = MIN_R_SQUARED, max_trials: int = MAX_TRIALS,
+    min_spend_r_squared: float = MIN_SPEND_R_SQUARED,
 ) -> dict[str, CurveFit]:
     """Fit one curve per ``key`` from a history frame with [key, month, spend, outcome], one row a month.
 
@@ -399,7 +401,8 @@ def fit_response_curves(
     result is ordered by key; all keys are fitted together (same result as one fit_response_curve
     per key, in a fraction of the time). A key not finished within ``max_trials`` solver steps is
     fitted by scipy's curve_fit alone; ``max_trials=0`` fits every key that way (slow: the
-    reference the batch is checked against).
+    reference the batch is checked against). The bootstrap (metrics.curve_uncertainty) lowers the
+    two R² floors so that a resample whose curve explains little still says what it projects.
     """
     codes, keys = pd.factorize(history[key], sort=True)
     month = pd.to_datetime(history["month"])
@@ -414,7 +417,7 @@ def fit_response_curves(
         rows = order[bounds[code]:bounds[code + 1]]
         prepared[str(item)] = _prepare(str(item), spend[rows], outcome[rows], months[rows])
     fitted = _fit_prepared([p for p in prepared.values() if isinstance(p, _Prepared)], min_r_squared,
-                           max_trials)
+                           max_trials, min_spend_r_squared)
     return {name: fitted[name] if isinstance(p, _Prepared) else p for name, p in prepared.items()}
 
 

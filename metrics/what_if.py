@@ -10,6 +10,11 @@ the total and the goal) and shows the ``WhatIf`` it gets back. Rules:
   cannot run is said in ``problems``.
 - ``outside``: items whose scenario spend lies outside the range ever observed, where projections
   extend the curve beyond the evidence.
+- Every projected change carries an 80 % range from the bootstrap (metrics.curve_uncertainty).
+  When a curve the allocation moves money along is weak (spend R² below ``min_spend_r2``, the
+  setting MOT_MIN_CURVE_R2), ``promise`` is False: the page shows the range and no single number.
+- ``journeys`` (optional: journey, minimum, maximum; items then carry a ``journey`` column) bounds
+  each journey's total (metrics.journey_allocation); a locked journey has minimum = maximum.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from metrics.curve_uncertainty import CurveSamples, change_range, weak_curves
+from metrics.journey_allocation import journey_problems, optimise_with_journeys
 from metrics.reallocation import (
     AllocationError,
     allocation_total_problem,
@@ -29,11 +36,13 @@ from metrics.reallocation import (
 )
 from metrics.response_curves import ResponseCurve
 
-__all__ = ["CURVE_SPAN", "default_goal", "default_total", "evaluate_scenario", "plans_long",
-    "scenario_total_problem", "WhatIf"]
+__all__ = ["CURVE_SPAN", "default_goal", "GOAL_ABOVE_PROJECTION", "default_total", "evaluate_scenario",
+    "plans_long", "scenario_total_problem", "WhatIf"]
 
-#: The default goal: this much above what today's spend projects to.
-GOAL_ABOVE_PROJECTION = 1.05
+#: The default goal: this much above what today's spend projects to. A goal is a planner's number;
+#: the default is only a start that a reallocation at the same total could plausibly reach, and
+#: the page says so next to the field.
+GOAL_ABOVE_PROJECTION = 1.10
 #: How far right of the largest spend shown a response curve is drawn.
 CURVE_SPAN = 1.2
 #: Defaults are rounded to this many EUR (or outcomes).
@@ -51,6 +60,8 @@ class WhatIf:
     projected: pd.DataFrame  # the scenario per key: projected_outcome, beyond_observed
     outside: list[str]  # keys spent outside their observed range
     export: pd.DataFrame  # the edited items with scenario, optimiser and projection, for download
+    weak: list[str]  # keys whose curve explains too little (spend R² below the floor)
+    promise: bool  # False: show only ranges, no single projected number
 
 
 def default_total(today: pd.Series) -> float:
@@ -74,18 +85,25 @@ def evaluate_scenario(
     total: float,
     goal: float,
     hold_total: bool = True,
+    samples: CurveSamples | None = None,
+    min_spend_r2: float = 0.0,
+    journeys: pd.DataFrame | None = None,
 ) -> WhatIf:
-    """The scenario in ``edited`` (key, minimum, maximum, scenario) against today and the optimiser."""
+    """The scenario in ``edited`` (key, current, minimum, maximum, scenario[, journey]) against
+    today and the optimiser, with ranges from ``samples`` and within ``journeys`` bounds."""
     scenario = edited.set_index("key")["scenario"].astype("float64")
     total_problem = allocation_total_problem(scenario, total)
     scaled = bool(total_problem) and hold_total
     if scaled:
         scenario = scale_to_total(scenario, total)
     problems = scenario_problems(edited, total)
+    if journeys is not None and not problems:
+        problems = journey_problems(edited, journeys, total)
     optimised = None
     if not problems:
         try:
-            optimised = optimise_allocation(edited, curves, total)
+            optimised = (optimise_allocation(edited, curves, total) if journeys is None
+                         else optimise_with_journeys(edited, curves, total, journeys))
         except AllocationError as exc:
             problems = [str(exc)]
     plans = {"Today": today.reindex(scenario.index).fillna(0.0), "Your scenario": scenario}
@@ -95,17 +113,29 @@ def evaluate_scenario(
     export = edited.assign(scenario=scenario.to_numpy(),
                            optimiser=None if optimised is None else optimised.to_numpy())
     export = export.merge(projected[["key", "projected_outcome", "beyond_observed"]], on="key", how="left")
+    compared = _with_ranges(compare_allocations(plans, curves, goal), plans, samples or CurveSamples.none())
+    weak = weak_curves(curves, list(scenario.index.astype(str)), min_spend_r2)
     return WhatIf(
         scenario=scenario,
         total_problem=total_problem,
         scaled=scaled,
         problems=problems,
         plans=plans,
-        compared=compare_allocations(plans, curves, goal),
+        compared=compared,
         projected=projected,
         outside=projected.loc[projected["beyond_observed"], "key"].tolist(),
         export=export,
+        weak=weak,
+        promise=not weak,
     )
+
+
+def _with_ranges(compared: pd.DataFrame, plans: dict[str, pd.Series], samples: CurveSamples) -> pd.DataFrame:
+    """compare_allocations plus change_low and change_high: the 80 % range of each plan's change
+    against the first plan (today)."""
+    base = next(iter(plans.values()))
+    ranges = [change_range(plans[name], base, samples) for name in compared["scenario"]]
+    return compared.assign(change_low=[r[0] for r in ranges], change_high=[r[1] for r in ranges])
 
 
 def plans_long(plans: dict[str, pd.Series]) -> pd.DataFrame:

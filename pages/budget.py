@@ -10,6 +10,7 @@ from metrics.budget import (
     MOT_LABELS,
     budget_problems,
     classify_quadrant,
+    cost_per_kpi_point,
     cost_per_next_stage_customer,
     efficiency_ranking,
     moment_of_truth_shares,
@@ -118,16 +119,22 @@ with tabs[3]:
     scored = trusted_values(judged_outcomes[judged_outcomes["kpi_id"] == effect].reset_index(drop=True))
     directions = pd.Series(reg[effect].direction.value, index=scored.index)
     scored = scored.assign(attainment=target_attainment(scored["value"], scored["target"], directions))
-    quad = classify_quadrant(ranking.merge(scored[["touchpoint_id", "attainment"]], on="touchpoint_id",
-                                           how="left"))
+    quad = classify_quadrant(ranking.merge(scored[["touchpoint_id", "attainment", "value"]],
+                                           on="touchpoint_id", how="left"))
+    quad["cost_per_point"] = cost_per_kpi_point(quad["actual"], quad["value"])
     if quad["cost_per_outcome"].notna().any():
         show_chart(quadrant_chart, quad, float(quad["cost_threshold"].iloc[0]), noun)
     st.caption(f"Attainment: {literal(reg[effect].name)} against its target (100% = met). Fund more: "
                "target met and cheaper than the median; keep: met but dearer; fix: cheap but missing the "
                "target; cut back: missing and dear.")
-    st.dataframe(quad[["name", "quadrant", "attainment", "cost_per_outcome", "actual"]], hide_index=True,
-                 width="stretch", column_config={
+    st.dataframe(quad[["name", "quadrant", "attainment", "cost_per_outcome", "cost_per_point", "actual"]],
+                 hide_index=True, width="stretch", column_config={
+                     "name": "Touchpoint", "quadrant": "Advice",
                      "attainment": st.column_config.NumberColumn("Attainment", format="%.1f%%"),
+                     "cost_per_point": st.column_config.NumberColumn(
+                         f"Spend per {reg[effect].name} point", format="€%.2f",
+                         help="The period's spend divided by the KPI's value; blank when the value is not "
+                              "above zero"),
                      "cost_per_outcome": st.column_config.NumberColumn(f"Cost per {noun}", format="€%.2f"),
                      "actual": st.column_config.NumberColumn("Spend", format="€%.0f")})
 

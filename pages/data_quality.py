@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from checks.catalogue import CHECKS_BY_ID
-from checks.history import sample_rows
 from ui.alert_sections import show_alert_deliveries
 from ui.check_runs import current_job, show_check_run, start_check_run
 from ui.context import app_context, show_problem
-from ui.quality_charts import check_history_chart, outcome_label
+from ui.quality_charts import outcome_label
 from ui.quality_loaders import load_quality, quality_state
+from ui.quality_sections import (
+    failing_frame,
+    show_check_detail,
+    show_data_docs,
+    show_failing,
+    show_freshness,
+    show_history,
+)
 from ui.text import literal
 
 ctx = app_context()
@@ -56,53 +61,23 @@ st.caption(
     "shows as **not trusted** on every page when its touchpoints, KPI and period overlap the failing rows of "
     "a critical check; rows no value can hold (no key, unknown touchpoint or KPI) are listed here only."
 )
-if run["docs_url"]:
-    # Text, not a link: the address comes from the check history, and a browser does not open a
-    # local file from a web page anyway.
-    st.markdown(f"Great Expectations Data Docs of this run: {literal(run['docs_url'])} "
-                "(a local file: open it on the machine that ran the checks).")
+show_data_docs(run)
 
 outcomes = zip(view.results["outcome"], view.results["severity"], strict=True)
 results = view.results.assign(result=[outcome_label(o, s) for o, s in outcomes])
 failing = results[results["outcome"] != "passed"]
 st.subheader("Failing checks" if not failing.empty else "All checks pass")
 if not failing.empty:
-    st.dataframe(
-        failing[["result", "name", "table_name", "failing_count", "failing_since", "reason"]],
-        hide_index=True, width="stretch",
-        column_config={
-            "result": "Result", "name": "Check", "table_name": "Table", "failing_count": "Failing rows",
-            "failing_since": st.column_config.DatetimeColumn("Failing since", format="D MMM YYYY, HH:mm"),
-            "reason": st.column_config.TextColumn("Reason", width="large"),
-        },
-    )
-    st.subheader("Sample of failing rows")
-    names = dict(zip(failing["check_id"], failing["name"], strict=True))
-    chosen = st.selectbox("Check", list(names), format_func=lambda c: names[c])
-    sample = sample_rows(str(failing.set_index("check_id").loc[chosen, "sample_json"]))
-    st.caption(CHECKS_BY_ID[chosen].description if chosen in CHECKS_BY_ID else "")
-    if sample.empty:
-        st.caption("This check has no row-level sample (it failed for the table as a whole).")
-    else:
-        st.dataframe(sample, hide_index=True, width="stretch")
+    frame = failing_frame(ctx, view, failing)
+    show_failing(frame)
+    st.subheader("One failing check")
+    show_check_detail(ctx, frame)
 
 st.subheader("History")
-check_names = dict(zip(results["check_id"], results["name"], strict=True))
-st.altair_chart(check_history_chart(view.history, check_names), width="stretch")
+show_history(view, dict(zip(results["check_id"], results["name"], strict=True)))
 
 st.subheader("Freshness")
-fresh = view.freshness.assign(latest_date=pd.to_datetime(view.freshness["latest_date"]))
-tables, touchpoints = fresh[fresh["touchpoint_id"].isna()], fresh[fresh["touchpoint_id"].notna()]
-left, right = st.columns([2, 3])
-freshness_config: dict[str, Any] = {
-    "table_name": "Table", "touchpoint_id": "Touchpoint",
-    "latest_date": st.column_config.DateColumn("Latest data", format="D MMM YYYY"),
-    "days_behind": st.column_config.NumberColumn("Days behind as-of", format="%d"),
-}
-left.dataframe(tables[["table_name", "latest_date", "days_behind"]], hide_index=True, width="stretch",
-               column_config=freshness_config)
-right.dataframe(touchpoints.sort_values("days_behind", ascending=False)[["touchpoint_id", "latest_date",
-                "days_behind"]], hide_index=True, width="stretch", column_config=freshness_config, height=280)
+show_freshness(ctx, view)
 
 with st.expander(f"All {len(results)} checks"):
     st.dataframe(results[["result", "severity", "name", "table_name", "check_id"]], hide_index=True,

@@ -22,8 +22,12 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"duckdb:///{path}"
 
 
-@pytest.fixture
-def app(demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+@pytest.fixture(params=["0"])
+def app(demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        request: pytest.FixtureRequest) -> Iterator[AppTest]:
+    # MOT_MIN_CURVE_R2 0: every fitted curve counts as strong enough, so the optimiser promises a
+    # number (the weak-curve case has its own test below).
+    monkeypatch.setenv("MOT_MIN_CURVE_R2", request.param)
     monkeypatch.setenv("MOT_WAREHOUSE_URL", demo_url)
     monkeypatch.setenv("MOT_DATA_DIR", str(tmp_path))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
@@ -80,3 +84,20 @@ def test_reallocating_between_channels_says_which_have_no_curve(app: AppTest) ->
     summary = next(f for f in frames if "reason" in f.columns)
     brand = summary[summary["name"] == "brand"]
     assert not brand.empty and brand["status"].iloc[0] == "refused"
+
+
+@pytest.mark.parametrize("app", ["0.99"], indirect=True)
+def test_weak_curves_get_a_range_not_a_number(app: AppTest) -> None:
+    assert not app.exception, app.exception
+    assert "No single number is promised" in _texts(app)
+    cards = {m.label.split(":")[0]: m for m in app.metric if ":" in m.label}
+    assert " to " in cards["Optimiser"].value  # "+120 to +2,300", not one number
+    assert "range of the change" in str(cards["Optimiser"].delta)
+
+
+def test_journey_limits_are_offered_for_touchpoints(app: AppTest) -> None:
+    # AppTest cannot edit a data editor; tests/test_budget_uncertainty.py checks the limits' effect
+    assert "Journey limits for the optimiser" in [e.label for e in app.expander]
+    app.radio[1].set_value("channel").run()  # a channel spans journeys: no journey limits there
+    assert not app.exception, app.exception
+    assert "Journey limits for the optimiser" not in [e.label for e in app.expander]

@@ -78,8 +78,11 @@ def test_page_shows_failing_checks_history_and_samples(app_env: sa.Engine, demo_
     for name in ("No duplicate fact rows", "No overlapping targets", "KPI values in range for their unit"):
         assert name in text
     assert at.metric[1].label == "Critical failing" and int(at.metric[1].value) >= 8
-    assert "tp_buy_web_shop" in text  # a failing row sample or scope
-    assert "tp_switch_social_ads" in text  # freshness per touchpoint
+    at.selectbox[-1].set_value("touchpoint_kpis.unique_keys").run()  # one failing check in detail
+    detail = " ".join(t.value for t in at.text) + _texts(at)
+    # touchpoints by name, ids in the sample of failing rows
+    assert "Online shop checkout" in detail and "tp_buy_web_shop" in detail
+    assert "Social media ads" in text  # freshness per touchpoint, by name
 
 
 def test_run_now_button_stores_a_run(app_env: sa.Engine) -> None:

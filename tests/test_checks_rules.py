@@ -206,13 +206,11 @@ def test_each_fault_is_found_by_its_check(build: Builder) -> None:
 def test_freshness_checks_fail_when_as_of_is_far_after_the_data(build: Builder) -> None:
     url, mapping = build("stale", clean_frames())
     found = outcomes(run_checks(open_for_checks(url, mapping), END + dt.timedelta(days=100)))
-    for check in (
-        "touchpoint_kpis.freshness",
-        "funnel.freshness",
-        "budget.freshness",
-        "touchpoint_kpis.touchpoint_freshness",
-    ):
+    for check in ("touchpoint_kpis.freshness", "funnel.freshness", "budget.freshness"):
         assert found[check] == "failed", check
+    # touchpoints are judged against the warehouse's own latest date: all equally behind is the
+    # table's finding above, not each touchpoint's
+    assert found["touchpoint_kpis.touchpoint_freshness"] == "passed"
     assert found["touchpoint_kpis.no_future_dates"] == "passed"
     # days after the latest load are a freshness problem, not a volume drop
     assert found["touchpoint_kpis.volume"] == "passed"

@@ -2,12 +2,14 @@
 
 Plans are drawn as layers (a tick or line over the actual bars), never only as text. The quadrant
 colours are not status colours: fund more / keep / fix / cut back are advice, not target status,
-so they use their own palette (grey still means "cannot judge").
+so they use their own palette (grey still means "cannot judge"), and never purple, which means
+"not trusted" everywhere in the app (tests/test_colour_meaning.py).
 """
 
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from metrics.budget import QUADRANT_ORDER, Quadrant
@@ -21,7 +23,7 @@ QUADRANT_COLOURS: dict[Quadrant, str] = {
     Quadrant.FUND_MORE: "#2c7bb6",
     Quadrant.KEEP: "#abd9e9",
     Quadrant.FIX: "#fdae61",
-    Quadrant.CUT_BACK: "#7b3294",
+    Quadrant.CUT_BACK: "#8c510a",  # brown: dear and missing its target
     Quadrant.NO_DATA: STATUS_COLOURS[Status.NO_DATA],
 }
 EUR = ",.0f"
@@ -99,12 +101,45 @@ def quadrant_chart(frame: pd.DataFrame, cost_threshold: float, outcome_label: st
         tooltip=["name:N", "quadrant:N", alt.Tooltip("attainment:Q", format=".1f"),
                  alt.Tooltip("cost_per_outcome:Q", format=",.2f"), alt.Tooltip("actual:Q", format=EUR)],
     )
+    labelled = data[quadrant_labels(data)].assign(label=lambda f: f["name"].map(_short))
+    labels = alt.Chart(labelled).mark_text(align="left", dx=7, dy=-6, fontSize=11, color=PLAN_COLOUR).encode(
+        x="cost_per_outcome:Q", y="attainment:Q", text="label:N")
     target = alt.Chart(pd.DataFrame({"y": [100.0]})).mark_rule(color=PLAN_COLOUR, strokeDash=[4, 3]).encode(
         y="y:Q")
     median = alt.Chart(pd.DataFrame({"x": [cost_threshold]})).mark_rule(
         color=PLAN_COLOUR, strokeDash=[2, 2]).encode(x="x:Q")
-    return alt.layer(points, target, median).properties(
+    return alt.layer(points, labels, target, median).properties(
         title="Effectiveness against efficiency (dashed: target met; dotted: median cost)", height=380)
+
+
+#: Label box in chart fractions (about 22 characters by one line, with a little room above and below).
+_LABEL_WIDTH, _LABEL_HEIGHT = 0.2, 0.09
+_LABEL_CHARS = 22
+
+
+def _short(name: object) -> str:
+    text = str(name)
+    return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + "…"
+
+
+def quadrant_labels(data: pd.DataFrame) -> pd.Series:
+    """Which points get a text label: the biggest spenders first, each only where its label box
+    (to the upper right of the point, on the log cost and linear attainment axes) overlaps no label
+    already placed. The rest keep their tooltip."""
+    if data.empty:
+        return pd.Series(dtype=bool, index=data.index)
+    x = np.log10(data["cost_per_outcome"].astype("float64").clip(lower=1e-9))
+    y = data["attainment"].astype("float64")
+    fx = (x - x.min()) / max(float(x.max() - x.min()), 1e-9)
+    fy = (y - y.min()) / max(float(y.max() - y.min()), 1e-9)
+    placed: list[tuple[float, float]] = []
+    keep = pd.Series(False, index=data.index)
+    for index in data["actual"].astype("float64").sort_values(ascending=False).index:
+        px, py = float(fx[index]), float(fy[index])
+        if all(abs(px - qx) >= _LABEL_WIDTH or abs(py - qy) >= _LABEL_HEIGHT for qx, qy in placed):
+            placed.append((px, py))
+            keep[index] = True
+    return keep
 
 
 def response_curve_chart(points: pd.DataFrame, history: pd.DataFrame, marks: pd.DataFrame,

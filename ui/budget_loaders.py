@@ -15,6 +15,7 @@ import streamlit as st
 
 from connectors.queries import budget_frame, kpi_frame
 from metrics.budget import attach_touchpoint_dimensions
+from metrics.curve_uncertainty import CurveSamples, bootstrap_curves
 from metrics.model import Aggregation, Grain, Scope, Unit
 from metrics.registry import KpiRegistry
 from metrics.response_curves import CurveFit, fit_response_curves, response_history
@@ -90,3 +91,17 @@ def load_curve_fits(ctx: AppContext, item: str, kpi_id: str) -> tuple[pd.DataFra
     together per warehouse, item level, outcome and ``as_of``.
     """
     return _history_and_fits(ctx, ctx.key, item, kpi_id, ctx.first_date.replace(day=1), ctx.as_of)
+
+
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner="Resampling the response curves…",
+               max_entries=caching.CURVE_FITS)
+def _samples(_ctx: AppContext, warehouse: str, item: str, kpi_id: str, first: dt.date, as_of: dt.date
+             ) -> CurveSamples:
+    history, fits = _history_and_fits(_ctx, warehouse, item, kpi_id, first, as_of)
+    key = ITEM_KEYS[item][0]
+    return bootstrap_curves(history, key, [k for k, f in fits.items() if f.curve is not None])
+
+
+def load_curve_samples(ctx: AppContext, item: str, kpi_id: str) -> CurveSamples:
+    """The bootstrap resamples of the fitted curves (metrics.curve_uncertainty), cached like the fits."""
+    return _samples(ctx, ctx.key, item, kpi_id, ctx.first_date.replace(day=1), ctx.as_of)

@@ -9,11 +9,15 @@ import pandas as pd
 import streamlit as st
 
 from metrics.budget import plan_against_actual
+from metrics.curve_uncertainty import CurveSamples
+from metrics.formatting import money_text, number_text, percent_text
+from metrics.journey_allocation import default_journey_bounds
 from metrics.model import Period
 from metrics.reallocation import default_items, scale_to_total
 from metrics.response_curves import CurveFit, ResponseCurve, curve_points, curve_summary
 from metrics.what_if import (
     CURVE_SPAN,
+    GOAL_ABOVE_PROJECTION,
     WhatIf,
     default_goal,
     default_total,
@@ -24,7 +28,7 @@ from metrics.what_if import (
 from review.exports.csv import spreadsheet_safe
 from ui import caching
 from ui.budget_charts import response_curve_chart, scenario_chart
-from ui.budget_loaders import ITEM_KEYS, load_curve_fits
+from ui.budget_loaders import ITEM_KEYS, load_curve_fits, load_curve_samples
 from ui.cached_charts import show_chart
 from ui.context import AppContext
 from ui.text import literal
@@ -62,11 +66,16 @@ def show_what_if(inputs: WhatIfInputs) -> None:
     basis = (inputs.ctx.key, item, inputs.outcome, inputs.period.start, inputs.period.end, inputs.ctx.as_of)
     goal = float(st.number_input(f"Goal: {literal(inputs.noun)} per month", min_value=0.0, step=100.0,
                                  value=_default_goal(today, curves, basis), key="goal", bind="query-params"))
+    st.caption(f"The goal starts {number_text((GOAL_ABOVE_PROJECTION - 1) * 100)} % above what today's "
+               "spend projects to, as a placeholder: enter your plan's number.")
     edited = _scenario_editor(inputs, item, today.fillna(0.0), fits, curves, total)
+    journeys = _journey_bounds(inputs, edited) if item == "touchpoint" else None
     over = scenario_total_problem(edited, total)
     hold = st.toggle("Hold the total: scale my scenario to it", value=True, key="hold_total",
                      bind="query-params") if over else True
-    result = _evaluated(today, curves, basis, edited, total, goal, hold)
+    result = _evaluated(today, curves, basis, edited, total, goal, hold,
+                        load_curve_samples(inputs.ctx, item, inputs.outcome),
+                        inputs.ctx.settings.min_curve_r2, journeys)
     _show_result(inputs, result, over)
     scenario_csv = spreadsheet_safe(result.export).to_csv(index=False).encode()
     st.download_button("Download this scenario (CSV)", scenario_csv,
@@ -81,10 +90,13 @@ def _default_goal(_today: pd.Series, _curves: dict[str, ResponseCurve], basis: t
 
 @st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.WHAT_IF_RESULTS)
 def _evaluated(_today: pd.Series, _curves: dict[str, ResponseCurve], basis: tuple[object, ...],
-               edited: pd.DataFrame, total: float, goal: float, hold: bool) -> WhatIf:
+               edited: pd.DataFrame, total: float, goal: float, hold: bool, _samples: CurveSamples | None,
+               min_spend_r2: float, journeys: pd.DataFrame | None) -> WhatIf:
     """``evaluate_scenario``; ``basis`` (warehouse key, item level, outcome, period, as_of) decides
-    today's spend and the curves, the rest is the person's scenario."""
-    return evaluate_scenario(edited, _today, _curves, total, goal, hold)
+    today's spend, the curves and their bootstrap samples; the rest is the person's scenario and
+    journey limits."""
+    return evaluate_scenario(edited, _today, _curves, total, goal, hold, samples=_samples,
+                             min_spend_r2=min_spend_r2, journeys=journeys)
 
 
 def _scenario_editor(inputs: WhatIfInputs, item: str, today: pd.Series, fits: dict[str, CurveFit],
@@ -102,6 +114,35 @@ def _scenario_editor(inputs: WhatIfInputs, item: str, today: pd.Series, fits: di
             for c in ("current", "minimum", "maximum", "scenario")})
 
 
+def _journey_bounds(inputs: WhatIfInputs, edited: pd.DataFrame) -> pd.DataFrame | None:
+    """Journey-level bounds on the optimiser: minimum and maximum monthly spend, or locked at today."""
+    journey_of = dict(zip(inputs.ctx.touchpoints["touchpoint_id"], inputs.ctx.touchpoints["journey_id"],
+                          strict=False))
+    edited["journey"] = edited["key"].map(lambda k: journey_of.get(k, "?")).astype(str)
+    bounds = default_journey_bounds(edited)
+    with st.expander("Journey limits for the optimiser"):
+        st.caption("Lock a journey to keep its spend as today, or give it a minimum and a maximum per "
+                   "month; the optimiser moves money only within these limits.")
+        table = st.data_editor(
+            bounds.assign(name=bounds["journey"].map(inputs.ctx.journey_name))[
+                ["journey", "name", "today", "locked", "minimum", "maximum"]],
+            hide_index=True, width="stretch", disabled=["journey", "name", "today"],
+            key=f"journeys_{inputs.outcome}_{inputs.period.start}",
+            column_config={"journey": None, "name": "Journey", "locked": "Locked at today",
+                           **{c: st.column_config.NumberColumn(c.capitalize() if c != "today" else "Today",
+                                                               format="€%.0f", min_value=0.0)
+                              for c in ("today", "minimum", "maximum")}})
+    locked = table["locked"].fillna(False).astype(bool)
+    return table.assign(minimum=table["minimum"].where(~locked, table["today"]),
+                        maximum=table["maximum"].where(~locked, table["today"]))
+
+
+def _range_text(low: float, high: float) -> str:
+    if pd.isna(low) or pd.isna(high):
+        return "no range"
+    return f"{number_text(low, signed=True)} to {number_text(high, signed=True)}"
+
+
 def _show_result(inputs: WhatIfInputs, result: WhatIf, over: str | None) -> None:
     if result.scaled:
         st.info(f"{literal(over)} It is scaled to the total below.")
@@ -110,13 +151,28 @@ def _show_result(inputs: WhatIfInputs, result: WhatIf, over: str | None) -> None
     for problem in result.problems:
         st.warning(f"The optimiser cannot suggest an allocation: {literal(problem)} Choose a longer period "
                    "or change the bounds.")
+    if result.weak:
+        st.warning(
+            f"**No single number is promised.** The response curves of {len(result.weak)} item(s) explain "
+            f"too little of the outcome: spend R² below {number_text(inputs.ctx.settings.min_curve_r2, 2)} "
+            "(MOT_MIN_CURVE_R2) for " + ", ".join(literal(inputs.names.get(k, k)) for k in result.weak[:8])
+            + (" and more" if len(result.weak) > 8 else "") + ". The cards show the range of the change "
+            "(80 % of resampled curves); treat the optimiser's split as a direction to test, not a forecast.")
     for card, row in zip(st.columns(len(result.compared)), result.compared.itertuples(), strict=True):
-        value = "–" if pd.isna(row.projected_outcome) else f"{row.projected_outcome:,.0f}"
-        change = row.outcome_change if row.scenario != "Today" else float("nan")
-        card.metric(f"{row.scenario}: {literal(inputs.noun)}", value,
-                    None if pd.isna(change) else f"{change:+,.0f} vs today")
-        reached = "–" if pd.isna(row.attainment) else f"{row.attainment:.0f}%"
-        card.caption(f"€{row.spend:,.0f} per month · {reached} of the goal")
+        today = row.scenario == "Today"
+        change = row.outcome_change if not today else float("nan")
+        if today or result.promise:
+            value = number_text(row.projected_outcome)
+            delta = None if pd.isna(change) else f"{number_text(change, signed=True)} vs today"
+        else:
+            value, delta = _range_text(row.change_low, row.change_high), "range of the change vs today"
+        card.metric(f"{row.scenario}: {literal(inputs.noun)}", value, delta, delta_color="off" if not
+                    result.promise else "normal")
+        reached = "–" if pd.isna(row.attainment) or not (today or result.promise) else percent_text(
+            row.attainment, 0)
+        spread = "" if today or not result.promise else (
+            f" · 80 % range {_range_text(row.change_low, row.change_high)}")
+        card.caption(f"{money_text(row.spend)} per month · {reached} of the goal{spread}")
     if result.outside:
         st.warning("Your scenario spends outside the range ever observed for: "
                    + ", ".join(literal(inputs.names.get(k, k)) for k in result.outside)

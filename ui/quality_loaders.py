@@ -61,10 +61,12 @@ class QualityView:
     results: pd.DataFrame
     history: pd.DataFrame
     freshness: pd.DataFrame
+    scopes: pd.DataFrame  # the failing checks' scopes (checks/_scoping.py): places, KPIs, data dates
 
 
 def load_quality(engine: sa.Engine, runs: int = 30) -> QualityView | None:
-    """The latest run with its results (plus failing_since), history and freshness; None if no run."""
+    """The latest run with its results (plus failing_since), history, freshness and failing scopes;
+    None if no run."""
     latest = history.list_runs(engine, limit=1)
     if latest.empty:
         return None
@@ -74,7 +76,8 @@ def load_quality(engine: sa.Engine, runs: int = 30) -> QualityView | None:
         history.since_failing(trend), on="check_id", how="left"
     )
     freshness = history.run_freshness(engine, str(run["run_id"]))
-    return QualityView(run=run, results=results, history=trend, freshness=freshness)
+    scopes = history.run_scopes(engine, str(run["run_id"]))
+    return QualityView(run=run, results=results, history=trend, freshness=freshness, scopes=scopes)
 
 
 def show_trust_note(ctx: AppContext, *frames: pd.DataFrame) -> None:
