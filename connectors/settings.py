@@ -52,6 +52,13 @@ SETTINGS: tuple[Setting, ...] = (
         "reach their owners, and no steward is named.",
     ),
     Setting(
+        "MOT_ACCESS",
+        None,
+        "Path of the access file (YAML): roles for e-mail addresses and domains. Used only when login "
+        "is configured ([auth] in .streamlit/secrets.toml); then a person with no rule sees nothing. "
+        "Unset with login: nobody gets in.",
+    ),
+    Setting(
         "MOT_LANGUAGE",
         "en",
         "Language of every label, message, page and pack, and of number and date formats: en or de.",
@@ -78,6 +85,7 @@ class Settings:
     data_dir: Path
     contacts_path: Path | None = None
     language: str = "en"
+    access_path: Path | None = None
 
     @property
     def is_demo(self) -> bool:
@@ -132,6 +140,7 @@ def resolve_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | No
         data_dir=data_dir,
         contacts_path=Path(contacts) if contacts else None,
         language=language,
+        access_path=Path(raw["MOT_ACCESS"]) if raw["MOT_ACCESS"] else None,
     )
 
 
