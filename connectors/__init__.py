@@ -15,5 +15,5 @@ truncation), ``_demo_catalogue``, ``_demo_facts`` and ``_demo_writer``. Nothing 
 so importing a submodule never loads the others.
 """
 
-__all__ = ["access", "column_types", "contacts", "db_errors", "demo", "demo_file", "mapping", "profile_queries",
-           "queries", "runtime", "settings", "state", "warehouse"]
+__all__ = ["access", "column_types", "contacts", "db_errors", "demo", "demo_file", "mapping",
+           "profile_queries", "queries", "runtime", "settings", "state", "warehouse"]

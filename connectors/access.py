@@ -68,6 +68,13 @@ class AccessScope:
     roles: frozenset[Role] = frozenset()
     #: The login address; None for the service identity and the open demo.
     email: str | None = None
+    #: The owner names (case-folded) the address goes by (connectors/contacts.py), for opening
+    #: "My touchpoints" on the person's own name; not part of the fingerprint (no rows depend on it).
+    owner_names: frozenset[str] = field(default=frozenset(), compare=False)
+
+    def owns(self, owner: str) -> bool:
+        """True when ``owner`` (a name or address from an owner column) is this person."""
+        return " ".join(str(owner).split()).casefold() in self.owner_names
 
     @property
     def is_empty(self) -> bool:
@@ -116,9 +123,9 @@ def scope_for(email: str, rules: AccessRules, contacts: Contacts, journeys: pd.D
     """The scope of a logged-in person: their roles from the rules, their rows from the owner columns."""
     address = email.strip().casefold()
     roles = rules.roles_for(address)
-    if roles & READ_ALL:
-        return AccessScope(everything=True, roles=roles, email=address)
     names = contacts.names_for_email(address)
+    if roles & READ_ALL:
+        return AccessScope(everything=True, roles=roles, email=address, owner_names=names)
     owned_maps: frozenset[str] = frozenset()
     owned_tps: frozenset[str] = frozenset()
     if Role.MAP_OWNER in roles:
@@ -131,7 +138,7 @@ def scope_for(email: str, rules: AccessRules, contacts: Contacts, journeys: pd.D
         owned_tps |= frozenset(mine["touchpoint_id"].astype(str))
         context = frozenset(mine["journey_id"].astype(str)) - owned_maps
     return AccessScope(touchpoint_ids=owned_tps, journey_ids=owned_maps, context_journey_ids=context,
-                       roles=roles, email=address)
+                       roles=roles, email=address, owner_names=names)
 
 
 def _owned_by(owners: pd.Series, names: frozenset[str]) -> pd.Series:

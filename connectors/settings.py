@@ -86,6 +86,8 @@ class Settings:
     contacts_path: Path | None = None
     language: str = "en"
     access_path: Path | None = None
+    #: Login is on when .streamlit/secrets.toml has an [auth] section (Streamlit's OIDC login).
+    login: bool = False
 
     @property
     def is_demo(self) -> bool:
@@ -141,6 +143,7 @@ def resolve_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | No
         contacts_path=Path(contacts) if contacts else None,
         language=language,
         access_path=Path(raw["MOT_ACCESS"]) if raw["MOT_ACCESS"] else None,
+        login=bool((secrets or {}).get("auth")),
     )
 
 

@@ -15,6 +15,7 @@ from review.pack import EmptyQuarterError
 from review.quarters import quarters_between
 from ui.context import app_context
 from ui.filters import url_select
+from ui.review_audit import review_author, show_audit_log
 from ui.review_loaders import load_quarter_review, review_store
 from ui.review_sections import journey_section, presentation_slide, quarter_actions
 from ui.text import literal
@@ -25,7 +26,7 @@ last_full = next((q.label for q in quarters_between(ctx.first_date, ctx.as_of) i
                  quarters[0])
 left, middle, right = st.columns([1, 1, 1])
 quarter = url_select("Quarter", quarters, "quarter", default=last_full, container=left)
-author = middle.text_input("Your name (for comments, closing)", key="review_author").strip()
+author = review_author(ctx, middle)
 presenting = right.toggle("Presentation mode", key="present", bind="query-params")
 
 state, store_problem = review_store(ctx)
@@ -67,7 +68,7 @@ if review.live_differences is not None and len(review.live_differences):
         st.dataframe(review.live_differences, hide_index=True, width="stretch")
 
 close_col, export_col, file_col = st.columns([1, 1, 1])
-quarter_actions(close_col, review, state, author)
+quarter_actions(close_col, review, state, author if ctx.scope.can_close_quarters else "")
 fmt = export_col.selectbox("Export format", FORMATS, label_visibility="collapsed")
 if export_col.button(f"Build {fmt.upper()} pack"):
     try:
@@ -84,3 +85,5 @@ st.dataframe(journey_summary(review.figures.figures), hide_index=True, width="st
 for tab, (journey_id, name) in zip(st.tabs([literal(n) for _, n in journeys]), journeys, strict=True):
     with tab:
         journey_section(review, journey_id, name, state, author)
+
+show_audit_log(ctx, state, quarter)

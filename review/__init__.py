@@ -4,7 +4,8 @@ Public modules (each declares its names in ``__all__``): ``quarters`` (quarter s
 quarters a review compares), ``pack`` (build a quarter's figures from the warehouse), ``store``
 (comments and closed quarters in the state store), ``frozen`` (close a quarter, show a closed
 one), ``formatting`` (how figures read in tables, slides and the PDF), ``chart_spec`` (Vega-Lite
-dicts) and the ``exports`` package (``export_pack``, ``pack_bytes``; writers ``pdf``, ``pptx``,
+dicts), ``scoped`` (what of a quarter one person may see) and the ``exports`` package
+(``export_pack``, ``pack_bytes``; writers ``pdf``, ``pptx``,
 ``csv`` and ``files`` for atomic writing and header lines). Private: ``_figures`` (the pure
 functions that assemble the figures frame). Nothing is imported here.
 
@@ -12,4 +13,4 @@ Layering: review imports connectors, metrics and checks; pages import review; re
 streamlit and no altair (charts for the PDF and slides are Vega-Lite dicts, review/chart_spec.py).
 """
 
-__all__ = ["chart_spec", "exports", "formatting", "frozen", "pack", "quarters", "store"]
+__all__ = ["chart_spec", "exports", "formatting", "frozen", "pack", "quarters", "scoped", "store"]
