@@ -69,6 +69,8 @@ if review.live_differences is not None and len(review.live_differences):
 
 close_col, export_col, file_col = st.columns([1, 1, 1])
 quarter_actions(close_col, review, state, author if ctx.scope.can_close_quarters else "")
+if not ctx.scope.can_close_quarters:
+    close_col.caption("Only admins close and reopen quarters.")
 fmt = export_col.selectbox("Export format", FORMATS, label_visibility="collapsed")
 if export_col.button(f"Build {fmt.upper()} pack"):
     try:

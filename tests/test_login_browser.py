@@ -19,14 +19,13 @@ import re
 import shutil
 from collections.abc import Iterator, Mapping
 
+import oidc_provider_mock
 import pytest
 from playwright.sync_api import Page
 
 from tests.browser import page_error_texts, wait_for_streamlit_page
 from tests.fixtures import QUOTED_JOURNEY_NAME, FixtureWarehouse
 from tests.servers import REPO_ROOT, StreamlitLauncher
-
-oidc_provider_mock = pytest.importorskip("oidc_provider_mock")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

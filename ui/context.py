@@ -35,6 +35,7 @@ from connectors.runtime import (
 )
 from connectors.settings import Settings, SettingsError
 from connectors.warehouse import Warehouse, WarehouseError
+from metrics.formatting import number_text
 from metrics.registry import KpiRegistry
 from ui import caching
 from ui.identity import AccessProblem, login_gate, resolve_scope
@@ -270,10 +271,10 @@ def show_scope_note(context: AppContext) -> None:
     scope = context.scope
     if scope.everything:
         return
-    count = len(scope.touchpoint_ids)
-    st.caption(f"🔒 Your scope: {count} touchpoint{'s' if count != 1 else ''} in "
-               f"{len(scope.visible_journeys())} journey(s). Every figure and every total on this page is "
-               "computed over these touchpoints only.")
+    count, journeys = len(scope.touchpoint_ids), len(scope.visible_journeys())
+    st.caption(f"🔒 Your scope: {number_text(count)} touchpoint{'s' if count != 1 else ''} in "
+               f"{number_text(journeys)} journey{'s' if journeys != 1 else ''}. Every figure and every "
+               "total on this page is computed over these touchpoints only.")
 
 
 def prepare_context(today: dt.date) -> AppContext | None:

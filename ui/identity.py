@@ -29,6 +29,8 @@ def login_email() -> str | None:
     """The logged-in person's e-mail address (the OIDC ``email`` claim), or None."""
     if not st.user.is_logged_in:
         return None
+    if st.user.get("email_verified") is False:  # an address the provider has not verified names nobody
+        return None
     email = st.user.get("email")
     return str(email).strip().casefold() if email else None
 
