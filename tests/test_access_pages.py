@@ -98,3 +98,16 @@ def test_changes_carry_the_login_and_land_in_the_audit_log(
     at = _run(monkeypatch, env, "pages/review.py", executive)
     close = next(b for b in at.button if b.label == "Close quarter")
     assert close.disabled, "only admins close and reopen quarters"
+
+
+def test_an_incomplete_auth_section_says_what_to_fix(
+    fixture_warehouse_duckdb: FixtureWarehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text('[auth]\nclient_id = "c"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    at = _run(monkeypatch, _env(fixture_warehouse_duckdb, tmp_path), user={"is_logged_in": False})
+    at.button[0].click()
+    at.run(timeout=TIMEOUT_S)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.error and "Login is not set up correctly" in at.error[0].value

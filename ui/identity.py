@@ -10,8 +10,11 @@ query and cache key.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAuthError
 
 from connectors.access import EVERYTHING, AccessError, AccessScope, load_access, scope_for
 from connectors.contacts import ContactsError, load_contacts
@@ -42,7 +45,11 @@ def login_gate(settings: Settings) -> bool:
     st.title("Moments of Truth")
     st.write("Log in with your company account to see the journeys and touchpoints you are responsible for.")
     if st.button("Log in", type="primary"):
-        st.login()
+        try:
+            st.login()
+        except StreamlitAuthError as exc:  # an incomplete [auth] section, or Authlib missing
+            st.error(f"Login is not set up correctly: {literal(exc)} Fix the [auth] section of "
+                     ".streamlit/secrets.toml (README, section 'Login and access').")
     return False
 
 
@@ -53,12 +60,15 @@ class AccessProblem(Exception):
 def resolve_scope(settings: Settings, journeys: pd.DataFrame, touchpoints: pd.DataFrame,
                   version: str) -> AccessScope:
     """This session's scope; EVERYTHING without login. Cached in the session per login and
-    dimensions version, so a new owner in the warehouse takes effect on the next load."""
+    dimensions version and the files' versions, so a new owner in the warehouse or a changed access
+    file takes effect on the next page run."""
     if not settings.login:
         return EVERYTHING
     email = login_email() or ""
+    # A changed access or contacts file (a revoked role) applies on the next page run.
+    key = (email, version, _stamp(settings.access_path), _stamp(settings.contacts_path))
     cached = st.session_state.get(_SCOPE_KEY)
-    if cached is not None and cached[0] == (email, version, settings.access_path, settings.contacts_path):
+    if cached is not None and cached[0] == key:
         return cached[1]
     try:
         rules = load_access(settings.access_path)
@@ -66,8 +76,18 @@ def resolve_scope(settings: Settings, journeys: pd.DataFrame, touchpoints: pd.Da
     except (AccessError, ContactsError) as exc:
         raise AccessProblem(str(exc)) from None
     scope = scope_for(email, rules, contacts, journeys, touchpoints) if email else AccessScope(email="")
-    st.session_state[_SCOPE_KEY] = ((email, version, settings.access_path, settings.contacts_path), scope)
+    st.session_state[_SCOPE_KEY] = (key, scope)
     return scope
+
+
+def _stamp(path: Path | None) -> tuple[str, int, int] | None:
+    if path is None:
+        return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path), -1, -1)  # missing: load_access says so
+    return str(path), stat.st_mtime_ns, stat.st_size
 
 
 def identity_name(scope: AccessScope) -> str:
