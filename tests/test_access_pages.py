@@ -9,9 +9,11 @@ OIDC login; tests/test_login_browser.py does the real login in Chromium).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.secrets import secrets_singleton
 from streamlit.testing.v1 import AppTest
 
 from review.store import audit_log, open_review_store
@@ -24,6 +26,15 @@ people:
   ops@example.com: [admin]
   ceo@example.com: [executive]
 """
+
+
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_secrets() -> Iterator[None]:
+    """Streamlit reads secrets.toml once per process; each test here has its own (st.login checks
+    the [auth] section from Streamlit's copy, the app's settings from the file in the folder)."""
+    secrets_singleton._reset()
+    yield
+    secrets_singleton._reset()
 
 
 def _env(fx: FixtureWarehouse, folder: Path) -> dict[str, str]:
