@@ -122,3 +122,20 @@ def test_scoped_budget_and_funnel(warehouse: FixtureWarehouse, scopes: dict[str,
         in_range.loc[in_range["journey_id"] == QUOTED_JOURNEY_ID, "actual"].sum())
     assert set(funnel_frame(wh, START, END, scope=priya)["journey_id"]) == {"fault", "renew"}
     assert funnel_frame(wh, START, END, ("buy",), scope=marco).empty
+
+
+def test_a_scoped_context_keys_every_cache_by_the_scope(
+    warehouse: FixtureWarehouse, scopes: dict[str, AccessScope], frames: dict[str, pd.DataFrame]
+) -> None:
+    from ui.context import AppContext, scoped  # the app's context: its key is every cache's key
+
+    ctx = AppContext(settings=None, warehouse=warehouse.warehouse, registry=None,  # type: ignore[arg-type]
+                     journeys=frames["journeys"], stages=frames["stages"], touchpoints=frames["touchpoints"],
+                     targets=frames["targets"], first_date=START, as_of=END, key="wh")
+    marco, priya = scopes["marco.rossi@example.com"], scopes["priya@owners.example.com"]
+    keys = {scoped(ctx, s).key for s in (EVERYTHING, scopes["ceo@example.com"], marco, priya)}
+    assert len(keys) == 3 and scoped(ctx, EVERYTHING).key == "wh"  # all readers share one key
+    seen = scoped(ctx, priya)
+    assert set(seen.journeys["journey_id"]) == {"fault", "renew"}
+    assert set(seen.touchpoints["journey_id"]) == {"fault", "renew"}  # the journeys around hers
+    assert set(seen.stages["journey_id"]) == {"fault", "renew"}
