@@ -11,7 +11,8 @@ import datetime as dt
 import streamlit as st
 
 from connectors.warehouse import WarehouseError
-from ui.context import prepare_context, show_problem
+from ui.context import prepare_context, show_problem, show_scope_note
+from ui.identity import show_identity, show_no_access
 from ui.navigation import APP_ICON, APP_TITLE, app_pages
 from ui.server_load import freeze_long_lived_objects, page_run_slot
 
@@ -27,6 +28,12 @@ def main() -> None:
     context = prepare_context(today=dt.date.today())
     if context is None:
         return
+    with st.sidebar:
+        show_identity(context.settings, context.scope)
+    if context.scope.is_empty:
+        show_no_access(context.scope)
+        return
+    show_scope_note(context)
     with st.sidebar:
         st.caption(f"Data as of **{context.as_of:%d %b %Y}**")
         if context.settings.is_demo:

@@ -12,6 +12,11 @@ DATE, TIMESTAMP and SQLite text columns all behave the same.
 Each reader is split into a ``*_statement`` builder, which needs no connection, and the function
 that runs it: tests/test_sql_snapshots.py compiles every builder per dialect and checks that the
 readers send exactly that SQL. The data-quality profiles live beside this in profile_queries.py.
+
+Row-level access: the KPI, funnel and budget readers take an optional ``AccessScope``
+(connectors/access.py). Unless it reads everything, its touchpoints (and, for budget and funnel,
+its journeys) become an expanding IN of bound values in the statement itself, so no page, URL or
+export can ask for a row outside it. None (the service identity) reads everything.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from connectors._sql_periods import period_start
+from connectors.access import AccessScope
 from connectors.db_errors import database_reason
 from connectors.warehouse import Warehouse, WarehouseError
 from metrics.model import TABLES, Filters, Grain, KpiRequest, Scope
@@ -92,7 +98,18 @@ def _touchpoint_filters(tp: sa.Table, filters: Filters) -> list[sa.ColumnElement
     return clauses
 
 
-def kpi_statement(wh: Warehouse, request: KpiRequest) -> sa.Select[Any]:
+def _in_scope(column: sa.ColumnElement[Any], name: str, ids: frozenset[str]) -> sa.ColumnElement[bool]:
+    """``column IN (...)`` over a scope's ids as one named expanding bound parameter."""
+    return column.in_(sa.bindparam(name, sorted(ids), expanding=True))
+
+
+def _scope_clauses(tp: sa.Table, scope: AccessScope | None) -> list[sa.ColumnElement[bool]]:
+    if scope is None or scope.everything:
+        return []
+    return [_in_scope(tp.c.touchpoint_id, "scope_touchpoint_ids", scope.touchpoint_ids)]
+
+
+def kpi_statement(wh: Warehouse, request: KpiRequest, scope: AccessScope | None = None) -> sa.Select[Any]:
     """The aggregate select behind ``kpi_frame``; exposed for benchmarks and SQL snapshots."""
     fact = wh.table("touchpoint_kpis")
     tp = wh.table("touchpoints")
@@ -114,12 +131,13 @@ def kpi_statement(wh: Warehouse, request: KpiRequest) -> sa.Select[Any]:
             _date_range(fact.c.date, request.start, request.end),
             fact.c.kpi_id.in_(list(request.kpi_ids)),
             *_touchpoint_filters(tp, request.filters),
+            *_scope_clauses(tp, scope),
         )
         .group_by(*keys)
     )
 
 
-def kpi_frame(wh: Warehouse, request: KpiRequest) -> pd.DataFrame:
+def kpi_frame(wh: Warehouse, request: KpiRequest, scope: AccessScope | None = None) -> pd.DataFrame:
     """KPI numerators and denominators aggregated in the warehouse.
 
     Columns: period_start (datetime64; the request's start for Grain.PERIOD), the breakdown
@@ -128,7 +146,7 @@ def kpi_frame(wh: Warehouse, request: KpiRequest) -> pd.DataFrame:
     """
     if not request.kpi_ids:
         raise ValueError("a KPI request needs at least one KPI")
-    frame = read_frame(wh, kpi_statement(wh, request), columnar=True)
+    frame = read_frame(wh, kpi_statement(wh, request, scope), columnar=True)
     if request.grain is Grain.PERIOD:
         frame.insert(0, "period_start", pd.Timestamp(request.start))
     else:
@@ -157,8 +175,9 @@ def funnel_statement(
     end: dt.date,
     journey_ids: tuple[str, ...] = (),
     grain: Grain = Grain.PERIOD,
+    scope: AccessScope | None = None,
 ) -> sa.Select[Any]:
-    """The aggregate select behind ``funnel_frame``."""
+    """The aggregate select behind ``funnel_frame``; a scope limits it to the journeys it shows."""
     funnel = wh.table("funnel")
     keys: list[sa.ColumnElement[Any]] = []
     if grain is not Grain.PERIOD:
@@ -171,6 +190,9 @@ def funnel_statement(
     )
     if journey_ids:
         statement = statement.where(funnel.c.journey_id.in_(list(journey_ids)))
+    if scope is not None and not scope.everything:
+        visible = scope.visible_journeys()
+        statement = statement.where(_in_scope(funnel.c.journey_id, "scope_journey_ids", visible))
     return statement
 
 
@@ -180,12 +202,13 @@ def funnel_frame(
     end: dt.date,
     journey_ids: tuple[str, ...] = (),
     grain: Grain = Grain.PERIOD,
+    scope: AccessScope | None = None,
 ) -> pd.DataFrame:
     """Customers reaching each stage, summed in the warehouse.
 
     Columns: period_start, journey_id, stage_id, customers.
     """
-    frame = read_frame(wh, funnel_statement(wh, start, end, journey_ids, grain), columnar=True)
+    frame = read_frame(wh, funnel_statement(wh, start, end, journey_ids, grain, scope), columnar=True)
     if grain is Grain.PERIOD:
         frame.insert(0, "period_start", pd.Timestamp(start))
     else:
@@ -228,16 +251,20 @@ def _as_bool(value: object) -> bool:
 
 
 def budget_statement(
-    wh: Warehouse, start: dt.date, end: dt.date, by: tuple[str, ...] = ("month", "journey_id")
+    wh: Warehouse, start: dt.date, end: dt.date, by: tuple[str, ...] = ("month", "journey_id"),
+    scope: AccessScope | None = None,
 ) -> sa.Select[Any]:
-    """The aggregate select behind ``budget_frame``; refuses columns that are not budget keys."""
+    """The aggregate select behind ``budget_frame``; refuses columns that are not budget keys.
+
+    A scope keeps the rows booked on its touchpoints and every row of the journeys whose map it owns.
+    """
     budget = wh.table("budget")
     allowed = {"month", "journey_id", "touchpoint_id", "channel"}
     unknown = set(by) - allowed
     if unknown:
         raise ValueError(f"budget cannot be grouped by {sorted(unknown)}")
     keys = [budget.c[c].label(c) for c in by]
-    return (
+    statement = (
         sa.select(
             *keys,
             sa.func.sum(budget.c.planned).label("planned"),
@@ -246,17 +273,24 @@ def budget_statement(
         .where(_date_range(budget.c.month, start, end))
         .group_by(*keys)
     )
+    if scope is not None and not scope.everything:
+        statement = statement.where(sa.or_(
+            _in_scope(budget.c.touchpoint_id, "scope_touchpoint_ids", scope.touchpoint_ids),
+            _in_scope(budget.c.journey_id, "scope_journey_ids", scope.journey_ids),
+        ))
+    return statement
 
 
 def budget_frame(
-    wh: Warehouse, start: dt.date, end: dt.date, by: tuple[str, ...] = ("month", "journey_id")
+    wh: Warehouse, start: dt.date, end: dt.date, by: tuple[str, ...] = ("month", "journey_id"),
+    scope: AccessScope | None = None,
 ) -> pd.DataFrame:
     """Planned and actual spend summed in the warehouse by the given budget columns.
 
     ``by`` may hold month, journey_id, touchpoint_id, channel; month rows fall in the range when
     their first day does. Columns: the ``by`` columns, planned, actual.
     """
-    frame = read_frame(wh, budget_statement(wh, start, end, by), columnar=True)
+    frame = read_frame(wh, budget_statement(wh, start, end, by, scope), columnar=True)
     if "month" in frame.columns:
         frame["month"] = pd.to_datetime(frame["month"])
     for column in ("planned", "actual"):

@@ -29,6 +29,8 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from connectors.access import EVERYTHING, AccessError, AccessScope, load_access, scope_for
+from connectors.contacts import ContactsError, load_contacts
 from connectors.db_errors import database_reason
 from connectors.mapping import MappingError, check_against, load_mapping
 from connectors.queries import dimension_frame
@@ -47,8 +49,8 @@ from metrics.formatting import set_language
 from metrics.registry import KpiRegistry
 
 __all__ = ["embedded_limits", "kpi_registry_from", "KPI_TABLE_FIX", "KpiTableError", "load_settings",
-    "open_configured_warehouse", "open_for_checks", "read_kpi_registry", "read_secrets", "state_engine",
-    "WarehouseUnavailable"]
+    "open_configured_warehouse", "open_for_checks", "read_kpi_registry", "read_secrets", "scope_as",
+    "state_engine", "WarehouseUnavailable"]
 
 #: Where the app and the commands look for settings besides the environment (relative to the
 #: working directory, as Streamlit does for the app).
@@ -177,3 +179,23 @@ def state_engine(url: str) -> sa.Engine:
     """The state store's engine (MOT_STATE_URL), one per URL in this process. It creates no tables:
     each feature does, once per engine. StateStoreError when the URL cannot be used."""
     return _STATE_ENGINES.get(url)
+
+
+def scope_as(settings: Settings, wh: Warehouse, email: str | None) -> AccessScope:
+    """What a command reads: everything as the service identity, or with ``--as EMAIL`` exactly what
+    that person sees in the app (MOT_ACCESS, MOT_CONTACTS and the warehouse's owner columns).
+    AccessError when the file cannot be used or the person may see nothing."""
+    if not email:
+        return EVERYTHING
+    try:
+        rules, contacts = load_access(settings.access_path), load_contacts(settings.contacts_path)
+    except ContactsError as exc:
+        raise AccessError(str(exc)) from None
+    if settings.access_path is None:
+        raise AccessError("--as needs the access file: set MOT_ACCESS (README, 'Login and access').")
+    journeys, touchpoints = dimension_frame(wh, "journeys"), dimension_frame(wh, "touchpoints")
+    scope = scope_for(email, rules, contacts, journeys, touchpoints)
+    if scope.is_empty:
+        why = "owns no journey map and no touchpoint" if scope.roles else "has no rule in the access file"
+        raise AccessError(f"{email} {why}, so they see nothing; there is nothing to produce as them.")
+    return scope

@@ -53,6 +53,13 @@ SETTINGS: tuple[Setting, ...] = (
         "reach their owners, and no steward is named.",
     ),
     Setting(
+        "MOT_ACCESS",
+        None,
+        "Path of the access file (YAML): roles for e-mail addresses and domains. Used only when login "
+        "is configured ([auth] in .streamlit/secrets.toml); then a person with no rule sees nothing. "
+        "Unset with login: nobody gets in.",
+    ),
+    Setting(
         "MOT_LANGUAGE",
         "en",
         "Language of every label, message, page and pack, and of number and date formats: en or de.",
@@ -116,6 +123,9 @@ class Settings:
     duckdb_memory_limit: str = "256MB"
     duckdb_threads: int = 2
     min_curve_r2: float = 0.5
+    access_path: Path | None = None
+    #: Login is on when .streamlit/secrets.toml has an [auth] section (Streamlit's OIDC login).
+    login: bool = False
 
     @property
     def is_demo(self) -> bool:
@@ -173,6 +183,8 @@ def resolve_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | No
         language=language,
         duckdb_memory_limit=_memory_limit(raw["MOT_DUCKDB_MEMORY_LIMIT"] or "256MB"),
         duckdb_threads=_threads(raw["MOT_DUCKDB_THREADS"] or "2"),
+        access_path=Path(raw["MOT_ACCESS"]) if raw["MOT_ACCESS"] else None,
+        login=bool((secrets or {}).get("auth")),
     )
 
 

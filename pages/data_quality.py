@@ -24,6 +24,10 @@ from ui.text import literal
 
 ctx = app_context()
 st.title("Data quality")
+if not ctx.scope.everything:  # failing rows and check history cover every touchpoint
+    st.info("The data-quality page is for the data team and executives: its checks and failing rows "
+            "cover every journey, not only yours. Untrusted values on your pages are marked in purple.")
+    st.stop()
 engine, problem = quality_state(ctx)
 if engine is None:
     show_problem("The check history cannot be opened", [problem], "Set MOT_STATE_URL to a writable store.")
@@ -35,7 +39,9 @@ note_col.caption(
     "`python -m checks run` on a schedule; both write to the same history."
 )
 job = current_job(ctx.settings.state_url)
-if button_col.button("Run checks now", type="primary", icon="▶️", disabled=job is not None and job.running):
+busy = (job is not None and job.running) or not ctx.scope.can_run_checks
+if button_col.button("Run checks now", type="primary", icon="▶️", disabled=busy,
+                     help=None if ctx.scope.can_run_checks else "Only the data team and admins run checks."):
     job, started = start_check_run(ctx.settings.state_url, ctx.warehouse, engine, dt.date.today(),
                                    ctx.settings.data_dir / "gx")
     if not started:

@@ -33,7 +33,10 @@ SPEND_MONTHS = 3
 ctx = app_context()
 registry = ctx.registry
 owner_col, grain_col = st.columns([3, 1])
-owner = url_select("Owner", owner_names(ctx.journeys, ctx.touchpoints), "owner_name", container=owner_col)
+names = owner_names(ctx.journeys, ctx.touchpoints)
+own = [n for n in names if ctx.scope.owns(n)]  # opens on the logged-in owner; scoped: only theirs
+owner = url_select("Owner", names if ctx.scope.everything or not own else own, "owner_name",
+                   default=own[0] if own else None, container=owner_col)
 grain = Grain(url_select("Period", ["week", "month"], "owner_grain", default="month", container=grain_col,
                          format_func=lambda g: f"{g.capitalize()}ly"))
 st.title(f"My touchpoints: {literal(owner)}")

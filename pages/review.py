@@ -15,6 +15,7 @@ from review.pack import EmptyQuarterError
 from review.quarters import quarters_between
 from ui.context import app_context
 from ui.filters import url_select
+from ui.review_audit import review_author, show_audit_log
 from ui.review_loaders import load_quarter_review, review_store
 from ui.review_presentation import present, presenting, start_button
 from ui.review_sections import journey_section, quarter_actions, summary_section
@@ -30,7 +31,7 @@ if presenting():  # no controls on screen: the quarter comes from the URL
 else:
     left, middle, right = st.columns([1, 1, 1], vertical_alignment="bottom")
     quarter = url_select("Quarter", quarters, "quarter", default=last_full, container=left)
-    author = middle.text_input("Your name (for comments, closing)", key="review_author").strip()
+    author = review_author(ctx, middle)
     start_button(right)
 
 state, store_problem = review_store(ctx)
@@ -60,7 +61,9 @@ if review.live_differences is not None and len(review.live_differences):
                      width="stretch")
 
 close_col, export_col, file_col = st.columns([1, 1, 1])
-quarter_actions(close_col, review, state, author)
+quarter_actions(close_col, review, state, author if ctx.scope.can_close_quarters else "")
+if not ctx.scope.can_close_quarters:
+    close_col.caption("Only admins close and reopen quarters.")
 fmt = export_col.selectbox("Export format", FORMATS, label_visibility="collapsed")
 if export_col.button(f"Build {fmt.upper()} pack"):
     try:
@@ -77,3 +80,5 @@ summary_section(review)
 for tab, (journey_id, name) in zip(st.tabs([literal(n) for _, n in journeys]), journeys, strict=True):
     with tab:
         journey_section(review, journey_id, name, state, author)
+
+show_audit_log(ctx, state, quarter)

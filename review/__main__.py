@@ -1,11 +1,13 @@
 """Command line for quarterly reviews.
 
-    python -m review export --quarter 2026Q3 --format pdf|pptx|csv --out PATH
+    python -m review export --quarter 2026Q3 --format pdf|pptx|csv --out PATH [--as EMAIL]
     python -m review close  --quarter 2026Q3 --by "Ana Lopez"
     python -m review reopen --quarter 2026Q3 --by "Ana Lopez"
 
 Settings come from the environment (MOT_WAREHOUSE_URL, MOT_MAPPING, MOT_STATE_URL, MOT_DATA_DIR)
-and .streamlit/secrets.toml, as for the app. A closed quarter exports its frozen figures.
+and .streamlit/secrets.toml, as for the app. A closed quarter exports its frozen figures. The
+command reads everything (a service identity); ``--as EMAIL`` writes exactly the pack that person
+sees in the app (MOT_ACCESS, MOT_CONTACTS and the owner columns; README "Login and access").
 Exit status: 0 done, 2 a problem the user can fix (bad quarter, no data, store or warehouse
 unreachable, file not writable); the message says what to do.
 """
@@ -18,12 +20,14 @@ import sys
 from pathlib import Path
 
 from checks.trust import load_trust_evidence
+from connectors.access import AccessError
 from connectors.mapping import MappingError
 from connectors.runtime import (
     KpiTableError,
     load_settings,
     open_configured_warehouse,
     read_kpi_registry,
+    scope_as,
     state_engine,
 )
 from connectors.settings import SettingsError
@@ -34,9 +38,10 @@ from review.exports.files import ExportError
 from review.frozen import close_with_snapshot, quarter_review
 from review.pack import EmptyQuarterError
 from review.quarters import QuarterError, parse_quarter
+from review.scoped import review_in_scope
 from review.store import ReviewConflict, prepare_review_store, reopen_quarter
 
-USER_ERRORS = (QuarterError, EmptyQuarterError, StateStoreError, WarehouseError, MappingError,
+USER_ERRORS = (AccessError, QuarterError, EmptyQuarterError, StateStoreError, WarehouseError, MappingError,
                SettingsError, KpiTableError, ExportError, ReviewConflict)
 
 
@@ -47,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--quarter", required=True, help="quarter like 2026Q3")
     export.add_argument("--format", required=True, choices=FORMATS, dest="fmt")
     export.add_argument("--out", required=True, type=Path, help="file to write (replaced atomically)")
+    export.add_argument("--as", dest="as_email", metavar="EMAIL",
+                        help="the pack this person sees in the app (default: everything)")
     for name, text in (("close", "freeze the quarter's figures, targets and comments"),
                        ("reopen", "reopen a closed quarter (its snapshot is kept for the record)")):
         command = commands.add_parser(name, help=text)
@@ -69,9 +76,13 @@ def run(args: argparse.Namespace, now: dt.datetime) -> str:
     if args.command == "close":
         close_with_snapshot(wh, registry, state, quarter, args.by, now, trust, as_of=now.date())
         return f"{quarter.label} closed by {args.by}; its figures are frozen."
-    review = quarter_review(wh, registry, state, quarter, trust, as_of=now.date())
+    scope = scope_as(settings, wh, args.as_email)
+    review = quarter_review(wh, registry, state, quarter, trust, as_of=now.date(), scope=scope)
+    review = review_in_scope(review, scope)
     path = export_pack(review, args.fmt, args.out, now)
     source = "frozen figures of the closed quarter" if review.is_closed else "live figures"
+    if args.as_email:
+        source += f", as {args.as_email} sees it"
     return f"Wrote {path} ({args.fmt}, {quarter.label}, {source})."
 
 

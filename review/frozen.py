@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from connectors.access import AccessScope
 from connectors.warehouse import Warehouse, WarehouseError
 from metrics.model import Period
 from metrics.registry import KpiRegistry
@@ -116,7 +117,7 @@ def live_differences(frozen: pd.DataFrame, live: pd.DataFrame) -> pd.DataFrame:
 
 def quarter_review(
     wh: Warehouse, registry: KpiRegistry, state: sa.Engine | None, quarter: Period,
-    trust: TrustEvidence | None = None, as_of: dt.date | None = None,
+    trust: TrustEvidence | None = None, as_of: dt.date | None = None, scope: AccessScope | None = None,
 ) -> QuarterReview:
     """A closed quarter from its snapshot (with drift against live data), else live figures.
 
@@ -126,7 +127,7 @@ def quarter_review(
     """
     live: QuarterFigures | Exception
     try:
-        live = build_quarter_figures(wh, registry, quarter, trust, as_of)
+        live = build_quarter_figures(wh, registry, quarter, trust, as_of, scope)
     except (EmptyQuarterError, WarehouseError) as exc:
         live = exc
     return review_with_store(state, quarter.label, live)

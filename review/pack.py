@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from connectors.access import AccessScope
 from connectors.queries import budget_frame, date_bounds, dimension_frame, kpi_frame
 from connectors.warehouse import Warehouse
 from metrics.model import Filters, KpiRequest, Period, Scope
@@ -60,12 +61,13 @@ class QuarterFigures:
         return list(pairs.itertuples(index=False, name=None))
 
 
-def fetch_period(wh: Warehouse, registry: KpiRegistry, period: Period) -> PeriodFrames:
+def fetch_period(wh: Warehouse, registry: KpiRegistry, period: Period,
+                 scope: AccessScope | None = None) -> PeriodFrames:
     kpis = registry.ids()
-    journey = kpi_frame(wh, KpiRequest(kpis, period.start, period.end, by=Scope.JOURNEY))
+    journey = kpi_frame(wh, KpiRequest(kpis, period.start, period.end, by=Scope.JOURNEY), scope)
     mot = kpi_frame(wh, KpiRequest(kpis, period.start, period.end, by=Scope.TOUCHPOINT,
-                                   filters=Filters(moment_of_truth=True)))
-    budget = budget_frame(wh, period.start, period.end, by=("journey_id",))
+                                   filters=Filters(moment_of_truth=True)), scope)
+    budget = budget_frame(wh, period.start, period.end, by=("journey_id",), scope=scope)
     return PeriodFrames(journey_kpis=journey, mot_kpis=mot, budget=budget, end=period.end, start=period.start)
 
 
@@ -75,19 +77,21 @@ def build_quarter_figures(
     quarter: Period,
     trust: TrustEvidence | None = None,
     as_of: dt.date | None = None,
+    scope: AccessScope | None = None,
 ) -> QuarterFigures:
     """The quarter's figures, live. Raises EmptyQuarterError when the quarter has no KPI data,
     FutureQuarterError when it starts after ``as_of``; both name the quarters with data dated on
     or before ``as_of``. Without ``as_of`` every row counts, however late it is dated, so a caller
-    that did not pick the quarter from ``review_quarters`` should pass its clock."""
+    that did not pick the quarter from ``review_quarters`` should pass its clock. A ``scope``
+    (connectors/access.py) computes every figure over its rows only."""
     if as_of is not None and quarter.start > as_of:
         raise FutureQuarterError(f"{quarter.label} starts after {as_of}, so it has no data yet "
                                  f"(rows dated later are not counted). {_choose(wh, as_of)}")
     bounds = date_bounds(wh, not_after=quarter.end)
     periods = {
-        "current": fetch_period(wh, registry, quarter),
-        "previous": fetch_period(wh, registry, previous_quarter(quarter)),
-        "last_year": fetch_period(wh, registry, same_quarter_last_year(quarter)),
+        "current": fetch_period(wh, registry, quarter, scope),
+        "previous": fetch_period(wh, registry, previous_quarter(quarter), scope),
+        "last_year": fetch_period(wh, registry, same_quarter_last_year(quarter), scope),
     }
     if periods["current"].journey_kpis.empty:
         raise EmptyQuarterError(f"The warehouse has no KPI data for {quarter.label}. {_choose(wh, as_of)}")

@@ -4,7 +4,9 @@ Tables are prefixed ``review_`` and live on their own MetaData (connectors.state
 optimistic concurrency: a save names the version it was based on; when someone saved in between,
 the save is refused with a message naming who saved and when, and nothing is overwritten. Every
 save is also appended to ``review_comment_history``. Closing a quarter stores a JSON snapshot
-(review/frozen.py builds it); reopening is explicit and keeps the snapshot for the record.
+(review/frozen.py builds it); reopening is explicit and keeps the snapshot for the record. Every
+change (comment saved, quarter closed or reopened) appends a row to ``review_audit`` in the same
+transaction: who (the login identity when login is on), what, when, which quarter and comment.
 Times are passed in by the caller (ISO 8601 strings in UTC), never read here.
 
 Closing a quarter and saving a comment on it take turns (``_quarter_turn``): closing reads the
@@ -27,7 +29,7 @@ import sqlalchemy as sa
 from connectors.db_errors import database_reason
 from connectors.state import StateStoreError, create_state_engine, ensure_tables
 
-__all__ = ["closed_snapshot", "Comment", "comment_frame", "comment_history", "current_comment",
+__all__ = ["audit_log", "closed_snapshot", "Comment", "comment_frame", "comment_history", "current_comment",
     "JOURNEY_COMMENT", "open_review_store", "prepare_review_store", "QuarterClosedError", "reopen_quarter",
     "ReviewConflict", "save_comment"]
 
@@ -89,6 +91,18 @@ CLOSED_QUARTERS = sa.Table(
 QUARTER_LOCKS = sa.Table(
     "review_quarter_locks", METADATA,
     sa.Column("quarter", sa.String(8), primary_key=True),
+)
+#: Every change, appended in the transaction that makes it; never updated or deleted.
+AUDIT = sa.Table(
+    "review_audit", METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String(40), nullable=False),
+    sa.Column("who", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("quarter", sa.String(8), nullable=False, index=True),
+    sa.Column("journey_id", sa.String(200)),
+    sa.Column("kpi_id", sa.String(200)),
+    sa.Column("detail", sa.String(200), nullable=False, server_default=""),
 )
 #: kpi_id of a comment on the journey as a whole.
 JOURNEY_COMMENT = ""
@@ -271,6 +285,9 @@ def save_comment(
                 raise _conflict(conn, key, based_on_version)
             conn.execute(COMMENT_HISTORY.insert().values(quarter=quarter, journey_id=journey_id,
                                                          kpi_id=kpi_id, **values))
+            conn.execute(AUDIT.insert().values(at=saved.saved_at, who=saved.author, action="comment saved",
+                                               quarter=quarter, journey_id=journey_id, kpi_id=kpi_id,
+                                               detail=f"version {saved.version}"))
     except sa.exc.IntegrityError:
         with engine.connect() as conn:
             raise _conflict(conn, key, based_on_version) from None
@@ -320,6 +337,8 @@ def close_quarter(engine: sa.Engine, quarter: str, payload_with: Callable[[pd.Da
         snapshot_id = inserted[0]
         conn.execute(CLOSED_QUARTERS.insert().values(quarter=quarter, snapshot_id=snapshot_id,
                                                      closed_by=who, closed_at=when))
+        conn.execute(AUDIT.insert().values(at=when, who=who, action="quarter closed", quarter=quarter,
+                                           detail=f"snapshot {snapshot_id}"))
     return int(snapshot_id)
 
 
@@ -329,8 +348,11 @@ def reopen_quarter(engine: sa.Engine, quarter: str, reopened_by: str, now: dt.da
         row = _closed_row(conn, quarter)
         if row is None:
             raise ReviewConflict(f"{quarter} is not closed, so there is nothing to reopen.")
+        who, when = reopened_by.strip() or "anonymous", stamp(now)
         conn.execute(SNAPSHOTS.update().where(SNAPSHOTS.c.id == row.snapshot_id).values(
-            reopened_by=reopened_by.strip() or "anonymous", reopened_at=stamp(now)))
+            reopened_by=who, reopened_at=when))
+        conn.execute(AUDIT.insert().values(at=when, who=who, action="quarter reopened", quarter=quarter,
+                                           detail=f"snapshot {row.snapshot_id} kept"))
         conn.execute(CLOSED_QUARTERS.delete().where(CLOSED_QUARTERS.c.quarter == quarter))
 
 
@@ -350,3 +372,15 @@ def closed_quarters(engine: sa.Engine) -> dict[str, tuple[str, str]]:
     rows = _reading(engine, sa.select(CLOSED_QUARTERS.c.quarter, CLOSED_QUARTERS.c.closed_by,
                                       CLOSED_QUARTERS.c.closed_at))
     return {r.quarter: (r.closed_by, r.closed_at) for r in rows}
+
+
+def audit_log(engine: sa.Engine, quarter: str | None = None) -> pd.DataFrame:
+    """Every recorded change, newest first (of one quarter, when given): at, who, action, quarter,
+    journey_id, kpi_id, detail."""
+    statement = sa.select(AUDIT.c.at, AUDIT.c.who, AUDIT.c.action, AUDIT.c.quarter, AUDIT.c.journey_id,
+                          AUDIT.c.kpi_id, AUDIT.c.detail).order_by(AUDIT.c.id.desc())
+    if quarter is not None:
+        statement = statement.where(AUDIT.c.quarter == quarter)
+    rows = _reading(engine, statement)
+    return pd.DataFrame([tuple(r) for r in rows],
+                        columns=["at", "who", "action", "quarter", "journey_id", "kpi_id", "detail"])

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from checks._evidence import VOLUME_DAYS, VOLUME_WINDOW
 from connectors import profile_queries as pq
 from connectors import queries as q
+from connectors.access import AccessScope
 from connectors.warehouse import Warehouse
 from metrics.model import Filters, Grain, KpiRequest, Scope
 from metrics.registry import default_registry
@@ -92,6 +93,9 @@ REGISTRY = default_registry()
 SAMPLE_ROWS = 20  # as checks/runner.py asks for failing-row samples
 TOUCHPOINTS = ["tp_buy_store_advice", "tp_move_install"]
 DIMENSIONS = ("journeys", "stages", "touchpoints", "kpis", "targets")
+#: A scoped person (connectors/access.py): map owner of the quoted journey, touchpoint owner of one more.
+SCOPE = AccessScope(touchpoint_ids=frozenset({"tp_move_mailing", "tp_move_install", "tp_fault_hotline"}),
+                    journey_ids=frozenset({QUOTED_JOURNEY_ID}), context_journey_ids=frozenset({"fault"}))
 
 
 def _rule(name: str) -> Arguments:
@@ -100,6 +104,19 @@ def _rule(name: str) -> Arguments:
 
 CASES: dict[str, SqlCase] = {
     **{name: SqlCase(q.kpi_statement, _fixed(r), (q.kpi_frame,)) for name, r in REQUESTS.items()},
+    # Row-level scope: the touchpoint (and journey) ids as expanding bound parameters.
+    "kpi_month_by_touchpoint_scoped": SqlCase(
+        q.kpi_statement, _fixed(REQUESTS["kpi_month_by_touchpoint_filtered"], SCOPE), (q.kpi_frame,)
+    ),
+    "kpi_period_all_scoped": SqlCase(
+        q.kpi_statement, _fixed(REQUESTS["kpi_period_all"], SCOPE), (q.kpi_frame,)
+    ),
+    "funnel_week_scoped": SqlCase(
+        q.funnel_statement, _fixed(START, END, (), Grain.WEEK, SCOPE), (q.funnel_frame,)
+    ),
+    "budget_month_by_journey_scoped": SqlCase(
+        q.budget_statement, _fixed(START, END, ("month", "journey_id"), SCOPE), (q.budget_frame,)
+    ),
     "funnel_period_all": SqlCase(q.funnel_statement, _fixed(START, END), (q.funnel_frame,)),
     "funnel_week_by_journey": SqlCase(
         q.funnel_statement, _fixed(START, END, (QUOTED_JOURNEY_ID, "buy"), Grain.WEEK), (q.funnel_frame,)

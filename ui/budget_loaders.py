@@ -75,9 +75,9 @@ def _history_and_fits(
     key, scope = ITEM_KEYS[item]
     # Queried here, not through the cached loaders: only the fits use these frames, and this cache
     # already holds what is built from them.
-    spend = budget_frame(_ctx.warehouse, first, as_of, ("month", key))
+    spend = budget_frame(_ctx.warehouse, first, as_of, ("month", key), _ctx.scope)
     request = kpi_request(_ctx, first, as_of, by=scope, grain=Grain.MONTH, kpi_ids=(kpi_id,))
-    outcome = kpi_frame(_ctx.warehouse, request)
+    outcome = kpi_frame(_ctx.warehouse, request, _ctx.scope)  # ``warehouse`` (ctx.key) names the scope
     next_day = as_of + dt.timedelta(days=1)
     incomplete = pd.Timestamp(as_of.replace(day=1) if next_day.month == as_of.month else next_day)
     history = response_history(spend.dropna(subset=[key]), outcome, key, incomplete)

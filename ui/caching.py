@@ -21,6 +21,12 @@ constants below; nothing else in the app sets a TTL or ``max_entries``.
   as loaded, so a target changed in the warehouse is never judged by the old one.
 - *trust evidence key* (``TrustEvidence.key``): the latest check run, so a run from the app or
   from ``python -m checks run`` changes trust marks on the next page run.
+- *access scope* (``AccessScope.fingerprint``, connectors/access.py): a scoped person's context
+  key is the warehouse key plus the fingerprint of their scope (ui/context.py ``scoped``), so
+  every cache keyed by ``AppContext.key`` keeps their frames apart; the scope itself is passed to
+  the queries unhashed. Everyone who reads everything shares the unscoped entries. Dimension
+  tables and date bounds are read unscoped (they hold no figures) and cut to the person's
+  journeys in the context.
 
 Where, with the keys besides each call's own arguments (TTL WAREHOUSE_TTL_SECONDS unless noted):
 

@@ -9,6 +9,7 @@ page already marks the demo's planted faults as not trusted. Errors a user can c
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -21,6 +22,7 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
+from connectors.access import EVERYTHING, AccessScope
 from connectors.demo_file import DemoInfo, demo_is_current, read_demo_info
 from connectors.mapping import MappingError, MappingFileError
 from connectors.queries import date_bounds, dimension_frame
@@ -33,8 +35,10 @@ from connectors.runtime import (
 )
 from connectors.settings import Settings, SettingsError
 from connectors.warehouse import Warehouse, WarehouseError
+from metrics.formatting import number_text
 from metrics.registry import KpiRegistry
 from ui import caching
+from ui.identity import AccessProblem, login_gate, resolve_scope
 from ui.navigation import APP_ICON, APP_TITLE, app_pages
 from ui.text import literal
 
@@ -64,6 +68,9 @@ class AppContext:
     #: Fingerprint of the dimension tables as loaded: part of the cache key of anything derived
     #: from them (scored values), so a target change in the warehouse is never judged by old ones.
     dimensions_version: str = ""
+    #: What the person looking may read (connectors/access.py). Every loader passes it to the
+    #: queries, and ``key`` carries its fingerprint, so no cached frame crosses scopes.
+    scope: AccessScope = EVERYTHING
 
     @functools.cached_property
     def _journey_names(self) -> dict[str, str]:
@@ -243,11 +250,47 @@ def _open(settings: Settings, today: dt.date) -> AppContext:
     )
 
 
+def scoped(context: AppContext, scope: AccessScope) -> AppContext:
+    """The context as one person sees it: their scope in every read and cache key, and only the
+    journeys they may see (with their stages and touchpoints, as context) in every picker."""
+    if scope.everything:
+        return dataclasses.replace(context, scope=scope)
+    visible = scope.visible_journeys()
+    return dataclasses.replace(
+        context,
+        scope=scope,
+        key=f"{context.key}|{scope.fingerprint}",
+        journeys=context.journeys[context.journeys["journey_id"].isin(visible)].reset_index(drop=True),
+        stages=context.stages[context.stages["journey_id"].isin(visible)].reset_index(drop=True),
+        touchpoints=context.touchpoints[context.touchpoints["journey_id"].isin(visible)].reset_index(drop=True),
+    )
+
+
+def show_scope_note(context: AppContext) -> None:
+    """Above every page of a scoped person: whose rows the figures and totals are over."""
+    scope = context.scope
+    if scope.everything:
+        return
+    count, journeys = len(scope.touchpoint_ids), len(scope.visible_journeys())
+    st.caption(f"🔒 Your scope: {number_text(count)} touchpoint{'s' if count != 1 else ''} in "
+               f"{number_text(journeys)} journey{'s' if journeys != 1 else ''}. Every figure and every "
+               "total on this page is computed over these touchpoints only.")
+
+
 def prepare_context(today: dt.date) -> AppContext | None:
     """Open everything for this run; on a user-fixable problem show it and return None."""
     try:
         settings = load_settings()
+        if not login_gate(settings):  # login configured and nobody logged in: the login page only
+            return None
         context = _open(settings, today)
+        context = scoped(context, resolve_scope(settings, context.journeys, context.touchpoints,
+                                                context.dimensions_version))
+    except AccessProblem as exc:
+        show_problem("The access rules cannot be read", [str(exc)],
+                     "Fix the file MOT_ACCESS (or MOT_CONTACTS) names (README, section 'Login and access'), "
+                     "then reload.")
+        return None
     except SettingsError as exc:
         show_problem(
             "A setting is wrong",

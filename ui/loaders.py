@@ -11,6 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from connectors.access import AccessScope
 from connectors.queries import budget_frame, funnel_frame, kpi_frame
 from connectors.warehouse import Warehouse
 from metrics.judgement import Yardstick, judge
@@ -22,20 +23,23 @@ from ui.quality_loaders import load_trust
 
 
 @st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.KPI_FRAMES)
-def _kpis(_wh: Warehouse, key: str, request: KpiRequest) -> pd.DataFrame:
-    return kpi_frame(_wh, request)
+def _kpis(_wh: Warehouse, key: str, request: KpiRequest, _scope: AccessScope) -> pd.DataFrame:
+    # ``key`` carries the scope's fingerprint (ui/context.py: scoped), so the scope is not hashed.
+    return kpi_frame(_wh, request, _scope)
 
 
 @st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.FUNNEL_FRAMES)
 def _funnel(
-    _wh: Warehouse, key: str, start: dt.date, end: dt.date, journey_ids: tuple[str, ...], grain: Grain
+    _wh: Warehouse, key: str, start: dt.date, end: dt.date, journey_ids: tuple[str, ...], grain: Grain,
+    _scope: AccessScope,
 ) -> pd.DataFrame:
-    return funnel_frame(_wh, start, end, journey_ids, grain)
+    return funnel_frame(_wh, start, end, journey_ids, grain, _scope)
 
 
 @st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.BUDGET_FRAMES)
-def _budget(_wh: Warehouse, key: str, start: dt.date, end: dt.date, by: tuple[str, ...]) -> pd.DataFrame:
-    return budget_frame(_wh, start, end, by)
+def _budget(_wh: Warehouse, key: str, start: dt.date, end: dt.date, by: tuple[str, ...],
+            _scope: AccessScope) -> pd.DataFrame:
+    return budget_frame(_wh, start, end, by, _scope)
 
 
 def load_kpis(
@@ -49,7 +53,7 @@ def load_kpis(
     kpi_ids: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """Aggregated numerators and denominators (connectors.queries.kpi_frame), cached."""
-    return _kpis(ctx.warehouse, ctx.key, kpi_request(ctx, start, end, by, grain, filters, kpi_ids))
+    return _kpis(ctx.warehouse, ctx.key, kpi_request(ctx, start, end, by, grain, filters, kpi_ids), ctx.scope)
 
 
 def kpi_request(
@@ -73,11 +77,11 @@ def load_funnel(
     journey_ids: tuple[str, ...] = (),
     grain: Grain = Grain.PERIOD,
 ) -> pd.DataFrame:
-    return _funnel(ctx.warehouse, ctx.key, start, end, journey_ids, grain)
+    return _funnel(ctx.warehouse, ctx.key, start, end, journey_ids, grain, ctx.scope)
 
 
 def load_budget(ctx: AppContext, start: dt.date, end: dt.date, by: tuple[str, ...]) -> pd.DataFrame:
-    return _budget(ctx.warehouse, ctx.key, start, end, by)
+    return _budget(ctx.warehouse, ctx.key, start, end, by, ctx.scope)
 
 
 @st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.JUDGED_FRAMES)

@@ -12,6 +12,7 @@ import datetime as dt
 import sqlalchemy as sa
 import streamlit as st
 
+from connectors.access import AccessScope
 from connectors.runtime import state_engine
 from connectors.state import StateStoreError
 from connectors.warehouse import Warehouse, WarehouseError
@@ -20,6 +21,7 @@ from metrics.trust import TrustEvidence
 from review.frozen import QuarterReview, review_with_store
 from review.pack import EmptyQuarterError, QuarterFigures, build_quarter_figures
 from review.quarters import parse_quarter
+from review.scoped import review_in_scope
 from review.store import prepare_review_store
 from ui import caching
 from ui.context import AppContext
@@ -41,9 +43,10 @@ def review_store(ctx: AppContext) -> tuple[sa.Engine | None, str]:
                max_entries=caching.QUARTER_FIGURES)
 def _live(
     _wh: Warehouse, _registry: KpiRegistry, _trust: TrustEvidence, key: str, trust_key: str, quarter: str,
-    as_of: dt.date,
+    as_of: dt.date, _scope: AccessScope,
 ) -> QuarterFigures:
-    return build_quarter_figures(_wh, _registry, parse_quarter(quarter), _trust, as_of)
+    # ``key`` (AppContext.key) carries the scope's fingerprint.
+    return build_quarter_figures(_wh, _registry, parse_quarter(quarter), _trust, as_of, _scope)
 
 
 def load_quarter_review(ctx: AppContext, state: sa.Engine | None, quarter: str) -> QuarterReview:
@@ -51,10 +54,10 @@ def load_quarter_review(ctx: AppContext, state: sa.Engine | None, quarter: str) 
     live: QuarterFigures | Exception
     try:
         trust = load_trust(ctx)
-        live = _live(ctx.warehouse, ctx.registry, trust, ctx.key, trust.key, quarter, ctx.as_of)
+        live = _live(ctx.warehouse, ctx.registry, trust, ctx.key, trust.key, quarter, ctx.as_of, ctx.scope)
     except (EmptyQuarterError, WarehouseError) as exc:
         live = exc
-    return review_with_store(state, quarter, live)
+    return review_in_scope(review_with_store(state, quarter, live), ctx.scope)
 
 
 def forget_live_figures() -> None:

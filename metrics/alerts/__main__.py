@@ -67,6 +67,8 @@ def _common_options() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--owner", help="only the touchpoints of this map or touchpoint owner")
     parser.add_argument("--json", type=Path, help="also write the alerts to this JSON file")
+    parser.add_argument("--as", dest="as_email", metavar="EMAIL",
+                        help="exactly the alerts this person would see in the app (default: everything)")
     parser.add_argument("--grain", choices=["day", "week", "month"], default="week",
                         help="period length (week)")
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None,
@@ -89,8 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "send":
         return _send(args)
+    from connectors.access import AccessError
     from connectors.mapping import MappingError
-    from connectors.runtime import KpiTableError, load_settings, open_configured_warehouse
+    from connectors.runtime import KpiTableError, load_settings, open_configured_warehouse, scope_as
     from connectors.settings import SettingsError
     from connectors.warehouse import WarehouseError
 
@@ -100,8 +103,9 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc))
     try:
         wh = open_configured_warehouse(settings)
+        args.scope = scope_as(settings, wh, args.as_email)  # None: the service identity, everything
         alerts, as_of = _alerts_from_warehouse(wh, args, _trust(settings.state_url))
-    except (WarehouseError, MappingError, KpiTableError, LookupError) as exc:
+    except (WarehouseError, MappingError, KpiTableError, LookupError, AccessError) as exc:
         return _fail(str(exc))
     if args.json:
         try:
@@ -149,7 +153,8 @@ def _alerts_from_warehouse(
     request = KpiRequest(registry.ids(), window.start, window.end, grain, Scope.TOUCHPOINT,
                          Filters(touchpoint_ids=tuple(touchpoints["touchpoint_id"])))
     yardstick = Yardstick(registry, dimension_frame(wh, "targets"), all_touchpoints, evidence)
-    series = judge(kpi_frame(wh, request), yardstick, window.start, window.end, grain)
+    frame = kpi_frame(wh, request, getattr(args, "scope", None))  # --as: that person's rows only
+    series = judge(frame, yardstick, window.start, window.end, grain)
     alerts = compute_alerts(series, registry, ["touchpoint_id"], window=args.window, threshold=args.threshold,
                             streak=args.streak)
     if evidence.state is not TrustState.TRUSTED:
