@@ -30,7 +30,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from connectors.db_errors import database_reason
-from connectors.mapping import MappingError, check_against, load_mapping
+from connectors.mapping import MappingError, check_against, fit_optional_columns, load_mapping
 from connectors.queries import dimension_frame
 from connectors.settings import Settings, SettingsError, create_data_folders, resolve_settings
 from connectors.state import create_state_engine
@@ -109,6 +109,7 @@ def open_for_checks(url: str, mapping_path: Path | None = None) -> Warehouse | W
         mapping = load_mapping(mapping_path)
         engine = create_read_engine(url)
         problems = check_against(engine, mapping)
+        mapping = fit_optional_columns(engine, mapping)
     except (WarehouseError, MappingError, OSError, sa.exc.SQLAlchemyError) as exc:
         if engine is not None:
             engine.dispose()
