@@ -26,7 +26,8 @@ import yaml
 from connectors.column_types import KIND_WORDS, accepts, type_family
 from metrics.model import COLUMN_KINDS, OPTIONAL_COLUMNS, TABLES
 
-__all__ = ["fit_optional_columns", "load_mapping", "MappingError", "MappingFileError", "parse_mapping", "physical_columns"]
+__all__ = ["fit_optional_columns", "load_mapping", "MappingError", "MappingFileError", "parse_mapping",
+    "physical_columns"]
 
 
 class MappingError(ValueError):

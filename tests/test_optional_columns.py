@@ -17,8 +17,13 @@ from connectors.mapping import MappingError
 from connectors.queries import dimension_frame
 from connectors.warehouse import open_warehouse
 from metrics.model import OPTIONAL_COLUMNS
-from tests.fixtures import FIXTURE_MAPPING_FILE, build_duckdb_file, build_fixture_warehouse, fixture_frames
-from tests.fixtures import write_mapping_file
+from tests.fixtures import (
+    FIXTURE_MAPPING_FILE,
+    build_duckdb_file,
+    build_fixture_warehouse,
+    fixture_frames,
+    write_mapping_file,
+)
 
 
 def _without_optional() -> dict[str, pd.DataFrame]:
