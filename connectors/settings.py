@@ -57,6 +57,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Language of every label, message, page and pack, and of number and date formats: en or de.",
     ),
     Setting(
+        "MOT_ALERT_STREAK",
+        "3",
+        "How many periods in a row a KPI must be off target to be listed and alerted as such even "
+        "when its status did not change (a whole number, 1 or more).",
+    ),
+    Setting(
         "MOT_DATA_DIR",
         "data",
         "Folder for the embedded demo warehouse, the default state store and Data Docs.",
@@ -78,6 +84,8 @@ class Settings:
     data_dir: Path
     contacts_path: Path | None = None
     language: str = "en"
+    #: MOT_ALERT_STREAK: periods off target in a row that make a standing alert (metrics.streaks).
+    alert_streak: int = 3
 
     @property
     def is_demo(self) -> bool:
@@ -132,7 +140,16 @@ def resolve_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | No
         data_dir=data_dir,
         contacts_path=Path(contacts) if contacts else None,
         language=language,
+        alert_streak=_alert_streak(raw["MOT_ALERT_STREAK"]),
     )
+
+
+def _alert_streak(raw: str | None) -> int:
+    text = (raw or "3").strip()
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(f"MOT_ALERT_STREAK {text!r} is not a whole number of periods of 1 or more: "
+                            "set it to e.g. 3.")
+    return int(text)
 
 
 def create_data_folders(settings: Settings) -> None:

@@ -1,0 +1,47 @@
+"""The one rule for a standing problem: a value off target for N periods in a row.
+
+A crossing alert fires when a status changes; a KPI that has been off target for months changes
+nothing and would never be alerted again. ``off_target_streaks`` counts, per series, the periods
+in a row up to the latest one in which the value was off target (judged, trusted:
+metrics.judgement); ``standing_off_target`` keeps those with at least ``periods`` (the setting
+MOT_ALERT_STREAK, default 3). My touchpoints lists them first and the alerts send them, both
+through these functions.
+
+A period without a value for a series, or with a value that is not trusted, ends its streak: a
+streak is evidence of a problem, and missing or untrusted data is not evidence.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics.status import Status
+
+__all__ = ["DEFAULT_ALERT_STREAK", "off_target_streaks", "standing_off_target"]
+
+DEFAULT_ALERT_STREAK = 3
+
+
+def off_target_streaks(series: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per series (``keys``), how many periods in a row up to the series' latest period of the
+    frame were off target. ``series``: judged periods (period_start, keys, status). Returns the
+    key columns and ``streak`` (0 when the latest period is not off target or has no row)."""
+    if series.empty:
+        return pd.DataFrame(columns=[*keys, "streak"]).astype({"streak": "int64"})
+    periods = sorted(series["period_start"].unique())
+    off = series.assign(_off=series["status"].eq(Status.OFF_TARGET.value))
+    grid = off.pivot_table(index=keys, columns="period_start", values="_off", aggfunc="max", fill_value=False)
+    grid = grid.reindex(columns=periods, fill_value=False).astype(bool)
+    # From the latest period backwards, a run of True counts until the first False.
+    streak = grid.iloc[:, ::-1].cummin(axis=1).sum(axis=1).astype("int64")
+    return streak.rename("streak").reset_index()
+
+
+def standing_off_target(series: pd.DataFrame, keys: list[str], periods: int = DEFAULT_ALERT_STREAK) -> pd.DataFrame:
+    """The series off target for at least ``periods`` periods in a row, up to the latest one:
+    the key columns and ``streak``, longest first."""
+    if periods < 1:
+        raise ValueError("a streak needs at least one period")
+    streaks = off_target_streaks(series, keys)
+    standing = streaks[streaks["streak"] >= periods]
+    return standing.sort_values("streak", ascending=False, kind="stable").reset_index(drop=True)
