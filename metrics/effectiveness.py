@@ -125,7 +125,7 @@ def pain_points(scored: pd.DataFrame, touchpoints: pd.DataFrame, conversion: pd.
     below = scored.assign(shortfall=shortfall)[missed & trusted]
     worst = below.sort_values("shortfall", ascending=False).drop_duplicates("touchpoint_id")
     info = touchpoints[["touchpoint_id", "name", "stage_id", "journey_id", "moment_of_truth"]].assign(
-        kano=touchpoints["kano"] if "kano" in touchpoints else None)
+        kano=touchpoints.get("kano", None))
     ranked = worst[["touchpoint_id", "kpi_id", "shortfall"]].merge(info, on="touchpoint_id")
     ranked = ranked.merge(conversion[["stage_id", "drop_off"]], on="stage_id", how="left")
     factor = np.where(ranked["moment_of_truth"], MOT_PAIN_FACTOR, 1.0) * kano_factors(ranked["kano"])

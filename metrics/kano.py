@@ -20,7 +20,8 @@ from metrics.model import Kano
 __all__ = ["KANO_FACTOR", "KANO_RANK", "KANO_TEXT", "kano_factors", "kano_ranks", "kano_texts",
     "NO_KANO_TEXT", "super_touchpoints", "SUPER_MARK"]
 
-KANO_FACTOR: dict[str, float] = {Kano.MUST_BE.value: 1.5, Kano.PERFORMANCE.value: 1.0, Kano.DELIGHTER.value: 0.5}
+KANO_FACTOR: dict[str, float] = {
+    Kano.MUST_BE.value: 1.5, Kano.PERFORMANCE.value: 1.0, Kano.DELIGHTER.value: 0.5}
 #: Sort order inside a priority tier: must-be first, delighters last (no class sits with performance).
 KANO_RANK: dict[str, int] = {Kano.MUST_BE.value: 0, Kano.PERFORMANCE.value: 1, Kano.DELIGHTER.value: 2}
 #: The classes in plain words, as every page and pack shows them.

@@ -37,7 +37,9 @@ def off_target_streaks(series: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return streak.rename("streak").reset_index()
 
 
-def standing_off_target(series: pd.DataFrame, keys: list[str], periods: int = DEFAULT_ALERT_STREAK) -> pd.DataFrame:
+def standing_off_target(
+    series: pd.DataFrame, keys: list[str], periods: int = DEFAULT_ALERT_STREAK
+) -> pd.DataFrame:
     """The series off target for at least ``periods`` periods in a row, up to the latest one:
     the key columns and ``streak``, longest first."""
     if periods < 1:
