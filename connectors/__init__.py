@@ -6,6 +6,7 @@ once), ``runtime`` (open settings, warehouse, KPIs and state store the one way),
 ``queries`` (the pages' SQL), ``profile_queries`` (the checks' SQL), ``column_types``,
 ``contacts`` (owners' addresses and data stewards),
 ``db_errors`` (a database error in one readable line), ``state`` (the writable store),
+``actions`` (owners' actions in the writable store),
 ``demo`` (the demo warehouse and the writer the test warehouses use) and ``demo_file`` (the demo
 as a file, and the day its data ends).
 
@@ -14,5 +15,5 @@ truncation), ``_demo_catalogue``, ``_demo_facts`` and ``_demo_writer``. Nothing 
 so importing a submodule never loads the others.
 """
 
-__all__ = ["column_types", "contacts", "db_errors", "demo", "demo_file", "mapping", "profile_queries",
-           "queries", "runtime", "settings", "state", "warehouse"]
+__all__ = ["actions", "column_types", "contacts", "db_errors", "demo", "demo_file", "mapping",
+           "profile_queries", "queries", "runtime", "settings", "state", "warehouse"]

@@ -5,11 +5,12 @@ quarters a review compares), ``pack`` (build a quarter's figures from the wareho
 (comments and closed quarters in the state store), ``frozen`` (close a quarter, show a closed
 one), ``formatting`` (how figures read in tables, slides and the PDF), ``chart_spec`` (Vega-Lite
 dicts) and the ``exports`` package (``export_pack``, ``pack_bytes``; writers ``pdf``, ``pptx``,
-``csv`` and ``files`` for atomic writing and header lines). Private: ``_figures`` (the pure
+``csv`` and ``files`` for atomic writing and header lines), ``actions_section`` (owners' actions
+with their before/after KPI, as a table and as lines for the packs). Private: ``_figures`` (the pure
 functions that assemble the figures frame). Nothing is imported here.
 
 Layering: review imports connectors, metrics and checks; pages import review; review imports no
 streamlit and no altair (charts for the PDF and slides are Vega-Lite dicts, review/chart_spec.py).
 """
 
-__all__ = ["chart_spec", "exports", "formatting", "frozen", "pack", "quarters", "store"]
+__all__ = ["actions_section", "chart_spec", "exports", "formatting", "frozen", "pack", "quarters", "store"]
