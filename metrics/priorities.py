@@ -19,9 +19,8 @@ import numpy as np
 import pandas as pd
 
 from metrics.judgement import JUDGED_STATUSES
-from metrics.kano import SUPER_MARK, kano_factors, kano_ranks, kano_texts, super_touchpoints
+from metrics.kano import kano_factors, kano_ranks, kano_texts, super_touchpoints
 from metrics.owners import bands
-from metrics.registry import KpiRegistry
 from metrics.status import Status
 from metrics.streaks import DEFAULT_ALERT_STREAK
 
@@ -42,7 +41,6 @@ def owner_priorities(
     latest: pd.DataFrame,
     touchpoints: pd.DataFrame,
     streaks: pd.DataFrame,
-    registry: KpiRegistry,
     streak_periods: int = DEFAULT_ALERT_STREAK,
 ) -> pd.DataFrame:
     """``latest``: judged values of one period (touchpoint_id, kpi_id, value, target, tolerance,
@@ -57,7 +55,8 @@ def owner_priorities(
         return pd.DataFrame(columns=["rank", *PRIORITY_COLUMNS])
     rows = rows.merge(streaks, on=["touchpoint_id", "kpi_id"], how="left")
     rows["streak"] = rows["streak"].fillna(0).astype("int64")
-    distance = (-rows["gap"].astype("float64")) / bands(rows)
+    rows["band"] = bands(rows)
+    distance = (-rows["gap"].astype("float64")) / rows["band"]
     weight = pd.to_numeric(rows["weight"], errors="coerce").fillna(1.0)
     rows["score"] = np.where(distance > 0, distance * weight * kano_factors(rows["kano"]), distance)
     rows["tier"] = _tiers(rows)
@@ -67,7 +66,7 @@ def owner_priorities(
     rows["_kano"] = kano_ranks(rows["kano"])
     rows = rows.sort_values(["tier", "_standing", "super", "_kano", "score"],
                             ascending=[True, False, False, True, False], kind="stable", na_position="last")
-    rows["reason"] = [_reason(r, registry, streak_periods) for r in rows.itertuples(index=False)]
+    rows["reason"] = [_reason(r, streak_periods) for r in rows.itertuples(index=False)]
     rows.insert(0, "rank", range(1, len(rows) + 1))
     return rows.drop(columns=["_standing", "_kano"]).reset_index(drop=True)
 
@@ -82,21 +81,21 @@ def _tiers(rows: pd.DataFrame) -> pd.Series:
     return pd.Series(tier, index=rows.index, dtype="int64")
 
 
-def _reason(row: object, registry: KpiRegistry, streak_periods: int) -> str:
-    """Why the row sits where it does, in plain words."""
+def _reason(row: object, streak_periods: int) -> str:
+    """Why the row sits where it does, in plain words and short (value, target and the marks for
+    moment of truth and third party are columns of their own)."""
     r = row  # the fields of PRIORITY_COLUMNS
-    kpi = registry[str(r.kpi_id)]  # type: ignore[attr-defined]
-    tier = int(r.tier)  # type: ignore[attr-defined]
-    if tier == 5:
-        return f"{kpi.name}: no trusted value with a target this period, so it cannot be judged"
-    value, target = kpi.format(r.value), kpi.format(r.target)  # type: ignore[attr-defined]
-    parts = [f"{kpi.name} {value} against a target of {target}"]
+    if int(r.tier) == 5:  # type: ignore[attr-defined]
+        return "no trusted value with a target this period"
+    parts = []
+    distance = -float(r.gap) / float(r.band)  # type: ignore[attr-defined]
+    if distance > 0:
+        parts.append(f"{distance:.1f} tolerance widths short")
     streak = int(r.streak)  # type: ignore[attr-defined]
     if streak >= streak_periods:
         parts.append(f"off target {streak} periods in a row")
-    if bool(r.moment_of_truth):  # type: ignore[attr-defined]
-        parts.append("a moment of truth")
     if bool(r.super):  # type: ignore[attr-defined]
-        parts.append(f"a super-touchpoint {SUPER_MARK}")
-    parts.append(str(r.kano_text))  # type: ignore[attr-defined]
-    return "; ".join(parts)
+        parts.append("super-touchpoint")
+    if isinstance(r.kano, str) and r.kano:  # type: ignore[attr-defined]
+        parts.append(str(r.kano).replace("_", "-"))  # type: ignore[attr-defined]
+    return " · ".join(parts)

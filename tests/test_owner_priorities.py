@@ -8,10 +8,8 @@ import pytest
 from metrics.effectiveness import pain_points
 from metrics.kano import super_touchpoints
 from metrics.priorities import TIER_TEXT, owner_priorities
-from metrics.registry import default_registry
 from metrics.streaks import off_target_streaks, standing_off_target
 
-REGISTRY = default_registry()
 KEYS = ["touchpoint_id", "kpi_id"]
 TOUCHPOINTS = pd.DataFrame({
     "touchpoint_id": ["mot", "must", "delight", "perf", "calm"],
@@ -38,18 +36,19 @@ def test_must_be_above_delighter_and_moment_of_truth_first() -> None:
         ("mot", "off_target", 3.9, 4.0, 1.0),        # the moment of truth, least short of all
     ])
     streaks = off_target_streaks(latest.assign(period_start=pd.Timestamp("2026-10-01")), KEYS)
-    ranked = owner_priorities(latest, TOUCHPOINTS, streaks, REGISTRY)
+    ranked = owner_priorities(latest, TOUCHPOINTS, streaks)
     assert ranked["touchpoint_id"].tolist() == ["mot", "must", "perf", "delight", "calm"]
     assert ranked["rank"].tolist() == [1, 2, 3, 4, 5]
     assert ranked["tier_text"].tolist()[:2] == [TIER_TEXT[1], TIER_TEXT[2]]
-    assert "must-be (disappointment factor)" in ranked.loc[1, "reason"]
+    assert ranked.loc[1, "reason"] == "0.2 tolerance widths short · must-be"
+    assert ranked.loc[1, "kano_text"] == "must-be (disappointment factor)"
     assert "Bands" not in " ".join(ranked["reason"])
 
 
 def test_equal_shortfall_must_be_ranks_above_delighter() -> None:
     touchpoints = TOUCHPOINTS.assign(kano=["performance", "delighter", "must_be", "performance", None])
     latest = _latest([("must", "at_risk", 3.5, 4.0, 1.0), ("delight", "at_risk", 3.5, 4.0, 1.0)])
-    ranked = owner_priorities(latest, touchpoints, off_target_streaks(latest.iloc[:0], KEYS), REGISTRY)
+    ranked = owner_priorities(latest, touchpoints, off_target_streaks(latest.iloc[:0], KEYS))
     # "delight" is now the must-be: 0.5 bands x 1.5 = 0.75 against 0.5 x 0.5 = 0.25.
     assert ranked["touchpoint_id"].tolist() == ["delight", "must"]
     assert ranked["score"].tolist() == pytest.approx([0.75, 0.25])
@@ -69,7 +68,7 @@ def test_a_standing_off_target_value_leads_its_tier_and_says_so() -> None:
     assert standing["touchpoint_id"].tolist() == ["perf"]
     assert standing_off_target(series, KEYS, periods=5).empty
     latest = series[series["period_start"] == months[-1]]
-    ranked = owner_priorities(latest, TOUCHPOINTS, streaks, REGISTRY, streak_periods=3)
+    ranked = owner_priorities(latest, TOUCHPOINTS, streaks, streak_periods=3)
     # delight is 2 bands short x 0.5 = 1.0 > perf 0.4 x 1, but perf has stood off target 4 months.
     assert ranked["touchpoint_id"].tolist() == ["perf", "delight"]
     assert "off target 4 periods in a row" in ranked.loc[0, "reason"]
@@ -86,9 +85,9 @@ def test_a_gap_or_untrusted_period_ends_a_streak() -> None:
 
 def test_untrusted_and_targetless_values_come_last() -> None:
     latest = _latest([("calm", "not_trusted", 1.0, 4.0, 1.0), ("perf", "on_target", 4.0, 4.0, 1.0)])
-    ranked = owner_priorities(latest, TOUCHPOINTS, off_target_streaks(latest.iloc[:0], KEYS), REGISTRY)
+    ranked = owner_priorities(latest, TOUCHPOINTS, off_target_streaks(latest.iloc[:0], KEYS))
     assert ranked["touchpoint_id"].tolist() == ["perf", "calm"]
-    assert "cannot be judged" in ranked.loc[1, "reason"]
+    assert ranked.loc[1, "reason"] == "no trusted value with a target this period"
 
 
 def test_super_touchpoints_need_moment_of_truth_class_and_weight() -> None:
