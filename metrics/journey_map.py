@@ -5,10 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.effectiveness import touchpoint_status
+from metrics.kano import SUPER_MARK, super_touchpoints
 from metrics.registry import KpiRegistry
 from metrics.status import Status, severity_rank
 
-__all__ = ["journey_map_cards", "scorecard"]
+__all__ = ["journey_map_cards", "scorecard", "THIRD_PARTY_MARK"]
+
+#: Marks a third-party touchpoint (review portal, marketplace, word of mouth) on every page.
+THIRD_PARTY_MARK = "⇄"
 
 KANO_LABELS = {"must_be": "must-be", "performance": "performance", "delighter": "delighter"}
 
@@ -37,9 +41,13 @@ def journey_map_cards(
     cards["summary"] = cards["summary"].fillna("no KPI data in this period")
     untrusted = _trust_text(tp_scored).to_dict()
     cards["trust_text"] = [untrusted.get(t, NO_FAILING_CHECK) for t in cards["touchpoint_id"]]
+    cards["super"] = super_touchpoints(cards).to_numpy() if len(cards) else []
+    if "third_party" not in cards:
+        cards["third_party"] = False
+    cards["third_party"] = cards["third_party"].astype(bool)
     cards["kano_text"] = cards["kano"].map(lambda k: KANO_LABELS.get(str(k), "no Kano class"))
     cards["detail"] = cards["headline"].fillna("no data")
-    cards["label"] = cards.apply(lambda r: ("★ " if r["moment_of_truth"] else "") + str(r["name"]), axis=1)
+    cards["label"] = [_card_label(r) for r in cards.itertuples(index=False)]
     cards = cards.sort_values(["position", "moment_of_truth", "name"], ascending=[True, False, True])
     cards["slot"] = cards.groupby("stage_id").cumcount() + 1
     columns = [
@@ -58,8 +66,16 @@ def journey_map_cards(
         "kano",
         "channel",
         "owner",
+        "super",
+        "third_party",
     ]
     return cards[columns].reset_index(drop=True)
+
+
+def _card_label(card: object) -> str:
+    """★ moment of truth, ◆ super-touchpoint (metrics.kano), ⇄ after a third-party touchpoint."""
+    marks = ("★ " if card.moment_of_truth else "") + (SUPER_MARK + " " if card.super else "")  # type: ignore[attr-defined]
+    return marks + str(card.name) + (" " + THIRD_PARTY_MARK if card.third_party else "")  # type: ignore[attr-defined]
 
 
 #: A card's data-quality line when none of its values is untrusted.

@@ -9,17 +9,27 @@ from metrics.journey_map import journey_map_cards, scorecard
 from metrics.judgement import NOTHING_JUDGED, judged_count
 from metrics.model import Filters, Scope, Unit
 from metrics.periods import previous_period
+from ui.actions import action_store, load_actions, show_actions
 from ui.charts import emotional_curve_chart, funnel_chart, journey_map_chart
 from ui.context import app_context
-from ui.filters import journey_filter, period_filter, url_select
+from ui.filters import (
+    TOUCHPOINT_KINDS,
+    journey_filter,
+    of_kind,
+    period_filter,
+    persona_filter,
+    touchpoint_kind_filter,
+    url_select,
+)
 from ui.loaders import load_funnel, load_judged
 from ui.quality_loaders import show_trust_note
 from ui.tables import show_status_table
 from ui.text import literal
 
 ctx = app_context()
-left, middle, right = st.columns(3)
-journey_id = journey_filter(ctx, container=left)
+persona_col, left, kind_col, middle, right = st.columns(5)
+journey_id = journey_filter(ctx, container=left, persona=persona_filter(ctx, container=persona_col))
+kind = touchpoint_kind_filter(container=kind_col)
 period = period_filter(ctx, container=middle)
 feelings = [k.kpi_id for k in ctx.registry if k.unit is Unit.SCORE]
 feeling = url_select(
@@ -28,14 +38,18 @@ feeling = url_select(
 
 journey = ctx.journeys[ctx.journeys["journey_id"] == journey_id].iloc[0]
 st.title(f"Journey: {literal(journey['name'])}")
+persona = journey["persona"].strip() if isinstance(journey["persona"], str) else ""
 st.caption(
-    f"Persona: {literal(journey['persona'])} · Map owner: {literal(journey['owner'])} · {period.label}: "
+    f"Persona: {literal(persona or 'not named')} · Map owner: {literal(journey['owner'])} · {period.label}: "
     f"{period.start:%d %b %Y} – {period.end:%d %b %Y}. {literal(journey['description'])}"
 )
 
 stages = ctx.stages[ctx.stages["journey_id"] == journey_id]
-touchpoints = ctx.touchpoints[ctx.touchpoints["journey_id"] == journey_id]
-only_journey = Filters(journey_ids=(journey_id,))
+touchpoints = of_kind(ctx.touchpoints[ctx.touchpoints["journey_id"] == journey_id], kind)
+if touchpoints.empty:
+    st.info(f"This journey has no {TOUCHPOINT_KINDS[kind].lower()}. Choose all touchpoints.")
+    st.stop()
+only_journey = Filters(journey_ids=(journey_id,), touchpoint_ids=tuple(touchpoints["touchpoint_id"]))
 earlier = previous_period(period)
 tp_scored = load_judged(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=only_journey)
 tp_before = load_judged(ctx, earlier.start, earlier.end, by=Scope.TOUCHPOINT, filters=only_journey)
@@ -52,7 +66,8 @@ st.altair_chart(
 )
 st.caption(
     "Cards are coloured by the worst KPI of the touchpoint against its target; ★ marks a moment of "
-    "truth (dark border). Each card shows that KPI and the touchpoint's Kano class; hover for all KPIs."
+    "truth (dark border), ◆ a super-touchpoint and ⇄ a third-party touchpoint. Each card shows that KPI "
+    "and the touchpoint's Kano class; hover for all KPIs."
 )
 
 conversion = stage_conversion(load_funnel(ctx, period.start, period.end, (journey_id,)), stages)
@@ -91,7 +106,7 @@ else:
                 "mot": "MoT",
                 "name": "Touchpoint",
                 "kpi": "Worst KPI",
-                "shortfall": "Tolerance bands below",
+                "shortfall": "Tolerance widths below target",
                 "drop_off": "Drop-off after stage",
                 "pain": "Pain score",
             }
@@ -100,7 +115,7 @@ else:
         width="stretch",
         column_config={
             "Drop-off after stage": st.column_config.NumberColumn(format="percent"),
-            "Tolerance bands below": st.column_config.NumberColumn(format="%.1f"),
+            "Tolerance widths below target": st.column_config.NumberColumn(format="%.1f"),
             "Pain score": st.column_config.NumberColumn(format="%.2f"),
         },
     )
@@ -121,3 +136,11 @@ show_status_table(
         "trust_text": "Not trusted because",
     },
 )
+
+st.subheader("Actions on this journey")
+store, store_problem = action_store(ctx)
+if store is None:
+    st.warning(f"{literal(store_problem)} Actions cannot be shown.")
+else:
+    show_actions(load_actions(ctx, store, tuple(touchpoints["touchpoint_id"])), journey_id,
+                 empty="No actions on these touchpoints yet. Owners record them on My touchpoints.")

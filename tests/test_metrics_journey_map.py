@@ -26,6 +26,7 @@ TOUCHPOINTS = pd.DataFrame({
     "moment_of_truth": [True, False, True, False, False],
     "kano": ["must_be", "performance", "delighter", None, "must_be"],
     "weight": [1.0] * 5,
+    "third_party": [False, False, False, False, True],
 })
 
 
@@ -52,7 +53,9 @@ def test_every_touchpoint_gets_a_card_in_its_stage_with_slots() -> None:
     assert cards["stage"].tolist() == ["Awareness", "Decision", "Decision", "Decision", "Purchase"]
     assert cards["position"].tolist() == [1, 2, 2, 2, 3]
     assert cards["slot"].tolist() == [1, 1, 2, 3, 1]
-    assert cards["label"].tolist() == ["★ Ad", "★ Checkout", "Blog", "Shop", "Delivery"]
+    # Ad and Checkout are moments of truth and must-be / delighter at the journey's mean weight: super.
+    assert cards["label"].tolist() == ["★ ◆ Ad", "★ ◆ Checkout", "Blog", "Shop", "Delivery ⇄"]
+    assert cards["third_party"].tolist() == [False, False, False, False, True]
 
 
 def test_card_status_detail_and_summary() -> None:
