@@ -36,6 +36,9 @@ from ui.text import literal
 #: At most this many actions get their before/after values judged on one page run (two queries each).
 JUDGED_ACTIONS = 30
 DEFAULT_DUE_DAYS = 30
+#: Columns of the actions table kept narrow (their text wraps), so every column fits on screen.
+_NARROW = ("Touchpoint", "KPI", "Who", "Due", "Status", "Started", "Before the start", "Since the start",
+           "Target")
 
 
 def action_store(ctx: AppContext) -> tuple[sa.Engine | None, str]:
@@ -95,8 +98,9 @@ def show_actions(
         st.info(empty)
         return
     st.dataframe(actions_table(mine), hide_index=True, width="stretch", row_height=WRAPPING_ROW_HEIGHT,
-                 column_config={"Action": st.column_config.TextColumn(width="large"),
-                                "Effect": st.column_config.TextColumn(width="large")})
+                 column_config={**{c: st.column_config.TextColumn(width="small") for c in _NARROW},
+                                "Action": st.column_config.TextColumn(width="medium"),
+                                "Effect": st.column_config.TextColumn(width="medium")})
     st.caption("Before the start and since the start cover the same number of days (at most 90), each "
                "judged against its target; an effect needs trusted values with a target on both sides.")
 
