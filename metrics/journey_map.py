@@ -74,8 +74,9 @@ def journey_map_cards(
 
 def _card_label(card: object) -> str:
     """★ moment of truth, ◆ super-touchpoint (metrics.kano), ⇄ after a third-party touchpoint."""
-    marks = ("★ " if card.moment_of_truth else "") + (SUPER_MARK + " " if card.super else "")  # type: ignore[attr-defined]
-    return marks + str(card.name) + (" " + THIRD_PARTY_MARK if card.third_party else "")  # type: ignore[attr-defined]
+    mot, super_, third, name = (getattr(card, c) for c in ("moment_of_truth", "super", "third_party", "name"))
+    marks = ("★ " if mot else "") + (SUPER_MARK + " " if super_ else "")
+    return marks + str(name) + (" " + THIRD_PARTY_MARK if third else "")
 
 
 #: A card's data-quality line when none of its values is untrusted.

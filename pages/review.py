@@ -14,7 +14,7 @@ from review.exports.files import ExportError, header_lines
 from review.formatting import journey_summary
 from review.pack import EmptyQuarterError
 from review.quarters import quarters_between
-from ui.actions import action_store, load_actions, show_actions
+from ui.actions import action_store, decision_actions, load_actions, show_actions
 from ui.context import app_context
 from ui.filters import url_select
 from ui.review_loaders import load_quarter_review, review_store
@@ -91,3 +91,5 @@ for tab, (journey_id, name) in zip(st.tabs([literal(n) for _, n in journeys]), j
         journey_section(review, journey_id, name, state, author)
         st.markdown("**Actions and whether they work** (live, also in the PDF pack)")
         show_actions(review.actions, journey_id, empty="No actions on this journey's touchpoints.")
+        if action_state is not None and state is not None and not review.is_closed:
+            decision_actions(ctx, action_state, state, quarter, journey_id, author)

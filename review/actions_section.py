@@ -23,8 +23,8 @@ ACTIONS_TABLE_COLUMNS: dict[str, str] = {
     "due_text": "Due",
     "status": "Status",
     "started_text": "Started",
-    "before_text": "Before the start",
-    "after_text": "Since the start",
+    "before_text": "Before start",
+    "after_text": "Since start",
     "target_text": "Target",
     "effect": "Effect",
 }

@@ -47,6 +47,7 @@ COMMENTS = sa.Table(
     sa.Column("author", sa.String(200), nullable=False),
     sa.Column("saved_at", sa.String(40), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("decision", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.PrimaryKeyConstraint("quarter", "journey_id", "kpi_id"),
 )
 COMMENT_HISTORY = sa.Table(
@@ -57,6 +58,7 @@ COMMENT_HISTORY = sa.Table(
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("author", sa.String(200), nullable=False),
     sa.Column("saved_at", sa.String(40), nullable=False),
+    sa.Column("decision", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 SNAPSHOTS = sa.Table(
     "review_snapshots", METADATA,
@@ -102,6 +104,8 @@ class Comment:
     author: str
     saved_at: str
     version: int
+    #: the comment records a decision of the review; decisions become owners' actions
+    decision: bool = False
 
 
 def stamp(moment: dt.datetime) -> str:
@@ -113,7 +117,24 @@ def stamp(moment: dt.datetime) -> str:
 def prepare_review_store(engine: sa.Engine) -> None:
     """Create the review tables when missing; once per engine (connectors.state.ensure_tables), so
     every read and write below may call it. StateStoreError when the store cannot be prepared."""
-    ensure_tables(engine, METADATA)
+    ensure_tables(engine, METADATA, upgrade=_add_decision_columns)
+
+
+def _add_decision_columns(engine: sa.Engine) -> None:
+    """Migration: stores made before comments could be marked as decisions get the ``decision``
+    column (false for every existing comment). Adds a column, never drops or rewrites data."""
+    try:
+        inspector = sa.inspect(engine)
+        with engine.begin() as conn:
+            for table in (COMMENTS, COMMENT_HISTORY):
+                if "decision" in {c["name"] for c in inspector.get_columns(table.name)}:
+                    continue
+                # SQLAlchemy renders the column as CREATE TABLE would (name quoted, default as the
+                # dialect spells false); DDL fills in the quoted table name.
+                column = sa.schema.CreateColumn(table.c.decision).compile(dialect=conn.dialect)
+                conn.execute(sa.DDL("ALTER TABLE %(fullname)s ADD COLUMN " + str(column)).against(table))
+    except sa.exc.SQLAlchemyError as exc:
+        raise StateStoreError(_store_message(engine, exc, "upgrade")) from None
 
 
 def open_review_store(url: str) -> sa.Engine:
@@ -215,7 +236,7 @@ def current_comment(engine: sa.Engine, quarter: str, journey_id: str,
 
 def save_comment(
     engine: sa.Engine, quarter: str, journey_id: str, kpi_id: str, text: str, author: str,
-    based_on_version: int, now: dt.datetime,
+    based_on_version: int, now: dt.datetime, decision: bool = False,
 ) -> Comment:
     """Save a comment if nobody saved it since ``based_on_version`` (0 = a new comment).
 
@@ -223,8 +244,8 @@ def save_comment(
     when the quarter is closed, StateStoreError when the store cannot be written.
     """
     saved = Comment(quarter, journey_id, kpi_id, text, author.strip() or "anonymous", stamp(now),
-                    based_on_version + 1)
-    values = {k: getattr(saved, k) for k in ("text", "author", "saved_at", "version")}
+                    based_on_version + 1, decision)
+    values = {k: getattr(saved, k) for k in ("text", "author", "saved_at", "version", "decision")}
     key = (COMMENTS.c.quarter == quarter, COMMENTS.c.journey_id == journey_id, COMMENTS.c.kpi_id == kpi_id)
     try:
         with _quarter_turn(engine, quarter) as conn:

@@ -1,4 +1,5 @@
-"""Owners' actions: the store on SQLite and PostgreSQL, bad input, and before/after effects."""
+"""Owners' actions: the store on SQLite and PostgreSQL, bad input, before/after effects, and review
+comments marked as decisions (with the migration that adds the column to an older store)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from connectors.actions import (
     ActionConflict,
@@ -22,6 +24,7 @@ from metrics.action_effects import action_effects, action_windows
 from metrics.model import Period
 from metrics.registry import default_registry
 from review.actions_section import action_lines, actions_table
+from review.store import comment_frame, current_comment, open_review_store, save_comment
 
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 START, DUE = dt.date(2026, 10, 1), dt.date(2026, 12, 15)
@@ -121,3 +124,38 @@ def test_pack_section_words_each_action_once() -> None:
     (line,) = action_lines(actions, "fault")
     assert "Before the start" in line and "68.9% (Off target)" in line and "74.0% (At risk)" in line
     assert action_lines(actions, "buy") == []
+
+
+def test_review_comments_gain_the_decision_column_on_an_old_store(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    old = sa.create_engine(url)
+    with old.begin() as conn:  # review_comments as stores made before decisions had it
+        conn.exec_driver_sql("CREATE TABLE review_comments (quarter VARCHAR(8) NOT NULL, journey_id "
+                             "VARCHAR(200) NOT NULL, kpi_id VARCHAR(200) NOT NULL, text TEXT NOT NULL, "
+                             "author VARCHAR(200) NOT NULL, saved_at VARCHAR(40) NOT NULL, version INTEGER "
+                             "NOT NULL, PRIMARY KEY (quarter, journey_id, kpi_id))")
+        conn.exec_driver_sql("INSERT INTO review_comments VALUES ('2026Q3', 'fault', '', 'Old note', 'Ana', "
+                             "'2026-10-01T00:00:00+00:00', 1)")
+    old.dispose()
+    store = open_review_store(url)
+    try:
+        assert comment_frame(store, "2026Q3")["decision"].tolist() == [False]
+        save_comment(store, "2026Q3", "fault", "first_contact_resolution", "Staff the hotline's second level",
+                     "Ana", 0, NOW, decision=True)
+        current = current_comment(store, "2026Q3", "fault", "first_contact_resolution")
+        assert current is not None and current.decision is True
+    finally:
+        store.dispose()
+
+
+def test_decisions_are_stored_on_postgresql(postgres_url: str) -> None:
+    store = open_review_store(postgres_url)
+    journey = f"j_{uuid.uuid4().hex[:8]}"
+    try:
+        save_comment(store, "2026Q3", journey, "", "Decided: hotline second level", "Ana", 0, NOW,
+                     decision=True)
+        save_comment(store, "2026Q3", journey, "csat", "Just a note", "Ana", 0, NOW)
+        mine = comment_frame(store, "2026Q3").query("journey_id == @journey")
+        assert dict(zip(mine["kpi_id"], mine["decision"], strict=True)) == {"": True, "csat": False}
+    finally:
+        store.dispose()

@@ -28,6 +28,7 @@ from connectors.state import StateStoreError
 from metrics.action_effects import action_effects, action_windows
 from metrics.model import Filters, Period, Scope
 from review.actions_section import actions_table
+from review.store import comment_frame
 from ui.context import AppContext
 from ui.loaders import load_judged
 from ui.tables import WRAPPING_ROW_HEIGHT
@@ -37,8 +38,7 @@ from ui.text import literal
 JUDGED_ACTIONS = 30
 DEFAULT_DUE_DAYS = 30
 #: Columns of the actions table kept narrow (their text wraps), so every column fits on screen.
-_NARROW = ("Touchpoint", "KPI", "Who", "Due", "Status", "Started", "Before the start", "Since the start",
-           "Target")
+_NARROW = ("Touchpoint", "KPI", "Who", "Due", "Status", "Started", "Before start", "Since start", "Target")
 
 
 def action_store(ctx: AppContext) -> tuple[sa.Engine | None, str]:
@@ -101,23 +101,24 @@ def show_actions(
                  column_config={**{c: st.column_config.TextColumn(width="small") for c in _NARROW},
                                 "Action": st.column_config.TextColumn(width="medium"),
                                 "Effect": st.column_config.TextColumn(width="medium")})
-    st.caption("Before the start and since the start cover the same number of days (at most 90), each "
-               "judged against its target; an effect needs trusted values with a target on both sides.")
+    st.caption("Before start and since start cover the same number of days (at most 90), each judged "
+               "against its target; an effect needs trusted values with a target on both sides.")
 
 
 def record_action_form(ctx: AppContext, engine: sa.Engine, touchpoints: pd.DataFrame, owner: str,
-                       suggested: tuple[str, str] | None = None) -> None:
+                       suggested: tuple[str, str] | None = None, *, key: str = "record_action",
+                       what: str = "", decision_of: str = "") -> None:
     """A form to record an action on one of ``touchpoints``; ``suggested`` (touchpoint, KPI) is
-    preselected (the first priority)."""
+    preselected (the first priority), ``what`` prefilled (a decision's text)."""
     names = dict(zip(touchpoints["touchpoint_id"], touchpoints["name"], strict=False))
     ids, kpis = list(names), list(ctx.registry.ids())
     tp_index = ids.index(suggested[0]) if suggested and suggested[0] in ids else 0
     kpi_index = kpis.index(suggested[1]) if suggested and suggested[1] in kpis else 0
-    with st.form("record_action", clear_on_submit=True):
+    with st.form(key, clear_on_submit=True):
         left, right = st.columns(2)
         touchpoint = left.selectbox("Touchpoint", ids, index=tp_index, format_func=lambda t: str(names[t]))
         kpi = right.selectbox("KPI", kpis, index=kpi_index, format_func=lambda k: ctx.registry[k].name)
-        what = st.text_area("What will be done", max_chars=2000)
+        what = st.text_area("What will be done", value=what, max_chars=2000)
         who_col, start_col, due_col, status_col = st.columns(4)
         who = who_col.text_input("Who does it", value=owner, max_chars=200)
         started = start_col.date_input("Starts on", value=ctx.as_of, format="YYYY-MM-DD")
@@ -127,8 +128,8 @@ def record_action_form(ctx: AppContext, engine: sa.Engine, touchpoints: pd.DataF
         if not st.form_submit_button("Record action"):
             return
     try:
-        action_id = record_action(engine, NewAction(touchpoint, kpi, what, who, due, started, status), owner,
-                                  dt.datetime.now(dt.UTC))
+        action_id = record_action(engine, NewAction(touchpoint, kpi, what, who, due, started, status,
+                                                    decision_of), owner, dt.datetime.now(dt.UTC))
     except (ActionError, StateStoreError) as exc:
         st.error(literal(exc))
         return
@@ -153,3 +154,29 @@ def status_form(engine: sa.Engine, actions: pd.DataFrame, author: str) -> None:
         st.error(literal(exc))
         return
     st.rerun()
+
+
+def decision_actions(ctx: AppContext, engine: sa.Engine, review_state: sa.Engine, quarter: str,
+                     journey_id: str, author: str) -> None:
+    """Each comment of the journey marked as a decision, with a form that turns it into an action.
+    The comments are read now, so a decision saved earlier in this run is already listed."""
+    try:
+        comments = comment_frame(review_state, quarter)
+    except StateStoreError as exc:
+        st.warning(literal(exc))
+        return
+    if comments.empty:
+        return
+    marked = comments["decision"].fillna(False).astype(bool)
+    decisions = comments[(comments["journey_id"] == journey_id) & marked]
+    touchpoints = ctx.touchpoints[ctx.touchpoints["journey_id"] == journey_id]
+    if decisions.empty or touchpoints.empty:
+        return
+    st.markdown("**Decisions: turn each into an action**")
+    for row in decisions.itertuples(index=False):
+        with st.expander(literal(f"Decision by {row.author}: {str(row.text)[:90]}")):
+            kpi = str(row.kpi_id) if str(row.kpi_id) in ctx.registry.ids() else None
+            suggested = (str(touchpoints["touchpoint_id"].iloc[0]), kpi or ctx.registry.ids()[0])
+            record_action_form(ctx, engine, touchpoints, author or str(row.author), suggested,
+                               key=f"decision_{quarter}_{journey_id}_{row.kpi_id}", what=str(row.text),
+                               decision_of=f"{quarter} review decision by {row.author}")

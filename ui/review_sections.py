@@ -81,32 +81,37 @@ def comment_box(review: QuarterReview, journey_id: str, figures: pd.DataFrame, s
     current = current_comment(state, quarter, journey_id, about)
     base_key = f"base_{quarter}_{journey_id}_{about}"
     text_key = f"text_{quarter}_{journey_id}_{about}"
+    decision_key = f"decision_{quarter}_{journey_id}_{about}"
     if base_key not in st.session_state:
         st.session_state[base_key] = current.version if current else 0
         st.session_state[text_key] = current.text if current else ""
+        st.session_state[decision_key] = current.decision if current else False
     if current:
         st.caption(f"Last saved by {literal(current.author)} at {readable_time(current.saved_at)} "
                    f"(version {current.version}).")
     with st.form(f"form_{quarter}_{journey_id}_{about}"):
         st.text_area("Comment", key=text_key, height=100)
+        st.checkbox("This comment records a decision (it can then become an action)", key=decision_key)
         saved = st.form_submit_button("Save comment", disabled=not author)
     if not author:
         st.caption("Enter your name at the top of the page to write comments.")
     if saved:
-        _save(state, quarter, journey_id, about, author, base_key, text_key)
+        _save(state, quarter, journey_id, about, author, base_key, text_key, decision_key)
     if current and st.button("Load the latest saved text", key=f"reload_{base_key}"):
         st.session_state[base_key] = current.version
         st.session_state[text_key] = current.text
+        st.session_state[decision_key] = current.decision
         st.rerun()
     with st.expander("History of this comment"):
         st.dataframe(comment_history(state, quarter, journey_id, about), hide_index=True, width="stretch")
 
 
 def _save(state: sa.Engine, quarter: str, journey_id: str, about: str, author: str, base_key: str,
-          text_key: str) -> None:
+          text_key: str, decision_key: str) -> None:
     try:
         saved = save_comment(state, quarter, journey_id, about, st.session_state[text_key], author,
-                             st.session_state[base_key], dt.datetime.now(dt.UTC))
+                             st.session_state[base_key], dt.datetime.now(dt.UTC),
+                             decision=bool(st.session_state.get(decision_key, False)))
     except ReviewConflict as exc:
         st.error(f"{literal(exc)} Your text is still in the box above.")
         return
