@@ -22,7 +22,7 @@ from metrics.judgement import JUDGED_STATUSES
 from metrics.kano import kano_factors, kano_ranks, kano_texts, super_touchpoints
 from metrics.owners import bands
 from metrics.status import Status
-from metrics.streaks import DEFAULT_ALERT_STREAK
+from metrics.streaks import DEFAULT_ALERT_STREAK, streak_text
 
 __all__ = ["owner_priorities", "PRIORITY_COLUMNS", "TIER_TEXT"]
 
@@ -55,6 +55,8 @@ def owner_priorities(
         return pd.DataFrame(columns=["rank", *PRIORITY_COLUMNS])
     rows = rows.merge(streaks, on=["touchpoint_id", "kpi_id"], how="left")
     rows["streak"] = rows["streak"].fillna(0).astype("int64")
+    if "periods_seen" not in rows:
+        rows["periods_seen"] = None
     rows["band"] = bands(rows)
     distance = (-rows["gap"].astype("float64")) / rows["band"]
     weight = pd.to_numeric(rows["weight"], errors="coerce").fillna(1.0)
@@ -68,7 +70,7 @@ def owner_priorities(
                             ascending=[True, False, False, True, False], kind="stable", na_position="last")
     rows["reason"] = [_reason(r, streak_periods) for r in rows.itertuples(index=False)]
     rows.insert(0, "rank", range(1, len(rows) + 1))
-    return rows.drop(columns=["_standing", "_kano"]).reset_index(drop=True)
+    return rows.drop(columns=["_standing", "_kano", "periods_seen"]).reset_index(drop=True)
 
 
 def _tiers(rows: pd.DataFrame) -> pd.Series:
@@ -93,7 +95,8 @@ def _reason(row: object, streak_periods: int) -> str:
         parts.append(f"{distance:.1f} tolerance widths short")
     streak = int(r.streak)  # type: ignore[attr-defined]
     if streak >= streak_periods:
-        parts.append(f"off target {streak} periods in a row")
+        seen = r.periods_seen  # type: ignore[attr-defined]
+        parts.append(streak_text(streak, None if pd.isna(seen) else int(seen)))
     if bool(r.super):  # type: ignore[attr-defined]
         parts.append("super-touchpoint")
     if isinstance(r.kano, str) and r.kano:  # type: ignore[attr-defined]

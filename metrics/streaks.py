@@ -17,7 +17,7 @@ import pandas as pd
 
 from metrics.status import Status
 
-__all__ = ["DEFAULT_ALERT_STREAK", "off_target_streaks", "standing_off_target"]
+__all__ = ["DEFAULT_ALERT_STREAK", "off_target_streaks", "standing_off_target", "streak_text"]
 
 DEFAULT_ALERT_STREAK = 3
 
@@ -25,16 +25,26 @@ DEFAULT_ALERT_STREAK = 3
 def off_target_streaks(series: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Per series (``keys``), how many periods in a row up to the series' latest period of the
     frame were off target. ``series``: judged periods (period_start, keys, status). Returns the
-    key columns and ``streak`` (0 when the latest period is not off target or has no row)."""
+    key columns, ``streak`` (0 when the latest period is not off target or has no row) and
+    ``periods_seen`` (how many periods the frame has)."""
     if series.empty:
-        return pd.DataFrame(columns=[*keys, "streak"]).astype({"streak": "int64"})
+        return pd.DataFrame(columns=[*keys, "streak", "periods_seen"]).astype(
+            {"streak": "int64", "periods_seen": "int64"})
     periods = sorted(series["period_start"].unique())
     off = series.assign(_off=series["status"].eq(Status.OFF_TARGET.value))
     grid = off.pivot_table(index=keys, columns="period_start", values="_off", aggfunc="max", fill_value=False)
     grid = grid.reindex(columns=periods, fill_value=False).astype(bool)
     # From the latest period backwards, a run of True counts until the first False.
     streak = grid.iloc[:, ::-1].cummin(axis=1).sum(axis=1).astype("int64")
-    return streak.rename("streak").reset_index()
+    # A streak as long as the frame (periods_seen) may have begun earlier: "N or more" (streak_text).
+    return streak.rename("streak").reset_index().assign(periods_seen=len(periods))
+
+
+def streak_text(streak: int, periods_seen: int | None = None) -> str:
+    """"off target 4 periods in a row", or "... 27 or more ..." when the streak spans every period
+    looked at (it may have begun before them)."""
+    more = " or more" if periods_seen is not None and streak >= periods_seen else ""
+    return f"off target {streak}{more} periods in a row"
 
 
 def standing_off_target(

@@ -13,7 +13,7 @@ from metrics.judgement import NOTHING_JUDGED, judged_count, trusted_values
 from metrics.kano import SUPER_MARK
 from metrics.owners import biggest_movers, pain_reasons
 from metrics.registry import KpiRegistry
-from metrics.streaks import DEFAULT_ALERT_STREAK, standing_off_target
+from metrics.streaks import DEFAULT_ALERT_STREAK, standing_off_target, streak_text
 from metrics.trends import compare_periods
 from ui.tables import WRAPPING_ROW_HEIGHT, show_status_table
 from ui.text import literal
@@ -63,7 +63,7 @@ def _standing_lines(series: pd.DataFrame, touchpoints: pd.DataFrame, registry: K
             continue
         kpi, value = registry[str(row.kpi_id)], latest.loc[(row.touchpoint_id, row.kpi_id)]
         lines.append(f"**{literal(names.get(row.touchpoint_id, row.touchpoint_id))}** — "
-                     + literal(f"{kpi.name} off target {row.streak} periods in a row: "
+                     + literal(f"{kpi.name} {streak_text(row.streak, row.periods_seen)}: "
                                f"{kpi.format(value['value'])} against a target of "
                                f"{kpi.format(value['target'])}"))
     return lines
