@@ -1,8 +1,9 @@
 """Optional model columns (persona, Kano class, weight, third party) on a warehouse without them.
 
 The fixture warehouse with its mapping file, written without the optional columns: it opens, the
-dimensions read the documented defaults, and a mapping that names a missing optional column still
-fails with a message naming it (docs/design.md "Optional columns")."""
+dimensions read the documented defaults, the pages that use them still render, and a mapping that
+names a missing optional column still fails with a message naming it (docs/design.md "Optional
+columns")."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from tests.fixtures import (
     fixture_frames,
     write_mapping_file,
 )
+from tests.test_pages_apptest import app_env, run_page
 
 
 def _without_optional() -> dict[str, pd.DataFrame]:
@@ -80,3 +82,30 @@ def test_a_named_optional_column_must_exist(bare_duckdb: str, tmp_path: Path) ->
     with pytest.raises(MappingError) as caught:
         open_warehouse(bare_duckdb, path)
     assert any("'third_party'" in p and "'is_partner'" in p for p in caught.value.problems)
+
+
+def test_postgresql_warehouse_without_optional_columns(postgres_url: str, tmp_path: Path) -> None:
+    engine = sa.create_engine(postgres_url)
+    build_fixture_warehouse(engine, "bare", _without_optional())  # its own schema: "mart" is shared
+    engine.dispose()
+    wh = open_warehouse(postgres_url, write_mapping_file(tmp_path / "mapping.yaml", "bare"))
+    try:
+        touchpoints, journeys = dimension_frame(wh, "touchpoints"), dimension_frame(wh, "journeys")
+    finally:
+        wh.engine.dispose()
+    assert not touchpoints["third_party"].any() and touchpoints["kano"].isna().all()
+    assert journeys["persona"].isna().all()
+
+
+@pytest.mark.parametrize(("page", "says"), [
+    ("pages/personas.py", "No journey names a persona"),
+    ("pages/journey.py", "Persona: not named"),
+    ("pages/my_touchpoints.py", "What to fix first"),
+])
+def test_pages_work_without_the_optional_columns(bare_duckdb: str, tmp_path: Path, page: str,
+                                                 says: str) -> None:
+    at = run_page(app_env(bare_duckdb, FIXTURE_MAPPING_FILE, tmp_path), page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    shown = " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.info, *at.subheader])
+    assert says in shown
