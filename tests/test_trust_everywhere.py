@@ -130,7 +130,7 @@ def test_trends_of_the_touchpoint(planted: dict[str, str], monkeypatch: pytest.M
 def test_my_touchpoints(planted: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     state = {"url_owner_name": OWNER, "url_owner_grain": "month"}
     at = _app(planted, "pages/my_touchpoints.py", state, monkeypatch)
-    table = [t.value for t in at.dataframe if "My role" in t.value.columns][0]
+    table = [t.value for t in at.dataframe if "Why it comes here" in t.value.columns][0]
     assert _status_of(table, Touchpoint=TP_NAME, KPI="CSAT").startswith(UNTRUSTED)
     assert not _status_of(table, Touchpoint=TP_NAME, KPI="Conversion rate").startswith(UNTRUSTED)
     lines = [m.value for m in at.markdown]
