@@ -9,6 +9,7 @@ import streamlit as st
 
 from metrics.alerts import DATA_QUALITY, DEFAULT_THRESHOLD, DEFAULT_WINDOW, compute_alerts, describe_alerts
 from metrics.effectiveness import pain_points
+from metrics.journey_map import THIRD_PARTY_MARK
 from metrics.judgement import NOTHING_JUDGED, judged_count, trusted_values
 from metrics.kano import SUPER_MARK
 from metrics.owners import biggest_movers, pain_reasons
@@ -78,17 +79,17 @@ def show_priorities(
         kpi=table["kpi_id"].map(lambda k: registry[k].name),
         value_text=[registry[k].format(v) for k, v in zip(table["kpi_id"], table["value"], strict=True)],
         target_text=[registry[k].format(v) for k, v in zip(table["kpi_id"], table["target"], strict=True)],
-        marks=[_marks(r) for r in table.itertuples(index=False)],
     )
+    table["name"] = [_touchpoint_label(r) for r in table.itertuples(index=False)]
     columns = {"rank": "#", "tier_text": "Priority", "name": "Touchpoint", "kpi": "KPI",
                "value_text": "Value", "target_text": "Target", "reason": "Why it comes here",
-               "marks": "Kind", "journey": "Journey", "trend": "Trend"}
+               "journey": "Journey", "trend": "Trend"}
     if table["journey"].nunique() < 2:
         columns.pop("journey")
     show_status_table(table, columns, row_height=WRAPPING_ROW_HEIGHT,
                       column_config={"Trend": st.column_config.LineChartColumn(trend_label, width="small"),
                                      "Priority": st.column_config.TextColumn(width="small"),
-                                     "Touchpoint": st.column_config.TextColumn(width="small"),
+                                     "Touchpoint": st.column_config.TextColumn(width="medium"),
                                      "KPI": st.column_config.TextColumn(width="small"),
                                      "Why it comes here": st.column_config.TextColumn(width="medium")})
     st.caption(f"{MOT_MARK} moment of truth · {SUPER_MARK} super-touchpoint (a moment of truth that is a "
@@ -98,12 +99,13 @@ def show_priorities(
                "several periods in a row lead their group.")
 
 
-MOT_MARK, THIRD_PARTY_MARK = "★", "⇄"
+MOT_MARK = "★"
 
 
-def _marks(row: object) -> str:
+def _touchpoint_label(row: object) -> str:
+    """The touchpoint's name with its marks, as on the journey map: ★ ◆ name ⇄."""
     marks = [MOT_MARK if bool(row.moment_of_truth) else "",  # type: ignore[attr-defined]
-             SUPER_MARK if bool(row.super) else "",  # type: ignore[attr-defined]
+             SUPER_MARK if bool(row.super) else "", str(row.name),  # type: ignore[attr-defined]
              THIRD_PARTY_MARK if bool(getattr(row, "third_party", False)) else ""]
     return " ".join(m for m in marks if m)
 
