@@ -7,6 +7,7 @@ import streamlit as st
 from metrics.effectiveness import pain_points, stage_conversion, with_deltas
 from metrics.journey_map import journey_map_cards, scorecard
 from metrics.judgement import NOTHING_JUDGED, judged_count
+from metrics.kano import kano_texts
 from metrics.model import Filters, Scope, Unit
 from metrics.periods import previous_period
 from ui.actions import action_store, load_actions, show_actions
@@ -99,13 +100,15 @@ else:
     pains = pains.assign(
         kpi=pains["kpi_id"].map(lambda k: ctx.registry[k].name),
         mot=pains["moment_of_truth"].map({True: "★", False: ""}),
+        kano_text=kano_texts(pains["kano"]),
     )
     st.dataframe(
-        pains[["mot", "name", "kpi", "shortfall", "drop_off", "pain"]].rename(
+        pains[["mot", "name", "kpi", "kano_text", "shortfall", "drop_off", "pain"]].rename(
             columns={
                 "mot": "MoT",
                 "name": "Touchpoint",
                 "kpi": "Worst KPI",
+                "kano_text": "Kano class",
                 "shortfall": "Tolerance widths below target",
                 "drop_off": "Drop-off after stage",
                 "pain": "Pain score",
