@@ -9,22 +9,26 @@ from metrics.kano import SUPER_MARK, super_touchpoints
 from metrics.registry import KpiRegistry
 from metrics.status import Status, severity_rank
 
-__all__ = ["journey_map_cards", "scorecard", "THIRD_PARTY_MARK"]
+__all__ = ["ACTION_MARK", "journey_map_cards", "scorecard", "THIRD_PARTY_MARK"]
 
 #: Marks a third-party touchpoint (review portal, marketplace, word of mouth) on every page.
 THIRD_PARTY_MARK = "⇄"
+#: Marks a touchpoint with an open owner's action (planned or doing).
+ACTION_MARK = "✎"
 
 KANO_LABELS = {"must_be": "must-be", "performance": "performance", "delighter": "delighter"}
 
 
 def journey_map_cards(
-    tp_scored: pd.DataFrame, touchpoints: pd.DataFrame, stages: pd.DataFrame, registry: KpiRegistry
+    tp_scored: pd.DataFrame, touchpoints: pd.DataFrame, stages: pd.DataFrame, registry: KpiRegistry,
+    acted_on: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """One card per touchpoint of the journey, placed in its stage column.
 
     The card's status is the worst of its judged KPIs; its second line names that KPI's value and
     the touchpoint's Kano class. Touchpoints without data still get a (grey) card, so the map
-    shows the whole journey. ``touchpoints`` and ``stages`` are the journey's own rows.
+    shows the whole journey. ``touchpoints`` and ``stages`` are the journey's own rows;
+    ``acted_on`` names touchpoints with an open action (planned or doing), marked ✎ on the card.
     """
     statuses = (
         touchpoint_status(tp_scored)
@@ -48,6 +52,8 @@ def journey_map_cards(
     cards["kano_text"] = cards["kano"].map(lambda k: KANO_LABELS.get(str(k), "no Kano class"))
     cards["detail"] = cards["headline"].fillna("no data")
     cards["label"] = [_card_label(r) for r in cards.itertuples(index=False)]
+    acted = cards["touchpoint_id"].isin(acted_on)
+    cards["label"] = cards["label"].where(~acted, cards["label"] + " " + ACTION_MARK)
     cards = cards.sort_values(["position", "moment_of_truth", "name"], ascending=[True, False, True])
     cards["slot"] = cards.groupby("stage_id").cumcount() + 1
     columns = [

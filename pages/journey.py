@@ -10,7 +10,7 @@ from metrics.judgement import NOTHING_JUDGED, judged_count
 from metrics.kano import kano_texts
 from metrics.model import Filters, Scope, Unit
 from metrics.periods import previous_period
-from ui.actions import action_store, load_actions, show_actions
+from ui.actions import action_store, load_actions, open_action_touchpoints, show_actions
 from ui.charts import emotional_curve_chart, funnel_chart, journey_map_chart
 from ui.context import app_context
 from ui.filters import (
@@ -62,13 +62,14 @@ if tp_scored.empty:
 tp_scored = with_deltas(tp_scored, tp_before, ["touchpoint_id", "kpi_id"], "prev")
 show_trust_note(ctx, tp_scored)
 
-st.altair_chart(
-    journey_map_chart(journey_map_cards(tp_scored, touchpoints, stages, ctx.registry)), width="stretch"
-)
+store, store_problem = action_store(ctx)
+actions = load_actions(ctx, store, tuple(touchpoints["touchpoint_id"])) if store is not None else None
+st.altair_chart(journey_map_chart(journey_map_cards(tp_scored, touchpoints, stages, ctx.registry,
+                                                    open_action_touchpoints(actions))), width="stretch")
 st.caption(
     "Cards are coloured by the worst KPI of the touchpoint against its target; ★ marks a moment of "
-    "truth (dark border), ◆ a super-touchpoint and ⇄ a third-party touchpoint. Each card shows that KPI "
-    "and the touchpoint's Kano class; hover for all KPIs."
+    "truth (dark border), ◆ a super-touchpoint, ⇄ a third-party touchpoint and ✎ an open action (below). "
+    "Each card shows that KPI and the touchpoint's Kano class; hover for all KPIs."
 )
 
 conversion = stage_conversion(load_funnel(ctx, period.start, period.end, (journey_id,)), stages)
@@ -141,9 +142,8 @@ show_status_table(
 )
 
 st.subheader("Actions on this journey")
-store, store_problem = action_store(ctx)
-if store is None:
+if actions is None:
     st.warning(f"{literal(store_problem)} Actions cannot be shown.")
 else:
-    show_actions(load_actions(ctx, store, tuple(touchpoints["touchpoint_id"])), journey_id,
+    show_actions(actions, journey_id,
                  empty="No actions on these touchpoints yet. Owners record them on My touchpoints.")

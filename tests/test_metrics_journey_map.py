@@ -56,6 +56,8 @@ def test_every_touchpoint_gets_a_card_in_its_stage_with_slots() -> None:
     # Ad and Checkout are moments of truth and must-be / delighter at the journey's mean weight: super.
     assert cards["label"].tolist() == ["★ ◆ Ad", "★ ◆ Checkout", "Blog", "Shop", "Delivery ⇄"]
     assert cards["third_party"].tolist() == [False, False, False, False, True]
+    acted = journey_map_cards(TP_SCORED, TOUCHPOINTS, STAGES, REGISTRY, acted_on=frozenset({"tp_b"}))
+    assert acted.set_index("touchpoint_id").loc["tp_b", "label"] == "Shop ✎"
 
 
 def test_card_status_detail_and_summary() -> None:

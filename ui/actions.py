@@ -37,6 +37,7 @@ from ui.text import literal
 #: At most this many actions get their before/after values judged on one page run (two queries each).
 JUDGED_ACTIONS = 30
 DEFAULT_DUE_DAYS = 30
+OPEN_STATUSES = ("planned", "doing")
 #: Columns of the actions table kept narrow (their text wraps), so every column fits on screen.
 _NARROW = ("Touchpoint", "KPI", "Who", "Due", "Status", "Started", "Before start", "Since start", "Target")
 
@@ -82,6 +83,13 @@ def load_actions(
     out["touchpoint_name"] = out["touchpoint_name"].fillna(out["touchpoint_id"])
     out["kpi_name"] = out["kpi_id"].map(lambda k: ctx.registry[k].name)
     return out
+
+
+def open_action_touchpoints(actions: pd.DataFrame | None) -> frozenset[str]:
+    """Touchpoints with an action that is planned or under way."""
+    if actions is None or actions.empty:
+        return frozenset()
+    return frozenset(actions.loc[actions["status"].isin(OPEN_STATUSES), "touchpoint_id"].astype(str))
 
 
 def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
