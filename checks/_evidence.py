@@ -87,6 +87,8 @@ def schema_frame(wh: Warehouse, table: str) -> pd.DataFrame:
     found = _column_types(wh, tm.name, tm.schema)
     rows = []
     for column in TABLES[table]:
+        if column in tm.absent:  # optional and not in the warehouse: read as its default, not a fault
+            continue
         physical = tm.columns[column]
         col_type = found.get(physical)
         present = col_type is not None

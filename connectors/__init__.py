@@ -7,8 +7,9 @@ once), ``runtime`` (open settings, warehouse, KPIs and state store the one way),
 ``contacts`` (owners' addresses and data stewards), ``access`` (the access file and the
 row-level scope every read carries), ``notify`` (SMTP and webhook transport, alert settings),
 ``alert_store`` (alert deliveries and mutes), ``alert_digests`` (who gets which alert) and
-``alert_delivery`` (sending each alert once),
+``alert_delivery`` (sending each alert once), ``actions`` (owners' actions in the state store),
 ``db_errors`` (a database error in one readable line), ``state`` (the writable store),
+``actions`` (owners' actions in the writable store),
 ``demo`` (the demo warehouse and the writer the test warehouses use) and ``demo_file`` (the demo
 as a file, and the day its data ends).
 
@@ -17,6 +18,6 @@ truncation), ``_demo_catalogue``, ``_demo_facts`` and ``_demo_writer``. Nothing 
 so importing a submodule never loads the others.
 """
 
-__all__ = ["access", "alert_delivery", "alert_digests", "alert_store", "column_types", "contacts",
-           "db_errors", "demo", "demo_file", "mapping", "notify", "profile_queries", "queries", "runtime",
-           "settings", "state", "warehouse"]
+__all__ = ["access", "actions", "alert_delivery", "alert_digests", "alert_store", "column_types", "contacts",
+           "db_errors", "demo", "demo_file", "mapping", "notify", "profile_queries", "queries",
+           "runtime", "settings", "state", "warehouse"]

@@ -92,6 +92,10 @@ CHANNELS: dict[str, Channel] = {
     "delivery": Channel("Olivia Brown", 200, 25000, 0.2, ("csat", "ces"), _OFFICE_WEEK),
 }
 
+#: Channels the company does not run itself: its touchpoints there are third-party ones (review
+#: portals, marketplaces, word of mouth), mapped like any other.
+THIRD_PARTY_CHANNELS = ("review site", "marketplace", "word of mouth")
+
 #: KPIs every touchpoint in a retention stage reports on top of its channel's.
 RETENTION_KPIS = ("repeat_purchase_rate", "nps")
 
@@ -162,12 +166,13 @@ def touchpoint_frame(n: int, rng: np.random.Generator) -> pd.DataFrame:
             f"tp_{slug}{suffix_id}", stage_id.split(".")[0], stage_id, name + suffix_name, channel,
             CHANNELS[channel].owner, mot, kano,
         ))
-    columns = [c for c in TABLES["touchpoints"] if c != "weight"]
+    columns = [c for c in TABLES["touchpoints"] if c not in ("weight", "third_party")]
     frame = pd.DataFrame(rows, columns=columns)
     # Moments of truth weigh about three times as much in journey scores.
     weight = rng.uniform(0.5, 1.5, n) + np.where(frame["moment_of_truth"], 2.0, 0.0)
     frame["weight"] = np.round(weight, 2)
-    return frame
+    frame["third_party"] = frame["channel"].isin(THIRD_PARTY_CHANNELS)
+    return frame[list(TABLES["touchpoints"])]
 
 
 def touchpoint_kpis(stage_id: str, channel: str) -> tuple[str, ...]:

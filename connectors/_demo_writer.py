@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 import pandas as pd
 import sqlalchemy as sa
 
-from metrics.model import COLUMN_KINDS, FACT_TABLES, TABLES
+from metrics.model import COLUMN_KINDS, FACT_TABLES, OPTIONAL_COLUMNS, TABLES
 
 #: canonical table -> (schema or None, physical table, {canonical column: physical column}).
 PhysicalNames = Callable[[str], tuple[str | None, str, dict[str, str]]]
@@ -45,7 +45,8 @@ def write_warehouse(
 ) -> None:
     """Create (dropping any existing table of the same name) and fill one table per frame.
 
-    ``frames`` maps canonical table names to frames with exactly the canonical columns.
+    ``frames`` maps canonical table names to frames with exactly the canonical columns, in order;
+    optional columns (metrics.model.OPTIONAL_COLUMNS) may be left out, and the table then lacks them.
     """
     names = physical or canonical_physical
     unknown = sorted(set(frames) - set(TABLES))
@@ -56,7 +57,7 @@ def write_warehouse(
         for canonical, frame in frames.items():
             _check_columns(canonical, frame)
             schema, table_name, columns = names(canonical)
-            table = _table(metadata, canonical, schema, table_name, columns)
+            table = _table(metadata, canonical, schema, table_name, columns, tuple(frame.columns))
             if schema is not None and conn.dialect.name != "sqlite":
                 # SQLite "schemas" are attached databases; they cannot be created here.
                 conn.execute(sa.schema.CreateSchema(schema, if_not_exists=True))
@@ -69,7 +70,8 @@ def write_warehouse(
 
 
 def _check_columns(canonical: str, frame: pd.DataFrame) -> None:
-    expected = list(TABLES[canonical])
+    optional = OPTIONAL_COLUMNS.get(canonical, {})
+    expected = [c for c in TABLES[canonical] if c in frame.columns or c not in optional]
     if list(frame.columns) != expected:
         raise ValueError(
             f"frame for {canonical!r} has columns {list(frame.columns)}; expected {expected}"
@@ -82,6 +84,7 @@ def _table(
     schema: str | None,
     table_name: str,
     columns: dict[str, str],
+    present: tuple[str, ...],
 ) -> sa.Table:
     """A Table whose columns carry the physical name and the canonical name as key."""
     kinds = COLUMN_KINDS[canonical]
@@ -91,6 +94,7 @@ def _table(
         *(
             sa.Column(columns.get(column, column), _SQL_TYPES[kinds[column]](), key=column)
             for column in TABLES[canonical]
+            if column in present
         ),
         schema=schema,
     )

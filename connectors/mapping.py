@@ -24,9 +24,10 @@ import sqlalchemy as sa
 import yaml
 
 from connectors.column_types import KIND_WORDS, accepts, type_family
-from metrics.model import COLUMN_KINDS, TABLES
+from metrics.model import COLUMN_KINDS, OPTIONAL_COLUMNS, TABLES
 
-__all__ = ["load_mapping", "MappingError", "MappingFileError", "parse_mapping", "physical_columns"]
+__all__ = ["fit_optional_columns", "load_mapping", "MappingError", "MappingFileError", "parse_mapping",
+    "physical_columns"]
 
 
 class MappingError(ValueError):
@@ -48,6 +49,11 @@ class TableMapping:
     name: str
     #: canonical column -> physical column, for every canonical column of the table.
     columns: dict[str, str]
+    #: Canonical columns the mapping file names (an optional column named there must exist).
+    explicit: frozenset[str] = frozenset()
+    #: Optional columns (metrics.model.OPTIONAL_COLUMNS) the warehouse does not have: they read as
+    #: their default. Filled in by ``fit_optional_columns``.
+    absent: frozenset[str] = frozenset()
 
     @property
     def qualified_name(self) -> str:
@@ -165,6 +171,7 @@ def _table_mapping(canonical: str, entry: Any, source: str, problems: list[str])
         schema=schema or None,
         name=name or canonical,
         columns={c: _name(mapped.get(c), f"{where}: column {c!r}", problems) or c for c in columns},
+        explicit=frozenset(c for c in columns if mapped.get(c)),
     )
 
 
@@ -252,9 +259,32 @@ def check_against(engine: sa.Engine, mapping: Mapping) -> list[str]:
     return problems
 
 
+def _may_be_absent(tm: TableMapping, canonical_column: str) -> bool:
+    """An optional column the mapping file does not name may be missing from the warehouse."""
+    return canonical_column in OPTIONAL_COLUMNS.get(tm.canonical, {}) and canonical_column not in tm.explicit
+
+
+def fit_optional_columns(engine: sa.Engine, mapping: Mapping) -> Mapping:
+    """The mapping with each table's ``absent`` optional columns: those the file does not name and
+    the warehouse lacks (they read as their default). Only tables with optional columns are looked
+    at; a table that cannot be inspected keeps its columns (``check_against`` reports it)."""
+    tables = dict(mapping.tables)
+    for canonical in OPTIONAL_COLUMNS:
+        tm = tables[canonical]
+        try:
+            found = physical_columns(engine, tm.name, tm.schema)
+        except sa.exc.SQLAlchemyError:
+            continue
+        absent = frozenset(c for c in tm.columns if _may_be_absent(tm, c) and tm.columns[c] not in found)
+        tables[canonical] = replace(tm, absent=absent)
+    return replace(mapping, tables=tables)
+
+
 def _column_problems(tm: TableMapping, found: dict[str, object], source: str | None) -> list[str]:
     problems = []
     for canonical_column, physical_column in tm.columns.items():
+        if physical_column not in found and _may_be_absent(tm, canonical_column):
+            continue
         if physical_column not in found:
             problems.append(
                 f"Column {canonical_column!r} of canonical table {tm.canonical!r} is mapped to "

@@ -31,7 +31,7 @@ from connectors._sql_periods import period_start
 from connectors.access import AccessScope
 from connectors.db_errors import database_reason
 from connectors.warehouse import Warehouse, WarehouseError
-from metrics.model import TABLES, Filters, Grain, KpiRequest, Scope
+from metrics.model import OPTIONAL_COLUMNS, TABLES, Filters, Grain, KpiRequest, Scope
 
 __all__ = ["BREAKDOWN_COLUMN", "budget_frame", "budget_statement", "date_bounds", "date_bounds_statement",
     "dimension_frame", "dimension_statement", "funnel_frame", "funnel_statement", "kpi_frame",
@@ -225,14 +225,23 @@ def dimension_frame(wh: Warehouse, canonical: str) -> pd.DataFrame:
 
 
 def dimension_statement(wh: Warehouse, canonical: str) -> sa.Select[Any]:
-    """Every canonical column of a table, labelled with its canonical name; no filter, no order."""
+    """Every canonical column of a table, labelled with its canonical name; no filter, no order.
+    An optional column the warehouse lacks is selected as its default (metrics.model.OPTIONAL_COLUMNS)."""
     table = wh.table(canonical)
-    return sa.select(*(table.c[c].label(c) for c in TABLES[canonical]))
+    return sa.select(*(_column_or_default(table, canonical, c).label(c) for c in TABLES[canonical]))
+
+
+def _column_or_default(table: sa.Table, canonical: str, column: str) -> sa.ColumnElement[Any]:
+    if column in table.c:
+        return table.c[column]
+    default = OPTIONAL_COLUMNS[canonical][column]
+    return sa.null() if default is None else sa.literal(default)
 
 
 def _coerce_dimension(canonical: str, frame: pd.DataFrame) -> pd.DataFrame:
     if canonical == "touchpoints":
         frame["moment_of_truth"] = frame["moment_of_truth"].map(_as_bool).astype(bool)
+        frame["third_party"] = frame["third_party"].map(_as_bool).astype(bool)
         frame["weight"] = pd.to_numeric(frame["weight"], errors="coerce").fillna(1.0).astype("float64")
     if canonical == "stages":
         frame["position"] = pd.to_numeric(frame["position"]).astype("int64")

@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from connectors.access import EVERYTHING, AccessError, AccessScope, load_access, scope_for
 from connectors.contacts import ContactsError, load_contacts
 from connectors.db_errors import database_reason
-from connectors.mapping import MappingError, check_against, load_mapping
+from connectors.mapping import MappingError, check_against, fit_optional_columns, load_mapping
 from connectors.queries import dimension_frame
 from connectors.settings import Settings, SettingsError, create_data_folders, resolve_settings
 from connectors.state import create_state_engine
@@ -121,6 +121,7 @@ def open_for_checks(
         mapping = load_mapping(mapping_path)
         engine = create_read_engine(url, limits)
         problems = check_against(engine, mapping)
+        mapping = fit_optional_columns(engine, mapping)
     except (WarehouseError, MappingError, OSError, sa.exc.SQLAlchemyError) as exc:
         if engine is not None:
             engine.dispose()

@@ -67,7 +67,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MOT_BASE_URL", "http://localhost:8501",
             "Address people open the app at; every alert links to the page view that explains it there."),
     Setting("MOT_ALERT_STREAK", "3",
-            "Alert when a KPI has been off target this many consecutive periods (a whole number >= 1)."),
+            "Periods in a row a KPI must be off target to be listed on My touchpoints and alerted as "
+            "such even when its status did not change (a whole number, 1 or more)."),
     Setting("MOT_SMTP_HOST", None, "SMTP server that sends alert e-mails. Unset: no e-mail is sent "
             "(`python -m metrics.alerts send` stops with exit status 2 if a digest needs e-mail)."),
     Setting("MOT_SMTP_PORT", None, "SMTP port. Unset: 587 with starttls, 465 with ssl, 25 with none."),
@@ -126,6 +127,8 @@ class Settings:
     access_path: Path | None = None
     #: Login is on when .streamlit/secrets.toml has an [auth] section (Streamlit's OIDC login).
     login: bool = False
+    #: MOT_ALERT_STREAK: periods off target in a row that make a standing alert (metrics.streaks).
+    alert_streak: int = 3
 
     @property
     def is_demo(self) -> bool:
@@ -185,6 +188,7 @@ def resolve_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | No
         duckdb_threads=_threads(raw["MOT_DUCKDB_THREADS"] or "2"),
         access_path=Path(raw["MOT_ACCESS"]) if raw["MOT_ACCESS"] else None,
         login=bool((secrets or {}).get("auth")),
+        alert_streak=_alert_streak(raw["MOT_ALERT_STREAK"]),
     )
 
 
@@ -210,6 +214,14 @@ def _threads(text: str) -> int:
     if threads < 1:
         raise SettingsError(f"MOT_DUCKDB_THREADS {text!r} is not a whole number of 1 or more, e.g. 2.")
     return threads
+
+
+def _alert_streak(raw: str | None) -> int:
+    text = (raw or "3").strip()
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(f"MOT_ALERT_STREAK {text!r} is not a whole number of periods of 1 or more: "
+                            "set it to e.g. 3.")
+    return int(text)
 
 
 def create_data_folders(settings: Settings) -> None:

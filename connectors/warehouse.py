@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from connectors.db_errors import database_reason
-from connectors.mapping import Mapping, MappingError, check_against, load_mapping
+from connectors.mapping import Mapping, MappingError, check_against, fit_optional_columns, load_mapping
 from metrics.model import COLUMN_KINDS, TABLES
 
 __all__ = ["build_tables", "EmbeddedLimits", "open_warehouse", "Warehouse", "WarehouseError"]
@@ -66,6 +66,7 @@ def build_tables(mapping: Mapping) -> sa.MetaData:
             *(
                 sa.Column(tm.columns[c], _TYPES[COLUMN_KINDS[canonical][c]](), key=c)
                 for c in columns
+                if c not in tm.absent  # an optional column the warehouse lacks reads as its default
             ),
             schema=tm.schema,
         )
@@ -150,6 +151,7 @@ def open_warehouse(
         ) from None
     if problems:
         raise MappingError(problems)
+    mapping = fit_optional_columns(engine, mapping)
     return Warehouse(engine=engine, mapping=mapping, metadata=build_tables(mapping))
 
 

@@ -7,13 +7,16 @@ through Babel, in English or German), ``targets``, ``judgement`` (value, target,
 call), ``trust``, ``periods``, ``effectiveness``, ``overview``, ``journey_map``, ``trends``, ``streaks``
 (off target N periods in a row), ``owners``, ``budget``, ``what_if``, ``response_curves``,
 ``curve_uncertainty`` (bootstrap ranges, weak curves), ``reallocation``, ``journey_allocation`` (journey
-limits) and the ``alerts`` package (its ``__main__`` is a command line).
+limits), ``priorities`` (what an owner fixes first), ``kano`` (Kano factors, super-touchpoints),
+``action_effects`` (an action's KPI before and after its start) and the ``alerts`` package (its
+``__main__`` is a command line).
 
 Private: ``_batch_trf`` (the batch least-squares fitter behind ``response_curves``). Nothing is
 imported here, so scipy and pandas load only with the module that needs them.
 """
 
-__all__ = ["alerts", "budget", "changes", "curve_uncertainty", "effectiveness", "formatting",
-           "journey_allocation", "journey_cards", "journey_map", "judgement", "model", "overview",
-           "owners", "periods", "reallocation", "registry", "response_curves", "samples",
-           "status", "streaks", "targets", "trends", "trust", "what_if"]
+__all__ = ["action_effects", "alerts", "budget", "changes", "curve_uncertainty", "effectiveness",
+           "formatting", "journey_allocation", "journey_cards", "journey_map", "judgement",
+           "kano", "model", "overview", "owners", "periods", "priorities", "reallocation",
+           "registry", "response_curves", "samples", "status", "streaks", "targets", "trends",
+           "trust", "what_if"]

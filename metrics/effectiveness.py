@@ -13,9 +13,10 @@ Formulas (also in README "KPI glossary"):
 - **Health score** (0-100): the weighted mean of status points (on target 1, at risk 0.5, off
   target 0) over every touchpoint KPI with a status; the weight is the touchpoint's weight, times
   3 for a moment of truth. Values with no data or not trusted are left out. No judged value: NaN.
-- **Pain points**: touchpoints ranked by pain = shortfall x (2 for a moment of truth) + the
-  drop-off after its stage, where shortfall is the worst gap below target across its KPIs
-  measured in tolerance bands (a KPI exactly one band below target scores 1).
+- **Pain points**: touchpoints ranked by pain = shortfall x (2 for a moment of truth) x its Kano
+  factor (metrics.kano: must-be 1.5, delighter 0.5, else 1) + the drop-off after its stage, where
+  shortfall is the worst gap below target across its KPIs measured in tolerance bands (a KPI
+  exactly one band below target scores 1).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.kano import kano_factors
 from metrics.status import (  # the health bands live with the other statuses; re-exported here
     GAP_NOISE,
     HEALTH_AT_RISK,
@@ -131,10 +133,11 @@ def pain_points(scored: pd.DataFrame, touchpoints: pd.DataFrame, conversion: pd.
     trusted = scored["status"] != Status.NOT_TRUSTED.value
     below = scored.assign(shortfall=shortfall)[missed & trusted]
     worst = below.sort_values("shortfall", ascending=False).drop_duplicates("touchpoint_id")
-    info = touchpoints[["touchpoint_id", "name", "stage_id", "journey_id", "moment_of_truth"]]
+    info = touchpoints[["touchpoint_id", "name", "stage_id", "journey_id", "moment_of_truth"]].assign(
+        kano=touchpoints.get("kano", None))
     ranked = worst[["touchpoint_id", "kpi_id", "shortfall"]].merge(info, on="touchpoint_id")
     ranked = ranked.merge(conversion[["stage_id", "drop_off"]], on="stage_id", how="left")
-    factor = np.where(ranked["moment_of_truth"], MOT_PAIN_FACTOR, 1.0)
+    factor = np.where(ranked["moment_of_truth"], MOT_PAIN_FACTOR, 1.0) * kano_factors(ranked["kano"])
     ranked["pain"] = ranked["shortfall"] * factor + ranked["drop_off"].fillna(0.0)
     columns = [
         "touchpoint_id",
@@ -143,6 +146,7 @@ def pain_points(scored: pd.DataFrame, touchpoints: pd.DataFrame, conversion: pd.
         "journey_id",
         "kpi_id",
         "moment_of_truth",
+        "kano",
         "shortfall",
         "drop_off",
         "pain",

@@ -8,11 +8,18 @@ import textwrap
 import pandas as pd
 
 from metrics.effectiveness import touchpoint_status
+from metrics.kano import SUPER_MARK, super_touchpoints
 from metrics.registry import KpiRegistry
 from metrics.status import Status, severity_rank
 
-__all__ = ["CARDS_PER_STAGE", "MORE", "card_line", "emotional_curve", "filter_cards", "journey_map_cards",
-           "limit_cards", "natural_key", "scorecard", "stage_channel_counts"]
+__all__ = ["ACTION_MARK", "CARDS_PER_STAGE", "MORE", "card_line", "emotional_curve", "filter_cards",
+           "journey_map_cards", "limit_cards", "natural_key", "scorecard", "stage_channel_counts",
+           "THIRD_PARTY_MARK"]
+
+#: Marks a third-party touchpoint (review portal, marketplace, word of mouth) on every page.
+THIRD_PARTY_MARK = "⇄"
+#: Marks a touchpoint with an open owner's action (planned or doing).
+ACTION_MARK = "✎"
 
 #: Cards a stage shows before "+ N more" (its moments of truth and worst touchpoints come first).
 CARDS_PER_STAGE = 6
@@ -46,12 +53,14 @@ KANO_LABELS = {"must_be": "must-be", "performance": "performance", "delighter": 
 def journey_map_cards(
     tp_scored: pd.DataFrame, touchpoints: pd.DataFrame, stages: pd.DataFrame, registry: KpiRegistry,
     line: int = CARD_LINE,
+    acted_on: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """One card per touchpoint of the journey, placed in its stage column.
 
     The card's status is the worst of its judged KPIs; its second line names that KPI's value and
     the touchpoint's Kano class. Touchpoints without data still get a (grey) card, so the map
-    shows the whole journey. ``touchpoints`` and ``stages`` are the journey's own rows.
+    shows the whole journey. ``touchpoints`` and ``stages`` are the journey's own rows;
+    ``acted_on`` names touchpoints with an open action (planned or doing), marked ✎ on the card.
     """
     statuses = (
         touchpoint_status(tp_scored)
@@ -68,11 +77,17 @@ def journey_map_cards(
     cards["summary"] = cards["summary"].fillna("no KPI data in this period")
     untrusted = _trust_text(tp_scored).to_dict()
     cards["trust_text"] = [untrusted.get(t, NO_FAILING_CHECK) for t in cards["touchpoint_id"]]
+    cards["super"] = super_touchpoints(cards).to_numpy() if len(cards) else []
+    if "third_party" not in cards:
+        cards["third_party"] = False
+    cards["third_party"] = cards["third_party"].astype(bool)
     cards["kano_text"] = cards["kano"].map(lambda k: KANO_LABELS.get(str(k), "no Kano class"))
     cards["detail"] = cards["headline"].fillna("no data")
     cards["value_line"] = cards["value_line"].fillna("no KPI data in this period")
-    cards["label"] = cards.apply(lambda r: ("★ " if r["moment_of_truth"] else "") + str(r["name"]), axis=1)
-    cards["title"] = cards["label"].map(lambda t: _wrap(t, 2, line))
+    cards["label"] = [_card_label(r) for r in cards.itertuples(index=False)]
+    acted = cards["touchpoint_id"].isin(acted_on)
+    cards["label"] = cards["label"].where(~acted, cards["label"] + " " + ACTION_MARK)
+    cards["title"] = cards["label"].map(lambda t: _wrap(t, 3, line))
     cards["body"] = [
         "\n".join([_wrap(detail, 2, line), _wrap_at_dot(value, line),
                    _wrap(f"{_plain(channel, 'no channel')} · {_plain(owner, 'no owner')}", 2, line), kano])
@@ -106,8 +121,17 @@ def journey_map_cards(
         "kano",
         "channel",
         "owner",
+        "super",
+        "third_party",
     ]
     return cards[columns].reset_index(drop=True)
+
+
+def _card_label(card: object) -> str:
+    """★ moment of truth, ◆ super-touchpoint (metrics.kano), ⇄ after a third-party touchpoint."""
+    mot, super_, third, name = (getattr(card, c) for c in ("moment_of_truth", "super", "third_party", "name"))
+    marks = ("★ " if mot else "") + (SUPER_MARK + " " if super_ else "")
+    return marks + str(name) + (" " + THIRD_PARTY_MARK if third else "")
 
 
 #: A card's data-quality line when none of its values is untrusted.

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 __all__ = ["Aggregation", "COLUMN_KINDS", "Direction", "FACT_TABLES", "Filters", "Grain", "Kano",
-    "KpiRequest", "Period", "Scope", "TABLES", "TARGET_SCOPE_PRIORITY", "Unit"]
+    "KpiRequest", "OPTIONAL_COLUMNS", "Period", "Scope", "TABLES", "TARGET_SCOPE_PRIORITY", "Unit"]
 
 
 class Unit(StrEnum):
@@ -75,6 +75,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "moment_of_truth",
         "kano",
         "weight",
+        "third_party",
     ),
     "kpis": ("kpi_id", "name", "unit", "direction", "aggregation", "scale", "description"),
     "touchpoint_kpis": ("date", "touchpoint_id", "kpi_id", "numerator", "denominator"),
@@ -90,6 +91,14 @@ TABLES: dict[str, tuple[str, ...]] = {
     ),
     "budget": ("month", "journey_id", "touchpoint_id", "channel", "planned", "actual"),
     "funnel": ("date", "journey_id", "stage_id", "customers"),
+}
+
+#: Columns a warehouse may leave out: canonical table -> {column: the value every row gets then}.
+#: A column the mapping file names explicitly must exist; one it leaves out and the warehouse
+#: lacks takes this default (docs/design.md "Optional columns").
+OPTIONAL_COLUMNS: dict[str, dict[str, object]] = {
+    "journeys": {"persona": None},
+    "touchpoints": {"kano": None, "weight": 1.0, "third_party": False},
 }
 
 #: The two fact tables: large, only ever read aggregated.
@@ -109,6 +118,7 @@ COLUMN_KINDS: dict[str, dict[str, str]] = {
         "moment_of_truth": "bool",
         "kano": "str",
         "weight": "float",
+        "third_party": "bool",
     },
     "kpis": {
         "kpi_id": "str",

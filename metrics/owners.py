@@ -3,9 +3,9 @@
 Definitions (also in README "My touchpoints"):
 - **An owner's touchpoints**: those they own (touchpoint owner) plus every touchpoint of the
   journeys whose map they own (map owner).
-- **Band**: the unit that makes gaps and moves of different KPIs comparable, as in
-  metrics.effectiveness.pain_points: the target's tolerance; if that is missing or zero, 5% of
-  the target; if there is no target either, 1 KPI unit.
+- **Band** ("tolerance width" on the pages): the unit that makes gaps and moves of different
+  KPIs comparable, as in metrics.effectiveness.pain_points: the target's tolerance; if that is
+  missing or zero, 5% of the target; if there is no target either, 1 KPI unit.
 - **Biggest movers**: (touchpoint, KPI) pairs with a target, ranked by |move| in bands since the
   previous period, where ``move = change / band``, signed so that + is better (direction aware).
   KPIs without a target (e.g. reach) have no band that makes their moves comparable, so they
@@ -87,7 +87,7 @@ def _mover_reason(row: object, registry: KpiRegistry) -> str:
     verb = "rose" if value > before else "fell"
     better = "better" if move > 0 else "worse"
     return (f"{kpi.name} {verb} from {kpi.format(before)} to {kpi.format(value)} since the previous "
-            f"period: {abs(move):.1f} bands {better}")
+            f"period: {abs(move):.1f} tolerance widths {better}")
 
 
 def quick_wins(
@@ -125,7 +125,7 @@ def _win_reason(row: object, registry: KpiRegistry) -> str:
     kpi = registry[str(row.kpi_id)]  # type: ignore[attr-defined]
     status = STATUS_LABELS[Status(row.status)].lower()  # type: ignore[attr-defined]
     head = (f"Moment of truth {status} on {kpi.name} ({kpi.format(row.value)} against "  # type: ignore[attr-defined]
-            f"{kpi.format(row.target)}, {row.shortfall:.1f} bands short), "  # type: ignore[attr-defined]
+            f"{kpi.format(row.target)}, short by {row.shortfall:.1f} tolerance widths), "  # type: ignore[attr-defined]
             f"weight {row.weight:g}")  # type: ignore[attr-defined]
     spend = row.monthly_spend  # type: ignore[attr-defined]
     if pd.isna(spend) or spend <= 0:
@@ -149,7 +149,7 @@ def pain_reasons(pain: pd.DataFrame, registry: KpiRegistry) -> pd.Series:
                pain["moment_of_truth"].astype(bool), pain["drop_off"].astype(float))
     for kpi_id, shortfall, is_mot, drop_off in zip(*columns, strict=True):
         kpi = registry.get(kpi_id)
-        text = f"{kpi.name if kpi else kpi_id} is {shortfall:.1f} bands below target"
+        text = f"{kpi.name if kpi else kpi_id} is {shortfall:.1f} tolerance widths below target"
         if is_mot:
             text += " at a moment of truth (counts double)"
         if not np.isnan(drop_off):

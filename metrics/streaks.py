@@ -1,12 +1,14 @@
-"""How long a KPI has been off target without a break: the rule behind "off target for N periods".
+"""The one rule for a standing problem: a value off target for N periods in a row.
 
-Pure, no I/O. Input is a judged value series (metrics.judgement.judge): one row per period, series
-key (e.g. touchpoint_id) and kpi_id, with value, target, tolerance and optionally trust. A streak
-counts the consecutive periods, ending with the latest period of the whole frame, whose status
-(metrics/status.py) is off target. A period without a judged value (no data, no target, or a value
-that is not trusted) ends the streak: it is no evidence either way, and an untrusted value must
-never raise a KPI alert. A series whose data stopped before the latest period has no streak.
-Used by the alerts (metrics.alerts, kind ``off_target_streak``) and by lists that show streaks.
+A crossing alert fires when a status changes; a KPI that has been off target for months changes
+nothing and would never be alerted again. ``off_target_streaks`` counts, per series, the periods
+in a row up to the latest one in which the value was off target (judged, trusted:
+metrics.judgement); ``standing_off_target`` keeps those with at least ``periods`` (the setting
+MOT_ALERT_STREAK, default 3). My touchpoints lists them first and the alerts send them
+(``streak_runs`` adds when the streak began and the latest value), both through this one rule.
+
+A period without a value for a series, or with a value that is not trusted, ends its streak: a
+streak is evidence of a problem, and missing or untrusted data is not evidence.
 """
 
 from __future__ import annotations
@@ -17,36 +19,86 @@ from metrics.registry import KpiRegistry
 from metrics.status import Status, classify_frame
 from metrics.trust import TrustState
 
-__all__ = ["off_target_streaks", "STREAK_COLUMNS"]
+__all__ = ["DEFAULT_ALERT_STREAK", "off_target_streaks", "standing_off_target", "STREAK_COLUMNS",
+           "streak_runs", "streak_text"]
 
+DEFAULT_ALERT_STREAK = 3
+
+
+def off_target_streaks(series: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per series (``keys``), how many periods in a row up to the series' latest period of the
+    frame were off target. ``series``: judged periods (period_start, keys, status). Returns the
+    key columns, ``streak`` (0 when the latest period is not off target or has no row) and
+    ``periods_seen`` (how many periods the frame has)."""
+    if series.empty:
+        return pd.DataFrame(columns=[*keys, "streak", "periods_seen"]).astype(
+            {"streak": "int64", "periods_seen": "int64"})
+    periods = sorted(series["period_start"].unique())
+    off = series.assign(_off=series["status"].eq(Status.OFF_TARGET.value))
+    grid = off.pivot_table(index=keys, columns="period_start", values="_off", aggfunc="max", fill_value=False)
+    grid = grid.reindex(columns=periods, fill_value=False).astype(bool)
+    # From the latest period backwards, a run of True counts until the first False.
+    streak = grid.iloc[:, ::-1].cummin(axis=1).sum(axis=1).astype("int64")
+    # A streak as long as the frame (periods_seen) may have begun earlier: "N or more" (streak_text).
+    return streak.rename("streak").reset_index().assign(periods_seen=len(periods))
+
+
+def streak_text(streak: int, periods_seen: int | None = None) -> str:
+    """"off target 4 periods in a row", or "... 27 or more ..." when the streak spans every period
+    looked at (it may have begun before them)."""
+    more = " or more" if periods_seen is not None and streak >= periods_seen else ""
+    return f"off target {streak}{more} periods in a row"
+
+
+def standing_off_target(
+    series: pd.DataFrame, keys: list[str], periods: int = DEFAULT_ALERT_STREAK
+) -> pd.DataFrame:
+    """The series off target for at least ``periods`` periods in a row, up to the latest one:
+    the key columns and ``streak``, longest first."""
+    if periods < 1:
+        raise ValueError("a streak needs at least one period")
+    streaks = off_target_streaks(series, keys)
+    standing = streaks[streaks["streak"] >= periods]
+    return standing.sort_values("streak", ascending=False, kind="stable").reset_index(drop=True)
+
+
+#: Columns of ``streak_runs`` besides the series keys.
 STREAK_COLUMNS = ["kpi_id", "periods", "since", "period_start", "value", "target"]
 
 
-def off_target_streaks(series: pd.DataFrame, registry: KpiRegistry, keys: list[str]) -> pd.DataFrame:
-    """One row per series off target in the frame's latest period: keys, kpi_id, periods (how many
-    consecutive periods, >= 1), since (first period of the streak), period_start, value, target.
+def streak_runs(series: pd.DataFrame, keys: list[str], registry: KpiRegistry | None = None) -> pd.DataFrame:
+    """The same rule with the detail an alert needs: one row per series (``keys`` and kpi_id) off
+    target in the frame's latest period, with ``periods`` (how many in a row, >= 1), ``since``
+    (the streak's first period), ``period_start``, ``value`` and ``target`` of the latest period.
 
     Example: statuses on, off, off, off over four weeks give periods = 3, since = the second week.
+    A frame without judged ``status`` (value, target, tolerance and optionally trust) is judged here
+    the same way (``registry`` gives each KPI's direction); a value that is not trusted is not off
+    target for a streak.
     """
     columns = [*keys, *STREAK_COLUMNS]
     if series.empty:
         return pd.DataFrame(columns=columns)
     frame = series.assign(period_start=pd.to_datetime(series["period_start"]))
-    directions = frame["kpi_id"].map({k: registry[str(k)].direction.value for k in frame["kpi_id"].unique()})
-    off = classify_frame(frame, directions).eq(Status.OFF_TARGET.value)
-    if "trust" in frame.columns:
-        off &= frame["trust"].ne(TrustState.NOT_TRUSTED.value)
-    frame = frame.assign(_off=off.astype("int64")).sort_values([*keys, "kpi_id", "period_start"],
-                                                               ascending=False)
+    if "status" in frame.columns:
+        off = frame["status"].eq(Status.OFF_TARGET.value)
+    else:
+        if registry is None:
+            raise ValueError("streak_runs needs the KPI registry to judge a frame without status")
+        kpis = frame["kpi_id"].unique()
+        directions = frame["kpi_id"].map({k: registry[str(k)].direction.value for k in kpis})
+        off = classify_frame(frame, directions).eq(Status.OFF_TARGET.value)
+        if "trust" in frame.columns:
+            off &= frame["trust"].ne(TrustState.NOT_TRUSTED.value)
+    frame = frame.assign(_off=off.astype("int64"))
     group = [*keys, "kpi_id"]
+    frame = frame.sort_values([*group, "period_start"], ascending=False)
     frame["_run"] = frame.groupby(group, sort=False, dropna=False)["_off"].cumprod()
-    latest_period = frame["period_start"].max()
     heads = frame.groupby(group, sort=False, dropna=False).head(1)
-    heads = heads[(heads["period_start"] == latest_period) & (heads["_off"] == 1)]
+    heads = heads[(heads["period_start"] == frame["period_start"].max()) & (heads["_off"] == 1)]
     if heads.empty:
         return pd.DataFrame(columns=columns)
-    in_run = frame[frame["_run"] == 1]
-    runs = in_run.groupby(group, sort=False, dropna=False).agg(periods=("_run", "size"),
-                                                                since=("period_start", "min")).reset_index()
+    runs = frame[frame["_run"] == 1].groupby(group, sort=False, dropna=False).agg(
+        periods=("_run", "size"), since=("period_start", "min")).reset_index()
     out = heads[[*group, "period_start", "value", "target"]].merge(runs, on=group, how="left")
     return out[columns].sort_values(group).reset_index(drop=True)

@@ -7,11 +7,21 @@ import streamlit as st
 from metrics.effectiveness import pain_points, stage_conversion, with_deltas
 from metrics.journey_map import scorecard
 from metrics.judgement import NOTHING_JUDGED, judged_count
+from metrics.kano import kano_texts
 from metrics.model import Filters, Scope, Unit
 from metrics.periods import previous_period
+from ui.actions import action_store, load_actions, open_action_touchpoints, show_actions
 from ui.cached_charts import show_chart
 from ui.context import app_context
-from ui.filters import journey_filter, period_filter, url_select
+from ui.filters import (
+    TOUCHPOINT_KINDS,
+    journey_filter,
+    of_kind,
+    period_filter,
+    persona_filter,
+    touchpoint_kind_filter,
+    url_select,
+)
 from ui.journey_charts import funnel_chart
 from ui.journey_sections import show_emotional_curve, show_journey_map
 from ui.loaders import load_funnel, load_judged
@@ -20,8 +30,9 @@ from ui.tables import show_status_table
 from ui.text import literal
 
 ctx = app_context()
-left, middle, right = st.columns(3)
-journey_id = journey_filter(ctx, container=left)
+persona_col, left, kind_col, middle, right = st.columns(5)
+journey_id = journey_filter(ctx, container=left, persona=persona_filter(ctx, container=persona_col))
+kind = touchpoint_kind_filter(container=kind_col)
 period = period_filter(ctx, container=middle)
 feelings = [k.kpi_id for k in ctx.registry if k.unit is Unit.SCORE]
 feeling = url_select(
@@ -30,14 +41,18 @@ feeling = url_select(
 
 journey = ctx.journeys[ctx.journeys["journey_id"] == journey_id].iloc[0]
 st.title(f"Journey: {literal(journey['name'])}")
+persona = journey["persona"].strip() if isinstance(journey["persona"], str) else ""
 st.caption(
-    f"Persona: {literal(journey['persona'])} · Map owner: {literal(journey['owner'])} · {period.label}: "
+    f"Persona: {literal(persona or 'not named')} · Map owner: {literal(journey['owner'])} · {period.label}: "
     f"{period.start:%d %b %Y} – {period.end:%d %b %Y}. {literal(journey['description'])}"
 )
 
 stages = ctx.stages[ctx.stages["journey_id"] == journey_id]
-touchpoints = ctx.touchpoints[ctx.touchpoints["journey_id"] == journey_id]
-only_journey = Filters(journey_ids=(journey_id,))
+touchpoints = of_kind(ctx.touchpoints[ctx.touchpoints["journey_id"] == journey_id], kind)
+if touchpoints.empty:
+    st.info(f"This journey has no {TOUCHPOINT_KINDS[kind].lower()}. Choose all touchpoints.")
+    st.stop()
+only_journey = Filters(journey_ids=(journey_id,), touchpoint_ids=tuple(touchpoints["touchpoint_id"]))
 earlier = previous_period(period)
 tp_scored = load_judged(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=only_journey)
 tp_before = load_judged(ctx, earlier.start, earlier.end, by=Scope.TOUCHPOINT, filters=only_journey)
@@ -49,7 +64,9 @@ if tp_scored.empty:
 tp_scored = with_deltas(tp_scored, tp_before, ["touchpoint_id", "kpi_id"], "prev")
 show_trust_note(ctx, tp_scored)
 
-show_journey_map(ctx, tp_scored, touchpoints, stages)
+store, store_problem = action_store(ctx)
+actions = load_actions(ctx, store, tuple(touchpoints["touchpoint_id"])) if store is not None else None
+show_journey_map(ctx, tp_scored, touchpoints, stages, open_action_touchpoints(actions))
 
 conversion = stage_conversion(load_funnel(ctx, period.start, period.end, (journey_id,)), stages)
 curve = load_judged(ctx, period.start, period.end, by=Scope.STAGE, filters=only_journey, kpi_ids=(feeling,),
@@ -75,13 +92,15 @@ else:
     pains = pains.assign(
         kpi=pains["kpi_id"].map(lambda k: ctx.registry[k].name),
         mot=pains["moment_of_truth"].map({True: "★", False: ""}),
+        kano_text=kano_texts(pains["kano"]),
     )
     st.dataframe(
-        pains[["mot", "name", "kpi", "shortfall", "drop_off", "pain"]].rename(
+        pains[["mot", "name", "kpi", "kano_text", "shortfall", "drop_off", "pain"]].rename(
             columns={
                 "mot": "MoT",
                 "name": "Touchpoint",
                 "kpi": "Worst KPI",
+                "kano_text": "Kano class",
                 "shortfall": "Below target (× tolerance)",
                 "drop_off": "Drop-off after stage",
                 "pain": "Pain score",
@@ -113,3 +132,10 @@ show_status_table(
         "trust_text": "Not trusted because",
     },
 )
+
+st.subheader("Actions on this journey")
+if actions is None:
+    st.warning(f"{literal(store_problem)} Actions cannot be shown.")
+else:
+    show_actions(actions, journey_id,
+                 empty="No actions on these touchpoints yet. Owners record them on My touchpoints.")

@@ -1,5 +1,5 @@
-"""My touchpoints (map and touchpoint owners): status, small trends, alerts, movers, pain points and
-quick wins, each with the reason it is listed."""
+"""My touchpoints (map and touchpoint owners): alerts, what to fix first (worst first), movers, pain
+points, quick wins and the owner's actions with their KPI before and after, each with its reason."""
 
 from __future__ import annotations
 
@@ -8,23 +8,20 @@ import streamlit as st
 
 from metrics.alerts import DEFAULT_WINDOW
 from metrics.effectiveness import stage_conversion
+from metrics.formatting import date_text, month_text
 from metrics.judgement import judged_count
 from metrics.model import Filters, Grain, Scope
-from metrics.owners import (
-    monthly_spend,
-    owner_names,
-    owner_touchpoints,
-    quick_wins,
-    recent_values,
-)
+from metrics.owners import monthly_spend, owner_names, owner_touchpoints, quick_wins, recent_values
+from metrics.priorities import owner_priorities
+from metrics.streaks import off_target_streaks
 from metrics.trends import complete_window
+from ui.actions import action_store, load_actions, record_action_form, show_actions, status_form
 from ui.alert_sections import show_alert_history
 from ui.context import app_context
 from ui.filters import url_select
 from ui.loaders import load_budget, load_funnel, load_judged
-from ui.owner_sections import show_alerts, show_movers, show_pain_points
+from ui.owner_sections import show_alerts, show_movers, show_pain_points, show_priorities, show_quick_wins
 from ui.quality_loaders import show_trust_note
-from ui.tables import show_status_table
 from ui.text import literal
 
 SPARK_PERIODS = 13
@@ -46,7 +43,8 @@ if mine.empty:
     st.stop()
 mine = mine.assign(journey=mine["journey_id"].map(ctx.journey_name))
 
-window = complete_window(ctx.as_of, grain, DEFAULT_WINDOW + 1)
+streak_periods = ctx.settings.alert_streak
+window = complete_window(ctx.as_of, grain, max(DEFAULT_WINDOW, streak_periods) + 1)
 series = load_judged(ctx, max(window.start, ctx.first_date), window.end, by=Scope.TOUCHPOINT, grain=grain,
                      filters=Filters(touchpoint_ids=tuple(mine["touchpoint_id"])))
 if series.empty:
@@ -56,31 +54,22 @@ periods = sorted(series["period_start"].unique())
 latest = series[series["period_start"] == periods[-1]]
 previous = series[series["period_start"] == periods[-2]] if len(periods) > 1 else latest.iloc[:0]
 roles = ", ".join(f"{n} as {r}" for r, n in mine["role"].value_counts().items())
-latest_label = f"{pd.Timestamp(periods[-1]):%B %Y}" if grain is Grain.MONTH else \
-    f"week of {pd.Timestamp(periods[-1]):%d %b %Y}"
+latest_label = month_text(periods[-1]) if grain is Grain.MONTH else f"week of {date_text(periods[-1])}"
 st.caption(f"{len(mine)} touchpoints ({roles}) · latest complete {grain.value}: {latest_label} · "
            "each listed item says why it is there.")
 
 show_trust_note(ctx, latest)
 
-show_alerts(series, ctx.touchpoints, registry)
-show_alert_history(ctx, owner, mine)
+show_alerts(series, ctx.touchpoints, registry, streak_periods)
 
-st.subheader("Status and trend")
-trend = recent_values(series, ["touchpoint_id", "kpi_id"], SPARK_PERIODS)
-table = latest.merge(trend, on=["touchpoint_id", "kpi_id"]).merge(
-    mine[["touchpoint_id", "name", "journey", "role", "moment_of_truth"]], on="touchpoint_id")
-table = table.assign(
-    kpi=table["kpi_id"].map(lambda k: registry[k].name),
-    value_text=[registry[k].format(v) for k, v in zip(table["kpi_id"], table["value"], strict=True)],
-    target_text=[registry[k].format(v) for k, v in zip(table["kpi_id"], table["target"], strict=True)],
-    mot=table["moment_of_truth"].map({True: "★", False: ""}),
-).sort_values(["journey", "name", "kpi"])
-show_status_table(table, {"mot": "MoT", "journey": "Journey", "name": "Touchpoint", "role": "My role",
-                          "kpi": "KPI", "value_text": "Value", "target_text": "Target", "trend": "Trend"},
-                  column_config={
-                      "Trend": st.column_config.LineChartColumn(f"Last {SPARK_PERIODS} {grain.value}s")
-                  })
+st.subheader("What to fix first")
+journey_touchpoints = ctx.touchpoints[ctx.touchpoints["journey_id"].isin(mine["journey_id"])]
+streaks = off_target_streaks(series, ["touchpoint_id", "kpi_id"])
+ranked = owner_priorities(latest, journey_touchpoints, streaks, streak_periods)
+ranked = ranked[ranked["touchpoint_id"].isin(mine["touchpoint_id"])].merge(
+    mine[["touchpoint_id", "journey", "third_party"]], on="touchpoint_id")
+show_priorities(ranked, recent_values(series, ["touchpoint_id", "kpi_id"], SPARK_PERIODS), registry,
+                f"Last {SPARK_PERIODS} {grain.value}s")
 
 movers_col, pains_col = st.columns(2)
 with movers_col:
@@ -101,8 +90,25 @@ if wins.empty and judged_count(mot_values) == 0:
 elif wins.empty:
     st.success("No moment of truth of these touchpoints is off target or at risk.")
 else:
-    show_status_table(wins.assign(kpi=wins["kpi_id"].map(lambda k: registry[k].name)),
-                      {"name": "Touchpoint", "kpi": "KPI", "score": "Score", "reason": "Why it is listed"},
-                      column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
-    st.caption(f"Score = weight × bands below target ÷ mean monthly spend (thousand EUR, last {SPEND_MONTHS} "
-               "months). Touchpoints without recorded spend come last: their cost is unknown.")
+    show_quick_wins(wins)
+    st.caption("Value for money = weight × how far below target (in tolerance widths) ÷ mean monthly spend "
+               f"(thousand EUR, last {SPEND_MONTHS} months). Touchpoints without recorded spend come last: "
+               "their cost is unknown.")
+
+show_alert_history(ctx, owner, mine)
+
+st.subheader("Actions")
+store, store_problem = action_store(ctx)
+if store is None:
+    st.warning(f"{literal(store_problem)} Actions cannot be shown or recorded.")
+    st.stop()
+with st.expander("Record an action", expanded=False):
+    first = ranked.iloc[0] if len(ranked) else None
+    record_action_form(ctx, store, mine, owner, (first["touchpoint_id"], first["kpi_id"]) if first is not None
+                       else None)
+actions = load_actions(ctx, store, tuple(mine["touchpoint_id"]))
+show_actions(actions, empty="No actions on these touchpoints yet. Record one above: what, who, due date "
+             "and start; its KPI before and after the start then shows whether it works.")
+if len(actions):
+    with st.expander("Change the status of an action"):
+        status_form(store, actions, owner)

@@ -4,6 +4,7 @@ and the same quarter last year; owner comments; close / reopen the quarter; expo
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import streamlit as st
 
@@ -13,6 +14,7 @@ from review.exports.files import ExportError, header_lines
 from review.formatting import differences_table
 from review.pack import EmptyQuarterError
 from review.quarters import quarters_between
+from ui.actions import action_store, decision_actions, load_actions, show_actions
 from ui.context import app_context
 from ui.filters import url_select
 from ui.review_audit import review_author, show_audit_log
@@ -46,6 +48,9 @@ except StateStoreError as exc:
     st.error(literal(exc))
     st.stop()
 journeys = review.figures.journeys
+action_state, _ = action_store(ctx)
+if action_state is not None:  # live actions with their before/after KPI ride along into the pack
+    review = replace(review, actions=load_actions(ctx, action_state))
 
 if presenting():
     present(review)  # the summary, then one journey per screen; stops here
@@ -80,5 +85,9 @@ summary_section(review)
 for tab, (journey_id, name) in zip(st.tabs([literal(n) for _, n in journeys]), journeys, strict=True):
     with tab:
         journey_section(review, journey_id, name, state, author)
+        st.markdown("**Actions and whether they work** (live, also in the PDF pack)")
+        show_actions(review.actions, journey_id, empty="No actions on this journey's touchpoints.")
+        if action_state is not None and state is not None and not review.is_closed:
+            decision_actions(ctx, action_state, state, quarter, journey_id, author)
 
 show_audit_log(ctx, state, quarter)

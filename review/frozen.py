@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -42,6 +42,8 @@ class QuarterReview:
     #: closed quarters only: figures whose live value differs from the snapshot (None: not compared)
     live_differences: pd.DataFrame | None = None
     live_problem: str = ""  # why the live data could not be compared, if it could not
+    #: owners' actions with their before/after KPI (review.actions_section); set by the page, live
+    actions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def is_closed(self) -> bool:

@@ -125,6 +125,7 @@ class Comment:
     author: str
     saved_at: str
     version: int
+    #: the comment records a decision of the review; decisions become owners' actions
     decision: bool = False
 
 

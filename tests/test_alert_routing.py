@@ -17,7 +17,7 @@ from metrics.alerts import (
     failing_check_alerts,
 )
 from metrics.registry import default_registry
-from metrics.streaks import off_target_streaks
+from metrics.streaks import streak_runs
 
 REGISTRY = default_registry()
 BASE = "https://mot.example.com"
@@ -40,7 +40,7 @@ def test_streak_counts_consecutive_off_target_periods_to_the_latest() -> None:
         _series([4.0, 4.0, 4.0], "tp_stale"),                      # stopped a week early -> none
         _series([4.0, 4.0, np.nan, 4.0], "tp_gap"),                # no data ends it -> 1
     ], ignore_index=True)
-    streaks = off_target_streaks(frame, REGISTRY, ["touchpoint_id"]).set_index("touchpoint_id")
+    streaks = streak_runs(frame, ["touchpoint_id"], REGISTRY).set_index("touchpoint_id")
     assert streaks["periods"].to_dict() == {"tp_gap": 1, "tp_one": 1, "tp_three": 3}
     assert streaks.loc["tp_three", "since"] == pd.Timestamp("2026-01-12")
 

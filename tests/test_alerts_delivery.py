@@ -173,7 +173,7 @@ def test_dry_run_prints_and_sends_nothing(configured: Configure, capsys: pytest.
 @pytest.mark.parametrize(("key", "value", "message"), [
     ("MOT_SMTP_SECURITY", "tls13", "MOT_SMTP_SECURITY 'tls13' is not known"),
     ("MOT_SMTP_PORT", "smtp", "MOT_SMTP_PORT 'smtp' must be a whole number"),
-    ("MOT_ALERT_STREAK", "0", "MOT_ALERT_STREAK '0' must be a whole number of at least 1"),
+    ("MOT_ALERT_STREAK", "0", "MOT_ALERT_STREAK '0' is not a whole number of periods of 1 or more"),
     ("MOT_BASE_URL", "mot.example.com", "MOT_BASE_URL 'mot.example.com' is not an http(s) address"),
     ("MOT_SMTP_HOST", "", "MOT_SMTP_HOST is not set"),
 ])

@@ -35,6 +35,7 @@ TOUCHPOINTS = pd.DataFrame({
     "moment_of_truth": [True, False, True, False, False],
     "kano": ["must_be", "performance", "delighter", None, "must_be"],
     "weight": [1.0] * 5,
+    "third_party": [False, False, False, False, True],
 })
 
 
@@ -61,7 +62,11 @@ def test_every_touchpoint_gets_a_card_in_its_stage_with_slots() -> None:
     assert cards["stage"].tolist() == ["Awareness", "Decision", "Decision", "Decision", "Purchase"]
     assert cards["position"].tolist() == [1, 2, 2, 2, 3]
     assert cards["slot"].tolist() == [1, 1, 2, 3, 1]
-    assert cards["label"].tolist() == ["★ Ad", "★ Checkout", "Shop", "Blog", "Delivery"]
+    # Ad and Checkout are moments of truth and must-be / delighter at the journey's mean weight: super.
+    assert cards["label"].tolist() == ["★ ◆ Ad", "★ ◆ Checkout", "Shop", "Blog", "Delivery ⇄"]
+    assert cards["third_party"].tolist() == [False, False, False, False, True]
+    acted = journey_map_cards(TP_SCORED, TOUCHPOINTS, STAGES, REGISTRY, acted_on=frozenset({"tp_b"}))
+    assert acted.set_index("touchpoint_id").loc["tp_b", "label"] == "Shop ✎"
 
 
 def test_card_status_detail_and_summary() -> None:
@@ -141,7 +146,7 @@ def test_card_shows_value_against_target_channel_owner_and_kano_without_cutting(
     long = TOUCHPOINTS.assign(name=["First-contact resolution in the contact centre (hotline)"] + ["x"] * 4)
     cards = journey_map_cards(TP_SCORED, long, STAGES, REGISTRY).set_index("touchpoint_id")
     title = cards.loc["tp_a", "title"]
-    assert title.startswith("★ First-contact") and "\n" in title  # wrapped onto two lines, not cut
+    assert title.startswith("★ ◆ First-contact") and "\n" in title and "…" not in title  # wrapped, not cut
     assert all(len(line) <= 26 for line in title.split("\n"))
 
 

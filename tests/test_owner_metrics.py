@@ -57,7 +57,7 @@ def test_biggest_movers_rank_by_bands_and_respect_direction() -> None:
     assert movers["touchpoint_id"].tolist() == ["tp_shop", "tp_call"]
     assert movers["move"].tolist() == pytest.approx([-3.0, -0.5])
     assert movers.iloc[0]["reason"] == (
-        "CSAT fell from 4.30 to 4.00 since the previous period: 3.0 bands worse")
+        "CSAT fell from 4.30 to 4.00 since the previous period: 3.0 tolerance widths worse")
 
 
 def test_quick_wins_rank_by_weight_times_shortfall_per_cost_and_say_why() -> None:
@@ -95,7 +95,7 @@ def test_pain_reasons() -> None:
     pain = pd.DataFrame({"kpi_id": ["csat"], "shortfall": [2.0], "moment_of_truth": [True],
                          "drop_off": [0.25]})
     assert pain_reasons(pain, REGISTRY).iloc[0] == (
-        "CSAT is 2.0 bands below target at a moment of truth (counts double); "
+        "CSAT is 2.0 tolerance widths below target at a moment of truth (counts double); "
         "25% of customers drop off after this stage")
 
 

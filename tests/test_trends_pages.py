@@ -140,7 +140,8 @@ def test_my_touchpoints_page_lists_reasons(app: AppTest) -> None:
     at = _open(app, "pages/my_touchpoints.py")
     assert at.title[0].value.startswith("My touchpoints: ")
     headers = [h.value for h in at.subheader]
-    assert headers[:2] == ["Alerts", "Status and trend"] and "Pain points" in headers
+    assert headers[:2] == ["Alerts", "What to fix first"]
+    assert "Pain points" in headers and "Actions" in headers
     assert at.dataframe, "the status table is shown"
     for owner in at.selectbox[0].options[:4]:  # several owners: map owners and touchpoint owners
         at.selectbox[0].set_value(owner).run()

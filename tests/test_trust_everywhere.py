@@ -130,9 +130,10 @@ def test_trends_of_the_touchpoint(planted: dict[str, str], monkeypatch: pytest.M
 def test_my_touchpoints(planted: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     state = {"url_owner_name": OWNER, "url_owner_grain": "month"}
     at = _app(planted, "pages/my_touchpoints.py", state, monkeypatch)
-    table = [t.value for t in at.dataframe if "My role" in t.value.columns][0]
-    assert _status_of(table, Touchpoint=TP_NAME, KPI="CSAT").startswith(UNTRUSTED)
-    assert not _status_of(table, Touchpoint=TP_NAME, KPI="Conversion rate").startswith(UNTRUSTED)
+    table = [t.value for t in at.dataframe if "Why it comes here" in t.value.columns][0]
+    marked = f"★ {TP_NAME}"  # a moment of truth: its name carries the mark, as on the journey map
+    assert _status_of(table, Touchpoint=marked, KPI="CSAT").startswith(UNTRUSTED)
+    assert not _status_of(table, Touchpoint=marked, KPI="Conversion rate").startswith(UNTRUSTED)
     lines = [m.value for m in at.markdown]
     # the faulty value is no mover and no pain point; it shows once, as a data-quality line
     about = [line for line in lines if "CSAT" in line and "Advice in the store" in line.replace("\\", "")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import pandas as pd
 import streamlit as st
 
 from metrics.model import Filters, Period
@@ -94,8 +95,45 @@ def period_filter(ctx: AppContext, container: object = st, default: str = "last_
     return Period(max(period.start, ctx.first_date), period.end, period.label)
 
 
-def journey_filter(ctx: AppContext, container: object = st) -> str:
+#: The persona filter's value for "every persona".
+ALL_PERSONAS = ""
+#: Which touchpoints a page shows: value -> label (README "Third-party touchpoints").
+TOUCHPOINT_KINDS = {"all": "All touchpoints", "own": "Own touchpoints only",
+                    "third_party": "Third-party only"}
+
+
+def personas(ctx: AppContext) -> list[str]:
+    """The personas the journeys are mapped for, sorted, without blanks (the column is optional)."""
+    named = ctx.journeys["persona"].dropna().astype(str).str.strip()
+    return sorted(set(named[named != ""]))
+
+
+def persona_filter(ctx: AppContext, container: object = st) -> str:
+    """A persona, or ALL_PERSONAS; no widget when no journey names a persona."""
+    names = personas(ctx)
+    if not names:
+        return ALL_PERSONAS
+    return url_select("Persona", [ALL_PERSONAS, *names], "persona", container=container,
+                      format_func=lambda p: p or "All personas")
+
+
+def touchpoint_kind_filter(container: object = st) -> str:
+    return url_select("Touchpoints", list(TOUCHPOINT_KINDS), "tp_kind", container=container,
+                      format_func=TOUCHPOINT_KINDS.__getitem__)
+
+
+def of_kind(touchpoints: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The touchpoints of a TOUCHPOINT_KINDS value (third_party is an optional column)."""
+    if kind == "all":
+        return touchpoints
+    third = touchpoints["third_party"].astype(bool)
+    return touchpoints[third if kind == "third_party" else ~third]
+
+
+def journey_filter(ctx: AppContext, container: object = st, persona: str = ALL_PERSONAS) -> str:
     journeys = ctx.journeys.sort_values("name")
+    if persona != ALL_PERSONAS:
+        journeys = journeys[journeys["persona"].astype(str).str.strip() == persona]
     return url_select(
         "Journey",
         journeys["journey_id"].tolist(),

@@ -18,7 +18,7 @@ from ui.charts import BAND_COLOUR, TARGET_COLOUR, Layered, status_color, with_st
 __all__ = ["emotional_curve_chart", "funnel_chart", "journey_map_chart", "stage_strip_chart"]
 
 #: Card geometry: rows are this many pixels high; text starts this far above a row's centre.
-CARD_STEP = 140
+CARD_STEP = 150
 _TOP = -(CARD_STEP // 2) + 10
 #: Stage names wrap on the axis instead of being cut off or skipped.
 STAGE_LINE = 16
@@ -84,7 +84,8 @@ def journey_map_chart(cards: pd.DataFrame) -> Layered:
     title = base.mark_text(fontWeight="bold", dy=_TOP, **text).encode(
         text="title:N", color=alt.condition(is_card, alt.value("white"), alt.value("#222222"))
     )
-    body = base.mark_text(dy=_TOP + 31, **text).encode(
+    title_lines = int(data["title"].astype(str).str.count("\n").max() or 0) + 1 if len(data) else 1
+    body = base.mark_text(dy=_TOP + 14 * title_lines + 3, **text).encode(
         text="body:N", color=alt.condition(is_card, alt.value("white"), alt.value("#444444"))
     )
     return alt.layer(card, more, title, body).properties(height=alt.Step(CARD_STEP), title="Journey map")

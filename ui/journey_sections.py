@@ -31,10 +31,11 @@ STRIP_FROM = 25
 
 
 def show_journey_map(ctx: AppContext, tp_scored: pd.DataFrame, touchpoints: pd.DataFrame,
-                     stages: pd.DataFrame) -> None:
+                     stages: pd.DataFrame, acted_on: frozenset[str] = frozenset()) -> None:
     """Filters (channel, owner, moments of truth), the strip for large journeys, then the map:
-    per stage its moments of truth and worst touchpoints first, then '+ N more'."""
-    cards = journey_map_cards(tp_scored, touchpoints, stages, ctx.registry, card_line(len(stages)))
+    per stage its moments of truth and worst touchpoints first, then '+ N more'. ``acted_on``: the
+    touchpoints with an open owner's action (marked ✎)."""
+    cards = journey_map_cards(tp_scored, touchpoints, stages, ctx.registry, card_line(len(stages)), acted_on)
     channel_col, owner_col, toggles = st.columns([2, 2, 1])
     channels = url_multiselect("Map: channels", sorted(cards["channel"].dropna().astype(str).unique()),
                                "channel", container=channel_col)
@@ -56,7 +57,8 @@ def show_journey_map(ctx: AppContext, tp_scored: pd.DataFrame, touchpoints: pd.D
         f"{len(chosen)} of {len(cards)} touchpoints match the filters"
         + (f"; {hidden} more sit behind the '+ N more' cards (tick 'Show every touchpoint')"
            if hidden else "")
-        + ". Each stage lists its moments of truth (★, dark border) first, then its worst touchpoints. "
+        + ". Each stage lists its moments of truth (★, dark border) first, then its worst touchpoints; "
+        "◆ marks a super-touchpoint, ⇄ a third-party touchpoint and ✎ an open action (below). "
         "A card shows the touchpoint's worst KPI against its target, its channel and owner, and its "
         "Kano class; its colour is that KPI's status. Hover for all KPIs."
     )

@@ -22,6 +22,7 @@ DEFAULT_PAGE_PATH = "home"
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/overview.py", "Overview", "📊"),
     ("pages/journey.py", "Journey", "🧭"),
+    ("pages/personas.py", "Personas", "👥"),
     ("pages/trends.py", "Trends", "📈"),
     ("pages/my_touchpoints.py", "My touchpoints", "📍"),
     ("pages/budget.py", "Budget", "💶"),

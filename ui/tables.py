@@ -37,12 +37,18 @@ def _missing(value: object) -> bool:
     return isinstance(value, str) and value.strip().lower() in ("none", "nan", "nat")
 
 
+#: A row height at which Streamlit wraps long cell text instead of cutting it (its frontend wraps only
+#: above 4rem = 64 px; checked in 1.67): for tables whose text columns say why a row is there.
+WRAPPING_ROW_HEIGHT = 66
+
+
 def show_status_table(
     frame: pd.DataFrame,
     columns: dict[str, str],
     *,
     status_column: str = "status",
     column_config: dict[str, Any] | None = None,
+    row_height: int | None = None,
 ) -> None:
     """Show ``frame`` with the given columns renamed, and a coloured Status column first: the
     judged label (``status_text``, e.g. "⊘ On target?") when the frame has it.
@@ -62,4 +68,5 @@ def show_status_table(
         hide_index=True,
         width="stretch",
         column_config={"Status": status_config, **(column_config or {})},
+        row_height=row_height,
     )

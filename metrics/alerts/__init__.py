@@ -291,11 +291,11 @@ def compute_alerts(
 def _streaks(series: pd.DataFrame, registry: KpiRegistry, keys: list[str],
              streak: int | None) -> pd.DataFrame:
     """Series off target for ``streak`` or more consecutive periods (metrics/streaks.py)."""
-    from metrics.streaks import off_target_streaks  # a sibling module; imported here to keep load light
+    from metrics.streaks import streak_runs  # a sibling module; imported here to keep load light
 
     if streak is None or streak < 1:
         return _empty(keys)
-    runs = off_target_streaks(series, registry, keys)
+    runs = streak_runs(series, keys, registry)
     runs = runs[runs["periods"] >= streak]
     rows = []
     for row in runs.to_dict("records"):

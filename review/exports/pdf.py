@@ -22,6 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from metrics.status import STATUS_COLOURS, Status
+from review.actions_section import action_lines
 from review.chart_spec import bullet_chart_spec
 from review.exports.files import header_lines, write_atomically
 from review.exports.layout import (
@@ -148,6 +149,10 @@ def _journey_flowables(review: QuarterReview, plan: JourneyPlan, styles: dict[st
     flow += [Spacer(1, 4 * mm), Paragraph("Owner comments", styles["h2"])]
     for line in plan.comments or ["No comments for this quarter."]:
         flow.append(Paragraph(_escape(line), styles["body"]))
+    actions = action_lines(review.actions, plan.journey_id)
+    if actions:
+        flow += [Spacer(1, 4 * mm), Paragraph("Actions and whether they work", styles["h2"])]
+        flow += [Paragraph(_escape(line), styles["body"]) for line in actions]
     return flow
 
 

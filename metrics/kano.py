@@ -1,0 +1,60 @@
+"""Kano classes and super-touchpoints: how the prioritisation step of journey mapping feeds the
+numbers (README "Priorities, Kano classes and super-touchpoints").
+
+- **Kano factor**: how much a shortfall counts in priority and pain. A must-be (disappointment
+  factor) that fails loses customers, so its shortfall counts 1.5 times; a performance factor
+  (or a touchpoint without a class) counts once; a delighter that is missing disappoints nobody,
+  so its shortfall counts half. A failing must-be therefore ranks above an equally failing
+  delighter.
+- **Super-touchpoint**: a moment of truth that is a must-be or a delighter and weighs at least as
+  much as the mean touchpoint of its journey: where the customer decides, where failing loses
+  them or excelling wins advocates, and which the journey score leans on. Pages mark it ◆.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics.model import Kano
+
+__all__ = ["KANO_FACTOR", "KANO_RANK", "KANO_TEXT", "kano_factors", "kano_ranks", "kano_texts",
+    "NO_KANO_TEXT", "super_touchpoints", "SUPER_MARK"]
+
+KANO_FACTOR: dict[str, float] = {
+    Kano.MUST_BE.value: 1.5, Kano.PERFORMANCE.value: 1.0, Kano.DELIGHTER.value: 0.5}
+#: Sort order inside a priority tier: must-be first, delighters last (no class sits with performance).
+KANO_RANK: dict[str, int] = {Kano.MUST_BE.value: 0, Kano.PERFORMANCE.value: 1, Kano.DELIGHTER.value: 2}
+#: The classes in plain words, as every page and pack shows them.
+KANO_TEXT: dict[str, str] = {
+    Kano.MUST_BE.value: "must-be (disappointment factor)",
+    Kano.PERFORMANCE.value: "performance (OK factor)",
+    Kano.DELIGHTER.value: "delighter (excitement factor)",
+}
+NO_KANO_TEXT = "no Kano class"
+SUPER_MARK = "◆"
+_SUPER_CLASSES = (Kano.MUST_BE.value, Kano.DELIGHTER.value)
+
+
+def kano_factors(kano: pd.Series) -> pd.Series:
+    """The Kano factor of each class (module docstring); no or an unknown class counts 1."""
+    return kano.map(lambda k: KANO_FACTOR.get(str(k), 1.0)).astype("float64")
+
+
+def kano_ranks(kano: pd.Series) -> pd.Series:
+    return kano.map(lambda k: KANO_RANK.get(str(k), KANO_RANK[Kano.PERFORMANCE.value])).astype("int64")
+
+
+def kano_texts(kano: pd.Series) -> pd.Series:
+    return kano.map(lambda k: KANO_TEXT.get(str(k), NO_KANO_TEXT)).astype("str")
+
+
+def super_touchpoints(touchpoints: pd.DataFrame) -> pd.Series:
+    """True for each super-touchpoint (module docstring) among ``touchpoints`` (journey_id,
+    moment_of_truth, kano, weight: the journeys' whole touchpoint lists, so the mean is the
+    journey's). Aligned with ``touchpoints``' index."""
+    if touchpoints.empty:
+        return pd.Series(dtype=bool)
+    weight = pd.to_numeric(touchpoints["weight"], errors="coerce").fillna(1.0)
+    journey_mean = weight.groupby(touchpoints["journey_id"]).transform("mean")
+    classed = touchpoints["kano"].astype("object").isin(_SUPER_CLASSES)
+    return (touchpoints["moment_of_truth"].astype(bool) & classed & (weight >= journey_mean)).astype(bool)

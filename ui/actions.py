@@ -1,0 +1,190 @@
+"""Owners' actions on the pages: record one, change its status, and show each with its KPI before
+and after its start (connectors.actions, metrics.action_effects, review.actions_section).
+
+The store is read on every run (others change it; it is small). Each action's before and after
+values come through ``load_judged`` (cached per window), so they are judged like every number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import sqlalchemy as sa
+import streamlit as st
+
+from connectors.actions import (
+    ACTION_STATUSES,
+    ActionConflict,
+    ActionError,
+    NewAction,
+    action_frame,
+    prepare_action_store,
+    record_action,
+    set_action_status,
+)
+from connectors.runtime import state_engine
+from connectors.state import StateStoreError
+from metrics.action_effects import action_effects, action_windows
+from metrics.model import Filters, Period, Scope
+from review.actions_section import actions_table
+from review.store import comment_frame
+from ui.context import AppContext
+from ui.loaders import load_judged
+from ui.tables import WRAPPING_ROW_HEIGHT
+from ui.text import literal
+
+#: At most this many actions get their before/after values judged on one page run (two queries each).
+JUDGED_ACTIONS = 30
+DEFAULT_DUE_DAYS = 30
+OPEN_STATUSES = ("planned", "doing")
+#: Columns of the actions table kept narrow (their text wraps), so every column fits on screen.
+_NARROW = ("Touchpoint", "KPI", "Who", "Due", "Status", "Started", "Before start", "Since start", "Target")
+
+
+def action_store(ctx: AppContext) -> tuple[sa.Engine | None, str]:
+    """The state store with the actions table, or None and what is wrong with it."""
+    try:
+        engine = state_engine(ctx.settings.state_url)
+        prepare_action_store(engine)
+    except StateStoreError as exc:
+        return None, str(exc)
+    return engine, ""
+
+
+def _judged_window(ctx: AppContext, action: pd.Series, window: Period | None) -> pd.DataFrame:
+    if window is None or window.end < ctx.first_date:
+        return pd.DataFrame()
+    start = max(window.start, ctx.first_date)
+    judged = load_judged(ctx, start, window.end, by=Scope.TOUCHPOINT,
+                         filters=Filters(touchpoint_ids=(str(action["touchpoint_id"]),)),
+                         kpi_ids=(str(action["kpi_id"]),))
+    return judged.assign(action_id=action["action_id"])
+
+
+def load_actions(
+    ctx: AppContext, engine: sa.Engine, touchpoint_ids: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """The actions (of these touchpoints) with names, journey and the before/after values in words
+    (review.actions_section's columns). Actions on KPIs this warehouse does not have keep no values."""
+    actions = action_frame(engine, touchpoint_ids)
+    if actions.empty:
+        return actions
+    actions = actions[actions["kpi_id"].isin(ctx.registry.ids())].tail(JUDGED_ACTIONS)
+    before, after = [], []
+    for _, action in actions.iterrows():
+        windows = action_windows(action["started"], ctx.as_of)
+        before.append(_judged_window(ctx, action, windows[0]))
+        after.append(_judged_window(ctx, action, windows[1]))
+    effects = action_effects(actions, _stacked(before), _stacked(after), ctx.registry)
+    names = ctx.touchpoints[["touchpoint_id", "name", "journey_id"]].rename(
+        columns={"name": "touchpoint_name"})
+    out = actions.merge(effects, on="action_id").merge(names, on="touchpoint_id", how="left")
+    out["touchpoint_name"] = out["touchpoint_name"].fillna(out["touchpoint_id"])
+    out["kpi_name"] = out["kpi_id"].map(lambda k: ctx.registry[k].name)
+    return out
+
+
+def open_action_touchpoints(actions: pd.DataFrame | None) -> frozenset[str]:
+    """Touchpoints with an action that is planned or under way."""
+    if actions is None or actions.empty:
+        return frozenset()
+    return frozenset(actions.loc[actions["status"].isin(OPEN_STATUSES), "touchpoint_id"].astype(str))
+
+
+def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    present = [f for f in frames if len(f)]
+    return pd.concat(present, ignore_index=True) if present else pd.DataFrame(columns=["action_id"])
+
+
+def show_actions(
+    actions: pd.DataFrame, journey_id: str | None = None, empty: str = "No actions recorded yet."
+) -> None:
+    """The actions table (review.actions_section.actions_table); literal text, cells are plain."""
+    mine = actions if journey_id is None or actions.empty else actions[actions["journey_id"] == journey_id]
+    if mine.empty:
+        st.info(empty)
+        return
+    st.dataframe(actions_table(mine), hide_index=True, width="stretch", row_height=WRAPPING_ROW_HEIGHT,
+                 column_config={**{c: st.column_config.TextColumn(width="small") for c in _NARROW},
+                                "Action": st.column_config.TextColumn(width="medium"),
+                                "Effect": st.column_config.TextColumn(width="medium")})
+    st.caption("Before start and since start cover the same number of days (at most 90), each judged "
+               "against its target; an effect needs trusted values with a target on both sides.")
+
+
+def record_action_form(ctx: AppContext, engine: sa.Engine, touchpoints: pd.DataFrame, owner: str,
+                       suggested: tuple[str, str] | None = None, *, key: str = "record_action",
+                       what: str = "", decision_of: str = "") -> None:
+    """A form to record an action on one of ``touchpoints``; ``suggested`` (touchpoint, KPI) is
+    preselected (the first priority), ``what`` prefilled (a decision's text)."""
+    names = dict(zip(touchpoints["touchpoint_id"], touchpoints["name"], strict=False))
+    ids, kpis = list(names), list(ctx.registry.ids())
+    tp_index = ids.index(suggested[0]) if suggested and suggested[0] in ids else 0
+    kpi_index = kpis.index(suggested[1]) if suggested and suggested[1] in kpis else 0
+    with st.form(key, clear_on_submit=True):
+        left, right = st.columns(2)
+        touchpoint = left.selectbox("Touchpoint", ids, index=tp_index, format_func=lambda t: str(names[t]))
+        kpi = right.selectbox("KPI", kpis, index=kpi_index, format_func=lambda k: ctx.registry[k].name)
+        what = st.text_area("What will be done", value=what, max_chars=2000)
+        who_col, start_col, due_col, status_col = st.columns(4)
+        who = who_col.text_input("Who does it", value=owner, max_chars=200)
+        started = start_col.date_input("Starts on", value=ctx.as_of, format="YYYY-MM-DD")
+        due = due_col.date_input("Due", value=ctx.as_of + dt.timedelta(days=DEFAULT_DUE_DAYS),
+                                 format="YYYY-MM-DD")
+        status = status_col.selectbox("Status", ACTION_STATUSES)
+        if not st.form_submit_button("Record action"):
+            return
+    try:
+        action_id = record_action(engine, NewAction(touchpoint, kpi, what, who, due, started, status,
+                                                    decision_of), owner, dt.datetime.now(dt.UTC))
+    except (ActionError, StateStoreError) as exc:
+        st.error(literal(exc))
+        return
+    st.success(f"Action {action_id} recorded on {literal(names[touchpoint])}.")
+
+
+def status_form(engine: sa.Engine, actions: pd.DataFrame, author: str) -> None:
+    """Change the status of one of ``actions`` (optimistic: a change in between is refused)."""
+    if actions.empty:
+        return
+    labels = {int(r.action_id): f"{r.touchpoint_name}: {r.what}"[:120] for r in actions.itertuples()}
+    versions = dict(zip(actions["action_id"].astype(int), actions["version"].astype(int), strict=True))
+    with st.form("action_status"):
+        left, right = st.columns([3, 1])
+        chosen = left.selectbox("Action", list(labels), format_func=lambda a: labels[a])
+        status = right.selectbox("New status", ACTION_STATUSES)
+        if not st.form_submit_button("Change status"):
+            return
+    try:
+        set_action_status(engine, chosen, status, versions[chosen], author, dt.datetime.now(dt.UTC))
+    except (ActionConflict, ActionError, StateStoreError) as exc:
+        st.error(literal(exc))
+        return
+    st.rerun()
+
+
+def decision_actions(ctx: AppContext, engine: sa.Engine, review_state: sa.Engine, quarter: str,
+                     journey_id: str, author: str) -> None:
+    """Each comment of the journey marked as a decision, with a form that turns it into an action.
+    The comments are read now, so a decision saved earlier in this run is already listed."""
+    try:
+        comments = comment_frame(review_state, quarter)
+    except StateStoreError as exc:
+        st.warning(literal(exc))
+        return
+    if comments.empty:
+        return
+    marked = comments["decision"].fillna(False).astype(bool)
+    decisions = comments[(comments["journey_id"] == journey_id) & marked]
+    touchpoints = ctx.touchpoints[ctx.touchpoints["journey_id"] == journey_id]
+    if decisions.empty or touchpoints.empty:
+        return
+    st.markdown("**Decisions: turn each into an action**")
+    for row in decisions.itertuples(index=False):
+        with st.expander(literal(f"Decision by {row.author}: {str(row.text)[:90]}")):
+            kpi = str(row.kpi_id) if str(row.kpi_id) in ctx.registry.ids() else None
+            suggested = (str(touchpoints["touchpoint_id"].iloc[0]), kpi or ctx.registry.ids()[0])
+            record_action_form(ctx, engine, touchpoints, author or str(row.author), suggested,
+                               key=f"decision_{quarter}_{journey_id}_{row.kpi_id}", what=str(row.text),
+                               decision_of=f"{quarter} review decision by {row.author}")
