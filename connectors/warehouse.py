@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from connectors._spark_sql import SPARK_DIALECTS, raise_connect_errors_as_dbapi
 from connectors.db_errors import database_reason
 from connectors.mapping import Mapping, MappingError, check_against, load_mapping
 from metrics.model import COLUMN_KINDS, TABLES
@@ -100,6 +101,8 @@ def create_read_engine(url: str) -> sa.Engine:
         ) from None
     if embedded:
         sa.event.listen(engine, "connect", _quiet_duckdb)  # once, here: never per query or check run
+    if parsed.get_backend_name() in SPARK_DIALECTS:
+        raise_connect_errors_as_dbapi(engine)
     return engine
 
 
