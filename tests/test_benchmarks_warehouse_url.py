@@ -1,7 +1,9 @@
 """``python -m benchmarks --warehouse-url``: ours against the floor on a given warehouse.
 
-Run on the fixture warehouse (non-canonical names, read through its mapping file) on DuckDB and
-on Spark SQL; not timed, only that every covered page is measured and reported.
+Run on the DuckDB fixture warehouse (non-canonical names, read through its mapping file); not
+timed, only that every covered page is measured and reported. On Spark the same command took five
+minutes in the test run (each query is a Spark job), too long for every CI run: the README's Spark
+table comes from running it by hand.
 """
 
 from __future__ import annotations
@@ -11,18 +13,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.fixtures import DEMO_END, FixtureWarehouse
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("dialect", ["duckdb", pytest.param("hive", marks=pytest.mark.spark)])
-def test_benchmark_on_a_warehouse_url(dialect: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
-    fx: FixtureWarehouse = request.getfixturevalue(
-        "fixture_warehouse_duckdb" if dialect == "duckdb" else "fixture_warehouse_spark"
-    )
+def test_benchmark_on_a_warehouse_url(fixture_warehouse_duckdb: FixtureWarehouse, tmp_path: Path) -> None:
+    fx = fixture_warehouse_duckdb
     out = tmp_path / "figures.json"
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--warehouse-url", fx.url, "--mapping", str(fx.mapping_path),
