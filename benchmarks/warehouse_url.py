@@ -15,9 +15,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from connectors.warehouse import open_warehouse, redact_url
+from connectors.warehouse import open_warehouse
 
 __all__ = ["bench_warehouse_url", "load_spark_demo"]
+
+
+def redact_url(url: str) -> str:
+    return sa.make_url(url).render_as_string(hide_password=True)
 
 
 def fact_rows(url: str, mapping: Path | None) -> int:
