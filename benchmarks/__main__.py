@@ -79,9 +79,11 @@ def ensure_warehouse(rows: int, cache_dir: Path, end: dt.date) -> tuple[Path, in
     return path, int(count)
 
 
-def time_ours_and_floor(url: str, pages: list[str], today: dt.date, repeats: int) -> dict[str, Any]:
+def time_ours_and_floor(
+    url: str, pages: list[str], today: dt.date, repeats: int, mapping: Path | None = None
+) -> dict[str, Any]:
     """Median seconds of our path and of the floor per page, interleaved so noise hits both."""
-    wh = open_warehouse(url, None)
+    wh = open_warehouse(url, mapping)
     ctx = open_context(wh, today)
     raw = wh.engine.raw_connection()
     out: dict[str, Any] = {}
@@ -181,6 +183,10 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         help="fact rows of a warehouse size; repeat for several (default 1M and 10M)",
     )
+    parser.add_argument(
+        "--warehouse-url", help="time ours against the floor on this warehouse instead of demo sizes"
+    )
+    parser.add_argument("--mapping", type=Path, help="mapping file for --warehouse-url")
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     parser.add_argument("--skip-browser", action="store_true", help="no Chromium/Streamlit figures")
     parser.add_argument("--skip-checks-run", action="store_true", help="no full checks run per size")
@@ -210,6 +216,12 @@ def main(argv: list[str] | None = None) -> int:
         "no_warehouse_calls": {p: why for p, why in NO_WAREHOUSE_CALLS.items() if p in in_app},
     }
     naive_mb_per_row: float | None = None
+    if args.warehouse_url:
+        from benchmarks.warehouse_url import bench_warehouse_url
+
+        sizes, args.skip_browser = [], True
+        figures["sizes"].append(bench_warehouse_url(args.warehouse_url, args.mapping, pages, args.today,
+                                                    args.repeats))
     for rows in sizes:
         size = bench_size(rows, pages, args, naive_mb_per_row)
         if "naive" in size:

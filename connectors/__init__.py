@@ -14,7 +14,8 @@ row-level scope every read carries), ``notify`` (SMTP and webhook transport, ale
 as a file, and the day its data ends).
 
 Private modules (leading underscore) serve those only: ``_sql_periods`` (per-dialect date
-truncation), ``_demo_catalogue``, ``_demo_facts`` and ``_demo_writer``. Nothing is imported here,
+truncation), ``_spark_sql`` (Spark SQL's table listing and connect errors), ``_demo_catalogue``,
+``_demo_facts`` and ``_demo_writer``. Nothing is imported here,
 so importing a submodule never loads the others.
 """
 

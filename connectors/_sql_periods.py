@@ -1,7 +1,7 @@
 """``period_start(grain, date_column)``: the first day of the week, month, quarter or year.
 
 One SQL construct compiled per dialect, so the same select truncates dates in DuckDB, PostgreSQL,
-SQLite, Snowflake, Databricks, Trino, Redshift and BigQuery. Weeks start on Monday (ISO).
+SQLite, Snowflake, Databricks, Trino, Redshift, BigQuery and Spark SQL. Weeks start on Monday (ISO).
 """
 
 from __future__ import annotations
@@ -47,6 +47,14 @@ def _date_trunc(element: period_start) -> sa.ColumnElement[Any]:
     return sa.cast(sa.func.date_trunc(_literal(element.grain.value), element.column), sa.Date)
 
 
+def _spark_trunc(element: period_start) -> sa.ColumnElement[Any]:
+    # PyHive's hive:// dialect writes CAST(... AS DATE) as a TIMESTAMP cast (old Hive had no DATE);
+    # Spark's to_date gives a DATE.
+    if element.grain is Grain.DAY:
+        return sa.func.to_date(element.column)
+    return sa.func.to_date(sa.func.date_trunc(_literal(element.grain.value), element.column))
+
+
 def _bigquery_trunc(element: period_start) -> sa.ColumnElement[Any]:
     part = "ISOWEEK" if element.grain is Grain.WEEK else element.grain.value.upper()
     return sa.func.date_trunc(sa.cast(element.column, sa.Date), sa.literal_column(part))
@@ -76,6 +84,11 @@ def _compile_default(element: period_start, compiler: Any, **kw: Any) -> str:
 @compiles(period_start, "bigquery")
 def _compile_bigquery(element: period_start, compiler: Any, **kw: Any) -> str:
     return str(compiler.process(_bigquery_trunc(element), **kw))
+
+
+@compiles(period_start, "hive")
+def _compile_spark(element: period_start, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(_spark_trunc(element), **kw))
 
 
 @compiles(period_start, "sqlite")

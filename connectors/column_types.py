@@ -45,6 +45,9 @@ KIND_WORDS: dict[str, str] = {
 
 def type_family(col_type: object) -> str:
     """bool, datetime, float, int, str, or "other" for a type the app does not recognise."""
+    if isinstance(col_type, sa.types.TypeDecorator):
+        # A dialect's own wrapper (PyHive reflects a DATE as HiveDate over sa.DATE): judge what it wraps.
+        col_type = col_type.impl_instance
     if isinstance(col_type, sa.types.TypeEngine):
         for family, classes in TYPE_CLASSES.items():
             if isinstance(col_type, classes):

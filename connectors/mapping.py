@@ -23,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 import yaml
 
+from connectors._spark_sql import SPARK_DIALECTS, spark_table_names
 from connectors.column_types import KIND_WORDS, accepts, type_family
 from metrics.model import COLUMN_KINDS, OPTIONAL_COLUMNS, TABLES
 
@@ -306,6 +307,8 @@ def _column_problems(tm: TableMapping, found: dict[str, object], source: str | N
 
 def _table_names(inspector: sa.Inspector, schema: str | None) -> list[str]:
     try:
+        if inspector.engine.dialect.name in SPARK_DIALECTS:
+            return spark_table_names(inspector.engine, schema)
         return list(inspector.get_table_names(schema=schema)) + list(inspector.get_view_names(schema=schema))
     except sa.exc.SQLAlchemyError:
         return []

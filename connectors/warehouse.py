@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from connectors._spark_sql import SPARK_DIALECTS, raise_connect_errors_as_dbapi
 from connectors.db_errors import database_reason
 from connectors.mapping import Mapping, MappingError, check_against, fit_optional_columns, load_mapping
 from metrics.model import COLUMN_KINDS, TABLES
@@ -119,6 +120,8 @@ def create_read_engine(url: str, limits: EmbeddedLimits | None = None) -> sa.Eng
             _configure_duckdb(dbapi_connection, limits)
 
         sa.event.listen(engine, "connect", _configure)  # once, here: never per query or check run
+    if parsed.get_backend_name() in SPARK_DIALECTS:
+        raise_connect_errors_as_dbapi(engine)
     return engine
 
 

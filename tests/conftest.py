@@ -1,7 +1,8 @@
 """Session fixtures for real servers. The process handling lives in tests/servers.py.
 
-Missing PostgreSQL binaries or a missing Chromium skip the tests that need them, unless
-MOT_REQUIRE_POSTGRES=1 / MOT_REQUIRE_BROWSER=1 (set by CI) turn the skip into a failure.
+Missing PostgreSQL binaries, a missing Chromium or a missing Java skip the tests that need them,
+unless MOT_REQUIRE_POSTGRES=1 / MOT_REQUIRE_BROWSER=1 / MOT_REQUIRE_SPARK=1 (set by CI) turn the
+skip into a failure.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.browser import CHROMIUM_PATH, launch_chromium
 from tests.servers import ServerUnavailable, StreamlitLauncher, running_postgres
+from tests.spark import running_spark
 
 # Great Expectations would otherwise try to send usage statistics (there is no network here).
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -40,6 +42,27 @@ def postgres_url() -> Iterator[str]:
     except ServerUnavailable as exc:
         reason = str(exc)
     _unavailable(reason, "MOT_REQUIRE_POSTGRES")  # outside `except`: no chained traceback noise
+
+
+@pytest.fixture(scope="session")
+def spark_url() -> Iterator[str]:
+    """SQLAlchemy URL (``hive://``) of a Spark Thrift server on a two-worker local cluster.
+
+    One server per session: it takes about 40 s to start and holds about 1 GB. The tables are
+    loaded by the fixtures from Parquet files that the server reads from this machine, so a
+    server given by MOT_TEST_SPARK_URL must run here too.
+    """
+    given = os.environ.get("MOT_TEST_SPARK_URL")
+    if given:
+        yield given
+        return
+    try:
+        with running_spark() as server:
+            yield server.url
+        return
+    except ServerUnavailable as exc:
+        reason = str(exc)
+    _unavailable(reason, "MOT_REQUIRE_SPARK")
 
 
 @pytest.fixture(scope="session")
@@ -80,10 +103,11 @@ def streamlit_server() -> Iterator[Callable[[Mapping[str, str]], str]]:
         launcher.close()
 
 
-# The fixture warehouse (tests/fixtures.py) on DuckDB, SQLite and PostgreSQL, for every test module.
+# The fixture warehouse (tests/fixtures.py) on DuckDB, SQLite, PostgreSQL and Spark, for every module.
 from tests.fixtures import (  # noqa: E402,F401
     fixture_warehouse_duckdb,
     fixture_warehouse_postgres,
+    fixture_warehouse_spark,
     fixture_warehouse_sqlite,
     frames,
     warehouse,

@@ -204,14 +204,46 @@ def fixture_warehouse_postgres(
     yield from _opened("postgresql", postgres_url, FIXTURE_MAPPING_FILE, FIXTURE_SCHEMA)
 
 
+@pytest.fixture(scope="session")
+def fixture_warehouse_spark(
+    spark_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FixtureWarehouse]:
+    """The fixture warehouse on Spark SQL: Parquet files registered as tables in database ``mart``."""
+    from tests.spark import load_parquet_tables  # pyarrow and the server helpers only when needed
+
+    physical = physical_names(FIXTURE_SCHEMA)
+    engine = sa.create_engine(spark_url)
+    try:
+        with engine.connect() as connection:
+            folder = tmp_path_factory.mktemp("fixture-spark")
+            names = {t: physical(t) for t in TABLES}
+            load_parquet_tables(connection.connection.cursor(), folder, fixture_frames(), names)
+    finally:
+        engine.dispose()
+    yield from _opened("hive", spark_url, FIXTURE_MAPPING_FILE, FIXTURE_SCHEMA)
+
+
+#: The ``warehouse`` fixture's dialects and the fixture that builds each (``hive`` is Spark SQL).
+WAREHOUSE_FIXTURES = {
+    "duckdb": "fixture_warehouse_duckdb",
+    "sqlite": "fixture_warehouse_sqlite",
+    "postgresql": "fixture_warehouse_postgres",
+    "hive": "fixture_warehouse_spark",
+}
+
+
 @pytest.fixture(
     scope="session",
-    params=["duckdb", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+    params=[
+        "duckdb",
+        "sqlite",
+        pytest.param("postgresql", marks=pytest.mark.postgres),
+        pytest.param("hive", marks=pytest.mark.spark),
+    ],
 )
 def warehouse(request: pytest.FixtureRequest) -> FixtureWarehouse:
     """The fixture warehouse on each dialect in turn."""
-    name = {"duckdb": "duckdb", "sqlite": "sqlite", "postgresql": "postgres"}[request.param]
-    return request.getfixturevalue(f"fixture_warehouse_{name}")  # type: ignore[no-any-return]
+    return request.getfixturevalue(WAREHOUSE_FIXTURES[request.param])  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""Each check fails on a warehouse with its fault and passes on a clean one: DuckDB, SQLite, PostgreSQL.
+"""Each check fails on a warehouse with its fault and passes on a clean one: DuckDB, SQLite, PostgreSQL
+and Spark SQL.
 
 The faulty warehouse carries one hand-made fault per check (FAULTS below), all at once: a check
 must fail on it, and every check must pass on the clean warehouse built from the same frames.
@@ -160,7 +161,14 @@ def _mapping_file(path: Path, schema: str) -> Path:
     return path
 
 
-@pytest.fixture(params=["duckdb", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=[
+        "duckdb",
+        "sqlite",
+        pytest.param("postgresql", marks=pytest.mark.postgres),
+        pytest.param("hive", marks=pytest.mark.spark),
+    ]
+)
 def build(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Builder]:
     """``build(name, frames) -> (url, mapping_path)``: a warehouse holding ``frames``."""
     if request.param in ("duckdb", "sqlite"):
@@ -175,6 +183,9 @@ def build(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Builder]:
 
         yield build_file
         return
+    if request.param == "hive":
+        yield _spark_builder(request.getfixturevalue("spark_url"), tmp_path)
+        return
     url = request.getfixturevalue("postgres_url")
 
     def build_postgres(name: str, frames: Frames) -> tuple[str, Path | None]:
@@ -185,6 +196,24 @@ def build(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Builder]:
         return url, _mapping_file(tmp_path / f"{schema}.yaml", schema)
 
     yield build_postgres
+
+
+def _spark_builder(url: str, tmp_path: Path) -> Builder:
+    """Each warehouse in a Spark database of its own, loaded from Parquet files."""
+    from tests.spark import load_parquet_tables
+
+    def build_spark(name: str, frames: Frames) -> tuple[str, Path | None]:
+        schema = f"dq_{name}_{uuid.uuid4().hex[:6]}"
+        engine = sa.create_engine(url)
+        try:
+            with engine.connect() as connection:
+                names = {t: (schema, t, {c: c for c in TABLES[t]}) for t in frames}
+                load_parquet_tables(connection.connection.cursor(), tmp_path / schema, frames, names)
+        finally:
+            engine.dispose()
+        return url, _mapping_file(tmp_path / f"{schema}.yaml", schema)
+
+    return build_spark
 
 
 def test_clean_warehouse_passes_every_check(build: Builder) -> None:

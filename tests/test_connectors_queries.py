@@ -1,4 +1,4 @@
-"""connectors.queries on DuckDB, SQLite and PostgreSQL against two independent references.
+"""connectors.queries on DuckDB, SQLite, PostgreSQL and Spark SQL against two independent references.
 
 The fixture warehouse stores the data under non-canonical names (tests/fixtures.py). Every figure
 ``kpi_frame`` returns must equal (1) a hand-written SQL query against the *physical* names, with
@@ -40,6 +40,8 @@ _ANSI_PERIOD = {
 HAND_PERIOD_START: dict[str, dict[Grain, str]] = {
     "duckdb": _ANSI_PERIOD,
     "postgresql": _ANSI_PERIOD,
+    # Spark SQL: the same arithmetic; its ISO day of the week is DAYOFWEEK_ISO.
+    "hive": {grain: sql.replace("ISODOW", "DAYOFWEEK_ISO") for grain, sql in _ANSI_PERIOD.items()},
     "sqlite": {
         Grain.DAY: "f.event_date",
         Grain.WEEK: "date(f.event_date, 'weekday 0', '-6 days')",  # next Sunday (or today), back to Monday
@@ -60,8 +62,12 @@ HAND_FILTERS = {  # Filters field -> (where clause on the physical names, bound 
     "stage_ids": "t.stage_key IN :stage_ids",
     "touchpoint_ids": "t.tp_key IN :touchpoint_ids",
     "channels": "t.channel_name IN :channels",
-    "owners": 't."tp owner" IN :owners',
+    "owners": "t.{tp_owner} IN :owners",  # quoted per dialect (Spark quotes with backticks)
 }
+
+
+def _quoted(fx: FixtureWarehouse, name: str) -> str:
+    return fx.warehouse.engine.dialect.identifier_preparer.quote_identifier(name)
 
 
 def hand_sql(fx: FixtureWarehouse, request: KpiRequest) -> pd.DataFrame:
@@ -83,7 +89,7 @@ def hand_sql(fx: FixtureWarehouse, request: KpiRequest) -> pd.DataFrame:
     for field, clause in HAND_FILTERS.items():
         values = getattr(request.filters, field)
         if values:
-            where.append(clause)
+            where.append(clause.replace("{tp_owner}", _quoted(fx, "tp owner")))
             params[field] = list(values)
             binds.append(sa.bindparam(field, expanding=True))
     if request.filters.moment_of_truth is not None:

@@ -1,0 +1,8 @@
+SELECT `wh_fact_touchpoint_kpi`.`event_date` AS `date`, `wh_fact_touchpoint_kpi`.`tp_key` AS `touchpoint_id`, `wh_fact_touchpoint_kpi`.`kpi_key` AS `kpi_id`, `wh_fact_touchpoint_kpi`.`num_value` AS `numerator`, `wh_fact_touchpoint_kpi`.`den_value` AS `denominator` 
+FROM `mart`.`wh_fact_touchpoint_kpi` 
+WHERE `wh_fact_touchpoint_kpi`.`kpi_key` IN UNNEST(:kpi_id_1) AND `wh_fact_touchpoint_kpi`.`den_value` > :denominator_1 AND `wh_fact_touchpoint_kpi`.`num_value` > `wh_fact_touchpoint_kpi`.`den_value` ORDER BY `wh_fact_touchpoint_kpi`.`event_date` DESC
+ LIMIT :param_1
+
+-- denominator_1 = 0
+-- kpi_id_1 = ['engagement_rate', 'conversion_rate', 'drop_off_rate', 'first_contact_resolution', 'repeat_purchase_rate']
+-- param_1 = 20

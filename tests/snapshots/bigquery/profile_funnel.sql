@@ -1,0 +1,12 @@
+SELECT `wh_funnel`.`journey_key` AS `journey_id`, `wh_funnel`.`stage_id` AS `stage_id`, count(*) AS `rows`, count(`wh_funnel`.`event_date`) - count(DISTINCT `wh_funnel`.`event_date`) AS `duplicate_rows`, sum(CASE WHEN (`wh_funnel`.`event_date` IS NULL OR `wh_funnel`.`journey_key` IS NULL OR `wh_funnel`.`stage_id` IS NULL) THEN :param_1 ELSE :param_2 END) AS `bad_keys`, sum(CASE WHEN (`wh_funnel`.`customer_count` < :customers_1) THEN :param_3 ELSE :param_4 END) AS `negative_customers`, sum(CASE WHEN (`wh_funnel`.`event_date` >= :date_1) THEN :param_5 ELSE :param_6 END) AS `future_rows`, max(CASE WHEN (`wh_funnel`.`event_date` < :date_2) THEN `wh_funnel`.`event_date` END) AS `latest_date` 
+FROM `mart`.`wh_funnel` GROUP BY `journey_id`, `stage_id`
+
+-- customers_1 = 0
+-- date_1 = datetime.date(2026, 11, 23)
+-- date_2 = datetime.date(2026, 11, 23)
+-- param_1 = 1
+-- param_2 = 0
+-- param_3 = 1
+-- param_4 = 0
+-- param_5 = 1
+-- param_6 = 0

@@ -1,0 +1,8 @@
+SELECT to_date(`wh_fact_touchpoint_kpi`.`event_date`) AS `period_start`, `wh_touchpoint`.`stage_key` AS `stage_id`, `wh_fact_touchpoint_kpi`.`kpi_key` AS `kpi_id`, sum(`wh_fact_touchpoint_kpi`.`num_value`) AS `numerator`, sum(`wh_fact_touchpoint_kpi`.`den_value`) AS `denominator`, count(*) AS `rows` 
+FROM `mart`.`wh_fact_touchpoint_kpi` JOIN `mart`.`wh_touchpoint` ON `wh_fact_touchpoint_kpi`.`tp_key` = `wh_touchpoint`.`tp_key` 
+WHERE `wh_fact_touchpoint_kpi`.`event_date` >= %(date_1)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_2)s AND `wh_fact_touchpoint_kpi`.`kpi_key` IN (%(kpi_id_1_1)s) AND `wh_touchpoint`.`stage_key` IN (%(stage_id_1_1)s) GROUP BY to_date(`wh_fact_touchpoint_kpi`.`event_date`), `wh_touchpoint`.`stage_key`, `wh_fact_touchpoint_kpi`.`kpi_key`
+
+-- date_1 = datetime.date(2026, 3, 1)
+-- date_2 = datetime.date(2026, 3, 8)
+-- kpi_id_1_1 = 'ces'
+-- stage_id_1_1 = 'buy.purchase'

@@ -1,0 +1,7 @@
+SELECT to_date(date_trunc('quarter', `wh_fact_touchpoint_kpi`.`event_date`)) AS `period_start`, `wh_touchpoint`.`channel_name` AS `channel`, `wh_fact_touchpoint_kpi`.`kpi_key` AS `kpi_id`, sum(`wh_fact_touchpoint_kpi`.`num_value`) AS `numerator`, sum(`wh_fact_touchpoint_kpi`.`den_value`) AS `denominator`, count(*) AS `rows` 
+FROM `mart`.`wh_fact_touchpoint_kpi` JOIN `mart`.`wh_touchpoint` ON `wh_fact_touchpoint_kpi`.`tp_key` = `wh_touchpoint`.`tp_key` 
+WHERE `wh_fact_touchpoint_kpi`.`event_date` >= %(date_1)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_2)s AND `wh_fact_touchpoint_kpi`.`kpi_key` IN (%(kpi_id_1_1)s) AND (`wh_touchpoint`.`is_mot` = false OR `wh_touchpoint`.`is_mot` IS NULL) GROUP BY to_date(date_trunc('quarter', `wh_fact_touchpoint_kpi`.`event_date`)), `wh_touchpoint`.`channel_name`, `wh_fact_touchpoint_kpi`.`kpi_key`
+
+-- date_1 = datetime.date(2025, 1, 1)
+-- date_2 = datetime.date(2026, 1, 1)
+-- kpi_id_1_1 = 'reach'

@@ -1,0 +1,16 @@
+SELECT `wh_fact_touchpoint_kpi`.`event_date` AS `date`, `wh_fact_touchpoint_kpi`.`tp_key` AS `touchpoint_id`, `wh_fact_touchpoint_kpi`.`kpi_key` AS `kpi_id`, `wh_fact_touchpoint_kpi`.`num_value` AS `numerator`, `wh_fact_touchpoint_kpi`.`den_value` AS `denominator` 
+FROM `mart`.`wh_fact_touchpoint_kpi` 
+WHERE `wh_fact_touchpoint_kpi`.`kpi_key` IN (%(kpi_id_1_1)s, %(kpi_id_1_2)s, %(kpi_id_1_3)s, %(kpi_id_1_4)s, %(kpi_id_1_5)s, %(kpi_id_1_6)s, %(kpi_id_1_7)s, %(kpi_id_1_8)s, %(kpi_id_1_9)s) AND (`wh_fact_touchpoint_kpi`.`den_value` IS NULL OR `wh_fact_touchpoint_kpi`.`den_value` <= %(denominator_1)s) ORDER BY `wh_fact_touchpoint_kpi`.`event_date` DESC
+ LIMIT %(param_1)s
+
+-- denominator_1 = 0
+-- kpi_id_1_1 = 'engagement_rate'
+-- kpi_id_1_2 = 'conversion_rate'
+-- kpi_id_1_3 = 'drop_off_rate'
+-- kpi_id_1_4 = 'csat'
+-- kpi_id_1_5 = 'nps'
+-- kpi_id_1_6 = 'ces'
+-- kpi_id_1_7 = 'first_contact_resolution'
+-- kpi_id_1_8 = 'response_time'
+-- kpi_id_1_9 = 'repeat_purchase_rate'
+-- param_1 = 20

@@ -1,0 +1,5 @@
+SELECT max(`wh_budget`.`budget_month`) AS `max_1` 
+FROM `mart`.`wh_budget` 
+WHERE `wh_budget`.`budget_month` < %(month_1)s
+
+-- month_1 = datetime.date(2026, 11, 23)

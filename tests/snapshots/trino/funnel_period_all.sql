@@ -1,0 +1,6 @@
+SELECT mart.wh_funnel.journey_key AS journey_id, mart.wh_funnel.stage_id AS stage_id, sum(mart.wh_funnel.customer_count) AS customers 
+FROM mart.wh_funnel 
+WHERE mart.wh_funnel.event_date >= :date_1 AND mart.wh_funnel.event_date < :date_2 GROUP BY mart.wh_funnel.journey_key, mart.wh_funnel.stage_id
+
+-- date_1 = datetime.date(2026, 1, 1)
+-- date_2 = datetime.date(2026, 4, 1)

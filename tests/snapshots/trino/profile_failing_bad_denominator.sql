@@ -1,0 +1,16 @@
+SELECT mart.wh_fact_touchpoint_kpi.event_date AS date, mart.wh_fact_touchpoint_kpi.tp_key AS touchpoint_id, mart.wh_fact_touchpoint_kpi.kpi_key AS kpi_id, mart.wh_fact_touchpoint_kpi.num_value AS numerator, mart.wh_fact_touchpoint_kpi.den_value AS denominator 
+FROM mart.wh_fact_touchpoint_kpi 
+WHERE mart.wh_fact_touchpoint_kpi.kpi_key IN (:kpi_id_1_1, :kpi_id_1_2, :kpi_id_1_3, :kpi_id_1_4, :kpi_id_1_5, :kpi_id_1_6, :kpi_id_1_7, :kpi_id_1_8, :kpi_id_1_9) AND (mart.wh_fact_touchpoint_kpi.den_value IS NULL OR mart.wh_fact_touchpoint_kpi.den_value <= :denominator_1) ORDER BY mart.wh_fact_touchpoint_kpi.event_date DESC
+LIMIT :param_1
+
+-- denominator_1 = 0
+-- kpi_id_1_1 = 'engagement_rate'
+-- kpi_id_1_2 = 'conversion_rate'
+-- kpi_id_1_3 = 'drop_off_rate'
+-- kpi_id_1_4 = 'csat'
+-- kpi_id_1_5 = 'nps'
+-- kpi_id_1_6 = 'ces'
+-- kpi_id_1_7 = 'first_contact_resolution'
+-- kpi_id_1_8 = 'response_time'
+-- kpi_id_1_9 = 'repeat_purchase_rate'
+-- param_1 = 20
