@@ -35,6 +35,7 @@ def _open(page: Page, url: str) -> None:
 
 def test_trends_kpis_from_repeated_parameters(browser_page: Page, base_url: str) -> None:
     _open(browser_page, f"{base_url}/trends?kpi=nps&kpi=ces")
+    browser_page.locator("h3").first.wait_for(timeout=60_000)  # a loaded machine may settle late
     headings = browser_page.locator("h3").all_inner_texts()
     assert any(h.startswith("NPS") for h in headings) and any(h.startswith("CES") for h in headings), headings
     assert not any(h.startswith("CSAT") for h in headings), headings
