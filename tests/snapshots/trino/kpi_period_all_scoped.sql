@@ -1,0 +1,11 @@
+SELECT mart.wh_fact_touchpoint_kpi.kpi_key AS kpi_id, sum(mart.wh_fact_touchpoint_kpi.num_value) AS numerator, sum(mart.wh_fact_touchpoint_kpi.den_value) AS denominator, count(*) AS rows 
+FROM mart.wh_fact_touchpoint_kpi JOIN mart.wh_touchpoint ON mart.wh_fact_touchpoint_kpi.tp_key = mart.wh_touchpoint.tp_key 
+WHERE mart.wh_fact_touchpoint_kpi.event_date >= :date_1 AND mart.wh_fact_touchpoint_kpi.event_date < :date_2 AND mart.wh_fact_touchpoint_kpi.kpi_key IN (:kpi_id_1_1, :kpi_id_1_2) AND mart.wh_touchpoint.tp_key IN (:scope_touchpoint_ids_1, :scope_touchpoint_ids_2, :scope_touchpoint_ids_3) GROUP BY mart.wh_fact_touchpoint_kpi.kpi_key
+
+-- date_1 = datetime.date(2026, 1, 1)
+-- date_2 = datetime.date(2026, 4, 1)
+-- kpi_id_1_1 = 'csat'
+-- kpi_id_1_2 = 'reach'
+-- scope_touchpoint_ids_1 = 'tp_fault_hotline'
+-- scope_touchpoint_ids_2 = 'tp_move_install'
+-- scope_touchpoint_ids_3 = 'tp_move_mailing'
