@@ -17,6 +17,7 @@ from metrics.budget import (
     plan_against_actual,
     target_attainment,
 )
+from metrics.formatting import money_text, number_text
 from metrics.judgement import trusted_values
 from metrics.model import Scope
 from ui.budget_charts import (
@@ -70,10 +71,11 @@ tabs = st.tabs(["Allocation", "Plan against actual", "Efficiency", "Effectivenes
 with tabs[0]:
     totals = plan_against_actual(rows, [])
     cards = st.columns(3)
-    cards[0].metric("Planned", f"€{totals['planned'].iloc[0]:,.0f}")
-    cards[1].metric("Actual", f"€{totals['actual'].iloc[0]:,.0f}")
-    cards[2].metric("Variance", f"€{totals['variance'].iloc[0]:+,.0f}",
-                    f"{totals['variance_pct'].iloc[0]:+.1f}% against plan", delta_color="inverse")
+    cards[0].metric("Planned", money_text(totals["planned"].iloc[0]))
+    cards[1].metric("Actual", money_text(totals["actual"].iloc[0]))
+    cards[2].metric("Variance", money_text(totals["variance"].iloc[0], signed=True),
+                    f"{number_text(totals['variance_pct'].iloc[0], 1, signed=True)}% against plan",
+                    delta_color="inverse")
     views = {"Journey": "journey", "Stage": "stage", "Channel": "channel",
              "Moments of truth or not": "moments"}
     view = st.radio("Allocation by", list(views), horizontal=True, key="allocation_by", bind="query-params")

@@ -35,7 +35,7 @@ from review.formatting import figure_label, figure_value, readable_time
 __all__ = ["ExecutiveSummary", "SUMMARY_COLUMNS", "executive_summary", "health_ranking", "table_pages"]
 
 #: Columns of the ranking as the packs and the page show it.
-SUMMARY_COLUMNS: tuple[str, ...] = ("Journey", "Health", "Change", "Judged figures")
+SUMMARY_COLUMNS: tuple[str, ...] = ("Journey", "Review score", "Change", "Judged figures")
 #: Rows per table on one page or slide, so a table reads at 14 pt from the back of a room.
 ROWS_PER_PAGE = 10
 HOW_MANY = 3
@@ -85,10 +85,11 @@ def health_ranking(figures: pd.DataFrame) -> pd.DataFrame:
         earlier = own[own["previous_target"].notna()] if "previous_target" in own else own.iloc[0:0]
         health, before = _health(own["status"]), _health(earlier.get("previous_status", pd.Series()))
         rows.append({"journey_id": journey_id, "Journey": str(name), "health": health,
-                     "Health": number_text(health, 0), "Change": change_text(health - before, "score", 0),
+                     "Review score": number_text(health, 0),
+                     "Change": change_text(health - before, "score", 0),
                      "Judged figures": str(int(own["status"].isin(list(_POINTS)).sum())),
                      "status": health_status(health).value})
-    out = pd.DataFrame(rows, columns=["journey_id", "Journey", "health", "Health", "Change",
+    out = pd.DataFrame(rows, columns=["journey_id", "Journey", "health", "Review score", "Change",
                                       "Judged figures", "status"])
     out = out.sort_values("health", ascending=False, na_position="last", kind="stable")
     return out.drop(columns="health").reset_index(drop=True)

@@ -99,7 +99,7 @@ PAGES: dict[str, tuple[str, dict[str, object], list[str], list[str]]] = {
     ),
     "review-presentation-summary": (
         "review", {"quarter": CLOSED_QUARTER, "present": "true", "slide": "1"},
-        ["Journeys ranked by health", JOURNEYS["buy"][0], JOURNEYS["switch"][0]], [],
+        ["Journeys ranked by review score", JOURNEYS["buy"][0], JOURNEYS["switch"][0]], [],
     ),
     "data_quality": ("data_quality", {}, ["All checks pass"], []),
 }

@@ -54,7 +54,7 @@ def test_pdf_opens_with_the_summary_then_each_journey_in_pages_of_at_most_ten_ro
     path = export_pack(review, "pdf", tmp_path / "pack.pdf", GENERATED)
     pages = [page.extract_text() for page in PdfReader(path).pages]
     first = pages[0]
-    assert "executive summary" in first and "Journeys ranked by health" in first
+    assert "executive summary" in first and "Journeys ranked by review score" in first
     for heading in ("Wins", "Issues", "Decisions and actions needed"):
         assert heading in first
     assert "Hire two hotline agents." in first  # the comment marked as a decision
@@ -92,7 +92,7 @@ def test_pptx_is_16_9_opens_with_the_summary_and_has_a_bullet_chart_per_journey(
     first = " ".join(shape.text_frame.text for shape in slides[0].shapes if shape.has_text_frame)
     assert "Wins" in first and "Issues" in first and "Decisions and actions needed" in first
     ranking = next(shape.table for shape in slides[0].shapes if shape.has_table)
-    assert ranking.cell(0, 0).text == "Journey" and ranking.cell(0, 1).text == "Health"
+    assert ranking.cell(0, 0).text == "Journey" and ranking.cell(0, 1).text == "Review score"
     for name in ("Buy a contract", "Move house"):
         chart = slides[titles.index(journey_slide_title(name, "2026Q3"))]
         (picture,) = [s for s in chart.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]

@@ -64,7 +64,7 @@ def test_presentation_mode_steps_through_journeys(app_env: str) -> None:
     # no controls but the steps: no quarter choice, no name, no tabs, no tables
     assert not at.selectbox and not at.text_input and not at.tabs and not at.dataframe
     assert {b.label for b in at.button} == {"← Back", "Next →", "Leave"}
-    assert any("Journeys ranked by health" in m.value for m in at.markdown)  # the summary first
+    assert any("Journeys ranked by review score" in m.value for m in at.markdown)  # the summary first
     next(b for b in at.button if b.label == "Next →").click().run()
     assert any("Buy a contract — 2026Q3" in m.value for m in at.markdown)
     next(b for b in at.button if b.label == "Next →").click().run()

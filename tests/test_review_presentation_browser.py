@@ -61,14 +61,14 @@ def test_presentation_hides_everything_but_the_steps_and_steps_by_keys_and_butto
     _settled(page)
     page.get_by_role("button", name="Present").click()
     text = _settled(page)
-    assert "Journeys ranked by health" in text and "Screen 1 of" in text
+    assert "Journeys ranked by review score" in text and "Screen 1 of" in text
     assert "Decisions and actions needed" in text
     _no_chrome_and_no_controls(page)
     _shot(page, "present-1-summary")
 
     page.keyboard.press("ArrowRight")
     text = _settled(page)
-    assert "Screen 2 of" in text and "Journeys ranked by health" not in text
+    assert "Screen 2 of" in text and "Journeys ranked by review score" not in text
     assert page.locator(".vega-embed").count() == 1  # the journey's bullet chart
     _no_chrome_and_no_controls(page)
     _shot(page, "present-2-journey")

@@ -29,11 +29,19 @@ QUADRANT_COLOURS: dict[Quadrant, str] = {
 EUR = ",.0f"
 
 
+#: Axis labels in euros without SI oddities ("0M", "0.1M"): '€0', '€100k', '€1.5M'.
+_EUR_AXIS = ("datum.value == 0 ? '€0'"
+             " : abs(datum.value) >= 1e6 ? '€' + format(datum.value / 1e6, '.3~f') + 'M'"
+             " : abs(datum.value) >= 1e3 ? '€' + format(datum.value / 1e3, '.3~f') + 'k'"
+             " : '€' + format(datum.value, ',.0f')")
+
+
 def allocation_chart(frame: pd.DataFrame, group: str, title: str) -> Layered:
     """Actual spend per group as bars, the plan as a tick. frame: [group, planned, actual]."""
-    base = alt.Chart(frame).encode(y=alt.Y(f"{group}:N", title=None, sort="-x"))
+    base = alt.Chart(frame).encode(y=alt.Y(f"{group}:N", title=None, sort="-x",
+                                           axis=alt.Axis(labelLimit=320)))
     bars = base.mark_bar(color=ACTUAL_COLOUR).encode(
-        x=alt.X("actual:Q", title="Spend (EUR)", axis=alt.Axis(format="~s")),
+        x=alt.X("actual:Q", title="Spend (EUR)", axis=alt.Axis(labelExpr=_EUR_AXIS)),
         tooltip=[f"{group}:N", alt.Tooltip("actual:Q", title="Actual", format=EUR),
                  alt.Tooltip("planned:Q", title="Planned", format=EUR),
                  alt.Tooltip("variance_pct:Q", title="Variance %", format="+.1f")],
@@ -47,7 +55,7 @@ def plan_actual_trend_chart(frame: pd.DataFrame) -> Layered:
     """Monthly actual spend (bars) and the plan (line). frame: [month, planned, actual]."""
     base = alt.Chart(frame).encode(x=alt.X("yearmonth(month):T", title="Month"))
     bars = base.mark_bar(color=ACTUAL_COLOUR, opacity=0.8).encode(
-        y=alt.Y("actual:Q", title="Spend per month (EUR)", axis=alt.Axis(format="~s")),
+        y=alt.Y("actual:Q", title="Spend per month (EUR)", axis=alt.Axis(labelExpr=_EUR_AXIS)),
         tooltip=[alt.Tooltip("yearmonth(month):T", title="Month"),
                  alt.Tooltip("actual:Q", format=EUR), alt.Tooltip("planned:Q", format=EUR)],
     )
@@ -148,7 +156,7 @@ def response_curve_chart(points: pd.DataFrame, history: pd.DataFrame, marks: pd.
 
     points: [spend, outcome, observed]; history: [spend, outcome]; marks: [scenario, spend, outcome].
     """
-    x = alt.X("spend:Q", title="Spend per month (EUR)", axis=alt.Axis(format="~s"))
+    x = alt.X("spend:Q", title="Spend per month (EUR)", axis=alt.Axis(labelExpr=_EUR_AXIS))
     y = alt.Y("outcome:Q", title=f"{outcome_label} per month")
     curve = alt.Chart(points).mark_line(color=PLAN_COLOUR).encode(
         x=x, y=y, strokeDash=alt.StrokeDash("observed:N", title="Within observed spend",
@@ -170,7 +178,7 @@ def scenario_chart(frame: pd.DataFrame) -> alt.Chart:
     return alt.Chart(frame).mark_bar().encode(
         y=alt.Y("name:N", title=None),
         yOffset=alt.YOffset("scenario:N", sort=list(SCENARIO_COLOURS)),
-        x=alt.X("spend:Q", title="Spend per month (EUR)", axis=alt.Axis(format="~s")),
+        x=alt.X("spend:Q", title="Spend per month (EUR)", axis=alt.Axis(labelExpr=_EUR_AXIS)),
         color=alt.Color("scenario:N", title=None, legend=alt.Legend(orient="bottom"),
                         scale=alt.Scale(domain=list(SCENARIO_COLOURS),
                                         range=list(SCENARIO_COLOURS.values()))),

@@ -103,7 +103,7 @@ def _ranking_html(ranking: pd.DataFrame) -> str:
     for row in ranking.to_dict("records"):
         colour = STATUS_COLOURS[Status(row["status"])]
         cells = [literal_html(row["Journey"]),
-                 f"<b style='color:{colour}'>{literal_html(row['Health'])}</b>",
+                 f"<b style='color:{colour}'>{literal_html(row['Review score'])}</b>",
                  literal_html(row["Change"]), literal_html(row["Judged figures"])]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
@@ -114,7 +114,7 @@ def _summary_screen(review: QuarterReview) -> None:
     summary = executive_summary(q.quarter, q.figures, q.comments)
     left, right = st.columns([2, 3], gap="large")
     with left:
-        _html(f"<h1>Quarterly review {literal_html(q.quarter)}</h1><h2>Journeys ranked by health</h2>"
+        _html(f"<h1>Quarterly review {literal_html(q.quarter)}</h1><h2>Journeys ranked by review score</h2>"
               + _ranking_html(summary.ranking))
     with right:
         for heading, lines in summary.sections():

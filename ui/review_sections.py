@@ -132,7 +132,7 @@ def summary_section(review: QuarterReview) -> None:
     summary = executive_summary(q.quarter, q.figures, q.comments)
     ranking = summary.ranking
     left, right = st.columns([1, 1], gap="large")
-    left.markdown("**Journeys ranked by health**")
+    left.markdown("**Journeys ranked by review score**")
     left.dataframe(_paint_health(ranking), hide_index=True, width="stretch",
                    column_order=list(SUMMARY_COLUMNS))
     for heading, lines in summary.sections():
@@ -144,7 +144,7 @@ def summary_section(review: QuarterReview) -> None:
 def _paint_health(ranking: pd.DataFrame) -> object:
     colours = [STATUS_COLOURS[Status(s)] for s in ranking["status"]]
     return ranking.style.apply(lambda column: [f"color: {c}; font-weight: 600" for c in colours],
-                               subset=["Health"])
+                               subset=["Review score"])
 
 
 def quarter_actions(container: object, review: QuarterReview, state: sa.Engine | None, author: str) -> None:

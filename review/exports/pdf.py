@@ -112,9 +112,9 @@ def _summary_flowables(review: QuarterReview, styles: dict[str, ParagraphStyle],
     ranking = summary.ranking
     for i, part in enumerate(table_pages(ranking)):
         if i:
-            flow += [PageBreak(), Paragraph("Journeys ranked by health (continued)", styles["h2"])]
+            flow += [PageBreak(), Paragraph("Journeys ranked by review score (continued)", styles["h2"])]
         else:
-            flow.append(Paragraph("Journeys ranked by health", styles["h2"]))
+            flow.append(Paragraph("Journeys ranked by review score", styles["h2"]))
         rows = [tuple(r) for r in part[list(SUMMARY_COLUMNS)].itertuples(index=False, name=None)]
         flow.append(_table(list(SUMMARY_COLUMNS), rows, [110 * mm, 35 * mm, 35 * mm, 45 * mm], fonts,
                            list(part["status"]), status_column=1))

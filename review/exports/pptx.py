@@ -128,7 +128,8 @@ def _summary_slides(prs: Any, review: QuarterReview, footer: str, generated_at: 
         title = summary_slide_title(review.figures.quarter) + (" (continued)" if i else "")
         slide = _slide(prs, title, footer)
         rows = [tuple(r) for r in part[list(SUMMARY_COLUMNS)].itertuples(index=False, name=None)]
-        _text_box(slide, _MARGIN_IN, 1.2, 6.1, 0.4, ["Journeys ranked by health"], size=18, bold_first=True)
+        _text_box(slide, _MARGIN_IN, 1.2, 6.1, 0.4, ["Journeys ranked by review score"], size=18,
+                  bold_first=True)
         _table(slide, list(SUMMARY_COLUMNS), rows, _SUMMARY_WIDTHS_IN, 1.65, list(part["status"]), 1,
                numbers=(1, 2, 3))
         if i:
