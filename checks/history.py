@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from checks._scoping import SCOPE_COLUMNS
 from checks.results import CheckRun
 from connectors.db_errors import database_reason
-from connectors.state import StateStoreError, ensure_tables
+from connectors.state import StateStoreError, add_missing_columns, ensure_tables
 
 __all__ = ["latest_run_id", "list_runs", "prepare_history", "results_history", "run_freshness",
     "run_results", "run_scopes", "sample_rows", "save_run", "since_failing"]
@@ -91,19 +91,7 @@ def prepare_history(engine: sa.Engine) -> None:
 
 def _add_missing_columns(engine: sa.Engine) -> None:
     """Columns added since the first release (never drops anything)."""
-    try:
-        with engine.begin() as connection:
-            inspector = sa.inspect(connection)
-            for table, column in _ADDED_COLUMNS:
-                if column not in {c["name"] for c in inspector.get_columns(table.name)}:
-                    # Identifiers are this module's own constants, never user input.
-                    add = sa.schema.CreateColumn(table.c[column]).compile(dialect=engine.dialect)
-                    connection.execute(sa.DDL(f"ALTER TABLE {table.name} ADD COLUMN {add}"))
-    except sa.exc.SQLAlchemyError as exc:
-        raise StateStoreError(
-            f"The state store's check history cannot be updated: {database_reason(exc)}. "
-            "Check MOT_STATE_URL and that the app may write there."
-        ) from None
+    add_missing_columns(engine, _ADDED_COLUMNS, "the state store's check history")
 
 
 def _records(frame: pd.DataFrame, columns: list[str], **fixed: Any) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from connectors.db_errors import database_reason
 
-__all__ = ["create_state_engine", "ensure_tables", "StateStoreError"]
+__all__ = ["add_missing_columns", "create_state_engine", "ensure_tables", "StateStoreError"]
 
 
 class StateStoreError(RuntimeError):
@@ -113,3 +113,22 @@ def ensure_tables(
         if upgrade is not None:
             upgrade(engine)
         prepared.metadata_ids.add(id(metadata))
+
+
+def add_missing_columns(engine: sa.Engine, columns: tuple[tuple[sa.Table, str], ...], what: str) -> None:
+    """Add the given columns (each as its table declares it) to stores made before they existed;
+    never drops or rewrites anything. ``what`` names the feature for the error message, e.g. "the
+    review store". StateStoreError when the store cannot be changed."""
+    try:
+        with engine.begin() as connection:
+            inspector = sa.inspect(connection)
+            for table, column in columns:
+                if column not in {c["name"] for c in inspector.get_columns(table.name)}:
+                    # Identifiers are the caller's own table constants, never user input.
+                    add = sa.schema.CreateColumn(table.c[column]).compile(dialect=engine.dialect)
+                    connection.execute(sa.DDL(f"ALTER TABLE {table.name} ADD COLUMN {add}"))
+    except sa.exc.SQLAlchemyError as exc:
+        raise StateStoreError(
+            f"{what[:1].upper()}{what[1:]} cannot be updated: {database_reason(exc)}. "
+            "Check MOT_STATE_URL and that the app may write there."
+        ) from None

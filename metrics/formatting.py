@@ -33,6 +33,7 @@ __all__ = [
     "count_text",
     "current_language",
     "date_text",
+    "is_missing",
     "kpi_change_text",
     "kpi_value_text",
     "money_text",
@@ -67,7 +68,8 @@ def _locale() -> str:
     return LANGUAGES[_state["language"]]
 
 
-def _missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """True for None, NaN and anything that is not a number: what reads as MISSING."""
     if value is None:
         return True
     try:
@@ -87,7 +89,7 @@ def _rounds_to_zero(value: float, decimals: int) -> bool:
 
 def number_text(value: float | None, decimals: int = 0, signed: bool = False) -> str:
     """'1,234' / '1.234,5'; with ``signed`` '+12.5' or '-3.0' (a rounded zero reads '±0')."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     assert value is not None
     if signed and _rounds_to_zero(value, decimals):
@@ -99,7 +101,7 @@ def number_text(value: float | None, decimals: int = 0, signed: bool = False) ->
 
 def count_text(value: float | None, compact: bool = False) -> str:
     """Whole counts: '12,340'; ``compact`` for big type: '12K', '1.5M' ('1,5 Mio.' in German)."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     assert value is not None
     if compact and abs(value) >= 10_000:
@@ -109,7 +111,7 @@ def count_text(value: float | None, compact: bool = False) -> str:
 
 def percent_text(value: float | None, decimals: int = 1) -> str:
     """A value already in percent units (25.3 for 25.3 %): '25.3%' / '25,3 %'."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     assert value is not None
     number = number_text(value, decimals)
@@ -120,7 +122,7 @@ def money_text(value: float | None, signed: bool = False, compact: bool = False)
     """Whole euros with the locale's symbol placement: '€11,022', '+€11,022', '-€250', '11.022 €'.
 
     ``compact`` shortens large amounts for big type: '€1.5M'."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     assert value is not None
     if round(value) == 0:
@@ -145,7 +147,7 @@ def change_text(delta: float | None, unit: str, decimals: int | None = None) -> 
     percent -> percentage points '+2.0 pp'; score -> points '+0.12 pts' / '+3 pts'; currency ->
     '+€1,200'; count -> '+1,200'; seconds -> '+12 s'. A change that rounds to zero reads '±0 …'.
     """
-    if _missing(delta):
+    if is_missing(delta):
         return MISSING
     assert delta is not None
     if unit == "currency":
@@ -164,7 +166,7 @@ def _score_decimals(scale: float) -> int:
 
 def kpi_value_text(value: float | None, unit: str, scale: float = 1.0, compact: bool = False) -> str:
     """A KPI value as people read it: '87.5%', '4.21', '+32' (NPS), '12,340', '€3,300', '95 s'."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     assert value is not None
     if unit == "percent":
@@ -187,7 +189,7 @@ def kpi_change_text(delta: float | None, unit: str, scale: float = 1.0) -> str:
 
 
 def _as_date(value: dt.date | dt.datetime | object) -> dt.date | None:
-    if value is None or (isinstance(value, Real) and _missing(value)):
+    if value is None or (isinstance(value, Real) and is_missing(value)):
         return None
     if isinstance(value, dt.datetime):
         return value.date()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Hashable, Mapping
 from typing import Any
 
 import pandas as pd
 
-from metrics.formatting import MISSING, kpi_change_text, kpi_value_text
+from metrics.formatting import MISSING, is_missing, kpi_change_text, kpi_value_text
 from metrics.judgement import status_text as judged_status_text
 from metrics.model import Direction
 from metrics.status import STATUS_LABELS, Status, classify
@@ -20,15 +19,6 @@ __all__ = ["comment_lines", "differences_table", "figure_label", "figure_table",
 TRUST_LABELS: dict[str, str] = {state.value: state.label for state in Trust}
 
 
-def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return math.isnan(float(value))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return True
-
-
 def format_value(value: float | None, unit: str, signed: bool = False, compact: bool = False,
                  scale: float | None = None) -> str:
     """A figure as every page reads it (metrics.formatting): '25.0%', '4.21', '+32', '€3,300',
@@ -38,10 +28,10 @@ def format_value(value: float | None, unit: str, signed: bool = False, compact: 
     ``compact`` shortens large money and counts for big type: '€1.5M', '148K'. ``scale`` is the
     KPI's scale (100 for NPS-like whole-point scores); snapshots closed before figures carried it
     fall back on the size of the value."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     assert value is not None
-    if scale is None or _missing(scale):
+    if scale is None or is_missing(scale):
         scale = 100.0 if abs(value) >= 10 else 1.0
     if signed:
         return kpi_change_text(value, unit, scale)
@@ -59,7 +49,7 @@ def status_text(status: str, value: float | None, target: float | None,
     """The label every page uses (metrics.judgement.status_text): '● On target', '⊘ On target?'
     for a figure that is not trusted (its status against target recomputed from the figure, as
     snapshots keep only the shown status); a value without a target reads 'No target'."""
-    if status == Status.NO_DATA.value and not _missing(value) and _missing(target):
+    if status == Status.NO_DATA.value and not is_missing(value) and is_missing(target):
         return "No target"
     behind = None
     if status == Status.NOT_TRUSTED.value and direction:

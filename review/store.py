@@ -27,7 +27,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from connectors.db_errors import database_reason
-from connectors.state import StateStoreError, create_state_engine, ensure_tables
+from connectors.state import StateStoreError, add_missing_columns, create_state_engine, ensure_tables
 
 __all__ = ["audit_log", "closed_snapshot", "Comment", "comment_frame", "comment_history", "current_comment",
     "JOURNEY_COMMENT", "open_review_store", "prepare_review_store", "QuarterClosedError", "reopen_quarter",
@@ -145,19 +145,7 @@ def prepare_review_store(engine: sa.Engine) -> None:
 def _add_missing_columns(engine: sa.Engine) -> None:
     """Columns added since the first release (never drops anything); existing comments are no
     decisions."""
-    try:
-        with engine.begin() as connection:
-            inspector = sa.inspect(connection)
-            for table, column in _ADDED_COLUMNS:
-                if column not in {c["name"] for c in inspector.get_columns(table.name)}:
-                    # Identifiers are this module's own constants, never user input.
-                    add = sa.schema.CreateColumn(table.c[column]).compile(dialect=engine.dialect)
-                    connection.execute(sa.DDL(f"ALTER TABLE {table.name} ADD COLUMN {add}"))
-    except sa.exc.SQLAlchemyError as exc:
-        raise StateStoreError(
-            f"The review store cannot be updated: {database_reason(exc)}. "
-            "Check MOT_STATE_URL and that the app may write there."
-        ) from None
+    add_missing_columns(engine, _ADDED_COLUMNS, "the review store")
 
 
 def open_review_store(url: str) -> sa.Engine:
