@@ -69,7 +69,8 @@ def test_empty_tables_fail_rows_present_and_the_run_goes_on(tmp_path: Path) -> N
 
 
 def test_missing_columns_fail_the_schema_check_and_other_checks_still_run(tmp_path: Path) -> None:
-    renamed = {"touchpoint_kpis": {"denominator": "den_old"}, "touchpoints": {"weight": "weight_x"}}
+    # channel is required; weight would not do: it is optional (metrics.model.OPTIONAL_COLUMNS)
+    renamed = {"touchpoint_kpis": {"denominator": "den_old"}, "touchpoints": {"channel": "channel_x"}}
     run = run_checks(open_for_checks(_duckdb(tmp_path / "missing.duckdb", clean_frames(), renamed)), END)
     results = _by_id(run)
     schema = results["touchpoint_kpis.schema"]
