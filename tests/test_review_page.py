@@ -72,3 +72,23 @@ def test_presentation_mode_steps_through_journeys(app_env: str) -> None:
     assert any("Screen 3 of 3" in c.value for c in at.caption)
     next(b for b in at.button if b.label == "Leave").click().run()
     assert at.title[0].value == "Quarterly review 2026Q3"
+
+
+def test_a_comment_typed_while_someone_closes_the_quarter_is_given_back(app_env: str) -> None:
+    # Ana types; Ben closes the quarter in his own session before Ana saves (as on two replicas).
+    ana, ben = _review_page(), _review_page()
+    ana.text_input(key="review_author").input("Ana").run()
+    ana.text_area(key="text_2026Q3_buy_").input("Hire two **store** advisers.")
+    ben.text_input(key="review_author").input("Ben").run()
+    next(b for b in ben.button if b.label == "Close quarter").click().run()
+    assert not ben.exception, ben.exception
+    next(b for b in ana.button if b.label == "Save comment").click().run()
+    assert not ana.exception, ana.exception
+    # not saved, and said so; the text comes back as literal text to copy, until dismissed
+    assert comment_frame(open_review_store(app_env), "2026Q3").empty
+    assert any("closed before your comment" in w.value for w in ana.warning)
+    assert [c.value for c in ana.code] == ["Hire two **store** advisers."]
+    ana.run()
+    assert [c.value for c in ana.code] == ["Hire two **store** advisers."]
+    next(b for b in ana.button if b.label == "Dismiss").click().run()
+    assert not ana.code and not any("closed before your comment" in w.value for w in ana.warning)

@@ -69,6 +69,8 @@ def comment_box(review: QuarterReview, journey_id: str, figures: pd.DataFrame, s
     names: dict[str, str] = {JOURNEY_COMMENT: "The journey as a whole"}
     names.update(dict(zip(figures["figure_id"], figures.apply(figure_label, axis=1), strict=False)))
     if review.is_closed or state is None:
+        if review.is_closed:
+            _keep_unsaved(review, journey_id, names)
         lines = comment_lines(review.figures.comments, journey_id, names)
         shown = "\n".join(f"- {literal(line)}" for line in lines)
         st.markdown("**Owner comments**\n\n" + (shown or "_None._"))
@@ -99,6 +101,33 @@ def comment_box(review: QuarterReview, journey_id: str, figures: pd.DataFrame, s
     with st.expander("History of this comment"):
         st.dataframe(history_table(comment_history(state, quarter, journey_id, about)), hide_index=True,
                      width="stretch")
+
+
+def _keep_unsaved(review: QuarterReview, journey_id: str, names: dict[str, str]) -> None:
+    """Text typed into a comment box of this journey and not in the closed quarter's snapshot: the
+    quarter was closed (by someone else) before it was saved. Say so and give the text back, so
+    nothing typed is lost without a word; it stays until dismissed."""
+    quarter = review.figures.quarter
+    prefix = f"text_{quarter}_{journey_id}_"
+    comments = review.figures.comments
+    for key in [k for k in list(st.session_state) if isinstance(k, str) and k.startswith(prefix)]:
+        about, text = key[len(prefix):], str(st.session_state[key] or "").strip()
+        saved = set() if comments is None or comments.empty else set(comments.loc[
+            (comments["journey_id"] == journey_id) & (comments["kpi_id"].fillna("") == about),
+            "text"].astype(str).str.strip())
+        if text and text not in saved:
+            st.session_state[f"unsaved_{key}"] = (names.get(about, about), text)
+        del st.session_state[key]
+    kept = [k for k in list(st.session_state) if isinstance(k, str) and k.startswith("unsaved_" + prefix)]
+    for key in kept:
+        about_name, text = st.session_state[key]
+        st.warning(f"This quarter was closed before your comment on {literal(about_name)} was saved, so it "
+                   "is not in the closed quarter. Your text is below: copy it, or reopen the quarter to "
+                   "add it (admins).")
+        st.code(text, language=None, wrap_lines=True)
+        if st.button("Dismiss", key=f"dismiss_{key}"):
+            del st.session_state[key]
+            st.rerun()
 
 
 def _load(current: Comment | None, base_key: str, text_key: str, decision_key: str) -> None:
