@@ -14,7 +14,7 @@ from metrics.status import STATUS_LABELS, Status, classify
 from review._figures import Trust
 
 __all__ = ["comment_lines", "differences_table", "figure_label", "figure_table", "figure_value",
-    "format_value", "history_table", "journey_summary", "readable_time", "status_text"]
+    "format_value", "history_table", "journey_summary", "readable_time", "status_text", "trust_notes"]
 
 TRUST_LABELS: dict[str, str] = {state.value: state.label for state in Trust}
 
@@ -140,3 +140,19 @@ def journey_summary(figures: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({STATUS_LABELS[s]: counts.get(s.value, 0) for s in order})
     names = list(dict.fromkeys(figures["journey_name"]))
     return out.reindex(names, fill_value=0).rename_axis("Journey").reset_index()
+
+
+#: How a figure's trust reason is introduced, by its trust state: only failing checks make a figure
+#: "not trusted"; no check run yet is "unchecked", an unreadable history "trust unknown".
+_TRUST_NOTE_PREFIX = {"not_trusted": "⊘ Not trusted: ", "unchecked": "Unchecked: ",
+                      "unknown": "Trust unknown: "}
+
+
+def trust_notes(figures: pd.DataFrame) -> list[str]:
+    """One line per distinct trust reason of these figures, introduced by their own trust state."""
+    if figures.empty or "trust_reason" not in figures:
+        return []
+    noted = figures[figures["trust_reason"].astype(str).str.strip().ne("")]
+    lines = [_TRUST_NOTE_PREFIX.get(str(trust), "") + str(reason)
+             for trust, reason in zip(noted["trust"], noted["trust_reason"], strict=True)]
+    return list(dict.fromkeys(lines))

@@ -173,3 +173,16 @@ def test_cli_exports_and_reports_bad_input_with_exit_2(
     again = _cli(env, "close", "--quarter", "2026Q3", "--by", "Ben")
     assert again.returncode == 2 and "already closed by Ana" in again.stderr
     assert _cli(env, "reopen", "--quarter", "2026Q3", "--by", "Ana").returncode == 0
+
+
+def test_trust_notes_say_unchecked_rather_than_not_trusted() -> None:
+    import pandas as pd
+
+    from review.formatting import trust_notes
+
+    figures = pd.DataFrame({
+        "trust": ["unchecked", "unchecked", "not_trusted", "trusted", "unknown"],
+        "trust_reason": ["No check has run", "No check has run", "Check X fails", "", "History unreadable"],
+    })
+    assert trust_notes(figures) == ["Unchecked: No check has run", "⊘ Not trusted: Check X fails",
+                                    "Trust unknown: History unreadable"]

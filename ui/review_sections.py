@@ -13,7 +13,14 @@ import streamlit as st
 
 from connectors.state import StateStoreError
 from metrics.status import STATUS_COLOURS, Status
-from review.formatting import comment_lines, figure_label, figure_table, history_table, readable_time
+from review.formatting import (
+    comment_lines,
+    figure_label,
+    figure_table,
+    history_table,
+    readable_time,
+    trust_notes,
+)
 from review.frozen import QuarterReview, close_shown
 from review.store import (
     JOURNEY_COMMENT,
@@ -57,9 +64,8 @@ def journey_section(review: QuarterReview, journey_id: str, name: str, state: sa
     st.dataframe(_paint_status(figure_table(mine), mine["status"]), hide_index=True, width="stretch",
                  height=35 * (len(mine) + 1) + 3,
                  column_config={"Figure": st.column_config.TextColumn(width="medium")})
-    reasons = mine.loc[mine["trust_reason"].astype(str).ne(""), "trust_reason"].unique()
-    for reason in reasons:
-        st.caption(f"⊘ Not trusted: {literal(reason)}")
+    for note in trust_notes(mine):
+        st.caption(literal(note))
     comment_box(review, journey_id, mine, state, author)
 
 

@@ -33,7 +33,7 @@ from review.exports.layout import (
     pack_summary,
     part_title,
 )
-from review.formatting import readable_time
+from review.formatting import readable_time, trust_notes
 from review.frozen import QuarterReview
 from review.store import stamp
 from review.summary import SUMMARY_COLUMNS, table_pages
@@ -144,8 +144,7 @@ def _journey_flowables(review: QuarterReview, plan: JourneyPlan, styles: dict[st
         flow += [PageBreak(), Paragraph(_escape(part_title(title, i, len(plan.tables))), styles["h1"]),
                  _table(list(PACK_COLUMNS), [tuple(r) for r in text.itertuples(index=False, name=None)],
                         widths, fonts, list(statuses), status_column=3)]
-    reasons = plan.figures.loc[plan.figures["trust_reason"].astype(str).ne(""), "trust_reason"].unique()
-    flow += [Paragraph(_escape(f"⊘ Not trusted: {reason}"), styles["small"]) for reason in reasons]
+    flow += [Paragraph(_escape(note), styles["small"]) for note in trust_notes(plan.figures)]
     flow += [Spacer(1, 4 * mm), Paragraph("Owner comments", styles["h2"])]
     for line in plan.comments or ["No comments for this quarter."]:
         flow.append(Paragraph(_escape(line), styles["body"]))
