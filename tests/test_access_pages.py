@@ -122,3 +122,35 @@ def test_an_incomplete_auth_section_says_what_to_fix(
     at.run(timeout=TIMEOUT_S)
     assert not at.exception, [e.value for e in at.exception]
     assert at.error and "Login is not set up correctly" in at.error[0].value
+
+
+def test_a_touchpoint_owner_sees_only_the_actions_on_her_touchpoints(
+    fixture_warehouse_duckdb: FixtureWarehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from connectors.actions import NewAction, record_action
+    from connectors.state import create_state_engine
+
+    _with_login(tmp_path, monkeypatch)
+    env = _env(fixture_warehouse_duckdb, tmp_path)
+    (tmp_path / "access.yaml").write_text(ACCESS + "domains:\n  owners.example.com: [touchpoint_owner]\n",
+                                          encoding="utf-8")
+    (tmp_path / "contacts.yaml").write_text("people:\n  Priya Nair: {email: priya@owners.example.com}\n",
+                                            encoding="utf-8")
+    env["MOT_CONTACTS"] = str(tmp_path / "contacts.yaml")
+    engine = create_state_engine(env["MOT_STATE_URL"])
+    day = dt.date(2026, 10, 1)
+    for touchpoint, what in (("tp_fault_hotline", "Coach the hotline team"),
+                             ("tp_fault_chat", "Rewrite the chat scripts")):  # hers / Daniel Kowalski's
+        record_action(engine, NewAction(touchpoint, "csat", what, "Someone", day, day), "ops",
+                      dt.datetime(2026, 10, 1, tzinfo=dt.UTC))
+    engine.dispose()
+    priya = {"is_logged_in": True, "email": "priya@owners.example.com", "email_verified": True}
+    for page in ("pages/review.py", "pages/my_touchpoints.py"):
+        at = _run(monkeypatch, env, page, priya)
+        assert not at.exception, [e.value for e in at.exception]
+        shown = " ".join(str(frame.value.to_dict()) for frame in at.dataframe) + " ".join(
+            str(m.value) for m in at.markdown)
+        assert "Rewrite the chat scripts" not in shown, page
+    assert "Coach the hotline team" in shown  # on her own page, her own action is listed

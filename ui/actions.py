@@ -66,7 +66,13 @@ def load_actions(
     ctx: AppContext, engine: sa.Engine, touchpoint_ids: tuple[str, ...] | None = None
 ) -> pd.DataFrame:
     """The actions (of these touchpoints) with names, journey and the before/after values in words
-    (review.actions_section's columns). Actions on KPIs this warehouse does not have keep no values."""
+    (review.actions_section's columns). Actions on KPIs this warehouse does not have keep no values.
+    A scoped person (login) gets only the actions on touchpoints whose figures they may read."""
+    if not ctx.scope.everything:
+        visible = ctx.scope.touchpoint_ids
+        touchpoint_ids = tuple(t for t in (touchpoint_ids or tuple(sorted(visible))) if t in visible)
+        if not touchpoint_ids:
+            return action_frame(engine, ("",)).iloc[0:0]
     actions = action_frame(engine, touchpoint_ids)
     if actions.empty:
         return actions
