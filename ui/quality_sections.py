@@ -19,6 +19,7 @@ from ui.context import AppContext
 from ui.navigation import PAGES
 from ui.quality_charts import check_history_chart
 from ui.quality_loaders import QualityView
+from ui.tables import WRAPPING_ROW_HEIGHT
 from ui.text import literal
 
 #: Where the app's web server serves published Data Docs from (server.enableStaticServing), and
@@ -90,10 +91,10 @@ def show_failing(frame: pd.DataFrame) -> None:
     st.dataframe(
         frame[["result", "name", "kpis", "journeys", "pages", "data_since", "failing_since", "failing_count",
                "plain", "steward"]],
-        hide_index=True, width="stretch",
+        hide_index=True, width="stretch", row_height=WRAPPING_ROW_HEIGHT,  # long lists wrap, never cut
         column_config={
             "result": "Result", "name": "Check", "kpis": "KPIs affected", "journeys": "Journeys affected",
-            "pages": "Pages affected",
+            "pages": st.column_config.TextColumn("Pages affected", width="medium"),
             "data_since": st.column_config.DateColumn("Bad data since", format="D MMM YYYY",
                                                       help="Date of the first failing row in the data"),
             "failing_since": st.column_config.DatetimeColumn(
