@@ -21,5 +21,5 @@ so importing a submodule never loads the others.
 """
 
 __all__ = ["access", "actions", "alert_delivery", "alert_digests", "alert_store", "column_types", "contacts",
-           "db_errors", "demo", "demo_file", "mapping", "notify", "period_queries", "profile_queries", "queries",
-           "runtime", "settings", "state", "warehouse"]
+           "db_errors", "demo", "demo_file", "mapping", "notify", "period_queries", "profile_queries",
+           "queries", "runtime", "settings", "state", "warehouse"]

@@ -4,7 +4,7 @@ A page that compares periods (the Review's quarter, previous quarter and same qu
 the Trends series and the same window last year; quarter- and year-to-date pacing) used to send one
 statement per period. Here the periods become conditional aggregates of a single select: for
 period *i*, ``SUM(CASE WHEN date in period i THEN numerator END) AS numerator_i`` and
-``COUNT(CASE WHEN date in period i THEN 1 END) AS rows_i``, grouped by the same keys as the
+``COUNT(CASE WHEN date in period i THEN date END) AS rows_i``, grouped by the same keys as the
 single-period reader. Periods may overlap (year to date holds quarter to date; a 24-month window and
 the same window last year share a year), which a ``CASE ... END AS period`` label column cannot
 express, since it puts each row in one period only. Plain CASE and COUNT run on every dialect
@@ -82,7 +82,7 @@ def kpi_periods_statement(wh: Warehouse, request: KpiRequest, periods: Mapping[s
         measures += [
             sa.func.sum(_when(fact.c.date, period, fact.c.numerator)).label(f"numerator_{i}"),
             sa.func.sum(_when(fact.c.date, period, fact.c.denominator)).label(f"denominator_{i}"),
-            sa.func.count(_when(fact.c.date, period, sa.literal(1))).label(f"rows_{i}"),
+            sa.func.count(_when(fact.c.date, period, fact.c.date)).label(f"rows_{i}"),
         ]
     return (
         sa.select(*keys, *measures)
@@ -145,7 +145,7 @@ def budget_periods_statement(wh: Warehouse, periods: Mapping[str, Period],
         measures += [
             sa.func.sum(_when(budget.c.month, period, budget.c.planned)).label(f"planned_{i}"),
             sa.func.sum(_when(budget.c.month, period, budget.c.actual)).label(f"actual_{i}"),
-            sa.func.count(_when(budget.c.month, period, sa.literal(1))).label(f"rows_{i}"),
+            sa.func.count(_when(budget.c.month, period, budget.c.month)).label(f"rows_{i}"),
         ]
     statement = sa.select(*keys, *measures).where(*_in_any(budget.c.month, spans)).group_by(*keys)
     if scope is not None and not scope.everything:
