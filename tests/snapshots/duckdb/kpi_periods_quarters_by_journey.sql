@@ -1,32 +1,14 @@
-SELECT mart.wh_touchpoint.journey_key AS journey_id, mart.wh_fact_touchpoint_kpi.kpi_key AS kpi_id, sum(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= $1 AND mart.wh_fact_touchpoint_kpi.event_date < $2) THEN mart.wh_fact_touchpoint_kpi.num_value END) AS numerator_0, sum(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= $3 AND mart.wh_fact_touchpoint_kpi.event_date < $4) THEN mart.wh_fact_touchpoint_kpi.den_value END) AS denominator_0, count(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= $5 AND mart.wh_fact_touchpoint_kpi.event_date < $6) THEN mart.wh_fact_touchpoint_kpi.event_date END) AS rows_0, sum(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= $7 AND mart.wh_fact_touchpoint_kpi.event_date < $8) THEN mart.wh_fact_touchpoint_kpi.num_value END) AS numerator_1, sum(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= $9 AND mart.wh_fact_touchpoint_kpi.event_date < $10) THEN mart.wh_fact_touchpoint_kpi.den_value END) AS denominator_1, count(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= $11 AND mart.wh_fact_touchpoint_kpi.event_date < $12) THEN mart.wh_fact_touchpoint_kpi.event_date END) AS rows_1, sum(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= $13 AND mart.wh_fact_touchpoint_kpi.event_date < $14) THEN mart.wh_fact_touchpoint_kpi.num_value END) AS numerator_2, sum(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= $15 AND mart.wh_fact_touchpoint_kpi.event_date < $16) THEN mart.wh_fact_touchpoint_kpi.den_value END) AS denominator_2, count(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= $17 AND mart.wh_fact_touchpoint_kpi.event_date < $18) THEN mart.wh_fact_touchpoint_kpi.event_date END) AS rows_2 
+SELECT mart.wh_touchpoint.journey_key AS journey_id, mart.wh_fact_touchpoint_kpi.kpi_key AS kpi_id, sum(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= $1 AND mart.wh_fact_touchpoint_kpi.event_date < $2) THEN mart.wh_fact_touchpoint_kpi.num_value END) AS numerator_0, sum(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= $1 AND mart.wh_fact_touchpoint_kpi.event_date < $2) THEN mart.wh_fact_touchpoint_kpi.den_value END) AS denominator_0, count(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= $1 AND mart.wh_fact_touchpoint_kpi.event_date < $2) THEN mart.wh_fact_touchpoint_kpi.event_date END) AS rows_0, sum(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= $3 AND mart.wh_fact_touchpoint_kpi.event_date < $4) THEN mart.wh_fact_touchpoint_kpi.num_value END) AS numerator_1, sum(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= $3 AND mart.wh_fact_touchpoint_kpi.event_date < $4) THEN mart.wh_fact_touchpoint_kpi.den_value END) AS denominator_1, count(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= $3 AND mart.wh_fact_touchpoint_kpi.event_date < $4) THEN mart.wh_fact_touchpoint_kpi.event_date END) AS rows_1, sum(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= $5 AND mart.wh_fact_touchpoint_kpi.event_date < $6) THEN mart.wh_fact_touchpoint_kpi.num_value END) AS numerator_2, sum(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= $5 AND mart.wh_fact_touchpoint_kpi.event_date < $6) THEN mart.wh_fact_touchpoint_kpi.den_value END) AS denominator_2, count(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= $5 AND mart.wh_fact_touchpoint_kpi.event_date < $6) THEN mart.wh_fact_touchpoint_kpi.event_date END) AS rows_2 
 FROM mart.wh_fact_touchpoint_kpi JOIN mart.wh_touchpoint ON mart.wh_fact_touchpoint_kpi.tp_key = mart.wh_touchpoint.tp_key 
-WHERE mart.wh_fact_touchpoint_kpi.event_date >= $19 AND mart.wh_fact_touchpoint_kpi.event_date < $20 AND (mart.wh_fact_touchpoint_kpi.event_date >= $21 AND mart.wh_fact_touchpoint_kpi.event_date < $22 OR mart.wh_fact_touchpoint_kpi.event_date >= $23 AND mart.wh_fact_touchpoint_kpi.event_date < $24 OR mart.wh_fact_touchpoint_kpi.event_date >= $25 AND mart.wh_fact_touchpoint_kpi.event_date < $26) AND mart.wh_fact_touchpoint_kpi.kpi_key IN ($27, $28) GROUP BY mart.wh_touchpoint.journey_key, mart.wh_fact_touchpoint_kpi.kpi_key
+WHERE mart.wh_fact_touchpoint_kpi.event_date >= $7 AND mart.wh_fact_touchpoint_kpi.event_date < $8 AND (mart.wh_fact_touchpoint_kpi.event_date >= $1 AND mart.wh_fact_touchpoint_kpi.event_date < $2 OR mart.wh_fact_touchpoint_kpi.event_date >= $3 AND mart.wh_fact_touchpoint_kpi.event_date < $4 OR mart.wh_fact_touchpoint_kpi.event_date >= $5 AND mart.wh_fact_touchpoint_kpi.event_date < $6) AND mart.wh_fact_touchpoint_kpi.kpi_key IN ($9, $10) GROUP BY mart.wh_touchpoint.journey_key, mart.wh_fact_touchpoint_kpi.kpi_key
 
 -- date_1 = datetime.date(2026, 1, 1)
--- date_10 = datetime.date(2026, 1, 1)
--- date_11 = datetime.date(2025, 10, 1)
--- date_12 = datetime.date(2026, 1, 1)
--- date_13 = datetime.date(2025, 1, 1)
--- date_14 = datetime.date(2025, 4, 1)
--- date_15 = datetime.date(2025, 1, 1)
--- date_16 = datetime.date(2025, 4, 1)
--- date_17 = datetime.date(2025, 1, 1)
--- date_18 = datetime.date(2025, 4, 1)
--- date_19 = datetime.date(2025, 1, 1)
 -- date_2 = datetime.date(2026, 4, 1)
--- date_20 = datetime.date(2026, 4, 1)
--- date_21 = datetime.date(2026, 1, 1)
--- date_22 = datetime.date(2026, 4, 1)
--- date_23 = datetime.date(2025, 10, 1)
--- date_24 = datetime.date(2026, 1, 1)
--- date_25 = datetime.date(2025, 1, 1)
--- date_26 = datetime.date(2025, 4, 1)
--- date_3 = datetime.date(2026, 1, 1)
--- date_4 = datetime.date(2026, 4, 1)
--- date_5 = datetime.date(2026, 1, 1)
--- date_6 = datetime.date(2026, 4, 1)
--- date_7 = datetime.date(2025, 10, 1)
--- date_8 = datetime.date(2026, 1, 1)
--- date_9 = datetime.date(2025, 10, 1)
+-- date_3 = datetime.date(2025, 10, 1)
+-- date_4 = datetime.date(2026, 1, 1)
+-- date_5 = datetime.date(2025, 1, 1)
+-- date_6 = datetime.date(2025, 4, 1)
+-- date_7 = datetime.date(2025, 1, 1)
+-- date_8 = datetime.date(2026, 4, 1)
 -- kpi_id_1_1 = 'csat'
 -- kpi_id_1_2 = 'reach'

@@ -1,25 +1,13 @@
-SELECT to_date(date_trunc('month', `wh_fact_touchpoint_kpi`.`event_date`)) AS `period_start`, `wh_fact_touchpoint_kpi`.`kpi_key` AS `kpi_id`, sum(CASE WHEN (`wh_fact_touchpoint_kpi`.`event_date` >= %(date_1)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_2)s) THEN `wh_fact_touchpoint_kpi`.`num_value` END) AS `numerator_0`, sum(CASE WHEN (`wh_fact_touchpoint_kpi`.`event_date` >= %(date_3)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_4)s) THEN `wh_fact_touchpoint_kpi`.`den_value` END) AS `denominator_0`, count(CASE WHEN (`wh_fact_touchpoint_kpi`.`event_date` >= %(date_5)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_6)s) THEN `wh_fact_touchpoint_kpi`.`event_date` END) AS `rows_0`, sum(CASE WHEN (`wh_fact_touchpoint_kpi`.`event_date` >= %(date_7)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_8)s) THEN `wh_fact_touchpoint_kpi`.`num_value` END) AS `numerator_1`, sum(CASE WHEN (`wh_fact_touchpoint_kpi`.`event_date` >= %(date_9)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_10)s) THEN `wh_fact_touchpoint_kpi`.`den_value` END) AS `denominator_1`, count(CASE WHEN (`wh_fact_touchpoint_kpi`.`event_date` >= %(date_11)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_12)s) THEN `wh_fact_touchpoint_kpi`.`event_date` END) AS `rows_1` 
+SELECT to_date(date_trunc('month', `wh_fact_touchpoint_kpi`.`event_date`)) AS `period_start`, `wh_fact_touchpoint_kpi`.`kpi_key` AS `kpi_id`, sum(CASE WHEN (`wh_fact_touchpoint_kpi`.`event_date` >= %(date_1)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_2)s) THEN `wh_fact_touchpoint_kpi`.`num_value` END) AS `numerator_0`, sum(CASE WHEN (`wh_fact_touchpoint_kpi`.`event_date` >= %(date_1)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_2)s) THEN `wh_fact_touchpoint_kpi`.`den_value` END) AS `denominator_0`, count(CASE WHEN (`wh_fact_touchpoint_kpi`.`event_date` >= %(date_1)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_2)s) THEN `wh_fact_touchpoint_kpi`.`event_date` END) AS `rows_0`, sum(CASE WHEN (`wh_fact_touchpoint_kpi`.`event_date` >= %(date_3)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_4)s) THEN `wh_fact_touchpoint_kpi`.`num_value` END) AS `numerator_1`, sum(CASE WHEN (`wh_fact_touchpoint_kpi`.`event_date` >= %(date_3)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_4)s) THEN `wh_fact_touchpoint_kpi`.`den_value` END) AS `denominator_1`, count(CASE WHEN (`wh_fact_touchpoint_kpi`.`event_date` >= %(date_3)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_4)s) THEN `wh_fact_touchpoint_kpi`.`event_date` END) AS `rows_1` 
 FROM `mart`.`wh_fact_touchpoint_kpi` JOIN `mart`.`wh_touchpoint` ON `wh_fact_touchpoint_kpi`.`tp_key` = `wh_touchpoint`.`tp_key` 
-WHERE `wh_fact_touchpoint_kpi`.`event_date` >= %(date_13)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_14)s AND (`wh_fact_touchpoint_kpi`.`event_date` >= %(date_15)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_16)s OR `wh_fact_touchpoint_kpi`.`event_date` >= %(date_17)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_18)s) AND `wh_fact_touchpoint_kpi`.`kpi_key` IN (%(kpi_id_1_1)s, %(kpi_id_1_2)s) AND `wh_touchpoint`.`journey_key` IN (%(journey_id_1_1)s) GROUP BY to_date(date_trunc('month', `wh_fact_touchpoint_kpi`.`event_date`)), `wh_fact_touchpoint_kpi`.`kpi_key`
+WHERE `wh_fact_touchpoint_kpi`.`event_date` >= %(date_5)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_6)s AND (`wh_fact_touchpoint_kpi`.`event_date` >= %(date_1)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_2)s OR `wh_fact_touchpoint_kpi`.`event_date` >= %(date_3)s AND `wh_fact_touchpoint_kpi`.`event_date` < %(date_4)s) AND `wh_fact_touchpoint_kpi`.`kpi_key` IN (%(kpi_id_1_1)s, %(kpi_id_1_2)s) AND `wh_touchpoint`.`journey_key` IN (%(journey_id_1_1)s) GROUP BY to_date(date_trunc('month', `wh_fact_touchpoint_kpi`.`event_date`)), `wh_fact_touchpoint_kpi`.`kpi_key`
 
 -- date_1 = datetime.date(2024, 4, 1)
--- date_10 = datetime.date(2025, 4, 1)
--- date_11 = datetime.date(2023, 4, 1)
--- date_12 = datetime.date(2025, 4, 1)
--- date_13 = datetime.date(2023, 4, 1)
--- date_14 = datetime.date(2026, 4, 1)
--- date_15 = datetime.date(2024, 4, 1)
--- date_16 = datetime.date(2026, 4, 1)
--- date_17 = datetime.date(2023, 4, 1)
--- date_18 = datetime.date(2025, 4, 1)
 -- date_2 = datetime.date(2026, 4, 1)
--- date_3 = datetime.date(2024, 4, 1)
--- date_4 = datetime.date(2026, 4, 1)
--- date_5 = datetime.date(2024, 4, 1)
+-- date_3 = datetime.date(2023, 4, 1)
+-- date_4 = datetime.date(2025, 4, 1)
+-- date_5 = datetime.date(2023, 4, 1)
 -- date_6 = datetime.date(2026, 4, 1)
--- date_7 = datetime.date(2023, 4, 1)
--- date_8 = datetime.date(2025, 4, 1)
--- date_9 = datetime.date(2023, 4, 1)
 -- journey_id_1_1 = 'kündigung_"sofort"_o\'brien'
 -- kpi_id_1_1 = 'csat'
 -- kpi_id_1_2 = 'nps'

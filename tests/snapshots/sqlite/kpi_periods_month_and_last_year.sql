@@ -3,23 +3,11 @@ FROM mart.wh_fact_touchpoint_kpi JOIN mart.wh_touchpoint ON mart.wh_fact_touchpo
 WHERE mart.wh_fact_touchpoint_kpi.event_date >= ? AND mart.wh_fact_touchpoint_kpi.event_date < ? AND (mart.wh_fact_touchpoint_kpi.event_date >= ? AND mart.wh_fact_touchpoint_kpi.event_date < ? OR mart.wh_fact_touchpoint_kpi.event_date >= ? AND mart.wh_fact_touchpoint_kpi.event_date < ?) AND mart.wh_fact_touchpoint_kpi.kpi_key IN (?, ?) AND mart.wh_touchpoint.journey_key IN (?) GROUP BY date(mart.wh_fact_touchpoint_kpi.event_date, 'start of month'), mart.wh_fact_touchpoint_kpi.kpi_key
 
 -- date_1 = datetime.date(2024, 4, 1)
--- date_10 = datetime.date(2025, 4, 1)
--- date_11 = datetime.date(2023, 4, 1)
--- date_12 = datetime.date(2025, 4, 1)
--- date_13 = datetime.date(2023, 4, 1)
--- date_14 = datetime.date(2026, 4, 1)
--- date_15 = datetime.date(2024, 4, 1)
--- date_16 = datetime.date(2026, 4, 1)
--- date_17 = datetime.date(2023, 4, 1)
--- date_18 = datetime.date(2025, 4, 1)
 -- date_2 = datetime.date(2026, 4, 1)
--- date_3 = datetime.date(2024, 4, 1)
--- date_4 = datetime.date(2026, 4, 1)
--- date_5 = datetime.date(2024, 4, 1)
+-- date_3 = datetime.date(2023, 4, 1)
+-- date_4 = datetime.date(2025, 4, 1)
+-- date_5 = datetime.date(2023, 4, 1)
 -- date_6 = datetime.date(2026, 4, 1)
--- date_7 = datetime.date(2023, 4, 1)
--- date_8 = datetime.date(2025, 4, 1)
--- date_9 = datetime.date(2023, 4, 1)
 -- journey_id_1_1 = 'kündigung_"sofort"_o\'brien'
 -- kpi_id_1_1 = 'csat'
 -- kpi_id_1_2 = 'nps'
