@@ -8,11 +8,12 @@ then computes each page call's aggregate from those frames with pandas.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import sqlalchemy as sa
 
-from benchmarks.page_workloads import BudgetCall, Call, FunnelCall, KpiCall
+from benchmarks.page_workloads import BudgetCall, BudgetPeriodsCall, Call, FunnelCall, KpiCall, KpiPeriodsCall
 from connectors.queries import BREAKDOWN_COLUMN
 from connectors.warehouse import Warehouse
 from metrics.model import Filters, Grain, Scope
@@ -94,6 +95,12 @@ def answer(tables: dict[str, pd.DataFrame], call: Call) -> pd.DataFrame:
         if call.journey_ids:
             mask &= funnel["journey_id"].isin(list(call.journey_ids))
         return funnel[mask].groupby(["journey_id", "stage_id"], as_index=False)["customers"].sum()
+    if isinstance(call, KpiPeriodsCall):  # a naive dashboard filters the loaded table once per period
+        return pd.concat([answer(tables, KpiCall(replace(call.request, start=p.start, end=p.end)))
+                          .assign(period=label) for label, p in call.periods.items()], ignore_index=True)
+    if isinstance(call, BudgetPeriodsCall):
+        return pd.concat([answer(tables, BudgetCall(p.start, p.end, call.by)).assign(period=label)
+                          for label, p in call.periods.items()], ignore_index=True)
     assert isinstance(call, BudgetCall)
     budget = tables["budget"]
     rows = budget[_in_range(budget["month"], call.start, call.end)]

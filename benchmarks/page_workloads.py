@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from connectors.period_queries import budget_periods_frame, kpi_periods_frame
 from connectors.queries import budget_frame, date_bounds, dimension_frame, funnel_frame, kpi_frame
 from connectors.warehouse import Warehouse
 from metrics.judgement import Yardstick, judge
@@ -77,7 +78,21 @@ class BudgetCall:
     by: tuple[str, ...]
 
 
-Call = KpiCall | FunnelCall | BudgetCall
+@dataclass(frozen=True)
+class KpiPeriodsCall:
+    """Several periods of one KPI request in one statement (connectors.period_queries)."""
+
+    request: KpiRequest
+    periods: dict[str, Period]
+
+
+@dataclass(frozen=True)
+class BudgetPeriodsCall:
+    periods: dict[str, Period]
+    by: tuple[str, ...]
+
+
+Call = KpiCall | FunnelCall | BudgetCall | KpiPeriodsCall | BudgetPeriodsCall
 
 
 def kpis(
@@ -99,6 +114,10 @@ def run_ours(wh: Warehouse, call: Call) -> pd.DataFrame:
         return kpi_frame(wh, call.request)
     if isinstance(call, FunnelCall):
         return funnel_frame(wh, call.start, call.end, call.journey_ids)
+    if isinstance(call, KpiPeriodsCall):
+        return kpi_periods_frame(wh, call.request, call.periods)
+    if isinstance(call, BudgetPeriodsCall):
+        return budget_periods_frame(wh, call.periods, call.by)
     return budget_frame(wh, call.start, call.end, call.by)
 
 
@@ -185,14 +204,15 @@ def trends_plan(ctx: BenchContext) -> PagePlan:
     kpi_ids = tuple(judged[:2])
     window = complete_window(ctx.as_of, Grain.MONTH, 24)
     start = max(window.start, ctx.first_date)
-    shifted = last_year_window(Period(start, window.end), Grain.MONTH)
+    windows = {"current": Period(start, window.end),
+               "last_year": last_year_window(Period(start, window.end), Grain.MONTH)}
+    to_date = {label: Period(max(p.start, ctx.first_date), p.end, label)
+               for label, (p, _whole) in to_date_periods(ctx.as_of).items()}
+    # The window and last year in one statement, the pacing of every shown KPI in another.
     calls: list[Call] = [
-        kpis(ctx, start, window.end, grain=Grain.MONTH, kpi_ids=kpi_ids),
-        kpis(ctx, shifted.start, shifted.end, grain=Grain.MONTH, kpi_ids=kpi_ids),
+        KpiPeriodsCall(kpis(ctx, start, window.end, grain=Grain.MONTH, kpi_ids=kpi_ids).request, windows),
+        KpiPeriodsCall(kpis(ctx, start, window.end, kpi_ids=kpi_ids).request, to_date),
     ]
-    for kpi_id in kpi_ids:
-        for to_date, _whole in to_date_periods(ctx.as_of).values():
-            calls.append(kpis(ctx, max(to_date.start, ctx.first_date), to_date.end, kpi_ids=(kpi_id,)))
     return PagePlan(calls)
 
 
@@ -243,13 +263,14 @@ def review_plan(ctx: BenchContext) -> PagePlan:
 
     quarters = quarters_between(ctx.first_date, ctx.as_of)
     quarter = next((q for q in quarters if q.end <= ctx.as_of), quarters[0])
-    calls: list[Call] = []
-    for period in (quarter, previous_quarter(quarter), same_quarter_last_year(quarter)):
-        calls += [
-            kpis(ctx, period.start, period.end, by=Scope.JOURNEY),
-            kpis(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=Filters(moment_of_truth=True)),
-            BudgetCall(period.start, period.end, ("journey_id",)),
-        ]
+    periods = {"current": quarter, "previous": previous_quarter(quarter),
+               "last_year": same_quarter_last_year(quarter)}
+    calls: list[Call] = [  # review.pack.fetch_periods: one statement per kind of figure
+        KpiPeriodsCall(kpis(ctx, quarter.start, quarter.end, by=Scope.JOURNEY).request, periods),
+        KpiPeriodsCall(kpis(ctx, quarter.start, quarter.end, by=Scope.TOUCHPOINT,
+                            filters=Filters(moment_of_truth=True)).request, periods),
+        BudgetPeriodsCall(periods, ("journey_id",)),
+    ]
     return PagePlan(calls)
 
 

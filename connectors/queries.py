@@ -147,8 +147,13 @@ def kpi_frame(wh: Warehouse, request: KpiRequest, scope: AccessScope | None = No
     if not request.kpi_ids:
         raise ValueError("a KPI request needs at least one KPI")
     frame = read_frame(wh, kpi_statement(wh, request, scope), columnar=True)
+    return _kpi_shape(frame, request, request.start)
+
+
+def _kpi_shape(frame: pd.DataFrame, request: KpiRequest, start: dt.date) -> pd.DataFrame:
+    """kpi_frame's columns, types and order from the warehouse's aggregate rows."""
     if request.grain is Grain.PERIOD:
-        frame.insert(0, "period_start", pd.Timestamp(request.start))
+        frame.insert(0, "period_start", pd.Timestamp(start))
     else:
         frame["period_start"] = pd.to_datetime(frame["period_start"])
     for column in ("numerator", "denominator"):

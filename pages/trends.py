@@ -22,7 +22,8 @@ from metrics.trends import (
 from ui.cached_charts import show_chart
 from ui.context import app_context
 from ui.filters import url_multiselect, url_select
-from ui.loaders import load_judged, load_kpis
+from ui.loaders import load_kpis
+from ui.period_loaders import load_judged_periods
 from ui.quality_loaders import show_trust_note
 from ui.text import literal
 from ui.trend_charts import trend_chart
@@ -68,7 +69,12 @@ filters = Filters(**scope_filter)
 keys = scope_keys(scope, member, ctx.touchpoints) if scope is not Scope.CHANNEL else {}
 window = complete_window(ctx.as_of, grain, PERIODS_SHOWN[grain])
 start = max(window.start, ctx.first_date)
-series = load_judged(ctx, start, window.end, grain=grain, filters=filters, kpi_ids=tuple(kpi_ids), keys=keys)
+# The shown window and the same window last year in one warehouse statement (ui/period_loaders.py).
+windows = {"current": Period(start, window.end)}
+if show_last_year:
+    windows["last_year"] = last_year_window(Period(start, window.end), grain)
+judged = load_judged_periods(ctx, windows, grain=grain, filters=filters, kpi_ids=tuple(kpi_ids), keys=keys)
+series = judged["current"]
 if series.empty:
     measured = load_kpis(ctx, start, window.end, filters=filters)["kpi_id"].unique()
     names = ", ".join(literal(registry[k].name) for k in measured if k in registry) or "none"
@@ -78,10 +84,7 @@ if series.empty:
 show_trust_note(ctx, series)
 last_year = pd.DataFrame()
 if show_last_year:
-    shifted = last_year_window(Period(start, window.end), grain)
-    before = load_judged(ctx, shifted.start, shifted.end, grain=grain, filters=filters,
-                         kpi_ids=tuple(kpi_ids), keys=keys)
-    last_year = last_year_overlay(before, grain)
+    last_year = last_year_overlay(judged["last_year"], grain)
     last_year = last_year[last_year["period_start"] >= pd.Timestamp(start)]
 shown_member = f" · {literal(members[member])}" if member else ""
 st.caption(f"{len(series['period_start'].unique())} complete {grain.value}s from {date_text(start)} to "
@@ -101,6 +104,7 @@ for kpi_id in kpi_ids:
                height=440)
     text_col, pace_col = st.columns([1, 1])
     text_col.markdown(comparison_text(kpi_series, kpi_last_year, kpi, registry, grain))
-    pace_col.dataframe(pacing_table(ctx, kpi, filters, keys), hide_index=True, width="stretch")
+    pacing = pacing_table(ctx, kpi, filters, keys, tuple(kpi_ids))
+    pace_col.dataframe(pacing, hide_index=True, width="stretch")
     pace_col.caption(f"Pacing to {date_text(ctx.as_of)}. Sum KPIs are judged on the projection to the "
                      "end of the quarter (year); ratio KPIs on the value to date.")

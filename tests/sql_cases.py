@@ -18,11 +18,12 @@ import sqlalchemy as sa
 
 # private: tested directly because the volume profile case must span the window the checks read
 from checks._evidence import VOLUME_DAYS, VOLUME_WINDOW
+from connectors import period_queries as pp
 from connectors import profile_queries as pq
 from connectors import queries as q
 from connectors.access import AccessScope
 from connectors.warehouse import Warehouse
-from metrics.model import Filters, Grain, KpiRequest, Scope
+from metrics.model import Filters, Grain, KpiRequest, Period, Scope
 from metrics.registry import default_registry
 from tests.fixtures import DEMO_END, QUOTED_JOURNEY_ID
 
@@ -98,6 +99,13 @@ SCOPE = AccessScope(touchpoint_ids=frozenset({"tp_move_mailing", "tp_move_instal
                     journey_ids=frozenset({QUOTED_JOURNEY_ID}), context_journey_ids=frozenset({"fault"}))
 
 
+#: The Review's three quarters, and the Trends window with the same window last year (overlapping).
+QUARTERS = {"current": Period(START, END), "previous": Period(dt.date(2025, 10, 1), dt.date(2025, 12, 31)),
+            "last_year": Period(dt.date(2025, 1, 1), dt.date(2025, 3, 31))}
+WINDOWS = {"current": Period(dt.date(2024, 4, 1), END),
+           "last_year": Period(dt.date(2023, 4, 1), dt.date(2025, 3, 31))}
+
+
 def _rule(name: str) -> Arguments:
     return lambda wh: (pq.fact_rules(wh, REGISTRY, AS_OF)[name], SAMPLE_ROWS)
 
@@ -116,6 +124,30 @@ CASES: dict[str, SqlCase] = {
     ),
     "budget_month_by_journey_scoped": SqlCase(
         q.budget_statement, _fixed(START, END, ("month", "journey_id"), SCOPE), (q.budget_frame,)
+    ),
+    # Several periods in one statement (connectors/period_queries.py), as the Review and Trends send.
+    "kpi_periods_quarters_by_journey": SqlCase(
+        pp.kpi_periods_statement,
+        _fixed(KpiRequest(("csat", "reach"), START, END, by=Scope.JOURNEY), QUARTERS),
+        (pp.kpi_periods_frame,),
+    ),
+    "kpi_periods_quarters_mot_by_touchpoint_scoped": SqlCase(
+        pp.kpi_periods_statement,
+        _fixed(KpiRequest(("csat",), START, END, by=Scope.TOUCHPOINT, filters=Filters(moment_of_truth=True)),
+               QUARTERS, SCOPE),
+        (pp.kpi_periods_frame,),
+    ),
+    "kpi_periods_month_and_last_year": SqlCase(
+        pp.kpi_periods_statement,
+        _fixed(KpiRequest(("csat", "nps"), START, END, grain=Grain.MONTH,
+                          filters=Filters(journey_ids=(QUOTED_JOURNEY_ID,))), WINDOWS),
+        (pp.kpi_periods_frame,),
+    ),
+    "budget_periods_quarters_by_journey": SqlCase(
+        pp.budget_periods_statement, _fixed(QUARTERS, ("journey_id",)), (pp.budget_periods_frame,)
+    ),
+    "budget_periods_quarters_by_journey_scoped": SqlCase(
+        pp.budget_periods_statement, _fixed(QUARTERS, ("journey_id",), SCOPE), (pp.budget_periods_frame,)
     ),
     "funnel_period_all": SqlCase(q.funnel_statement, _fixed(START, END), (q.funnel_frame,)),
     "funnel_week_by_journey": SqlCase(

@@ -1,9 +1,10 @@
 """Every warehouse statement the app sends, per dialect, compared with reviewed files in tests/snapshots/.
 
 The statements are the cases of tests/sql_cases.py: KPI, funnel, budget, date bounds and dimension
-reads (connectors/queries.py) and every data-quality profile (connectors/profile_queries.py). A
-change to the generated SQL shows up as a diff of these files. After checking that the new SQL is
-right, rewrite them with ``MOT_UPDATE_SNAPSHOTS=1 pytest tests/test_sql_snapshots.py``.
+reads (connectors/queries.py; several periods at once: connectors/period_queries.py) and every
+data-quality profile (connectors/profile_queries.py). A change to the generated SQL shows up as a
+diff of these files. After checking that the new SQL is right, rewrite them with
+``MOT_UPDATE_SNAPSHOTS=1 pytest tests/test_sql_snapshots.py``.
 
 The snapshots are compiled without a database, then held against what runs: on the DuckDB, SQLite,
 PostgreSQL and Spark SQL (``hive``) fixture warehouses the app's own functions must send exactly the
@@ -33,7 +34,7 @@ import sqlalchemy as sa
 
 # private: tested directly because the snapshot test pins each profile rule to its check
 from checks._scoping import FACT_RULE_CHECKS
-from connectors import profile_queries, queries
+from connectors import period_queries, profile_queries, queries
 from connectors.mapping import load_mapping
 from connectors.warehouse import Warehouse, build_tables, open_warehouse
 from tests.fixtures import FIXTURE_MAPPING_FILE, FIXTURE_SCHEMA, WAREHOUSE_FIXTURES, FixtureWarehouse
@@ -186,7 +187,7 @@ def test_every_statement_builder_is_snapshotted() -> None:
     """A new ``*_statement`` in connectors/ must get a case (and so snapshots) here."""
     builders = {
         f"{module.__name__}.{name}"
-        for module in (queries, profile_queries)
+        for module in (queries, period_queries, profile_queries)
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if name.endswith("_statement") and function.__module__ == module.__name__
     }

@@ -11,7 +11,7 @@ import streamlit as st
 from metrics.changes import change_verdict
 from metrics.formatting import percent_text
 from metrics.judgement import judge_pacing
-from metrics.model import Filters, Grain
+from metrics.model import Filters, Grain, Period
 from metrics.registry import KpiDef, KpiRegistry
 from metrics.samples import with_sample_sizes
 from metrics.status import Status
@@ -19,31 +19,39 @@ from metrics.trends import compare_periods, period_text, to_date_periods
 from metrics.trust import TrustEvidence
 from ui import caching
 from ui.context import AppContext
-from ui.loaders import load_kpis, yardstick
+from ui.loaders import yardstick
+from ui.period_loaders import load_kpi_periods, of_period
 from ui.quality_loaders import load_trust
 from ui.text import literal
 
 
-def pacing_table(ctx: AppContext, kpi: KpiDef, filters: Filters, keys: dict[str, str]) -> pd.DataFrame:
+def pacing_table(ctx: AppContext, kpi: KpiDef, filters: Filters, keys: dict[str, str],
+                 kpi_ids: tuple[str, ...] = ()) -> pd.DataFrame:
     """Quarter- and year-to-date value, projection, target and judged status of one KPI.
 
-    Cached like ui.loaders.load_judged (warehouse key, dimensions version, check run, request):
-    judging the two to-date periods was a third of a warm Trends run at 10 M rows."""
+    ``kpi_ids``: the page's KPIs, whose to-date sums come from one warehouse statement (cached), so
+    every table after the first reads no warehouse. Cached like ui.loaders.load_judged (warehouse
+    key, dimensions version, check run, request): judging the two to-date periods was a third of a
+    warm Trends run at 10 M rows."""
     evidence = load_trust(ctx)
     return _pacing(ctx, evidence, ctx.key, ctx.dimensions_version, evidence.key, ctx.first_date, ctx.as_of,
-                   kpi.kpi_id, filters, tuple(sorted(keys.items())))
+                   kpi.kpi_id, filters, tuple(sorted(keys.items())), kpi_ids or (kpi.kpi_id,))
 
 
 @st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.JUDGED_FRAMES)
 def _pacing(_ctx: AppContext, _evidence: TrustEvidence, key: str, dimensions_version: str, evidence_key: str,
             first_date: dt.date, as_of: dt.date, kpi_id: str, filters: Filters,
-            keys: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+            keys: tuple[tuple[str, str], ...], kpi_ids: tuple[str, ...]) -> pd.DataFrame:
     ctx, kpi = _ctx, _ctx.registry[kpi_id]
     rows = []
     judging = yardstick(ctx, _evidence)
-    for label, (to_date, whole) in to_date_periods(ctx.as_of).items():
-        sums = load_kpis(ctx, max(to_date.start, ctx.first_date), to_date.end, filters=filters,
-                         kpi_ids=(kpi.kpi_id,))
+    paces = to_date_periods(ctx.as_of)
+    to_date = {label: Period(max(p.start, ctx.first_date), p.end, label)
+               for label, (p, _whole) in paces.items()}
+    all_sums = load_kpi_periods(ctx, to_date, filters=filters, kpi_ids=kpi_ids)
+    for label, (_to_date, whole) in paces.items():
+        sums = of_period(all_sums, label)
+        sums = sums[sums["kpi_id"] == kpi.kpi_id].reset_index(drop=True)
         paced = judge_pacing(sums.assign(**dict(keys)), whole, ctx.as_of, judging)
         for r in paced.itertuples(index=False):
             rows.append({"Pace": label, "Value": kpi.format(r.value), "Projected": kpi.format(r.projected),

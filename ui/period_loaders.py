@@ -1,0 +1,87 @@
+"""Cached loaders for several periods of one KPI question in one warehouse statement (#19).
+
+``load_kpi_periods`` is ``ui.loaders.load_kpis`` for several date ranges at once
+(connectors.period_queries.kpi_periods_frame: one statement, one scan, a ``period`` column);
+``load_judged_periods`` judges each period over its own dates, like ``load_judged`` does one.
+Keys as ui/loaders.py: warehouse key (with the scope's fingerprint), request, and for judged
+frames the dimensions version and the check run (ui/caching.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from connectors.access import AccessScope
+from connectors.period_queries import kpi_periods_frame
+from connectors.warehouse import Warehouse
+from metrics.judgement import judge
+from metrics.model import Filters, Grain, KpiRequest, Period, Scope
+from metrics.trust import TrustEvidence
+from ui import caching
+from ui.context import AppContext
+from ui.loaders import kpi_request, yardstick
+from ui.quality_loaders import load_trust
+
+#: (label, first day, last day) per period, in order: a hashable form of {label: Period}.
+Spans = tuple[tuple[str, dt.date, dt.date], ...]
+
+
+def _spans(periods: dict[str, Period]) -> Spans:
+    return tuple((label, p.start, p.end) for label, p in periods.items())
+
+
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.KPI_FRAMES)
+def _kpi_periods(_wh: Warehouse, key: str, request: KpiRequest, spans: Spans,
+                 _scope: AccessScope) -> pd.DataFrame:
+    # ``key`` carries the scope's fingerprint (ui/context.py: scoped), so the scope is not hashed.
+    return kpi_periods_frame(_wh, request, {label: Period(s, e, label) for label, s, e in spans}, _scope)
+
+
+def load_kpi_periods(
+    ctx: AppContext,
+    periods: dict[str, Period],
+    *,
+    by: Scope = Scope.ALL,
+    grain: Grain = Grain.PERIOD,
+    filters: Filters | None = None,
+    kpi_ids: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """kpi_frame columns plus ``period`` (the key of ``periods``) for every period, from one statement."""
+    first = next(iter(periods.values()))
+    request = kpi_request(ctx, first.start, first.end, by, grain, filters, kpi_ids)
+    return _kpi_periods(ctx.warehouse, ctx.key, request, _spans(periods), ctx.scope)
+
+
+def of_period(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    """One period's rows of a ``load_kpi_periods`` frame, without the ``period`` column."""
+    return frame[frame["period"] == label].drop(columns="period").reset_index(drop=True)
+
+
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.JUDGED_FRAMES)
+def _judged_periods(_ctx: AppContext, _evidence: TrustEvidence, key: str, dimensions_version: str,
+                    evidence_key: str, spans: Spans, by: Scope, grain: Grain, filters: Filters | None,
+                    kpi_ids: tuple[str, ...] | None,
+                    keys: tuple[tuple[str, str], ...]) -> dict[str, pd.DataFrame]:
+    periods = {label: Period(s, e, label) for label, s, e in spans}
+    frame = load_kpi_periods(_ctx, periods, by=by, grain=grain, filters=filters, kpi_ids=kpi_ids)
+    judging = yardstick(_ctx, _evidence)
+    return {label: judge(of_period(frame, label), judging, s, e, grain, dict(keys)) for label, s, e in spans}
+
+
+def load_judged_periods(
+    ctx: AppContext,
+    periods: dict[str, Period],
+    *,
+    by: Scope = Scope.ALL,
+    grain: Grain = Grain.PERIOD,
+    filters: Filters | None = None,
+    kpi_ids: tuple[str, ...] | None = None,
+    keys: dict[str, str] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """``ui.loaders.load_judged`` for each period (judged over its own dates), from one statement."""
+    evidence = load_trust(ctx)
+    return _judged_periods(ctx, evidence, ctx.key, ctx.dimensions_version, evidence.key, _spans(periods), by,
+                           grain, filters, kpi_ids, tuple(sorted((keys or {}).items())))
