@@ -16,7 +16,8 @@ as a file, and the day its data ends).
 
 Private modules (leading underscore) serve those only: ``_sql_periods`` (per-dialect date
 truncation), ``_spark_sql`` (Spark SQL's table listing and connect errors), ``_demo_catalogue``,
-``_demo_facts`` and ``_demo_writer``. Nothing is imported here,
+``_demo_facts``, ``_demo_writer`` and ``_yaml_files`` (reading the contacts and access files).
+Nothing is imported here,
 so importing a submodule never loads the others.
 """
 

@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
+from connectors._yaml_files import read_yaml_file
 from connectors.contacts import Contacts
 
 __all__ = ["EVERYTHING", "AccessError", "AccessRules", "AccessScope", "Role", "load_access", "scope_for"]
@@ -150,14 +150,7 @@ def load_access(path: Path | None) -> AccessRules:
     if path is None:
         return AccessRules()
     where = f"The access file {str(path)!r} (MOT_ACCESS)"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AccessError(f"{where} does not exist. Create it or unset MOT_ACCESS.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AccessError(f"{where} cannot be read: {exc}. Check its permissions and encoding.") from None
-    except yaml.YAMLError as exc:
-        raise AccessError(f"{where} is not valid YAML: {exc}") from None
+    data = read_yaml_file(path, where, "MOT_ACCESS", AccessError)
     if data is None:
         return AccessRules()
     if not isinstance(data, dict):

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from connectors._yaml_files import read_yaml_file
 
 __all__ = ["Contact", "Contacts", "ContactsError", "load_contacts"]
 
@@ -88,14 +88,7 @@ def load_contacts(path: Path | None) -> Contacts:
     if path is None:
         return Contacts()
     where = f"The contacts file {str(path)!r} (MOT_CONTACTS)"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ContactsError(f"{where} does not exist. Create it or unset MOT_CONTACTS.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContactsError(f"{where} cannot be read: {exc}. Check its permissions and encoding.") from None
-    except yaml.YAMLError as exc:
-        raise ContactsError(f"{where} is not valid YAML: {exc}") from None
+    data = read_yaml_file(path, where, "MOT_CONTACTS", ContactsError)
     if data is None:
         return Contacts()
     _require_mapping(data, where, "the file")
