@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from connectors._sql_periods import period_start
 from connectors.access import AccessScope
 from connectors.queries import (
     BREAKDOWN_COLUMN,
@@ -38,10 +37,11 @@ from connectors.queries import (
     _in_scope,
     _scope_clauses,
     _touchpoint_filters,
+    kpi_keys,
     read_frame,
 )
 from connectors.warehouse import Warehouse
-from metrics.model import Grain, KpiRequest, Period, Scope
+from metrics.model import Grain, KpiRequest, Period
 
 __all__ = ["budget_periods_frame", "budget_periods_statement", "kpi_periods_frame", "kpi_periods_statement"]
 
@@ -70,12 +70,7 @@ def kpi_periods_statement(wh: Warehouse, request: KpiRequest, periods: Mapping[s
     spans = _check(periods)
     fact = wh.table("touchpoint_kpis")
     tp = wh.table("touchpoints")
-    keys: list[sa.ColumnElement[Any]] = []
-    if request.grain is not Grain.PERIOD:
-        keys.append(period_start(request.grain, fact.c.date).label("period_start"))
-    if request.by is not Scope.ALL:
-        keys.append(tp.c[BREAKDOWN_COLUMN[request.by]].label(BREAKDOWN_COLUMN[request.by]))
-    keys.append(fact.c.kpi_id.label("kpi_id"))
+    keys = kpi_keys(request, fact, tp)
     # One range expression per period, reused: its two dates are bound once for the whole statement.
     ranges = [_date_range(fact.c.date, p.start, p.end) for p in spans]
     measures: list[sa.ColumnElement[Any]] = []

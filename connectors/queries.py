@@ -35,7 +35,7 @@ from metrics.model import OPTIONAL_COLUMNS, TABLES, Filters, Grain, KpiRequest, 
 
 __all__ = ["BREAKDOWN_COLUMN", "budget_frame", "budget_statement", "date_bounds", "date_bounds_statement",
     "dimension_frame", "dimension_statement", "funnel_frame", "funnel_statement", "kpi_frame",
-    "kpi_statement", "read_frame"]
+    "kpi_keys", "kpi_statement", "read_frame"]
 
 #: The touchpoints column a breakdown groups by.
 BREAKDOWN_COLUMN: dict[Scope, str] = {
@@ -109,16 +109,22 @@ def _scope_clauses(tp: sa.Table, scope: AccessScope | None) -> list[sa.ColumnEle
     return [_in_scope(tp.c.touchpoint_id, "scope_touchpoint_ids", scope.touchpoint_ids)]
 
 
-def kpi_statement(wh: Warehouse, request: KpiRequest, scope: AccessScope | None = None) -> sa.Select[Any]:
-    """The aggregate select behind ``kpi_frame``; exposed for benchmarks and SQL snapshots."""
-    fact = wh.table("touchpoint_kpis")
-    tp = wh.table("touchpoints")
+def kpi_keys(request: KpiRequest, fact: sa.Table, tp: sa.Table) -> list[sa.ColumnElement[Any]]:
+    """The grouping columns of a KPI request: period start (unless one period), breakdown, KPI."""
     keys: list[sa.ColumnElement[Any]] = []
     if request.grain is not Grain.PERIOD:
         keys.append(period_start(request.grain, fact.c.date).label("period_start"))
     if request.by is not Scope.ALL:
         keys.append(tp.c[BREAKDOWN_COLUMN[request.by]].label(BREAKDOWN_COLUMN[request.by]))
     keys.append(fact.c.kpi_id.label("kpi_id"))
+    return keys
+
+
+def kpi_statement(wh: Warehouse, request: KpiRequest, scope: AccessScope | None = None) -> sa.Select[Any]:
+    """The aggregate select behind ``kpi_frame``; exposed for benchmarks and SQL snapshots."""
+    fact = wh.table("touchpoint_kpis")
+    tp = wh.table("touchpoints")
+    keys = kpi_keys(request, fact, tp)
     return (
         sa.select(
             *keys,
