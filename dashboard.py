@@ -10,6 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
+from connectors.runtime import apply_language
 from connectors.warehouse import WarehouseError
 from ui.context import prepare_context, show_problem, show_scope_note
 from ui.identity import show_identity, show_no_access
@@ -18,6 +19,7 @@ from ui.server_load import freeze_long_lived_objects, page_run_slot
 
 
 def main() -> None:
+    apply_language()  # before the first text: page titles are in the configured language too
     st.set_page_config(page_title=APP_TITLE, page_icon=APP_ICON, layout="wide")
     listed, routable = app_pages()
     navigation = st.navigation(routable, position="hidden")

@@ -45,10 +45,10 @@ from connectors.warehouse import (
     open_warehouse,
     redact_url,
 )
-from metrics.formatting import set_language
+from metrics.formatting import LANGUAGES, set_language
 from metrics.registry import KpiRegistry
 
-__all__ = ["embedded_limits", "kpi_registry_from", "KPI_TABLE_FIX", "KpiTableError", "load_settings",
+__all__ = ["apply_language", "embedded_limits", "kpi_registry_from", "KPI_TABLE_FIX", "KpiTableError", "load_settings",
     "open_configured_warehouse", "open_for_checks", "read_kpi_registry", "read_secrets", "scope_as",
     "state_engine", "WarehouseUnavailable"]
 
@@ -71,6 +71,18 @@ def read_secrets(path: Path = SECRETS_FILE) -> dict[str, Any]:
             f"{path} cannot be read: {exc}. Fix it (TOML lines such as MOT_WAREHOUSE_URL = \"...\") "
             "or remove it."
         ) from None
+
+
+def apply_language(environ: Mapping[str, str] | None = None, secrets_file: Path = SECRETS_FILE) -> None:
+    """Switch to MOT_LANGUAGE before anything is shown (page titles, the first messages). A value
+    that is not a language is left to load_settings, which says what is wrong."""
+    environ = os.environ if environ is None else environ
+    try:
+        language = environ.get("MOT_LANGUAGE") or read_secrets(secrets_file).get("MOT_LANGUAGE") or "en"
+    except SettingsError:
+        language = "en"
+    if str(language).strip().lower() in LANGUAGES:
+        set_language(str(language).strip().lower())
 
 
 def load_settings(environ: Mapping[str, str] | None = None, secrets_file: Path = SECRETS_FILE) -> Settings:

@@ -17,6 +17,7 @@ from typing import Any
 
 import streamlit as st
 
+from metrics.formatting import current_language
 from ui import caching
 
 try:  # Streamlit's own Altair-to-spec conversion (datasets as Arrow), what st.altair_chart sends
@@ -28,7 +29,7 @@ Builder = Callable[..., Any]  # returns an Altair chart
 
 
 @st.cache_data(show_spinner=False, max_entries=caching.CHART_SPECS)
-def _spec(name: str, _build: Builder, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> Any:
+def _spec(name: str, language: str, _build: Builder, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> Any:
     assert _to_spec is not None
     return _to_spec(_build(*args, **dict(kwargs)))
 
@@ -41,5 +42,5 @@ def show_chart(build: Builder, *args: Any, container: Any = None, height: int | 
         target.altair_chart(build(*args, **kwargs), width="stretch", height=height or "content")
         return
     name = f"{build.__module__}.{build.__qualname__}"
-    spec = _spec(name, build, args, tuple(sorted(kwargs.items())))
+    spec = _spec(name, current_language(), build, args, tuple(sorted(kwargs.items())))
     target.vega_lite_chart(spec=spec, width="stretch", height=height or "content")

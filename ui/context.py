@@ -35,7 +35,7 @@ from connectors.runtime import (
 )
 from connectors.settings import Settings, SettingsError
 from connectors.warehouse import Warehouse, WarehouseError
-from metrics.formatting import number_text
+from metrics.formatting import current_language, number_text
 from metrics.registry import KpiRegistry
 from ui import caching
 from ui.identity import AccessProblem, login_gate, resolve_scope
@@ -245,7 +245,7 @@ def _open(settings: Settings, today: dt.date) -> AppContext:
         targets=dims["targets"],
         first_date=bounds[0],
         as_of=bounds[1],
-        key=key,
+        key=f"{key}|{current_language()}",  # cached frames hold text in the language they were made in
         dimensions_version=dims_version,
     )
 
