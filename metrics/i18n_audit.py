@@ -24,7 +24,7 @@ __all__ = ["Audit", "DATA_FILES", "NOT_SHOWN", "audit", "bad_calls", "main", "so
 
 ROOT = CATALOGUE_DIR.parent
 #: Where text a person reads is written.
-SOURCES = ("dashboard.py", "pages", "ui", "metrics", "checks", "connectors", "review", "benchmarks")
+SOURCES = ("dashboard.py", "pages", "ui", "metrics", "checks", "connectors", "review")
 
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}]*)\}(?!\})")
 

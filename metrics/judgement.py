@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
 
+from metrics.formatting import current_language
 from metrics.model import Aggregation, Grain, Period
 from metrics.registry import KpiRegistry, compute_values
-from metrics.status import STATUS_ICONS, STATUS_LABELS, Status, classify_frame
+from metrics.status import STATUS_ICONS, Status, classify_frame
 from metrics.targets import resolve_targets, resolve_targets_on
 from metrics.trends import period_ends, with_period_targets
 from metrics.trust import TrustEvidence, TrustState, apply_trust
@@ -114,23 +116,24 @@ def status_text(status: str, target_status: str | None = None) -> str:
     status against target beside the ⊘ mark, with a question mark ("⊘ On target?")."""
     shown = Status(status)
     if shown is not Status.NOT_TRUSTED:
-        return f"{STATUS_ICONS[shown]} {STATUS_LABELS[shown]}"
+        return f"{STATUS_ICONS[shown]} {shown.label}"
     behind = Status(target_status) if target_status else Status.NO_DATA
     if behind in (Status.NO_DATA, Status.NOT_TRUSTED):
-        return f"{STATUS_ICONS[Status.NOT_TRUSTED]} {STATUS_LABELS[Status.NOT_TRUSTED]}"
-    return f"{STATUS_ICONS[Status.NOT_TRUSTED]} {STATUS_LABELS[behind]}?"
+        return f"{STATUS_ICONS[Status.NOT_TRUSTED]} {Status.NOT_TRUSTED.label}"
+    return f"{STATUS_ICONS[Status.NOT_TRUSTED]} {behind.label}?"
 
 
-_TEXTS: dict[tuple[str, str], str] = {
-    (s.value, t.value): status_text(s.value, t.value) for s in Status for t in Status
-}
+@cache
+def _texts(language: str) -> dict[tuple[str, str], str]:
+    """Every (status, target status) pair's text, once per language."""
+    return {(s.value, t.value): status_text(s.value, t.value) for s in Status for t in Status}
 
 
 def status_texts(statuses: pd.Series, target_statuses: pd.Series) -> pd.Series:
     """``status_text`` for two aligned columns (one lookup per row, no formatting per row)."""
     pairs = pd.Series(list(zip(statuses.astype(str), target_statuses.astype(str), strict=True)),
                       index=statuses.index, dtype=object)
-    return pairs.map(_TEXTS).astype("str")
+    return pairs.map(_texts(current_language())).astype("str")
 
 
 def trusted_values(frame: pd.DataFrame) -> pd.DataFrame:

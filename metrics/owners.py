@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.registry import KpiRegistry
-from metrics.status import STATUS_LABELS, Status
+from metrics.status import Status
 
 __all__ = ["bands", "biggest_movers", "monthly_spend", "owner_names", "owner_touchpoints", "pain_reasons",
     "quick_wins", "recent_values", "ROLE_MAP", "ROLE_TOUCHPOINT"]
@@ -123,7 +123,7 @@ def quick_wins(
 
 def _win_reason(row: object, registry: KpiRegistry) -> str:
     kpi = registry[str(row.kpi_id)]  # type: ignore[attr-defined]
-    status = STATUS_LABELS[Status(row.status)].lower()  # type: ignore[attr-defined]
+    status = Status(row.status).label.lower()  # type: ignore[attr-defined]
     head = (f"Moment of truth {status} on {kpi.name} ({kpi.format(row.value)} against "  # type: ignore[attr-defined]
             f"{kpi.format(row.target)}, short by {row.shortfall:.1f} tolerance widths), "  # type: ignore[attr-defined]
             f"weight {row.weight:g}")  # type: ignore[attr-defined]

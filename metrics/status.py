@@ -13,6 +13,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from metrics.i18n import N_, tr
 from metrics.model import Direction
 
 __all__ = ["classify", "classify_frame", "HEALTH_AT_RISK", "HEALTH_ON_TARGET", "health_points",
@@ -29,19 +30,21 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self]
+        """The status in words, in the current language."""
+        return tr(STATUS_LABELS[self])
 
     @property
     def colour(self) -> str:
         return STATUS_COLOURS[self]
 
 
+#: The status in English words; what people read is ``Status.label`` (in the current language).
 STATUS_LABELS: dict[Status, str] = {
-    Status.ON_TARGET: "On target",
-    Status.AT_RISK: "At risk",
-    Status.OFF_TARGET: "Off target",
-    Status.NO_DATA: "No data",
-    Status.NOT_TRUSTED: "Not trusted",
+    Status.ON_TARGET: N_("On target"),
+    Status.AT_RISK: N_("At risk"),
+    Status.OFF_TARGET: N_("Off target"),
+    Status.NO_DATA: N_("No data"),
+    Status.NOT_TRUSTED: N_("Not trusted"),
 }
 
 #: Colour-blind-safe enough (blue-green / amber / vermilion), and grey/purple for the two

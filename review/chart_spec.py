@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.model import Direction
-from metrics.status import STATUS_COLOURS, STATUS_LABELS, Status
+from metrics.status import STATUS_COLOURS, Status
 from review.formatting import figure_value, status_text
 
 __all__ = ["AXIS_MAX", "bullet_chart_rows", "bullet_chart_spec", "LEGEND_TEXT", "ROW_STEP", "target_index"]
@@ -141,5 +141,5 @@ def bullet_chart_spec(figures: pd.DataFrame, title: str, width: int = 880,
 
 
 def _status_label_expr() -> str:
-    parts = [f"datum.label == '{s.value}' ? '{STATUS_LABELS[s]}'" for s in Status]
+    parts = [f"datum.label == '{s.value}' ? '{s.label}'" for s in Status]
     return " : ".join(parts) + " : datum.label"

@@ -10,7 +10,7 @@ import pandas as pd
 from metrics.formatting import MISSING, is_missing, kpi_change_text, kpi_value_text
 from metrics.judgement import status_text as judged_status_text
 from metrics.model import Direction
-from metrics.status import STATUS_LABELS, Status, classify
+from metrics.status import Status, classify
 from review._figures import Trust
 
 __all__ = ["comment_lines", "differences_table", "figure_label", "figure_table", "figure_value",
@@ -137,7 +137,7 @@ def journey_summary(figures: pd.DataFrame) -> pd.DataFrame:
     judged = figures[figures["target"].notna() | figures["status"].eq(Status.NOT_TRUSTED.value)]
     counts = pd.crosstab(judged["journey_name"], judged["status"])
     order = [Status.ON_TARGET, Status.AT_RISK, Status.OFF_TARGET, Status.NOT_TRUSTED]
-    out = pd.DataFrame({STATUS_LABELS[s]: counts.get(s.value, 0) for s in order})
+    out = pd.DataFrame({s.label: counts.get(s.value, 0) for s in order})
     names = list(dict.fromkeys(figures["journey_name"]))
     return out.reindex(names, fill_value=0).rename_axis("Journey").reset_index()
 

@@ -15,7 +15,6 @@ from metrics.status import (
     HEALTH_AT_RISK,
     HEALTH_ON_TARGET,
     STATUS_COLOURS,
-    STATUS_LABELS,
     Status,
     health_points,
 )
@@ -39,7 +38,7 @@ Layered: TypeAlias = "alt.LayerChart | alt.FacetChart"
 
 def status_scale() -> alt.Scale:
     """Status label -> colour, the same domain (all five states) everywhere."""
-    return alt.Scale(domain=[STATUS_LABELS[s] for s in Status], range=[STATUS_COLOURS[s] for s in Status])
+    return alt.Scale(domain=[s.label for s in Status], range=[STATUS_COLOURS[s] for s in Status])
 
 
 def status_color(field: str = "status_label", title: str = "Status", columns: int | None = None) -> alt.Color:
@@ -53,7 +52,7 @@ def with_status_labels(frame: pd.DataFrame, column: str = "status") -> pd.DataFr
     """``status_label`` (the colour key), ``status_text`` (the label with both facts, e.g.
     "⊘ On target?", from metrics.judgement) and ``trust_note`` (why a value is not trusted, else
     empty) for tooltips."""
-    labels = frame[column].map(lambda s: STATUS_LABELS[Status(s)])
+    labels = frame[column].map(lambda s: Status(s).label)
     texts = frame.get("status_text", labels)
     untrusted = frame[column].eq(Status.NOT_TRUSTED.value)
     reasons = frame["trust_reason"].fillna("").astype(str) if "trust_reason" in frame else pd.Series(

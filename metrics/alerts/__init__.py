@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.registry import KpiRegistry
-from metrics.status import STATUS_LABELS, STATUS_SEVERITY, Status, classify_frame
+from metrics.status import STATUS_SEVERITY, Status, classify_frame
 from metrics.trust import TrustState
 
 __all__ = ["alert_keys", "BACK_ON_TARGET", "CHECK_FAILING", "compute_alerts", "DATA_QUALITY",
@@ -163,7 +163,7 @@ def _target_crossings(index: _Series, registry: KpiRegistry, keys: list[str]) ->
         severity = ("critical" if now is Status.OFF_TARGET else "warning") if worse else "info"
         kind = BACK_ON_TARGET if now is Status.ON_TARGET else TARGET_CROSSING
         reason = (
-            f"{kpi.name} went from {STATUS_LABELS[was].lower()} to {STATUS_LABELS[now].lower()}: "
+            f"{kpi.name} went from {was.label.lower()} to {now.label.lower()}: "
             f"{kpi.format(previous_value[i])} → {kpi.format(value[i])} "
             f"against a target of {kpi.format(target[i])}"
         )
