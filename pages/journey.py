@@ -25,6 +25,7 @@ from ui.filters import (
 from ui.journey_charts import funnel_chart
 from ui.journey_sections import show_emotional_curve, show_journey_map
 from ui.loaders import load_funnel, load_judged
+from ui.period_loaders import load_judged_pair
 from ui.quality_loaders import show_trust_note
 from ui.tables import show_status_table
 from ui.text import literal
@@ -54,8 +55,7 @@ if touchpoints.empty:
     st.stop()
 only_journey = Filters(journey_ids=(journey_id,), touchpoint_ids=tuple(touchpoints["touchpoint_id"]))
 earlier = previous_period(period)
-tp_scored = load_judged(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=only_journey)
-tp_before = load_judged(ctx, earlier.start, earlier.end, by=Scope.TOUCHPOINT, filters=only_journey)
+tp_scored, tp_before = load_judged_pair(ctx, period, earlier, by=Scope.TOUCHPOINT, filters=only_journey)
 if tp_scored.empty:
     st.warning(
         "This journey has no KPI data in the chosen period. Choose a longer period or another journey."

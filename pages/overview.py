@@ -17,6 +17,7 @@ from ui.context import app_context
 from ui.filters import period_filter, touchpoint_filters
 from ui.journey_cards import show_journey_cards, show_tiles
 from ui.loaders import load_judged
+from ui.period_loaders import load_judged_pair
 from ui.quality_loaders import show_trust_note
 from ui.tables import show_status_table
 
@@ -35,20 +36,16 @@ st.caption(
     f"{date_text(period.end)}. Changes compare with {date_text(earlier.start)} – {date_text(earlier.end)}."
 )
 
-tp_scored = load_judged(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=filters)
+tp_scored, tp_before = load_judged_pair(ctx, period, earlier, by=Scope.TOUCHPOINT, filters=filters)
 if tp_scored.empty:
     st.warning("No KPI data in this period for these filters. Choose a longer period or clear the filters.")
     st.stop()
-tp_before = load_judged(ctx, earlier.start, earlier.end, by=Scope.TOUCHPOINT, filters=filters)
 months = complete_window(period.end, Grain.MONTH, TREND_MONTHS)
 tp_months = load_judged(ctx, max(months.start, ctx.first_date), months.end, by=Scope.TOUCHPOINT,
                         grain=Grain.MONTH, filters=filters)
 headline_ids = tuple(k.kpi_id for k in ctx.registry.headline())
-journey_now = load_judged(
-    ctx, period.start, period.end, by=Scope.JOURNEY, filters=filters, kpi_ids=headline_ids
-)
-journey_before = load_judged(
-    ctx, earlier.start, earlier.end, by=Scope.JOURNEY, filters=filters, kpi_ids=headline_ids
+journey_now, journey_before = load_judged_pair(
+    ctx, period, earlier, by=Scope.JOURNEY, filters=filters, kpi_ids=headline_ids
 )
 journey_scored = with_deltas(journey_now, journey_before, ["journey_id", "kpi_id"], "prev")
 

@@ -1,8 +1,9 @@
 """Owners' actions on the pages: record one, change its status, and show each with its KPI before
 and after its start (connectors.actions, metrics.action_effects, review.actions_section).
 
-The store is read on every run (others change it; it is small). Each action's before and after
-values come through ``load_judged`` (cached per window), so they are judged like every number.
+The store is read on every run (others change it; it is small). The actions' before and after
+values come through ``load_judged_periods`` (every window of the shown actions in one statement,
+cached), so they are judged like every number.
 """
 
 from __future__ import annotations
@@ -30,11 +31,11 @@ from metrics.model import Filters, Period, Scope
 from review.actions_section import actions_table
 from review.store import comment_frame
 from ui.context import AppContext
-from ui.loaders import load_judged
+from ui.period_loaders import load_judged_periods
 from ui.tables import WRAPPING_ROW_HEIGHT
 from ui.text import literal
 
-#: At most this many actions get their before/after values judged on one page run (two queries each).
+#: At most this many actions get their before/after values judged on one page run (one statement for all).
 JUDGED_ACTIONS = 30
 DEFAULT_DUE_DAYS = 30
 OPEN_STATUSES = ("planned", "doing")
@@ -52,14 +53,35 @@ def action_store(ctx: AppContext) -> tuple[sa.Engine | None, str]:
     return engine, ""
 
 
-def _judged_window(ctx: AppContext, action: pd.Series, window: Period | None) -> pd.DataFrame:
-    if window is None or window.end < ctx.first_date:
-        return pd.DataFrame()
-    start = max(window.start, ctx.first_date)
-    judged = load_judged(ctx, start, window.end, by=Scope.TOUCHPOINT,
-                         filters=Filters(touchpoint_ids=(str(action["touchpoint_id"]),)),
-                         kpi_ids=(str(action["kpi_id"]),))
-    return judged.assign(action_id=action["action_id"])
+def _judged_windows(ctx: AppContext, actions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every action's judged values before and after its start (rows with ``action_id``), from one
+    statement for all actions (ui.period_loaders: each window a period of one scan) instead of two
+    per action. An action's rows are those of its touchpoint and KPI: values are aggregated and
+    judged per touchpoint and KPI, so asking for the others too changes none of them."""
+    windows: dict[str, Period] = {}
+    wanted: list[tuple[int, object, str, str, str]] = []  # (side, action id, touchpoint, KPI, window)
+    for _, action in actions.iterrows():
+        for side, window in enumerate(action_windows(action["started"], ctx.as_of)):
+            if window is None or window.end < ctx.first_date:
+                continue
+            start = max(window.start, ctx.first_date)
+            label = f"{start.isoformat()}/{window.end.isoformat()}"
+            windows[label] = Period(start, window.end, label)
+            wanted.append((side, action["action_id"], str(action["touchpoint_id"]), str(action["kpi_id"]),
+                           label))
+    if not wanted:
+        return _stacked([]), _stacked([])
+    judged = load_judged_periods(
+        ctx, dict(sorted(windows.items())), by=Scope.TOUCHPOINT,
+        filters=Filters(touchpoint_ids=tuple(sorted({w[2] for w in wanted}))),
+        kpi_ids=tuple(sorted({w[3] for w in wanted})),
+    )
+    sides: tuple[list[pd.DataFrame], list[pd.DataFrame]] = ([], [])
+    for side, action_id, touchpoint_id, kpi_id, label in wanted:
+        frame = judged[label]
+        mine = frame[(frame["touchpoint_id"] == touchpoint_id) & (frame["kpi_id"] == kpi_id)]
+        sides[side].append(mine.reset_index(drop=True).assign(action_id=action_id))
+    return _stacked(sides[0]), _stacked(sides[1])
 
 
 def load_actions(
@@ -77,12 +99,8 @@ def load_actions(
     if actions.empty:
         return actions
     actions = actions[actions["kpi_id"].isin(ctx.registry.ids())].tail(JUDGED_ACTIONS)
-    before, after = [], []
-    for _, action in actions.iterrows():
-        windows = action_windows(action["started"], ctx.as_of)
-        before.append(_judged_window(ctx, action, windows[0]))
-        after.append(_judged_window(ctx, action, windows[1]))
-    effects = action_effects(actions, _stacked(before), _stacked(after), ctx.registry)
+    before, after = _judged_windows(ctx, actions)
+    effects = action_effects(actions, before, after, ctx.registry)
     names = ctx.touchpoints[["touchpoint_id", "name", "journey_id"]].rename(
         columns={"name": "touchpoint_name"})
     out = actions.merge(effects, on="action_id").merge(names, on="touchpoint_id", how="left")

@@ -85,3 +85,20 @@ def load_judged_periods(
     evidence = load_trust(ctx)
     return _judged_periods(ctx, evidence, ctx.key, ctx.dimensions_version, evidence.key, _spans(periods), by,
                            grain, filters, kpi_ids, tuple(sorted((keys or {}).items())))
+
+
+def load_judged_pair(
+    ctx: AppContext,
+    now: Period,
+    before: Period,
+    *,
+    by: Scope = Scope.ALL,
+    grain: Grain = Grain.PERIOD,
+    filters: Filters | None = None,
+    kpi_ids: tuple[str, ...] | None = None,
+    keys: dict[str, str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``load_judged`` for a period and the period it is compared with, from one statement."""
+    judged = load_judged_periods(ctx, {"now": now, "before": before}, by=by, grain=grain,  # i18n: not shown
+                                 filters=filters, kpi_ids=kpi_ids, keys=keys)
+    return judged["now"], judged["before"]
