@@ -138,24 +138,34 @@ def _yardstick(ctx: BenchContext) -> Yardstick:
     return Yardstick(ctx.registry, d["targets"], d["touchpoints"], TrustEvidence.unchecked())
 
 
+def _of(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    """One period of a KpiPeriodsCall's frame (ui.period_loaders.of_period)."""
+    return frame[frame["period"] == label].drop(columns="period").reset_index(drop=True)
+
+
 def overview_plan(ctx: BenchContext) -> PagePlan:
     from metrics.effectiveness import with_deltas
     from metrics.overview import headline_cells, journey_summary, moments_off_target
 
     period = ctx.default_period()
     earlier = previous_period(period)
+    compared = {"now": period, "before": earlier}
+    months = complete_window(period.end, Grain.MONTH, 12)
     headline = tuple(k.kpi_id for k in ctx.registry.headline())
+    # The period with the one before in one statement per breakdown (ui.period_loaders.load_judged_pair).
     calls: list[Call] = [
-        kpis(ctx, period.start, period.end, by=Scope.TOUCHPOINT),
-        kpis(ctx, period.start, period.end, by=Scope.JOURNEY, kpi_ids=headline),
-        kpis(ctx, earlier.start, earlier.end, by=Scope.JOURNEY, kpi_ids=headline),
+        KpiPeriodsCall(kpis(ctx, period.start, period.end, by=Scope.TOUCHPOINT).request, compared),
+        kpis(ctx, max(months.start, ctx.first_date), months.end, by=Scope.TOUCHPOINT, grain=Grain.MONTH),
+        KpiPeriodsCall(kpis(ctx, period.start, period.end, by=Scope.JOURNEY, kpi_ids=headline).request,
+                       compared),
     ]
 
     def metrics(frames: list[pd.DataFrame]) -> object:
         d, reg, ys = ctx.dims, ctx.registry, _yardstick(ctx)
-        tp = judge(frames[0], ys, period.start, period.end)
-        now = judge(frames[1], ys, period.start, period.end)
-        before = judge(frames[2], ys, earlier.start, earlier.end)
+        tp = judge(_of(frames[0], "now"), ys, period.start, period.end)
+        judge(_of(frames[0], "before"), ys, earlier.start, earlier.end)
+        now = judge(_of(frames[2], "now"), ys, period.start, period.end)
+        before = judge(_of(frames[2], "before"), ys, earlier.start, earlier.end)
         scored = with_deltas(now, before, ["journey_id", "kpi_id"], "prev")
         journey_summary(tp, d["touchpoints"], d["journeys"])
         moments_off_target(tp, d["touchpoints"], reg)
@@ -175,8 +185,8 @@ def journey_plan(ctx: BenchContext) -> PagePlan:
     earlier = previous_period(period)
     only = Filters(journey_ids=(journey_id,))
     calls: list[Call] = [
-        kpis(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=only),
-        kpis(ctx, earlier.start, earlier.end, by=Scope.TOUCHPOINT, filters=only),
+        KpiPeriodsCall(kpis(ctx, period.start, period.end, by=Scope.TOUCHPOINT, filters=only).request,
+                       {"now": period, "before": earlier}),
         FunnelCall(period.start, period.end, (journey_id,)),
         kpis(ctx, period.start, period.end, by=Scope.STAGE, filters=only, kpi_ids=(feeling,)),
     ]
@@ -185,12 +195,12 @@ def journey_plan(ctx: BenchContext) -> PagePlan:
         stages = d["stages"][d["stages"]["journey_id"] == journey_id]
         tps = d["touchpoints"][d["touchpoints"]["journey_id"] == journey_id]
         ys = _yardstick(ctx)
-        now = judge(frames[0], ys, period.start, period.end)
-        before = judge(frames[1], ys, earlier.start, earlier.end)
+        now = judge(_of(frames[0], "now"), ys, period.start, period.end)
+        before = judge(_of(frames[0], "before"), ys, earlier.start, earlier.end)
         scored = with_deltas(now, before, ["touchpoint_id", "kpi_id"], "prev")
         journey_map_cards(scored, tps, stages, reg)
-        conversion = stage_conversion(frames[2], stages)
-        judge(frames[3], ys, period.start, period.end, keys={"journey_id": journey_id})
+        conversion = stage_conversion(frames[1], stages)
+        judge(frames[2], ys, period.start, period.end, keys={"journey_id": journey_id})
         pain_points(scored, tps, conversion)
         return scorecard(scored, tps, stages, reg)
 
@@ -216,8 +226,34 @@ def trends_plan(ctx: BenchContext) -> PagePlan:
     return PagePlan(calls)
 
 
+#: Owners' actions the My touchpoints plan shows (the demo records none; each shown action's KPI
+#: before and after its start is read from the warehouse, ui.actions).
+OWNER_ACTIONS = 6
+
+
+def action_periods(ctx: BenchContext, touchpoint_ids: list[str]) -> tuple[KpiRequest, dict[str, Period]]:
+    """The request and windows ui.actions sends for OWNER_ACTIONS actions on these touchpoints
+    (started 15, 30, ... days before as_of, on KPIs in registry order), all in one statement."""
+    from metrics.action_effects import action_windows
+
+    ids = list(ctx.registry.ids())
+    actions = [(touchpoint_ids[i % len(touchpoint_ids)], ids[i % len(ids)],
+                ctx.as_of - dt.timedelta(days=15 * (i + 1))) for i in range(OWNER_ACTIONS)]
+    windows: dict[str, Period] = {}
+    for _tp, _kpi, started in actions:
+        for window in action_windows(started, ctx.as_of):
+            if window is not None and window.end >= ctx.first_date:
+                start = max(window.start, ctx.first_date)
+                windows[f"{start}/{window.end}"] = Period(start, window.end)
+    first = min(windows.values(), key=lambda p: p.start)
+    request = kpis(ctx, first.start, first.end, by=Scope.TOUCHPOINT,
+                   filters=Filters(touchpoint_ids=tuple(sorted({a[0] for a in actions}))),
+                   kpi_ids=tuple(sorted({a[1] for a in actions}))).request
+    return request, dict(sorted(windows.items()))
+
+
 def my_touchpoints_plan(ctx: BenchContext) -> PagePlan:
-    """Defaults: the first owner by name, monthly periods."""
+    """Defaults: the first owner by name, monthly periods, OWNER_ACTIONS actions on their touchpoints."""
     from metrics.alerts import DEFAULT_WINDOW
     from metrics.owners import owner_names, owner_touchpoints
 
@@ -238,6 +274,7 @@ def my_touchpoints_plan(ctx: BenchContext) -> PagePlan:
         ),
         FunnelCall(latest_start, window.end, tuple(mine["journey_id"].unique())),
         BudgetCall(spend_from, window.end, ("month", "touchpoint_id")),
+        KpiPeriodsCall(*action_periods(ctx, mine["touchpoint_id"].astype(str).tolist())),
     ]
     return PagePlan(calls)
 
