@@ -96,12 +96,14 @@ with tabs[1]:
     show_chart(plan_actual_trend_chart, plan_against_actual(rows, ["month"]))
     by_month = plan_against_actual(rows.assign(month=rows["month"].dt.strftime("%Y-%m")),
                                    ["journey", "month"])
-    st.dataframe(by_month, hide_index=True, width="stretch", column_config={
-        "journey": tr("journey"), "month": tr("month"),
-        "planned": st.column_config.NumberColumn(tr("Planned"), format="€%.0f"),
-        "actual": st.column_config.NumberColumn(tr("Actual"), format="€%.0f"),
-        "variance": st.column_config.NumberColumn(tr("Variance"), format="€%+.0f"),
-        "variance_pct": st.column_config.NumberColumn(tr("Variance %"), format="%+.1f%%")})
+    # Headed by renaming: a column's name is what a person reads, so none stays English.
+    heads = {"journey": tr("journey"), "month": tr("month"), "planned": tr("Planned"), "actual": tr("Actual"),
+             "variance": tr("Variance"), "variance_pct": tr("Variance %")}
+    st.dataframe(by_month.rename(columns=heads), hide_index=True, width="stretch", column_config={
+        heads["planned"]: st.column_config.NumberColumn(format="€%.0f"),
+        heads["actual"]: st.column_config.NumberColumn(format="€%.0f"),
+        heads["variance"]: st.column_config.NumberColumn(format="€%+.0f"),
+        heads["variance_pct"]: st.column_config.NumberColumn(format="%+.1f%%")})
 
 with tabs[2]:
     show_chart(efficiency_chart, ranking, noun)
@@ -115,15 +117,16 @@ with tabs[2]:
     stage_spend = rows.groupby(["journey_id", "stage_id"], as_index=False)["actual"].sum()
     per_stage = cost_per_next_stage_customer(stage_spend, data.funnel, ctx.stages)
     st.subheader(tr("Cost per customer reaching the next stage"))
+    heads = {"journey": tr("journey"), "stage": tr("stage"), "actual": tr("Spend"),
+             "customers_next": tr("Reached next stage"),
+             "cost_per_next_stage_customer": tr("Cost per customer")}
     st.dataframe(per_stage.assign(journey=per_stage["journey_id"].map(ctx.journey_name),
-                                  stage=per_stage["stage_id"].map(names.get))[
-        ["journey", "stage", "actual", "customers_next", "cost_per_next_stage_customer"]],
-        hide_index=True, width="stretch", column_config={
-            "journey": tr("journey"), "stage": tr("stage"),
-            "actual": st.column_config.NumberColumn(tr("Spend"), format="€%.0f"),
-            "customers_next": st.column_config.NumberColumn(tr("Reached next stage"), format="%.0f"),
-            "cost_per_next_stage_customer": st.column_config.NumberColumn(tr("Cost per customer"),
-                                                                           format="€%.2f")})
+                                  stage=per_stage["stage_id"].map(names.get))[list(heads)].rename(
+                     columns=heads),
+                 hide_index=True, width="stretch", column_config={
+                     heads["actual"]: st.column_config.NumberColumn(format="€%.0f"),
+                     heads["customers_next"]: st.column_config.NumberColumn(format="%.0f"),
+                     heads["cost_per_next_stage_customer"]: st.column_config.NumberColumn(format="€%.2f")})
 
 with tabs[3]:
     # A value that is not trusted is no evidence of attainment: it stays out of the quadrant's judgement.
@@ -141,18 +144,18 @@ with tabs[3]:
     st.caption(tr("Attainment: {kpi} against its target (100% = met). Fund more: target met and cheaper "
                   "than the median; keep: met but dearer; fix: cheap but missing the target; cut back: "
                   "missing and dear.").format(kpi=literal(reg[effect].name)))
-    advice = quad.assign(quadrant=quad["quadrant"].map(quadrant_text))
-    st.dataframe(advice[["name", "quadrant", "attainment", "cost_per_outcome", "cost_per_point", "actual"]],
-                 hide_index=True, width="stretch", column_config={
-                     "name": tr("Touchpoint"), "quadrant": tr("Advice"),
-                     "attainment": st.column_config.NumberColumn(tr("Attainment"), format="%.1f%%"),
-                     "cost_per_point": st.column_config.NumberColumn(
-                         tr("Spend per {kpi} point").format(kpi=reg[effect].name), format="€%.2f",
-                         help=tr("The period's spend divided by the KPI's value; blank when the value is "
-                                 "not above zero")),
-                     "cost_per_outcome": st.column_config.NumberColumn(
-                         tr("Cost per {outcome}").format(outcome=noun), format="€%.2f"),
-                     "actual": st.column_config.NumberColumn(tr("Spend"), format="€%.0f")})
+    heads = {"name": tr("Touchpoint"), "quadrant": tr("Advice"), "attainment": tr("Attainment"),
+             "cost_per_outcome": tr("Cost per {outcome}").format(outcome=noun),
+             "cost_per_point": tr("Spend per {kpi} point").format(kpi=reg[effect].name),
+             "actual": tr("Spend")}
+    advice = quad.assign(quadrant=quad["quadrant"].map(quadrant_text))[list(heads)].rename(columns=heads)
+    st.dataframe(advice, hide_index=True, width="stretch", column_config={
+        heads["attainment"]: st.column_config.NumberColumn(format="%.1f%%"),
+        heads["cost_per_point"]: st.column_config.NumberColumn(
+            format="€%.2f", help=tr("The period's spend divided by the KPI's value; blank when the value is "
+                                    "not above zero")),
+        heads["cost_per_outcome"]: st.column_config.NumberColumn(format="€%.2f"),
+        heads["actual"]: st.column_config.NumberColumn(format="€%.0f")})
 
 with tabs[4]:
     show_what_if(WhatIfInputs(ctx, rows, data.months, outcome, noun, names, period))

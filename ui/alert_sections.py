@@ -41,8 +41,9 @@ def _readable(deliveries: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _columns(shown: list[str]) -> dict[str, Any]:
-    """The column headings of the delivery tables (of ``shown``), in the current language."""
+def _show_deliveries(sent: pd.DataFrame, shown: list[str]) -> None:
+    """The ``shown`` columns of delivery rows, headed in the current language (the columns keep their
+    names: the alert tests and the data quality page read them)."""
     columns: dict[str, Any] = {
         "attempted_at": st.column_config.DatetimeColumn(
             tr("When (UTC)"), format="D MMM YYYY, HH:mm"),  # i18n: not shown (a date format)
@@ -52,7 +53,8 @@ def _columns(shown: list[str]) -> dict[str, Any]:
         "link": st.column_config.LinkColumn(tr("Explained in"), display_text=tr("Open")),
         "error": tr("Why it failed"),
     }
-    return {k: v for k, v in columns.items() if k in shown}
+    st.dataframe(_readable(sent)[shown], hide_index=True, width="stretch",
+                 column_config={k: v for k, v in columns.items() if k in shown})
 
 
 def show_alert_history(ctx: AppContext, owner: str, mine: pd.DataFrame) -> None:
@@ -72,16 +74,16 @@ def show_alert_history(ctx: AppContext, owner: str, mine: pd.DataFrame) -> None:
                    "`python -m metrics.alerts send` runs (README \"Alerts\").").format(owner=literal(owner)))
     else:
         shown = ["attempted_at", "channel", "status", "kind", "summary", "link"]
-        st.dataframe(_readable(sent)[shown], hide_index=True, width="stretch", column_config=_columns(shown))
+        _show_deliveries(sent, shown)
     names = dict(zip(mine["touchpoint_id"], mine["name"], strict=True))
     if not mutes.empty:
         listed = mutes.assign(what=[tr("every alert of {touchpoint}").format(touchpoint=names.get(t, t)) if t
                                     else tr("one alert: {alert}").format(alert=k)
                                     for t, k in zip(mutes["touchpoint_id"], mutes["alert_key"], strict=True)],
                               until=mutes["until"].map(lambda d: date_text(dt.date.fromisoformat(str(d)))))
-        st.dataframe(listed[["what", "until", "muted_by"]], hide_index=True, width="stretch",
-                     column_config={"what": tr("Muted"), "until": tr("Until (inclusive)"),
-                                    "muted_by": tr("Muted by")})
+        st.dataframe(listed[["what", "until", "muted_by"]].rename(columns={
+            "what": tr("Muted"), "until": tr("Until (inclusive)"), "muted_by": tr("Muted by")}),
+            hide_index=True, width="stretch")
     _mute_form(engine, owner, names, sent)
 
 
@@ -126,7 +128,7 @@ def show_alert_deliveries(ctx: AppContext) -> None:
                    "warehouse load, after the checks (README \"Alerts\")."))
         return
     shown = ["attempted_at", "recipient", "channel", "address", "status", "kind", "summary", "error"]
-    st.dataframe(_readable(sent)[shown], hide_index=True, width="stretch", column_config=_columns(shown))
+    _show_deliveries(sent, shown)
     st.caption(tr("The latest {count} delivery attempts. Data-quality alerts go to the data steward named "
                   "in the contacts file (MOT_CONTACTS); a failed delivery is tried again on the next "
                   "run.").format(count=SHOWN_DELIVERIES))

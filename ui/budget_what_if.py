@@ -222,11 +222,12 @@ def _show_curves(inputs: WhatIfInputs, fits: dict[str, CurveFit], curves: dict[s
     summary = summary.assign(
         status=summary["status"].map(lambda s: tr(FIT_STATUS_TEXT[s]) if s in FIT_STATUS_TEXT else s),
         form=summary["form"].map(lambda f: tr(FORM_TEXT[f]) if f in FORM_TEXT else f))
-    st.dataframe(summary[["name", "status", "reason", "form", "r_squared", "spend_r_squared", "n_points",
-                          "spend_min", "spend_max"]], hide_index=True, width="stretch", column_config={
-        "name": tr("name"), "status": tr("status"), "reason": tr("reason"), "form": tr("form"),
-        "n_points": tr("n_points"),
-        "r_squared": st.column_config.NumberColumn("R²", format="%.2f"),
-        "spend_r_squared": st.column_config.NumberColumn(tr("Spend R²"), format="%.2f"),
-        "spend_min": st.column_config.NumberColumn(tr("Lowest month"), format="€%.0f"),
-        "spend_max": st.column_config.NumberColumn(tr("Highest month"), format="€%.0f")})
+    # Headed by renaming: a column's name is what a person reads, so none stays English.
+    heads = {"name": tr("name"), "status": tr("status"), "reason": tr("reason"), "form": tr("form"),
+             "r_squared": "R²", "spend_r_squared": tr("Spend R²"), "n_points": tr("n_points"),
+             "spend_min": tr("Lowest month"), "spend_max": tr("Highest month")}
+    st.dataframe(summary[list(heads)].rename(columns=heads), hide_index=True, width="stretch", column_config={
+        heads["r_squared"]: st.column_config.NumberColumn(format="%.2f"),
+        heads["spend_r_squared"]: st.column_config.NumberColumn(format="%.2f"),
+        heads["spend_min"]: st.column_config.NumberColumn(format="€%.0f"),
+        heads["spend_max"]: st.column_config.NumberColumn(format="€%.0f")})
