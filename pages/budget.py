@@ -30,7 +30,7 @@ from ui.budget_charts import (
     plan_actual_trend_chart,
     quadrant_chart,
 )
-from ui.budget_loaders import load_period_budget, outcome_kpis, outcome_label
+from ui.budget_loaders import load_period_budget, outcome_kpis, outcome_label, outcome_noun
 from ui.budget_what_if import WhatIfInputs, show_what_if
 from ui.cached_charts import show_chart
 from ui.context import app_context
@@ -48,7 +48,7 @@ outcome = url_select(tr("Outcome bought with the budget"), outcome_kpis(reg), "o
 judged = sorted(set(ctx.targets["kpi_id"]) & set(reg.ids()))
 effect = url_select(tr("Effectiveness KPI (target attainment)"), judged, "effect", default=CONVERSION_KPI,
                     format_func=lambda k: reg[k].name, container=right)
-noun = reg[outcome].numerator or reg[outcome].name
+noun = outcome_noun(reg, outcome)
 noun_md = literal(noun)  # the noun inside Markdown (titles, captions, alerts, labels): KPI names are data
 st.caption(tr("{period}: {start} – {end}. Budget months count when their first day is in the period. Costs "
               "per outcome are blank where there is no outcome to divide by.").format(

@@ -16,7 +16,7 @@ import streamlit as st
 from connectors.queries import budget_frame, kpi_frame
 from metrics.budget import attach_touchpoint_dimensions
 from metrics.curve_uncertainty import CurveSamples, bootstrap_curves
-from metrics.i18n import tr
+from metrics.i18n import N_, tr
 from metrics.model import Aggregation, Grain, Scope, Unit
 from metrics.registry import KpiRegistry
 from metrics.response_curves import CurveFit, fit_response_curves, response_history
@@ -41,6 +41,22 @@ class PeriodBudget:
     months: int
 
 
+#: What the built-in KPIs count (metrics.registry numerators), marked so that the Budget page names
+#: the outcome in the current language; a KPI defined in a mapping keeps its own words.
+OUTCOME_NOUNS = (N_("customers reached"), N_("engaged customers"), N_("customers converting"),
+                 N_("customers leaving"), N_("sum of scores"), N_("promoters minus detractors"),
+                 N_("sum of effort scores"), N_("contacts resolved at first contact"),
+                 N_("total seconds to first answer"), N_("customers buying again"))
+
+
+def outcome_noun(registry: KpiRegistry, kpi_id: str) -> str:
+    """What the outcome KPI counts, in the current language ("customers converting"); its name if
+    it says nothing."""
+    kpi = registry[kpi_id]
+    noun = kpi.numerator
+    return tr(noun) if noun else kpi.name
+
+
 def outcome_kpis(registry: KpiRegistry) -> list[str]:
     """KPIs whose numerator counts customers (sum KPIs, percent ratios): usable as an outcome."""
     return [k.kpi_id for k in registry
@@ -49,7 +65,9 @@ def outcome_kpis(registry: KpiRegistry) -> list[str]:
 
 def outcome_label(registry: KpiRegistry, kpi_id: str) -> str:
     kpi = registry[kpi_id]
-    return f"{kpi.numerator or kpi.name} ({kpi.name})" if kpi.aggregation is Aggregation.RATIO else kpi.name
+    if kpi.aggregation is Aggregation.RATIO:
+        return f"{outcome_noun(registry, kpi_id)} ({kpi.name})"
+    return kpi.name
 
 
 def months_between(start: dt.date, end: dt.date) -> int:
