@@ -117,9 +117,10 @@ def show_actions(actions: pd.DataFrame, journey_id: str | None = None, empty: st
         return
     table = actions_table(mine.assign(status=mine["status"].map(action_status_text)))
     headings = dict(zip(ACTIONS_TABLE_COLUMNS, table.columns, strict=True))
-    widths = {**{c: "small" for c in _NARROW}, **{c: "medium" for c in _MEDIUM}}
+    config = {**{headings[c]: st.column_config.TextColumn(width="small") for c in _NARROW},
+              **{headings[c]: st.column_config.TextColumn(width="medium") for c in _MEDIUM}}
     st.dataframe(table, hide_index=True, width="stretch", row_height=WRAPPING_ROW_HEIGHT,
-                 column_config={headings[c]: st.column_config.TextColumn(width=w) for c, w in widths.items()})
+                 column_config=config)
     st.caption(tr("Before start and since start cover the same number of days (at most 90), each judged "
                   "against its target; an effect needs trusted values with a target on both sides."))
 

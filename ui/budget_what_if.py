@@ -187,7 +187,7 @@ def _show_result(inputs: WhatIfInputs, result: WhatIf, over: str | None) -> None
                 change=number_text(change, signed=True))
         else:
             value, delta = _range_text(row.change_low, row.change_high), tr("range of the change vs today")
-        plan: str = row.scenario  # type: ignore[assignment]
+        plan: str = row.scenario
         card.metric(f"{tr(plan)}: {literal(inputs.noun)}", value, delta,
                     delta_color="off" if not result.promise else "normal")
         reached = "–" if pd.isna(row.attainment) or not (today or result.promise) else percent_text(
