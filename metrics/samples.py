@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.formatting import count_text
+from metrics.i18n import tr
 from metrics.model import Aggregation
 from metrics.registry import KpiDef, KpiRegistry
 
@@ -26,7 +27,7 @@ def sample_text(kpi: KpiDef, size: float | None) -> str:
     units = f" {kpi.denominator}" if kpi.denominator else ""
     text = f"n = {count_text(size)}{units}"
     if kpi.min_sample is not None and size < kpi.min_sample:
-        text += f", too few (fewer than {count_text(kpi.min_sample)})"
+        text += tr(", too few (fewer than {minimum})").format(minimum=count_text(kpi.min_sample))
     return text
 
 
