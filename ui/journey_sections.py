@@ -38,12 +38,11 @@ def show_journey_map(ctx: AppContext, tp_scored: pd.DataFrame, touchpoints: pd.D
     touchpoints with an open owner's action (marked ✎)."""
     cards = journey_map_cards(tp_scored, touchpoints, stages, ctx.registry, card_line(len(stages)), acted_on)
     channel_col, owner_col, toggles = st.columns([2, 2, 1])
-    everything = tr("All")
     channels = url_multiselect(tr("Map: channels"), sorted(cards["channel"].dropna().astype(str).unique()),
-                               "channel", container=channel_col, placeholder=everything)
+                               "channel", container=channel_col)
     owners = url_multiselect(tr("Map: touchpoint owners"),
                              sorted(cards["owner"].dropna().astype(str).unique()),
-                             "owner", container=owner_col, placeholder=everything)
+                             "owner", container=owner_col)
     moments_only = toggles.toggle(tr("Moments of truth only"), key="map_mot_only")
     expanded = toggles.toggle(tr("Show every touchpoint"), key="map_show_all")
     chosen = filter_cards(cards, channels, owners, moments_only)
