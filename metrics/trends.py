@@ -52,8 +52,9 @@ SCOPE_TEXT: dict[Scope, str] = {
     Scope.ALL: N_("all"), Scope.JOURNEY: N_("journey"), Scope.STAGE: N_("stage"),
     Scope.TOUCHPOINT: N_("touchpoint"), Scope.CHANNEL: N_("channel"),
 }
-#: The to-date periods of pacing (to_date_periods keys), as people read them.
-TO_DATE_TEXT: dict[str, str] = {"QTD": N_("Quarter to date"), "YTD": N_("Year to date")}
+#: The to-date periods of pacing (to_date_periods keys), as people read them ('QTD' in English,
+#: 'Quartal bis heute' in German).
+TO_DATE_TEXT: dict[str, str] = {"QTD": N_("QTD"), "YTD": N_("YTD")}
 
 
 def grain_text(grain: Grain | str) -> str:
