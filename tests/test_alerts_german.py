@@ -23,8 +23,9 @@ from tests.german import english_left
 
 REGISTRY = default_registry()
 BASE = "https://mot.example.com"
-TOUCHPOINTS = pd.DataFrame({"touchpoint_id": ["tp_a", "tp_b", "tp_c"], "name": ["Web shop", "Hotline", "Shop"],
-                            "journey_id": ["buy"] * 3, "owner": ["Ann Owner", "Ann Owner", "Ann Owner"]})
+TOUCHPOINTS = pd.DataFrame({"touchpoint_id": ["tp_a", "tp_b", "tp_c"],
+                            "name": ["Web shop", "Hotline", "Shop"],
+                            "journey_id": ["buy"] * 3, "owner": ["Ann Owner"] * 3})
 JOURNEYS = pd.DataFrame({"journey_id": ["buy"], "name": ["Buy a contract"], "owner": ["Mia Map"]})
 CONTACTS = Contacts(people={"ann owner": Contact("Ann Owner", "ann@example.com"),
                             "mia map": Contact("Mia Map", "mia@example.com"),
@@ -75,11 +76,12 @@ def _digest_texts(digests: list) -> list[tuple[str, str]]:
 def test_a_german_digest_has_no_english_but_the_data(german: None) -> None:
     kpi_alerts = describe_alerts(compute_alerts(_planted(), REGISTRY, ["touchpoint_id"], streak=3),
                                  TOUCHPOINTS, REGISTRY)
-    assert {"target_crossing", "off_target_streak", "unusual_change", "data_quality"} <= set(kpi_alerts["kind"])
+    kinds = {"target_crossing", "off_target_streak", "unusual_change", "data_quality"}
+    assert kinds <= set(kpi_alerts["kind"])
     checks = failing_check_alerts(pd.DataFrame([CHECK]))
     mutes = pd.DataFrame(columns=["person", "touchpoint_id", "alert_key", "until", "muted_by", "muted_at"])
-    digests = route_alerts(kpi_alerts.assign(key=alert_keys(kpi_alerts)), checks.assign(key=alert_keys(checks)),
-                           JOURNEYS, CONTACTS, mutes, BASE, "week")
+    digests = route_alerts(kpi_alerts.assign(key=alert_keys(kpi_alerts)),
+                           checks.assign(key=alert_keys(checks)), JOURNEYS, CONTACTS, mutes, BASE, "week")
     assert {d.contact.name for d in digests} == {"Ann Owner", "Mia Map", "Data team"}
     texts = _digest_texts(digests)
     assert not english_left(texts, DATA), english_left(texts, DATA)
@@ -103,7 +105,8 @@ def german_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list
     path = build_demo_file(tmp_path / "demo.duckdb", end=DEMO_END, touchpoints=12, years=2)
     frames = generate(12, 2, end=DEMO_END)
     owners = sorted({*frames["touchpoints"]["owner"], *frames["journeys"]["owner"]})
-    people = {name: {"email": name.lower().replace(" ", ".") + "@example.com"} for name in [*owners, "Data team"]}
+    people = {name: {"email": name.lower().replace(" ", ".") + "@example.com"}
+              for name in [*owners, "Data team"]}
     contacts = tmp_path / "contacts.yaml"
     contacts.write_text(yaml.safe_dump({"people": people, "stewards": {"default": "Data team"}}))
     for key, value in {"MOT_WAREHOUSE_URL": f"duckdb:///{path}", "MOT_DATA_DIR": str(tmp_path),
@@ -112,8 +115,8 @@ def german_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list
     for key in ("MOT_SMTP_HOST", "MOT_WEBHOOK_FORMAT", "MOT_ALERT_STREAK", "MOT_MAPPING"):
         monkeypatch.delenv(key, raising=False)
     names = [*owners, "Data team"]
-    for table, column in (("journeys", "name"), ("touchpoints", "name"), ("stages", "name"), ("kpis", "name")):
-        names += [str(v) for v in frames[table][column]]
+    for table in ("journeys", "touchpoints", "stages", "kpis"):
+        names += [str(v) for v in frames[table]["name"]]
     yield names
     set_language("en")
 
