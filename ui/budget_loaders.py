@@ -16,7 +16,7 @@ import streamlit as st
 from connectors.queries import budget_frame, kpi_frame
 from metrics.budget import attach_touchpoint_dimensions
 from metrics.curve_uncertainty import CurveSamples, bootstrap_curves
-from metrics.i18n import N_, tr
+from metrics.i18n import tr
 from metrics.model import Aggregation, Grain, Scope, Unit
 from metrics.registry import KpiRegistry
 from metrics.response_curves import CurveFit, fit_response_curves, response_history
@@ -41,17 +41,10 @@ class PeriodBudget:
     months: int
 
 
-#: What the built-in KPIs count (metrics.registry numerators), marked so that the Budget page names
-#: the outcome in the current language; a KPI defined in a mapping keeps its own words.
-OUTCOME_NOUNS = (N_("customers reached"), N_("engaged customers"), N_("customers converting"),
-                 N_("customers leaving"), N_("sum of scores"), N_("promoters minus detractors"),
-                 N_("sum of effort scores"), N_("contacts resolved at first contact"),
-                 N_("total seconds to first answer"), N_("customers buying again"))
-
-
 def outcome_noun(registry: KpiRegistry, kpi_id: str) -> str:
-    """What the outcome KPI counts, in the current language ("customers converting"); its name if
-    it says nothing."""
+    """What the outcome KPI counts, in the current language ("customers converting": the built-in
+    KPIs' numerators are marked in metrics/registry.py; a KPI from the warehouse keeps its own
+    words); its name if it says nothing."""
     kpi = registry[kpi_id]
     noun = kpi.numerator
     return tr(noun) if noun else kpi.name
