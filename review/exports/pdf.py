@@ -14,6 +14,7 @@ from pathlib import Path
 
 import vl_convert
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
@@ -76,18 +77,38 @@ def _styles(font: str, bold: str) -> dict[str, ParagraphStyle]:
     }
 
 
-def _wrapped(text: str, font: str, size: float) -> Paragraph:
+def _wrapped(text: str, font: str, size: float, alignment: int = TA_LEFT,
+             colour: colors.Color | None = None) -> Paragraph:
     """A name as a table cell that wraps instead of running over its neighbours; shown literally."""
-    return Paragraph(_escape(text), ParagraphStyle("cell", fontName=font, fontSize=size, leading=size * 1.2))
+    return Paragraph(_escape(text), ParagraphStyle("cell", fontName=font, fontSize=size, leading=size * 1.2,
+                                                   alignment=alignment, textColor=colour or colors.black))
+
+
+#: Left plus right padding of a table cell (reportlab's default 6 pt each side).
+_CELL_PADDING = 12
+
+
+def _cell(text: str, font: str, size: float, width: float, status: str | None) -> object:
+    """A value cell: as it is when it fits its column, else wrapping (longer words, e.g. in German,
+    never run into the next column); a status cell in its colour."""
+    if pdfmetrics.stringWidth(text, font, size) <= width - _CELL_PADDING:
+        return text
+    colour = colors.HexColor(STATUS_COLOURS[Status(status)]) if status else None
+    return _wrapped(text, font, size, TA_LEFT if status else TA_RIGHT, colour)
 
 
 def _table(header: list[str], rows: list[tuple[str, ...]], widths: list[float], fonts: tuple[str, str],
            statuses: list[str] | None = None, status_column: int = -1) -> Table:
-    """A table in TABLE_POINTS type; the first column and the header wrap; status cells coloured."""
+    """A table in TABLE_POINTS type; the first column and the header wrap, so do values too long for
+    their column; status cells coloured."""
     font, bold = fonts
     size = TABLE_POINTS
+    shown = statuses or []
     data = [[_wrapped(h, bold, size) for h in header],
-            *[(_wrapped(row[0], font, size), *row[1:]) for row in rows]]
+            *[(_wrapped(row[0], font, size),
+               *(_cell(str(value), font, size, widths[j], shown[i] if j == status_column and shown else None)
+                 for j, value in enumerate(row[1:], start=1)))
+              for i, row in enumerate(rows)]]
     table = Table(data, colWidths=widths, repeatRows=1)
     style = [
         ("FONT", (0, 0), (-1, -1), font, size), ("FONT", (0, 0), (-1, 0), bold, size),
@@ -119,7 +140,7 @@ def _summary_flowables(review: QuarterReview, styles: dict[str, ParagraphStyle],
         else:
             flow.append(Paragraph(_escape(tr("Journeys ranked by review score")), styles["h2"]))
         rows = [tuple(r) for r in part[list(SUMMARY_COLUMNS)].itertuples(index=False, name=None)]
-        flow.append(_table(headings(SUMMARY_COLUMNS), rows, [110 * mm, 35 * mm, 35 * mm, 45 * mm], fonts,
+        flow.append(_table(headings(SUMMARY_COLUMNS), rows, [95 * mm, 42 * mm, 43 * mm, 45 * mm], fonts,
                            list(part["status"]), status_column=1))
     for heading, lines in summary.sections():
         flow.append(Paragraph(_escape(heading), styles["h2"]))
@@ -142,7 +163,8 @@ def _journey_flowables(review: QuarterReview, plan: JourneyPlan, styles: dict[st
     else:
         flow.append(Paragraph(_escape(tr("No journey KPI has a target this quarter, so there is nothing to "
                                          "chart.")), styles["body"]))
-    widths = [59 * mm, 34 * mm, 34 * mm, 42 * mm, 32 * mm, 33 * mm, 33 * mm]
+    # Wide enough for the German headings and status words (one page is 267 mm wide).
+    widths = [42 * mm, 30 * mm, 28 * mm, 49 * mm, 49 * mm, 35 * mm, 34 * mm]
     for i, (text, statuses) in enumerate(plan.tables):
         flow += [PageBreak(), Paragraph(_escape(part_title(title, i, len(plan.tables))), styles["h1"]),
                  _table(headings(PACK_COLUMNS), [tuple(r) for r in text.itertuples(index=False, name=None)],

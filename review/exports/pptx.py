@@ -43,8 +43,9 @@ __all__ = ["journey_slide_title", "summary_slide_title", "write_pack_pptx"]
 SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = 13.333, 7.5  # 16:9
 _MARGIN_IN = 0.4
 _TITLE_ONLY = 5  # layout "Title Only" of python-pptx's default template
-_FIGURE_WIDTHS_IN = (3.9, 1.5, 1.5, 1.8, 1.3, 1.2, 1.3)
-_SUMMARY_WIDTHS_IN = (3.0, 0.9, 1.2, 1.0)
+# Wide enough for the German headings and status words ("Vertrauenswürdig", "Veränderung").
+_FIGURE_WIDTHS_IN = (3.3, 1.4, 1.3, 1.9, 1.9, 1.35, 1.35)
+_SUMMARY_WIDTHS_IN = (2.3, 1.3, 1.3, 1.2)
 
 
 def journey_slide_title(name: str, quarter: str) -> str:
