@@ -1,6 +1,6 @@
 """Command line for quarterly reviews.
 
-    python -m review export --quarter 2026Q3 --format pdf|pptx|csv --out PATH [--as EMAIL]
+    python -m review export --quarter 2026Q3 --format pdf|pptx|csv --out PATH [--as EMAIL] [--keys]
     python -m review close  --quarter 2026Q3 --by "Ana Lopez"
     python -m review reopen --quarter 2026Q3 --by "Ana Lopez"
 
@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, type=Path, help=tr("file to write (replaced atomically)"))
     export.add_argument("--as", dest="as_email", metavar="EMAIL",
                         help=tr("the pack this person sees in the app (default: everything)"))
+    export.add_argument("--keys", action="store_true",
+                        help=tr("CSV: name the columns by their keys (journey_id, …) in every language"))
     for name, text in (("close", tr("freeze the quarter's figures, targets and comments")),
                        ("reopen", tr("reopen a closed quarter (its snapshot is kept for the record)"))):
         command = commands.add_parser(name, help=text)
@@ -82,7 +84,7 @@ def run(args: argparse.Namespace, now: dt.datetime) -> str:
     scope = scope_as(settings, wh, args.as_email)
     review = quarter_review(wh, registry, state, quarter, trust, as_of=now.date(), scope=scope)
     review = review_in_scope(review, scope)
-    path = export_pack(review, args.fmt, args.out, now)
+    path = export_pack(review, args.fmt, args.out, now, csv_keys=args.keys)
     source = tr("frozen figures of the closed quarter") if review.is_closed else tr("live figures")
     if args.as_email:
         source = tr("{source}, as {email} sees it").format(source=source, email=args.as_email)

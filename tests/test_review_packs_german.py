@@ -145,6 +145,19 @@ def test_a_quarter_closed_in_english_exports_in_german(review_wh, review_registr
     assert "Momente der Wahrheit im Ziel" in words and "Ungeprüft: Es ist noch keine" in words
 
 
+@pytest.mark.usefixtures("german")
+def test_csv_headings_are_german_and_keys_on_request(review_wh, review_registry, state_url: str,  # noqa: F811
+                                                     tmp_path: Path) -> None:
+    from review.exports.csv import CSV_COLUMNS
+
+    review = _open_review(review_wh, review_registry, state_url)
+    headings = pd.read_csv(export_pack(review, "csv", tmp_path / "pack.csv", GENERATED)).columns
+    assert list(headings[:6]) == ["Quartal", "Quelle", "Erstellt am", "Journey-ID", "Journey", "Abschnitt"]
+    assert not english_left([("csv heading", h) for h in headings], data_strings())
+    keys = pd.read_csv(export_pack(review, "csv", tmp_path / "keys.csv", GENERATED, csv_keys=True)).columns
+    assert list(keys) == list(CSV_COLUMNS)
+
+
 def test_english_is_back_after_the_german_packs(review_wh, review_registry, state_url: str,  # noqa: F811
                                                 tmp_path: Path) -> None:
     """The language is reset: the same pack reads English again (byte-identical wording)."""
@@ -153,3 +166,38 @@ def test_english_is_back_after_the_german_packs(review_wh, review_registry, stat
                                                                    GENERATED)).pages]
     assert "Quarterly review 2026Q3: executive summary" in pages[0]
     assert "Decisions and actions needed" in pages[0]
+
+
+def test_presentation_mode_in_german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every screen of presentation mode, in German: no English left in the main area but data (the
+    sidebar, hidden there, is the app shell's)."""
+    import types
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.german import shown_texts
+    from tests.test_review_fixtures import build_review_warehouse
+
+    monkeypatch.setenv("MOT_WAREHOUSE_URL", build_review_warehouse(tmp_path / "warehouse.sqlite"))
+    monkeypatch.setenv("MOT_STATE_URL", f"sqlite:///{tmp_path / 'state.sqlite'}")
+    monkeypatch.setenv("MOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("MOT_LANGUAGE", "de")
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=60)
+        at.switch_page(str(Path(__file__).resolve().parent.parent / "pages" / "review.py"))
+        at.query_params["quarter"] = "2026Q3"
+        at.query_params["present"] = "true"
+        texts: list[tuple[str, str]] = []
+        for slide in ("1", "2", "3"):
+            at.query_params["slide"] = slide
+            at.run()
+            assert not at.exception, at.exception
+            texts += shown_texts(types.SimpleNamespace(_tree=at.main))  # type: ignore[arg-type]
+        _assert_german(texts)
+        assert any("Bildschirm 3 von 3" in text for _, text in texts)
+        assert {b.label for b in at.button} == {"← Zurück", "Weiter →", "Beenden"}
+    finally:
+        set_language("en")
+        st.cache_data.clear()

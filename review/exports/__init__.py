@@ -41,11 +41,17 @@ def _writer(fmt: str) -> Callable[[QuarterReview, Path, dt.datetime], Path]:
     return write
 
 
-def export_pack(review: QuarterReview, fmt: str, path: Path, generated_at: dt.datetime) -> Path:
-    """Write the pack in ``fmt`` (pdf, pptx, csv) to ``path``, atomically."""
+def export_pack(review: QuarterReview, fmt: str, path: Path, generated_at: dt.datetime,
+                csv_keys: bool = False) -> Path:
+    """Write the pack in ``fmt`` (pdf, pptx, csv) to ``path``, atomically. ``csv_keys``: the CSV's
+    header row holds the column keys (``journey_id``) in any language (review.exports.csv)."""
     if fmt not in _WRITERS:
         raise ExportError(tr("Unknown format {format}; choose one of {formats}.").format(
             format=repr(fmt), formats=", ".join(FORMATS)))
+    if fmt == "csv" and csv_keys:
+        from review.exports.csv import write_pack_csv
+
+        return write_pack_csv(review, Path(path), generated_at, keys=True)
     return _writer(fmt)(review, Path(path), generated_at)
 
 
