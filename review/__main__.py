@@ -80,7 +80,8 @@ def run(args: argparse.Namespace, now: dt.datetime) -> str:
     trust = load_trust_evidence(state)
     if args.command == "close":
         close_with_snapshot(wh, registry, state, quarter, args.by, now, trust, as_of=now.date())
-        return tr("{quarter} closed by {who}; its figures are frozen.").format(quarter=quarter.label, who=args.by)
+        return tr("{quarter} closed by {who}; its figures are frozen.").format(quarter=quarter.label,
+                                                                              who=args.by)
     scope = scope_as(settings, wh, args.as_email)
     review = quarter_review(wh, registry, state, quarter, trust, as_of=now.date(), scope=scope)
     review = review_in_scope(review, scope)

@@ -45,8 +45,8 @@ def actions_table(actions: pd.DataFrame, journey_id: str | None = None) -> pd.Da
 def action_lines(actions: pd.DataFrame, journey_id: str) -> list[str]:
     """One sentence per action of the journey, for packs that print text."""
     return [
-        tr("{touchpoint}, {kpi}: {what} — {who}, due {due}, {status}. Before the start ({started}): {before}; "
-           "since: {after}; target {target}. Effect: {effect}.").format(
+        tr("{touchpoint}, {kpi}: {what} — {who}, due {due}, {status}. Before the start ({started}): "
+           "{before}; since: {after}; target {target}. Effect: {effect}.").format(
             touchpoint=r.touchpoint_name, kpi=r.kpi_name, what=r.what, who=r.who, due=_date(r.due),
             status=r.status, started=_date(r.started), before=r.before_text, after=r.after_text,
             target=r.target_text, effect=r.effect)

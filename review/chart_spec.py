@@ -32,8 +32,10 @@ AXIS_MIN = 0.0
 ROW_STEP = 46  # px per figure row (two lines of labels, 22 px apart)
 FONT = 20  # px; 14 pt or more once the chart is placed full width on a 16:9 slide or A4 page
 _SECTIONS = ("kpi", "budget")
-LEGEND_LINES = (N_("Bar: this quarter · black tick: target · grey tick: previous quarter against its own target"),
-                N_("Bands: off target, tolerance (amber), on target"))
+LEGEND_LINES = (
+    N_("Bar: this quarter · black tick: target · grey tick: previous quarter against its own target"),
+    N_("Bands: off target, tolerance (amber), on target"),
+)
 #: The chart's font (a font name, not text).
 CHART_FONT = "DejaVu Sans"  # i18n: not shown
 
@@ -117,8 +119,8 @@ def bullet_chart_spec(figures: pd.DataFrame, title: str, width: int = 880,
     band = {"type": "bar", "height": {"band": 0.8}}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": {"text": title, "subtitle": translated(LEGEND_LINES) if explain else "", "fontSize": FONT + 6,
-                  "subtitleFontSize": FONT - 2, "anchor": "start"},
+        "title": {"text": title, "subtitle": translated(LEGEND_LINES) if explain else "",
+                  "fontSize": FONT + 6, "subtitleFontSize": FONT - 2, "anchor": "start"},
         "width": width, "height": {"step": ROW_STEP},
         "data": {"values": _records(rows)},
         "encoding": {"y": y},

@@ -15,9 +15,9 @@ from metrics.status import Status, classify
 from metrics.trust import UNCHECKED_REASON, UNKNOWN_REASON
 from review._figures import OTHER_FIGURES, Trust
 
-__all__ = ["comment_lines", "differences_table", "figure_label", "figure_name", "figure_table", "figure_value",
-    "format_value", "history_table", "journey_summary", "readable_time", "shown_columns", "status_text",
-    "trust_notes"]
+__all__ = ["comment_lines", "differences_table", "figure_label", "figure_name", "figure_names",
+    "figure_table", "figure_value", "format_value", "history_table", "journey_summary", "readable_time",
+    "shown_columns", "status_text", "trust_notes"]
 
 #: A figure's trust state in words (read in the current language by ``trust_text``).
 TRUST_LABELS: dict[str, str] = {
@@ -72,7 +72,8 @@ def trust_text(trust: str) -> str:
 
 #: Columns of figure_table: the keys code uses (English); ``shown_columns`` gives the headings.
 TABLE_COLUMNS: tuple[str, ...] = (N_("Figure"), N_("This quarter"), N_("Target"), N_("Status"), N_("Trust"),
-                                  N_("Previous quarter"), N_("Δ previous"), N_("Last year"), N_("Δ last year"))
+                                  N_("Previous quarter"), N_("Δ previous"), N_("Last year"),
+                                  N_("Δ last year"))
 
 
 def shown_columns(table: pd.DataFrame) -> pd.DataFrame:
@@ -91,7 +92,8 @@ def figure_name(row: Mapping[Hashable, Any]) -> str:
 
 def figure_names(figures: pd.DataFrame) -> dict[str, str]:
     """figure_id -> figure_name (as shown) of ``figures``."""
-    return {str(r["figure_id"]): figure_name(r) for r in figures[["figure_id", "figure_name"]].to_dict("records")}
+    rows = figures[["figure_id", "figure_name"]].to_dict("records")
+    return {str(r["figure_id"]): figure_name(r) for r in rows}
 
 
 def figure_label(row: Mapping[Hashable, Any]) -> str:
@@ -182,15 +184,16 @@ _TRUST_NOTE_PREFIX = {"not_trusted": N_("⊘ Not trusted: {reason}"), "unchecked
 #: current language. The reason is stored in English (figures frames, closed quarters' snapshots);
 #: it is put into words here, when shown. Each English text equals prefix + reason exactly.
 _KNOWN_NOTES = {
-    ("unchecked", UNCHECKED_REASON): N_("Unchecked: No data-quality check has run yet: this value is unchecked."),
+    ("unchecked", UNCHECKED_REASON): N_(
+        "Unchecked: No data-quality check has run yet: this value is unchecked."),
     ("unknown", UNKNOWN_REASON + "."): N_(
         "Trust unknown: The data-quality history cannot be read, so whether this value can be trusted is "
         "unknown."),
     ("not_trusted", "a critical data-quality check failed"): N_(  # i18n: not shown (the key)
         "⊘ Not trusted: a critical data-quality check failed"),
 }
-_UNKNOWN_WITH_DETAIL = N_("Trust unknown: The data-quality history cannot be read, so whether this value can be "
-                          "trusted is unknown: {detail}")
+_UNKNOWN_WITH_DETAIL = N_("Trust unknown: The data-quality history cannot be read, so whether this value "
+                          "can be trusted is unknown: {detail}")
 
 
 def _trust_note(trust: str, reason: str) -> str:

@@ -134,4 +134,5 @@ def _choose(wh: Warehouse, as_of: dt.date | None) -> str:
     if as_of:
         return tr("Choose a quarter from {first} to {last} (the quarters with data dated on or before "
                   "{as_of}).").format(first=first, last=last, as_of=as_of)
-    return tr("Choose a quarter from {first} to {last} (the quarters with data).").format(first=first, last=last)
+    return tr("Choose a quarter from {first} to {last} (the quarters with data).").format(first=first,
+                                                                                          last=last)

@@ -30,7 +30,8 @@ def parse_quarter(text: str) -> Period:
         return _parse_quarter(str(text))
     except ValueError:
         raise QuarterError(
-            tr("{text} is not a quarter. Write the year then Q1-Q4, for example 2026Q3.").format(text=repr(text))
+            tr("{text} is not a quarter. Write the year then Q1-Q4, for example 2026Q3.").format(
+                text=repr(text))
         ) from None
 
 

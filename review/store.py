@@ -109,7 +109,8 @@ AUDIT = sa.Table(
 JOURNEY_COMMENT = ""
 #: What the audit log records as ``action``: stored in English (keys, the same in every language);
 #: the page shows ``tr(action)``.
-COMMENT_SAVED, QUARTER_CLOSED, QUARTER_REOPENED = N_("comment saved"), N_("quarter closed"), N_("quarter reopened")
+COMMENT_SAVED, QUARTER_CLOSED = N_("comment saved"), N_("quarter closed")
+QUARTER_REOPENED = N_("quarter reopened")
 #: The audit log's ``detail``, stored in English; the page reads it in the current language.
 VERSION_DETAIL, SNAPSHOT_DETAIL, SNAPSHOT_KEPT_DETAIL = N_("version {number}"), N_("snapshot {number}"), N_(
     "snapshot {number} kept")
@@ -161,7 +162,8 @@ def open_review_store(url: str) -> sa.Engine:
     try:
         engine = create_state_engine(url)
     except sa.exc.ArgumentError:
-        raise StateStoreError(tr("MOT_STATE_URL {url} is not a SQLAlchemy URL.").format(url=repr(url))) from None
+        raise StateStoreError(
+            tr("MOT_STATE_URL {url} is not a SQLAlchemy URL.").format(url=repr(url))) from None
     prepare_review_store(engine)
     return engine
 
@@ -178,7 +180,8 @@ def _writing(engine: sa.Engine) -> Iterator[sa.Connection]:
     try:
         with engine.begin() as conn:
             if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("BEGIN IMMEDIATE")  # i18n: not shown; pysqlite has not begun one: it waits for DML
+                # pysqlite has not begun one: it waits for DML
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # i18n: not shown
             yield conn
     except sa.exc.IntegrityError:
         raise
@@ -301,8 +304,8 @@ def _conflict(conn: sa.Connection, key: tuple[Any, ...], based_on: int) -> Revie
     if row is None:
         return ReviewConflict(tr("This comment was removed since you loaded it; reload the page."))
     return ReviewConflict(tr(
-        "{author} saved this comment at {saved_at} (version {version}; yours was based on version {based_on}); "
-        "reload and merge. Your text was not saved, copy it before reloading."
+        "{author} saved this comment at {saved_at} (version {version}; yours was based on version "
+        "{based_on}); reload and merge. Your text was not saved, copy it before reloading."
     ).format(author=row.author, saved_at=row.saved_at, version=row.version, based_on=based_on))
 
 
@@ -349,7 +352,8 @@ def reopen_quarter(engine: sa.Engine, quarter: str, reopened_by: str, now: dt.da
     with _quarter_turn(engine, quarter) as conn:
         row = _closed_row(conn, quarter)
         if row is None:
-            raise ReviewConflict(tr("{quarter} is not closed, so there is nothing to reopen.").format(quarter=quarter))
+            raise ReviewConflict(
+                tr("{quarter} is not closed, so there is nothing to reopen.").format(quarter=quarter))
         who, when = reopened_by.strip() or "anonymous", stamp(now)
         conn.execute(SNAPSHOTS.update().where(SNAPSHOTS.c.id == row.snapshot_id).values(
             reopened_by=who, reopened_at=when))

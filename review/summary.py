@@ -89,13 +89,13 @@ def health_ranking(figures: pd.DataFrame) -> pd.DataFrame:
         own = judged[judged["journey_id"] == journey_id]
         earlier = own[own["previous_target"].notna()] if "previous_target" in own else own.iloc[0:0]
         health, before = _health(own["status"]), _health(earlier.get("previous_status", pd.Series()))
-        rows.append({"journey_id": journey_id, "Journey": str(name), "health": health,  # i18n: not shown (keys)
+        rows.append({"journey_id": journey_id, "Journey": str(name), "health": health,  # i18n: not shown
                      "Review score": number_text(health, 0),
                      "Change": change_text(health - before, "score", 0),
                      "Judged figures": str(int(own["status"].isin(list(_POINTS)).sum())),
-                     "status": health_status(health).value})
-    out = pd.DataFrame(rows, columns=["journey_id", "Journey", "health", "Review score", "Change",  # i18n: not shown
-                                      "Judged figures", "status"])
+                     "status": health_status(health).value})  # the ranking's keys, not headings
+    out = pd.DataFrame(rows, columns=["journey_id", "Journey", "health", "Review score", "Change",
+                                      "Judged figures", "status"])  # i18n: not shown (keys)
     out = out.sort_values("health", ascending=False, na_position="last", kind="stable")
     return out.drop(columns="health").reset_index(drop=True)
 

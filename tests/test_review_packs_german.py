@@ -36,9 +36,12 @@ from tests.test_review_fixtures import (  # noqa: F401 - pytest fixtures
 )
 
 GENERATED = dt.datetime(2026, 10, 6, 8, 15, tzinfo=dt.UTC)
+SAVED = dt.datetime(2026, 10, 2, 12, 0, tzinfo=dt.UTC)
+REPO = Path(__file__).resolve().parent.parent
 COMMENT = "Hotline wait times are the cause."
 DECISION = "Hire two hotline agents."
-GERMAN_WORDS = frozenset("der die das und mit für nicht keine ist sind des von gegen dieses".split())
+GERMAN_WORDS = frozenset({"der", "die", "das", "und", "mit", "für", "nicht", "keine", "ist", "sind", "des",
+                          "von", "gegen", "dieses"})
 
 
 def data_strings() -> set[str]:
@@ -68,7 +71,7 @@ def _with_decision(review: QuarterReview) -> QuarterReview:
 
 def _open_review(review_wh, review_registry, state_url: str) -> QuarterReview:  # noqa: F811
     store = open_review_store(state_url)
-    save_comment(store, "2026Q3", "move", "csat", COMMENT, "Ben", 0, dt.datetime(2026, 10, 2, 12, 0, tzinfo=dt.UTC))
+    save_comment(store, "2026Q3", "move", "csat", COMMENT, "Ben", 0, SAVED)
     return _with_decision(quarter_review(review_wh, review_registry, store, parse_quarter("2026Q3")))
 
 
@@ -76,7 +79,7 @@ def _closed_review(review_wh, review_registry, review_warehouse_url: str,  # noq
                    state_url: str) -> QuarterReview:  # noqa: F811
     """2026Q3 closed in English, then the warehouse changes: the frozen figures and a note on them."""
     store = open_review_store(state_url)
-    save_comment(store, "2026Q3", "move", "csat", COMMENT, "Ben", 0, dt.datetime(2026, 10, 2, 12, 0, tzinfo=dt.UTC))
+    save_comment(store, "2026Q3", "move", "csat", COMMENT, "Ben", 0, SAVED)
     set_language("en")
     close_with_snapshot(review_wh, review_registry, store, parse_quarter("2026Q3"), "Ana",
                         dt.datetime(2026, 10, 5, 9, 0, tzinfo=dt.UTC))
@@ -185,8 +188,8 @@ def test_presentation_mode_in_german(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("MOT_LANGUAGE", "de")
     st.cache_data.clear()
     try:
-        at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=60)
-        at.switch_page(str(Path(__file__).resolve().parent.parent / "pages" / "review.py"))
+        at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
+        at.switch_page(str(REPO / "pages" / "review.py"))
         at.query_params["quarter"] = "2026Q3"
         at.query_params["present"] = "true"
         texts: list[tuple[str, str]] = []

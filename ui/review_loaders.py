@@ -54,8 +54,10 @@ def load_quarter_review(ctx: AppContext, state: sa.Engine | None, quarter: str) 
     live: QuarterFigures | Exception
     try:
         trust = load_trust(ctx)
-        with st.spinner(tr("Computing the quarter's figures…")):  # in the current language, unlike show_spinner
-            live = _live(ctx.warehouse, ctx.registry, trust, ctx.key, trust.key, quarter, ctx.as_of, ctx.scope)
+        # st.spinner, not show_spinner: its text is read in the current language on every run
+        with st.spinner(tr("Computing the quarter's figures…")):
+            live = _live(ctx.warehouse, ctx.registry, trust, ctx.key, trust.key, quarter, ctx.as_of,
+                         ctx.scope)
     except (EmptyQuarterError, WarehouseError) as exc:
         live = exc
     return review_in_scope(review_with_store(state, quarter, live), ctx.scope)

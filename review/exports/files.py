@@ -31,8 +31,8 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise ExportError(tr("The folder {folder} does not exist; create it or choose another --out path.").format(
-            folder=folder))
+        raise ExportError(tr("The folder {folder} does not exist; create it or choose another --out "
+                             "path.").format(folder=folder))
     if path.is_dir():
         raise ExportError(tr("{path} is a folder; give a file name such as {example}.").format(
             path=path, example=path / "review.pdf"))
@@ -67,10 +67,10 @@ def header_lines(review: QuarterReview, generated_at: dt.datetime) -> list[str]:
         if review.live_differences is not None and len(review.live_differences):
             count = len(review.live_differences)
             # One English wording for every count (as it always read); German says one or more.
-            lines.append(tr_n("Note: live warehouse data now differs for {count} figure(s); the frozen figures "
-                              "are shown.",
-                              "Note: live warehouse data now differs for {count} figure(s); the frozen figures "
-                              "are shown.", count).format(count=count))
+            lines.append(tr_n("Note: live warehouse data now differs for {count} figure(s); the frozen "
+                              "figures are shown.",
+                              "Note: live warehouse data now differs for {count} figure(s); the frozen "
+                              "figures are shown.", count).format(count=count))
     else:
         lines.append(tr("Open quarter: live figures, may still change"))
     if q.data_through is not None and q.data_through < _quarter_end(q.quarter):

@@ -171,8 +171,8 @@ def _journey_slides(prs: Any, review: QuarterReview, plan: JourneyPlan, footer: 
         _table(table_slide, headings(PACK_COLUMNS), rows, _FIGURE_WIDTHS_IN, 1.2, list(statuses), 3,
                numbers=(1, 2, 5, 6))
     if plan.comments:
-        _text_box(_slide(prs, tr("{title}: owner comments").format(title=title), footer), _MARGIN_IN, 1.3, 12.5, 5.5,
-                  plan.comments, size=18)
+        comments = _slide(prs, tr("{title}: owner comments").format(title=title), footer)
+        _text_box(comments, _MARGIN_IN, 1.3, 12.5, 5.5, plan.comments, size=18)
 
 
 def build_pptx(review: QuarterReview, target: Path, generated_at: dt.datetime) -> None:
