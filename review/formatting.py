@@ -12,7 +12,7 @@ from metrics.i18n import N_, tr
 from metrics.judgement import status_text as judged_status_text
 from metrics.model import Direction
 from metrics.status import Status, classify
-from metrics.trust import UNCHECKED_REASON, UNKNOWN_REASON
+from metrics.trust import TrustEvidence
 from review._figures import OTHER_FIGURES, Trust
 
 __all__ = ["comment_lines", "differences_table", "figure_label", "figure_name", "figure_names",
@@ -178,6 +178,9 @@ def journey_summary(figures: pd.DataFrame) -> pd.DataFrame:
 
 #: How a figure's trust reason is introduced, by its trust state: only failing checks make a figure
 #: "not trusted"; no check run yet is "unchecked", an unreadable history "trust unknown".
+#: metrics.trust's own reasons: no check run yet, and the unreadable history (without its detail).
+UNCHECKED_REASON = TrustEvidence.unchecked().blanket_reason()
+UNKNOWN_REASON = TrustEvidence.unknown("").blanket_reason().removesuffix(".")
 _TRUST_NOTE_PREFIX = {"not_trusted": N_("⊘ Not trusted: {reason}"), "unchecked": N_("Unchecked: {reason}"),
                       "unknown": N_("Trust unknown: {reason}")}
 #: Notes whose reason is one of metrics.trust's own sentences, written whole so they read in the

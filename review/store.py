@@ -30,9 +30,10 @@ from connectors.db_errors import database_reason
 from connectors.state import StateStoreError, add_missing_columns, create_state_engine, ensure_tables
 from metrics.i18n import N_, tr
 
-__all__ = ["audit_log", "closed_snapshot", "Comment", "comment_frame", "comment_history", "current_comment",
-    "JOURNEY_COMMENT", "open_review_store", "prepare_review_store", "QuarterClosedError", "reopen_quarter",
-    "ReviewConflict", "save_comment"]
+__all__ = ["audit_log", "closed_snapshot", "Comment", "COMMENT_SAVED", "comment_frame", "comment_history",
+    "current_comment", "JOURNEY_COMMENT", "open_review_store", "prepare_review_store", "QUARTER_CLOSED",
+    "QUARTER_REOPENED", "QuarterClosedError", "reopen_quarter", "ReviewConflict", "save_comment",
+    "SNAPSHOT_DETAIL", "SNAPSHOT_KEPT_DETAIL", "VERSION_DETAIL"]
 
 METADATA = sa.MetaData()
 
