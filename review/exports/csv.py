@@ -24,7 +24,7 @@ from review.exports.files import write_atomically
 from review.frozen import QuarterReview
 from review.store import stamp
 
-__all__ = ["CSV_COLUMNS", "pack_csv_frame", "spreadsheet_safe", "write_pack_csv"]
+__all__ = ["CSV_COLUMNS", "CSV_HEADINGS", "pack_csv_frame", "spreadsheet_safe", "write_pack_csv"]
 
 CSV_COLUMNS: tuple[str, ...] = ("quarter", "source", "generated_at", *FIGURE_COLUMNS)
 #: The same keys, marked: each is its column's English heading, read ``tr(key)`` in the file.

@@ -17,7 +17,8 @@ from review.formatting import comment_lines, figure_names, figure_table
 from review.frozen import QuarterReview
 from review.summary import ExecutiveSummary, executive_summary, table_pages
 
-__all__ = ["JourneyPlan", "PACK_COLUMNS", "TABLE_POINTS", "journey_plans", "pack_summary", "part_title"]
+__all__ = ["headings", "JourneyPlan", "PACK_COLUMNS", "TABLE_POINTS", "journey_plans", "pack_summary",
+           "part_title"]
 
 #: Columns of a journey's table in the packs (the page shows all of figure_table's columns); keys
 #: in English, headings ``tr(column)`` (``pack_headings``).
