@@ -151,8 +151,9 @@ def test_a_quarter_closed_in_english_exports_in_german(review_wh, review_registr
 @pytest.mark.usefixtures("german")
 def test_csv_headings_are_german_and_keys_on_request(review_wh, review_registry, state_url: str,  # noqa: F811
                                                      tmp_path: Path) -> None:
-    from review.exports.csv import CSV_COLUMNS
+    from review.exports.csv import CSV_COLUMNS, CSV_HEADINGS
 
+    assert CSV_HEADINGS == CSV_COLUMNS  # each key is its own English heading: the English file is unchanged
     review = _open_review(review_wh, review_registry, state_url)
     headings = pd.read_csv(export_pack(review, "csv", tmp_path / "pack.csv", GENERATED)).columns
     assert list(headings[:6]) == ["Quartal", "Quelle", "Erstellt am", "Journey-ID", "Journey", "Abschnitt"]

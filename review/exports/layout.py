@@ -21,7 +21,7 @@ __all__ = ["headings", "JourneyPlan", "PACK_COLUMNS", "TABLE_POINTS", "journey_p
            "part_title"]
 
 #: Columns of a journey's table in the packs (the page shows all of figure_table's columns); keys
-#: in English, headings ``tr(column)`` (``pack_headings``).
+#: in English, headings ``tr(column)`` (``headings``).
 PACK_COLUMNS: tuple[str, ...] = (N_("Figure"), N_("This quarter"), N_("Target"), N_("Status"), N_("Trust"),
                                  N_("Δ previous"), N_("Δ last year"))
 #: Type size of table cells in the packs.
