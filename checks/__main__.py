@@ -40,7 +40,8 @@ def _parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(tr("not a date in YYYY-MM-DD form: {text}").format(text=repr(text))) from None
+        message = tr("not a date in YYYY-MM-DD form: {text}").format(text=repr(text))
+        raise argparse.ArgumentTypeError(message) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
         help=tr("exit 1 when a check of this severity or above fails (default: critical)"),
     )
     run.add_argument(
-        "--as-of", type=_parse_date, default=None, help=tr("the date data should be fresh up to (default: today)")
+        "--as-of", type=_parse_date, default=None,
+        help=tr("the date data should be fresh up to (default: today)")
     )
     run.add_argument("--no-docs", action="store_true", help=tr("skip building Great Expectations Data Docs"))
     run.add_argument("--no-save", action="store_true", help=tr("do not store the run in the state store"))
@@ -81,8 +83,8 @@ def run_command(args: argparse.Namespace, environ: dict[str, str]) -> int:
     run = run_checks(warehouse, as_of, docs_dir, trigger="cli")
     not_run = not_run_reason(run)
     if not_run is not None:
-        return _fail(tr("the checks could not run: {reason}\nNothing was saved; fix this and run again.").format(
-            reason=not_run))
+        return _fail(tr("the checks could not run: {reason}\nNothing was saved; fix this and run again.")
+                     .format(reason=not_run))
     print(summary_text(run))
     status = exit_status(run, Severity(args.fail_on))
     problems = []
@@ -160,13 +162,14 @@ def summary_text(run: CheckRun) -> str:
              f"{tr('reason')}"]
     for row in frame.itertuples(index=False):
         reason = str(row.reason).replace("\n", " ")
-        line = (f"{icons[row.outcome]:{icon_width}}  {severities.get(row.severity, row.severity):{severity_width}}  "
+        severity = severities.get(row.severity, row.severity)
+        line = (f"{icons[row.outcome]:{icon_width}}  {severity:{severity_width}}  "
                 f"{row.check_id:40}  {row.failing_count:>7}  {reason}")
         lines.append(line if len(line) <= width else line[: width - 1] + "…")
     counts = run.counts()
     lines.append("\n" + tr(
-        "{total} checks: {passed} passed, {critical} critical and {warning} warning failed ({errors} could not "
-        "run) in {seconds} s; as of {as_of}; run {run_id}").format(
+        "{total} checks: {passed} passed, {critical} critical and {warning} warning failed ({errors} could "
+        "not run) in {seconds} s; as of {as_of}; run {run_id}").format(
         total=len(frame), passed=counts["passed"], critical=counts["failed_critical"],
         warning=counts["failed_warning"], errors=counts["errors"], seconds=number_text(run.seconds, 1),
         as_of=run.as_of, run_id=run.run_id))

@@ -12,7 +12,8 @@ from enum import StrEnum
 
 from metrics.i18n import N_, tr
 
-__all__ = ["CheckDef", "CHECKS", "CHECKS_BY_ID", "check_label", "KPI_TABLES", "severity_label", "Outcome", "Severity"]
+__all__ = ["CheckDef", "CHECKS", "CHECKS_BY_ID", "check_label", "KPI_TABLES", "severity_label", "Outcome",
+           "Severity"]
 
 
 class Severity(StrEnum):
@@ -100,7 +101,11 @@ _SPECIFIC: tuple[CheckDef, ...] = (
         N_("touchpoint_id is never null and never repeated."),
     ),
     CheckDef(
-        "kpis.keys", N_("KPI ids present and unique"), "kpis", C, N_("kpi_id is never null and never repeated.")
+        "kpis.keys",
+        N_("KPI ids present and unique"),
+        "kpis",
+        C,
+        N_("kpi_id is never null and never repeated."),
     ),
     CheckDef(
         "touchpoint_kpis.keys_present",
@@ -257,7 +262,8 @@ _SPECIFIC: tuple[CheckDef, ...] = (
         N_("Every touchpoint delivers fresh data"),
         "touchpoint_kpis",
         W,
-        N_("Each touchpoint's latest fact row is at most a few days behind the warehouse's latest fact date."),
+        N_("Each touchpoint's latest fact row is at most a few days behind the warehouse's latest fact "
+           "date."),
     ),
     CheckDef(
         "touchpoint_kpis.volume",

@@ -71,7 +71,8 @@ def build_checked_demo(
         try:
             runs.append(_check(written, path, today))
         except Exception as exc:  # anything: the demo opens even when its checks crash
-            problems.append(tr("The data-quality checks could not run on the demo: {problem}").format(problem=exc))
+            problems.append(
+                tr("The data-quality checks could not run on the demo: {problem}").format(problem=exc))
 
     say(tr("Generating the demo warehouse…"))
     info = rebuild_demo(path, today, before_publish=check)

@@ -99,5 +99,6 @@ def plain_reason(check_id: str, outcome: str, failing_count: int, table: str) ->
         text = tr_n("{count} fact row breaks this rule: {rule}", "{count} fact rows break this rule: {rule}",
                     failing_count)
     else:
-        text = tr_n("{count} row breaks this rule: {rule}", "{count} rows break this rule: {rule}", failing_count)
+        text = tr_n("{count} row breaks this rule: {rule}", "{count} rows break this rule: {rule}",
+                    failing_count)
     return text.format(count=number_text(failing_count), rule=rule)

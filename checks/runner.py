@@ -139,7 +139,8 @@ def _schema_text(rows: pd.DataFrame) -> str:
     parts = ([tr("missing columns: {columns}").format(columns=", ".join(missing))] if missing else []) + (
         [tr("wrong types: {columns}").format(columns=", ".join(wrong))] if wrong else []
     )
-    return tr("{problems}. Fix the table or the mapping file (MOT_MAPPING).").format(problems="; ".join(parts))
+    problems = "; ".join(parts)
+    return tr("{problems}. Fix the table or the mapping file (MOT_MAPPING).").format(problems=problems)
 
 
 def _failure_text(check: CheckDef, rows: pd.DataFrame, details: str) -> tuple[int, str]:

@@ -59,7 +59,8 @@ TRUST_LABELS: dict[TrustState, str] = {
 
 #: English (marked); ``TrustEvidence.blanket_reason`` says them in the current language.
 UNCHECKED_REASON = N_("No data-quality check has run yet: this value is unchecked.")
-UNKNOWN_REASON = N_("The data-quality history cannot be read, so whether this value can be trusted is unknown")
+UNKNOWN_REASON = N_(
+    "The data-quality history cannot be read, so whether this value can be trusted is unknown")
 
 
 def empty_scopes() -> pd.DataFrame:
@@ -132,7 +133,8 @@ def apply_trust(
     starts, ends = _period_bounds(out, start, end)
     for scope in evidence.scopes.to_dict("records"):
         hit = _scope_mask(out, scope, breakdown, touchpoints) & _date_mask(starts, ends, scope)
-        reason = str(scope.get("reason") or scope.get("check_id") or tr("a critical data-quality check failed"))
+        reason = str(scope.get("reason") or scope.get("check_id")
+                     or tr("a critical data-quality check failed"))
         for position in hit.nonzero()[0]:
             if reason not in reasons[position]:
                 reasons[position].append(reason)

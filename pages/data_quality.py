@@ -8,6 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from checks.catalogue import check_label, severity_label
+from metrics.formatting import number_text
+from metrics.i18n import tr
 from ui.alert_sections import show_alert_deliveries
 from ui.check_runs import current_job, show_check_run, start_check_run
 from ui.context import app_context, show_problem
@@ -21,8 +23,6 @@ from ui.quality_sections import (
     show_freshness,
     show_history,
 )
-from metrics.formatting import number_text
-from metrics.i18n import tr
 from ui.text import literal
 
 ctx = app_context()
@@ -33,7 +33,8 @@ if not ctx.scope.everything:  # failing rows and check history cover every touch
     st.stop()
 engine, problem = quality_state(ctx)
 if engine is None:
-    show_problem(tr("The check history cannot be opened"), [problem], tr("Set MOT_STATE_URL to a writable store."))
+    show_problem(tr("The check history cannot be opened"), [problem],
+                 tr("Set MOT_STATE_URL to a writable store."))
     st.stop()
 
 button_col, note_col = st.columns([1, 4])
@@ -44,7 +45,8 @@ note_col.caption(tr(
 job = current_job(ctx.settings.state_url)
 busy = (job is not None and job.running) or not ctx.scope.can_run_checks
 if button_col.button(tr("Run checks now"), type="primary", icon="▶️", disabled=busy,
-                     help=None if ctx.scope.can_run_checks else tr("Only the data team and admins run checks.")):
+                     help=None if ctx.scope.can_run_checks
+                     else tr("Only the data team and admins run checks.")):
     job, started = start_check_run(ctx.settings.state_url, ctx.warehouse, engine, dt.date.today(),
                                    ctx.settings.data_dir / "gx")
     if not started:
@@ -67,7 +69,8 @@ TRIGGERS = {"app": tr("app"), "cli": tr("cli"), "demo": tr("demo")}  # the store
 st.caption(tr(
     "Latest run {run_id} ({trigger}) at {started} UTC, data checked as of {as_of}, warehouse {warehouse}. "
     "A value shows as **not trusted** on every page when its touchpoints, KPI and period overlap the failing "
-    "rows of a critical check; rows no value can hold (no key, unknown touchpoint or KPI) are listed here only."
+    "rows of a critical check; rows no value can hold (no key, unknown touchpoint or KPI) are listed here "
+    "only."
 ).format(
     run_id=literal(run["run_id"]),
     trigger=literal(TRIGGERS.get(str(run["trigger"]), str(run["trigger"]))),

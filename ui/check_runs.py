@@ -82,7 +82,8 @@ def _run(
     except StateStoreError as exc:
         job.problem = str(exc)
     except Exception as exc:  # noqa: BLE001 - a background run must always end and say why
-        job.problem = tr("The check run stopped: {error}: {problem}").format(error=type(exc).__name__, problem=exc)
+        job.problem = tr("The check run stopped: {error}: {problem}").format(
+            error=type(exc).__name__, problem=exc)
     finally:
         job.finished.set()
 
@@ -121,6 +122,8 @@ def _poll(state_key: str) -> None:
     if job is None or not job.running:
         st.rerun()  # the whole page again: the new run's history and trust
         return
-    doing = tr("Checking {step}…").format(step=literal(job.step)) if job.step else tr("Starting the check run…")
-    st.progress(job.share, text=tr("{doing} (started at {time} UTC; the run goes on if you leave this page)").format(
-        doing=doing, time=f"{job.started_at:%H:%M:%S}"))
+    doing = (tr("Checking {step}…").format(step=literal(job.step)) if job.step
+             else tr("Starting the check run…"))
+    text = tr("{doing} (started at {time} UTC; the run goes on if you leave this page)").format(
+        doing=doing, time=f"{job.started_at:%H:%M:%S}")
+    st.progress(job.share, text=text)

@@ -15,7 +15,7 @@ from checks.history import sample_rows
 from checks.impact import check_impact, plain_reason
 from connectors.contacts import ContactsError, load_contacts
 from metrics.formatting import date_text, number_text
-from metrics.i18n import N_, tr
+from metrics.i18n import N_, tr, tr_n
 from ui.context import AppContext
 from ui.navigation import PAGES
 from ui.quality_charts import check_history_chart
@@ -105,22 +105,28 @@ def _physical_name(ctx: AppContext, table: str) -> str | None:
 
 
 def show_failing(frame: pd.DataFrame) -> None:
+    # The columns are renamed to their headers right before showing (the keys stay English).
+    labels = {
+        "result": tr("Result"), "name": tr("Check"), "kpis": tr("KPIs affected"),
+        "journeys": tr("Journeys affected"), "pages": tr("Pages affected"),
+        "data_since": tr("Bad data since"),
+        "failing_since": tr("Seen failing since"), "failing_count": tr("Failing rows"),
+        "plain": tr("What is wrong"), "steward": tr("Data steward"),
+    }
     st.dataframe(
-        frame[["result", "name", "kpis", "journeys", "pages", "data_since", "failing_since", "failing_count",
-               "plain", "steward"]],
+        frame[list(labels)].rename(columns=labels),
         hide_index=True, width="stretch", row_height=WRAPPING_ROW_HEIGHT,  # long lists wrap, never cut
         column_config={
-            "result": tr("Result"), "name": tr("Check"), "kpis": tr("KPIs affected"),
-            "journeys": tr("Journeys affected"),
-            "pages": st.column_config.TextColumn(tr("Pages affected"), width="medium"),
-            "data_since": st.column_config.DateColumn(tr("Bad data since"), format=tr("D MMM YYYY"),
-                                                      help=tr("Date of the first failing row in the data")),
-            "failing_since": st.column_config.DatetimeColumn(
-                tr("Seen failing since"), format=tr("D MMM YYYY, HH:mm"),
+            labels["pages"]: st.column_config.TextColumn(labels["pages"], width="medium"),
+            labels["data_since"]: st.column_config.DateColumn(
+                labels["data_since"], format=tr("D MMM YYYY"),
+                help=tr("Date of the first failing row in the data")),
+            labels["failing_since"]: st.column_config.DatetimeColumn(
+                labels["failing_since"], format=tr("D MMM YYYY, HH:mm"),
                 help=tr("The first check run (UTC) of the current streak of failures")),
-            "failing_count": st.column_config.NumberColumn(tr("Failing rows"), format="localized"),
-            "plain": st.column_config.TextColumn(tr("What is wrong"), width="large"),
-            "steward": tr("Data steward"),
+            labels["failing_count"]: st.column_config.NumberColumn(labels["failing_count"],
+                                                                   format="localized"),
+            labels["plain"]: st.column_config.TextColumn(labels["plain"], width="large"),
         },
     )
     st.caption(tr("Bad data since: the date of the first failing row. Checks whose failing rows carry no "
@@ -136,7 +142,8 @@ def show_check_detail(ctx: AppContext, frame: pd.DataFrame) -> None:
     check = CHECKS_BY_ID.get(chosen)
     st.text(str(row["plain"]))
     none = tr("none")
-    affects = tr("Affects KPIs: {kpis}; journeys: {journeys}; touchpoints: {touchpoints}; pages: {pages}.").format(
+    affects = tr("Affects KPIs: {kpis}; journeys: {journeys}; touchpoints: {touchpoints}; "
+                 "pages: {pages}.").format(
         kpis=row["kpis"] if isinstance(row["kpis"], str) else none,
         journeys=row["journeys"] if isinstance(row["journeys"], str) else none,
         touchpoints=row["touchpoints"] if isinstance(row["touchpoints"], str) else none,
@@ -153,12 +160,15 @@ def show_check_detail(ctx: AppContext, frame: pd.DataFrame) -> None:
         tp_names = dict(zip(ctx.touchpoints["touchpoint_id"], ctx.touchpoints["name"], strict=False))
         if "touchpoint_id" in sample.columns:
             sample.insert(0, "touchpoint", sample["touchpoint_id"].map(lambda t: tp_names.get(t, t)))
-        headers = {c: c.replace("_", " ").capitalize() for c in sample.columns}  # as SAMPLE_HEADERS
-        config: dict[str, Any] = {c: tr(header) for c, header in headers.items()}
+        english = {c: c.replace("_", " ").capitalize() for c in sample.columns}  # as SAMPLE_HEADERS
+        headers = {c: tr(header) for c, header in english.items()}
+        if len(set(headers.values())) < len(headers):  # two columns would read the same: keep the English
+            headers = english
+        config: dict[str, Any] = {}
         for column in [c for c in sample.columns if "date" in c or c in ("month", "valid_from", "valid_to")]:
             sample[column] = pd.to_datetime(sample[column], errors="coerce")
-            config[column] = st.column_config.DateColumn(config[column], format=tr("D MMM YYYY"))
-        st.dataframe(sample, hide_index=True, width="stretch", column_config=config)
+            config[headers[column]] = st.column_config.DateColumn(headers[column], format=tr("D MMM YYYY"))
+        st.dataframe(sample.rename(columns=headers), hide_index=True, width="stretch", column_config=config)
     show_detail = st.toggle(tr("Show the Great Expectations detail"), key=f"gx_detail_{chosen}")
     if show_detail:
         st.text(str(row["reason"]))
@@ -171,8 +181,12 @@ def show_history(view: QualityView, names: dict[str, str]) -> None:
     clean = sorted(set(trend["check_id"]) - ever_failed)
     runs = trend["run_id"].nunique()
     if clean:
-        st.caption(tr("✓ {count} checks passed in every one of the latest {runs} runs (listed under All checks "
-                      "below).").format(count=number_text(len(clean)), runs=number_text(runs)))
+        # English says "runs" for one run too (as it always has); German has both forms.
+        st.caption(tr_n("✓ {count} checks passed in every one of the latest {runs} runs (listed under "
+                        "All checks below).",
+                        "✓ {count} checks passed in every one of the latest {runs} runs (listed under "
+                        "All checks below).", runs).format(count=number_text(len(clean)),
+                                                           runs=number_text(runs)))
     if ever_failed:
         st.altair_chart(check_history_chart(trend[trend["check_id"].isin(ever_failed)], names),
                         width="stretch")
@@ -191,17 +205,19 @@ def show_freshness(ctx: AppContext, view: QualityView) -> None:
     tp_names = dict(zip(ctx.touchpoints["touchpoint_id"], ctx.touchpoints["name"], strict=False))
     named = touchpoints["touchpoint_id"].map(lambda t: tp_names.get(t, t))
     touchpoints = touchpoints.assign(touchpoint=named)
+    labels = {"table_name": tr("Table"), "touchpoint": tr("Touchpoint"), "latest_date": tr("Latest data"),
+              "days_behind": tr("Days behind")}
     config: dict[str, Any] = {
-        "table_name": tr("Table"), "touchpoint": tr("Touchpoint"),
-        "latest_date": st.column_config.DateColumn(tr("Latest data"), format=tr("D MMM YYYY")),
-        "days_behind": st.column_config.NumberColumn(tr("Days behind"), format="%d"),
+        labels["latest_date"]: st.column_config.DateColumn(labels["latest_date"], format=tr("D MMM YYYY")),
+        labels["days_behind"]: st.column_config.NumberColumn(labels["days_behind"], format="%d"),
     }
     left, right = st.columns([2, 3])
-    left.dataframe(tables[["table_name", "latest_date", "days_behind"]], hide_index=True, width="stretch",
-                   column_config=config)
-    right.dataframe(touchpoints.sort_values("days_behind", ascending=False)[
-        ["touchpoint", "latest_date", "days_behind"]], hide_index=True, width="stretch",
-        column_config=config, height=280)
+    left.dataframe(tables[["table_name", "latest_date", "days_behind"]].rename(columns=labels),
+                   hide_index=True, width="stretch", column_config=config)
+    by_lag = touchpoints.sort_values("days_behind", ascending=False)[
+        ["touchpoint", "latest_date", "days_behind"]]
+    right.dataframe(by_lag.rename(columns=labels), hide_index=True, width="stretch", column_config=config,
+                    height=280)
 
 
 def show_data_docs(run: pd.Series) -> None:
@@ -221,4 +237,5 @@ def show_data_docs(run: pd.Series) -> None:
     # The address is built from our own constant and a run id checked to be letters, digits, - and _.
     address = f"{DOCS_ADDRESS}/{run['run_id']}/{RUN_PAGE}"
     st.markdown(tr("[Open the Great Expectations Data Docs of this run]({address}) — served by this app; "
-                   "they show unstyled, since their styles would come from other hosts.").format(address=address))
+                   "they show unstyled, since their styles would come from other hosts.")
+                .format(address=address))
