@@ -105,28 +105,23 @@ def _physical_name(ctx: AppContext, table: str) -> str | None:
 
 
 def show_failing(frame: pd.DataFrame) -> None:
-    # The columns are renamed to their headers right before showing (the keys stay English).
-    labels = {
-        "result": tr("Result"), "name": tr("Check"), "kpis": tr("KPIs affected"),
-        "journeys": tr("Journeys affected"), "pages": tr("Pages affected"),
-        "data_since": tr("Bad data since"),
-        "failing_since": tr("Seen failing since"), "failing_count": tr("Failing rows"),
-        "plain": tr("What is wrong"), "steward": tr("Data steward"),
-    }
+    # Headers through column_config: the columns keep their keys (tests and the detail read them).
     st.dataframe(
-        frame[list(labels)].rename(columns=labels),
+        frame[["result", "name", "kpis", "journeys", "pages", "data_since", "failing_since", "failing_count",
+               "plain", "steward"]],
         hide_index=True, width="stretch", row_height=WRAPPING_ROW_HEIGHT,  # long lists wrap, never cut
         column_config={
-            labels["pages"]: st.column_config.TextColumn(labels["pages"], width="medium"),
-            labels["data_since"]: st.column_config.DateColumn(
-                labels["data_since"], format=tr("D MMM YYYY"),
-                help=tr("Date of the first failing row in the data")),
-            labels["failing_since"]: st.column_config.DatetimeColumn(
-                labels["failing_since"], format=tr("D MMM YYYY, HH:mm"),
+            "result": tr("Result"), "name": tr("Check"), "kpis": tr("KPIs affected"),
+            "journeys": tr("Journeys affected"),
+            "pages": st.column_config.TextColumn(tr("Pages affected"), width="medium"),
+            "data_since": st.column_config.DateColumn(tr("Bad data since"), format=tr("D MMM YYYY"),
+                                                      help=tr("Date of the first failing row in the data")),
+            "failing_since": st.column_config.DatetimeColumn(
+                tr("Seen failing since"), format=tr("D MMM YYYY, HH:mm"),
                 help=tr("The first check run (UTC) of the current streak of failures")),
-            labels["failing_count"]: st.column_config.NumberColumn(labels["failing_count"],
-                                                                   format="localized"),
-            labels["plain"]: st.column_config.TextColumn(labels["plain"], width="large"),
+            "failing_count": st.column_config.NumberColumn(tr("Failing rows"), format="localized"),
+            "plain": st.column_config.TextColumn(tr("What is wrong"), width="large"),
+            "steward": tr("Data steward"),
         },
     )
     st.caption(tr("Bad data since: the date of the first failing row. Checks whose failing rows carry no "
