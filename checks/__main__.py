@@ -157,9 +157,9 @@ def summary_text(run: CheckRun) -> str:
     icon_width = max(4, *(len(i) for i in icons.values()))
     severity_header = tr("severity")
     severity_width = max(8, len(severity_header), *(len(s) for s in severities.values()))
-    check_header, rows_header = tr("check"), tr("rows")
+    check_header, rows_header, reason_header = tr("check"), tr("rows"), tr("reason")
     lines = [f"{'':{icon_width}}  {severity_header:{severity_width}}  {check_header:40}  {rows_header:>7}  "
-             f"{tr('reason')}"]
+             f"{reason_header}"]
     for row in frame.itertuples(index=False):
         reason = str(row.reason).replace("\n", " ")
         severity = severities.get(row.severity, row.severity)

@@ -104,10 +104,11 @@ def publish(site: Path, served_root: Path, run_id: str) -> Path:
 
 def _run_page(run_id: str, pages: list[Path]) -> str:
     """A plain page linking to each validation page of the run, named by its evidence suite."""
+    none = html.escape(tr("This run has no validation pages."))
     items = "\n".join(
         f'<li><a href="{html.escape(p.as_posix(), quote=True)}">{html.escape(_suite(p))}</a></li>'
         for p in pages if p.suffix == ".html"
-    ) or f"<li>{html.escape(tr('This run has no validation pages.'))}</li>"
+    ) or f"<li>{none}</li>"
     title = html.escape(tr("Data Docs of run {run}").format(run=run_id))
     heading = html.escape(tr("Great Expectations validation results of run {run}").format(run=run_id))
     intro = html.escape(tr("One page per evidence suite (the small frames the checks validate)."))
