@@ -47,7 +47,7 @@ def presenting() -> bool:
 
 def start_button(container: Any) -> None:
     """The one control that starts presentation mode (on the first screen)."""
-    if container.button(tr("Present"), icon="🖥️", help=tr("Full screen, one journey per screen; "
+    if container.button(tr("Presentation"), icon="🖥️", help=tr("Full screen, one journey per screen; "
                                                            "← and → step, Esc leaves.")):
         st.query_params[PARAM] = "true"
         st.query_params[SLIDE] = "1"
