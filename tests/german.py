@@ -34,11 +34,12 @@ metric sample samples grain
 """.split())
 
 #: Names that read the same in both languages (products, formats, terms).
-KEPT_TERMS = ("Great Expectations", "Data Docs", "Streamlit", "OIDC", "SMTP",
+KEPT_TERMS = ("Great Expectations", "Data Docs", "Data Steward", "Streamlit", "OIDC", "SMTP",
               "PDF", "PPTX", "CSV", "PNG", "SQL", "URL", "R²")
 
 _TEXT_FIELDS = {"body", "label", "help", "placeholder", "options", "text", "title", "caption", "message"}
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
 _NOISE = re.compile(r"https?://\S+|[\w.+-]+@[\w.-]+|`[^`]*`|:material/\w+:")
 
 
@@ -98,6 +99,24 @@ def _cell_texts(column: pd.Series) -> list[object]:
     return list(found)
 
 
+def _column_labels(proto: Any) -> dict[str, str | None]:
+    """Column -> the heading a table shows (st.column_config label), None for hidden columns."""
+    try:
+        config = json.loads(getattr(proto, "columns", "") or "{}")
+    except ValueError:
+        return {}
+    labels: dict[str, str | None] = {}
+    for name, column in config.items():
+        name = name.removeprefix("name:")
+        if not isinstance(column, dict):
+            continue
+        if column.get("hidden"):
+            labels[name] = None
+        elif isinstance(column.get("label"), str):
+            labels[name] = column["label"]
+    return labels
+
+
 def shown_texts(at: AppTest) -> list[tuple[str, str]]:
     """(element type, text) of everything a person reads on the page."""
     texts: list[tuple[str, str]] = []
@@ -110,14 +129,16 @@ def shown_texts(at: AppTest) -> list[tuple[str, str]]:
             except Exception:  # noqa: BLE001 - a table AppTest cannot decode is read from its proto
                 frame = None
             if isinstance(frame, pd.DataFrame):
-                texts += [(kind, str(c)) for c in frame.columns]
+                headings = _column_labels(proto)
+                texts += [(kind, headings.get(str(c), str(c))) for c in frame.columns
+                          if headings.get(str(c), "") is not None]
                 for column in frame.columns:
                     if frame[column].dtype == object or str(frame[column].dtype).startswith("str"):
                         texts += [(kind, str(v)) for v in _cell_texts(frame[column])]
             continue
         for text in _proto_strings(proto, metric=kind == "metric"):
-            if text:
-                texts.append((kind, shown_text(text)))
+            if text:  # code spans hold data and commands (literal(), `python -m checks run`)
+                texts.append((kind, shown_text(_CODE_SPAN.sub(" ", text))))
     return texts
 
 
