@@ -14,7 +14,7 @@ import streamlit as st
 from connectors.alert_store import active_mutes, add_mute, delivery_frame
 from connectors.runtime import state_engine
 from connectors.state import StateStoreError
-from metrics.alerts import KIND_LABELS
+from metrics.alerts import kind_label
 from metrics.formatting import date_text
 from metrics.i18n import N_, tr, tr_n
 from ui.context import AppContext
@@ -36,7 +36,7 @@ def _store(ctx: AppContext) -> sa.Engine | None:
 def _readable(deliveries: pd.DataFrame) -> pd.DataFrame:
     return deliveries.assign(
         status=deliveries["status"].map(lambda s: tr(_STATUS[str(s)]) if str(s) in _STATUS else str(s)),
-        kind=deliveries["kind"].map(lambda k: tr(KIND_LABELS[str(k)]) if str(k) in KIND_LABELS else str(k)),
+        kind=deliveries["kind"].map(kind_label),
         attempted_at=pd.to_datetime(deliveries["attempted_at"], utc=True, format="ISO8601"),
     )
 
