@@ -238,7 +238,8 @@ def test_the_app_rebuilds_a_stale_demo_and_shows_its_faults_as_not_trusted(
     assert not at.exception, [e.value for e in at.exception]
     text = _texts(at)
     assert "Checking the demo's data quality…" in text
-    assert [s.label for s in at.get("status")] == [f"Demo warehouse ready, data up to {date_text(today - DAY)}"]
+    ready = f"Demo warehouse ready, data up to {date_text(today - DAY)}"
+    assert [s.label for s in at.get("status")] == [ready]
     assert "KPI values on this page are not trusted" in text
     assert read_demo_info(stale) == DemoInfo(today - DAY, touchpoints=12, years=1)  # size kept
     assert f"Data as of **{date_text(today - DAY)}**" in [c.value for c in at.sidebar.caption]
