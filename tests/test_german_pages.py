@@ -174,3 +174,60 @@ def test_setting_in_the_secrets_file_in_german(tmp_path: Path, monkeypatch: pyte
     assert "MOT_MAPPING in .streamlit/secrets.toml muss Text sein" in shown
     assert "Pfad der Mapping-Datei" in shown  # the setting's help text, in German too
     _assert_german(texts, set())
+
+
+# --- Login, no access and a broken access file, in German ----------------------------------------
+
+
+@pytest.fixture
+def login_folder(fixture_warehouse_duckdb: FixtureWarehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                 german_language: None) -> Iterator[dict[str, str]]:
+    """Login configured ([auth] in secrets.toml), the access file of tests/test_access_pages.py, German."""
+    from streamlit.runtime.secrets import secrets_singleton
+
+    from tests.test_access_pages import ACCESS
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text(
+        'MOT_LANGUAGE = "de"\n[auth]\nredirect_uri = "http://127.0.0.1:8501/oauth2callback"\n'
+        'cookie_secret = "x"\nclient_id = "c"\nclient_secret = "s"\n'
+        'server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"\n', encoding="utf-8")
+    (tmp_path / "access.yaml").write_text(ACCESS, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    fx = fixture_warehouse_duckdb
+    env = app_env(fx.url, fx.mapping_path, tmp_path)
+    env["MOT_ACCESS"] = str(tmp_path / "access.yaml")
+    secrets_singleton._reset()
+    yield env
+    secrets_singleton._reset()
+
+
+def _run_as(env: dict[str, str], user: dict[str, object]) -> AppTest:
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in env.items():
+            patch.setenv(key, value)
+        at = AppTest.from_file("../dashboard.py", default_timeout=90)
+        at.user = user
+        return at.run(timeout=90)
+
+
+def test_login_and_no_access_pages_in_german(login_folder: dict[str, str]) -> None:
+    at = _run_as(login_folder, {"is_logged_in": False})
+    assert not at.exception, [e.value for e in at.exception]
+    assert [b.label for b in at.button] == ["Anmelden"]
+    assert at.title[0].value == "Momente der Wahrheit"
+    _assert_german(shown_texts(at), set())
+
+    at = _run_as(login_folder, {"is_logged_in": True, "email": "stranger@elsewhere.example"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Kein Zugriff"
+    assert not at.metric and not at.dataframe
+    _assert_german(shown_texts(at), set())
+
+
+def test_broken_access_file_in_german(login_folder: dict[str, str]) -> None:
+    Path(login_folder["MOT_ACCESS"]).write_text("people:\n  not-an-address: [executive]\n", encoding="utf-8")
+    at = _run_as(login_folder, {"is_logged_in": True, "email": "ceo@example.com"})
+    texts = _problem_texts(at)
+    assert "Die Zugriffsregeln können nicht gelesen werden" in at.error[0].value
+    assert "ist keine E-Mail-Adresse" in shown_text(at.error[0].value)
+    _assert_german(texts, {"not-an-address", login_folder["MOT_ACCESS"]})
