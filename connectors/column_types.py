@@ -35,7 +35,7 @@ ACCEPTED: dict[str, frozenset[str]] = {
     "bool": frozenset({"bool", "int"}),
     "date": frozenset({"datetime"}),
 }
-#: What each canonical column kind needs, in words for messages (N_: shown as ``tr(KIND_WORDS[kind])``).
+#: What each canonical column kind needs, in words for messages (read through ``tr``).
 KIND_WORDS: dict[str, str] = {
     "str": N_("text (VARCHAR, TEXT)"),
     "int": N_("whole numbers (INTEGER, BIGINT)"),

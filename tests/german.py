@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
@@ -86,6 +87,17 @@ def _nodes(node: Any) -> Iterator[Any]:
         yield from _nodes(child)
 
 
+def _cell_texts(column: pd.Series) -> list[object]:
+    """The distinct texts of a table column; a list cell (the coloured Status column is a
+    one-label list) gives each of its items."""
+    found: dict[object, None] = {}
+    for value in column.dropna():
+        items = list(value) if isinstance(value, list | tuple | np.ndarray) else [value]
+        for item in items:
+            found[item] = None
+    return list(found)
+
+
 def shown_texts(at: AppTest) -> list[tuple[str, str]]:
     """(element type, text) of everything a person reads on the page."""
     texts: list[tuple[str, str]] = []
@@ -101,7 +113,7 @@ def shown_texts(at: AppTest) -> list[tuple[str, str]]:
                 texts += [(kind, str(c)) for c in frame.columns]
                 for column in frame.columns:
                     if frame[column].dtype == object or str(frame[column].dtype).startswith("str"):
-                        texts += [(kind, str(v)) for v in frame[column].dropna().unique()]
+                        texts += [(kind, str(v)) for v in _cell_texts(frame[column])]
             continue
         for text in _proto_strings(proto, metric=kind == "metric"):
             if text:
