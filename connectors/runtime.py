@@ -49,7 +49,8 @@ from metrics.formatting import LANGUAGES, set_language
 from metrics.i18n import N_, tr
 from metrics.registry import KpiRegistry
 
-__all__ = ["apply_language", "embedded_limits", "kpi_registry_from", "KPI_TABLE_FIX", "KpiTableError", "load_settings",
+__all__ = ["apply_language", "embedded_limits", "kpi_registry_from", "KPI_TABLE_FIX", "KpiTableError",
+    "load_settings",
     "open_configured_warehouse", "open_for_checks", "read_kpi_registry", "read_secrets", "scope_as",
     "state_engine", "WarehouseUnavailable"]
 

@@ -30,12 +30,11 @@ from ui.quality_loaders import show_trust_note
 from ui.tables import show_status_table
 from ui.text import literal
 
-#: What the page says when the journey has no touchpoint of the chosen kind (ui.filters.TOUCHPOINT_KINDS;
-#: the English is what the page said when it was built from those labels).
+#: What the page says when the journey has no touchpoint of the chosen kind (ui.filters.TOUCHPOINT_KINDS).
 NO_TOUCHPOINTS_OF_KIND = {
-    "all": N_("This journey has no all touchpoints. Choose all touchpoints."),
-    "own": N_("This journey has no own touchpoints only. Choose all touchpoints."),
-    "third_party": N_("This journey has no third-party only. Choose all touchpoints."),
+    "all": N_("This journey has no touchpoints."),
+    "own": N_("This journey has no own touchpoints. Choose all touchpoints."),
+    "third_party": N_("This journey has no third-party touchpoints. Choose all touchpoints."),
 }
 
 ctx = app_context()

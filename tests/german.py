@@ -22,16 +22,20 @@ from tests.markdown import shown_text
 
 #: Words that are English and not German. Terms German CX practice keeps in English (Journey,
 #: Touchpoint, Persona, KPI, Budget, Status, Trend, Kano) are not here.
-ENGLISH_WORDS = frozenset("""
-the and of with from for this that these those is are has have been not no on off at by to or
-when which what your you each every than there their its it be can only more less last first
-target targets value values owner owners change changes period periods quarter quarters week weeks
-month months year years day days stage stages channel channels spend score health trust trusted
-check checks failing passed action actions due since before after download close reopen comment
-comments decision decisions save show hide choose none data page pages why how where who any above
-below better worse higher lower risk track open new shown here see set same points moments truth
-metric sample samples grain
-""".split())
+ENGLISH_WORDS = frozenset([
+    "the", "and", "of", "with", "from", "for", "this", "that", "these", "those", "is", "are", "has",
+    "have", "been", "not", "no", "on", "off", "at", "by", "to", "or", "when", "which", "what",
+    "your", "you", "each", "every", "than", "there", "their", "its", "it", "be", "can", "only",
+    "more", "less", "last", "first", "target", "targets", "value", "values", "owner", "owners",
+    "change", "changes", "period", "periods", "quarter", "quarters", "week", "weeks", "month",
+    "months", "year", "years", "day", "days", "stage", "stages", "channel", "channels", "spend",
+    "score", "health", "trust", "trusted", "check", "checks", "failing", "passed", "action",
+    "actions", "due", "since", "before", "after", "download", "close", "reopen", "comment",
+    "comments", "decision", "decisions", "save", "show", "hide", "choose", "none", "data", "page",
+    "pages", "why", "how", "where", "who", "any", "above", "below", "better", "worse", "higher",
+    "lower", "risk", "track", "open", "new", "shown", "here", "see", "set", "same", "points",
+    "moments", "truth", "metric", "sample", "samples", "grain",
+])
 
 #: Names that read the same in both languages (products, formats, terms).
 KEPT_TERMS = ("Great Expectations", "Data Docs", "Data Steward", "Streamlit", "OIDC", "SMTP",
@@ -50,13 +54,14 @@ def _proto_strings(proto: Any, metric: bool = False) -> Iterator[str]:
         name = field.name
         if name == "spec" and isinstance(value, str):
             yield from _chart_titles(json.loads(value))
-        elif field.type == field.TYPE_STRING and (name in _TEXT_FIELDS or (metric and name in {"body", "delta"})):
+        elif field.type == field.TYPE_STRING and (
+                name in _TEXT_FIELDS or (metric and name in {"body", "delta"})):
             if isinstance(value, str):
                 yield value
             else:
                 yield from (str(v) for v in value)
         elif field.type == field.TYPE_MESSAGE:
-            values = value if field.label == field.LABEL_REPEATED else [value]
+            values = value if field.is_repeated else [value]
             for item in values:
                 yield from _proto_strings(item, metric)
 

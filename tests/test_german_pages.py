@@ -25,7 +25,10 @@ from tests.german import english_left, shown_texts
 from tests.markdown import shown_text
 from tests.test_pages_apptest import PAGES, app_env, assert_rendered, run_page
 
-GERMAN_WORDS = frozenset("der die das und mit für nicht keine ist sind zum zur auf aus".split())
+GERMAN_WORDS = frozenset([
+    "der", "die", "das", "und", "mit", "für", "nicht", "keine", "ist", "sind", "zum", "zur", "auf",
+    "aus",
+])
 
 
 def data_strings() -> set[str]:
