@@ -43,7 +43,13 @@ def create_state_engine(url: str) -> sa.Engine:
     if sqlite:
         _check_sqlite_folder(parsed)
     try:
-        if sqlite:
+        if sqlite and parsed.database in (None, "", ":memory:"):
+            # One in-memory database shared by every thread: SQLAlchemy's default pool gives each
+            # thread (each Streamlit session) its own empty database, without the tables that the
+            # first one created ("no such table: review_closed_quarters").
+            engine = sa.create_engine(url, poolclass=sa.pool.StaticPool,
+                                      connect_args={"timeout": 30, "check_same_thread": False})
+        elif sqlite:
             engine = sa.create_engine(url, connect_args={"timeout": 30})
         else:
             engine = sa.create_engine(url, pool_pre_ping=True)
