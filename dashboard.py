@@ -12,6 +12,8 @@ import streamlit as st
 
 from connectors.runtime import apply_language
 from connectors.warehouse import WarehouseError
+from metrics.formatting import date_text
+from metrics.i18n import tr
 from ui.context import prepare_context, show_problem, show_scope_note
 from ui.identity import show_identity, show_no_access
 from ui.navigation import APP_ICON, APP_TITLE, app_pages
@@ -20,7 +22,7 @@ from ui.server_load import freeze_long_lived_objects, page_run_slot
 
 def main() -> None:
     apply_language()  # before the first text: page titles are in the configured language too
-    st.set_page_config(page_title=APP_TITLE, page_icon=APP_ICON, layout="wide")
+    st.set_page_config(page_title=tr(APP_TITLE), page_icon=APP_ICON, layout="wide")
     listed, routable = app_pages()
     navigation = st.navigation(routable, position="hidden")
     with st.sidebar:
@@ -37,17 +39,17 @@ def main() -> None:
         return
     show_scope_note(context)
     with st.sidebar:
-        st.caption(f"Data as of **{context.as_of:%d %b %Y}**")
+        st.caption(tr("Data as of **{date}**").format(date=date_text(context.as_of)))
         if context.settings.is_demo:
-            st.caption("Demo warehouse (generated). Set MOT_WAREHOUSE_URL to use your own.")
+            st.caption(tr("Demo warehouse (generated). Set MOT_WAREHOUSE_URL to use your own."))
     try:
         with page_run_slot():
             navigation.run()
     except WarehouseError as exc:
         show_problem(
-            "The warehouse stopped answering",
+            tr("The warehouse stopped answering"),
             [str(exc)],
-            "Check that the warehouse is running and reachable, then reload the page.",
+            tr("Check that the warehouse is running and reachable, then reload the page."),
         )
     finally:  # also after st.stop(): a page that stops early has still imported its modules
         freeze_long_lived_objects()

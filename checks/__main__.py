@@ -26,38 +26,43 @@ from checks.history import prepare_history, save_run
 from checks.results import CheckRun
 from connectors.db_errors import database_reason
 from connectors.demo_file import demo_is_current, read_demo_info
-from connectors.runtime import embedded_limits, load_settings, open_for_checks, state_engine
+from connectors.runtime import apply_language, embedded_limits, load_settings, open_for_checks, state_engine
 from connectors.settings import Settings, SettingsError
 from connectors.state import StateStoreError
+from metrics.formatting import number_text
+from metrics.i18n import N_, tr
 
-_ICONS = {Outcome.PASSED.value: "ok  ", Outcome.FAILED.value: "FAIL", Outcome.ERROR.value: "ERR "}
+#: The outcome at the start of each summary line (marked English; padded to one width when printed).
+_ICONS = {Outcome.PASSED.value: N_("ok"), Outcome.FAILED.value: N_("FAIL"), Outcome.ERROR.value: N_("ERR")}
 
 
 def _parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
+        message = tr("not a date in YYYY-MM-DD form: {text}").format(text=repr(text))
+        raise argparse.ArgumentTypeError(message) from None
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m checks", description="Data-quality checks of the warehouse."
+        prog="python -m checks", description=tr("Data-quality checks of the warehouse.")
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="run every check, print a summary, store the run")
-    run.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    run = commands.add_parser("run", help=tr("run every check, print a summary, store the run"))
+    run.add_argument("--json", type=Path, help=tr("also write the results as JSON to this file"))
     run.add_argument(
         "--fail-on",
         choices=[s.value for s in Severity],
         default=Severity.CRITICAL.value,
-        help="exit 1 when a check of this severity or above fails (default: critical)",
+        help=tr("exit 1 when a check of this severity or above fails (default: critical)"),
     )
     run.add_argument(
-        "--as-of", type=_parse_date, default=None, help="the date data should be fresh up to (default: today)"
+        "--as-of", type=_parse_date, default=None,
+        help=tr("the date data should be fresh up to (default: today)")
     )
-    run.add_argument("--no-docs", action="store_true", help="skip building Great Expectations Data Docs")
-    run.add_argument("--no-save", action="store_true", help="do not store the run in the state store")
+    run.add_argument("--no-docs", action="store_true", help=tr("skip building Great Expectations Data Docs"))
+    run.add_argument("--no-save", action="store_true", help=tr("do not store the run in the state store"))
     return parser
 
 
@@ -78,7 +83,8 @@ def run_command(args: argparse.Namespace, environ: dict[str, str]) -> int:
     run = run_checks(warehouse, as_of, docs_dir, trigger="cli")
     not_run = not_run_reason(run)
     if not_run is not None:
-        return _fail(f"the checks could not run: {not_run}\nNothing was saved; fix this and run again.")
+        return _fail(tr("the checks could not run: {reason}\nNothing was saved; fix this and run again.")
+                     .format(reason=not_run))
     print(summary_text(run))
     status = exit_status(run, Severity(args.fail_on))
     problems = []
@@ -92,14 +98,15 @@ def run_command(args: argparse.Namespace, environ: dict[str, str]) -> int:
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps(run_json(run, status), indent=2, default=str))
         except OSError as exc:
-            problems.append(f"cannot write {str(args.json)!r}: {exc.strerror or exc}. Choose another file.")
+            problems.append(tr("cannot write {path}: {reason}. Choose another file.").format(
+                path=repr(str(args.json)), reason=exc.strerror or exc))
     for problem in problems:
-        print(f"error: {problem}", file=sys.stderr)
+        print(tr("error: {problem}").format(problem=problem), file=sys.stderr)
     return 2 if problems else status
 
 
 def _fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print(tr("error: {problem}").format(problem=message), file=sys.stderr)
     return 2
 
 
@@ -117,13 +124,15 @@ def _ensure_demo(settings: Settings, today: dt.date) -> None:
         return
     from connectors.demo import rebuild_demo
 
-    print(f"building the demo warehouse {settings.demo_path} (data up to yesterday) ...", file=sys.stderr)
+    print(tr("building the demo warehouse {path} (data up to yesterday) ...").format(path=settings.demo_path),
+          file=sys.stderr)
     try:
         rebuild_demo(settings.demo_path, today)
     except (OSError, sa.exc.SQLAlchemyError) as exc:
         raise SettingsError(
-            f"The demo warehouse {str(settings.demo_path)!r} cannot be created: {database_reason(exc)}. "
-            "Point MOT_DATA_DIR at a folder this user may write, or set MOT_WAREHOUSE_URL."
+            tr("The demo warehouse {path} cannot be created: {reason}. "
+               "Point MOT_DATA_DIR at a folder this user may write, or set MOT_WAREHOUSE_URL.").format(
+                path=repr(str(settings.demo_path)), reason=database_reason(exc))
         ) from None
 
 
@@ -140,21 +149,32 @@ def exit_status(run: CheckRun, fail_on: Severity) -> int:
 
 
 def summary_text(run: CheckRun) -> str:
+    """The table printed by ``run`` (failures first) and a line of counts, in the current language."""
     width = max(60, shutil.get_terminal_size((120, 20)).columns)
     frame = run.summary_frame()
-    lines = [f"{'':4}  {'severity':8}  {'check':40}  {'rows':>7}  reason"]
+    icons = {outcome: tr(text) for outcome, text in _ICONS.items()}
+    severities = {s.value: s.label for s in Severity}
+    icon_width = max(4, *(len(i) for i in icons.values()))
+    severity_header = tr("severity")
+    severity_width = max(8, len(severity_header), *(len(s) for s in severities.values()))
+    check_header, rows_header, reason_header = tr("check"), tr("rows"), tr("reason")
+    lines = [f"{'':{icon_width}}  {severity_header:{severity_width}}  {check_header:40}  {rows_header:>7}  "
+             f"{reason_header}"]
     for row in frame.itertuples(index=False):
         reason = str(row.reason).replace("\n", " ")
-        line = f"{_ICONS[row.outcome]}  {row.severity:8}  {row.check_id:40}  {row.failing_count:>7}  {reason}"
+        severity = severities.get(row.severity, row.severity)
+        line = (f"{icons[row.outcome]:{icon_width}}  {severity:{severity_width}}  "
+                f"{row.check_id:40}  {row.failing_count:>7}  {reason}")
         lines.append(line if len(line) <= width else line[: width - 1] + "…")
     counts = run.counts()
-    lines.append(
-        f"\n{len(frame)} checks: {counts['passed']} passed, {counts['failed_critical']} critical and "
-        f"{counts['failed_warning']} warning failed ({counts['errors']} could not run) "
-        f"in {run.seconds:.1f} s; as of {run.as_of}; run {run.run_id}"
-    )
+    lines.append("\n" + tr(
+        "{total} checks: {passed} passed, {critical} critical and {warning} warning failed ({errors} could "
+        "not run) in {seconds} s; as of {as_of}; run {run_id}").format(
+        total=len(frame), passed=counts["passed"], critical=counts["failed_critical"],
+        warning=counts["failed_warning"], errors=counts["errors"], seconds=number_text(run.seconds, 1),
+        as_of=run.as_of, run_id=run.run_id))
     if run.docs_url:
-        lines.append(f"Data Docs: {run.docs_url}")
+        lines.append(tr("Data Docs: {address}").format(address=run.docs_url))
     return "\n".join(lines)
 
 
@@ -189,6 +209,7 @@ def run_json(run: CheckRun, exit_code: int) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    apply_language()  # MOT_LANGUAGE, before the help text and the first message
     args = _parser().parse_args(argv)
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     return run_command(args, dict(os.environ))

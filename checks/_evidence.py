@@ -22,6 +22,7 @@ from connectors.column_types import accepts
 from connectors.db_errors import database_reason
 from connectors.mapping import physical_columns
 from connectors.warehouse import Warehouse, WarehouseError
+from metrics.i18n import tr
 from metrics.model import COLUMN_KINDS, TABLES
 from metrics.registry import KpiRegistry
 
@@ -68,7 +69,8 @@ class Evidence:
         kind, _, arg = key.partition(":")
         builder = _BUILDERS.get(kind)
         if builder is None:
-            return EvidenceUnavailable(f"no evidence called {key!r}")
+            # a rule names a key no builder has: a programming error
+            return EvidenceUnavailable(f"no evidence called {key!r}")  # i18n: not shown
         try:
             return builder(self, arg).reset_index(drop=True)
         except EvidenceUnavailable as exc:
@@ -112,8 +114,9 @@ def _schema(ev: Evidence, _: str) -> pd.DataFrame:
         try:
             frame = schema_frame(ev.wh, table)
         except sa.exc.SQLAlchemyError as exc:
+            unreadable = tr("unreadable: {reason}").format(reason=database_reason(exc))
             frame = pd.DataFrame({"column": list(TABLES[table]), "physical": "", "present": False,
-                                  "type_ok": False, "found_type": f"unreadable: {database_reason(exc)}"})
+                                  "type_ok": False, "found_type": unreadable})
         parts.append(frame.assign(table_name=table))
     return pd.concat(parts, ignore_index=True)
 

@@ -22,6 +22,7 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from checks._evidence import Evidence, EvidenceUnavailable
 from checks._suites import RULES, Rule
+from metrics.i18n import tr, tr_n
 
 _DATASOURCE = "mot_evidence"
 _RESULT_FORMAT = {"result_format": "COMPLETE", "include_unexpected_rows": False}
@@ -93,7 +94,8 @@ def _validate_key(
             built = rule.build(evidence)
         except EvidenceUnavailable as exc:
             outcomes.append(
-                RuleOutcome(rule.check_id, key, False, error=f"reference data unavailable: {exc}")
+                RuleOutcome(rule.check_id, key, False,
+                            error=tr("reference data unavailable: {problem}").format(problem=exc))
             )
             continue
         for expectation in built:
@@ -125,7 +127,8 @@ def _outcomes(key: str, frame: pd.DataFrame, result: Any) -> list[RuleOutcome]:
         outcome = merged.setdefault(check_id, RuleOutcome(check_id, key, True))
         exception = item.exception_info or {}
         if exception.get("raised_exception"):
-            message = str(exception.get("exception_message") or "expectation raised an error").splitlines()[0]
+            message = str(exception.get("exception_message") or tr("expectation raised an error"))
+            message = message.splitlines()[0]
             outcome.success = False
             outcome.error = _describe(item.expectation_config) + ": " + message
             continue
@@ -137,7 +140,10 @@ def _outcomes(key: str, frame: pd.DataFrame, result: Any) -> list[RuleOutcome]:
         outcome.failing = pd.concat([outcome.failing, rows]) if not outcome.failing.empty else rows
         count = item.result.get("unexpected_count")
         outcome.details.append(
-            f"{_describe(item.expectation_config)}: {count if count is not None else '?'} rows"
+            # English says "rows" for one row too (as it always has); German has both forms.
+            tr_n("{expectation}: {count} rows", "{expectation}: {count} rows",
+                 count if count is not None else 2)
+            .format(expectation=_describe(item.expectation_config), count=count if count is not None else "?")
         )
     for outcome in merged.values():
         if not outcome.failing.empty:

@@ -10,12 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["CheckDef", "CHECKS", "CHECKS_BY_ID", "KPI_TABLES", "Outcome", "Severity"]
+from metrics.i18n import N_, tr
+
+__all__ = ["CheckDef", "CHECKS", "CHECKS_BY_ID", "check_label", "KPI_TABLES", "severity_label", "Outcome",
+           "Severity"]
 
 
 class Severity(StrEnum):
     CRITICAL = "critical"
     WARNING = "warning"
+
+    @property
+    def label(self) -> str:
+        """The severity in the current language (the value is the stored key)."""
+        return tr(SEVERITY_LABELS[self])
+
+
+SEVERITY_LABELS: dict[Severity, str] = {Severity.CRITICAL: N_("critical"), Severity.WARNING: N_("warning")}
 
 
 #: Order for "at or above this severity".
@@ -35,6 +46,23 @@ class CheckDef:
     table: str
     severity: Severity
     description: str
+    #: Generated checks: name and description as marked English with {placeholders}, and their
+    #: values. ``name`` and ``description`` stay English (the name is stored with each result).
+    name_message: str = ""
+    description_message: str = ""
+    values: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The check's name in the current language."""
+        return tr(self.name_message).format(**dict(self.values)) if self.name_message else tr(self.name)
+
+    @property
+    def explanation(self) -> str:
+        """The check's description (its rule) in the current language."""
+        if self.description_message:
+            return tr(self.description_message).format(**dict(self.values))
+        return tr(self.description)
 
 
 C, W = Severity.CRITICAL, Severity.WARNING
@@ -45,206 +73,211 @@ _ALL_TABLES = ("journeys", "stages", "touchpoints", "kpis", "touchpoint_kpis", "
 _SPECIFIC: tuple[CheckDef, ...] = (
     CheckDef(
         "warehouse.reachable",
-        "Warehouse reachable",
+        N_("Warehouse reachable"),
         "warehouse",
         C,
-        "The warehouse answers a query with the configured URL and mapping.",
+        N_("The warehouse answers a query with the configured URL and mapping."),
     ),
     # keys
     CheckDef(
         "journeys.keys",
-        "Journey ids present and unique",
+        N_("Journey ids present and unique"),
         "journeys",
         C,
-        "journey_id is never null and never repeated.",
+        N_("journey_id is never null and never repeated."),
     ),
     CheckDef(
         "stages.keys",
-        "Stage ids present and unique",
+        N_("Stage ids present and unique"),
         "stages",
         C,
-        "stage_id is never null and never repeated.",
+        N_("stage_id is never null and never repeated."),
     ),
     CheckDef(
         "touchpoints.keys",
-        "Touchpoint ids present and unique",
+        N_("Touchpoint ids present and unique"),
         "touchpoints",
         C,
-        "touchpoint_id is never null and never repeated.",
+        N_("touchpoint_id is never null and never repeated."),
     ),
     CheckDef(
-        "kpis.keys", "KPI ids present and unique", "kpis", C, "kpi_id is never null and never repeated."
+        "kpis.keys",
+        N_("KPI ids present and unique"),
+        "kpis",
+        C,
+        N_("kpi_id is never null and never repeated."),
     ),
     CheckDef(
         "touchpoint_kpis.keys_present",
-        "Fact keys present",
+        N_("Fact keys present"),
         "touchpoint_kpis",
         C,
-        "date, touchpoint_id and kpi_id are never null in KPI fact rows.",
+        N_("date, touchpoint_id and kpi_id are never null in KPI fact rows."),
     ),
     CheckDef(
         "touchpoint_kpis.unique_keys",
-        "No duplicate fact rows",
+        N_("No duplicate fact rows"),
         "touchpoint_kpis",
         C,
-        "At most one row per date, touchpoint and KPI (a duplicate load doubles the numbers).",
+        N_("At most one row per date, touchpoint and KPI (a duplicate load doubles the numbers)."),
     ),
     CheckDef(
         "funnel.unique_keys",
-        "No duplicate funnel rows",
+        N_("No duplicate funnel rows"),
         "funnel",
         C,
-        "At most one row per date, journey and stage, and no null keys.",
+        N_("At most one row per date, journey and stage, and no null keys."),
     ),
     # referential integrity
     CheckDef(
         "stages.journey_known",
-        "Stages belong to known journeys",
+        N_("Stages belong to known journeys"),
         "stages",
         C,
-        "Every stage's journey_id is in journeys.",
+        N_("Every stage's journey_id is in journeys."),
     ),
     CheckDef(
         "touchpoints.references",
-        "Touchpoints sit in known stages",
+        N_("Touchpoints sit in known stages"),
         "touchpoints",
         C,
-        "Every touchpoint's journey and stage exist, and the stage belongs to that journey.",
+        N_("Every touchpoint's journey and stage exist, and the stage belongs to that journey."),
     ),
     CheckDef(
         "touchpoint_kpis.touchpoint_known",
-        "Fact rows from known touchpoints",
+        N_("Fact rows from known touchpoints"),
         "touchpoint_kpis",
         C,
-        "Every fact row's touchpoint_id is in touchpoints (orphan rows are left out of every KPI).",
+        N_("Every fact row's touchpoint_id is in touchpoints (orphan rows are left out of every KPI)."),
     ),
     CheckDef(
         "touchpoint_kpis.kpi_known",
-        "Fact rows of known KPIs",
+        N_("Fact rows of known KPIs"),
         "touchpoint_kpis",
         C,
-        "Every fact row's kpi_id is in kpis.",
+        N_("Every fact row's kpi_id is in kpis."),
     ),
     CheckDef(
         "targets.references",
-        "Targets refer to known KPIs and scopes",
+        N_("Targets refer to known KPIs and scopes"),
         "targets",
         C,
-        "Every target's KPI exists, its scope is all/journey/stage/touchpoint and its scope_id exists.",
+        N_("Every target's KPI exists, its scope is all/journey/stage/touchpoint and its scope_id exists."),
     ),
     CheckDef(
         "budget.references",
-        "Budget rows refer to known journeys and touchpoints",
+        N_("Budget rows refer to known journeys and touchpoints"),
         "budget",
         W,
-        "Every budget row's journey exists and its touchpoint (if any) exists.",
+        N_("Every budget row's journey exists and its touchpoint (if any) exists."),
     ),
     CheckDef(
         "funnel.references",
-        "Funnel rows refer to known stages",
+        N_("Funnel rows refer to known stages"),
         "funnel",
         C,
-        "Every funnel row's stage exists and belongs to its journey.",
+        N_("Every funnel row's stage exists and belongs to its journey."),
     ),
     # values
     CheckDef(
         "kpis.definitions",
-        "KPI definitions valid",
+        N_("KPI definitions valid"),
         "kpis",
         C,
-        "unit, direction and aggregation are known values and scale is positive.",
+        N_("unit, direction and aggregation are known values and scale is positive."),
     ),
     CheckDef(
         "touchpoints.values",
-        "Touchpoint attributes valid",
+        N_("Touchpoint attributes valid"),
         "touchpoints",
         W,
-        "weight is not negative; kano is must_be, performance, delighter or empty.",
+        N_("weight is not negative; kano is must_be, performance, delighter or empty."),
     ),
     CheckDef(
         "stages.positions",
-        "Stage positions valid",
+        N_("Stage positions valid"),
         "stages",
         W,
-        "position is at least 1 and unique inside each journey.",
+        N_("position is at least 1 and unique inside each journey."),
     ),
     CheckDef(
         "touchpoint_kpis.value_range",
-        "KPI values in range for their unit",
+        N_("KPI values in range for their unit"),
         "touchpoint_kpis",
         C,
-        "Each fact row's value lies within its KPI's bounds (e.g. CSAT 1-5, NPS -100..100, counts >= 0).",
+        N_("Each fact row's value lies within its KPI's bounds (e.g. CSAT 1-5, NPS -100..100, counts >= 0)."),
     ),
     CheckDef(
         "touchpoint_kpis.rate_not_above_100",
-        "Rates not above 100%",
+        N_("Rates not above 100%"),
         "touchpoint_kpis",
         C,
-        "For percent KPIs the numerator never exceeds the denominator.",
+        N_("For percent KPIs the numerator never exceeds the denominator."),
     ),
     CheckDef(
         "touchpoint_kpis.denominator_positive",
-        "Denominators positive",
+        N_("Denominators positive"),
         "touchpoint_kpis",
         C,
-        "Ratio KPIs have a denominator above zero (zero, negative or missing gives no valid value).",
+        N_("Ratio KPIs have a denominator above zero (zero, negative or missing gives no valid value)."),
     ),
     CheckDef(
         "touchpoint_kpis.no_future_dates",
-        "No future-dated fact rows",
+        N_("No future-dated fact rows"),
         "touchpoint_kpis",
         C,
-        "No fact row is dated after the as-of date.",
+        N_("No fact row is dated after the as-of date."),
     ),
     CheckDef(
         "funnel.values",
-        "Funnel counts valid",
+        N_("Funnel counts valid"),
         "funnel",
         C,
-        "customers is not negative and no funnel row is dated after the as-of date.",
+        N_("customers is not negative and no funnel row is dated after the as-of date."),
     ),
     CheckDef(
         "budget.non_negative",
-        "Spend and budget not negative",
+        N_("Spend and budget not negative"),
         "budget",
         C,
-        "planned and actual are zero or more.",
+        N_("planned and actual are zero or more."),
     ),
     CheckDef(
         "targets.values",
-        "Target values valid",
+        N_("Target values valid"),
         "targets",
         W,
-        "tolerance is not negative, valid_to is not before valid_from, the target is in the KPI's range.",
+        N_("tolerance is not negative, valid_to is not before valid_from, the target is in the KPI's range."),
     ),
     CheckDef(
         "targets.no_overlap",
-        "No overlapping targets",
+        N_("No overlapping targets"),
         "targets",
         C,
-        "For one KPI and scope, at most one target is in force on any day.",
+        N_("For one KPI and scope, at most one target is in force on any day."),
     ),
     # freshness and volume
     CheckDef(
         "touchpoint_kpis.touchpoint_freshness",
-        "Every touchpoint delivers fresh data",
+        N_("Every touchpoint delivers fresh data"),
         "touchpoint_kpis",
         W,
-        "Each touchpoint's latest fact row is at most a few days behind the warehouse's latest fact date.",
+        N_("Each touchpoint's latest fact row is at most a few days behind the warehouse's latest fact "
+           "date."),
     ),
     CheckDef(
         "touchpoint_kpis.volume",
-        "Daily fact volume normal",
+        N_("Daily fact volume normal"),
         "touchpoint_kpis",
         W,
-        "Each recent day's row count is within 50%-150% of the median of the 28 days before it.",
+        N_("Each recent day's row count is within 50%-150% of the median of the 28 days before it."),
     ),
     CheckDef(
         "funnel.volume",
-        "Daily funnel volume normal",
+        N_("Daily funnel volume normal"),
         "funnel",
         W,
-        "Each recent day's funnel row count is within 50%-150% of the median of the 28 days before it.",
+        N_("Each recent day's funnel row count is within 50%-150% of the median of the 28 days before it."),
     ),
 )
 
@@ -253,36 +286,40 @@ FRESHNESS_LAG_DAYS: dict[str, int] = {"touchpoint_kpis": 3, "funnel": 3, "budget
 TOUCHPOINT_LAG_DAYS = 3
 
 
+def _generated_check(check_id: str, table: str, severity: Severity, name: str, description: str,
+                     **values: object) -> CheckDef:
+    """A check made for each table: English name and description, plus the messages to say them in."""
+    return CheckDef(check_id, name.format(table=table, **values), table, severity,
+                    description.format(table=table, **values), name, description,
+                    tuple({"table": table, **values}.items()))
+
+
 def _generated() -> tuple[CheckDef, ...]:
     out: list[CheckDef] = []
     for table in _ALL_TABLES:
         out.append(
-            CheckDef(
+            _generated_check(
                 f"{table}.schema",
-                f"{table}: expected columns and types",
                 table,
                 C,
-                "The table exists with every canonical column, of a compatible type.",
+                N_("{table}: expected columns and types"),
+                N_("The table exists with every canonical column, of a compatible type."),
             )
         )
         core = table in ("touchpoint_kpis", "touchpoints", "kpis")
         out.append(
-            CheckDef(
-                f"{table}.rows_present",
-                f"{table}: has rows",
-                table,
-                C if core else W,
-                "The table is not empty.",
-            )
+            _generated_check(f"{table}.rows_present", table, C if core else W, N_("{table}: has rows"),
+                             N_("The table is not empty."))
         )
     for table in _DATED_TABLES:
         out.append(
-            CheckDef(
+            _generated_check(
                 f"{table}.freshness",
-                f"{table}: fresh",
                 table,
                 W,
-                f"The latest date is at most {FRESHNESS_LAG_DAYS[table]} days before as-of.",
+                N_("{table}: fresh"),
+                N_("The latest date is at most {days} days before as-of."),
+                days=FRESHNESS_LAG_DAYS[table],
             )
         )
     return tuple(out)
@@ -290,6 +327,18 @@ def _generated() -> tuple[CheckDef, ...]:
 
 CHECKS: tuple[CheckDef, ...] = _SPECIFIC + _generated()
 CHECKS_BY_ID: dict[str, CheckDef] = {c.check_id: c for c in CHECKS}
+
+
+def severity_label(severity: str) -> str:
+    """A stored severity ("critical", "warning") in the current language; anything else as it is."""
+    return Severity(severity).label if severity in Severity._value2member_map_ else severity
+
+
+def check_label(check_id: str, stored_name: str = "") -> str:
+    """The name of a check in the current language; a check no longer in the catalogue keeps the
+    name stored with its result."""
+    check = CHECKS_BY_ID.get(check_id)
+    return check.label if check is not None else stored_name or check_id
 
 #: Tables whose failures can make a KPI value or its status wrong (budget and funnel cannot).
 KPI_TABLES: tuple[str, ...] = ("journeys", "stages", "touchpoints", "kpis", "touchpoint_kpis", "targets")

@@ -27,6 +27,8 @@ import tempfile
 import urllib.parse
 from pathlib import Path
 
+from metrics.i18n import tr
+
 __all__ = ["KEEP_RUNS", "local_site", "publish", "RUN_PAGE", "strip_external"]
 
 #: Published runs kept; older folders are removed when a new one is published.
@@ -66,7 +68,7 @@ def publish(site: Path, served_root: Path, run_id: str) -> Path:
     Returns the published folder. Raises OSError when the folder cannot be written.
     """
     if not _RUN_FOLDER.match(run_id):
-        raise OSError(f"run id {run_id!r} cannot name a folder")
+        raise OSError(tr("run id {run_id} cannot name a folder").format(run_id=repr(run_id)))
     target = served_root / run_id
     if (target / RUN_PAGE).is_file():
         return target
@@ -102,15 +104,18 @@ def publish(site: Path, served_root: Path, run_id: str) -> Path:
 
 def _run_page(run_id: str, pages: list[Path]) -> str:
     """A plain page linking to each validation page of the run, named by its evidence suite."""
+    none = html.escape(tr("This run has no validation pages."))
     items = "\n".join(
         f'<li><a href="{html.escape(p.as_posix(), quote=True)}">{html.escape(_suite(p))}</a></li>'
         for p in pages if p.suffix == ".html"
-    ) or "<li>This run has no validation pages.</li>"
-    run = html.escape(run_id)
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Data Docs of run {run}"
-            f"</title></head><body><h1>Great Expectations validation results of run {run}</h1>"
-            f"<p>One page per evidence suite (the small frames the checks validate).</p><ul>{items}</ul>"
-            "</body></html>")
+    ) or f"<li>{none}</li>"
+    title = html.escape(tr("Data Docs of run {run}").format(run=run_id))
+    heading = html.escape(tr("Great Expectations validation results of run {run}").format(run=run_id))
+    intro = html.escape(tr("One page per evidence suite (the small frames the checks validate)."))
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}"
+            f"</title></head><body><h1>{heading}</h1>"
+            f"<p>{intro}</p><ul>{items}</ul>"
+            "</body></html>")  # i18n: not shown (the markup; its texts are translated above)
 
 
 def _suite(page: Path) -> str:

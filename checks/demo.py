@@ -28,6 +28,7 @@ from connectors.demo_file import DemoInfo
 from connectors.runtime import WarehouseUnavailable, open_for_checks, state_engine
 from connectors.state import StateStoreError
 from connectors.warehouse import WarehouseError
+from metrics.i18n import tr
 
 __all__ = ["build_checked_demo", "CheckedDemo"]
 
@@ -66,17 +67,18 @@ def build_checked_demo(
     problems: list[str] = []
 
     def check(written: Path) -> None:
-        say("Checking the demo's data quality…")
+        say(tr("Checking the demo's data quality…"))
         try:
             runs.append(_check(written, path, today))
         except Exception as exc:  # anything: the demo opens even when its checks crash
-            problems.append(f"The data-quality checks could not run on the demo: {exc}")
+            problems.append(
+                tr("The data-quality checks could not run on the demo: {problem}").format(problem=exc))
 
-    say("Generating the demo warehouse…")
+    say(tr("Generating the demo warehouse…"))
     info = rebuild_demo(path, today, before_publish=check)
     if not runs:
-        return CheckedDemo(info, None, problems[0] if problems else "The checks did not run.")
-    say("Storing the check run…")
+        return CheckedDemo(info, None, problems[0] if problems else tr("The checks did not run."))
+    say(tr("Storing the check run…"))
     return CheckedDemo(info, runs[0], _store(runs[0], state_url))
 
 

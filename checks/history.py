@@ -16,6 +16,7 @@ from checks._scoping import SCOPE_COLUMNS
 from checks.results import CheckRun
 from connectors.db_errors import database_reason
 from connectors.state import StateStoreError, add_missing_columns, ensure_tables
+from metrics.i18n import tr
 
 __all__ = ["latest_run_id", "list_runs", "prepare_history", "results_history", "run_freshness",
     "run_results", "run_scopes", "sample_rows", "save_run", "since_failing"]
@@ -91,7 +92,7 @@ def prepare_history(engine: sa.Engine) -> None:
 
 def _add_missing_columns(engine: sa.Engine) -> None:
     """Columns added since the first release (never drops anything)."""
-    add_missing_columns(engine, _ADDED_COLUMNS, "the state store's check history")
+    add_missing_columns(engine, _ADDED_COLUMNS, tr("the state store's check history"))
 
 
 def _records(frame: pd.DataFrame, columns: list[str], **fixed: Any) -> list[dict[str, Any]]:
@@ -157,8 +158,8 @@ def save_run(engine: sa.Engine, run: CheckRun) -> None:
     except sa.exc.SQLAlchemyError as exc:
         reason = database_reason(exc)
         raise StateStoreError(
-            f"Could not save the check run to the state store: {reason}. "
-            "Earlier runs are unchanged; check MOT_STATE_URL."
+            tr("Could not save the check run to the state store: {reason}. "
+               "Earlier runs are unchanged; check MOT_STATE_URL.").format(reason=reason)
         ) from None
 
 

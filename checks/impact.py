@@ -17,11 +17,12 @@ import pandas as pd
 
 from checks.catalogue import CHECKS_BY_ID, Outcome
 from metrics.formatting import number_text
+from metrics.i18n import N_, tr, tr_n
 
 __all__ = ["ALL", "check_impact", "plain_reason"]
 
-#: Shown where a scope leaves a place or KPI open: the check concerns all of them.
-ALL = "all"
+#: Shown (in the current language) where a scope leaves a place or KPI open: the check concerns all of them.
+ALL = N_("all")
 
 IMPACT_COLUMNS: tuple[str, ...] = ("check_id", "kpis", "journeys", "touchpoints", "data_since",
                                    "data_until")
@@ -72,9 +73,9 @@ def _first(*values: object) -> object:
 def _names(ids: pd.Series, names: dict[str, str], everything: bool) -> str:
     """Readable names of the ids (the id where no name is known), or ALL."""
     if everything:
-        return ALL
+        return tr(ALL)
     known = [str(names.get(str(i), i)) for i in ids.dropna().astype(str).unique()]
-    return ", ".join(sorted(known)) if known else ALL
+    return ", ".join(sorted(known)) if known else tr(ALL)
 
 
 def _dates(values: Iterable[object]) -> list[pd.Timestamp]:
@@ -89,12 +90,15 @@ def plain_reason(check_id: str, outcome: str, failing_count: int, table: str) ->
     detail; this is the sentence a data steward reads first.
     """
     check = CHECKS_BY_ID.get(check_id)
-    rule = check.description if check is not None else "its rule"
+    rule = check.explanation if check is not None else tr("its rule")
     if outcome == Outcome.ERROR.value:
-        return f"Could not be checked, so nobody knows whether this holds: {rule}"
-    rows = "fact rows" if table == "touchpoint_kpis" else "rows"
+        return tr("Could not be checked, so nobody knows whether this holds: {rule}").format(rule=rule)
     if failing_count <= 0:
-        return f"Broken: {rule}"
-    if failing_count == 1:
-        return f"1 {rows[:-1]} breaks this rule: {rule}"
-    return f"{number_text(failing_count)} {rows} break this rule: {rule}"
+        return tr("Broken: {rule}").format(rule=rule)
+    if table == "touchpoint_kpis":
+        text = tr_n("{count} fact row breaks this rule: {rule}", "{count} fact rows break this rule: {rule}",
+                    failing_count)
+    else:
+        text = tr_n("{count} row breaks this rule: {rule}", "{count} rows break this rule: {rule}",
+                    failing_count)
+    return text.format(count=number_text(failing_count), rule=rule)

@@ -22,6 +22,7 @@ from checks.results import FRESHNESS_COLUMNS, CheckResult, CheckRun
 from connectors import profile_queries
 from connectors.runtime import KpiTableError, WarehouseUnavailable, read_kpi_registry
 from connectors.warehouse import Warehouse, WarehouseError
+from metrics.i18n import tr, tr_n
 from metrics.model import TABLES
 from metrics.registry import KpiRegistry, default_registry
 
@@ -70,7 +71,7 @@ def run_checks(
         if check.check_id != "warehouse.reachable":
             results.append(_result(check, by_check.get(check.check_id, []), evidence))
     if progress is not None:
-        progress(1.0, "done")
+        progress(1.0, tr("done"))
     return CheckRun(
         run_id,
         started,
@@ -95,7 +96,7 @@ def _registry(wh: Warehouse) -> KpiRegistry:
 def _unreachable(check: CheckDef, reason: str) -> CheckResult:
     if check.check_id == "warehouse.reachable":
         return CheckResult(check, Outcome.FAILED, reason, failing_count=1, scopes=whole_table())
-    reason = "not run: the warehouse cannot be reached"
+    reason = tr("not run: the warehouse cannot be reached")
     return CheckResult(check, Outcome.ERROR, reason, scopes=_all_scope(check))
 
 
@@ -106,7 +107,7 @@ def _all_scope(check: CheckDef) -> pd.DataFrame:
 
 def _result(check: CheckDef, outcomes: list[Any], evidence: Evidence) -> CheckResult:
     if not outcomes:
-        return CheckResult(check, Outcome.ERROR, "no rule evaluated this check", scopes=_all_scope(check))
+        return CheckResult(check, Outcome.ERROR, tr("no rule evaluated this check"), scopes=_all_scope(check))
     errors = [o.error for o in outcomes if o.error]
     failing = [o.failing for o in outcomes if not o.success and not o.error]
     if not errors and not failing:
@@ -123,17 +124,23 @@ def _result(check: CheckDef, outcomes: list[Any], evidence: Evidence) -> CheckRe
             check, Outcome.FAILED, reason, count, failing_scopes(check.check_id, rows),
             _sample(check, rows, evidence),
         )
-    hint = f" (the check {check.table}.schema says which columns are wrong)" if check.table in TABLES else ""
-    return CheckResult(check, Outcome.ERROR, "; ".join(errors) + hint, scopes=_all_scope(check))
+    reason = "; ".join(errors)
+    if check.table in TABLES:
+        reason = tr("{errors} (the check {schema_check} says which columns are wrong)").format(
+            errors=reason, schema_check=f"{check.table}.schema")
+    return CheckResult(check, Outcome.ERROR, reason, scopes=_all_scope(check))
 
 
 def _schema_text(rows: pd.DataFrame) -> str:
-    missing = [f"{r.column} (mapped to {r.physical!r})" for r in rows.itertuples() if not r.present]
-    wrong = [f"{r.column} is {r.found_type}" for r in rows.itertuples() if r.present and not r.type_ok]
-    parts = ([f"missing columns: {', '.join(missing)}"] if missing else []) + (
-        [f"wrong types: {', '.join(wrong)}"] if wrong else []
+    missing = [tr("{column} (mapped to {physical})").format(column=r.column, physical=repr(r.physical))
+               for r in rows.itertuples() if not r.present]
+    wrong = [tr("{column} is {type}").format(column=r.column, type=r.found_type)
+             for r in rows.itertuples() if r.present and not r.type_ok]
+    parts = ([tr("missing columns: {columns}").format(columns=", ".join(missing))] if missing else []) + (
+        [tr("wrong types: {columns}").format(columns=", ".join(wrong))] if wrong else []
     )
-    return "; ".join(parts) + ". Fix the table or the mapping file (MOT_MAPPING)."
+    problems = "; ".join(parts)
+    return tr("{problems}. Fix the table or the mapping file (MOT_MAPPING).").format(problems=problems)
 
 
 def _failure_text(check: CheckDef, rows: pd.DataFrame, details: str) -> tuple[int, str]:
@@ -142,11 +149,14 @@ def _failure_text(check: CheckDef, rows: pd.DataFrame, details: str) -> tuple[in
     column = _COUNT_COLUMNS.get(check.check_id)
     count = int(rows[column].sum()) if column and column in rows.columns else len(rows)
     where = _scope_labels(rows)
-    what = (
-        f"{count} {'fact rows' if check.table == 'touchpoint_kpis' else 'rows'}"
-        if column
-        else f"{count} failing rows"
-    )
+    # English says "rows" for one row too (as it always has); German has both forms.
+    if not column:
+        what = tr_n("{count} failing rows", "{count} failing rows", count)
+    elif check.table == "touchpoint_kpis":
+        what = tr_n("{count} fact rows", "{count} fact rows", count)
+    else:
+        what = tr_n("{count} rows", "{count} rows", count)
+    what = what.format(count=count)
     return count, f"{what}{' (' + where + ')' if where else ''}. {details}"
 
 
@@ -158,8 +168,10 @@ def _scope_labels(rows: pd.DataFrame, limit: int = 5) -> str:
     labels = list(
         dict.fromkeys("/".join(str(v) for v in row if v is not None and not pd.isna(v)) for row in values)
     )
-    more = f" and {len(labels) - limit} more" if len(labels) > limit else ""
-    return ", ".join(labels[:limit]) + more
+    shown = ", ".join(labels[:limit])
+    if len(labels) <= limit:
+        return shown
+    return tr("{labels} and {count} more").format(labels=shown, count=len(labels) - limit)
 
 
 def _sample(check: CheckDef, rows: pd.DataFrame, evidence: Evidence) -> pd.DataFrame:

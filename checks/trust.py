@@ -5,6 +5,10 @@ stages, touchpoints, kpis, touchpoint_kpis, targets, and the warehouse itself); 
 faults show on their own pages. Each failing check untrusts only its scopes (checks/_scoping.py:
 places, KPI and dates). No run yet gives "unchecked"; a state store that cannot be read gives
 "unknown" with the reason, never "no checks have run".
+
+The reasons are worded here, in the current language, from the stored structured fields (check id,
+outcome, failing count), not from the stored Great Expectations text: a cache of the evidence
+keys by language.
 """
 
 from __future__ import annotations
@@ -13,10 +17,11 @@ import pandas as pd
 import sqlalchemy as sa
 
 from checks import history
-from checks.catalogue import KPI_TABLES, Severity
+from checks.catalogue import KPI_TABLES, Severity, check_label
 from checks.impact import plain_reason
 from connectors.db_errors import database_reason
 from connectors.state import StateStoreError
+from metrics.i18n import tr
 from metrics.trust import SCOPE_COLUMNS, TrustEvidence, empty_scopes
 
 __all__ = ["load_trust_evidence", "untrusted_scopes"]
@@ -31,19 +36,21 @@ def load_trust_evidence(state_engine: sa.Engine | None, problem: str = "") -> Tr
     ``state_engine`` None means the store could not even be opened; ``problem`` says why.
     """
     if state_engine is None:
-        return TrustEvidence.unknown(problem or "the state store (MOT_STATE_URL) cannot be opened")
+        return TrustEvidence.unknown(problem or tr("the state store (MOT_STATE_URL) cannot be opened"))
     try:
         runs = history.list_runs(state_engine, limit=1)
         if runs.empty:
             return TrustEvidence.unchecked()
         run = runs.iloc[0]
         run_id = str(run["run_id"])
-        detail = f"check run {run_id} ({pd.Timestamp(run['started_at']):%d %b %Y %H:%M} UTC)"
+        started = pd.Timestamp(run["started_at"]).strftime(tr("%d %b %Y %H:%M"))
+        detail = tr("check run {run_id} ({started} UTC)").format(run_id=run_id, started=started)
         return TrustEvidence.from_run(run_id, untrusted_scopes(state_engine, run_id), detail)
     except StateStoreError as exc:
         return TrustEvidence.unknown(str(exc))
     except sa.exc.SQLAlchemyError as exc:
-        return TrustEvidence.unknown(f"the state store cannot be read: {database_reason(exc)}")
+        return TrustEvidence.unknown(
+            tr("the state store cannot be read: {reason}").format(reason=database_reason(exc)))
 
 
 def untrusted_scopes(state_engine: sa.Engine, run_id: str | None = None) -> pd.DataFrame:
@@ -67,11 +74,11 @@ def untrusted_scopes(state_engine: sa.Engine, run_id: str | None = None) -> pd.D
     # The plain reason (checks/impact.py), not Great Expectations' wording cut off mid-word: the
     # data-quality page has the detail.
     rows = zip(*(merged[c] for c in columns), strict=True)
-    merged["reason"] = [_reason(n, plain_reason(c, o, int(k), t)) for c, n, o, k, t in rows]
+    merged["reason"] = [_reason(check_label(c, n), plain_reason(c, o, int(k), t)) for c, n, o, k, t in rows]
     out = merged.reindex(columns=[*SCOPE_COLUMNS, "check_id", "reason"]).astype(object)
     return out.where(out.notna(), None).drop_duplicates().reset_index(drop=True)
 
 
 def _reason(name: str, reason: str) -> str:
-    text = f"{name} failed: {reason}"
+    text = tr("{name} failed: {reason}").format(name=name, reason=reason)
     return text if len(text) <= REASON_CHARS else text[: REASON_CHARS - 1] + "…"

@@ -51,7 +51,8 @@ def write_warehouse(
     names = physical or canonical_physical
     unknown = sorted(set(frames) - set(TABLES))
     if unknown:
-        raise ValueError(f"not canonical tables: {', '.join(unknown)}; known: {', '.join(TABLES)}")
+        raise ValueError(  # i18n: not shown (a developer error)
+            f"not canonical tables: {', '.join(unknown)}; known: {', '.join(TABLES)}")
     metadata = sa.MetaData()
     with engine.begin() as conn:
         for canonical, frame in frames.items():
@@ -75,7 +76,7 @@ def _check_columns(canonical: str, frame: pd.DataFrame) -> None:
     if list(frame.columns) != expected:
         raise ValueError(
             f"frame for {canonical!r} has columns {list(frame.columns)}; expected {expected}"
-        )
+        )  # i18n: not shown (a developer error)
 
 
 def _table(

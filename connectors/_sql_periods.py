@@ -26,7 +26,8 @@ class period_start(FunctionElement[Any]):  # noqa: N801 - SQL function style nam
 
     def __init__(self, grain: Grain, column: sa.ColumnElement[Any]) -> None:
         if grain not in (Grain.DAY, Grain.WEEK, Grain.MONTH, Grain.QUARTER, Grain.YEAR):
-            raise ValueError(f"period_start has no meaning for grain {grain!r}")
+            raise ValueError(  # i18n: not shown (a developer error)
+                f"period_start has no meaning for grain {grain!r}")
         self.grain = grain
         super().__init__(column)
 
@@ -67,13 +68,13 @@ def _sqlite_trunc(element: period_start) -> sa.ColumnElement[Any]:
     if element.grain is Grain.WEEK:  # back six days, then forward to Monday
         return sa.func.date(column, _literal("-6 days"), _literal("weekday 1"))
     if element.grain is Grain.MONTH:
-        return sa.func.date(column, _literal("start of month"))
+        return sa.func.date(column, _literal("start of month"))  # i18n: not shown (SQLite SQL)
     if element.grain is Grain.YEAR:
-        return sa.func.date(column, _literal("start of year"))
+        return sa.func.date(column, _literal("start of year"))  # i18n: not shown (SQLite SQL)
     month = sa.cast(sa.func.strftime(_literal("%m"), column), sa.Integer)
     months_back = (month - sa.literal(1, literal_execute=True)) % sa.literal(3, literal_execute=True)
     back = _literal("-").concat(sa.cast(months_back, sa.String)).concat(_literal(" months"))
-    return sa.func.date(column, _literal("start of month"), back)
+    return sa.func.date(column, _literal("start of month"), back)  # i18n: not shown (SQLite SQL)
 
 
 @compiles(period_start)

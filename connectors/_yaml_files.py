@@ -7,6 +7,8 @@ from typing import Any
 
 import yaml
 
+from metrics.i18n import tr
+
 
 def read_yaml_file(path: Path, where: str, setting: str, error: type[Exception]) -> Any:
     """The parsed file (None when empty). ``where`` names it in messages ("The access file '…'
@@ -14,8 +16,10 @@ def read_yaml_file(path: Path, where: str, setting: str, error: type[Exception])
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise error(f"{where} does not exist. Create it or unset {setting}.") from None
+        raise error(tr("{where} does not exist. Create it or unset {setting}.").format(
+            where=where, setting=setting)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"{where} cannot be read: {exc}. Check its permissions and encoding.") from None
+        raise error(tr("{where} cannot be read: {reason}. Check its permissions and encoding.").format(
+            where=where, reason=exc)) from None
     except yaml.YAMLError as exc:
-        raise error(f"{where} is not valid YAML: {exc}") from None
+        raise error(tr("{where} is not valid YAML: {reason}").format(where=where, reason=exc)) from None

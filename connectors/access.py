@@ -35,6 +35,7 @@ import pandas as pd
 
 from connectors._yaml_files import read_yaml_file
 from connectors.contacts import Contacts
+from metrics.i18n import tr
 
 __all__ = ["EVERYTHING", "AccessError", "AccessRules", "AccessScope", "Role", "load_access", "scope_for"]
 
@@ -149,16 +150,17 @@ def load_access(path: Path | None) -> AccessRules:
     """Read the access file; None gives no rules (nobody gets in). Raises AccessError."""
     if path is None:
         return AccessRules()
-    where = f"The access file {str(path)!r} (MOT_ACCESS)"
+    where = tr("The access file {path} (MOT_ACCESS)").format(path=repr(str(path)))
     data = read_yaml_file(path, where, "MOT_ACCESS", AccessError)
     if data is None:
         return AccessRules()
     if not isinstance(data, dict):
-        raise AccessError(f"{where} must be a mapping with the sections 'people' and 'domains'.")
+        raise AccessError(tr("{where} must be a mapping with the sections 'people' and 'domains'.").format(
+            where=where))
     unknown = set(data) - {"people", "domains"}
     if unknown:
-        raise AccessError(f"{where} has unknown sections {sorted(map(str, unknown))}: use 'people' and "
-                          "'domains'.")
+        raise AccessError(tr("{where} has unknown sections {sections}: use 'people' and 'domains'.").format(
+            where=where, sections=sorted(map(str, unknown))))
     return AccessRules(people=_section(data.get("people"), where, "people"),
                        domains=_section(data.get("domains"), where, "domains"))
 
@@ -167,19 +169,24 @@ def _section(raw: Any, where: str, section: str) -> dict[str, frozenset[Role]]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        keys = "addresses" if section == "people" else "domains"
-        raise AccessError(f"{where}: '{section}' must map {keys} to lists of roles.")
+        if section == "people":
+            message = tr("{where}: 'people' must map addresses to lists of roles.")
+        else:
+            message = tr("{where}: 'domains' must map domains to lists of roles.")
+        raise AccessError(message.format(where=where))
     rules: dict[str, frozenset[Role]] = {}
     for key, value in raw.items():
         name = str(key).strip().casefold().lstrip("@" if section == "domains" else "")
         if section == "people" and "@" not in name:
-            raise AccessError(f"{where}: {key!r} under 'people' is not an e-mail address; put domains "
-                              "under 'domains'.")
+            raise AccessError(tr("{where}: {key} under 'people' is not an e-mail address; put domains "
+                                 "under 'domains'.").format(where=where, key=repr(key)))
         if section == "domains" and ("@" in name or "." not in name):
-            raise AccessError(f"{where}: {key!r} under 'domains' is not a domain such as example.com.")
+            raise AccessError(tr("{where}: {key} under 'domains' is not a domain such as example.com.")
+                              .format(where=where, key=repr(key)))
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, list) or not values:
-            raise AccessError(f"{where}: {key!r} needs a list of roles, e.g. [executive].")
+            raise AccessError(tr("{where}: {key} needs a list of roles, e.g. [executive].").format(
+                where=where, key=repr(key)))
         rules[name] = frozenset(_role(v, where, key) for v in values)
     return rules
 
@@ -188,5 +195,5 @@ def _role(value: Any, where: str, key: Any) -> Role:
     try:
         return Role(str(value).strip().lower())
     except ValueError:
-        raise AccessError(f"{where}: {key!r} has the role {value!r}; roles are "
-                          f"{', '.join(r.value for r in Role)}.") from None
+        raise AccessError(tr("{where}: {key} has the role {role}; roles are {roles}.").format(
+            where=where, key=repr(key), role=repr(value), roles=", ".join(r.value for r in Role))) from None

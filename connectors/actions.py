@@ -21,11 +21,16 @@ import sqlalchemy as sa
 
 from connectors.db_errors import database_reason
 from connectors.state import StateStoreError, ensure_tables
+from metrics.i18n import N_, tr
 
-__all__ = ["ACTION_COLUMNS", "ACTION_STATUSES", "action_frame", "ActionConflict", "ActionError", "NewAction",
-    "prepare_action_store", "record_action", "set_action_status"]
+__all__ = ["ACTION_COLUMNS", "ACTION_STATUS_TEXT", "ACTION_STATUSES", "action_frame", "action_status_text",
+    "ActionConflict", "ActionError", "NewAction", "prepare_action_store", "record_action",
+    "set_action_status"]
 
 ACTION_STATUSES: tuple[str, ...] = ("planned", "doing", "done", "dropped")
+#: The statuses in words (the stored values are the English keys above).
+ACTION_STATUS_TEXT: dict[str, str] = {
+    "planned": N_("planned"), "doing": N_("doing"), "done": N_("done"), "dropped": N_("dropped")}
 MAX_TEXT = 2000
 MAX_NAME = 200
 
@@ -70,6 +75,11 @@ class NewAction:
     decision_of: str = ""
 
 
+def action_status_text(status: object) -> str:
+    """A stored status in words in the current language ("geplant"); an unknown one as stored."""
+    return tr(ACTION_STATUS_TEXT[str(status)]) if str(status) in ACTION_STATUS_TEXT else str(status)
+
+
 def prepare_action_store(engine: sa.Engine) -> None:
     """Create the actions table when missing; once per engine (connectors.state.ensure_tables)."""
     ensure_tables(engine, METADATA)
@@ -84,22 +94,24 @@ def _checked(action: NewAction) -> NewAction:
     what, who = action.what.strip(), action.who.strip()
     problems = []
     if not what:
-        problems.append("say what is done (the action is empty)")
+        problems.append(tr("say what is done (the action is empty)"))
     elif len(what) > MAX_TEXT:
-        problems.append(f"shorten what is done to {MAX_TEXT} characters (it has {len(what)})")
+        problems.append(tr("shorten what is done to {limit} characters (it has {length})").format(
+            limit=MAX_TEXT, length=len(what)))
     if not who:
-        problems.append("name who does it")
+        problems.append(tr("name who does it"))
     elif len(who) > MAX_NAME:
-        problems.append(f"shorten the name to {MAX_NAME} characters")
+        problems.append(tr("shorten the name to {limit} characters").format(limit=MAX_NAME))
     if action.status not in ACTION_STATUSES:
-        problems.append(f"choose a status of {', '.join(ACTION_STATUSES)} (not {action.status!r})")
+        problems.append(tr("choose a status of {statuses} (not {status})").format(
+            statuses=_status_list(), status=repr(action.status)))
     if not action.touchpoint_id or not action.kpi_id:
-        problems.append("choose a touchpoint and a KPI")
+        problems.append(tr("choose a touchpoint and a KPI"))
     if action.due < action.started:
-        problems.append(f"the due date {action.due.isoformat()} is before the start "
-                        f"{action.started.isoformat()}")
+        problems.append(tr("the due date {due} is before the start {started}").format(
+            due=action.due.isoformat(), started=action.started.isoformat()))
     if problems:
-        raise ActionError("The action was not saved: " + "; ".join(problems) + ".")
+        raise ActionError(tr("The action was not saved: {problems}.").format(problems="; ".join(problems)))
     return NewAction(action.touchpoint_id, action.kpi_id, what, who, action.due, action.started,
                      action.status, action.decision_of[:500])
 
@@ -122,7 +134,8 @@ def set_action_status(engine: sa.Engine, action_id: int, status: str, based_on_v
     """Change an action's status if nobody changed it since ``based_on_version``; returns the new
     version. ActionConflict when someone did, ActionError for an unknown status or action."""
     if status not in ACTION_STATUSES:
-        raise ActionError(f"The status was not changed: choose one of {', '.join(ACTION_STATUSES)}.")
+        raise ActionError(tr("The status was not changed: choose one of {statuses}.").format(
+            statuses=_status_list()))
     by = author.strip()[:MAX_NAME] or "anonymous"
     with _writing(engine) as conn:
         changed = conn.execute(
@@ -134,10 +147,13 @@ def set_action_status(engine: sa.Engine, action_id: int, status: str, based_on_v
             row = conn.execute(sa.select(ACTIONS.c.updated_by, ACTIONS.c.updated_at, ACTIONS.c.version)
                                .where(ACTIONS.c.action_id == action_id)).first()
             if row is None:
-                raise ActionError(f"There is no action {action_id} (any more); reload the page.")
+                raise ActionError(
+                    tr("There is no action {id} (any more); reload the page.").format(id=action_id))
             raise ActionConflict(
-                f"{row.updated_by} changed this action at {row.updated_at} (version {row.version}; yours "
-                f"was based on version {based_on_version}). Reload the page and set the status again.")
+                tr("{author} changed this action at {time} (version {version}; yours was based on version "
+                   "{based_on}). Reload the page and set the status again.").format(
+                    author=row.updated_by, time=row.updated_at, version=row.version,
+                    based_on=based_on_version))
     return based_on_version + 1
 
 
@@ -152,7 +168,7 @@ def action_frame(engine: sa.Engine, touchpoint_ids: tuple[str, ...] | None = Non
         with engine.connect() as conn:
             rows = [tuple(r) for r in conn.execute(statement)]
     except sa.exc.SQLAlchemyError as exc:
-        raise StateStoreError(_message(engine, exc, "read")) from None
+        raise StateStoreError(_message(engine, exc, reading=True)) from None
     frame = pd.DataFrame(rows, columns=list(ACTION_COLUMNS))
     for column in ("due", "started"):
         frame[column] = pd.to_datetime(frame[column]).dt.date if len(frame) else pd.Series(dtype="object")
@@ -167,10 +183,18 @@ def _writing(engine: sa.Engine) -> Iterator[sa.Connection]:
         with engine.begin() as conn:
             yield conn
     except sa.exc.SQLAlchemyError as exc:
-        raise StateStoreError(_message(engine, exc, "save to")) from None
+        raise StateStoreError(_message(engine, exc, reading=False)) from None
 
 
-def _message(engine: sa.Engine, exc: sa.exc.SQLAlchemyError, verb: str) -> str:
+def _status_list() -> str:
+    """The statuses in words, separated by commas."""
+    return ", ".join(action_status_text(s) for s in ACTION_STATUSES)
+
+
+def _message(engine: sa.Engine, exc: sa.exc.SQLAlchemyError, reading: bool) -> str:
     where = engine.url.render_as_string(hide_password=True)
-    return (f"Cannot {verb} the actions store at {where}: {database_reason(exc)}. Nothing was changed. "
-            "Check that MOT_STATE_URL points to a store this app may write to, then try again.")
+    text = (tr("Cannot read the actions store at {where}: {reason}. Nothing was changed. Check that "
+               "MOT_STATE_URL points to a store this app may write to, then try again.") if reading else
+            tr("Cannot save to the actions store at {where}: {reason}. Nothing was changed. Check that "
+               "MOT_STATE_URL points to a store this app may write to, then try again."))
+    return text.format(where=where, reason=database_reason(exc))

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from connectors.alert_digests import Digest
 from connectors.alert_store import delivered, record_deliveries
 from connectors.notify import AlertSettings, DeliveryError, post_webhook, send_email
+from metrics.i18n import tr
 
 __all__ = ["DeliveryReport", "EMAIL", "Parcel", "pending_parcels", "send_parcels", "WEBHOOK"]
 
@@ -64,12 +65,14 @@ def send_parcels(parcels: list[Parcel], engine: sa.Engine, settings: AlertSettin
         except DeliveryError as exc:
             report.failed.append((parcel, str(exc)))
             _record(engine, parcel, now, "failed", str(exc))
-            progress(f"FAILED {parcel.channel} to {parcel.digest.contact.name}: {exc} (tried again next run)")
+            progress(tr("FAILED {channel} to {name}: {error} (tried again next run)").format(
+                channel=parcel.channel, name=parcel.digest.contact.name, error=exc))
             continue
         report.sent.append(parcel)
         _record(engine, parcel, now, "sent", None)
-        progress(f"sent {parcel.channel} to {parcel.digest.contact.name} ({_shown(parcel)}): "
-                 f"{len(parcel.digest.items)} alert(s)")
+        progress(tr("sent {channel} to {name} ({address}): {count} alert(s)").format(
+            channel=parcel.channel, name=parcel.digest.contact.name, address=_shown(parcel),
+            count=len(parcel.digest.items)))
     return report
 
 
@@ -77,7 +80,7 @@ def _send(parcel: Parcel, settings: AlertSettings) -> None:
     digest = parcel.digest
     if parcel.channel == EMAIL:
         if settings.smtp is None:
-            raise DeliveryError("MOT_SMTP_HOST is not set, so no e-mail can be sent")
+            raise DeliveryError(tr("MOT_SMTP_HOST is not set, so no e-mail can be sent"))
         send_email(settings.smtp, parcel.address, digest.subject, digest.text())
     else:
         payload = digest.chat_payload() if settings.webhook_format == "chat" else digest.generic_payload()

@@ -22,13 +22,14 @@ import pandas as pd
 
 from connectors.alert_store import person_key
 from connectors.contacts import Contact, Contacts
-from metrics.alerts import CHECK_FAILING, DATA_QUALITY, DATA_QUALITY_KINDS, KIND_LABELS
+from metrics.alerts import CHECK_FAILING, DATA_QUALITY, DATA_QUALITY_KINDS, kind_label, severity_label
 from metrics.alerts.links import data_quality_link, kpi_alert_link, owner_link
+from metrics.i18n import tr
 
 __all__ = ["Digest", "ITEM_COLUMNS", "route_alerts", "unrouted"]
 
 FACT_TABLE = "touchpoint_kpis"
-ROLE_TOUCHPOINT, ROLE_MAP, ROLE_STEWARD = "touchpoint owner", "map owner", "data steward"
+ROLE_TOUCHPOINT, ROLE_MAP, ROLE_STEWARD = "touchpoint owner", "map owner", "data steward"  # i18n: not shown
 ITEM_COLUMNS = ["person", "role", "section", "key", "kind", "severity", "touchpoint_id", "kpi_id", "subject",
                 "period_start", "reason", "link"]
 _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
@@ -45,22 +46,24 @@ class Digest:
     @property
     def subject(self) -> str:
         critical = int(self.items["severity"].eq("critical").sum())
-        worst = f", {critical} critical" if critical else ""
-        return f"Moments of Truth: {len(self.items)} new alert(s){worst}"
+        worst = tr(", {count} critical").format(count=critical) if critical else ""
+        return tr("Moments of Truth: {count} new alert(s){critical}").format(count=len(self.items),
+                                                                              critical=worst)
 
     def text(self) -> str:
-        lines = [f"Hello {self.contact.name},", "", f"{len(self.items)} new alert(s) since the last digest."]
+        lines = [tr("Hello {name},").format(name=self.contact.name), "",
+                 tr("{count} new alert(s) since the last digest.").format(count=len(self.items))]
         for section, items in self.items.groupby("section", sort=False):
             lines += ["", str(section), "-" * len(str(section))]
-            if str(section).startswith("Journey summary"):
+            if items["role"].eq(ROLE_MAP).all():  # a journey summary
                 lines.append(_summary_line(items))
             for row in items.itertuples(index=False):
-                lines += [f"* [{row.severity}] {KIND_LABELS[str(row.kind)]} – {row.subject}: {row.reason}",
-                          f"  {row.link}"]
-        where = "Data quality and where alerts went" if self.home_link.endswith("/data_quality") else \
-            "Your touchpoints, alert history and mutes"
+                lines += [f"* [{severity_label(row.severity)}] {kind_label(row.kind)} – {row.subject}: "
+                          f"{row.reason}", f"  {row.link}"]
+        where = tr("Data quality and where alerts went") if self.home_link.endswith("/data_quality") else \
+            tr("Your touchpoints, alert history and mutes")
         lines += ["", f"{where}: {self.home_link}",
-                  "Sent by `python -m metrics.alerts send`; each alert is sent once."]
+                  tr("Sent by `python -m metrics.alerts send`; each alert is sent once.")]
         return "\n".join(lines) + "\n"
 
     def chat_payload(self) -> dict[str, Any]:
@@ -76,8 +79,9 @@ class Digest:
 
 def _summary_line(items: pd.DataFrame) -> str:
     counts = items["severity"].value_counts()
-    parts = [f"{int(counts[s])} {s}" for s in ("critical", "warning", "info") if s in counts]
-    return f"{len(items)} alert(s) on {items['touchpoint_id'].nunique()} touchpoint(s): {', '.join(parts)}"
+    parts = [f"{int(counts[s])} {severity_label(s)}" for s in ("critical", "warning", "info") if s in counts]
+    return tr("{count} alert(s) on {touchpoints} touchpoint(s): {severities}").format(
+        count=len(items), touchpoints=items["touchpoint_id"].nunique(), severities=", ".join(parts))
 
 
 def _chat_escape(text: str) -> str:
@@ -128,18 +132,18 @@ def _kpi_items(alerts: pd.DataFrame, journeys: pd.DataFrame, contacts: Contacts,
                 "period_start": a["period_start"], "reason": a["reason"]}
         if a["kind"] in DATA_QUALITY_KINDS:
             if steward:
-                rows.append({**base, "person": steward, "role": ROLE_STEWARD, "section": "Data quality",
+                rows.append({**base, "person": steward, "role": ROLE_STEWARD, "section": tr("Data quality"),
                              "link": data_quality_link(base_url)})
             continue
         link = kpi_alert_link(base_url, str(a["touchpoint_id"]), str(a["kpi_id"]), grain)
         owner, journey = a.get("touchpoint_owner"), a.get("journey_id")
         if _named(owner):
-            rows.append({**base, "person": owner, "role": ROLE_TOUCHPOINT, "section": "Your touchpoints",
+            rows.append({**base, "person": owner, "role": ROLE_TOUCHPOINT, "section": tr("Your touchpoints"),
                          "link": link})
         map_owner = map_owners.get(journey)
         if _named(map_owner) and not (_named(owner) and person_key(str(owner)) == person_key(str(map_owner))):
-            rows.append({**base, "person": map_owner, "role": ROLE_MAP,
-                         "section": f"Journey summary: {names.get(journey, journey)}", "link": link})
+            section = tr("Journey summary: {journey}").format(journey=names.get(journey, journey))
+            rows.append({**base, "person": map_owner, "role": ROLE_MAP, "section": section, "link": link})
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
 
 
@@ -148,9 +152,9 @@ def _check_items(alerts: pd.DataFrame, contacts: Contacts, base_url: str) -> pd.
     for a in alerts.to_dict("records"):
         steward = contacts.steward_for(table=str(a["table_name"]), check=str(a["check_id"]))
         if steward:
-            rows.append({"person": steward, "role": ROLE_STEWARD, "section": "Data quality", "key": a["key"],
-                         "kind": CHECK_FAILING, "severity": a["severity"], "touchpoint_id": None,
-                         "kpi_id": None,
+            rows.append({"person": steward, "role": ROLE_STEWARD, "section": tr("Data quality"),
+                         "key": a["key"], "kind": CHECK_FAILING, "severity": a["severity"],
+                         "touchpoint_id": None, "kpi_id": None,
                          "subject": f"{a['check']} ({a['table_name']})", "period_start": a["period_start"],
                          "reason": a["reason"], "link": data_quality_link(base_url)})
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)

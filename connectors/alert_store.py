@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from connectors.db_errors import database_reason
 from connectors.state import StateStoreError, ensure_tables
+from metrics.i18n import tr
 
 __all__ = ["active_mutes", "add_mute", "delivered", "delivery_frame", "DELIVERY_COLUMNS", "MUTE_COLUMNS",
            "person_key", "prepare_alert_store", "record_deliveries"]
@@ -67,10 +68,13 @@ def prepare_alert_store(engine: sa.Engine) -> None:
     ensure_tables(engine, METADATA)
 
 
-def _fail(engine: sa.Engine, exc: sa.exc.SQLAlchemyError, verb: str) -> StateStoreError:
+def _fail(engine: sa.Engine, exc: sa.exc.SQLAlchemyError, writing: bool) -> StateStoreError:
     where = engine.url.render_as_string(hide_password=True)
-    return StateStoreError(f"Cannot {verb} the alert history at {where}: {database_reason(exc)}. Check "
-                           "that MOT_STATE_URL points to a store this app may write to.")
+    message = (tr("Cannot write to the alert history at {where}: {reason}. Check that MOT_STATE_URL "
+                  "points to a store this app may write to.") if writing else
+               tr("Cannot read the alert history at {where}: {reason}. Check that MOT_STATE_URL points to a "
+                  "store this app may write to."))
+    return StateStoreError(message.format(where=where, reason=database_reason(exc)))
 
 
 def _read(engine: sa.Engine, statement: sa.Select[Any]) -> list[sa.Row[Any]]:
@@ -79,7 +83,7 @@ def _read(engine: sa.Engine, statement: sa.Select[Any]) -> list[sa.Row[Any]]:
         with engine.connect() as conn:
             return list(conn.execute(statement))
     except sa.exc.SQLAlchemyError as exc:
-        raise _fail(engine, exc, "read") from None
+        raise _fail(engine, exc, writing=False) from None
 
 
 def delivered(engine: sa.Engine, person: str, channel: str, keys: Sequence[str]) -> set[str]:
@@ -106,7 +110,7 @@ def record_deliveries(engine: sa.Engine, rows: Iterable[dict[str, Any]]) -> None
         with engine.begin() as conn:
             conn.execute(DELIVERIES.insert(), records)
     except sa.exc.SQLAlchemyError as exc:
-        raise _fail(engine, exc, "write to") from None
+        raise _fail(engine, exc, writing=True) from None
 
 
 def delivery_frame(engine: sa.Engine, people: Iterable[str] | None = None, limit: int = 500) -> pd.DataFrame:
@@ -122,7 +126,7 @@ def add_mute(engine: sa.Engine, person: str, until: dt.date, muted_by: str, now:
              touchpoint_id: str | None = None, alert_key: str | None = None) -> None:
     """Mute one alert (``alert_key``) or every alert of a touchpoint for ``person`` until ``until``."""
     if (touchpoint_id is None) == (alert_key is None):
-        raise ValueError("mute either one alert or one touchpoint")
+        raise ValueError("mute either one alert or one touchpoint")  # i18n: not shown (a caller's mistake)
     prepare_alert_store(engine)
     try:
         with engine.begin() as conn:
@@ -130,7 +134,7 @@ def add_mute(engine: sa.Engine, person: str, until: dt.date, muted_by: str, now:
                 person=person_key(person), touchpoint_id=touchpoint_id, alert_key=alert_key,
                 until=until.isoformat(), muted_by=muted_by.strip() or "anonymous", muted_at=now))
     except sa.exc.SQLAlchemyError as exc:
-        raise _fail(engine, exc, "write to") from None
+        raise _fail(engine, exc, writing=True) from None
 
 
 def active_mutes(engine: sa.Engine, today: dt.date, people: Iterable[str] | None = None) -> pd.DataFrame:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from metrics.i18n import N_
+
 __all__ = ["accepts"]
 
 TYPE_CLASSES: dict[str, tuple[type[sa.types.TypeEngine], ...]] = {
@@ -33,13 +35,13 @@ ACCEPTED: dict[str, frozenset[str]] = {
     "bool": frozenset({"bool", "int"}),
     "date": frozenset({"datetime"}),
 }
-#: What each canonical column kind needs, in words for messages.
+#: What each canonical column kind needs, in words for messages (read through ``tr``).
 KIND_WORDS: dict[str, str] = {
-    "str": "text (VARCHAR, TEXT)",
-    "int": "whole numbers (INTEGER, BIGINT)",
-    "float": "numbers (DOUBLE, NUMERIC, INTEGER)",
-    "bool": "true/false (BOOLEAN or 0/1 INTEGER)",
-    "date": "dates (DATE or TIMESTAMP)",
+    "str": N_("text (VARCHAR, TEXT)"),
+    "int": N_("whole numbers (INTEGER, BIGINT)"),
+    "float": N_("numbers (DOUBLE, NUMERIC, INTEGER)"),
+    "bool": N_("true/false (BOOLEAN or 0/1 INTEGER)"),
+    "date": N_("dates (DATE or TIMESTAMP)"),
 }
 
 

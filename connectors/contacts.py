@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from connectors._yaml_files import read_yaml_file
+from metrics.i18n import tr
 
 __all__ = ["Contact", "Contacts", "ContactsError", "load_contacts"]
 
@@ -87,30 +88,30 @@ def load_contacts(path: Path | None) -> Contacts:
     """Read the contacts file; None gives empty contacts. Raises ContactsError with what to fix."""
     if path is None:
         return Contacts()
-    where = f"The contacts file {str(path)!r} (MOT_CONTACTS)"
+    where = tr("The contacts file {path} (MOT_CONTACTS)").format(path=repr(str(path)))
     data = read_yaml_file(path, where, "MOT_CONTACTS", ContactsError)
     if data is None:
         return Contacts()
-    _require_mapping(data, where, "the file")
+    _require_mapping(data, where, tr("the file"))
     unknown = set(data) - {"people", "stewards"}
     if unknown:
-        raise ContactsError(f"{where} has unknown sections {sorted(map(str, unknown))}: use 'people' "
-                            "and 'stewards'.")
+        raise ContactsError(tr("{where} has unknown sections {sections}: use 'people' and 'stewards'.")
+                            .format(where=where, sections=sorted(map(str, unknown))))
     people = _people(data.get("people") or {}, where)
     return Contacts(people=people, **_stewards(data.get("stewards") or {}, where))
 
 
 def _require_mapping(value: Any, where: str, what: str) -> None:
     if not isinstance(value, dict):
-        raise ContactsError(f"{where}: {what} must be a mapping of names to entries, not "
-                            f"{type(value).__name__}.")
+        raise ContactsError(tr("{where}: {what} must be a mapping of names to entries, not {kind}.").format(
+            where=where, what=what, kind=type(value).__name__))
 
 
 def _text(value: Any, where: str, what: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise ContactsError(f"{where}: {what} must be text.")
+        raise ContactsError(tr("{where}: {what} must be text.").format(where=where, what=what))
     return value.strip()
 
 
@@ -124,14 +125,16 @@ def _people(raw: Any, where: str) -> dict[str, Contact]:
         _require_mapping(entry, where, label)
         unknown = set(entry) - {"email", "webhook"}
         if unknown:
-            raise ContactsError(f"{where}: {label} has unknown keys {sorted(map(str, unknown))}; use "
-                                "'email' and 'webhook'.")
+            raise ContactsError(tr("{where}: {entry} has unknown keys {keys}; use 'email' and 'webhook'.")
+                                .format(where=where, entry=label, keys=sorted(map(str, unknown))))
         email = _text(entry.get("email"), where, f"{label} → email")
         if email is not None and not _looks_like_email(email):
-            raise ContactsError(f"{where}: {label} → email {email!r} is not an e-mail address.")
+            raise ContactsError(tr("{where}: {entry} → email {email} is not an e-mail address.").format(
+                where=where, entry=label, email=repr(email)))
         webhook = _text(entry.get("webhook"), where, f"{label} → webhook")
         if webhook is not None and not webhook.startswith(("https://", "http://")):
-            raise ContactsError(f"{where}: {label} → webhook must be an http(s) URL.")
+            raise ContactsError(tr("{where}: {entry} → webhook must be an http(s) URL.").format(
+                where=where, entry=label))
         clean = " ".join(str(name).split())
         people[_key(clean)] = Contact(clean, email, webhook)
     return people
@@ -141,8 +144,8 @@ def _stewards(raw: Any, where: str) -> dict[str, Any]:
     _require_mapping(raw, where, "'stewards'")
     unknown = set(raw) - {"default", "tables", "checks"}
     if unknown:
-        raise ContactsError(f"{where}: 'stewards' has unknown keys {sorted(map(str, unknown))}; use "
-                            "'default', 'tables' and 'checks'.")
+        raise ContactsError(tr("{where}: 'stewards' has unknown keys {keys}; use 'default', 'tables' and "
+                               "'checks'.").format(where=where, keys=sorted(map(str, unknown))))
     result: dict[str, Any] = {"steward_default": _text(raw.get("default"), where, "stewards → default")}
     for part in ("tables", "checks"):
         entries = raw.get(part) or {}

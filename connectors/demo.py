@@ -37,6 +37,8 @@ from connectors._demo_catalogue import JOURNEYS, STAGES, touchpoint_frame
 from connectors._demo_facts import Calendar, simulate
 from connectors._demo_writer import PhysicalNames, write_warehouse
 from connectors.demo_file import BeforePublish, DemoInfo, demo_end_for, read_demo_info, write_demo_file
+from metrics.formatting import number_text
+from metrics.i18n import tr
 from metrics.model import COLUMN_KINDS, TABLES
 from metrics.registry import DEFAULT_KPIS
 
@@ -58,7 +60,8 @@ class InjectedFault:
 UNKNOWN_TOUCHPOINT = "tp_legacy_kiosk"
 UNKNOWN_KPI = "sentiment_score"
 
-INJECTED_FAULTS: tuple[InjectedFault, ...] = (
+# The descriptions document the faults for tests and readers of the code; no page shows them.
+INJECTED_FAULTS: tuple[InjectedFault, ...] = (  # i18n: not shown
     InjectedFault("duplicate_rows", "touchpoint_kpis",
                   "Every fact row of three days is loaded twice.", "tp_buy_web_shop"),
     InjectedFault("orphan_touchpoint", "touchpoint_kpis",
@@ -104,9 +107,10 @@ def generate(
 ) -> dict[str, pd.DataFrame]:
     """One frame per canonical table with data up to ``end``, deterministic for the arguments."""
     if touchpoints < MIN_TOUCHPOINTS:
-        raise ValueError(f"touchpoints must be at least {MIN_TOUCHPOINTS}, got {touchpoints}")
+        raise ValueError(tr("touchpoints must be at least {least}, got {count}").format(
+            least=MIN_TOUCHPOINTS, count=touchpoints))
     if not 1 <= years <= 30:
-        raise ValueError(f"years must be between 1 and 30, got {years}")
+        raise ValueError(tr("years must be between 1 and 30, got {count}").format(count=years))
     seeds = np.random.SeedSequence(seed).spawn(3)
     calendar = Calendar.build(end, years)
     tps = touchpoint_frame(touchpoints, np.random.default_rng(seeds[0]))
@@ -293,44 +297,50 @@ def _parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
+        raise argparse.ArgumentTypeError(tr("not a date in YYYY-MM-DD form: {text}").format(
+            text=repr(text))) from None
 
 
 def _seed(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise argparse.ArgumentTypeError(tr("not a whole number: {text}").format(text=repr(text))) from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+        raise argparse.ArgumentTypeError(tr("must be 0 or more, got {value}").format(value=value))
     return value
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m connectors.demo",
-        description="Build the deterministic demo warehouse as a DuckDB file.",
+        description=tr("Build the deterministic demo warehouse as a DuckDB file."),
     )
-    parser.add_argument("--out", type=Path, required=True, help="DuckDB file to write")
-    parser.add_argument("--touchpoints", type=int, default=40, help="number of touchpoints (40)")
-    parser.add_argument("--years", type=int, default=3, help="years of daily data (3)")
-    parser.add_argument("--seed", type=_seed, default=7, help="random seed, 0 or more (7)")
+    parser.add_argument("--out", type=Path, required=True, help=tr("DuckDB file to write"))
+    parser.add_argument("--touchpoints", type=int, default=40, help=tr("number of touchpoints (40)"))
+    parser.add_argument("--years", type=int, default=3, help=tr("years of daily data (3)"))
+    parser.add_argument("--seed", type=_seed, default=7, help=tr("random seed, 0 or more (7)"))
     parser.add_argument("--end", type=_parse_date, default=None,
-                        help="last day of data, YYYY-MM-DD (default: yesterday)")
-    parser.add_argument("--clean", action="store_true", help="no injected data faults")
+                        help=tr("last day of data, YYYY-MM-DD (default: yesterday)"))
+    parser.add_argument("--clean", action="store_true", help=tr("no injected data faults"))
     return parser
 
 
 def _check_out(parser: argparse.ArgumentParser, out: Path) -> None:
     if out.is_dir():
-        parser.error(f"--out {str(out)!r} is a folder; give the file to write, e.g. {out / 'demo.duckdb'}")
+        parser.error(tr("--out {path} is a folder; give the file to write, e.g. {example}").format(
+            path=repr(str(out)), example=out / "demo.duckdb"))
     above = next((p for p in out.parents if p.exists()), None)
     if above is not None and not above.is_dir():
-        parser.error(f"--out {str(out)!r} cannot be written: {str(above)!r} is a file, not a folder")
+        parser.error(tr("--out {path} cannot be written: {above} is a file, not a folder").format(
+            path=repr(str(out)), above=repr(str(above))))
 
 
 def main(argv: list[str] | None = None, today: dt.date | None = None) -> int:
     """The CLI; ``today`` (default: the clock, read here) gives the default ``--end``."""
+    from connectors.runtime import apply_language  # only the CLI needs the settings machinery
+
+    apply_language()  # MOT_LANGUAGE before the first text
     parser = _parser()
     args = parser.parse_args(argv)
     _check_out(parser, args.out)
@@ -346,14 +356,15 @@ def main(argv: list[str] | None = None, today: dt.date | None = None) -> int:
         write_demo_file(args.out, info, frames)
     except (OSError, sa.exc.SQLAlchemyError) as error:
         reason = getattr(error, "strerror", None) or str(getattr(error, "orig", None) or error)
-        print(f"error: could not write {args.out}: {reason}. Choose a file in a folder you may write.",
-              file=sys.stderr)
+        print(tr("error: could not write {path}: {reason}. Choose a file in a folder you may write.").format(
+            path=args.out, reason=reason), file=sys.stderr)
         return 1
     done = time.perf_counter()
     for name, frame in frames.items():
-        print(f"{name:<16} {len(frame):>12,} rows")
-    print(f"generated in {generated - started:.1f} s, written in {done - generated:.1f} s "
-          f"to {args.out} (data up to {info.end})")
+        print(tr("{table} {count} rows").format(table=f"{name:<16}", count=f"{number_text(len(frame)):>12}"))
+    print(tr("generated in {generated} s, written in {written} s to {path} (data up to {end})").format(
+        generated=number_text(generated - started, 1), written=number_text(done - generated, 1),
+        path=args.out, end=info.end))
     return 0
 
 

@@ -72,7 +72,7 @@ def read_demo_info(path: Path) -> DemoInfo | None:
         return None
     try:
         with duckdb.connect(":memory:") as conn:
-            conn.execute("ATTACH ? AS demo_file (READ_ONLY)", [str(path)])
+            conn.execute("ATTACH ? AS demo_file (READ_ONLY)", [str(path)])  # i18n: not shown (SQL)
             row = conn.execute(
                 "SELECT end_date, touchpoints, years, seed, faults FROM demo_file.mot_demo"
             ).fetchone()

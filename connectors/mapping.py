@@ -25,6 +25,7 @@ import yaml
 
 from connectors._spark_sql import SPARK_DIALECTS, spark_table_names
 from connectors.column_types import KIND_WORDS, accepts, type_family
+from metrics.i18n import tr
 from metrics.model import COLUMN_KINDS, OPTIONAL_COLUMNS, TABLES
 
 __all__ = ["fit_optional_columns", "load_mapping", "MappingError", "MappingFileError", "parse_mapping",
@@ -90,37 +91,44 @@ def load_mapping(path: Path | None) -> Mapping:
 
 def yaml_document(path: Path) -> Any:
     """The parsed YAML of a mapping file; MappingFileError says what is wrong with the file."""
-    where = f"Mapping file {str(path)!r}"
+    file = repr(str(path))
     if path.is_dir():
         inside = sorted(p.name for p in path.iterdir() if p.suffix in (".yaml", ".yml"))[:5]
-        hint = f" (it holds {', '.join(inside)})" if inside else ""
-        raise MappingFileError(
-            [f"{where} is a folder{hint}. Set MOT_MAPPING to the YAML file itself, not its folder."]
-        )
+        hint = tr(" (it holds {files})").format(files=", ".join(inside)) if inside else ""
+        raise MappingFileError([
+            tr("Mapping file {file} is a folder{hint}. Set MOT_MAPPING to the YAML file itself, not its "
+               "folder.").format(file=file, hint=hint)
+        ])
     if not path.exists():
-        raise MappingFileError([f"{where} does not exist. Set MOT_MAPPING to a YAML file."])
+        raise MappingFileError([tr("Mapping file {file} does not exist. Set MOT_MAPPING to a YAML "
+                                   "file.").format(file=file)])
     if not path.is_file():
-        raise MappingFileError([f"{where} is not a regular file. Set MOT_MAPPING to a YAML file."])
+        raise MappingFileError([tr("Mapping file {file} is not a regular file. Set MOT_MAPPING to a YAML "
+                                   "file.").format(file=file)])
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise MappingFileError(
-            [f"{where} cannot be read: {exc.strerror or exc}. Check that this user may read it."]
-        ) from None
+        raise MappingFileError([
+            tr("Mapping file {file} cannot be read: {reason}. Check that this user may read it.").format(
+                file=file, reason=exc.strerror or exc)
+        ]) from None
     except UnicodeDecodeError:
-        raise MappingFileError([f"{where} is not UTF-8 text. Save it as a UTF-8 YAML file."]) from None
+        raise MappingFileError([tr("Mapping file {file} is not UTF-8 text. Save it as a UTF-8 YAML "
+                                   "file.").format(file=file)]) from None
     except yaml.YAMLError as exc:
-        raise MappingFileError([f"{where} is not valid YAML: {exc}"]) from None
+        raise MappingFileError([tr("Mapping file {file} is not valid YAML: {reason}").format(
+            file=file, reason=exc)]) from None
 
 
 def parse_mapping(data: Any, source: str = "mapping") -> Mapping:
     """Validate the structure of a parsed mapping; unknown names are errors, not ignored."""
     tables_section = data.get("tables") if isinstance(data, dict) else None
     if not isinstance(data, dict) or not (tables_section is None or isinstance(tables_section, dict)):
-        raise MappingFileError([f"{source}: expected a top-level 'tables:' section mapping table names."])
+        raise MappingFileError([tr("{source}: expected a top-level 'tables:' section mapping table "
+                                   "names.").format(source=source)])
     problems = [
-        f"{source}: unknown top-level key {str(key)!r}; the file has one section, 'tables:', and "
-        "every canonical table goes under it."
+        tr("{source}: unknown top-level key {key}; the file has one section, 'tables:', and every canonical "
+           "table goes under it.").format(source=source, key=repr(str(key)))
         for key in data
         if key != "tables"
     ]
@@ -128,8 +136,9 @@ def parse_mapping(data: Any, source: str = "mapping") -> Mapping:
     for name in declared:
         if name not in TABLES:
             problems.append(
-                f"{source}: unknown canonical table {str(name)!r}{_suggest(str(name), TABLES)}; "
-                f"canonical tables are: {', '.join(TABLES)}."
+                tr("{source}: unknown canonical table {table}{suggestion}; canonical tables are: "
+                   "{tables}.").format(source=source, table=repr(str(name)),
+                                       suggestion=_suggest(str(name), TABLES), tables=", ".join(TABLES))
             )
     tables = {name: _table_mapping(name, declared.get(name), source, problems) for name in TABLES}
     problems += _shared_tables(tables, source)
@@ -142,36 +151,41 @@ def parse_mapping(data: Any, source: str = "mapping") -> Mapping:
 
 def _table_mapping(canonical: str, entry: Any, source: str, problems: list[str]) -> TableMapping:
     """One canonical table's mapping; what is wrong with its entry goes to ``problems``."""
-    where = f"{source}: table {canonical!r}"
+    where = tr("{source}: table {table}").format(source=source, table=repr(canonical))
     if entry is not None and not isinstance(entry, dict):
-        problems.append(f"{where} must be a mapping with 'table' and 'columns'.")
+        problems.append(tr("{where} must be a mapping with 'table' and 'columns'.").format(where=where))
     entry = entry if isinstance(entry, dict) else {}
     for key in entry:
         if key not in ("table", "columns"):
             problems.append(
-                f"{where} has an unknown key {str(key)!r}{_suggest(str(key), ('table', 'columns'))}; "
-                "it may have 'table' and 'columns'."
+                tr("{where} has an unknown key {key}{suggestion}; it may have 'table' and 'columns'.").format(
+                    where=where, key=repr(str(key)), suggestion=_suggest(str(key), ("table", "columns")))
             )
     physical = _name(entry.get("table"), f"{where}: 'table'", problems) or canonical
     schema, _, name = physical.rpartition(".")
     if not name:
-        problems.append(f"{where} is mapped to {physical!r}, which has no table name after the schema.")
+        problems.append(tr("{where} is mapped to {physical}, which has no table name after the "
+                           "schema.").format(where=where, physical=repr(physical)))
     mapped = entry.get("columns") or {}
     if not isinstance(mapped, dict):
-        problems.append(f"{source}: columns of table {canonical!r} must map canonical: physical.")
+        problems.append(tr("{source}: columns of table {table} must map canonical: physical.").format(
+            source=source, table=repr(canonical)))
         mapped = {}
     columns = TABLES[canonical]
     for column in mapped:
         if column not in columns:
             problems.append(
-                f"{where} has no canonical column {str(column)!r}"
-                f"{_suggest(str(column), columns)}; its columns are: {', '.join(columns)}."
+                tr("{where} has no canonical column {column}{suggestion}; its columns are: "
+                   "{columns}.").format(
+                    where=where, column=repr(str(column)), suggestion=_suggest(str(column), columns),
+                    columns=", ".join(columns))
             )
     return TableMapping(
         canonical=canonical,
         schema=schema or None,
         name=name or canonical,
-        columns={c: _name(mapped.get(c), f"{where}: column {c!r}", problems) or c for c in columns},
+        columns={c: _name(mapped.get(c), tr("{where}: column {column}").format(where=where, column=repr(c)),
+                          problems) or c for c in columns},
         explicit=frozenset(c for c in columns if mapped.get(c)),
     )
 
@@ -181,8 +195,8 @@ def _name(value: Any, what: str, problems: list[str]) -> str:
     if value is None or isinstance(value, str):
         return value or ""
     problems.append(
-        f"{what} must be a name (text), not {value!r}. Write the physical name, in quotes if it "
-        "looks like a number, a date or true/false."
+        tr("{what} must be a name (text), not {value}. Write the physical name, in quotes if it looks like a "
+           "number, a date or true/false.").format(what=what, value=repr(value))
     )
     return ""
 
@@ -192,9 +206,12 @@ def _shared_tables(tables: dict[str, TableMapping], source: str) -> list[str]:
     for tm in tables.values():
         by_physical.setdefault(tm.qualified_name, []).append(tm.canonical)
     return [
-        f"{source}: canonical tables {_listed(canonicals)} are {_all(canonicals)} mapped to the "
-        f"physical table {physical!r} (a table left out of the file keeps its canonical name). Each "
-        "canonical table needs a table or view of its own."
+        (tr("{source}: canonical tables {tables} are both mapped to the physical table {physical} (a table "
+            "left out of the file keeps its canonical name). Each canonical table needs a table or view of "
+            "its own.") if len(canonicals) == 2 else
+         tr("{source}: canonical tables {tables} are all mapped to the physical table {physical} (a table "
+            "left out of the file keeps its canonical name). Each canonical table needs a table or view of "
+            "its own.")).format(source=source, tables=_listed(canonicals), physical=repr(physical))
         for physical, canonicals in by_physical.items()
         if len(canonicals) > 1
     ]
@@ -212,26 +229,28 @@ def _shared_columns(tm: TableMapping, entry: Any, source: str) -> list[str]:
             continue
         implicit = [c for c in canonicals if c not in explicit]
         note = (
-            f" ({_listed(implicit)} {'is' if len(implicit) == 1 else 'are'} not mapped in the file, so "
-            f"{'it keeps its' if len(implicit) == 1 else 'they keep their'} canonical name)"
+            (tr(" ({columns} is not mapped in the file, so it keeps its canonical name)")
+             if len(implicit) == 1
+             else tr(" ({columns} are not mapped in the file, so they keep their canonical name)")).format(
+                columns=_listed(implicit))
             if implicit
             else ""
         )
         problems.append(
-            f"{source}: table {tm.canonical!r} maps canonical columns {_listed(canonicals)} to the same "
-            f"physical column {physical!r} of {tm.qualified_name!r}{note}. Each canonical column "
-            "needs a column of its own: map them to different columns."
+            tr("{source}: table {table} maps canonical columns {columns} to the same physical column "
+               "{physical} of {qualified}{note}. Each canonical column needs a column of its own: map them "
+               "to different columns.").format(source=source, table=repr(tm.canonical),
+                                               columns=_listed(canonicals), physical=repr(physical),
+                                               qualified=repr(tm.qualified_name), note=note)
         )
     return problems
 
 
-def _all(names: list[str]) -> str:
-    return "both" if len(names) == 2 else "all"
-
-
 def _listed(names: list[str]) -> str:
     quoted = [repr(n) for n in names]
-    return ", ".join(quoted[:-1]) + " and " + quoted[-1] if len(quoted) > 1 else quoted[0]
+    if len(quoted) < 2:
+        return quoted[0]
+    return tr("{names} and {last}").format(names=", ".join(quoted[:-1]), last=quoted[-1])
 
 
 def check_against(engine: sa.Engine, mapping: Mapping) -> list[str]:
@@ -248,12 +267,16 @@ def check_against(engine: sa.Engine, mapping: Mapping) -> list[str]:
             names_by_schema[tm.schema] = _table_names(inspector, tm.schema)
         existing = names_by_schema[tm.schema]
         if tm.name not in existing:
-            where = f"schema {tm.schema!r}" if tm.schema else "the warehouse"
-            have = ", ".join(sorted(existing)) or "no tables"
-            problems.append(
-                f"Canonical table {tm.canonical!r} is mapped to {tm.qualified_name!r}, which "
-                f"{where} does not have{_suggest(tm.name, existing)}. Tables there: {have}."
+            have = ", ".join(sorted(existing)) or tr("no tables")
+            message = (
+                tr("Canonical table {table} is mapped to {physical}, which schema {schema} does not "
+                   "have{suggestion}. Tables there: {tables}.") if tm.schema else
+                tr("Canonical table {table} is mapped to {physical}, which the warehouse does not "
+                   "have{suggestion}. Tables there: {tables}.")
             )
+            problems.append(message.format(table=repr(tm.canonical), physical=repr(tm.qualified_name),
+                                           schema=repr(tm.schema), suggestion=_suggest(tm.name, existing),
+                                           tables=have))
             continue
         found = physical_columns(engine, tm.name, tm.schema, inspector)
         problems += _column_problems(tm, found, mapping.source)
@@ -288,19 +311,24 @@ def _column_problems(tm: TableMapping, found: dict[str, object], source: str | N
             continue
         if physical_column not in found:
             problems.append(
-                f"Column {canonical_column!r} of canonical table {tm.canonical!r} is mapped to "
-                f"{physical_column!r}, which {tm.qualified_name!r} does not have"
-                f"{_suggest(physical_column, found)}. Its columns: {', '.join(found)}."
+                tr("Column {column} of canonical table {table} is mapped to {physical}, which {qualified} "
+                   "does not have{suggestion}. Its columns: {columns}.").format(
+                    column=repr(canonical_column), table=repr(tm.canonical), physical=repr(physical_column),
+                    qualified=repr(tm.qualified_name), suggestion=_suggest(physical_column, found),
+                    columns=", ".join(found))
             )
             continue
         kind, col_type = COLUMN_KINDS[tm.canonical][canonical_column], found[physical_column]
         if type_family(col_type) != "other" and not accepts(kind, col_type):
-            file = f"mapping file {source!r}" if source else "no mapping file: canonical names"
+            file = (tr("mapping file {file}").format(file=repr(source)) if source
+                    else tr("no mapping file: canonical names"))
             problems.append(
-                f"Column {canonical_column!r} of canonical table {tm.canonical!r} holds "
-                f"{KIND_WORDS[kind]}, but it is mapped to {physical_column!r} of "
-                f"{tm.qualified_name!r} ({file}), which is {str(col_type).upper()}. Map it to a "
-                "column of that kind, or change the column's type in the warehouse."
+                tr("Column {column} of canonical table {table} holds {kind}, but it is mapped to {physical} "
+                   "of {qualified} ({file}), which is {type}. Map it to a column of that kind, or change the "
+                   "column's type in the warehouse.").format(
+                    column=repr(canonical_column), table=repr(tm.canonical), kind=tr(KIND_WORDS[kind]),
+                    physical=repr(physical_column), qualified=repr(tm.qualified_name), file=file,
+                    type=str(col_type).upper())
             )
     return problems
 
@@ -345,4 +373,4 @@ def physical_columns(
 
 def _suggest(name: str, options: Any) -> str:
     close = difflib.get_close_matches(name, list(options), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return tr(" (did you mean {name}?)").format(name=repr(close[0])) if close else ""

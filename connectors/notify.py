@@ -21,6 +21,7 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 
 from connectors.settings import SettingsError, _raw_values
+from metrics.i18n import tr
 
 __all__ = ["AlertSettings", "DeliveryError", "post_webhook", "resolve_alert_settings", "send_email",
            "SmtpSettings", "WEBHOOK_FORMATS"]
@@ -62,12 +63,13 @@ def resolve_alert_settings(environ: Mapping[str, str],
     raw = _raw_values(environ, secrets)
     base_url = (raw["MOT_BASE_URL"] or "").strip().rstrip("/")
     if not base_url.startswith(("http://", "https://")):
-        raise SettingsError(f"MOT_BASE_URL {base_url!r} is not an http(s) address. Set it to the address "
-                            "people open the app at, e.g. https://mot.example.com.")
+        raise SettingsError(tr("MOT_BASE_URL {value} is not an http(s) address. Set it to the address people "
+                               "open the app at, e.g. https://mot.example.com.").format(value=repr(base_url)))
     streak = _whole_number("MOT_ALERT_STREAK", raw["MOT_ALERT_STREAK"] or "3", least=1)
     webhook_format = (raw["MOT_WEBHOOK_FORMAT"] or "chat").strip().lower()
     if webhook_format not in WEBHOOK_FORMATS:
-        raise SettingsError(f"MOT_WEBHOOK_FORMAT {webhook_format!r} is not known: use chat or generic.")
+        raise SettingsError(tr("MOT_WEBHOOK_FORMAT {value} is not known: use chat or generic.").format(
+            value=repr(webhook_format)))
     return AlertSettings(base_url, streak, _smtp(raw), webhook_format)
 
 
@@ -77,7 +79,8 @@ def _whole_number(key: str, text: str, least: int) -> int:
     except ValueError:
         number = least - 1
     if number < least:
-        raise SettingsError(f"{key} {text!r} must be a whole number of at least {least}.")
+        raise SettingsError(tr("{key} {value} must be a whole number of at least {least}.").format(
+            key=key, value=repr(text), least=least))
     return number
 
 
@@ -87,16 +90,17 @@ def _smtp(raw: Mapping[str, str | None]) -> SmtpSettings | None:
         return None
     security = (raw["MOT_SMTP_SECURITY"] or "starttls").strip().lower()
     if security not in SECURITIES:
-        raise SettingsError(f"MOT_SMTP_SECURITY {security!r} is not known: use starttls, ssl or none.")
+        raise SettingsError(tr("MOT_SMTP_SECURITY {value} is not known: use starttls, ssl or none.").format(
+            value=repr(security)))
     port_text = raw["MOT_SMTP_PORT"]
     port = _whole_number("MOT_SMTP_PORT", port_text, least=1) if port_text else SECURITIES[security]
     if port > 65535:
-        raise SettingsError(f"MOT_SMTP_PORT {port} is not a port: use 1 to 65535.")
+        raise SettingsError(tr("MOT_SMTP_PORT {port} is not a port: use 1 to 65535.").format(port=port))
     user = (raw["MOT_SMTP_USER"] or "").strip() or None
     sender = (raw["MOT_SMTP_FROM"] or "").strip() or user
     if sender is None or "@" not in sender:
-        raise SettingsError("MOT_SMTP_FROM must be the sender's e-mail address (or set MOT_SMTP_USER to "
-                            "one).")
+        raise SettingsError(tr("MOT_SMTP_FROM must be the sender's e-mail address (or set MOT_SMTP_USER to "
+                               "one)."))
     return SmtpSettings(host, port, security, user, raw["MOT_SMTP_PASSWORD"], sender)
 
 
@@ -108,7 +112,8 @@ def send_email(smtp: SmtpSettings, to: str, subject: str, text: str) -> str:
     message["Message-ID"] = make_msgid(domain=(smtp.sender or "mot.invalid").rpartition("@")[2])
     message["Auto-Submitted"] = "auto-generated"  # no out-of-office replies to a scheduled job
     message.set_content(text)
-    where = f"SMTP server {smtp.host}:{smtp.port} ({smtp.security})"
+    where = tr("SMTP server {host}:{port} ({security})").format(host=smtp.host, port=smtp.port,
+                                                                 security=smtp.security)
     try:
         client: smtplib.SMTP
         if smtp.security == "ssl":
@@ -123,27 +128,30 @@ def send_email(smtp: SmtpSettings, to: str, subject: str, text: str) -> str:
                 client.login(smtp.user, smtp.password or "")
             client.send_message(message)
     except smtplib.SMTPAuthenticationError:
-        raise DeliveryError(f"{where} refused the login of {smtp.user!r}: check MOT_SMTP_USER and "
-                            "MOT_SMTP_PASSWORD.") from None
+        raise DeliveryError(tr("{where} refused the login of {user}: check MOT_SMTP_USER and "
+                               "MOT_SMTP_PASSWORD.").format(where=where, user=repr(smtp.user))) from None
     except (smtplib.SMTPException, OSError) as exc:
-        raise DeliveryError(f"{where} did not take the e-mail to {to}: {exc}") from None
+        raise DeliveryError(tr("{where} did not take the e-mail to {to}: {reason}").format(
+            where=where, to=to, reason=exc)) from None
     return str(message["Message-ID"])
 
 
 def post_webhook(url: str, payload: Mapping[str, Any]) -> int:
     """POST ``payload`` as JSON; returns the HTTP status. DeliveryError unless it is 2xx."""
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(url, data=body, method="POST",
+    request = urllib.request.Request(url, data=body, method="POST",  # i18n: not shown
                                      headers={"Content-Type": "application/json; charset=utf-8"})
-    where = f"webhook {_without_secret(url)}"
+    where = tr("webhook {url}").format(url=_without_secret(url))
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http(s) only)
             return int(response.status)
     except urllib.error.HTTPError as exc:
-        raise DeliveryError(f"{where} answered HTTP {exc.code} {exc.reason}") from None
+        raise DeliveryError(tr("{where} answered HTTP {code} {reason}").format(
+            where=where, code=exc.code, reason=exc.reason)) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise DeliveryError(f"{where} could not be reached: {reason}") from None
+        raise DeliveryError(tr("{where} could not be reached: {reason}").format(where=where,
+                                                                                reason=reason)) from None
 
 
 def _without_secret(url: str) -> str:

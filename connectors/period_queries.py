@@ -48,7 +48,7 @@ __all__ = ["budget_periods_frame", "budget_periods_statement", "kpi_periods_fram
 
 def _check(periods: Mapping[str, Period]) -> list[Period]:
     if not periods:
-        raise ValueError("a periods query needs at least one period")
+        raise ValueError("a periods query needs at least one period")  # i18n: not shown (a developer error)
     return list(periods.values())
 
 
@@ -120,7 +120,7 @@ def kpi_periods_frame(wh: Warehouse, request: KpiRequest, periods: Mapping[str, 
     mapping's order, each period's rows equal to ``kpi_frame`` of that period alone.
     """
     if not request.kpi_ids:
-        raise ValueError("a KPI request needs at least one KPI")
+        raise ValueError("a KPI request needs at least one KPI")  # i18n: not shown (a developer error)
     wide = read_frame(wh, kpi_periods_statement(wh, request, periods, scope), columnar=True)
     keys = [c for c in wide.columns if c in ("period_start", "kpi_id", *BREAKDOWN_COLUMN.values())]
     frame, which = _long(wide, keys, ("numerator", "denominator", "rows"), "rows", periods)
@@ -147,7 +147,7 @@ def budget_periods_statement(wh: Warehouse, periods: Mapping[str, Period],
     budget = wh.table("budget")
     unknown = set(by) - {"month", "journey_id", "touchpoint_id", "channel"}
     if unknown:
-        raise ValueError(f"budget cannot be grouped by {sorted(unknown)}")
+        raise ValueError(f"budget cannot be grouped by {sorted(unknown)}")  # i18n: not shown
     keys = [budget.c[c].label(c) for c in by]
     ranges = [_date_range(budget.c.month, p.start, p.end) for p in spans]
     measures: list[sa.ColumnElement[Any]] = []

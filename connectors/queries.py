@@ -31,6 +31,7 @@ from connectors._sql_periods import period_start
 from connectors.access import AccessScope
 from connectors.db_errors import database_reason
 from connectors.warehouse import Warehouse, WarehouseError
+from metrics.i18n import tr
 from metrics.model import OPTIONAL_COLUMNS, TABLES, Filters, Grain, KpiRequest, Scope
 
 __all__ = ["BREAKDOWN_COLUMN", "budget_frame", "budget_statement", "date_bounds", "date_bounds_statement",
@@ -70,7 +71,8 @@ def read_frame(wh: Warehouse, statement: sa.Select[Any], *, columnar: bool = Fal
             rows = result.fetchall()
     except sa.exc.SQLAlchemyError as exc:
         reason = database_reason(exc)
-        raise WarehouseError(f"The warehouse could not answer a query: {reason}") from None
+        raise WarehouseError(tr("The warehouse could not answer a query: {reason}").format(
+            reason=reason)) from None
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
@@ -151,7 +153,7 @@ def kpi_frame(wh: Warehouse, request: KpiRequest, scope: AccessScope | None = No
     denominator, rows. Values are computed by ``metrics.registry.compute_values``.
     """
     if not request.kpi_ids:
-        raise ValueError("a KPI request needs at least one KPI")
+        raise ValueError("a KPI request needs at least one KPI")  # i18n: not shown (a developer error)
     frame = read_frame(wh, kpi_statement(wh, request, scope), columnar=True)
     return _kpi_shape(frame, request, request.start)
 
@@ -231,7 +233,7 @@ def funnel_frame(
 def dimension_frame(wh: Warehouse, canonical: str) -> pd.DataFrame:
     """A whole dimension table (journeys, stages, touchpoints, kpis, targets) in canonical names."""
     if canonical not in TABLES or canonical in ("touchpoint_kpis", "funnel", "budget"):
-        raise ValueError(f"{canonical!r} is not a dimension table")
+        raise ValueError(f"{canonical!r} is not a dimension table")  # i18n: not shown (a developer error)
     return _coerce_dimension(canonical, read_frame(wh, dimension_statement(wh, canonical)))
 
 
@@ -282,7 +284,7 @@ def budget_statement(
     allowed = {"month", "journey_id", "touchpoint_id", "channel"}
     unknown = set(by) - allowed
     if unknown:
-        raise ValueError(f"budget cannot be grouped by {sorted(unknown)}")
+        raise ValueError(f"budget cannot be grouped by {sorted(unknown)}")  # i18n: not shown
     keys = [budget.c[c].label(c) for c in by]
     statement = (
         sa.select(

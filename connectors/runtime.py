@@ -46,9 +46,11 @@ from connectors.warehouse import (
     redact_url,
 )
 from metrics.formatting import LANGUAGES, set_language
+from metrics.i18n import N_, tr
 from metrics.registry import KpiRegistry
 
-__all__ = ["apply_language", "embedded_limits", "kpi_registry_from", "KPI_TABLE_FIX", "KpiTableError", "load_settings",
+__all__ = ["apply_language", "embedded_limits", "kpi_registry_from", "KPI_TABLE_FIX", "KpiTableError",
+    "load_settings",
     "open_configured_warehouse", "open_for_checks", "read_kpi_registry", "read_secrets", "scope_as",
     "state_engine", "WarehouseUnavailable"]
 
@@ -56,8 +58,9 @@ __all__ = ["apply_language", "embedded_limits", "kpi_registry_from", "KPI_TABLE_
 #: working directory, as Streamlit does for the app).
 SECRETS_FILE = Path(".streamlit/secrets.toml")
 
-KPI_TABLE_FIX = ("Each KPI needs a unit (percent, score, count, currency, seconds), a direction "
-                 "(higher_is_better, lower_is_better) and an aggregation (ratio, sum).")
+#: What to do about a kpis table that cannot be read (N_: shown as ``tr(KPI_TABLE_FIX)``).
+KPI_TABLE_FIX = N_("Each KPI needs a unit (percent, score, count, currency, seconds), a direction "
+                   "(higher_is_better, lower_is_better) and an aggregation (ratio, sum).")
 
 
 def read_secrets(path: Path = SECRETS_FILE) -> dict[str, Any]:
@@ -68,8 +71,8 @@ def read_secrets(path: Path = SECRETS_FILE) -> dict[str, Any]:
         return {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SettingsError(
-            f"{path} cannot be read: {exc}. Fix it (TOML lines such as MOT_WAREHOUSE_URL = \"...\") "
-            "or remove it."
+            tr("{path} cannot be read: {reason}. Fix it (TOML lines such as MOT_WAREHOUSE_URL = \"...\") "
+               "or remove it.").format(path=path, reason=exc)
         ) from None
 
 
@@ -88,6 +91,7 @@ def apply_language(environ: Mapping[str, str] | None = None, secrets_file: Path 
 def load_settings(environ: Mapping[str, str] | None = None, secrets_file: Path = SECRETS_FILE) -> Settings:
     """Every setting (environment over secrets file over defaults), checked, with MOT_DATA_DIR (and a
     SQLite state store's folder inside it) created. SettingsError says which setting and what to do."""
+    apply_language(environ, secrets_file)  # a secrets file that cannot be read is said in it too
     secrets = read_secrets(secrets_file)
     settings = resolve_settings(os.environ if environ is None else environ, secrets)
     create_data_folders(settings)
@@ -100,8 +104,9 @@ def open_configured_warehouse(settings: Settings) -> Warehouse:
     reached, MappingError when the mapping does not fit."""
     if settings.is_demo and not settings.demo_path.exists():
         raise WarehouseError(
-            f"The demo warehouse {settings.demo_path} does not exist yet. Start the app once "
-            f"(streamlit run dashboard.py) or run: python -m connectors.demo --out {settings.demo_path}"
+            tr("The demo warehouse {path} does not exist yet. Start the app once "
+               "(streamlit run dashboard.py) or run: python -m connectors.demo --out {path}").format(
+                path=settings.demo_path)
         )
     return open_warehouse(
         settings.effective_warehouse_url, settings.mapping_path, limits=embedded_limits(settings)
@@ -139,10 +144,9 @@ def open_for_checks(
             engine.dispose()
         if not isinstance(exc, sa.exc.SQLAlchemyError):
             return WarehouseUnavailable(label, str(exc))
-        return WarehouseUnavailable(label, (
-            f"Cannot reach the warehouse at {label}: {database_reason(exc)}. Check that it is running "
-            "and that MOT_WAREHOUSE_URL is right."
-        ))
+        return WarehouseUnavailable(label, tr(
+            "Cannot reach the warehouse at {url}: {reason}. Check that it is running and that "
+            "MOT_WAREHOUSE_URL is right.").format(url=label, reason=database_reason(exc)))
     return Warehouse(engine, mapping, build_tables(mapping), tuple(problems))
 
 
@@ -151,7 +155,8 @@ class KpiTableError(ValueError):
     adds what to do."""
 
     def __init__(self, detail: str) -> None:
-        super().__init__(f"The KPI table cannot be read: {detail}. {KPI_TABLE_FIX}")
+        super().__init__(tr("The KPI table cannot be read: {detail}. {fix}").format(
+            detail=detail, fix=tr(KPI_TABLE_FIX)))
         self.detail = detail
 
 
@@ -205,10 +210,15 @@ def scope_as(settings: Settings, wh: Warehouse, email: str | None) -> AccessScop
     except ContactsError as exc:
         raise AccessError(str(exc)) from None
     if settings.access_path is None:
-        raise AccessError("--as needs the access file: set MOT_ACCESS (README, 'Login and access').")
+        raise AccessError(tr("--as needs the access file: set MOT_ACCESS (README, 'Login and access')."))
     journeys, touchpoints = dimension_frame(wh, "journeys"), dimension_frame(wh, "touchpoints")
     scope = scope_for(email, rules, contacts, journeys, touchpoints)
     if scope.is_empty:
-        why = "owns no journey map and no touchpoint" if scope.roles else "has no rule in the access file"
-        raise AccessError(f"{email} {why}, so they see nothing; there is nothing to produce as them.")
+        if scope.roles:
+            message = tr("{email} owns no journey map and no touchpoint, so they see nothing; there is "
+                         "nothing to produce as them.")
+        else:
+            message = tr("{email} has no rule in the access file, so they see nothing; there is nothing to "
+                         "produce as them.")
+        raise AccessError(message.format(email=email))
     return scope

@@ -14,7 +14,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from metrics.formatting import LANGUAGES
+from metrics.formatting import LANGUAGES, set_language
+from metrics.i18n import N_, tr
 
 __all__ = ["create_data_folders", "resolve_settings", "SETTINGS", "Settings", "SettingsError"]
 
@@ -26,83 +27,85 @@ class Setting:
     help: str
 
 
+#: Help texts are marked with N_ (made at import) and translated where shown: ``tr(setting.help)``.
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "MOT_WAREHOUSE_URL",
         None,
-        "SQLAlchemy URL of the warehouse to read (read-only). Unset: the embedded demo warehouse "
-        "data/demo.duckdb, generated on first start.",
+        N_("SQLAlchemy URL of the warehouse to read (read-only). Unset: the embedded demo warehouse "
+           "data/demo.duckdb, generated on first start."),
     ),
     Setting(
         "MOT_MAPPING",
         None,
-        "Path of the mapping file (YAML) from canonical to physical table and column names. "
-        "Unset: the warehouse uses canonical names.",
+        N_("Path of the mapping file (YAML) from canonical to physical table and column names. "
+           "Unset: the warehouse uses canonical names."),
     ),
     Setting(
         "MOT_STATE_URL",
         None,
-        "SQLAlchemy URL of the app's own writable store (comments, frozen quarters, check "
-        "history). Unset: sqlite:///<MOT_DATA_DIR>/state.sqlite.",
+        N_("SQLAlchemy URL of the app's own writable store (comments, frozen quarters, check "
+           "history). Unset: sqlite:///<MOT_DATA_DIR>/state.sqlite."),
     ),
     Setting(
         "MOT_CONTACTS",
         None,
-        "Path of the contacts file (YAML): owner names to e-mail addresses and webhooks, and the "
-        "data steward of each table or check. Unset: owner columns holding e-mail addresses still "
-        "reach their owners, and no steward is named.",
+        N_("Path of the contacts file (YAML): owner names to e-mail addresses and webhooks, and the "
+           "data steward of each table or check. Unset: owner columns holding e-mail addresses still "
+           "reach their owners, and no steward is named."),
     ),
     Setting(
         "MOT_ACCESS",
         None,
-        "Path of the access file (YAML): roles for e-mail addresses and domains. Used only when login "
-        "is configured ([auth] in .streamlit/secrets.toml); then a person with no rule sees nothing. "
-        "Unset with login: nobody gets in.",
+        N_("Path of the access file (YAML): roles for e-mail addresses and domains. Used only when login "
+           "is configured ([auth] in .streamlit/secrets.toml); then a person with no rule sees nothing. "
+           "Unset with login: nobody gets in."),
     ),
     Setting(
         "MOT_LANGUAGE",
         "en",
-        "Language of every label, message, page and pack, and of number and date formats: en or de.",
+        N_("Language of every label, message, page and pack, and of number and date formats: en or de."),
     ),
     Setting("MOT_BASE_URL", "http://localhost:8501",
-            "Address people open the app at; every alert links to the page view that explains it there."),
+            N_("Address people open the app at; every alert links to the page view that explains it there.")),
     Setting("MOT_ALERT_STREAK", "3",
-            "Periods in a row a KPI must be off target to be listed on My touchpoints and alerted as "
-            "such even when its status did not change (a whole number, 1 or more)."),
-    Setting("MOT_SMTP_HOST", None, "SMTP server that sends alert e-mails. Unset: no e-mail is sent "
-            "(`python -m metrics.alerts send` stops with exit status 2 if a digest needs e-mail)."),
-    Setting("MOT_SMTP_PORT", None, "SMTP port. Unset: 587 with starttls, 465 with ssl, 25 with none."),
-    Setting("MOT_SMTP_SECURITY", "starttls", "How the SMTP connection is protected: starttls, ssl or none."),
-    Setting("MOT_SMTP_USER", None, "SMTP login name. Unset: no login."),
-    Setting("MOT_SMTP_PASSWORD", None, "SMTP password: only in the environment or .streamlit/secrets.toml, "
-            "never in a file the app commits."),
-    Setting("MOT_SMTP_FROM", None, "Sender address of alert e-mails. Unset: MOT_SMTP_USER."),
-    Setting("MOT_WEBHOOK_FORMAT", "chat", "Body of alert webhooks: chat (a JSON 'text' that Slack and "
-            "Microsoft Teams incoming webhooks accept) or generic (recipient and alerts as JSON)."),
+            N_("Periods in a row a KPI must be off target to be listed on My touchpoints and alerted as "
+               "such even when its status did not change (a whole number, 1 or more).")),
+    Setting("MOT_SMTP_HOST", None, N_("SMTP server that sends alert e-mails. Unset: no e-mail is sent "
+            "(`python -m metrics.alerts send` stops with exit status 2 if a digest needs e-mail).")),
+    Setting("MOT_SMTP_PORT", None, N_("SMTP port. Unset: 587 with starttls, 465 with ssl, 25 with none.")),
+    Setting("MOT_SMTP_SECURITY", "starttls",
+            N_("How the SMTP connection is protected: starttls, ssl or none.")),
+    Setting("MOT_SMTP_USER", None, N_("SMTP login name. Unset: no login.")),
+    Setting("MOT_SMTP_PASSWORD", None, N_("SMTP password: only in the environment or "
+            ".streamlit/secrets.toml, never in a file the app commits.")),
+    Setting("MOT_SMTP_FROM", None, N_("Sender address of alert e-mails. Unset: MOT_SMTP_USER.")),
+    Setting("MOT_WEBHOOK_FORMAT", "chat", N_("Body of alert webhooks: chat (a JSON 'text' that Slack and "
+            "Microsoft Teams incoming webhooks accept) or generic (recipient and alerts as JSON).")),
     Setting(
         "MOT_MIN_CURVE_R2",
         "0.5",
-        "Least share of an outcome's variation, beyond season and trend, that spend must explain "
-        "(a response curve's spend R², 0 to 1) before the budget optimiser promises a number; "
-        "below it the optimiser shows only a range and says why.",
+        N_("Least share of an outcome's variation, beyond season and trend, that spend must explain "
+           "(a response curve's spend R², 0 to 1) before the budget optimiser promises a number; "
+           "below it the optimiser shows only a range and says why."),
     ),
     Setting(
         "MOT_DATA_DIR",
         "data",
-        "Folder for the embedded demo warehouse, the default state store and Data Docs.",
+        N_("Folder for the embedded demo warehouse, the default state store and Data Docs."),
     ),
     Setting(
         "MOT_DUCKDB_MEMORY_LIMIT",
         "256MB",
-        "Memory a DuckDB warehouse (the demo or a duckdb:/// URL) may use in this process, e.g. 256MB "
-        "or 1GB: its buffer of cached table blocks and the working memory of queries. Larger "
-        "aggregations spill to a temporary folder beside the file instead of growing the process.",
+        N_("Memory a DuckDB warehouse (the demo or a duckdb:/// URL) may use in this process, e.g. 256MB "
+           "or 1GB: its buffer of cached table blocks and the working memory of queries. Larger "
+           "aggregations spill to a temporary folder beside the file instead of growing the process."),
     ),
     Setting(
         "MOT_DUCKDB_THREADS",
         "2",
-        "Threads a DuckDB warehouse runs a query on (a whole number, 1 or more). Each thread holds "
-        "its own working memory, so more threads need a larger MOT_DUCKDB_MEMORY_LIMIT.",
+        N_("Threads a DuckDB warehouse runs a query on (a whole number, 1 or more). Each thread holds "
+           "its own working memory, so more threads need a larger MOT_DUCKDB_MEMORY_LIMIT."),
     ),
 )
 
@@ -157,6 +160,7 @@ def resolve_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | No
     folder that is a file, or a SQLite state store in a folder the app may not create raise
     SettingsError with what to do.
     """
+    _apply_language(environ, secrets)  # before the first message: every SettingsError reads in it
     raw = _raw_values(environ, secrets)
     warehouse_url = raw["MOT_WAREHOUSE_URL"]
     if warehouse_url is not None:
@@ -166,16 +170,19 @@ def resolve_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | No
         state_url = raw["MOT_STATE_URL"] or f"sqlite:///{data_dir / 'state.sqlite'}"
         _check_state_url(state_url, data_dir)
     except OSError as exc:  # e.g. a folder above the path this user may not look into
+        what = str(exc.filename) if exc.filename else tr("A folder")
         raise SettingsError(
-            f"{exc.filename or 'A folder'} cannot be checked: {exc.strerror or exc}. Point "
-            "MOT_DATA_DIR and MOT_STATE_URL at places this user may use."
+            tr("{what} cannot be checked: {reason}. Point MOT_DATA_DIR and MOT_STATE_URL at places this "
+               "user may use.").format(what=what, reason=exc.strerror or exc)
         ) from None
     mapping = raw["MOT_MAPPING"]
     contacts = raw["MOT_CONTACTS"]
     language = (raw["MOT_LANGUAGE"] or "en").strip().lower()
     if language not in LANGUAGES:
-        raise SettingsError(f"MOT_LANGUAGE {language!r} is not a language the app speaks: use "
-                            f"{' or '.join(LANGUAGES)}.")
+        *others, last = LANGUAGES
+        languages = tr("{choices} or {last}").format(choices=", ".join(others), last=last)
+        raise SettingsError(tr("MOT_LANGUAGE {value} is not a language the app speaks: use {languages}.")
+                            .format(value=repr(language), languages=languages))
     return Settings(
         min_curve_r2=_share("MOT_MIN_CURVE_R2", raw["MOT_MIN_CURVE_R2"] or "0.5"),
         warehouse_url=warehouse_url,
@@ -192,6 +199,15 @@ def resolve_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | No
     )
 
 
+def _apply_language(environ: Mapping[str, str], secrets: Mapping[str, Any] | None) -> None:
+    """Switch to MOT_LANGUAGE (environment over secrets) when it names a language the app speaks;
+    otherwise leave the language as it is (resolve_settings then says what is wrong)."""
+    value: Any = environ.get("MOT_LANGUAGE") or (secrets or {}).get("MOT_LANGUAGE") or "en"
+    language = value.strip().lower() if isinstance(value, str) else ""
+    if language in LANGUAGES:
+        set_language(language)
+
+
 _MEMORY = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KIB|MIB|GIB|TIB)\s*", re.IGNORECASE)
 
 
@@ -200,8 +216,8 @@ def _memory_limit(text: str) -> str:
     match = _MEMORY.fullmatch(text)
     if match is None or float(match.group(1)) <= 0:
         raise SettingsError(
-            f"MOT_DUCKDB_MEMORY_LIMIT {text!r} is not a memory size. Use a number and a unit, "
-            "e.g. 256MB or 1GB."
+            tr("MOT_DUCKDB_MEMORY_LIMIT {value} is not a memory size. Use a number and a unit, "
+               "e.g. 256MB or 1GB.").format(value=repr(text))
         )
     return f"{match.group(1)}{match.group(2).upper()}"
 
@@ -212,15 +228,16 @@ def _threads(text: str) -> int:
     except ValueError:
         threads = 0
     if threads < 1:
-        raise SettingsError(f"MOT_DUCKDB_THREADS {text!r} is not a whole number of 1 or more, e.g. 2.")
+        raise SettingsError(tr("MOT_DUCKDB_THREADS {value} is not a whole number of 1 or more, e.g. 2.")
+                            .format(value=repr(text)))
     return threads
 
 
 def _alert_streak(raw: str | None) -> int:
     text = (raw or "3").strip()
     if not text.isdigit() or int(text) < 1:
-        raise SettingsError(f"MOT_ALERT_STREAK {text!r} is not a whole number of periods of 1 or more: "
-                            "set it to e.g. 3.")
+        raise SettingsError(tr("MOT_ALERT_STREAK {value} is not a whole number of periods of 1 or more: "
+                               "set it to e.g. 3.").format(value=repr(text)))
     return int(text)
 
 
@@ -238,8 +255,9 @@ def create_data_folders(settings: Settings) -> None:
             folder.mkdir(parents=folder != settings.data_dir, exist_ok=True)
         except OSError as exc:
             raise SettingsError(
-                f"The folder {str(folder)!r} cannot be created: {exc.strerror or exc}. Point "
-                "MOT_DATA_DIR (and a SQLite MOT_STATE_URL inside it) at a folder this user may write."
+                tr("The folder {folder} cannot be created: {reason}. Point MOT_DATA_DIR (and a SQLite "
+                   "MOT_STATE_URL inside it) at a folder this user may write.").format(
+                    folder=repr(str(folder)), reason=exc.strerror or exc)
             ) from None
 
 
@@ -251,12 +269,13 @@ def _raw_values(environ: Mapping[str, str], secrets: Mapping[str, Any] | None) -
             value = secrets.get(setting.key)
             if isinstance(value, (dict, list)):
                 raise SettingsError(
-                    f"{setting.key} in .streamlit/secrets.toml must be text, not a TOML table or "
-                    f"list. {setting.help}"
+                    tr("{key} in .streamlit/secrets.toml must be text, not a TOML table or list. {help}")
+                    .format(key=setting.key, help=tr(setting.help))
                 )
         text = str(value) if value not in (None, "") else setting.default
         if text is not None and "\x00" in text:
-            raise SettingsError(f"{setting.key} contains a NUL character. {setting.help}")
+            raise SettingsError(tr("{key} contains a NUL character. {help}").format(
+                key=setting.key, help=tr(setting.help)))
         raw[setting.key] = text
     return raw
 
@@ -268,39 +287,42 @@ def _share(key: str, text: str) -> float:
     except ValueError:
         value = float("nan")
     if not 0.0 <= value <= 1.0:
-        raise SettingsError(f"{key} {text!r} is not a number from 0 to 1 (e.g. 0.5).")
+        raise SettingsError(tr("{key} {value} is not a number from 0 to 1 (e.g. 0.5).").format(
+            key=key, value=repr(text)))
     return value
 
 
 def _data_dir(text: str) -> Path:
     path = Path(text)
-    what = f"MOT_DATA_DIR {text!r}"
+    value = repr(text)
     if path.exists() and not path.is_dir():
         raise SettingsError(
-            f"{what} is a file, not a folder. The app keeps the demo warehouse, the default state "
-            "store and Data Docs there: point MOT_DATA_DIR at a folder (it is created if missing)."
+            tr("MOT_DATA_DIR {value} is a file, not a folder. The app keeps the demo warehouse, the default "
+               "state store and Data Docs there: point MOT_DATA_DIR at a folder (it is created if "
+               "missing).").format(value=value)
         )
     if not path.exists():
         blocking = _file_above(path)
         if blocking is not None:
             raise SettingsError(
-                f"{what} cannot be a folder: {str(blocking)!r} above it is a file. Point MOT_DATA_DIR "
-                "at a folder in an existing folder."
+                tr("MOT_DATA_DIR {value} cannot be a folder: {file} above it is a file. Point MOT_DATA_DIR "
+                   "at a folder in an existing folder.").format(value=value, file=repr(str(blocking)))
             )
         if not path.parent.is_dir():
             raise SettingsError(
-                f"{what} does not exist, nor does the folder {str(path.parent)!r} it would go in. "
-                "The app creates the data folder itself but no folders above it: create "
-                f"{str(path.parent)!r} first, or point MOT_DATA_DIR at a folder in an existing one."
+                tr("MOT_DATA_DIR {value} does not exist, nor does the folder {parent} it would go in. "
+                   "The app creates the data folder itself but no folders above it: create "
+                   "{parent} first, or point MOT_DATA_DIR at a folder in an existing one.").format(
+                    value=value, parent=repr(str(path.parent)))
             )
     return path
 
 
 _URL_EXAMPLES = {
-    "MOT_WAREHOUSE_URL": "Use e.g. postgresql+psycopg://user@host/db or duckdb:///path/to/file.duckdb, "
-    "or unset it to use the embedded demo.",
-    "MOT_STATE_URL": "Use e.g. sqlite:////var/lib/mot/state.sqlite or postgresql+psycopg://user@host/db, "
-    "or unset it to keep the state in MOT_DATA_DIR/state.sqlite.",
+    "MOT_WAREHOUSE_URL": N_("Use e.g. postgresql+psycopg://user@host/db or duckdb:///path/to/file.duckdb, "
+                            "or unset it to use the embedded demo."),
+    "MOT_STATE_URL": N_("Use e.g. sqlite:////var/lib/mot/state.sqlite or postgresql+psycopg://user@host/db, "
+                        "or unset it to keep the state in MOT_DATA_DIR/state.sqlite."),
 }
 
 
@@ -309,13 +331,15 @@ def _parse_url(key: str, url: str) -> sa.URL:
     try:
         parsed = sa.make_url(url)
     except sa.exc.ArgumentError:
-        raise SettingsError(f"{key} {url!r} is not a SQLAlchemy URL. {_URL_EXAMPLES[key]}") from None
+        raise SettingsError(tr("{key} {value} is not a SQLAlchemy URL. {example}").format(
+            key=key, value=repr(url), example=tr(_URL_EXAMPLES[key]))) from None
     try:
         parsed.get_dialect().import_dbapi()
     except (sa.exc.NoSuchModuleError, ImportError) as exc:
         raise SettingsError(
-            f"{key} uses {parsed.drivername!r}, which cannot be loaded here ({exc}). Install that "
-            "database's SQLAlchemy driver or correct the URL's first part (before '://')."
+            tr("{key} uses {driver}, which cannot be loaded here ({reason}). Install that database's "
+               "SQLAlchemy driver or correct the URL's first part (before '://').").format(
+                key=key, driver=repr(parsed.drivername), reason=exc)
         ) from None
     return parsed
 
@@ -327,22 +351,22 @@ def _check_state_url(url: str, data_dir: Path) -> None:
         return
     if path.is_dir():
         raise SettingsError(
-            f"MOT_STATE_URL names {str(path)!r}, which is a folder. Name a file in it, e.g. "
-            f"sqlite:///{path / 'state.sqlite'}."
+            tr("MOT_STATE_URL names {path}, which is a folder. Name a file in it, e.g. {example}.").format(
+                path=repr(str(path)), example=f"sqlite:///{path / 'state.sqlite'}")
         )
     folder = path.parent
     blocking = _file_above(path)
     if blocking is not None:
         raise SettingsError(
-            f"MOT_STATE_URL cannot use {str(path)!r}: {str(blocking)!r} is a file, not a folder. "
-            "Point MOT_STATE_URL at a file in a folder."
+            tr("MOT_STATE_URL cannot use {path}: {file} is a file, not a folder. Point MOT_STATE_URL at a "
+               "file in a folder.").format(path=repr(str(path)), file=repr(str(blocking)))
         )
     if not folder.is_dir() and not _inside(folder, data_dir):
         raise SettingsError(
-            f"The folder {str(folder)!r} of the state store (MOT_STATE_URL) does not exist. The app "
-            f"creates folders only inside MOT_DATA_DIR ({str(data_dir)!r}): create {str(folder)!r} "
-            "first, point MOT_STATE_URL at a file in an existing folder, or unset it to keep the "
-            "state in MOT_DATA_DIR."
+            tr("The folder {folder} of the state store (MOT_STATE_URL) does not exist. The app creates "
+               "folders only inside MOT_DATA_DIR ({data_dir}): create {folder} first, point MOT_STATE_URL "
+               "at a file in an existing folder, or unset it to keep the state in MOT_DATA_DIR.").format(
+                folder=repr(str(folder)), data_dir=repr(str(data_dir)))
         )
 
 

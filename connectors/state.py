@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from connectors.db_errors import database_reason
+from metrics.i18n import tr
 
 __all__ = ["add_missing_columns", "create_state_engine", "ensure_tables", "StateStoreError"]
 
@@ -35,20 +36,27 @@ def create_state_engine(url: str) -> sa.Engine:
         parsed = sa.make_url(url)
     except sa.exc.ArgumentError:
         raise StateStoreError(
-            f"MOT_STATE_URL {url!r} is not a SQLAlchemy URL. Use e.g. sqlite:////var/lib/mot/state.sqlite."
+            tr("MOT_STATE_URL {value} is not a SQLAlchemy URL. Use e.g. sqlite:////var/lib/mot/state.sqlite.").format(
+                value=repr(url))
         ) from None
     sqlite = parsed.get_backend_name() == "sqlite"
     if sqlite:
         _check_sqlite_folder(parsed)
     try:
-        if sqlite:
+        if sqlite and parsed.database in (None, "", ":memory:"):
+            # One in-memory database shared by every thread: SQLAlchemy's default pool gives each
+            # thread (each Streamlit session) its own empty database, without the tables that the
+            # first one created ("no such table: review_closed_quarters").
+            engine = sa.create_engine(url, poolclass=sa.pool.StaticPool,
+                                      connect_args={"timeout": 30, "check_same_thread": False})
+        elif sqlite:
             engine = sa.create_engine(url, connect_args={"timeout": 30})
         else:
             engine = sa.create_engine(url, pool_pre_ping=True)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
         raise StateStoreError(
-            f"The state store URL (MOT_STATE_URL) cannot be used: {exc}. Install that database's "
-            "SQLAlchemy driver or correct the URL."
+            tr("The state store URL (MOT_STATE_URL) cannot be used: {reason}. Install that database's "
+               "SQLAlchemy driver or correct the URL.").format(reason=exc)
         ) from None
     if sqlite:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
@@ -62,9 +70,9 @@ def _check_sqlite_folder(parsed: sa.URL) -> None:
     folder = Path(parsed.database).parent if parsed.database not in (None, "", ":memory:") else None
     if folder is not None and not is_uri and not folder.is_dir():
         raise StateStoreError(
-            f"The folder {str(folder)!r} of the state store does not exist. Create it, or set "
-            "MOT_STATE_URL to a file in an existing folder (unset, the store is "
-            "MOT_DATA_DIR/state.sqlite)."
+            tr("The folder {folder} of the state store does not exist. Create it, or set MOT_STATE_URL to a "
+               "file in an existing folder (unset, the store is MOT_DATA_DIR/state.sqlite).").format(
+                folder=repr(str(folder)))
         )
 
 
@@ -107,8 +115,9 @@ def ensure_tables(
         except sa.exc.SQLAlchemyError as exc:
             reason = database_reason(exc)
             raise StateStoreError(
-                f"The state store at {engine.url.render_as_string(hide_password=True)} cannot be "
-                f"prepared: {reason}. Check MOT_STATE_URL and that the app may write there."
+                tr("The state store at {url} cannot be prepared: {reason}. Check MOT_STATE_URL and that the "
+                   "app may write there.").format(url=engine.url.render_as_string(hide_password=True),
+                                                  reason=reason)
             ) from None
         if upgrade is not None:
             upgrade(engine)
@@ -117,8 +126,8 @@ def ensure_tables(
 
 def add_missing_columns(engine: sa.Engine, columns: tuple[tuple[sa.Table, str], ...], what: str) -> None:
     """Add the given columns (each as its table declares it) to stores made before they existed;
-    never drops or rewrites anything. ``what`` names the feature for the error message, e.g. "the
-    review store". StateStoreError when the store cannot be changed."""
+    never drops or rewrites anything. ``what`` names the feature for the error message, in the
+    current language (``tr("the review store")``). StateStoreError when the store cannot be changed."""
     try:
         with engine.begin() as connection:
             inspector = sa.inspect(connection)
@@ -129,6 +138,6 @@ def add_missing_columns(engine: sa.Engine, columns: tuple[tuple[sa.Table, str], 
                     connection.execute(sa.DDL(f"ALTER TABLE {table.name} ADD COLUMN {add}"))
     except sa.exc.SQLAlchemyError as exc:
         raise StateStoreError(
-            f"{what[:1].upper()}{what[1:]} cannot be updated: {database_reason(exc)}. "
-            "Check MOT_STATE_URL and that the app may write there."
+            tr("{what} cannot be updated: {reason}. Check MOT_STATE_URL and that the app may write "
+               "there.").format(what=what[:1].upper() + what[1:], reason=database_reason(exc))
         ) from None

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from connectors._spark_sql import SPARK_DIALECTS, raise_connect_errors_as_dbapi
 from connectors.db_errors import database_reason
 from connectors.mapping import Mapping, MappingError, check_against, fit_optional_columns, load_mapping
+from metrics.i18n import tr
 from metrics.model import COLUMN_KINDS, TABLES
 
 __all__ = ["build_tables", "EmbeddedLimits", "open_warehouse", "Warehouse", "WarehouseError"]
@@ -93,15 +94,15 @@ def create_read_engine(url: str, limits: EmbeddedLimits | None = None) -> sa.Eng
         parsed = sa.make_url(url)
     except sa.exc.ArgumentError:
         raise WarehouseError(
-            f"MOT_WAREHOUSE_URL {url!r} is not a SQLAlchemy URL. "
-            "Use e.g. postgresql+psycopg://user@host/db or duckdb:///path/to/file.duckdb."
+            tr("MOT_WAREHOUSE_URL {value} is not a SQLAlchemy URL. "
+               "Use e.g. postgresql+psycopg://user@host/db or duckdb:///path/to/file.duckdb.").format(value=repr(url))
         ) from None
     connect_args: dict[str, object] = {}
     if parsed.get_backend_name() == "duckdb" and parsed.database not in (None, "", ":memory:"):
         if not Path(parsed.database).exists():
             raise WarehouseError(
-                f"The DuckDB warehouse file {parsed.database!r} does not exist. Check the path in "
-                "MOT_WAREHOUSE_URL (unset, the app uses its generated demo)."
+                tr("The DuckDB warehouse file {path} does not exist. Check the path in MOT_WAREHOUSE_URL "
+                   "(unset, the app uses its generated demo).").format(path=repr(parsed.database))
             )
         connect_args["read_only"] = True
     try:
@@ -110,8 +111,8 @@ def create_read_engine(url: str, limits: EmbeddedLimits | None = None) -> sa.Eng
         engine = sa.create_engine(url, connect_args=connect_args, pool_pre_ping=not embedded)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
         raise WarehouseError(
-            f"Cannot use warehouse URL for dialect {parsed.get_backend_name()!r}: {exc}. "
-            "Install that dialect's SQLAlchemy driver or check the URL."
+            tr("Cannot use warehouse URL for dialect {dialect}: {reason}. Install that dialect's SQLAlchemy "
+               "driver or check the URL.").format(dialect=repr(parsed.get_backend_name()), reason=exc)
         ) from None
     if embedded:
         limits = limits or EmbeddedLimits()
@@ -149,8 +150,9 @@ def open_warehouse(
     except sa.exc.SQLAlchemyError as exc:
         reason = database_reason(exc)
         raise WarehouseError(
-            f"Cannot reach the warehouse at {redact_url(url)}: {reason}. Check that it is running, "
-            "that MOT_WAREHOUSE_URL is right and that this machine may connect to it."
+            tr("Cannot reach the warehouse at {url}: {reason}. Check that it is running, that "
+               "MOT_WAREHOUSE_URL is right and that this machine may connect to it.").format(
+                url=redact_url(url), reason=reason)
         ) from None
     if problems:
         raise MappingError(problems)
@@ -163,4 +165,4 @@ def redact_url(url: str) -> str:
     try:
         return sa.make_url(url).render_as_string(hide_password=True)
     except sa.exc.ArgumentError:
-        return "<invalid URL>"
+        return tr("<invalid URL>")

@@ -17,7 +17,8 @@ import datetime as dt
 
 import pandas as pd
 
-from metrics.formatting import date_text
+from metrics.formatting import date_text, number_text
+from metrics.i18n import tr
 from metrics.judgement import JUDGED_STATUSES
 from metrics.model import Period
 from metrics.owners import bands
@@ -57,8 +58,8 @@ def action_effects(
         rows.append({
             "action_id": action.action_id,
             "before_text": _value_text(b, fmt),
-            "after_text": _value_text(a, fmt) if a is not None else "not started yet",
-            "target_text": fmt(target) if target is not None and pd.notna(target) else "no target",
+            "after_text": _value_text(a, fmt) if a is not None else tr("not started yet"),
+            "target_text": fmt(target) if target is not None and pd.notna(target) else tr("no target"),
             "before_status": b["status"] if b is not None else "no_data",
             "after_status": a["status"] if a is not None else "no_data",
             "effect": _effect(b, a, after_started=a is not None),
@@ -77,7 +78,7 @@ def _row(frame: pd.DataFrame, action_id: object) -> pd.Series | None:
 
 def _value_text(row: pd.Series | None, fmt: object) -> str:
     if row is None or pd.isna(row["value"]):
-        return "no value"
+        return tr("no value")
     return f"{fmt(row['value'])} ({row['status_text']})"  # type: ignore[operator]
 
 
@@ -89,15 +90,17 @@ def _window(row: pd.Series | None) -> str:
 
 def _effect(before: pd.Series | None, after: pd.Series | None, after_started: bool) -> str:
     if not after_started:
-        return "too early: it has not started"
+        return tr("too early: it has not started")
     judged = [r is not None and r["status"] in JUDGED_STATUSES for r in (before, after)]
     if not all(judged):
-        return "cannot be judged: no trusted value with a target on both sides"
+        return tr("cannot be judged: no trusted value with a target on both sides")
     assert before is not None and after is not None
     band = float(bands(pd.DataFrame([after])).iloc[0])
     moved = (float(after["gap"]) - float(before["gap"])) / band
     if moved >= 1:
-        return f"working: better against target by {moved:.1f} tolerance widths"
+        return tr("working: better against target by {move} tolerance widths").format(
+            move=number_text(moved, 1))
     if moved <= -1:
-        return f"worse: further from target by {-moved:.1f} tolerance widths"
-    return "no clear change yet"
+        return tr("worse: further from target by {move} tolerance widths").format(
+            move=number_text(-moved, 1))
+    return tr("no clear change yet")

@@ -17,12 +17,13 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from metrics.i18n import N_, tr
 from metrics.model import Direction
 
 __all__ = ["add_quarter", "attach_touchpoint_dimensions", "budget_problems", "classify_quadrant",
     "CONVERSION_KPI", "cost_per_kpi_point", "cost_per_next_stage_customer", "cost_per_outcome",
     "efficiency_ranking", "moment_of_truth_shares", "MOT_LABELS", "plan_against_actual", "Quadrant",
-    "QUADRANT_ORDER", "target_attainment", "UNASSIGNED_STAGE"]
+    "QUADRANT_ORDER", "QUADRANT_TEXT", "quadrant_text", "target_attainment", "UNASSIGNED_STAGE"]
 
 SPEND_COLUMNS = ("planned", "actual")
 #: The KPI whose numerator counts what the budget buys (customers converting), unless a person
@@ -30,22 +31,41 @@ SPEND_COLUMNS = ("planned", "actual")
 CONVERSION_KPI = "conversion_rate"
 
 #: Stage given to budget rows booked on a journey without a touchpoint (e.g. brand campaigns).
-UNASSIGNED_STAGE = "(journey level)"
+#: Stored in English (a key); shown with ``tr(UNASSIGNED_STAGE)``.
+UNASSIGNED_STAGE = N_("(journey level)")
 
-MOT_LABELS = {True: "Moments of truth", False: "Other touchpoints"}
+#: Moment of truth or not, in words (marked; translate with ``tr`` where shown).
+MOT_LABELS = {True: N_("Moments of truth"), False: N_("Other touchpoints")}
 
 
 class Quadrant(StrEnum):
     """Where a touchpoint sits on effectiveness (target attainment) against efficiency (cost)."""
 
-    FUND_MORE = "fund more"  # meets its target and its outcomes are cheap: scale it up
+    # The values are keys (i18n: not shown); QUADRANT_TEXT says them in the current language.
+    FUND_MORE = "fund more"  # i18n: not shown. Meets its target and its outcomes are cheap: scale it up
     KEEP = "keep"  # meets its target but each outcome is expensive: hold the budget
     FIX = "fix"  # cheap outcomes but misses its target: improve the experience, not the spend
-    CUT_BACK = "cut back"  # misses its target and each outcome is expensive: move money away
-    NO_DATA = "no data"  # no target, no outcome or no spend: cannot be judged
+    CUT_BACK = "cut back"  # i18n: not shown. Misses its target, each outcome is expensive: move money
+    NO_DATA = "no data"  # i18n: not shown. No target, no outcome or no spend: cannot be judged
 
 
 QUADRANT_ORDER: tuple[Quadrant, ...] = tuple(Quadrant)
+#: Each quadrant in words: the values are the English text, shown with ``quadrant_text``.
+QUADRANT_TEXT: dict[Quadrant, str] = {
+    Quadrant.FUND_MORE: N_("fund more"),
+    Quadrant.KEEP: N_("keep"),
+    Quadrant.FIX: N_("fix"),
+    Quadrant.CUT_BACK: N_("cut back"),
+    Quadrant.NO_DATA: N_("no data"),
+}
+
+
+def quadrant_text(quadrant: str) -> str:
+    """A quadrant (its stored value) in the current language; anything else as it is."""
+    try:
+        return tr(QUADRANT_TEXT[Quadrant(quadrant)])
+    except ValueError:
+        return str(quadrant)
 
 
 def _safe_divide(numerator: pd.Series | np.ndarray, denominator: pd.Series | np.ndarray) -> np.ndarray:
@@ -88,20 +108,25 @@ def budget_problems(budget: pd.DataFrame) -> list[str]:
     """Plain-language problems in budget rows that a user should know before reading the figures."""
     problems: list[str] = []
     if budget.empty:
-        return ["No budget rows in this period. Choose a longer period or check the budget table."]
+        return [tr("No budget rows in this period. Choose a longer period or check the budget table.")]
     for column in SPEND_COLUMNS:
         values = pd.to_numeric(budget[column], errors="coerce")
         negative = int((values < 0).sum())
         if negative:
-            problems.append(
-                f"{negative} budget row(s) have a negative {column} amount; they are kept in the sums "
-                "but should be corrected in the budget table."
-            )
+            problems.append((
+                tr("{count} budget row(s) have a negative planned amount; they are kept in the sums but "
+                   "should be corrected in the budget table.") if column == "planned" else
+                tr("{count} budget row(s) have a negative actual amount; they are kept in the sums but "
+                   "should be corrected in the budget table.")).format(count=negative))
         missing = int(values.isna().sum())
         if missing:
-            problems.append(f"{missing} budget row(s) have no {column} amount; they count as missing.")
+            problems.append((
+                tr("{count} budget row(s) have no planned amount; they count as missing.")
+                if column == "planned" else
+                tr("{count} budget row(s) have no actual amount; they count as missing.")).format(
+                    count=missing))
     if pd.to_numeric(budget["actual"], errors="coerce").fillna(0).sum() <= 0:
-        problems.append("No actual spend is recorded in this period, so no cost figures can be computed.")
+        problems.append(tr("No actual spend is recorded in this period, so no cost figures can be computed."))
     return problems
 
 
@@ -184,7 +209,7 @@ def moment_of_truth_shares(frame: pd.DataFrame) -> pd.DataFrame:
     totals = work.groupby("moment_of_truth")[["actual", "impact"]].sum(min_count=1)
     totals = totals.reindex([True, False])
     out = pd.DataFrame({
-        "group": [MOT_LABELS[True], MOT_LABELS[False]],
+        "group": [tr(MOT_LABELS[True]), tr(MOT_LABELS[False])],
         "actual": totals["actual"].to_numpy(dtype="float64"),
         "impact": totals["impact"].to_numpy(dtype="float64"),
     })

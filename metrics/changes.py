@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from metrics.formatting import MISSING, kpi_change_text
+from metrics.i18n import N_, tr
 
 __all__ = ["change_verdict", "DeltaShown", "delta_shown", "NO_EARLIER"]
 
-#: What a change reads when there is no earlier value to compare with.
-NO_EARLIER = "no earlier value"
+#: What a change reads when there is no earlier value to compare with (shown with ``tr``).
+NO_EARLIER = N_("no earlier value")
 
 
 def _size(delta: float, unit: str, scale: float) -> str | None:
@@ -34,13 +35,14 @@ def change_verdict(delta: float | None, unit: str, scale: float, higher_is_bette
     The arrow gives the direction of the number, the word whether that is good for this KPI."""
     text = kpi_change_text(delta, unit, scale)
     if text == MISSING:
-        return NO_EARLIER
+        return tr(NO_EARLIER)
     assert delta is not None
     size = _size(delta, unit, scale)
     if size is None:
-        return f"no change ({text})"
+        return tr("no change ({change})").format(change=text)
     better = (delta > 0) == higher_is_better
-    return f"{'▲' if delta > 0 else '▼'} {size} ({'better' if better else 'worse'})"
+    verdict = tr("{arrow} {size} (better)") if better else tr("{arrow} {size} (worse)")
+    return verdict.format(arrow="▲" if delta > 0 else "▼", size=size)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.formatting import percent_text
+from metrics.i18n import N_, tr
 from metrics.kano import kano_factors
 from metrics.status import (  # the health bands live with the other statuses; re-exported here
     GAP_NOISE,
@@ -69,7 +71,8 @@ def touchpoint_status(scored: pd.DataFrame) -> pd.DataFrame:
     return worst[["touchpoint_id", "status"]].reset_index(drop=True)
 
 
-MOT_ON_TARGET_HELP = (
+#: Shown with ``tr(MOT_ON_TARGET_HELP)``.
+MOT_ON_TARGET_HELP = N_(
     "A moment of truth is on target when every KPI of it with a trusted value and a target is on "
     "target; one without such a KPI is not counted."
 )
@@ -78,8 +81,9 @@ MOT_ON_TARGET_HELP = (
 def mot_on_target_text(on_target: int, judged: int) -> str:
     """"x of y (share)" for moments of truth on target; "none judged" when y is 0."""
     if judged == 0:
-        return "none judged"
-    return f"{on_target} of {judged} ({on_target / judged:.0%})"
+        return tr("none judged")
+    return tr("{on_target} of {judged} ({share})").format(
+        on_target=on_target, judged=judged, share=percent_text(100.0 * on_target / judged, 0))
 
 
 def moments_on_target(scored: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFrame:

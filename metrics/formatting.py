@@ -33,6 +33,7 @@ __all__ = [
     "count_text",
     "current_language",
     "date_text",
+    "day_text",
     "is_missing",
     "kpi_change_text",
     "kpi_value_text",
@@ -56,7 +57,10 @@ _state = {"language": "en"}
 def set_language(language: str) -> None:
     """Switch every format to ``language`` ('en' or 'de'); unknown languages raise ValueError."""
     if language not in LANGUAGES:
-        raise ValueError(f"Unknown language {language!r}: use one of {', '.join(LANGUAGES)}.")
+        from metrics.i18n import tr  # here, not at the top: metrics.i18n reads the language from this module
+
+        raise ValueError(tr("Unknown language {language}: use one of {languages}.").format(
+            language=repr(language), languages=", ".join(LANGUAGES)))
     _state["language"] = language
 
 
@@ -210,6 +214,16 @@ def date_text(value: dt.date | dt.datetime | object) -> str:
     return MISSING if day is None else format_date(day, format="medium", locale=_locale())
 
 
+def day_text(value: dt.date | dt.datetime | object) -> str:
+    """'01 Jul 2026' / '01.07.2026': a day as page captions write it (day first in English)."""
+    day = _as_date(value)
+    if day is None:
+        return MISSING
+    if current_language() == "en":
+        return format_date(day, format="dd MMM y", locale=_locale())  # i18n: not shown (a CLDR pattern)
+    return date_text(day)
+
+
 def month_text(value: dt.date | dt.datetime | object) -> str:
     """'Nov 2026' / 'Nov. 2026'."""
     day = _as_date(value)
@@ -219,4 +233,6 @@ def month_text(value: dt.date | dt.datetime | object) -> str:
 def quarter_text(value: dt.date | dt.datetime | object) -> str:
     """'Q4 2026' (both languages)."""
     day = _as_date(value)
-    return MISSING if day is None else format_date(day, format="QQQ yyyy", locale=_locale())
+    if day is None:
+        return MISSING
+    return format_date(day, format="QQQ yyyy", locale=_locale())  # i18n: not shown (a CLDR pattern)

@@ -55,7 +55,7 @@ def catalogue(language: str) -> dict[Message, str | tuple[str, ...]]:
                 forms = tuple(message.string or ())
                 if forms and all(forms):
                     messages[(message.id[0], message.id[1])] = forms
-            elif message.string:
+            elif isinstance(message.string, str) and message.string:
                 messages[message.id] = message.string
     return messages
 

@@ -125,8 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         for lineno, text in ([] if rel in DATA_FILES else unmarked(path)):
             print(f"{rel}:{lineno}: not marked for translation: {text[:90]!r}")
             problems += 1
-        for lineno, text in bad_calls(path):
-            print(f"{rel}:{lineno}: text built inside tr(): {text!r}")
+        for lineno, built in bad_calls(path):
+            print(f"{rel}:{lineno}: text built inside tr(): {built!r}")
             problems += 1
     for title, items in (("Without a translation", result.missing()),
                          ("Translated but no longer in the code", result.unused())):
@@ -135,13 +135,14 @@ def main(argv: list[str] | None = None) -> int:
             for message, where in sorted(items.items(), key=lambda kv: kv[1][0]):
                 print(f"  {where[0]}: {message!r}")
             problems += len(items)
-    for message, text in result.placeholder_mismatches().items():
-        print(f"Placeholders differ: {message!r} -> {text!r}")
+    for message, german in result.placeholder_mismatches().items():
+        print(f"Placeholders differ: {message!r} -> {german!r}")
         problems += 1
     for message, entries in result.conflicting().items():
         print(f"Translated differently: {message!r}: {entries}")
         problems += 1
-    print(f"{len(result.used)} messages in the code, {len(result.translated)} translated, {problems} problems.")
+    print(f"{len(result.used)} messages in the code, {len(result.translated)} translated, "
+          f"{problems} problems.")
     return 1 if problems else 0
 
 
@@ -190,7 +191,8 @@ def unmarked(path: Path, root: Path = ROOT) -> list[tuple[int, str]]:
         for parent in ancestors(node):
             if isinstance(parent, ast.Call):
                 func = parent.func
-                name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+                name = func.id if isinstance(func, ast.Name) else (
+                    func.attr if isinstance(func, ast.Attribute) else "")
                 if name in KEYWORDS or name in _DEVELOPER_ERRORS or name == "text":  # sa.text(SQL)
                     return True
             if isinstance(parent, ast.Assert):
@@ -203,14 +205,15 @@ def unmarked(path: Path, root: Path = ROOT) -> list[tuple[int, str]]:
 
     found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
-        text = None
+        text: str | None = None
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
             if not isinstance(parents.get(id(node)), ast.JoinedStr):
                 text = node.value
         elif isinstance(node, ast.JoinedStr):
-            text = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+            text = "".join(v.value for v in node.values
+                           if isinstance(v, ast.Constant) and isinstance(v.value, str))
         if text and _PROSE.search(text) and not _SQL.match(text) and not exempt(node):
-            found.append((node.lineno, text))
+            found.append((getattr(node, "lineno", 0), text))
     return sorted(found)
 
 

@@ -21,6 +21,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from metrics.formatting import number_text
+from metrics.i18n import tr
 from metrics.reallocation import AllocationError, fill_to_total, scenario_problems
 from metrics.response_curves import ResponseCurve
 
@@ -39,25 +41,27 @@ def journey_problems(items: pd.DataFrame, journeys: pd.DataFrame, total: float) 
     low = pd.to_numeric(journeys["minimum"], errors="coerce")
     high = pd.to_numeric(journeys["maximum"], errors="coerce")
     if low.isna().any() or high.isna().any():
-        return ["Every journey needs a minimum and a maximum; fill in the empty cells."]
+        return [tr("Every journey needs a minimum and a maximum; fill in the empty cells.")]
     problems = []
     swapped = journeys.loc[(low > high).to_numpy(), "journey"].astype(str).tolist()
     if swapped:
-        problems.append(f"Journey minimum above its maximum for: {', '.join(swapped)}.")
+        problems.append(tr("Journey minimum above its maximum for: {journeys}.").format(
+            journeys=", ".join(swapped)))
     sums = items.groupby("journey")[["minimum", "maximum"]].sum()
     for row, lo, hi in zip(journeys.itertuples(), low, high, strict=True):
         if row.journey not in sums.index:
             continue
         if lo > sums.loc[row.journey, "maximum"] + 1e-6 or hi < sums.loc[row.journey, "minimum"] - 1e-6:
             own = sums.loc[row.journey]
-            problems.append(f"The bounds of journey {row.journey} cannot be met by its items' own bounds "
-                            f"({own['minimum']:,.0f} to {own['maximum']:,.0f}).")
+            problems.append(tr("The bounds of journey {journey} cannot be met by its items' own bounds "
+                               "({low} to {high}).").format(
+                journey=row.journey, low=number_text(own["minimum"]), high=number_text(own["maximum"])))
     if low.sum() > total + 1e-6:
-        problems.append(f"The journey minimums add up to {low.sum():,.0f}, more than the total of "
-                        f"{total:,.0f}.")
+        problems.append(tr("The journey minimums add up to {sum}, more than the total of {total}.").format(
+            sum=number_text(low.sum()), total=number_text(total)))
     if high.sum() < total - 1e-6:
-        problems.append(f"The journey maximums add up to {high.sum():,.0f}, less than the total of "
-                        f"{total:,.0f}.")
+        problems.append(tr("The journey maximums add up to {sum}, less than the total of {total}.").format(
+            sum=number_text(high.sum()), total=number_text(total)))
     return problems
 
 
@@ -88,8 +92,8 @@ def optimise_with_journeys(items: pd.DataFrame, curves: dict[str, ResponseCurve]
     remaining = total - fixed.sum()
     short = remaining < room_low.sum() - 1e-6 or remaining > room_high.sum() + 1e-6
     if np.any(room_low > room_high + 1e-6) or short:
-        raise AllocationError("After keeping today's spend on items without a response curve, the journey "
-                              "bounds cannot hold the total; widen them or change the total.")
+        raise AllocationError(tr("After keeping today's spend on items without a response curve, the journey "
+                                 "bounds cannot hold the total; widen them or change the total."))
     fitted_curves = [curves[k] for k in keys[fitted]]
     f_low, f_high, f_group = low[fitted], high[fitted], group[fitted]
 

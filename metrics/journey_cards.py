@@ -21,6 +21,7 @@ import pandas as pd
 from metrics.changes import DeltaShown, change_verdict, delta_shown
 from metrics.effectiveness import MOT_WEIGHT, health_scores, moments_on_target, mot_on_target_text
 from metrics.formatting import MISSING, kpi_change_text
+from metrics.i18n import tr
 from metrics.registry import KpiRegistry
 from metrics.status import STATUS_POINTS, health_points, health_status
 
@@ -46,8 +47,9 @@ class Drag:
     @property
     def text(self) -> str:
         mark = "★ " if self.moment_of_truth else ""
-        return (f"{mark}{self.touchpoint} · {self.kpi} {self.value_text}, target {self.target_text} "
-                f"({self.gap_text})")
+        return tr("{mark}{touchpoint} · {kpi} {value}, target {target} ({gap})").format(
+            mark=mark, touchpoint=self.touchpoint, kpi=self.kpi, value=self.value_text,
+            target=self.target_text, gap=self.gap_text)
 
 
 @dataclass(frozen=True)
@@ -119,8 +121,9 @@ def score_drags(
 def _gap_text(gap: float, kpi_id: str, registry: KpiRegistry) -> str:
     kpi = registry[kpi_id]
     size = kpi_change_text(abs(gap), kpi.unit.value, kpi.scale).lstrip("+±")
-    side = "below" if kpi.higher_is_better else "above"
-    return f"{size} {side} target"
+    if kpi.higher_is_better:
+        return tr("{size} below target").format(size=size)
+    return tr("{size} above target").format(size=size)
 
 
 def _drags(rows: pd.DataFrame, registry: KpiRegistry) -> tuple[Drag, ...]:

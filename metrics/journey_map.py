@@ -8,6 +8,7 @@ import textwrap
 import pandas as pd
 
 from metrics.effectiveness import touchpoint_status
+from metrics.i18n import N_, tr
 from metrics.kano import SUPER_MARK, super_touchpoints
 from metrics.registry import KpiRegistry
 from metrics.status import Status, severity_rank
@@ -47,7 +48,8 @@ def _wrap(text: str, lines: int, width: int = CARD_LINE) -> str:
         wrapped = wrapped[: lines - 1] + [rest]
     return "\n".join(wrapped)
 
-KANO_LABELS = {"must_be": "must-be", "performance": "performance", "delighter": "delighter"}
+#: A card's short Kano class (shown with ``tr``; the pages' long form is metrics.kano.kano_texts).
+KANO_LABELS = {"must_be": N_("must-be"), "performance": N_("performance"), "delighter": N_("delighter")}
 
 
 def journey_map_cards(
@@ -74,25 +76,28 @@ def journey_map_cards(
     cards["status"] = cards["status"].fillna(Status.NO_DATA.value)
     worst_kpi = _worst_kpi_text(tp_scored, registry)
     cards = cards.merge(worst_kpi, on="touchpoint_id", how="left")
-    cards["summary"] = cards["summary"].fillna("no KPI data in this period")
+    no_kpi_data = tr("no KPI data in this period")
+    cards["summary"] = cards["summary"].fillna(no_kpi_data)
     untrusted = _trust_text(tp_scored).to_dict()
-    cards["trust_text"] = [untrusted.get(t, NO_FAILING_CHECK) for t in cards["touchpoint_id"]]
+    cards["trust_text"] = [untrusted.get(t, tr(NO_FAILING_CHECK)) for t in cards["touchpoint_id"]]
     cards["super"] = super_touchpoints(cards).to_numpy() if len(cards) else []
     if "third_party" not in cards:
         cards["third_party"] = False
     cards["third_party"] = cards["third_party"].astype(bool)
-    cards["kano_text"] = cards["kano"].map(lambda k: KANO_LABELS.get(str(k), "no Kano class"))
-    cards["detail"] = cards["headline"].fillna("no data")
-    cards["value_line"] = cards["value_line"].fillna("no KPI data in this period")
+    kano_labels = {k: tr(v) for k, v in KANO_LABELS.items()}
+    cards["kano_text"] = cards["kano"].map(lambda k: kano_labels.get(str(k), tr("no Kano class")))
+    no_data, no_channel, no_owner = tr("no data"), tr("no channel"), tr("no owner")
+    cards["detail"] = cards["headline"].fillna(no_data)
+    cards["value_line"] = cards["value_line"].fillna(no_kpi_data)
     cards["label"] = [_card_label(r) for r in cards.itertuples(index=False)]
     acted = cards["touchpoint_id"].isin(acted_on)
     cards["label"] = cards["label"].where(~acted, cards["label"] + " " + ACTION_MARK)
     cards["title"] = cards["label"].map(lambda t: _wrap(t, 3, line))
     cards["body"] = [
         "\n".join([_wrap(detail, 2, line), _wrap_at_dot(value, line),
-                   _wrap(f"{_plain(channel, 'no channel')} · {_plain(owner, 'no owner')}", 2, line), kano])
+                   _wrap(f"{_plain(channel, no_channel)} · {_plain(owner, no_owner)}", 2, line), kano])
         for detail, value, channel, owner, kano in zip(
-            cards["kpi_line"].fillna("no data"), cards["value_line"], cards["channel"], cards["owner"],
+            cards["kpi_line"].fillna(no_data), cards["value_line"], cards["channel"], cards["owner"],
             cards["kano_text"], strict=True)
     ]
     cards["_rank"] = severity_rank(cards["status"], no_data_last=True)
@@ -134,8 +139,8 @@ def _card_label(card: object) -> str:
     return marks + str(name) + (" " + THIRD_PARTY_MARK if third else "")
 
 
-#: A card's data-quality line when none of its values is untrusted.
-NO_FAILING_CHECK = "no failing critical check"
+#: A card's data-quality line when none of its values is untrusted (shown with ``tr``).
+NO_FAILING_CHECK = N_("no failing critical check")
 
 
 def _plain(value: object, missing: str) -> str:
@@ -164,14 +169,16 @@ def limit_cards(cards: pd.DataFrame, per_stage: int = CARDS_PER_STAGE,
         hidden=("touchpoint_id", "size"),
         off=("status", lambda s: int(s.isin(["off_target", "not_trusted"]).sum())),
     )
+    more_text = tr("+ {count} more")
+    some_off = tr("{count} of them off target\nor not trusted")
+    none_off = tr("none off target\nor not trusted")
+    show_them = "\n" + tr("Show them: 'Show every\ntouchpoint' above")
     more = counts.assign(
         touchpoint_id="",
         name="",
-        label=counts["hidden"].map(lambda n: f"+ {n} more"),
-        title=counts["hidden"].map(lambda n: f"+ {n} more"),
-        body=counts["off"].map(
-            lambda n: f"{n} of them off target\nor not trusted" if n else "none off target\nor not trusted"
-        ) + "\nShow them: 'Show every\ntouchpoint' above",
+        label=counts["hidden"].map(lambda n: more_text.format(count=n)),
+        title=counts["hidden"].map(lambda n: more_text.format(count=n)),
+        body=counts["off"].map(lambda n: some_off.format(count=n) if n else none_off) + show_them,
         detail="",
         kind=MORE,
         slot=per_stage + 1,
@@ -200,7 +207,8 @@ def filter_cards(cards: pd.DataFrame, channels: tuple[str, ...] = (), owners: tu
 def stage_channel_counts(cards: pd.DataFrame) -> pd.DataFrame:
     """Touchpoints per stage, channel and status, for the compact strip above a large map."""
     real = cards[cards["kind"].ne(MORE)] if "kind" in cards else cards
-    frame = real.assign(channel=real["channel"].map(lambda c: _plain(c, "no channel")))
+    no_channel = tr("no channel")
+    frame = real.assign(channel=real["channel"].map(lambda c: _plain(c, no_channel)))
     return (
         frame.groupby(["stage", "position", "channel", "status"], as_index=False)
         .agg(touchpoints=("touchpoint_id", "size"))
@@ -213,8 +221,9 @@ def _trust_text(tp_scored: pd.DataFrame) -> pd.Series:
     if "trust_reason" not in tp_scored or tp_scored.empty:
         return pd.Series(dtype="object")
     reasons = tp_scored[tp_scored["status"].eq(Status.NOT_TRUSTED.value)]
+    not_trusted = tr("Not trusted: {reason}")
     return reasons.groupby("touchpoint_id")["trust_reason"].agg(
-        lambda r: "Not trusted: " + "; ".join(dict.fromkeys(r))
+        lambda r: not_trusted.format(reason="; ".join(dict.fromkeys(r)))
     )
 
 
@@ -229,8 +238,10 @@ def _worst_kpi_text(tp_scored: pd.DataFrame, registry: KpiRegistry) -> pd.DataFr
         for k, v in zip(rows["kpi_id"], rows["value"], strict=True)
     ]
     kpi_line = [registry[k].name for k in rows["kpi_id"]]
+    with_target = tr("{value} · target {target}")
     value_line = [
-        registry[k].format(v) + ("" if pd.isna(t) else f" · target {registry[k].format(t)}")
+        registry[k].format(v) if pd.isna(t) else with_target.format(value=registry[k].format(v),
+                                                                    target=registry[k].format(t))
         for k, v, t in zip(rows["kpi_id"], rows["value"], rows["target"], strict=True)
     ]
     rows = rows.assign(text=text, kpi_line=kpi_line, value_line=value_line)
@@ -265,9 +276,9 @@ def emotional_curve(curve: pd.DataFrame, stages: pd.DataFrame, registry: KpiRegi
     kpi_ids = curve["kpi_id"].dropna().unique() if "kpi_id" in curve else []
     kpi = registry[kpi_ids[0]] if len(kpi_ids) else None
     frame["value_text"] = [kpi.format(v) if kpi else "–" for v in frame["value"]]
-    frame["value_text"] = frame["value_text"].where(frame["value"].notna(), "no value in this period")
+    frame["value_text"] = frame["value_text"].where(frame["value"].notna(), tr("no value in this period"))
     frame["target_text"] = [kpi.format(t) if kpi else "–" for t in frame["target"]]
-    frame["target_text"] = frame["target_text"].where(frame["target"].notna(), "no target")
+    frame["target_text"] = frame["target_text"].where(frame["target"].notna(), tr("no target"))
     return frame.sort_values("position", ignore_index=True)
 
 

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.formatting import current_language
+from metrics.i18n import N_
 from metrics.model import Aggregation, Grain, Period
 from metrics.registry import KpiRegistry, compute_values
 from metrics.status import STATUS_ICONS, Status, classify_frame
@@ -148,7 +149,8 @@ def trusted_values(frame: pd.DataFrame) -> pd.DataFrame:
 JUDGED_STATUSES: frozenset[str] = frozenset(
     {Status.ON_TARGET.value, Status.AT_RISK.value, Status.OFF_TARGET.value}
 )
-NOTHING_JUDGED = (
+#: Shown with ``tr(NOTHING_JUDGED)``.
+NOTHING_JUDGED = N_(
     "Nothing here can be judged: no value in this selection has both a target and trusted data. "
     "Widen the period or the selection, or see the trust note above."
 )

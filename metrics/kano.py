@@ -15,22 +15,29 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.i18n import N_, tr
 from metrics.model import Kano
 
-__all__ = ["KANO_FACTOR", "KANO_RANK", "KANO_TEXT", "kano_factors", "kano_ranks", "kano_texts",
-    "NO_KANO_TEXT", "super_touchpoints", "SUPER_MARK"]
+__all__ = ["KANO_FACTOR", "KANO_NAME", "KANO_RANK", "KANO_TEXT", "kano_factors", "kano_name", "kano_ranks",
+    "kano_texts", "NO_KANO_TEXT", "super_touchpoints", "SUPER_MARK"]
 
 KANO_FACTOR: dict[str, float] = {
     Kano.MUST_BE.value: 1.5, Kano.PERFORMANCE.value: 1.0, Kano.DELIGHTER.value: 0.5}
 #: Sort order inside a priority tier: must-be first, delighters last (no class sits with performance).
 KANO_RANK: dict[str, int] = {Kano.MUST_BE.value: 0, Kano.PERFORMANCE.value: 1, Kano.DELIGHTER.value: 2}
-#: The classes in plain words, as every page and pack shows them.
+#: The classes in plain words, as every page and pack shows them (marked; ``kano_texts`` translates).
 KANO_TEXT: dict[str, str] = {
-    Kano.MUST_BE.value: "must-be (disappointment factor)",
-    Kano.PERFORMANCE.value: "performance (OK factor)",
-    Kano.DELIGHTER.value: "delighter (excitement factor)",
+    Kano.MUST_BE.value: N_("must-be (disappointment factor)"),
+    Kano.PERFORMANCE.value: N_("performance (OK factor)"),
+    Kano.DELIGHTER.value: N_("delighter (excitement factor)"),
 }
-NO_KANO_TEXT = "no Kano class"
+#: The classes' short names (a priority's reason): "must-be"; German Basisfaktor and so on.
+KANO_NAME: dict[str, str] = {
+    Kano.MUST_BE.value: N_("must-be"),
+    Kano.PERFORMANCE.value: N_("performance"),
+    Kano.DELIGHTER.value: N_("delighter"),
+}
+NO_KANO_TEXT = N_("no Kano class")
 SUPER_MARK = "◆"
 _SUPER_CLASSES = (Kano.MUST_BE.value, Kano.DELIGHTER.value)
 
@@ -45,7 +52,14 @@ def kano_ranks(kano: pd.Series) -> pd.Series:
 
 
 def kano_texts(kano: pd.Series) -> pd.Series:
-    return kano.map(lambda k: KANO_TEXT.get(str(k), NO_KANO_TEXT)).astype("str")
+    """Each class in plain words, in the current language."""
+    texts = {k: tr(text) for k, text in KANO_TEXT.items()}
+    return kano.map(lambda k: texts.get(str(k), tr(NO_KANO_TEXT))).astype("str")
+
+
+def kano_name(kano: str) -> str:
+    """The class's short name in the current language ("must-be"); an unknown class as stored."""
+    return tr(KANO_NAME[kano]) if kano in KANO_NAME else kano.replace("_", "-")
 
 
 def super_touchpoints(touchpoints: pd.DataFrame) -> pd.Series:

@@ -13,6 +13,7 @@ from metrics.effectiveness import (
     moments_on_target,
     mot_on_target_text,
 )
+from metrics.i18n import tr
 from metrics.judgement import status_text
 from metrics.registry import KpiRegistry
 from metrics.status import Status, health_status, severity_rank
@@ -59,7 +60,9 @@ def headline_cells(
     cells["delta_text"] = [_delta_text(registry, k, d) for k, d in zip(cells["kpi_id"], delta, strict=True)]
     cells["text"] = cells["value_text"]
     # Shown in the cell itself, not only on hover: the target and the change.
-    cells["detail"] = "target " + cells["target_text"] + "\n" + cells["delta_text"]
+    target_word = tr("target {target}")
+    cells["detail"] = [target_word.format(target=t) + "\n" + d
+                       for t, d in zip(cells["target_text"], cells["delta_text"], strict=True)]
     reasons = cells["trust_reason"] if "trust_reason" in cells else pd.Series("", index=cells.index)
     cells["reason"] = [_reason(s, r) for s, r in zip(cells["status"], reasons.fillna(""), strict=True)]
     if "status_text" in cells:
@@ -77,7 +80,8 @@ def _delta_text(registry: KpiRegistry, kpi_id: str, delta: float) -> str:
 
 def _reason(status: str, trust_reason: str) -> str:
     if status == Status.NOT_TRUSTED.value:
-        return "Not trusted: " + (trust_reason or "critical data-quality checks fail for these rows")
+        return tr("Not trusted: {reason}").format(
+            reason=trust_reason or tr("critical data-quality checks fail for these rows"))
     return Status(status).label + (f" ({trust_reason})" if trust_reason else "")
 
 

@@ -22,7 +22,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from babel.numbers import format_decimal
 
+from metrics.formatting import LANGUAGES, current_language, money_text, number_text, percent_text
+from metrics.i18n import N_, tr
 from metrics.registry import KpiRegistry
 from metrics.status import Status
 
@@ -30,8 +33,9 @@ __all__ = ["bands", "biggest_movers", "monthly_spend", "owner_names", "owner_tou
     "quick_wins", "recent_values", "ROLE_MAP", "ROLE_TOUCHPOINT"]
 
 TARGET_BAND_SHARE = 0.05
-ROLE_TOUCHPOINT = "touchpoint owner"
-ROLE_MAP = "map owner"
+#: An owner's role for a touchpoint: stored English (compared in code), shown with ``tr(role)``.
+ROLE_TOUCHPOINT = N_("touchpoint owner")
+ROLE_MAP = N_("map owner")
 
 
 def owner_names(journeys: pd.DataFrame, touchpoints: pd.DataFrame) -> list[str]:
@@ -84,10 +88,12 @@ def biggest_movers(
 def _mover_reason(row: object, registry: KpiRegistry) -> str:
     kpi = registry[str(row.kpi_id)]  # type: ignore[attr-defined]
     value, before, move = row.value, row.value_previous, row.move  # type: ignore[attr-defined]
-    verb = "rose" if value > before else "fell"
-    better = "better" if move > 0 else "worse"
-    return (f"{kpi.name} {verb} from {kpi.format(before)} to {kpi.format(value)} since the previous "
-            f"period: {abs(move):.1f} tolerance widths {better}")
+    text = (tr("{kpi} rose from {before} to {value} since the previous period: {move} tolerance widths "
+               "{better}") if value > before else
+            tr("{kpi} fell from {before} to {value} since the previous period: {move} tolerance widths "
+               "{better}"))
+    return text.format(kpi=kpi.name, before=kpi.format(before), value=kpi.format(value),
+                       move=number_text(abs(move), 1), better=tr("better") if move > 0 else tr("worse"))
 
 
 def quick_wins(
@@ -123,14 +129,25 @@ def quick_wins(
 
 def _win_reason(row: object, registry: KpiRegistry) -> str:
     kpi = registry[str(row.kpi_id)]  # type: ignore[attr-defined]
-    status = Status(row.status).label.lower()  # type: ignore[attr-defined]
-    head = (f"Moment of truth {status} on {kpi.name} ({kpi.format(row.value)} against "  # type: ignore[attr-defined]
-            f"{kpi.format(row.target)}, short by {row.shortfall:.1f} tolerance widths), "  # type: ignore[attr-defined]
-            f"weight {row.weight:g}")  # type: ignore[attr-defined]
+    status = Status(row.status).label  # type: ignore[attr-defined]
+    # English writes the status inside the sentence ("off target"); German after a colon, as it is.
+    head = tr("Moment of truth {status} on {kpi} ({value} against {target}, short by {shortfall} tolerance "
+              "widths), weight {weight}").format(
+        status=status.lower() if current_language() == "en" else status, kpi=kpi.name,
+        value=kpi.format(row.value), target=kpi.format(row.target),  # type: ignore[attr-defined]
+        shortfall=number_text(row.shortfall, 1),  # type: ignore[attr-defined]
+        weight=_weight_text(row.weight))  # type: ignore[attr-defined]
     spend = row.monthly_spend  # type: ignore[attr-defined]
     if pd.isna(spend) or spend <= 0:
-        return head + "; no spend recorded for this touchpoint, so the cost to improve is unknown"
-    return head + f"; costs about €{spend:,.0f} a month, so little money moves it"
+        return tr("{reason}; no spend recorded for this touchpoint, so the cost to improve is "
+                  "unknown").format(reason=head)
+    return tr("{reason}; costs about {spend} a month, so little money moves it").format(
+        reason=head, spend=money_text(spend))
+
+
+def _weight_text(weight: float) -> str:
+    """A weight as written in the mapping: '1.5', '2' ('1,5' in German)."""
+    return format_decimal(float(weight), locale=LANGUAGES[current_language()])
 
 
 def monthly_spend(budget: pd.DataFrame) -> pd.DataFrame:
@@ -149,11 +166,12 @@ def pain_reasons(pain: pd.DataFrame, registry: KpiRegistry) -> pd.Series:
                pain["moment_of_truth"].astype(bool), pain["drop_off"].astype(float))
     for kpi_id, shortfall, is_mot, drop_off in zip(*columns, strict=True):
         kpi = registry.get(kpi_id)
-        text = f"{kpi.name if kpi else kpi_id} is {shortfall:.1f} tolerance widths below target"
-        if is_mot:
-            text += " at a moment of truth (counts double)"
+        text = (tr("{kpi} is {shortfall} tolerance widths below target at a moment of truth (counts double)")
+                if is_mot else tr("{kpi} is {shortfall} tolerance widths below target")).format(
+            kpi=kpi.name if kpi else kpi_id, shortfall=number_text(shortfall, 1))
         if not np.isnan(drop_off):
-            text += f"; {drop_off:.0%} of customers drop off after this stage"
+            text = tr("{reason}; {share} of customers drop off after this stage").format(
+                reason=text, share=percent_text(drop_off * 100, 0))
         reasons.append(text)
     return pd.Series(reasons, index=pain.index, dtype="str")
 

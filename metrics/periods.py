@@ -10,6 +10,7 @@ import re
 
 import pandas as pd
 
+from metrics.i18n import N_, tr
 from metrics.model import Period
 
 __all__ = ["parse_quarter", "PERIOD_CHOICES", "period_for", "previous_period", "quarter_of",
@@ -17,14 +18,15 @@ __all__ = ["parse_quarter", "PERIOD_CHOICES", "period_for", "previous_period", "
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
 
-#: Period choices offered by pages, as (key, label); the key goes into the URL.
+#: Period choices offered by pages, as (key, label); the key goes into the URL. The labels are
+#: English (marked): show them (and a Period's ``label``) with ``tr(label)``.
 PERIOD_CHOICES: tuple[tuple[str, str], ...] = (
-    ("last_30_days", "Last 30 days"),
-    ("last_90_days", "Last 90 days"),
-    ("quarter_to_date", "Quarter to date"),
-    ("last_quarter", "Last full quarter"),
-    ("year_to_date", "Year to date"),
-    ("last_365_days", "Last 12 months"),
+    ("last_30_days", N_("Last 30 days")),
+    ("last_90_days", N_("Last 90 days")),
+    ("quarter_to_date", N_("Quarter to date")),
+    ("last_quarter", N_("Last full quarter")),
+    ("year_to_date", N_("Year to date")),
+    ("last_365_days", N_("Last 12 months")),
 )
 
 
@@ -39,7 +41,7 @@ def parse_quarter(text: str) -> Period:
     """'2026Q3' (also '2026-Q3', '2026 q3') -> that quarter; anything else raises ValueError."""
     match = _QUARTER.match(text or "")
     if not match:
-        raise ValueError(f"{text!r} is not a quarter; write it like 2026Q3.")
+        raise ValueError(tr("{text} is not a quarter; write it like 2026Q3.").format(text=repr(text)))
     year, quarter = int(match.group(1)), int(match.group(2))
     return quarter_of(dt.date(year, 3 * quarter - 2, 1))
 
@@ -50,14 +52,14 @@ def previous_period(period: Period) -> Period:
     if _is_quarter(period):
         return quarter_of(period.start - dt.timedelta(days=1))
     end = period.start - dt.timedelta(days=1)
-    return Period(end - dt.timedelta(days=period.days - 1), end, "previous period")
+    return Period(end - dt.timedelta(days=period.days - 1), end, N_("previous period"))
 
 
 def same_period_last_year(period: Period) -> Period:
     """The same dates one year earlier (29 February falls back to 28 February)."""
     if _is_quarter(period):
         return quarter_of(_minus_year(period.start))
-    return Period(_minus_year(period.start), _minus_year(period.end), "same period last year")
+    return Period(_minus_year(period.start), _minus_year(period.end), N_("same period last year"))
 
 
 def _minus_year(day: dt.date) -> dt.date:
@@ -76,7 +78,8 @@ def period_for(choice: str, as_of: dt.date) -> Period:
     """The period a page choice (PERIOD_CHOICES key) means on ``as_of``."""
     labels = dict(PERIOD_CHOICES)
     if choice not in labels:
-        raise ValueError(f"unknown period {choice!r}; choose one of {', '.join(labels)}")
+        raise ValueError(tr("unknown period {choice}; choose one of {choices}").format(
+            choice=repr(choice), choices=", ".join(labels)))
     if choice.startswith("last_") and choice.endswith("_days"):
         days = int(choice.split("_")[1])
         return Period(as_of - dt.timedelta(days=days - 1), as_of, labels[choice])

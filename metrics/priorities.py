@@ -18,8 +18,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.formatting import number_text
+from metrics.i18n import N_, tr
 from metrics.judgement import JUDGED_STATUSES
-from metrics.kano import kano_factors, kano_ranks, kano_texts, super_touchpoints
+from metrics.kano import kano_factors, kano_name, kano_ranks, kano_texts, super_touchpoints
 from metrics.owners import bands
 from metrics.status import Status
 from metrics.streaks import DEFAULT_ALERT_STREAK, streak_text
@@ -27,11 +29,11 @@ from metrics.streaks import DEFAULT_ALERT_STREAK, streak_text
 __all__ = ["owner_priorities", "PRIORITY_COLUMNS", "TIER_TEXT"]
 
 TIER_TEXT: dict[int, str] = {
-    1: "Moment of truth off target",
-    2: "Must-be off target",
-    3: "Off target or at risk",
-    4: "On target",
-    5: "Cannot be judged",
+    1: N_("Moment of truth off target"),
+    2: N_("Must-be off target"),
+    3: N_("Off target or at risk"),
+    4: N_("On target"),
+    5: N_("Cannot be judged"),
 }
 PRIORITY_COLUMNS = ["touchpoint_id", "name", "kpi_id", "status", "value", "target", "tier", "tier_text",
                     "streak", "super", "kano_text", "score", "reason"]
@@ -62,7 +64,7 @@ def owner_priorities(
     weight = pd.to_numeric(rows["weight"], errors="coerce").fillna(1.0)
     rows["score"] = np.where(distance > 0, distance * weight * kano_factors(rows["kano"]), distance)
     rows["tier"] = _tiers(rows)
-    rows["tier_text"] = rows["tier"].map(TIER_TEXT)
+    rows["tier_text"] = rows["tier"].map(lambda t: tr(TIER_TEXT[t]))
     rows["kano_text"] = kano_texts(rows["kano"])
     rows["_standing"] = rows["streak"] >= streak_periods
     rows["_kano"] = kano_ranks(rows["kano"])
@@ -88,17 +90,17 @@ def _reason(row: object, streak_periods: int) -> str:
     moment of truth and third party are columns of their own)."""
     r = row  # the fields of PRIORITY_COLUMNS
     if int(r.tier) == 5:  # type: ignore[attr-defined]
-        return "no trusted value with a target this period"
+        return tr("no trusted value with a target this period")
     parts = []
     distance = -float(r.gap) / float(r.band)  # type: ignore[attr-defined]
     if distance > 0:
-        parts.append(f"{distance:.1f} tolerance widths short")
+        parts.append(tr("{distance} tolerance widths short").format(distance=number_text(distance, 1)))
     streak = int(r.streak)  # type: ignore[attr-defined]
     if streak >= streak_periods:
         seen = r.periods_seen  # type: ignore[attr-defined]
         parts.append(streak_text(streak, None if pd.isna(seen) else int(seen)))
     if bool(r.super):  # type: ignore[attr-defined]
-        parts.append("super-touchpoint")
+        parts.append(tr("super-touchpoint"))
     if isinstance(r.kano, str) and r.kano:  # type: ignore[attr-defined]
-        parts.append(str(r.kano).replace("_", "-"))  # type: ignore[attr-defined]
+        parts.append(kano_name(str(r.kano)))  # type: ignore[attr-defined]
     return " · ".join(parts)

@@ -19,6 +19,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from metrics.formatting import number_text
+from metrics.i18n import tr
 from metrics.response_curves import CurveFit, ResponseCurve
 
 __all__ = ["allocation_total_problem", "AllocationError", "compare_allocations", "default_items",
@@ -37,22 +39,24 @@ def scenario_problems(items: pd.DataFrame, total: float) -> list[str]:
     """What is wrong with bounds and total, in words a planner acts on (empty list = fine)."""
     problems: list[str] = []
     if not np.isfinite(total) or total < 0:
-        return ["The total budget must be a number of zero or more."]
+        return [tr("The total budget must be a number of zero or more.")]
     low = pd.to_numeric(items["minimum"], errors="coerce")
     high = pd.to_numeric(items["maximum"], errors="coerce")
     if low.isna().any() or high.isna().any():
-        problems.append("Every item needs a minimum and a maximum; fill in the empty cells.")
+        problems.append(tr("Every item needs a minimum and a maximum; fill in the empty cells."))
     if (low < 0).any():
-        problems.append("A minimum is negative; spend cannot go below zero.")
+        problems.append(tr("A minimum is negative; spend cannot go below zero."))
     swapped = items.loc[(low > high).to_numpy(), "key"].astype(str).tolist()
     if swapped:
-        problems.append(f"Minimum above maximum for: {', '.join(swapped)}.")
+        problems.append(tr("Minimum above maximum for: {items}.").format(items=", ".join(swapped)))
     if low.sum() > total + 1e-6:
-        problems.append(f"The minimums add up to {low.sum():,.0f}, more than the total of {total:,.0f}; "
-                        "lower some minimums or raise the total.")
+        problems.append(tr("The minimums add up to {sum}, more than the total of {total}; lower some "
+                           "minimums or raise the total.").format(sum=number_text(low.sum()),
+                                                                  total=number_text(total)))
     if high.sum() < total - 1e-6:
-        problems.append(f"The maximums add up to {high.sum():,.0f}, less than the total of {total:,.0f}; "
-                        "raise some maximums or lower the total.")
+        problems.append(tr("The maximums add up to {sum}, less than the total of {total}; raise some "
+                           "maximums or lower the total.").format(sum=number_text(high.sum()),
+                                                                  total=number_text(total)))
     return problems
 
 
@@ -84,9 +88,11 @@ def allocation_total_problem(allocation: pd.Series, total: float, tolerance: flo
     """A message when a hand-made scenario does not spend exactly the total (None when it does)."""
     spent = float(pd.to_numeric(allocation, errors="coerce").fillna(0).sum())
     if spent > total + tolerance:
-        return f"This scenario spends {spent:,.0f}, {spent - total:,.0f} more than the total of {total:,.0f}."
+        return tr("This scenario spends {spent}, {difference} more than the total of {total}.").format(
+            spent=number_text(spent), difference=number_text(spent - total), total=number_text(total))
     if spent < total - tolerance:
-        return f"This scenario spends {spent:,.0f}, {total - spent:,.0f} less than the total of {total:,.0f}."
+        return tr("This scenario spends {spent}, {difference} less than the total of {total}.").format(
+            spent=number_text(spent), difference=number_text(total - spent), total=number_text(total))
     return None
 
 
@@ -139,13 +145,15 @@ def optimise_allocation(items: pd.DataFrame, curves: dict[str, ResponseCurve], t
     remaining = total - result[~fitted].sum()
     if not fitted.any():
         if abs(remaining) > 1e-6:
-            raise AllocationError("No item has a response curve, so there is nothing to reallocate by.")
+            raise AllocationError(tr("No item has a response curve, so there is nothing to reallocate by."))
         return pd.Series(result, index=keys, name="spend")
     f_low, f_high = low[fitted], high[fitted]
     if remaining < f_low.sum() - 1e-6 or remaining > f_high.sum() + 1e-6:
         raise AllocationError(
-            f"After keeping today's spend on items without a response curve, {remaining:,.0f} is left for "
-            f"items with a curve, outside their bounds ({f_low.sum():,.0f} to {f_high.sum():,.0f})."
+            tr("After keeping today's spend on items without a response curve, {remaining} is left for items "
+               "with a curve, outside their bounds ({low} to {high}).").format(
+                remaining=number_text(remaining), low=number_text(f_low.sum()),
+                high=number_text(f_high.sum()))
         )
     fitted_curves = [curves[k] for k in keys[fitted]]
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.formatting import kpi_change_text, kpi_value_text
+from metrics.i18n import N_, tr
 from metrics.model import Aggregation, Direction, Unit
 
 __all__ = ["compute_values", "DEFAULT_KPIS", "DEFAULT_MIN_EFFECT", "DEFAULT_MIN_SAMPLE", "default_registry",
@@ -29,6 +30,13 @@ DEFAULT_MIN_EFFECT: dict[Unit, float] = {
 DEFAULT_MIN_EFFECT_100_POINTS = 3.0
 
 
+#: Each unit as chart titles name it (in English; ``KpiDef.unit_label`` reads it in the current language).
+_UNIT_LABELS: dict[Unit, str] = {
+    Unit.PERCENT: "%", Unit.SCORE: N_("score"), Unit.COUNT: N_("count"), Unit.CURRENCY: "EUR",
+    Unit.SECONDS: "s",
+}
+
+
 @dataclass(frozen=True)
 class KpiDef:
     kpi_id: str
@@ -38,7 +46,8 @@ class KpiDef:
     aggregation: Aggregation
     scale: float
     description: str
-    #: What numerator and denominator hold, for the glossary and for data teams.
+    #: What numerator and denominator hold, for the glossary and for data teams. The built-in ones
+    #: (DEFAULT_KPIS) are marked with N_: read them through ``tr`` where they are shown.
     numerator: str = ""
     denominator: str = ""
     #: Valid range of the KPI value, for checks and charts (None = unbounded).
@@ -60,13 +69,8 @@ class KpiDef:
 
     @property
     def unit_label(self) -> str:
-        return {
-            Unit.PERCENT: "%",
-            Unit.SCORE: "score",
-            Unit.COUNT: "count",
-            Unit.CURRENCY: "EUR",
-            Unit.SECONDS: "s",
-        }[self.unit]
+        """The unit as chart titles name it, in the current language."""
+        return tr(_UNIT_LABELS[self.unit])
 
     @property
     def effect_floor(self) -> float:
@@ -87,7 +91,10 @@ class KpiDef:
         return kpi_change_text(delta, self.unit.value, self.scale)
 
 
-DEFAULT_KPIS: tuple[KpiDef, ...] = (
+#: The built-in KPIs. Name and description are the demo's rows of the warehouse's kpis table: data,
+#: shown as the warehouse holds them in every language (``from_frame`` reads them from there), so they
+#: are not translated. Numerator and denominator notes are built-in text: marked with N_.
+DEFAULT_KPIS: tuple[KpiDef, ...] = (  # i18n: not shown (names, descriptions: warehouse data)
     KpiDef(
         "reach",
         "Reach",
@@ -96,7 +103,7 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         Aggregation.SUM,
         1.0,
         "Customers who met the touchpoint in the period.",
-        numerator="customers reached",
+        numerator=N_("customers reached"),
         lower=0,
         min_effect=100.0,
     ),
@@ -108,8 +115,8 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         Aggregation.RATIO,
         100.0,
         "Share of reached customers who interacted (clicked, replied, stayed).",
-        numerator="engaged customers",
-        denominator="customers reached",
+        numerator=N_("engaged customers"),
+        denominator=N_("customers reached"),
         lower=0,
         upper=100,
         min_sample=100,
@@ -122,8 +129,8 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         Aggregation.RATIO,
         100.0,
         "Share of customers at the touchpoint who moved on to the next stage.",
-        numerator="customers converting",
-        denominator="customers at the touchpoint",
+        numerator=N_("customers converting"),
+        denominator=N_("customers at the touchpoint"),
         lower=0,
         upper=100,
         headline=True,
@@ -137,8 +144,8 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         Aggregation.RATIO,
         100.0,
         "Share of customers at the touchpoint who left the journey there.",
-        numerator="customers leaving",
-        denominator="customers at the touchpoint",
+        numerator=N_("customers leaving"),
+        denominator=N_("customers at the touchpoint"),
         lower=0,
         upper=100,
         min_sample=100,
@@ -151,8 +158,8 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         Aggregation.RATIO,
         1.0,
         "Customer satisfaction: mean survey score on a 1-5 scale.",
-        numerator="sum of scores",
-        denominator="responses",
+        numerator=N_("sum of scores"),
+        denominator=N_("responses"),
         lower=1,
         upper=5,
         headline=True,
@@ -167,8 +174,8 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         Aggregation.RATIO,
         100.0,
         "Net Promoter Score: share of promoters minus share of detractors, -100..100.",
-        numerator="promoters minus detractors",
-        denominator="responses",
+        numerator=N_("promoters minus detractors"),
+        denominator=N_("responses"),
         lower=-100,
         upper=100,
         headline=True,
@@ -183,8 +190,8 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         Aggregation.RATIO,
         1.0,
         "Customer effort score: mean effort on a 1-7 scale; lower is better.",
-        numerator="sum of effort scores",
-        denominator="responses",
+        numerator=N_("sum of effort scores"),
+        denominator=N_("responses"),
         lower=1,
         upper=7,
         min_sample=30,
@@ -198,8 +205,8 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         Aggregation.RATIO,
         100.0,
         "Share of contacts resolved without a follow-up contact.",
-        numerator="contacts resolved at first contact",
-        denominator="contacts",
+        numerator=N_("contacts resolved at first contact"),
+        denominator=N_("contacts"),
         lower=0,
         upper=100,
         headline=True,
@@ -213,8 +220,8 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         Aggregation.RATIO,
         1.0,
         "Mean time until the customer gets a first answer.",
-        numerator="total seconds to first answer",
-        denominator="contacts answered",
+        numerator=N_("total seconds to first answer"),
+        denominator=N_("contacts answered"),
         lower=0,
         min_sample=30,
         min_effect=5.0,
@@ -227,8 +234,8 @@ DEFAULT_KPIS: tuple[KpiDef, ...] = (
         Aggregation.RATIO,
         100.0,
         "Share of existing customers who bought again.",
-        numerator="customers buying again",
-        denominator="existing customers",
+        numerator=N_("customers buying again"),
+        denominator=N_("existing customers"),
         lower=0,
         upper=100,
         min_sample=100,
@@ -243,7 +250,7 @@ class KpiRegistry:
         self._kpis: dict[str, KpiDef] = {}
         for kpi in kpis:
             if kpi.kpi_id in self._kpis:
-                raise ValueError(f"KPI {kpi.kpi_id!r} is defined twice")
+                raise ValueError(tr("KPI {kpi} is defined twice").format(kpi=repr(kpi.kpi_id)))
             self._kpis[kpi.kpi_id] = kpi
 
     def __iter__(self) -> Iterator[KpiDef]:

@@ -37,9 +37,11 @@ import numpy as np
 import pandas as pd
 
 from metrics._batch_trf import MAX_TRIALS, trf_batch
+from metrics.formatting import number_text
+from metrics.i18n import N_, tr
 
-__all__ = ["curve_points", "curve_summary", "CurveFit", "fit_response_curve", "fit_response_curves",
-    "LOGARITHMIC", "response_history", "ResponseCurve", "SATURATING"]
+__all__ = ["curve_points", "curve_summary", "CurveFit", "FIT_STATUS_TEXT", "fit_response_curve",
+    "fit_response_curves", "FORM_TEXT", "LOGARITHMIC", "response_history", "ResponseCurve", "SATURATING"]
 
 MIN_POINTS = 6
 MIN_SPEND_CV = 0.05
@@ -51,6 +53,9 @@ MAX_B_RATIO = 100.0
 
 SATURATING = "saturating"
 LOGARITHMIC = "logarithmic"
+#: The forms and a fit's status (curve_summary) in words: shown with ``tr``.
+FORM_TEXT = {SATURATING: N_("saturating"), LOGARITHMIC: N_("logarithmic")}
+FIT_STATUS_TEXT = {"fitted": N_("fitted"), "refused": N_("refused")}
 
 
 @dataclass(frozen=True)
@@ -312,14 +317,14 @@ def _prepare(key: str, spend: np.ndarray, outcome: np.ndarray, months: np.ndarra
     x_all, y_all, m_all = spend[ok], outcome[ok], months[ok]
     n = len(x_all)
     if n < MIN_POINTS:
-        return _refuse(key, f"only {n} month(s) with both spend and outcome; at least {MIN_POINTS} "
-                            "are needed", n, x_all)
+        return _refuse(key, tr("only {n} month(s) with both spend and outcome; at least {needed} are needed")
+                       .format(n=n, needed=MIN_POINTS), n, x_all)
     mean_spend = float(x_all.mean())
     if mean_spend <= 0 or float(x_all.std()) / mean_spend < MIN_SPEND_CV:
-        return _refuse(key, "spend hardly varied, so its effect cannot be told apart", n, x_all)
+        return _refuse(key, tr("spend hardly varied, so its effect cannot be told apart"), n, x_all)
     mean_outcome = float(y_all.mean())
     if mean_outcome <= 0 or float(y_all.std()) <= 0:
-        return _refuse(key, "the outcome is zero or constant", n, x_all)
+        return _refuse(key, tr("the outcome is zero or constant"), n, x_all)
     t = (m_all - m_all.max()) / 12.0  # years before the latest month: the trend is 1 there
     X = (x_all / mean_spend, *_season_angle(np.mod(m_all, 12.0)), t)
     return _Prepared(key, x_all, mean_spend, mean_outcome, X, y_all / mean_outcome, n >= SEASONAL_MIN_POINTS)
@@ -335,15 +340,16 @@ def _finish(item: _Prepared, fits: dict[str, tuple[np.ndarray, float] | None],
     converged = {form: (fits[form][0], r2) for form, r2 in r_squared.items()  # type: ignore[index]
                  if np.isfinite(r2)}
     if not converged:
-        return _refuse(item.key, "the curve fit did not converge", n, item.spend)
+        return _refuse(item.key, tr("the curve fit did not converge"), n, item.spend)
     form, (params, r2) = max(converged.items(), key=lambda entry: entry[1][1])
     spend_r2 = r2  # without season and trend, spend is all there is to explain the outcome
     if item.seasonal and baseline_residual is not None:
         # partial R²: the share of what season and trend alone leave unexplained that spend explains
         spend_r2 = float("nan") if baseline_residual <= 0 else 1.0 - (1.0 - r2) * total / baseline_residual
     if r2 < min_r_squared or not spend_r2 >= min_spend_r_squared or params[0] <= 0:
-        return _refuse(item.key, f"spend explains too little of the outcome (R² {r2:.2f}, of which spend "
-                                 f"{max(spend_r2, 0.0):.2f})", n, item.spend)
+        reason = tr("spend explains too little of the outcome (R² {r2}, of which spend {spend_r2})").format(
+            r2=number_text(r2, 2), spend_r2=number_text(max(spend_r2, 0.0), 2))
+        return _refuse(item.key, reason, n, item.spend)
     a, b, c = params[:3]
     curve = ResponseCurve(
         key=item.key, form=form, a=float(a * item.mean_outcome), b=float(b * item.mean_spend),

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.formatting import count_text
+from metrics.i18n import tr
 from metrics.model import Aggregation
 from metrics.registry import KpiDef, KpiRegistry
 
@@ -23,10 +24,11 @@ def sample_text(kpi: KpiDef, size: float | None) -> str:
     """'n = 1,240 responses', 'n = 12 responses, too few (fewer than 30)', or '' for a sum KPI."""
     if kpi.aggregation is not Aggregation.RATIO or size is None or pd.isna(size):
         return ""
-    units = f" {kpi.denominator}" if kpi.denominator else ""
+    # The built-in KPIs' denominators are marked in metrics.registry (N_); a mapped KPI's own words stay.
+    units = f" {tr(kpi.denominator)}" if kpi.denominator else ""
     text = f"n = {count_text(size)}{units}"
     if kpi.min_sample is not None and size < kpi.min_sample:
-        text += f", too few (fewer than {count_text(kpi.min_sample)})"
+        text += tr(", too few (fewer than {minimum})").format(minimum=count_text(kpi.min_sample))
     return text
 
 

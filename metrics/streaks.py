@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.i18n import tr_n
 from metrics.registry import KpiRegistry
 from metrics.status import Status, classify_frame
 from metrics.trust import TrustState
@@ -46,8 +47,10 @@ def off_target_streaks(series: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def streak_text(streak: int, periods_seen: int | None = None) -> str:
     """"off target 4 periods in a row", or "... 27 or more ..." when the streak spans every period
     looked at (it may have begun before them)."""
-    more = " or more" if periods_seen is not None and streak >= periods_seen else ""
-    return f"off target {streak}{more} periods in a row"
+    if periods_seen is not None and streak >= periods_seen:
+        return tr_n("off target {n} or more period in a row", "off target {n} or more periods in a row",
+                    streak).format(n=streak)
+    return tr_n("off target {n} period in a row", "off target {n} periods in a row", streak).format(n=streak)
 
 
 def standing_off_target(
@@ -56,7 +59,7 @@ def standing_off_target(
     """The series off target for at least ``periods`` periods in a row, up to the latest one:
     the key columns and ``streak``, longest first."""
     if periods < 1:
-        raise ValueError("a streak needs at least one period")
+        raise ValueError("a streak needs at least one period")  # i18n: not shown
     streaks = off_target_streaks(series, keys)
     standing = streaks[streaks["streak"] >= periods]
     return standing.sort_values("streak", ascending=False, kind="stable").reset_index(drop=True)
@@ -84,7 +87,8 @@ def streak_runs(series: pd.DataFrame, keys: list[str], registry: KpiRegistry | N
         off = frame["status"].eq(Status.OFF_TARGET.value)
     else:
         if registry is None:
-            raise ValueError("streak_runs needs the KPI registry to judge a frame without status")
+            raise ValueError(  # i18n: not shown (a programming error)
+                "streak_runs needs the KPI registry to judge a frame without status")
         kpis = frame["kpi_id"].unique()
         directions = frame["kpi_id"].map({k: registry[str(k)].direction.value for k in kpis})
         off = classify_frame(frame, directions).eq(Status.OFF_TARGET.value)

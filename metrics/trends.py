@@ -28,6 +28,7 @@ import pandas as pd
 
 from metrics.effectiveness import with_deltas
 from metrics.formatting import MISSING, date_text, month_text, quarter_text
+from metrics.i18n import N_, tr
 from metrics.model import Grain, Period, Scope
 from metrics.periods import quarter_of
 from metrics.registry import KpiRegistry
@@ -35,11 +36,40 @@ from metrics.targets import resolve_targets_on
 
 __all__ = ["compare_periods", "complete_window", "last_year_overlay", "last_year_window", "period_end",
     "period_start_of", "period_text", "scope_chain", "scope_keys", "target_step_points", "to_date_periods",
-    "TREND_GRAINS",
+    "GRAIN_TEXT", "grain_text", "SCOPE_TEXT", "scope_text", "TO_DATE_TEXT", "TREND_GRAINS",
     "with_period_targets"]
 
 #: Grains a trend can be drawn at, in the order pages offer them.
 TREND_GRAINS: tuple[Grain, ...] = (Grain.DAY, Grain.WEEK, Grain.MONTH, Grain.QUARTER)
+
+#: A grain as a word people read (shown with ``tr``: grain_text).
+GRAIN_TEXT: dict[Grain, str] = {
+    Grain.DAY: N_("day"), Grain.WEEK: N_("week"), Grain.MONTH: N_("month"), Grain.QUARTER: N_("quarter"),
+    Grain.YEAR: N_("year"), Grain.PERIOD: N_("period"),
+}
+#: A scope as a word people read (shown with ``tr``: scope_text).
+SCOPE_TEXT: dict[Scope, str] = {
+    Scope.ALL: N_("all"), Scope.JOURNEY: N_("journey"), Scope.STAGE: N_("stage"),
+    Scope.TOUCHPOINT: N_("touchpoint"), Scope.CHANNEL: N_("channel"),
+}
+#: The to-date periods of pacing (to_date_periods keys), as people read them ('QTD' in English,
+#: 'Quartal bis heute' in German).
+TO_DATE_TEXT: dict[str, str] = {"QTD": N_("QTD"), "YTD": N_("YTD")}
+
+
+def grain_text(grain: Grain | str) -> str:
+    """'month' / 'Monat': a grain in the current language."""
+    return tr(GRAIN_TEXT[Grain(grain)])
+
+
+def scope_text(scope: Scope | str | None) -> str:
+    """'journey' / 'Journey': a target or breakdown scope in the current language ('' for none)."""
+    if scope is None or (isinstance(scope, float) and scope != scope):
+        return ""
+    try:
+        return tr(SCOPE_TEXT[Scope(scope)])
+    except ValueError:
+        return str(scope)
 
 _OFFSETS: dict[Grain, pd.DateOffset] = {
     Grain.DAY: pd.DateOffset(days=1),
@@ -52,7 +82,8 @@ _OFFSETS: dict[Grain, pd.DateOffset] = {
 
 def _offset(grain: Grain) -> pd.DateOffset:
     if grain not in _OFFSETS:
-        raise ValueError(f"grain {grain!r} has no fixed period length; use day, week, month or quarter")
+        raise ValueError(  # i18n: not shown (a programming error)
+            f"grain {grain!r} has no fixed period length; use day, week, month or quarter")
     return _OFFSETS[grain]
 
 
@@ -68,7 +99,7 @@ def period_start_of(day: dt.date, grain: Grain) -> dt.date:
         return quarter_of(day).start
     if grain is Grain.YEAR:
         return dt.date(day.year, 1, 1)
-    raise ValueError(f"grain {grain!r} has no period start")
+    raise ValueError(f"grain {grain!r} has no period start")  # i18n: not shown
 
 
 def period_text(start: object, grain: Grain) -> str:
@@ -81,7 +112,9 @@ def period_text(start: object, grain: Grain) -> str:
     if grain is Grain.YEAR:
         day = pd.Timestamp(start)
         return MISSING if pd.isna(day) else str(day.year)
-    return ("week of " if grain is Grain.WEEK else "") + date_text(start)
+    if grain is Grain.WEEK:
+        return tr("week of {date}").format(date=date_text(start))
+    return date_text(start)
 
 
 def period_end(start: dt.date, grain: Grain) -> dt.date:
@@ -92,11 +125,12 @@ def period_end(start: dt.date, grain: Grain) -> dt.date:
 def complete_window(as_of: dt.date, grain: Grain, count: int) -> Period:
     """The last ``count`` complete periods of ``grain`` ending on or before ``as_of``."""
     if count < 1:
-        raise ValueError("a window needs at least one period")
+        raise ValueError("a window needs at least one period")  # i18n: not shown
     current = period_start_of(as_of, grain)
     last_start = current if period_end(current, grain) <= as_of else _shift(current, grain, -1)
     first_start = _shift(last_start, grain, -(count - 1))
-    return Period(first_start, period_end(last_start, grain), f"last {count} complete {grain.value}s")
+    return Period(first_start, period_end(last_start, grain),
+                  f"last {count} complete {grain.value}s")  # i18n: not shown (a name for code and logs)
 
 
 def _shift(day: dt.date, grain: Grain, periods: int) -> dt.date:
@@ -139,8 +173,8 @@ def to_date_periods(as_of: dt.date) -> dict[str, tuple[Period, Period]]:
     quarter = quarter_of(as_of)
     year = Period(dt.date(as_of.year, 1, 1), dt.date(as_of.year, 12, 31), str(as_of.year))
     return {
-        "QTD": (Period(quarter.start, as_of, f"{quarter.label} to date"), quarter),
-        "YTD": (Period(year.start, as_of, f"{year.label} to date"), year),
+        "QTD": (Period(quarter.start, as_of, f"{quarter.label} to date"), quarter),  # i18n: not shown
+        "YTD": (Period(year.start, as_of, f"{year.label} to date"), year),  # i18n: not shown (TO_DATE_TEXT)
     }
 
 
@@ -215,7 +249,7 @@ def last_year_window(window: Period, grain: Grain) -> Period:
     if grain in (Grain.DAY, Grain.WEEK):
         shift = pd.Timedelta(days=364)
         return Period((pd.Timestamp(window.start) - shift).date(), (pd.Timestamp(window.end) - shift).date(),
-                      "same period last year")
+                      N_("same period last year"))
     start = (pd.Timestamp(window.start) - pd.DateOffset(years=1)).date()
     end = (pd.Timestamp(window.end) - pd.DateOffset(years=1)).date()
-    return Period(start, end, "same period last year")
+    return Period(start, end, N_("same period last year"))

@@ -25,6 +25,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from metrics.i18n import N_, tr
 from metrics.status import Status
 
 __all__ = ["apply_trust", "count_untrusted", "empty_scopes", "SCOPE_COLUMNS", "TrustEvidence", "TrustState"]
@@ -44,18 +45,22 @@ class TrustState(StrEnum):
 
     @property
     def label(self) -> str:
-        return TRUST_LABELS[self]
+        """The state in the current language."""
+        return tr(TRUST_LABELS[self])
 
 
+#: English (marked); shown through ``TrustState.label`` in the current language.
 TRUST_LABELS: dict[TrustState, str] = {
-    TrustState.TRUSTED: "Trusted",
-    TrustState.NOT_TRUSTED: "Not trusted",
-    TrustState.UNCHECKED: "Unchecked",
-    TrustState.UNKNOWN: "Trust unknown",
+    TrustState.TRUSTED: N_("Trusted"),
+    TrustState.NOT_TRUSTED: N_("Not trusted"),
+    TrustState.UNCHECKED: N_("Unchecked"),
+    TrustState.UNKNOWN: N_("Trust unknown"),
 }
 
-UNCHECKED_REASON = "No data-quality check has run yet: this value is unchecked."
-UNKNOWN_REASON = "The data-quality history cannot be read, so whether this value can be trusted is unknown"
+#: English (marked); ``TrustEvidence.blanket_reason`` says them in the current language.
+UNCHECKED_REASON = N_("No data-quality check has run yet: this value is unchecked.")
+UNKNOWN_REASON = N_(
+    "The data-quality history cannot be read, so whether this value can be trusted is unknown")
 
 
 def empty_scopes() -> pd.DataFrame:
@@ -94,8 +99,8 @@ class TrustEvidence:
 
     def blanket_reason(self) -> str:
         if self.state is TrustState.UNCHECKED:
-            return UNCHECKED_REASON
-        return f"{UNKNOWN_REASON}: {self.detail}" if self.detail else f"{UNKNOWN_REASON}."
+            return tr(UNCHECKED_REASON)
+        return f"{tr(UNKNOWN_REASON)}: {self.detail}" if self.detail else f"{tr(UNKNOWN_REASON)}."
 
 
 def apply_trust(
@@ -128,7 +133,8 @@ def apply_trust(
     starts, ends = _period_bounds(out, start, end)
     for scope in evidence.scopes.to_dict("records"):
         hit = _scope_mask(out, scope, breakdown, touchpoints) & _date_mask(starts, ends, scope)
-        reason = str(scope.get("reason") or scope.get("check_id") or "a critical data-quality check failed")
+        reason = str(scope.get("reason") or scope.get("check_id")
+                     or tr("a critical data-quality check failed"))
         for position in hit.nonzero()[0]:
             if reason not in reasons[position]:
                 reasons[position].append(reason)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from metrics.curve_uncertainty import CurveSamples, change_range, weak_curves
+from metrics.i18n import N_
 from metrics.journey_allocation import journey_problems, optimise_with_journeys
 from metrics.reallocation import (
     AllocationError,
@@ -37,12 +38,15 @@ from metrics.reallocation import (
 from metrics.response_curves import ResponseCurve
 
 __all__ = ["CURVE_SPAN", "default_goal", "GOAL_ABOVE_PROJECTION", "default_total", "evaluate_scenario",
-    "plans_long", "scenario_total_problem", "WhatIf"]
+    "OPTIMISER", "plans_long", "scenario_total_problem", "TODAY", "WhatIf",
+    "YOUR_SCENARIO"]
 
 #: The default goal: this much above what today's spend projects to. A goal is a planner's number;
 #: the default is only a start that a reallocation at the same total could plausibly reach, and
 #: the page says so next to the field.
 GOAL_ABOVE_PROJECTION = 1.10
+#: The plans' names (keys of ``WhatIf.plans``, the ``scenario`` column): English, shown with ``tr``.
+TODAY, YOUR_SCENARIO, OPTIMISER = N_("Today"), N_("Your scenario"), N_("Optimiser")
 #: How far right of the largest spend shown a response curve is drawn.
 CURVE_SPAN = 1.2
 #: Defaults are rounded to this many EUR (or outcomes).
@@ -106,9 +110,9 @@ def evaluate_scenario(
                          else optimise_with_journeys(edited, curves, total, journeys))
         except AllocationError as exc:
             problems = [str(exc)]
-    plans = {"Today": today.reindex(scenario.index).fillna(0.0), "Your scenario": scenario}
+    plans = {TODAY: today.reindex(scenario.index).fillna(0.0), YOUR_SCENARIO: scenario}
     if optimised is not None:
-        plans["Optimiser"] = optimised
+        plans[OPTIMISER] = optimised
     projected = project_allocation(scenario, curves)
     export = edited.assign(scenario=scenario.to_numpy(),
                            optimiser=None if optimised is None else optimised.to_numpy())

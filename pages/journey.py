@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.effectiveness import pain_points, stage_conversion, with_deltas
+from metrics.formatting import day_text, percent_text
+from metrics.i18n import N_, tr
 from metrics.journey_map import scorecard
 from metrics.judgement import NOTHING_JUDGED, judged_count
 from metrics.kano import kano_texts
@@ -14,7 +16,6 @@ from ui.actions import action_store, load_actions, open_action_touchpoints, show
 from ui.cached_charts import show_chart
 from ui.context import app_context
 from ui.filters import (
-    TOUCHPOINT_KINDS,
     journey_filter,
     of_kind,
     period_filter,
@@ -30,6 +31,13 @@ from ui.quality_loaders import show_trust_note
 from ui.tables import show_status_table
 from ui.text import literal
 
+#: What the page says when the journey has no touchpoint of the chosen kind (ui.filters.TOUCHPOINT_KINDS).
+NO_TOUCHPOINTS_OF_KIND = {
+    "all": N_("This journey has no touchpoints."),
+    "own": N_("This journey has no own touchpoints. Choose all touchpoints."),
+    "third_party": N_("This journey has no third-party touchpoints. Choose all touchpoints."),
+}
+
 ctx = app_context()
 persona_col, left, kind_col, middle, right = st.columns(5)
 journey_id = journey_filter(ctx, container=left, persona=persona_filter(ctx, container=persona_col))
@@ -37,28 +45,29 @@ kind = touchpoint_kind_filter(container=kind_col)
 period = period_filter(ctx, container=middle)
 feelings = [k.kpi_id for k in ctx.registry if k.unit is Unit.SCORE]
 feeling = url_select(
-    "Emotional curve KPI", feelings, "feeling", container=right, format_func=lambda k: ctx.registry[k].name
+    tr("Emotional curve KPI"), feelings, "feeling", container=right,
+    format_func=lambda k: ctx.registry[k].name,
 )
 
 journey = ctx.journeys[ctx.journeys["journey_id"] == journey_id].iloc[0]
-st.title(f"Journey: {literal(journey['name'])}")
+st.title(tr("Journey: {name}").format(name=literal(journey["name"])))
 persona = journey["persona"].strip() if isinstance(journey["persona"], str) else ""
-st.caption(
-    f"Persona: {literal(persona or 'not named')} · Map owner: {literal(journey['owner'])} · {period.label}: "
-    f"{period.start:%d %b %Y} – {period.end:%d %b %Y}. {literal(journey['description'])}"
-)
+st.caption(tr("Persona: {persona} · Map owner: {owner} · {period}: {start} – {end}. {description}").format(
+    persona=literal(persona or tr("not named")), owner=literal(journey["owner"]), period=tr(period.label),
+    start=day_text(period.start), end=day_text(period.end),
+    description=literal(journey["description"])))
 
 stages = ctx.stages[ctx.stages["journey_id"] == journey_id]
 touchpoints = of_kind(ctx.touchpoints[ctx.touchpoints["journey_id"] == journey_id], kind)
 if touchpoints.empty:
-    st.info(f"This journey has no {TOUCHPOINT_KINDS[kind].lower()}. Choose all touchpoints.")
+    st.info(tr(NO_TOUCHPOINTS_OF_KIND[kind]))
     st.stop()
 only_journey = Filters(journey_ids=(journey_id,), touchpoint_ids=tuple(touchpoints["touchpoint_id"]))
 earlier = previous_period(period)
 tp_scored, tp_before = load_judged_pair(ctx, period, earlier, by=Scope.TOUCHPOINT, filters=only_journey)
 if tp_scored.empty:
     st.warning(
-        "This journey has no KPI data in the chosen period. Choose a longer period or another journey."
+        tr("This journey has no KPI data in the chosen period. Choose a longer period or another journey.")
     )
     st.stop()
 tp_scored = with_deltas(tp_scored, tp_before, ["touchpoint_id", "kpi_id"], "prev")
@@ -75,67 +84,69 @@ funnel_col, curve_col = st.columns(2)
 show_chart(
     funnel_chart,
     conversion.rename(columns={"name": "stage"}).assign(
-        conversion_text=conversion["conversion_to_next"].map(lambda c: "" if c != c else f"{c:.0%} →")
+        conversion_text=conversion["conversion_to_next"].map(
+            lambda c: "" if c != c else f"{percent_text(100 * c, 0)} →")
     ),
     container=funnel_col,
 )
 show_emotional_curve(curve_col, curve, stages, ctx.registry[feeling], ctx)
 
-st.subheader("Pain points: what to fix first")
+st.subheader(tr("Pain points: what to fix first"))
 pains = pain_points(tp_scored, touchpoints, conversion)
 if judged_count(tp_scored) == 0:
-    st.info(NOTHING_JUDGED)
+    st.info(tr(NOTHING_JUDGED))
 elif pains.empty:
-    st.success(f"No touchpoint of this journey is below target in the period ({judged_count(tp_scored)} "
-               "values judged).")
+    st.success(tr("No touchpoint of this journey is below target in the period ({count} values judged).")
+               .format(count=judged_count(tp_scored)))
 else:
     pains = pains.assign(
         kpi=pains["kpi_id"].map(lambda k: ctx.registry[k].name),
         mot=pains["moment_of_truth"].map({True: "★", False: ""}),
         kano_text=kano_texts(pains["kano"]),
     )
+    below, drop_off, pain = tr("Below target (× tolerance)"), tr("Drop-off after stage"), tr("Pain score")
     st.dataframe(
         pains[["mot", "name", "kpi", "kano_text", "shortfall", "drop_off", "pain"]].rename(
             columns={
-                "mot": "MoT",
-                "name": "Touchpoint",
-                "kpi": "Worst KPI",
-                "kano_text": "Kano class",
-                "shortfall": "Below target (× tolerance)",
-                "drop_off": "Drop-off after stage",
-                "pain": "Pain score",
+                "mot": tr("MoT"),
+                "name": tr("Touchpoint"),
+                "kpi": tr("Worst KPI"),
+                "kano_text": tr("Kano class"),
+                "shortfall": below,
+                "drop_off": drop_off,
+                "pain": pain,
             }
         ),
         hide_index=True,
         width="stretch",
         column_config={
-            "Drop-off after stage": st.column_config.NumberColumn(format="percent"),
-            "Below target (× tolerance)": st.column_config.NumberColumn(
-                format="%.1f", help="How far the worst KPI is below target, in multiples of its tolerance"),
-            "Pain score": st.column_config.NumberColumn(format="%.2f"),
+            drop_off: st.column_config.NumberColumn(format="percent"),
+            below: st.column_config.NumberColumn(format="%.1f", help=tr(
+                "How far the worst KPI is below target, in multiples of its tolerance")),
+            pain: st.column_config.NumberColumn(format="%.2f"),
         },
     )
 
-st.subheader("Touchpoint scorecard")
+st.subheader(tr("Touchpoint scorecard"))
 card = scorecard(tp_scored, touchpoints, stages, ctx.registry)
 show_status_table(
     card,
     {
-        "mot": "MoT",
-        "stage": "Stage",
-        "name": "Touchpoint",
-        "owner": "Owner",
-        "kpi": "KPI",
-        "value_text": "Value",
-        "target_text": "Target",
-        "delta_text": "vs previous period",
-        "trust_text": "Not trusted because",
+        "mot": tr("MoT"),
+        "stage": tr("Stage"),
+        "name": tr("Touchpoint"),
+        "owner": tr("Owner"),
+        "kpi": tr("KPI"),
+        "value_text": tr("Value"),
+        "target_text": tr("Target"),
+        "delta_text": tr("vs previous period"),
+        "trust_text": tr("Not trusted because"),
     },
 )
 
-st.subheader("Actions on this journey")
+st.subheader(tr("Actions on this journey"))
 if actions is None:
-    st.warning(f"{literal(store_problem)} Actions cannot be shown.")
+    st.warning(tr("{problem} Actions cannot be shown.").format(problem=literal(store_problem)))
 else:
     show_actions(actions, journey_id,
-                 empty="No actions on these touchpoints yet. Owners record them on My touchpoints.")
+                 empty=tr("No actions on these touchpoints yet. Owners record them on My touchpoints."))

@@ -9,6 +9,7 @@ import streamlit as st
 from metrics.alerts import DEFAULT_WINDOW
 from metrics.effectiveness import stage_conversion
 from metrics.formatting import date_text, month_text
+from metrics.i18n import tr
 from metrics.judgement import judged_count
 from metrics.model import Filters, Grain, Scope
 from metrics.owners import monthly_spend, owner_names, owner_touchpoints, quick_wins, recent_values
@@ -32,14 +33,16 @@ registry = ctx.registry
 owner_col, grain_col = st.columns([3, 1])
 names = owner_names(ctx.journeys, ctx.touchpoints)
 own = [n for n in names if ctx.scope.owns(n)]  # opens on the logged-in owner; scoped: only theirs
-owner = url_select("Owner", names if ctx.scope.everything or not own else own, "owner_name",
+owner = url_select(tr("Owner"), names if ctx.scope.everything or not own else own, "owner_name",
                    default=own[0] if own else None, container=owner_col)
-grain = Grain(url_select("Period", ["week", "month"], "owner_grain", default="month", container=grain_col,
-                         format_func=lambda g: f"{g.capitalize()}ly"))
-st.title(f"My touchpoints: {literal(owner)}")
+grains = {"week": tr("Weekly"), "month": tr("Monthly")}
+grain = Grain(url_select(tr("Period"), list(grains), "owner_grain", default="month", container=grain_col,
+                         format_func=grains.__getitem__))
+st.title(tr("My touchpoints: {owner}").format(owner=literal(owner)))
 mine = owner_touchpoints(owner, ctx.journeys, ctx.touchpoints)
 if mine.empty:
-    st.info(f"{literal(owner)} owns no journey map and no touchpoint. Choose another owner.")
+    st.info(tr("{owner} owns no journey map and no touchpoint. Choose another owner.").format(
+        owner=literal(owner)))
     st.stop()
 mine = mine.assign(journey=mine["journey_id"].map(ctx.journey_name))
 
@@ -48,28 +51,37 @@ window = complete_window(ctx.as_of, grain, max(DEFAULT_WINDOW, streak_periods) +
 series = load_judged(ctx, max(window.start, ctx.first_date), window.end, by=Scope.TOUCHPOINT, grain=grain,
                      filters=Filters(touchpoint_ids=tuple(mine["touchpoint_id"])))
 if series.empty:
-    st.warning("None of these touchpoints has KPI data in the last complete periods.")
+    st.warning(tr("None of these touchpoints has KPI data in the last complete periods."))
     st.stop()
 periods = sorted(series["period_start"].unique())
 latest = series[series["period_start"] == periods[-1]]
 previous = series[series["period_start"] == periods[-2]] if len(periods) > 1 else latest.iloc[:0]
-roles = ", ".join(f"{n} as {r}" for r, n in mine["role"].value_counts().items())
-latest_label = month_text(periods[-1]) if grain is Grain.MONTH else f"week of {date_text(periods[-1])}"
-st.caption(f"{len(mine)} touchpoints ({roles}) · latest complete {grain.value}: {latest_label} · "
-           "each listed item says why it is there.")
+roles = ", ".join(tr("{count} as {role}").format(count=n, role=tr(role))
+                  for role, n in mine["role"].astype(str).value_counts().items())
+if grain is Grain.MONTH:
+    caption = tr("{count} touchpoints ({roles}) · latest complete month: {latest} · each listed item says "
+                 "why it is there.")
+    latest_label = month_text(periods[-1])
+else:
+    caption = tr("{count} touchpoints ({roles}) · latest complete week: {latest} · each listed item says "
+                 "why it is there.")
+    latest_label = tr("week of {date}").format(date=date_text(periods[-1]))
+st.caption(caption.format(count=len(mine), roles=roles, latest=latest_label))
 
 show_trust_note(ctx, latest)
 
 show_alerts(series, ctx.touchpoints, registry, streak_periods)
 
-st.subheader("What to fix first")
+st.subheader(tr("What to fix first"))
 journey_touchpoints = ctx.touchpoints[ctx.touchpoints["journey_id"].isin(mine["journey_id"])]
 streaks = off_target_streaks(series, ["touchpoint_id", "kpi_id"])
 ranked = owner_priorities(latest, journey_touchpoints, streaks, streak_periods)
 ranked = ranked[ranked["touchpoint_id"].isin(mine["touchpoint_id"])].merge(
     mine[["touchpoint_id", "journey", "third_party"]], on="touchpoint_id")
+trend_label = (tr("Last {count} months") if grain is Grain.MONTH else tr("Last {count} weeks")).format(
+    count=SPARK_PERIODS)
 show_priorities(ranked, recent_values(series, ["touchpoint_id", "kpi_id"], SPARK_PERIODS), registry,
-                f"Last {SPARK_PERIODS} {grain.value}s")
+                trend_label)
 
 movers_col, pains_col = st.columns(2)
 with movers_col:
@@ -79,36 +91,37 @@ with pains_col:
     funnel = load_funnel(ctx, pd.Timestamp(periods[-1]).date(), window.end, journeys)
     show_pain_points(latest, mine, stage_conversion(funnel, ctx.stages), registry)
 
-st.subheader("Quick wins: moments of truth that are cheap to move")
+st.subheader(tr("Quick wins: moments of truth that are cheap to move"))
 spend_from = (pd.Timestamp(window.end) - pd.DateOffset(months=SPEND_MONTHS) + pd.Timedelta(days=1)).date()
 spend = monthly_spend(load_budget(ctx, spend_from, window.end, ("month", "touchpoint_id")))
 wins = quick_wins(latest, mine, spend, registry)
 mot_values = latest[latest["touchpoint_id"].isin(mine.loc[mine["moment_of_truth"], "touchpoint_id"])]
 if wins.empty and judged_count(mot_values) == 0:
-    st.info("No moment of truth of these touchpoints has a trusted value with a target in the latest period, "
-            "so none can be judged.")
+    st.info(tr("No moment of truth of these touchpoints has a trusted value with a target in the latest "
+               "period, so none can be judged."))
 elif wins.empty:
-    st.success("No moment of truth of these touchpoints is off target or at risk.")
+    st.success(tr("No moment of truth of these touchpoints is off target or at risk."))
 else:
     show_quick_wins(wins)
-    st.caption("Value for money = weight × how far below target (in tolerance widths) ÷ mean monthly spend "
-               f"(thousand EUR, last {SPEND_MONTHS} months). Touchpoints without recorded spend come last: "
-               "their cost is unknown.")
+    st.caption(tr("Value for money = weight × how far below target (in tolerance widths) ÷ mean monthly "
+                  "spend (thousand EUR, last {months} months). Touchpoints without recorded spend come last: "
+                  "their cost is unknown.").format(months=SPEND_MONTHS))
 
 show_alert_history(ctx, owner, mine)
 
-st.subheader("Actions")
+st.subheader(tr("Actions"))
 store, store_problem = action_store(ctx)
 if store is None:
-    st.warning(f"{literal(store_problem)} Actions cannot be shown or recorded.")
+    st.warning(tr("{problem} Actions cannot be shown or recorded.").format(
+        problem=literal(store_problem)))
     st.stop()
-with st.expander("Record an action", expanded=False):
+with st.expander(tr("Record an action"), expanded=False):
     first = ranked.iloc[0] if len(ranked) else None
     record_action_form(ctx, store, mine, owner, (first["touchpoint_id"], first["kpi_id"]) if first is not None
                        else None)
 actions = load_actions(ctx, store, tuple(mine["touchpoint_id"]))
-show_actions(actions, empty="No actions on these touchpoints yet. Record one above: what, who, due date "
-             "and start; its KPI before and after the start then shows whether it works.")
+show_actions(actions, empty=tr("No actions on these touchpoints yet. Record one above: what, who, due date "
+                                "and start; its KPI before and after the start then shows whether it works."))
 if len(actions):
-    with st.expander("Change the status of an action"):
+    with st.expander(tr("Change the status of an action")):
         status_form(store, actions, owner)

@@ -9,6 +9,7 @@ from dataclasses import replace
 import streamlit as st
 
 from connectors.state import StateStoreError
+from metrics.i18n import tr, tr_n
 from review.exports import FORMATS, MEDIA_TYPES, pack_bytes, pack_file_name
 from review.exports.files import ExportError, header_lines
 from review.formatting import differences_table
@@ -32,13 +33,14 @@ if presenting():  # no controls on screen: the quarter comes from the URL
     quarter, author = (wanted if wanted in quarters else last_full), ""
 else:
     left, middle, right = st.columns([1, 1, 1], vertical_alignment="bottom")
-    quarter = url_select("Quarter", quarters, "quarter", default=last_full, container=left)
+    quarter = url_select(tr("Quarter"), quarters, "quarter", default=last_full, container=left)
     author = review_author(ctx, middle)
     start_button(right)
 
 state, store_problem = review_store(ctx)
 if store_problem:
-    st.warning(f"{literal(store_problem)} Figures are shown live; comments and closing are unavailable.")
+    st.warning(tr("{problem} Figures are shown live; comments and closing are unavailable.").format(
+        problem=literal(store_problem)))
 try:
     review = load_quarter_review(ctx, state, quarter)
 except EmptyQuarterError as exc:
@@ -55,38 +57,44 @@ if action_state is not None:  # live actions with their before/after KPI ride al
 if presenting():
     present(review)  # the summary, then one journey per screen; stops here
 
-st.title(f"Quarterly review {quarter}")
+st.title(tr("Quarterly review {quarter}").format(quarter=quarter))
 st.caption(" · ".join(map(literal, header_lines(review, dt.datetime.now(dt.UTC))[2:])))
 if review.live_problem:
     st.info(literal(review.live_problem))
 if review.live_differences is not None and len(review.live_differences):
-    with st.expander(f"⚠ Live warehouse data now differs for {len(review.live_differences)} figure(s) "
-                     "since this quarter was closed; the frozen figures are shown.", expanded=False):
+    differing = len(review.live_differences)
+    # One English wording for every count (as it always read); German says one or more.
+    with st.expander(tr_n("⚠ Live warehouse data now differs for {count} figure(s) since this quarter was "
+                          "closed; the frozen figures are shown.",
+                          "⚠ Live warehouse data now differs for {count} figure(s) since this quarter was "
+                          "closed; the frozen figures are shown.", differing).format(count=differing),
+                     expanded=False):
         st.dataframe(differences_table(review.live_differences, review.figures.figures), hide_index=True,
                      width="stretch")
 
 close_col, export_col, file_col = st.columns([1, 1, 1])
 quarter_actions(close_col, review, state, author if ctx.scope.can_close_quarters else "")
 if not ctx.scope.can_close_quarters:
-    close_col.caption("Only admins close and reopen quarters.")
-fmt = export_col.selectbox("Export format", FORMATS, label_visibility="collapsed")
-if export_col.button(f"Build {fmt.upper()} pack"):
+    close_col.caption(tr("Only admins close and reopen quarters."))
+fmt = export_col.selectbox(tr("Export format"), FORMATS, label_visibility="collapsed")
+if export_col.button(tr("Build {format} pack").format(format=fmt.upper())):
     try:
         st.session_state["review_pack"] = (quarter, fmt, pack_bytes(review, fmt, dt.datetime.now(dt.UTC)))
     except ExportError as exc:
         st.error(literal(exc))
 built = st.session_state.get("review_pack")
 if built and built[0] == quarter:
-    file_col.download_button(f"Download {built[1].upper()}", built[2], pack_file_name(quarter, built[1]),
+    file_col.download_button(tr("Download {format}").format(format=built[1].upper()), built[2],
+                             pack_file_name(quarter, built[1]),
                              mime=MEDIA_TYPES[built[1]])
 
-st.subheader("Executive summary")
+st.subheader(tr("Executive summary"))
 summary_section(review)
 for tab, (journey_id, name) in zip(st.tabs([literal(n) for _, n in journeys]), journeys, strict=True):
     with tab:
         journey_section(review, journey_id, name, state, author)
-        st.markdown("**Actions and whether they work** (live, also in the PDF pack)")
-        show_actions(review.actions, journey_id, empty="No actions on this journey's touchpoints.")
+        st.markdown(tr("**Actions and whether they work** (live, also in the PDF pack)"))
+        show_actions(review.actions, journey_id, empty=tr("No actions on this journey's touchpoints."))
         if action_state is not None and state is not None and not review.is_closed:
             decision_actions(ctx, action_state, state, quarter, journey_id, author)
 

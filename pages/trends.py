@@ -8,15 +8,18 @@ import pandas as pd
 import streamlit as st
 
 from metrics.formatting import date_text
+from metrics.i18n import N_, tr
 from metrics.model import Filters, Grain, Period, Scope
 from metrics.targets import target_steps
 from metrics.trends import (
     TREND_GRAINS,
     complete_window,
+    grain_text,
     last_year_overlay,
     last_year_window,
     scope_chain,
     scope_keys,
+    scope_text,
     target_step_points,
 )
 from ui.cached_charts import show_chart
@@ -35,18 +38,32 @@ SCOPES = (Scope.ALL, Scope.JOURNEY, Scope.STAGE, Scope.TOUCHPOINT, Scope.CHANNEL
 FILTER_FIELD = {Scope.JOURNEY: "journey_ids", Scope.STAGE: "stage_ids", Scope.TOUCHPOINT: "touchpoint_ids",
                 Scope.CHANNEL: "channels"}
 
+#: "24 complete months from ... to ..." per grain (shown with ``tr``).
+COMPLETE_PERIODS = {
+    Grain.DAY: N_("{count} complete days from {start} to {end}"),
+    Grain.WEEK: N_("{count} complete weeks from {start} to {end}"),
+    Grain.MONTH: N_("{count} complete months from {start} to {end}"),
+    Grain.QUARTER: N_("{count} complete quarters from {start} to {end}"),
+}
+
+
+def capitalized(text: str) -> str:
+    """'journey' -> 'Journey' (a word of a sentence as a label)."""
+    return text[:1].upper() + text[1:]
+
+
 ctx = app_context()
-st.title("Trends against targets")
+st.title(tr("Trends against targets"))
 registry = ctx.registry
 kpi_col, grain_col, scope_col, member_col = st.columns([3, 1, 1, 2])
 judged_ids = [k.kpi_id for k in registry if ctx.targets["kpi_id"].eq(k.kpi_id).any()] or list(registry.ids())
 # Repeated ``kpi`` URL parameters (/trends?kpi=csat&kpi=nps), so a copied link shows the same KPIs.
-kpi_ids = list(url_multiselect("KPIs", registry.ids(), "kpi", default=judged_ids[:2], container=kpi_col,
-                               format_func=lambda k: registry[k].name, placeholder="Choose KPIs"))
-grain = Grain(url_select("Grain", [g.value for g in TREND_GRAINS], "grain", default="month",
-                         container=grain_col))
-scope = Scope(url_select("Scope", [s.value for s in SCOPES], "scope", container=scope_col,
-                         format_func=lambda s: s.capitalize()))
+kpi_ids = list(url_multiselect(tr("KPIs"), registry.ids(), "kpi", default=judged_ids[:2], container=kpi_col,
+                               format_func=lambda k: registry[k].name, placeholder=tr("Choose KPIs")))
+grain = Grain(url_select(tr("Grain"), [g.value for g in TREND_GRAINS], "grain", default="month",
+                         container=grain_col, format_func=grain_text))
+scope = Scope(url_select(tr("Scope"), [s.value for s in SCOPES], "scope", container=scope_col,
+                         format_func=lambda s: capitalized(scope_text(s))))
 members = {
     Scope.JOURNEY: dict(zip(ctx.journeys["journey_id"], ctx.journeys["name"], strict=True)),
     Scope.STAGE: {r.stage_id: f"{ctx.journey_name(str(r.journey_id))} · {r.name}"
@@ -57,11 +74,11 @@ members = {
 }.get(scope, {})
 member = None
 if members:
-    member = url_select(scope.value.capitalize(), list(members), f"{scope.value}_id", container=member_col,
-                        format_func=lambda m: str(members.get(m, m)))
-show_last_year = st.toggle("Show the same period last year", value=True)
+    member = url_select(capitalized(scope_text(scope)), list(members), f"{scope.value}_id",
+                        container=member_col, format_func=lambda m: str(members.get(m, m)))
+show_last_year = st.toggle(tr("Show the same period last year"), value=True)
 if not kpi_ids:
-    st.info("Choose at least one KPI above.")
+    st.info(tr("Choose at least one KPI above."))
     st.stop()
 
 scope_filter: dict[str, Any] = {FILTER_FIELD[scope]: (member,)} if member else {}
@@ -77,9 +94,9 @@ judged = load_judged_periods(ctx, windows, grain=grain, filters=filters, kpi_ids
 series = judged["current"]
 if series.empty:
     measured = load_kpis(ctx, start, window.end, filters=filters)["kpi_id"].unique()
-    names = ", ".join(literal(registry[k].name) for k in measured if k in registry) or "none"
-    st.warning(f"The chosen KPIs have no data for this scope in the shown range. KPIs measured here: "
-               f"{names}.")
+    names = ", ".join(literal(registry[k].name) for k in measured if k in registry) or tr("none")
+    st.warning(tr("The chosen KPIs have no data for this scope in the shown range. KPIs measured here: "
+                  "{names}.").format(names=names))
     st.stop()
 show_trust_note(ctx, series)
 last_year = pd.DataFrame()
@@ -87,15 +104,18 @@ if show_last_year:
     last_year = last_year_overlay(judged["last_year"], grain)
     last_year = last_year[last_year["period_start"] >= pd.Timestamp(start)]
 shown_member = f" · {literal(members[member])}" if member else ""
-st.caption(f"{len(series['period_start'].unique())} complete {grain.value}s from {date_text(start)} to "
-           f"{date_text(window.end)}; scope: {scope.value}{shown_member}. Each period is judged against the "
-           "target in force on its last day. A hollow point comes from too few responses to read as more "
-           "than noise (the sample is on hover).")
+shown_periods = tr(COMPLETE_PERIODS[grain]).format(
+    count=len(series["period_start"].unique()), start=date_text(start), end=date_text(window.end))
+st.caption(shown_periods
+           + tr("; scope: {scope}{member}. Each period is judged against the target in force on its last "
+                "day. A hollow point comes from too few responses to read as more than noise (the sample is "
+                "on hover).").format(scope=scope_text(scope), member=shown_member))
 
 
 for kpi_id in kpi_ids:
     kpi = registry[kpi_id]
-    st.subheader(literal(kpi.name) + (" (lower is better)" if not kpi.higher_is_better else ""))
+    st.subheader(literal(kpi.name) if kpi.higher_is_better
+                 else tr("{kpi} (lower is better)").format(kpi=literal(kpi.name)))
     kpi_series = series[series["kpi_id"] == kpi_id]
     kpi_last_year = last_year[last_year["kpi_id"] == kpi_id] if not last_year.empty else last_year
     steps = target_steps(ctx.targets, kpi_id, scope_chain(keys), start, window.end)
@@ -106,5 +126,5 @@ for kpi_id in kpi_ids:
     text_col.markdown(comparison_text(kpi_series, kpi_last_year, kpi, registry, grain))
     pacing = pacing_table(ctx, kpi, filters, keys, tuple(kpi_ids))
     pace_col.dataframe(pacing, hide_index=True, width="stretch")
-    pace_col.caption(f"Pacing to {date_text(ctx.as_of)}. Sum KPIs are judged on the projection to the "
-                     "end of the quarter (year); ratio KPIs on the value to date.")
+    pace_col.caption(tr("Pacing to {day}. Sum KPIs are judged on the projection to the end of the quarter "
+                        "(year); ratio KPIs on the value to date.").format(day=date_text(ctx.as_of)))

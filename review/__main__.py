@@ -1,6 +1,6 @@
 """Command line for quarterly reviews.
 
-    python -m review export --quarter 2026Q3 --format pdf|pptx|csv --out PATH [--as EMAIL]
+    python -m review export --quarter 2026Q3 --format pdf|pptx|csv --out PATH [--as EMAIL] [--keys]
     python -m review close  --quarter 2026Q3 --by "Ana Lopez"
     python -m review reopen --quarter 2026Q3 --by "Ana Lopez"
 
@@ -24,6 +24,7 @@ from connectors.access import AccessError
 from connectors.mapping import MappingError
 from connectors.runtime import (
     KpiTableError,
+    apply_language,
     load_settings,
     open_configured_warehouse,
     read_kpi_registry,
@@ -33,6 +34,7 @@ from connectors.runtime import (
 from connectors.settings import SettingsError
 from connectors.state import StateStoreError
 from connectors.warehouse import WarehouseError
+from metrics.i18n import tr
 from review.exports import FORMATS, export_pack
 from review.exports.files import ExportError
 from review.frozen import close_with_snapshot, quarter_review
@@ -46,19 +48,21 @@ USER_ERRORS = (AccessError, QuarterError, EmptyQuarterError, StateStoreError, Wa
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m review", description="Quarterly review packs.")
+    parser = argparse.ArgumentParser(prog="python -m review", description=tr("Quarterly review packs."))
     commands = parser.add_subparsers(dest="command", required=True)
-    export = commands.add_parser("export", help="write the quarterly pack as PDF, PowerPoint or CSV")
-    export.add_argument("--quarter", required=True, help="quarter like 2026Q3")
+    export = commands.add_parser("export", help=tr("write the quarterly pack as PDF, PowerPoint or CSV"))
+    export.add_argument("--quarter", required=True, help=tr("quarter like 2026Q3"))
     export.add_argument("--format", required=True, choices=FORMATS, dest="fmt")
-    export.add_argument("--out", required=True, type=Path, help="file to write (replaced atomically)")
+    export.add_argument("--out", required=True, type=Path, help=tr("file to write (replaced atomically)"))
     export.add_argument("--as", dest="as_email", metavar="EMAIL",
-                        help="the pack this person sees in the app (default: everything)")
-    for name, text in (("close", "freeze the quarter's figures, targets and comments"),
-                       ("reopen", "reopen a closed quarter (its snapshot is kept for the record)")):
+                        help=tr("the pack this person sees in the app (default: everything)"))
+    export.add_argument("--keys", action="store_true",
+                        help=tr("CSV: name the columns by their keys (journey_id, …) in every language"))
+    for name, text in (("close", tr("freeze the quarter's figures, targets and comments")),
+                       ("reopen", tr("reopen a closed quarter (its snapshot is kept for the record)"))):
         command = commands.add_parser(name, help=text)
-        command.add_argument("--quarter", required=True, help="quarter like 2026Q3")
-        command.add_argument("--by", required=True, help="who closes or reopens it")
+        command.add_argument("--quarter", required=True, help=tr("quarter like 2026Q3"))
+        command.add_argument("--by", required=True, help=tr("who closes or reopens it"))
     return parser
 
 
@@ -69,29 +73,33 @@ def run(args: argparse.Namespace, now: dt.datetime) -> str:
     prepare_review_store(state)
     if args.command == "reopen":
         reopen_quarter(state, quarter.label, args.by, now)
-        return f"{quarter.label} reopened by {args.by}; its figures are live again."
+        return tr("{quarter} reopened by {who}; its figures are live again.").format(quarter=quarter.label,
+                                                                                       who=args.by)
     wh = open_configured_warehouse(settings)
     registry = read_kpi_registry(wh)
     trust = load_trust_evidence(state)
     if args.command == "close":
         close_with_snapshot(wh, registry, state, quarter, args.by, now, trust, as_of=now.date())
-        return f"{quarter.label} closed by {args.by}; its figures are frozen."
+        return tr("{quarter} closed by {who}; its figures are frozen.").format(quarter=quarter.label,
+                                                                              who=args.by)
     scope = scope_as(settings, wh, args.as_email)
     review = quarter_review(wh, registry, state, quarter, trust, as_of=now.date(), scope=scope)
     review = review_in_scope(review, scope)
-    path = export_pack(review, args.fmt, args.out, now)
-    source = "frozen figures of the closed quarter" if review.is_closed else "live figures"
+    path = export_pack(review, args.fmt, args.out, now, csv_keys=args.keys)
+    source = tr("frozen figures of the closed quarter") if review.is_closed else tr("live figures")
     if args.as_email:
-        source += f", as {args.as_email} sees it"
-    return f"Wrote {path} ({args.fmt}, {quarter.label}, {source})."
+        source = tr("{source}, as {email} sees it").format(source=source, email=args.as_email)
+    return tr("Wrote {path} ({format}, {quarter}, {source}).").format(path=path, format=args.fmt,
+                                                                     quarter=quarter.label, source=source)
 
 
 def main(argv: list[str] | None = None) -> int:
+    apply_language()  # MOT_LANGUAGE, before the first text (the help)
     args = _parser().parse_args(argv)
     try:
         message = run(args, dt.datetime.now(dt.UTC))
     except USER_ERRORS as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(tr("error: {message}").format(message=exc), file=sys.stderr)
         return 2
     print(message)
     return 0

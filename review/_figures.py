@@ -34,6 +34,7 @@ import pandas as pd
 
 from metrics.budget import CONVERSION_KPI
 from metrics.effectiveness import moments_on_target
+from metrics.i18n import N_
 from metrics.model import Direction
 from metrics.registry import KpiRegistry, compute_values
 from metrics.status import Status, classify_frame
@@ -58,7 +59,7 @@ PERIOD_NAMES: tuple[str, ...] = ("current", "previous", "last_year")
 #: Trust states as the review stores them (the same four states as every page).
 Trust = TrustState
 #: How snapshots closed before the four states named "not trusted".
-_LEGACY_TRUST = {"not trusted": TrustState.NOT_TRUSTED.value}
+_LEGACY_TRUST = {"not trusted": TrustState.NOT_TRUSTED.value}  # i18n: not shown
 
 
 def current_trust_names(figures: pd.DataFrame) -> pd.DataFrame:
@@ -208,13 +209,15 @@ def _budget_rows(period: PeriodFrames, registry: KpiRegistry) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).assign(tolerance=np.nan)
 
 
-#: Names and units of the figures that are not KPIs of the registry.
+#: Names and units of the figures that are not KPIs of the registry. The names are stored in
+#: English (figures frames, closed quarters' snapshots, the CSV) and read in the current language
+#: where they are shown (review.formatting.figure_name).
 _UP, _DOWN = Direction.HIGHER_IS_BETTER.value, Direction.LOWER_IS_BETTER.value
 OTHER_FIGURES: dict[str, tuple[str, str, str]] = {
-    "mot_on_target": ("Moments of truth on target", "percent", _UP),
-    "budget_planned": ("Budget planned", "currency", _DOWN),
-    "budget_actual": ("Budget actual (against plan)", "currency", _DOWN),
-    "cost_per_conversion": ("Cost per conversion", "currency", _DOWN),
+    "mot_on_target": (N_("Moments of truth on target"), "percent", _UP),
+    "budget_planned": (N_("Budget planned"), "currency", _DOWN),
+    "budget_actual": (N_("Budget actual (against plan)"), "currency", _DOWN),
+    "cost_per_conversion": (N_("Cost per conversion"), "currency", _DOWN),
 }
 
 

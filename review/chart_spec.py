@@ -19,11 +19,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from metrics.i18n import N_, tr, translated
 from metrics.model import Direction
 from metrics.status import STATUS_COLOURS, Status
-from review.formatting import figure_value, status_text
+from review.formatting import figure_name, figure_value, status_text
 
-__all__ = ["AXIS_MAX", "bullet_chart_rows", "bullet_chart_spec", "LEGEND_TEXT", "ROW_STEP", "target_index"]
+__all__ = ["AXIS_MAX", "bullet_chart_rows", "bullet_chart_spec", "legend_text", "ROW_STEP", "target_index"]
 
 #: The axis ends here (% of target); a figure beyond it is drawn to the edge, its label says more.
 AXIS_MAX = 150.0
@@ -31,9 +32,17 @@ AXIS_MIN = 0.0
 ROW_STEP = 46  # px per figure row (two lines of labels, 22 px apart)
 FONT = 20  # px; 14 pt or more once the chart is placed full width on a 16:9 slide or A4 page
 _SECTIONS = ("kpi", "budget")
-LEGEND_LINES = ("Bar: this quarter · black tick: target · grey tick: previous quarter against its own target",
-                "Bands: off target, tolerance (amber), on target")
-LEGEND_TEXT = " · ".join(LEGEND_LINES)
+LEGEND_LINES = (
+    N_("Bar: this quarter · black tick: target · grey tick: previous quarter against its own target"),
+    N_("Bands: off target, tolerance (amber), on target"),
+)
+#: The chart's font (a font name, not text).
+CHART_FONT = "DejaVu Sans"  # i18n: not shown
+
+
+def legend_text() -> str:
+    """How to read the chart, in one line, in the current language."""
+    return " · ".join(translated(LEGEND_LINES))
 
 
 def target_index(values: pd.Series, targets: pd.Series, directions: pd.Series) -> pd.Series:
@@ -63,8 +72,9 @@ def bullet_chart_rows(figures: pd.DataFrame) -> pd.DataFrame:
     previous_target = judged.get("previous_target", pd.Series(np.nan, index=judged.index))
     records = judged.to_dict("records")
     out = pd.DataFrame({
-        "label": judged["figure_name"].astype(str).to_numpy(),
-        "text": [f"{figure_value(r, 'value')} · target {figure_value(r, 'target')}" for r in records],
+        "label": [figure_name(r) for r in records],
+        "text": [tr("{value} · target {target}").format(value=figure_value(r, "value"),
+                                                        target=figure_value(r, "target")) for r in records],
         "status": judged["status"].astype(str).to_numpy(),
         "status_label": [status_text(str(r["status"]), r["value"], r["target"], r["tolerance"],
                                      r["direction"]) for r in records],
@@ -97,10 +107,10 @@ def bullet_chart_spec(figures: pd.DataFrame, title: str, width: int = 880,
                   "labelLimit": 340, "labelPadding": 10, "labelLineHeight": 22, "labelOverlap": False,
                   "domain": False, "ticks": False}}
     x = {"type": "quantitative", "scale": {"domain": [AXIS_MIN, AXIS_MAX], "clamp": True, "nice": False},
-         "title": "% of target (100 = target, right is better)",
+         "title": tr("% of target (100 = target, right is better)"),
          "axis": {"values": [0, 25, 50, 75, 100, 125, 150]}}
     statuses = list(Status)
-    colour = {"field": "status", "type": "nominal", "title": "This quarter",
+    colour = {"field": "status", "type": "nominal", "title": tr("This quarter"),
               "scale": {"domain": [s.value for s in statuses],
                         "range": [STATUS_COLOURS[s] for s in statuses]},
               "legend": {"labelExpr": _status_label_expr(), "orient": "top", "labelFontSize": FONT,
@@ -109,8 +119,8 @@ def bullet_chart_spec(figures: pd.DataFrame, title: str, width: int = 880,
     band = {"type": "bar", "height": {"band": 0.8}}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": {"text": title, "subtitle": list(LEGEND_LINES) if explain else "", "fontSize": FONT + 6,
-                  "subtitleFontSize": FONT - 2, "anchor": "start"},
+        "title": {"text": title, "subtitle": translated(LEGEND_LINES) if explain else "",
+                  "fontSize": FONT + 6, "subtitleFontSize": FONT - 2, "anchor": "start"},
         "width": width, "height": {"step": ROW_STEP},
         "data": {"values": _records(rows)},
         "encoding": {"y": y},
@@ -123,18 +133,18 @@ def bullet_chart_spec(figures: pd.DataFrame, title: str, width: int = 880,
              "encoding": {"x": {**x, "datum": 100}, "x2": {"datum": AXIS_MAX}}},
             {"mark": {"type": "bar", "height": {"band": 0.36}},
              "encoding": {"x": {"field": "index", **x}, "x2": {"datum": AXIS_MIN}, "color": colour,
-                          "tooltip": [{"field": "label", "title": "figure"},
-                                      {"field": "text", "title": "value"},
-                                      {"field": "status_label", "title": "status"},
-                                      {"field": "index", "format": ".1f", "title": "% of target"}]}},
+                          "tooltip": [{"field": "label", "title": tr("figure")},
+                                      {"field": "text", "title": tr("value")},
+                                      {"field": "status_label", "title": tr("status")},
+                                      {"field": "index", "format": ".1f", "title": tr("% of target")}]}},
             {"mark": {"type": "tick", "color": "#222222", "thickness": 4, "size": 42},
              "encoding": {"x": {**x, "datum": 100}}},
             {"mark": {"type": "tick", "color": "#666666", "thickness": 4, "size": 24},
              "encoding": {"x": {"field": "previous", **x},
                           "tooltip": [{"field": "previous", "format": ".1f",
-                                       "title": "previous quarter, % of its own target"}]}},
+                                       "title": tr("previous quarter, % of its own target")}]}},
         ],
-        "config": {"font": "DejaVu Sans", "view": {"stroke": None},
+        "config": {"font": CHART_FONT, "view": {"stroke": None},
                    "axis": {"labelFontSize": FONT, "titleFontSize": FONT, "grid": False},
                    "title": {"fontSize": FONT + 6}},
     }

@@ -8,15 +8,24 @@ from typing import Any
 import pandas as pd
 
 from metrics.formatting import MISSING, is_missing, kpi_change_text, kpi_value_text
+from metrics.i18n import N_, tr
 from metrics.judgement import status_text as judged_status_text
 from metrics.model import Direction
 from metrics.status import Status, classify
-from review._figures import Trust
+from metrics.trust import TrustEvidence
+from review._figures import OTHER_FIGURES, Trust
 
-__all__ = ["comment_lines", "differences_table", "figure_label", "figure_table", "figure_value",
-    "format_value", "history_table", "journey_summary", "readable_time", "status_text", "trust_notes"]
+__all__ = ["comment_lines", "differences_table", "figure_label", "figure_name", "figure_names",
+    "figure_table", "figure_value", "format_value", "history_table", "journey_summary", "readable_time",
+    "shown_columns", "status_text", "trust_notes"]
 
-TRUST_LABELS: dict[str, str] = {state.value: state.label for state in Trust}
+#: A figure's trust state in words (read in the current language by ``trust_text``).
+TRUST_LABELS: dict[str, str] = {
+    Trust.TRUSTED.value: N_("Trusted"),
+    Trust.NOT_TRUSTED.value: N_("Not trusted"),
+    Trust.UNCHECKED.value: N_("Unchecked"),
+    Trust.UNKNOWN.value: N_("Trust unknown"),
+}
 
 
 def format_value(value: float | None, unit: str, signed: bool = False, compact: bool = False,
@@ -50,7 +59,7 @@ def status_text(status: str, value: float | None, target: float | None,
     for a figure that is not trusted (its status against target recomputed from the figure, as
     snapshots keep only the shown status); a value without a target reads 'No target'."""
     if status == Status.NO_DATA.value and not is_missing(value) and is_missing(target):
-        return "No target"
+        return tr("No target")
     behind = None
     if status == Status.NOT_TRUSTED.value and direction:
         behind = classify(value, target, tolerance, Direction(direction)).value
@@ -58,15 +67,37 @@ def status_text(status: str, value: float | None, target: float | None,
 
 
 def trust_text(trust: str) -> str:
-    return TRUST_LABELS.get(trust, trust)
+    return tr(TRUST_LABELS[trust]) if trust in TRUST_LABELS else trust
 
 
-TABLE_COLUMNS: tuple[str, ...] = ("Figure", "This quarter", "Target", "Status", "Trust", "Previous quarter",
-                                  "Δ previous", "Last year", "Δ last year")
+#: Columns of figure_table: the keys code uses (English); ``shown_columns`` gives the headings.
+TABLE_COLUMNS: tuple[str, ...] = (N_("Figure"), N_("This quarter"), N_("Target"), N_("Status"), N_("Trust"),
+                                  N_("Previous quarter"), N_("Δ previous"), N_("Last year"),
+                                  N_("Δ last year"))
+
+
+def shown_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its (English, marked) column keys as headings in the current language."""
+    return table.rename(columns={c: tr(c) for c in table.columns if isinstance(c, str)})
+
+
+def figure_name(row: Mapping[Hashable, Any]) -> str:
+    """The figure's name as shown: a KPI's name as stored; the review's own figures (budget, the
+    moment-of-truth share), stored in English, in the current language."""
+    figure_id = str(row["figure_id"])
+    if figure_id in OTHER_FIGURES:
+        return tr(OTHER_FIGURES[figure_id][0])
+    return str(row["figure_name"])
+
+
+def figure_names(figures: pd.DataFrame) -> dict[str, str]:
+    """figure_id -> figure_name (as shown) of ``figures``."""
+    rows = figures[["figure_id", "figure_name"]].to_dict("records")
+    return {str(r["figure_id"]): figure_name(r) for r in rows}
 
 
 def figure_label(row: Mapping[Hashable, Any]) -> str:
-    name = str(row["figure_name"])
+    name = figure_name(row)
     touchpoint = str(row.get("touchpoint_name") or "")
     if row["figure_id"] == "mot_on_target":
         return name
@@ -92,26 +123,29 @@ def figure_table(figures: pd.DataFrame) -> pd.DataFrame:
 
 
 def differences_table(differences: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
-    """Figures whose live value now differs from the frozen one, as text: Figure, Frozen, Live now."""
+    """Figures whose live value now differs from the frozen one, as text: Journey, Figure, Frozen, Live
+    now (headings in the current language)."""
     key = ["journey_id", "section", "touchpoint_id", "figure_id"]
     meta = figures[[*key, "journey_name", "touchpoint_name", "unit", "scale"]]
     rows = differences.merge(meta, on=key, how="left").fillna({"unit": "count", "journey_name": ""})
     return pd.DataFrame({
-        "Journey": rows["journey_name"].astype(str),
-        "Figure": [figure_label(r) for r in rows.to_dict("records")],
-        "Frozen": [figure_value(r, "frozen_value") for r in rows.to_dict("records")],
-        "Live now": [figure_value(r, "value_live") for r in rows.to_dict("records")],
+        tr("Journey"): rows["journey_name"].astype(str),
+        tr("Figure"): [figure_label(r) for r in rows.to_dict("records")],
+        tr("Frozen"): [figure_value(r, "frozen_value") for r in rows.to_dict("records")],
+        tr("Live now"): [figure_value(r, "value_live") for r in rows.to_dict("records")],
     })
 
 
 def history_table(history: pd.DataFrame) -> pd.DataFrame:
-    """A comment's versions as text: Version, Saved at, Author, Decision, Text."""
+    """A comment's versions as text: Version, Saved at, Author, Decision, Text (headings in the
+    current language)."""
+    yes, no = tr("Yes"), tr("No")
     return pd.DataFrame({
-        "Version": history["version"].astype(str),
-        "Saved at": history["saved_at"].astype(str).map(readable_time),
-        "Author": history["author"].astype(str),
-        "Decision": history["decision"].map(lambda d: "Yes" if bool(d) else "No"),
-        "Text": history["text"].astype(str),
+        tr("Version"): history["version"].astype(str),
+        tr("Saved at"): history["saved_at"].astype(str).map(readable_time),
+        tr("Author"): history["author"].astype(str),
+        tr("Decision"): history["decision"].map(lambda d: yes if bool(d) else no),
+        tr("Text"): history["text"].astype(str),
     })
 
 
@@ -122,7 +156,7 @@ def comment_lines(comments: pd.DataFrame, journey_id: str, figure_names: dict[st
     mine = comments[(comments["journey_id"] == journey_id) & comments["text"].astype(str).str.strip().ne("")]
     lines = []
     for row in mine.sort_values("kpi_id").to_dict("records"):
-        about = figure_names.get(str(row["kpi_id"]), str(row["kpi_id"])) if row["kpi_id"] else "Journey"
+        about = figure_names.get(str(row["kpi_id"]), str(row["kpi_id"])) if row["kpi_id"] else tr("Journey")
         lines.append(f"{about}: {row['text']} ({row['author']}, {readable_time(str(row['saved_at']))})")
     return lines
 
@@ -139,13 +173,40 @@ def journey_summary(figures: pd.DataFrame) -> pd.DataFrame:
     order = [Status.ON_TARGET, Status.AT_RISK, Status.OFF_TARGET, Status.NOT_TRUSTED]
     out = pd.DataFrame({s.label: counts.get(s.value, 0) for s in order})
     names = list(dict.fromkeys(figures["journey_name"]))
-    return out.reindex(names, fill_value=0).rename_axis("Journey").reset_index()
+    return out.reindex(names, fill_value=0).rename_axis(tr("Journey")).reset_index()
 
 
 #: How a figure's trust reason is introduced, by its trust state: only failing checks make a figure
 #: "not trusted"; no check run yet is "unchecked", an unreadable history "trust unknown".
-_TRUST_NOTE_PREFIX = {"not_trusted": "⊘ Not trusted: ", "unchecked": "Unchecked: ",
-                      "unknown": "Trust unknown: "}
+#: metrics.trust's own reasons: no check run yet, and the unreadable history (without its detail).
+UNCHECKED_REASON = TrustEvidence.unchecked().blanket_reason()
+UNKNOWN_REASON = TrustEvidence.unknown("").blanket_reason().removesuffix(".")
+_TRUST_NOTE_PREFIX = {"not_trusted": N_("⊘ Not trusted: {reason}"), "unchecked": N_("Unchecked: {reason}"),
+                      "unknown": N_("Trust unknown: {reason}")}
+#: Notes whose reason is one of metrics.trust's own sentences, written whole so they read in the
+#: current language. The reason is stored in English (figures frames, closed quarters' snapshots);
+#: it is put into words here, when shown. Each English text equals prefix + reason exactly.
+_KNOWN_NOTES = {
+    ("unchecked", UNCHECKED_REASON): N_(
+        "Unchecked: No data-quality check has run yet: this value is unchecked."),
+    ("unknown", UNKNOWN_REASON + "."): N_(
+        "Trust unknown: The data-quality history cannot be read, so whether this value can be trusted is "
+        "unknown."),
+    ("not_trusted", "a critical data-quality check failed"): N_(  # i18n: not shown (the key)
+        "⊘ Not trusted: a critical data-quality check failed"),
+}
+_UNKNOWN_WITH_DETAIL = N_("Trust unknown: The data-quality history cannot be read, so whether this value "
+                          "can be trusted is unknown: {detail}")
+
+
+def _trust_note(trust: str, reason: str) -> str:
+    known = _KNOWN_NOTES.get((trust, reason))
+    if known:
+        return tr(known)
+    if trust == "unknown" and reason.startswith(UNKNOWN_REASON + ": "):
+        return tr(_UNKNOWN_WITH_DETAIL).format(detail=reason[len(UNKNOWN_REASON) + 2:])
+    prefix = _TRUST_NOTE_PREFIX.get(trust)
+    return tr(prefix).format(reason=reason) if prefix else reason
 
 
 def trust_notes(figures: pd.DataFrame) -> list[str]:
@@ -153,6 +214,6 @@ def trust_notes(figures: pd.DataFrame) -> list[str]:
     if figures.empty or "trust_reason" not in figures:
         return []
     noted = figures[figures["trust_reason"].astype(str).str.strip().ne("")]
-    lines = [_TRUST_NOTE_PREFIX.get(str(trust), "") + str(reason)
+    lines = [_trust_note(str(trust), str(reason))
              for trust, reason in zip(noted["trust"], noted["trust_reason"], strict=True)]
     return list(dict.fromkeys(lines))

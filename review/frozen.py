@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from connectors.access import AccessScope
 from connectors.warehouse import Warehouse, WarehouseError
+from metrics.i18n import tr
 from metrics.model import Period
 from metrics.registry import KpiRegistry
 from metrics.status import Status
@@ -149,7 +150,7 @@ def review_with_store(state: sa.Engine | None, quarter: str,
         return QuarterReview(replace(live, comments=comments))
     frozen = figures_from_snapshot(snapshot)
     if isinstance(live, Exception):
-        return QuarterReview(frozen, None, f"Live data cannot be compared: {live}")
+        return QuarterReview(frozen, None, tr("Live data cannot be compared: {reason}").format(reason=live))
     return QuarterReview(frozen, live_differences(frozen.figures, live.figures))
 
 

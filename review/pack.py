@@ -16,6 +16,7 @@ from connectors.access import AccessScope
 from connectors.period_queries import budget_periods_frame, kpi_periods_frame
 from connectors.queries import date_bounds, dimension_frame
 from connectors.warehouse import Warehouse
+from metrics.i18n import tr
 from metrics.model import Filters, KpiRequest, Period, Scope
 from metrics.registry import KpiRegistry
 from metrics.targets import targets_in_force
@@ -97,14 +98,16 @@ def build_quarter_figures(
     that did not pick the quarter from ``review_quarters`` should pass its clock. A ``scope``
     (connectors/access.py) computes every figure over its rows only."""
     if as_of is not None and quarter.start > as_of:
-        raise FutureQuarterError(f"{quarter.label} starts after {as_of}, so it has no data yet "
-                                 f"(rows dated later are not counted). {_choose(wh, as_of)}")
+        raise FutureQuarterError(tr("{quarter} starts after {as_of}, so it has no data yet (rows dated later "
+                                    "are not counted). {choose}").format(quarter=quarter.label, as_of=as_of,
+                                                                         choose=_choose(wh, as_of)))
     bounds = date_bounds(wh, not_after=quarter.end)
     compared = {"current": quarter, "previous": previous_quarter(quarter),
                 "last_year": same_quarter_last_year(quarter)}
     periods = fetch_periods(wh, registry, compared, scope)
     if periods["current"].journey_kpis.empty:
-        raise EmptyQuarterError(f"The warehouse has no KPI data for {quarter.label}. {_choose(wh, as_of)}")
+        raise EmptyQuarterError(tr("The warehouse has no KPI data for {quarter}. {choose}").format(
+            quarter=quarter.label, choose=_choose(wh, as_of)))
     journeys = dimension_frame(wh, "journeys")
     touchpoints = dimension_frame(wh, "touchpoints")
     targets = dimension_frame(wh, "targets")
@@ -122,8 +125,14 @@ def build_quarter_figures(
 def _choose(wh: Warehouse, as_of: dt.date | None) -> str:
     """Which quarters to choose instead: those with data dated on or before ``as_of``."""
     quarters = review_quarters(wh, as_of)
-    dated = f" dated on or before {as_of}" if as_of else ""
     if not quarters:
-        return f"It has no KPI data{dated} at all, so no quarter can be reviewed yet."
+        if as_of:
+            return tr("It has no KPI data dated on or before {as_of} at all, so no quarter can be reviewed "
+                      "yet.").format(as_of=as_of)
+        return tr("It has no KPI data at all, so no quarter can be reviewed yet.")
     first, last = quarters[-1].label, quarters[0].label
-    return f"Choose a quarter from {first} to {last} (the quarters with data{dated})."
+    if as_of:
+        return tr("Choose a quarter from {first} to {last} (the quarters with data dated on or before "
+                  "{as_of}).").format(first=first, last=last, as_of=as_of)
+    return tr("Choose a quarter from {first} to {last} (the quarters with data).").format(first=first,
+                                                                                          last=last)

@@ -11,6 +11,7 @@ import datetime as dt
 
 from connectors.queries import date_bounds
 from connectors.warehouse import Warehouse
+from metrics.i18n import tr
 from metrics.model import Period
 from metrics.periods import parse_quarter as _parse_quarter
 from metrics.periods import previous_period, quarter_of, quarters_between, same_period_last_year
@@ -29,7 +30,8 @@ def parse_quarter(text: str) -> Period:
         return _parse_quarter(str(text))
     except ValueError:
         raise QuarterError(
-            f"{text!r} is not a quarter. Write the year then Q1-Q4, for example 2026Q3."
+            tr("{text} is not a quarter. Write the year then Q1-Q4, for example 2026Q3.").format(
+                text=repr(text))
         ) from None
 
 

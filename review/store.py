@@ -28,10 +28,12 @@ import sqlalchemy as sa
 
 from connectors.db_errors import database_reason
 from connectors.state import StateStoreError, add_missing_columns, create_state_engine, ensure_tables
+from metrics.i18n import N_, tr
 
-__all__ = ["audit_log", "closed_snapshot", "Comment", "comment_frame", "comment_history", "current_comment",
-    "JOURNEY_COMMENT", "open_review_store", "prepare_review_store", "QuarterClosedError", "reopen_quarter",
-    "ReviewConflict", "save_comment"]
+__all__ = ["audit_log", "closed_snapshot", "Comment", "COMMENT_SAVED", "comment_frame", "comment_history",
+    "current_comment", "JOURNEY_COMMENT", "open_review_store", "prepare_review_store", "QUARTER_CLOSED",
+    "QUARTER_REOPENED", "QuarterClosedError", "reopen_quarter", "ReviewConflict", "save_comment",
+    "SNAPSHOT_DETAIL", "SNAPSHOT_KEPT_DETAIL", "VERSION_DETAIL"]
 
 METADATA = sa.MetaData()
 
@@ -106,6 +108,13 @@ AUDIT = sa.Table(
 )
 #: kpi_id of a comment on the journey as a whole.
 JOURNEY_COMMENT = ""
+#: What the audit log records as ``action``: stored in English (keys, the same in every language);
+#: the page shows ``tr(action)``.
+COMMENT_SAVED, QUARTER_CLOSED = N_("comment saved"), N_("quarter closed")
+QUARTER_REOPENED = N_("quarter reopened")
+#: The audit log's ``detail``, stored in English; the page reads it in the current language.
+VERSION_DETAIL, SNAPSHOT_DETAIL, SNAPSHOT_KEPT_DETAIL = N_("version {number}"), N_("snapshot {number}"), N_(
+    "snapshot {number} kept")
 
 
 class ReviewConflict(RuntimeError):
@@ -145,7 +154,7 @@ def prepare_review_store(engine: sa.Engine) -> None:
 def _add_missing_columns(engine: sa.Engine) -> None:
     """Columns added since the first release (never drops anything); existing comments are no
     decisions."""
-    add_missing_columns(engine, _ADDED_COLUMNS, "the review store")
+    add_missing_columns(engine, _ADDED_COLUMNS, tr("the review store"))
 
 
 def open_review_store(url: str) -> sa.Engine:
@@ -154,7 +163,8 @@ def open_review_store(url: str) -> sa.Engine:
     try:
         engine = create_state_engine(url)
     except sa.exc.ArgumentError:
-        raise StateStoreError(f"MOT_STATE_URL {url!r} is not a SQLAlchemy URL.") from None
+        raise StateStoreError(
+            tr("MOT_STATE_URL {url} is not a SQLAlchemy URL.").format(url=repr(url))) from None
     prepare_review_store(engine)
     return engine
 
@@ -171,12 +181,13 @@ def _writing(engine: sa.Engine) -> Iterator[sa.Connection]:
     try:
         with engine.begin() as conn:
             if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite has not begun one: it waits for DML
+                # pysqlite has not begun one: it waits for DML
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # i18n: not shown
             yield conn
     except sa.exc.IntegrityError:
         raise
     except sa.exc.OperationalError as exc:
-        raise StateStoreError(_store_message(engine, exc, "save to")) from None
+        raise StateStoreError(_store_message(engine, exc, writing=True)) from None
 
 
 @contextmanager
@@ -205,14 +216,19 @@ def _reading(engine: sa.Engine, statement: sa.Select[Any]) -> list[sa.Row[Any]]:
         with engine.connect() as conn:
             return list(conn.execute(statement))
     except sa.exc.SQLAlchemyError as exc:
-        raise StateStoreError(_store_message(engine, exc, "read")) from None
+        raise StateStoreError(_store_message(engine, exc, writing=False)) from None
 
 
-def _store_message(engine: sa.Engine, exc: sa.exc.SQLAlchemyError, verb: str) -> str:
+def _store_message(engine: sa.Engine, exc: sa.exc.SQLAlchemyError, writing: bool) -> str:
     reason = database_reason(exc)
     where = engine.url.render_as_string(hide_password=True)
-    return (f"Cannot {verb} the review store at {where}: {reason}. Nothing was changed. Check that "
-            "MOT_STATE_URL points to a store this app may write to, then try again.")
+    if writing:
+        message = tr("Cannot save to the review store at {where}: {reason}. Nothing was changed. Check that "
+                     "MOT_STATE_URL points to a store this app may write to, then try again.")
+    else:
+        message = tr("Cannot read the review store at {where}: {reason}. Nothing was changed. Check that "
+                     "MOT_STATE_URL points to a store this app may write to, then try again.")
+    return message.format(where=where, reason=reason)
 
 
 def comment_frame(engine: sa.Engine, quarter: str) -> pd.DataFrame:
@@ -274,9 +290,9 @@ def save_comment(
                 raise _conflict(conn, key, based_on_version)
             conn.execute(COMMENT_HISTORY.insert().values(quarter=quarter, journey_id=journey_id,
                                                          kpi_id=kpi_id, **values))
-            conn.execute(AUDIT.insert().values(at=saved.saved_at, who=saved.author, action="comment saved",
+            conn.execute(AUDIT.insert().values(at=saved.saved_at, who=saved.author, action=COMMENT_SAVED,
                                                quarter=quarter, journey_id=journey_id, kpi_id=kpi_id,
-                                               detail=f"version {saved.version}"))
+                                               detail=VERSION_DETAIL.format(number=saved.version)))
     except sa.exc.IntegrityError:
         with engine.connect() as conn:
             raise _conflict(conn, key, based_on_version) from None
@@ -287,18 +303,18 @@ def _conflict(conn: sa.Connection, key: tuple[Any, ...], based_on: int) -> Revie
     row = conn.execute(sa.select(COMMENTS.c.author, COMMENTS.c.saved_at, COMMENTS.c.version)
                        .where(*key)).first()
     if row is None:
-        return ReviewConflict("This comment was removed since you loaded it; reload the page.")
-    return ReviewConflict(
-        f"{row.author} saved this comment at {row.saved_at} (version {row.version}; yours was based "
-        f"on version {based_on}); reload and merge. Your text was not saved, copy it before reloading."
-    )
+        return ReviewConflict(tr("This comment was removed since you loaded it; reload the page."))
+    return ReviewConflict(tr(
+        "{author} saved this comment at {saved_at} (version {version}; yours was based on version "
+        "{based_on}); reload and merge. Your text was not saved, copy it before reloading."
+    ).format(author=row.author, saved_at=row.saved_at, version=row.version, based_on=based_on))
 
 
 def _closed_error(closed: sa.Row[Any]) -> QuarterClosedError:
-    return QuarterClosedError(
-        f"{closed.quarter} was closed by {closed.closed_by} at {closed.closed_at}, so your comment "
-        "was not saved and is not in the closed quarter's snapshot. Copy your text; to add it, "
-        "reopen the quarter first.")
+    return QuarterClosedError(tr(
+        "{quarter} was closed by {who} at {when}, so your comment was not saved and is not in the closed "
+        "quarter's snapshot. Copy your text; to add it, reopen the quarter first."
+    ).format(quarter=closed.quarter, who=closed.closed_by, when=closed.closed_at))
 
 
 def _closed_row(conn: sa.Connection, quarter: str) -> sa.Row[Any] | None:
@@ -316,8 +332,9 @@ def close_quarter(engine: sa.Engine, quarter: str, payload_with: Callable[[pd.Da
     with _quarter_turn(engine, quarter) as conn:
         closed = _closed_row(conn, quarter)
         if closed is not None:
-            raise ReviewConflict(f"{quarter} was already closed by {closed.closed_by} at "
-                                 f"{closed.closed_at}; reopen it first to close it again.")
+            raise ReviewConflict(tr("{quarter} was already closed by {who} at {when}; reopen it first to "
+                                    "close it again.").format(quarter=quarter, who=closed.closed_by,
+                                                              when=closed.closed_at))
         payload = payload_with(_comments_as_frame(list(conn.execute(_comments_of(quarter)))))
         inserted = conn.execute(SNAPSHOTS.insert().values(
             quarter=quarter, closed_by=who, closed_at=when, payload=json.dumps(payload, allow_nan=False)
@@ -326,8 +343,8 @@ def close_quarter(engine: sa.Engine, quarter: str, payload_with: Callable[[pd.Da
         snapshot_id = inserted[0]
         conn.execute(CLOSED_QUARTERS.insert().values(quarter=quarter, snapshot_id=snapshot_id,
                                                      closed_by=who, closed_at=when))
-        conn.execute(AUDIT.insert().values(at=when, who=who, action="quarter closed", quarter=quarter,
-                                           detail=f"snapshot {snapshot_id}"))
+        conn.execute(AUDIT.insert().values(at=when, who=who, action=QUARTER_CLOSED, quarter=quarter,
+                                           detail=SNAPSHOT_DETAIL.format(number=snapshot_id)))
     return int(snapshot_id)
 
 
@@ -336,12 +353,13 @@ def reopen_quarter(engine: sa.Engine, quarter: str, reopened_by: str, now: dt.da
     with _quarter_turn(engine, quarter) as conn:
         row = _closed_row(conn, quarter)
         if row is None:
-            raise ReviewConflict(f"{quarter} is not closed, so there is nothing to reopen.")
+            raise ReviewConflict(
+                tr("{quarter} is not closed, so there is nothing to reopen.").format(quarter=quarter))
         who, when = reopened_by.strip() or "anonymous", stamp(now)
         conn.execute(SNAPSHOTS.update().where(SNAPSHOTS.c.id == row.snapshot_id).values(
             reopened_by=who, reopened_at=when))
-        conn.execute(AUDIT.insert().values(at=when, who=who, action="quarter reopened", quarter=quarter,
-                                           detail=f"snapshot {row.snapshot_id} kept"))
+        conn.execute(AUDIT.insert().values(at=when, who=who, action=QUARTER_REOPENED, quarter=quarter,
+                                           detail=SNAPSHOT_KEPT_DETAIL.format(number=row.snapshot_id)))
         conn.execute(CLOSED_QUARTERS.delete().where(CLOSED_QUARTERS.c.quarter == quarter))
 
 

@@ -28,14 +28,16 @@ import pandas as pd
 
 from metrics.effectiveness import health_status
 from metrics.formatting import change_text, number_text
+from metrics.i18n import N_, tr, tr_n
 from metrics.model import Direction
 from metrics.status import STATUS_POINTS, Status
-from review.formatting import figure_label, figure_value, readable_time
+from review.formatting import figure_label, figure_names, figure_value, readable_time
 
 __all__ = ["ExecutiveSummary", "SUMMARY_COLUMNS", "executive_summary", "health_ranking", "table_pages"]
 
-#: Columns of the ranking as the packs and the page show it.
-SUMMARY_COLUMNS: tuple[str, ...] = ("Journey", "Review score", "Change", "Judged figures")
+#: Columns of the ranking as the packs and the page show it: the ranking frame's keys (English);
+#: headings read ``tr(column)``.
+SUMMARY_COLUMNS: tuple[str, ...] = (N_("Journey"), N_("Review score"), N_("Change"), N_("Judged figures"))
 #: Rows per table on one page or slide, so a table reads at 14 pt from the back of a room.
 ROWS_PER_PAGE = 10
 HOW_MANY = 3
@@ -54,20 +56,23 @@ class ExecutiveSummary:
     def sections(self) -> list[tuple[str, list[str]]]:
         """(heading, lines) of wins, issues and decisions; an empty one says so, never blank."""
         return [
-            ("Wins", self.wins or [
-                "None this quarter: no figure on target improved on the previous quarter."]),
-            ("Issues", self.issues or ["None this quarter: every judged figure is on target."]),
-            ("Decisions and actions needed", self.decisions or [
-                "None marked: tick “This is a decision or an action needed” on a comment on the review "
-                "page."]),
+            (tr("Wins"), self.wins or [
+                tr("None this quarter: no figure on target improved on the previous quarter.")]),
+            (tr("Issues"), self.issues or [tr("None this quarter: every judged figure is on target.")]),
+            (tr("Decisions and actions needed"), self.decisions or [
+                tr("None marked: tick “This is a decision or an action needed” on a comment on the review "
+                   "page.")]),
         ]
 
     @property
     def trust_note(self) -> str:
         if not self.not_trusted:
             return ""
-        return (f"{self.not_trusted} figure(s) are not trusted (purple): left out of health, wins "
-                "and issues until their data passes the checks.")
+        # One English wording for every count (as it always read); German says one or more.
+        return tr_n("{count} figure(s) are not trusted (purple): left out of health, wins and issues until "
+                    "their data passes the checks.",
+                    "{count} figure(s) are not trusted (purple): left out of health, wins and issues until "
+                    "their data passes the checks.", self.not_trusted).format(count=self.not_trusted)
 
 
 def _health(statuses: pd.Series) -> float:
@@ -84,13 +89,13 @@ def health_ranking(figures: pd.DataFrame) -> pd.DataFrame:
         own = judged[judged["journey_id"] == journey_id]
         earlier = own[own["previous_target"].notna()] if "previous_target" in own else own.iloc[0:0]
         health, before = _health(own["status"]), _health(earlier.get("previous_status", pd.Series()))
-        rows.append({"journey_id": journey_id, "Journey": str(name), "health": health,
+        rows.append({"journey_id": journey_id, "Journey": str(name), "health": health,  # i18n: not shown
                      "Review score": number_text(health, 0),
                      "Change": change_text(health - before, "score", 0),
                      "Judged figures": str(int(own["status"].isin(list(_POINTS)).sum())),
-                     "status": health_status(health).value})
+                     "status": health_status(health).value})  # the ranking's keys, not headings
     out = pd.DataFrame(rows, columns=["journey_id", "Journey", "health", "Review score", "Change",
-                                      "Judged figures", "status"])
+                                      "Judged figures", "status"])  # i18n: not shown (keys)
     out = out.sort_values("health", ascending=False, na_position="last", kind="stable")
     return out.drop(columns="health").reset_index(drop=True)
 
@@ -108,8 +113,13 @@ def _better(figures: pd.DataFrame, delta: pd.Series) -> pd.Series:
 
 
 def _line(row: Mapping[Hashable, Any], tail: str) -> str:
-    return (f"{row['journey_name']}: {figure_label(row)} {figure_value(row, 'value')} "
-            f"(target {figure_value(row, 'target')}){tail}")
+    return tr("{journey}: {figure} {value} (target {target}){tail}").format(
+        journey=row["journey_name"], figure=figure_label(row), value=figure_value(row, "value"),
+        target=figure_value(row, "target"), tail=tail)
+
+
+#: How an issue's status reads inside a sentence.
+_ISSUE_WORDS = {Status.OFF_TARGET.value: N_("off target"), Status.AT_RISK.value: N_("at risk")}
 
 
 def wins(figures: pd.DataFrame, how_many: int = HOW_MANY) -> list[str]:
@@ -118,8 +128,9 @@ def wins(figures: pd.DataFrame, how_many: int = HOW_MANY) -> list[str]:
     on["back"] = on.get("previous_status", pd.Series("", index=on.index)).isin(
         [Status.AT_RISK.value, Status.OFF_TARGET.value])
     best = on[on["gain"] > 0].sort_values(["back", "gain"], ascending=False).head(how_many)
-    return [_line(row, f", {figure_value(row, 'vs_previous', signed=True)} on the previous quarter"
-                  + (", back on target" if row["back"] else ""))
+    return [_line(row, tr(", {change} on the previous quarter").format(
+                      change=figure_value(row, "vs_previous", signed=True))
+                  + (tr(", back on target") if row["back"] else ""))
             for row in best.to_dict("records")]
 
 
@@ -128,7 +139,7 @@ def issues(figures: pd.DataFrame, how_many: int = HOW_MANY) -> list[str]:
     missed["short"] = -_bands(missed, _better(missed, missed["vs_target"]))
     missed["off"] = missed["status"].eq(Status.OFF_TARGET.value)
     worst = missed.sort_values(["off", "short"], ascending=False).head(how_many)
-    return [_line(row, f", {Status(row['status']).label.lower()}") for row in worst.to_dict("records")]
+    return [_line(row, ", " + tr(_ISSUE_WORDS[str(row["status"])])) for row in worst.to_dict("records")]
 
 
 def decisions(comments: pd.DataFrame, figures: pd.DataFrame) -> list[str]:
@@ -138,7 +149,7 @@ def decisions(comments: pd.DataFrame, figures: pd.DataFrame) -> list[str]:
     marked = comments[comments["decision"].fillna(False).astype(bool)
                       & comments["text"].astype(str).str.strip().ne("")]
     journeys = dict(zip(figures["journey_id"], figures["journey_name"], strict=False))
-    names = dict(zip(figures["figure_id"], figures["figure_name"], strict=False))
+    names = figure_names(figures)
     lines = []
     for row in marked.sort_values(["journey_id", "kpi_id"]).to_dict("records"):
         about = str(journeys.get(row["journey_id"], row["journey_id"]))

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
@@ -21,23 +22,28 @@ from tests.markdown import shown_text
 
 #: Words that are English and not German. Terms German CX practice keeps in English (Journey,
 #: Touchpoint, Persona, KPI, Budget, Status, Trend, Kano) are not here.
-ENGLISH_WORDS = frozenset("""
-the and of with from for this that these those is are has have been not no on off at by to or
-when which what your you each every than there their its it be can only more less last first
-target targets value values owner owners change changes period periods quarter quarters week weeks
-month months year years day days stage stages channel channels spend score health trust trusted
-check checks failing passed action actions due since before after download close reopen comment
-comments decision decisions save show hide choose none data page pages why how where who any above
-below better worse higher lower risk track open new shown here see set same points moments truth
-metric sample samples grain
-""".split())
+ENGLISH_WORDS = frozenset([
+    "the", "and", "of", "with", "from", "for", "this", "that", "these", "those", "is", "are", "has",
+    "have", "been", "not", "no", "on", "off", "at", "by", "to", "or", "when", "which", "what",
+    "your", "you", "each", "every", "than", "there", "their", "its", "it", "be", "can", "only",
+    "more", "less", "last", "first", "target", "targets", "value", "values", "owner", "owners",
+    "change", "changes", "period", "periods", "quarter", "quarters", "week", "weeks", "month",
+    "months", "year", "years", "day", "days", "stage", "stages", "channel", "channels", "spend",
+    "score", "health", "trust", "trusted", "check", "checks", "failing", "passed", "action",
+    "actions", "due", "since", "before", "after", "download", "close", "reopen", "comment",
+    "comments", "decision", "decisions", "save", "show", "hide", "choose", "none", "data", "page",
+    "pages", "why", "how", "where", "who", "any", "above", "below", "better", "worse", "higher",
+    "lower", "risk", "track", "open", "new", "shown", "here", "see", "set", "same", "points",
+    "moments", "truth", "metric", "sample", "samples", "grain",
+])
 
 #: Names that read the same in both languages (products, formats, terms).
-KEPT_TERMS = ("Great Expectations", "Data Docs", "Streamlit", "OIDC", "SMTP",
+KEPT_TERMS = ("Great Expectations", "Data Docs", "Data Steward", "Streamlit", "OIDC", "SMTP",
               "PDF", "PPTX", "CSV", "PNG", "SQL", "URL", "R²")
 
 _TEXT_FIELDS = {"body", "label", "help", "placeholder", "options", "text", "title", "caption", "message"}
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
 _NOISE = re.compile(r"https?://\S+|[\w.+-]+@[\w.-]+|`[^`]*`|:material/\w+:")
 
 
@@ -48,13 +54,14 @@ def _proto_strings(proto: Any, metric: bool = False) -> Iterator[str]:
         name = field.name
         if name == "spec" and isinstance(value, str):
             yield from _chart_titles(json.loads(value))
-        elif field.type == field.TYPE_STRING and (name in _TEXT_FIELDS or (metric and name in {"body", "delta"})):
+        elif field.type == field.TYPE_STRING and (
+                name in _TEXT_FIELDS or (metric and name in {"body", "delta"})):
             if isinstance(value, str):
                 yield value
             else:
                 yield from (str(v) for v in value)
         elif field.type == field.TYPE_MESSAGE:
-            values = value if field.label == field.LABEL_REPEATED else [value]
+            values = value if field.is_repeated else [value]
             for item in values:
                 yield from _proto_strings(item, metric)
 
@@ -86,6 +93,35 @@ def _nodes(node: Any) -> Iterator[Any]:
         yield from _nodes(child)
 
 
+def _cell_texts(column: pd.Series) -> list[object]:
+    """The distinct texts of a table column; a list cell (the coloured Status column is a
+    one-label list) gives each of its items."""
+    found: dict[object, None] = {}
+    for value in column.dropna():
+        items = list(value) if isinstance(value, list | tuple | np.ndarray) else [value]
+        for item in items:
+            found[item] = None
+    return list(found)
+
+
+def _column_labels(proto: Any) -> dict[str, str | None]:
+    """Column -> the heading a table shows (st.column_config label), None for hidden columns."""
+    try:
+        config = json.loads(getattr(proto, "columns", "") or "{}")
+    except ValueError:
+        return {}
+    labels: dict[str, str | None] = {}
+    for name, column in config.items():
+        name = name.removeprefix("name:")
+        if not isinstance(column, dict):
+            continue
+        if column.get("hidden"):
+            labels[name] = None
+        elif isinstance(column.get("label"), str):
+            labels[name] = column["label"]
+    return labels
+
+
 def shown_texts(at: AppTest) -> list[tuple[str, str]]:
     """(element type, text) of everything a person reads on the page."""
     texts: list[tuple[str, str]] = []
@@ -98,14 +134,16 @@ def shown_texts(at: AppTest) -> list[tuple[str, str]]:
             except Exception:  # noqa: BLE001 - a table AppTest cannot decode is read from its proto
                 frame = None
             if isinstance(frame, pd.DataFrame):
-                texts += [(kind, str(c)) for c in frame.columns]
+                headings = _column_labels(proto)
+                texts += [(kind, headings.get(str(c), str(c))) for c in frame.columns
+                          if headings.get(str(c), "") is not None]
                 for column in frame.columns:
                     if frame[column].dtype == object or str(frame[column].dtype).startswith("str"):
-                        texts += [(kind, str(v)) for v in frame[column].dropna().unique()]
+                        texts += [(kind, str(v)) for v in _cell_texts(frame[column])]
             continue
         for text in _proto_strings(proto, metric=kind == "metric"):
-            if text:
-                texts.append((kind, shown_text(text)))
+            if text:  # code spans hold data and commands (literal(), `python -m checks run`)
+                texts.append((kind, shown_text(_CODE_SPAN.sub(" ", text))))
     return texts
 
 

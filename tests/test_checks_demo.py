@@ -22,6 +22,7 @@ from connectors.demo import INJECTED_FAULTS, build_demo_file
 from connectors.demo_file import DemoInfo, read_demo_info
 from connectors.runtime import open_for_checks
 from connectors.state import create_state_engine
+from metrics.formatting import date_text
 from tests.markdown import shown_text
 
 #: The demo's last day. Not a fixed constant of the generator: the demo must pass on any day, so
@@ -237,10 +238,11 @@ def test_the_app_rebuilds_a_stale_demo_and_shows_its_faults_as_not_trusted(
     assert not at.exception, [e.value for e in at.exception]
     text = _texts(at)
     assert "Checking the demo's data quality…" in text
-    assert [s.label for s in at.get("status")] == [f"Demo warehouse ready, data up to {today - DAY:%d %b %Y}"]
+    ready = f"Demo warehouse ready, data up to {date_text(today - DAY)}"
+    assert [s.label for s in at.get("status")] == [ready]
     assert "KPI values on this page are not trusted" in text
     assert read_demo_info(stale) == DemoInfo(today - DAY, touchpoints=12, years=1)  # size kept
-    assert f"Data as of **{today - DAY:%d %b %Y}**" in [c.value for c in at.sidebar.caption]
+    assert f"Data as of **{date_text(today - DAY)}**" in [c.value for c in at.sidebar.caption]
     engine = create_state_engine(state_url)
     assert list(history.list_runs(engine)["trigger"]) == ["demo"]
     again = _open_app(monkeypatch, tmp_path, state_url)  # the next visitor finds the demo current

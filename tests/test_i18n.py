@@ -27,19 +27,22 @@ def german() -> Iterator[None]:
 
 
 def _listing(items: dict) -> str:
-    return "\n".join(f"  {where[0] if where else ''}: {message!r}" for message, where in list(items.items())[:60])
+    return "\n".join(f"  {where[0] if where else ''}: {message!r}"
+                     for message, where in list(items.items())[:60])
 
 
 def test_every_message_has_german() -> None:
     result = audit("de")
     assert result.used, "no text is marked for translation"
     missing = result.missing()
-    assert not missing, f"{len(missing)} messages have no German (python -m metrics.i18n_audit):\n" + _listing(missing)
+    assert not missing, (f"{len(missing)} messages have no German (python -m metrics.i18n_audit):\n"
+                         + _listing(missing))
 
 
 def test_no_german_without_english() -> None:
     unused = audit("de").unused()
-    assert not unused, f"{len(unused)} German entries translate text the code no longer says:\n" + _listing(unused)
+    assert not unused, (f"{len(unused)} German entries translate text the code no longer says:\n"
+                        + _listing(unused))
 
 
 def test_translations_keep_placeholders_and_agree() -> None:
@@ -52,7 +55,8 @@ def test_translations_keep_placeholders_and_agree() -> None:
 def test_no_text_is_left_unmarked() -> None:
     found = unmarked_everywhere()
     listing = "\n".join(f"  {f}:{line}: {text[:80]!r}" for f, items in found.items() for line, text in items)
-    assert not found, f"text not marked for translation (python -m metrics.i18n_audit FILE):\n{listing[:6000]}"
+    assert not found, ("text not marked for translation (python -m metrics.i18n_audit FILE):\n"
+                       + listing[:6000])
 
 
 def test_nothing_is_built_inside_tr() -> None:

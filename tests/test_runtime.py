@@ -99,3 +99,26 @@ def test_check_runs_add_nothing_to_the_warehouse_engine(tmp_path: Path) -> None:
     with wh.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT current_setting('enable_progress_bar')").scalar() is False
     wh.engine.dispose()
+
+
+def test_an_in_memory_state_store_is_one_store_for_every_thread() -> None:
+    """MOT_STATE_URL=sqlite:// keeps nothing after a restart, but within the process every session
+    (each its own thread) sees the tables and rows the first one made."""
+    import threading
+
+    from connectors.state import create_state_engine
+
+    engine = create_state_engine("sqlite://")
+    prepare_review_store(engine)
+    seen: list[object] = []
+
+    def read() -> None:
+        try:
+            seen.append(len(comment_frame(engine, "2026Q3")))
+        except sa.exc.OperationalError as exc:  # "no such table": a thread got its own database
+            seen.append(exc)
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    assert seen == [0]

@@ -20,6 +20,7 @@ from connectors.actions import (
     ActionError,
     NewAction,
     action_frame,
+    action_status_text,
     prepare_action_store,
     record_action,
     set_action_status,
@@ -27,8 +28,9 @@ from connectors.actions import (
 from connectors.runtime import state_engine
 from connectors.state import StateStoreError
 from metrics.action_effects import action_effects, action_windows
+from metrics.i18n import tr
 from metrics.model import Filters, Period, Scope
-from review.actions_section import actions_table
+from review.actions_section import ACTIONS_TABLE_COLUMNS, actions_table
 from review.store import comment_frame
 from ui.context import AppContext
 from ui.period_loaders import load_judged_periods
@@ -39,8 +41,11 @@ from ui.text import literal
 JUDGED_ACTIONS = 30
 DEFAULT_DUE_DAYS = 30
 OPEN_STATUSES = ("planned", "doing")
-#: Columns of the actions table kept narrow (their text wraps), so every column fits on screen.
-_NARROW = ("Touchpoint", "KPI", "Who", "Due", "Status", "Started", "Before start", "Since start", "Target")
+#: Columns of the actions table kept narrow (their text wraps), so every column fits on screen: the keys
+#: of review.actions_section.ACTIONS_TABLE_COLUMNS (the headings are words in the current language).
+_NARROW = ("touchpoint_name", "kpi_name", "who", "due_text", "status", "started_text", "before_text",
+           "after_text", "target_text")
+_MEDIUM = ("what", "effect")
 
 
 def action_store(ctx: AppContext) -> tuple[sa.Engine | None, str]:
@@ -121,20 +126,21 @@ def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(present, ignore_index=True) if present else pd.DataFrame(columns=["action_id"])
 
 
-def show_actions(
-    actions: pd.DataFrame, journey_id: str | None = None, empty: str = "No actions recorded yet."
-) -> None:
-    """The actions table (review.actions_section.actions_table); literal text, cells are plain."""
+def show_actions(actions: pd.DataFrame, journey_id: str | None = None, empty: str | None = None) -> None:
+    """The actions table (review.actions_section.actions_table) with the statuses in words; literal
+    text, cells are plain. ``empty``: what to say when there is none (default "No actions recorded yet.")."""
     mine = actions if journey_id is None or actions.empty else actions[actions["journey_id"] == journey_id]
     if mine.empty:
-        st.info(empty)
+        st.info(tr("No actions recorded yet.") if empty is None else empty)
         return
-    st.dataframe(actions_table(mine), hide_index=True, width="stretch", row_height=WRAPPING_ROW_HEIGHT,
-                 column_config={**{c: st.column_config.TextColumn(width="small") for c in _NARROW},
-                                "Action": st.column_config.TextColumn(width="medium"),
-                                "Effect": st.column_config.TextColumn(width="medium")})
-    st.caption("Before start and since start cover the same number of days (at most 90), each judged "
-               "against its target; an effect needs trusted values with a target on both sides.")
+    table = actions_table(mine.assign(status=mine["status"].map(action_status_text)))
+    headings = dict(zip(ACTIONS_TABLE_COLUMNS, table.columns, strict=True))
+    config = {**{headings[c]: st.column_config.TextColumn(width="small") for c in _NARROW},
+              **{headings[c]: st.column_config.TextColumn(width="medium") for c in _MEDIUM}}
+    st.dataframe(table, hide_index=True, width="stretch", row_height=WRAPPING_ROW_HEIGHT,
+                 column_config=config)
+    st.caption(tr("Before start and since start cover the same number of days (at most 90), each judged "
+                  "against its target; an effect needs trusted values with a target on both sides."))
 
 
 def record_action_form(ctx: AppContext, engine: sa.Engine, touchpoints: pd.DataFrame, owner: str,
@@ -148,16 +154,17 @@ def record_action_form(ctx: AppContext, engine: sa.Engine, touchpoints: pd.DataF
     kpi_index = kpis.index(suggested[1]) if suggested and suggested[1] in kpis else 0
     with st.form(key, clear_on_submit=True):
         left, right = st.columns(2)
-        touchpoint = left.selectbox("Touchpoint", ids, index=tp_index, format_func=lambda t: str(names[t]))
-        kpi = right.selectbox("KPI", kpis, index=kpi_index, format_func=lambda k: ctx.registry[k].name)
-        what = st.text_area("What will be done", value=what, max_chars=2000)
+        touchpoint = left.selectbox(tr("Touchpoint"), ids, index=tp_index,
+                                    format_func=lambda t: str(names[t]))
+        kpi = right.selectbox(tr("KPI"), kpis, index=kpi_index, format_func=lambda k: ctx.registry[k].name)
+        what = st.text_area(tr("What will be done"), value=what, max_chars=2000)
         who_col, start_col, due_col, status_col = st.columns(4)
-        who = who_col.text_input("Who does it", value=owner, max_chars=200)
-        started = start_col.date_input("Starts on", value=ctx.as_of, format="YYYY-MM-DD")
-        due = due_col.date_input("Due", value=ctx.as_of + dt.timedelta(days=DEFAULT_DUE_DAYS),
+        who = who_col.text_input(tr("Who does it"), value=owner, max_chars=200)
+        started = start_col.date_input(tr("Starts on"), value=ctx.as_of, format="YYYY-MM-DD")
+        due = due_col.date_input(tr("Due"), value=ctx.as_of + dt.timedelta(days=DEFAULT_DUE_DAYS),
                                  format="YYYY-MM-DD")
-        status = status_col.selectbox("Status", ACTION_STATUSES)
-        if not st.form_submit_button("Record action"):
+        status = status_col.selectbox(tr("Status"), ACTION_STATUSES, format_func=action_status_text)
+        if not st.form_submit_button(tr("Record action")):
             return
     try:
         action_id = record_action(engine, NewAction(touchpoint, kpi, what, who, due, started, status,
@@ -165,7 +172,8 @@ def record_action_form(ctx: AppContext, engine: sa.Engine, touchpoints: pd.DataF
     except (ActionError, StateStoreError) as exc:
         st.error(literal(exc))
         return
-    st.success(f"Action {action_id} recorded on {literal(names[touchpoint])}.")
+    st.success(tr("Action {id} recorded on {touchpoint}.").format(id=action_id,
+                                                                  touchpoint=literal(names[touchpoint])))
 
 
 def status_form(engine: sa.Engine, actions: pd.DataFrame, author: str) -> None:
@@ -176,9 +184,9 @@ def status_form(engine: sa.Engine, actions: pd.DataFrame, author: str) -> None:
     versions = dict(zip(actions["action_id"].astype(int), actions["version"].astype(int), strict=True))
     with st.form("action_status"):
         left, right = st.columns([3, 1])
-        chosen = left.selectbox("Action", list(labels), format_func=lambda a: labels[a])
-        status = right.selectbox("New status", ACTION_STATUSES)
-        if not st.form_submit_button("Change status"):
+        chosen = left.selectbox(tr("Action"), list(labels), format_func=lambda a: labels[a])
+        status = right.selectbox(tr("New status"), ACTION_STATUSES, format_func=action_status_text)
+        if not st.form_submit_button(tr("Change status")):
             return
     try:
         set_action_status(engine, chosen, status, versions[chosen], author, dt.datetime.now(dt.UTC))
@@ -204,11 +212,13 @@ def decision_actions(ctx: AppContext, engine: sa.Engine, review_state: sa.Engine
     touchpoints = ctx.touchpoints[ctx.touchpoints["journey_id"] == journey_id]
     if decisions.empty or touchpoints.empty:
         return
-    st.markdown("**Decisions: turn each into an action**")
+    st.markdown(tr("**Decisions: turn each into an action**"))
     for row in decisions.itertuples(index=False):
-        with st.expander(literal(f"Decision by {row.author}: {str(row.text)[:90]}")):
+        with st.expander(literal(tr("Decision by {author}: {text}").format(author=row.author,
+                                                                           text=str(row.text)[:90]))):
             kpi = str(row.kpi_id) if str(row.kpi_id) in ctx.registry.ids() else None
             suggested = (str(touchpoints["touchpoint_id"].iloc[0]), kpi or ctx.registry.ids()[0])
             record_action_form(ctx, engine, touchpoints, author or str(row.author), suggested,
                                key=f"decision_{quarter}_{journey_id}_{row.kpi_id}", what=str(row.text),
-                               decision_of=f"{quarter} review decision by {row.author}")
+                               decision_of=tr("{quarter} review decision by {author}").format(
+                                   quarter=quarter, author=row.author))

@@ -16,6 +16,7 @@ import streamlit as st
 from connectors.queries import budget_frame, kpi_frame
 from metrics.budget import attach_touchpoint_dimensions
 from metrics.curve_uncertainty import CurveSamples, bootstrap_curves
+from metrics.i18n import tr
 from metrics.model import Aggregation, Grain, Scope, Unit
 from metrics.registry import KpiRegistry
 from metrics.response_curves import CurveFit, fit_response_curves, response_history
@@ -40,6 +41,15 @@ class PeriodBudget:
     months: int
 
 
+def outcome_noun(registry: KpiRegistry, kpi_id: str) -> str:
+    """What the outcome KPI counts, in the current language ("customers converting": the built-in
+    KPIs' numerators are marked in metrics/registry.py; a KPI from the warehouse keeps its own
+    words); its name if it says nothing."""
+    kpi = registry[kpi_id]
+    noun = kpi.numerator
+    return tr(noun) if noun else kpi.name
+
+
 def outcome_kpis(registry: KpiRegistry) -> list[str]:
     """KPIs whose numerator counts customers (sum KPIs, percent ratios): usable as an outcome."""
     return [k.kpi_id for k in registry
@@ -48,7 +58,9 @@ def outcome_kpis(registry: KpiRegistry) -> list[str]:
 
 def outcome_label(registry: KpiRegistry, kpi_id: str) -> str:
     kpi = registry[kpi_id]
-    return f"{kpi.numerator or kpi.name} ({kpi.name})" if kpi.aggregation is Aggregation.RATIO else kpi.name
+    if kpi.aggregation is Aggregation.RATIO:
+        return f"{outcome_noun(registry, kpi_id)} ({kpi.name})"
+    return kpi.name
 
 
 def months_between(start: dt.date, end: dt.date) -> int:
@@ -67,8 +79,8 @@ def load_period_budget(
     return PeriodBudget(rows, outcomes, funnel, months_between(start, end))
 
 
-@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner="Fitting response curves…",
-               max_entries=caching.CURVE_FITS)
+# The spinners are shown by the callers (their text is in the current language; the decorator's is not).
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.CURVE_FITS)
 def _history_and_fits(
     _ctx: AppContext, warehouse: str, item: str, kpi_id: str, first: dt.date, as_of: dt.date
 ) -> tuple[pd.DataFrame, dict[str, CurveFit]]:
@@ -90,11 +102,11 @@ def load_curve_fits(ctx: AppContext, item: str, kpi_id: str) -> tuple[pd.DataFra
     The month of ``as_of`` is left out unless it is complete. Returns (history, fits), cached
     together per warehouse, item level, outcome and ``as_of``.
     """
-    return _history_and_fits(ctx, ctx.key, item, kpi_id, ctx.first_date.replace(day=1), ctx.as_of)
+    with st.spinner(tr("Fitting response curves…")):
+        return _history_and_fits(ctx, ctx.key, item, kpi_id, ctx.first_date.replace(day=1), ctx.as_of)
 
 
-@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner="Resampling the response curves…",
-               max_entries=caching.CURVE_FITS)
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.CURVE_FITS)
 def _samples(_ctx: AppContext, warehouse: str, item: str, kpi_id: str, first: dt.date, as_of: dt.date
              ) -> CurveSamples:
     history, fits = _history_and_fits(_ctx, warehouse, item, kpi_id, first, as_of)
@@ -104,4 +116,5 @@ def _samples(_ctx: AppContext, warehouse: str, item: str, kpi_id: str, first: dt
 
 def load_curve_samples(ctx: AppContext, item: str, kpi_id: str) -> CurveSamples:
     """The bootstrap resamples of the fitted curves (metrics.curve_uncertainty), cached like the fits."""
-    return _samples(ctx, ctx.key, item, kpi_id, ctx.first_date.replace(day=1), ctx.as_of)
+    with st.spinner(tr("Resampling the response curves…")):
+        return _samples(ctx, ctx.key, item, kpi_id, ctx.first_date.replace(day=1), ctx.as_of)

@@ -11,13 +11,22 @@ import streamlit as st
 from metrics.budget import plan_against_actual
 from metrics.curve_uncertainty import CurveSamples
 from metrics.formatting import money_text, number_text, percent_text
+from metrics.i18n import N_, tr
 from metrics.journey_allocation import default_journey_bounds
 from metrics.model import Period
 from metrics.reallocation import default_items, scale_to_total
-from metrics.response_curves import CurveFit, ResponseCurve, curve_points, curve_summary
+from metrics.response_curves import (
+    FIT_STATUS_TEXT,
+    FORM_TEXT,
+    CurveFit,
+    ResponseCurve,
+    curve_points,
+    curve_summary,
+)
 from metrics.what_if import (
     CURVE_SPAN,
     GOAL_ABOVE_PROJECTION,
+    TODAY,
     WhatIf,
     default_goal,
     default_total,
@@ -33,7 +42,7 @@ from ui.cached_charts import show_chart
 from ui.context import AppContext
 from ui.text import literal
 
-CURVE_NOTE = (
+CURVE_NOTE = N_(
     "Fitted per item on monthly (spend, outcome) pairs with a yearly season and trend: saturating "
     "c + a(1 − e^(−spend/b)) or logarithmic c + a·ln(1 + spend/b), whichever fits better. R²: the "
     "whole fit; spend R²: what spend explains after season and trend. No curve where history is "
@@ -53,32 +62,34 @@ class WhatIfInputs:
 
 
 def show_what_if(inputs: WhatIfInputs) -> None:
-    item = st.radio("Reallocate between", list(ITEM_KEYS), horizontal=True, format_func=str.capitalize,
-                    key="reallocate", bind="query-params")
+    levels = {"touchpoint": tr("Touchpoint"), "channel": tr("Channel")}
+    item = st.radio(tr("Reallocate between"), list(ITEM_KEYS), horizontal=True,
+                    format_func=lambda i: levels.get(i, i), key="reallocate", bind="query-params")
     key = ITEM_KEYS[item][0]
     history, fits = load_curve_fits(inputs.ctx, item, inputs.outcome)
     curves = {k: f.curve for k, f in fits.items() if f.curve is not None}
     spend = plan_against_actual(inputs.rows.dropna(subset=[key]), [key]).set_index(key)["actual"]
     today = spend / inputs.months
-    total = float(st.number_input("Total budget per month (EUR)", min_value=0.0, step=1000.0,
+    total = float(st.number_input(tr("Total budget per month (EUR)"), min_value=0.0, step=1000.0,
                                   value=default_total(today), key="total", bind="query-params"))
     # The optimiser and the projections are pure functions of these: cached, not rerun per page run.
     basis = (inputs.ctx.key, item, inputs.outcome, inputs.period.start, inputs.period.end, inputs.ctx.as_of)
-    goal = float(st.number_input(f"Goal: {literal(inputs.noun)} per month", min_value=0.0, step=100.0,
+    goal = float(st.number_input(tr("Goal: {outcome} per month").format(outcome=literal(inputs.noun)),
+                                 min_value=0.0, step=100.0,
                                  value=_default_goal(today, curves, basis), key="goal", bind="query-params"))
-    st.caption(f"The goal starts {number_text((GOAL_ABOVE_PROJECTION - 1) * 100)} % above what today's "
-               "spend projects to, as a placeholder: enter your plan's number.")
+    st.caption(tr("The goal starts {percent} % above what today's spend projects to, as a placeholder: enter "
+                  "your plan's number.").format(percent=number_text((GOAL_ABOVE_PROJECTION - 1) * 100)))
     edited = _scenario_editor(inputs, item, today.fillna(0.0), fits, curves, total)
     journeys = _journey_bounds(inputs, edited) if item == "touchpoint" else None
     over = scenario_total_problem(edited, total)
-    hold = st.toggle("Hold the total: scale my scenario to it", value=True, key="hold_total",
+    hold = st.toggle(tr("Hold the total: scale my scenario to it"), value=True, key="hold_total",
                      bind="query-params") if over else True
     result = _evaluated(today, curves, basis, edited, total, goal, hold,
                         load_curve_samples(inputs.ctx, item, inputs.outcome),
                         inputs.ctx.settings.min_curve_r2, journeys)
     _show_result(inputs, result, over)
     scenario_csv = spreadsheet_safe(result.export).to_csv(index=False).encode()
-    st.download_button("Download this scenario (CSV)", scenario_csv,
+    st.download_button(tr("Download this scenario (CSV)"), scenario_csv,
                        file_name=f"budget_scenario_{inputs.period.start}_{item}.csv", mime="text/csv")
     _show_curves(inputs, fits, curves, result, history, key)
 
@@ -103,15 +114,20 @@ def _scenario_editor(inputs: WhatIfInputs, item: str, today: pd.Series, fits: di
                      curves: dict[str, ResponseCurve], total: float) -> pd.DataFrame:
     items = default_items(today, fits)
     table = items.assign(name=items["key"].map(lambda k: inputs.names.get(k, k)),
-                         fit=items["key"].map(lambda k: "curve" if k in curves else "no curve"),
+                         fit=items["key"].map(lambda k: tr("curve") if k in curves else tr("no curve")),
                          scenario=scale_to_total(items.set_index("key")["current"], total).to_numpy())
     return st.data_editor(
         table[["key", "name", "fit", "current", "minimum", "maximum", "scenario"]], hide_index=True,
         width="stretch", key=f"whatif_{item}_{inputs.outcome}_{inputs.period.start}_{total}",
         disabled=["key", "name", "fit", "current"], column_config={
-            c: st.column_config.NumberColumn(c.capitalize() if c != "current" else "Today", format="€%.0f",
-                                             min_value=0.0)
-            for c in ("current", "minimum", "maximum", "scenario")})
+            "key": tr("key"), "name": tr("name"), "fit": tr("fit"),
+            **{c: st.column_config.NumberColumn(tr(label), format="€%.0f", min_value=0.0)
+               for c, label in _SPEND_LABELS.items() if c != "today"}})
+
+
+#: The spend columns of the scenario and journey tables, as headed.
+_SPEND_LABELS = {"current": N_("Today"), "today": N_("Today"), "minimum": N_("Minimum"),
+                 "maximum": N_("Maximum"), "scenario": N_("Scenario")}
 
 
 def _journey_bounds(inputs: WhatIfInputs, edited: pd.DataFrame) -> pd.DataFrame | None:
@@ -120,17 +136,17 @@ def _journey_bounds(inputs: WhatIfInputs, edited: pd.DataFrame) -> pd.DataFrame 
                           strict=False))
     edited["journey"] = edited["key"].map(lambda k: journey_of.get(k, "?")).astype(str)
     bounds = default_journey_bounds(edited)
-    with st.expander("Journey limits for the optimiser"):
-        st.caption("Lock a journey to keep its spend as today, or give it a minimum and a maximum per "
-                   "month; the optimiser moves money only within these limits.")
+    with st.expander(tr("Journey limits for the optimiser")):
+        st.caption(tr("Lock a journey to keep its spend as today, or give it a minimum and a maximum per "
+                      "month; the optimiser moves money only within these limits."))
         table = st.data_editor(
             bounds.assign(name=bounds["journey"].map(inputs.ctx.journey_name))[
                 ["journey", "name", "today", "locked", "minimum", "maximum"]],
             hide_index=True, width="stretch", disabled=["journey", "name", "today"],
             key=f"journeys_{inputs.outcome}_{inputs.period.start}",
-            column_config={"journey": None, "name": "Journey", "locked": "Locked at today",
-                           **{c: st.column_config.NumberColumn(c.capitalize() if c != "today" else "Today",
-                                                               format="€%.0f", min_value=0.0)
+            column_config={"journey": None, "name": tr("Journey"), "locked": tr("Locked at today"),
+                           **{c: st.column_config.NumberColumn(tr(_SPEND_LABELS[c]), format="€%.0f",
+                                                               min_value=0.0)
                               for c in ("today", "minimum", "maximum")}})
     locked = table["locked"].fillna(False).astype(bool)
     return table.assign(minimum=table["minimum"].where(~locked, table["today"]),
@@ -139,64 +155,79 @@ def _journey_bounds(inputs: WhatIfInputs, edited: pd.DataFrame) -> pd.DataFrame 
 
 def _range_text(low: float, high: float) -> str:
     if pd.isna(low) or pd.isna(high):
-        return "no range"
-    return f"{number_text(low, signed=True)} to {number_text(high, signed=True)}"
+        return tr("no range")
+    return tr("{low} to {high}").format(low=number_text(low, signed=True),
+                                        high=number_text(high, signed=True))
 
 
 def _show_result(inputs: WhatIfInputs, result: WhatIf, over: str | None) -> None:
     if result.scaled:
-        st.info(f"{literal(over)} It is scaled to the total below.")
+        st.info(tr("{problem} It is scaled to the total below.").format(problem=literal(over)))
     elif over:
-        st.warning(f"{literal(over)} The comparison below is not like for like.")
+        st.warning(tr("{problem} The comparison below is not like for like.").format(problem=literal(over)))
     for problem in result.problems:
-        st.warning(f"The optimiser cannot suggest an allocation: {literal(problem)} Choose a longer period "
-                   "or change the bounds.")
+        st.warning(tr("The optimiser cannot suggest an allocation: {problem} Choose a longer period or "
+                      "change the bounds.").format(problem=literal(problem)))
     if result.weak:
-        st.warning(
-            f"**No single number is promised.** The response curves of {len(result.weak)} item(s) explain "
-            f"too little of the outcome: spend R² below {number_text(inputs.ctx.settings.min_curve_r2, 2)} "
-            "(MOT_MIN_CURVE_R2) for " + ", ".join(literal(inputs.names.get(k, k)) for k in result.weak[:8])
-            + (" and more" if len(result.weak) > 8 else "") + ". The cards show the range of the change "
-            "(80 % of resampled curves); treat the optimiser's split as a direction to test, not a forecast.")
+        items = ", ".join(literal(inputs.names.get(k, k)) for k in result.weak[:8])
+        if len(result.weak) > 8:
+            items = tr("{items} and more").format(items=items)
+        st.warning(tr(
+            "**No single number is promised.** The response curves of {count} item(s) explain too little of "
+            "the outcome: spend R² below {r2} (MOT_MIN_CURVE_R2) for {items}. The cards show the range of "
+            "the change (80 % of resampled curves); treat the optimiser's split as a direction to test, not "
+            "a forecast.").format(count=len(result.weak), r2=number_text(inputs.ctx.settings.min_curve_r2, 2),
+                                items=items))
     for card, row in zip(st.columns(len(result.compared)), result.compared.itertuples(), strict=True):
-        today = row.scenario == "Today"
+        today = row.scenario == TODAY
         change = row.outcome_change if not today else float("nan")
         if today or result.promise:
             value = number_text(row.projected_outcome)
-            delta = None if pd.isna(change) else f"{number_text(change, signed=True)} vs today"
+            delta = None if pd.isna(change) else tr("{change} vs today").format(
+                change=number_text(change, signed=True))
         else:
-            value, delta = _range_text(row.change_low, row.change_high), "range of the change vs today"
-        card.metric(f"{row.scenario}: {literal(inputs.noun)}", value, delta, delta_color="off" if not
-                    result.promise else "normal")
+            value, delta = _range_text(row.change_low, row.change_high), tr("range of the change vs today")
+        plan: str = row.scenario
+        card.metric(f"{tr(plan)}: {literal(inputs.noun)}", value, delta,
+                    delta_color="off" if not result.promise else "normal")
         reached = "–" if pd.isna(row.attainment) or not (today or result.promise) else percent_text(
             row.attainment, 0)
-        spread = "" if today or not result.promise else (
-            f" · 80 % range {_range_text(row.change_low, row.change_high)}")
-        card.caption(f"{money_text(row.spend)} per month · {reached} of the goal{spread}")
+        text = tr("{spend} per month · {reached} of the goal").format(spend=money_text(row.spend),
+                                                                      reached=reached)
+        if not today and result.promise:
+            spread = _range_text(row.change_low, row.change_high)
+            text += " · " + tr("80 % range {range}").format(range=spread)
+        card.caption(text)
     if result.outside:
-        st.warning("Your scenario spends outside the range ever observed for: "
-                   + ", ".join(literal(inputs.names.get(k, k)) for k in result.outside)
-                   + ". Projections there extend the curve beyond the evidence.")
+        st.warning(tr("Your scenario spends outside the range ever observed for: {items}. Projections there "
+                      "extend the curve beyond the evidence.").format(
+            items=", ".join(literal(inputs.names.get(k, k)) for k in result.outside)))
     long = plans_long(result.plans)
     show_chart(scenario_chart, long.assign(name=long["key"].map(lambda k: inputs.names.get(k, k))))
 
 
 def _show_curves(inputs: WhatIfInputs, fits: dict[str, CurveFit], curves: dict[str, ResponseCurve],
                  result: WhatIf, history: pd.DataFrame, key: str) -> None:
-    st.subheader("Response curves")
+    st.subheader(tr("Response curves"))
     summary = curve_summary(fits).assign(name=lambda f: f["key"].map(lambda k: inputs.names.get(k, k)))
     if curves:
-        shown = st.selectbox("Curve of", sorted(curves), format_func=lambda k: inputs.names.get(k, k),
+        shown = st.selectbox(tr("Curve of"), sorted(curves), format_func=lambda k: inputs.names.get(k, k),
                              key="curve", bind="query-params")
         marks = pd.DataFrame({"scenario": list(result.plans),
                               "spend": [float(p.get(shown, 0.0)) for p in result.plans.values()]})
         marks["outcome"] = curves[shown].predict(marks["spend"].to_numpy())
         points = curve_points(curves[shown], marks["spend"].max() * CURVE_SPAN)
         show_chart(response_curve_chart, points, history[history[key] == shown], marks, inputs.noun)
-    st.caption(CURVE_NOTE)
-    st.dataframe(summary[["name", "status", "reason", "form", "r_squared", "spend_r_squared", "n_points",
-                          "spend_min", "spend_max"]], hide_index=True, width="stretch", column_config={
-        "r_squared": st.column_config.NumberColumn("R²", format="%.2f"),
-        "spend_r_squared": st.column_config.NumberColumn("Spend R²", format="%.2f"),
-        "spend_min": st.column_config.NumberColumn("Lowest month", format="€%.0f"),
-        "spend_max": st.column_config.NumberColumn("Highest month", format="€%.0f")})
+    st.caption(tr(CURVE_NOTE))
+    summary = summary.assign(
+        status=summary["status"].map(lambda s: tr(FIT_STATUS_TEXT[s]) if s in FIT_STATUS_TEXT else s),
+        form=summary["form"].map(lambda f: tr(FORM_TEXT[f]) if f in FORM_TEXT else f))
+    # Headed by renaming: a column's name is what a person reads, so none stays English.
+    heads = {"name": tr("name"), "status": tr("status"), "reason": tr("reason"), "form": tr("form"),
+             "r_squared": "R²", "spend_r_squared": tr("Spend R²"), "n_points": tr("n_points"),
+             "spend_min": tr("Lowest month"), "spend_max": tr("Highest month")}
+    st.dataframe(summary[list(heads)].rename(columns=heads), hide_index=True, width="stretch", column_config={
+        heads["r_squared"]: st.column_config.NumberColumn(format="%.2f"),
+        heads["spend_r_squared"]: st.column_config.NumberColumn(format="%.2f"),
+        heads["spend_min"]: st.column_config.NumberColumn(format="€%.0f"),
+        heads["spend_max"]: st.column_config.NumberColumn(format="€%.0f")})

@@ -29,7 +29,10 @@ Builder = Callable[..., Any]  # returns an Altair chart
 
 
 @st.cache_data(show_spinner=False, max_entries=caching.CHART_SPECS)
-def _spec(name: str, language: str, _build: Builder, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> Any:
+def _spec(name: str, language: str, _build: Builder, args: tuple[Any, ...],
+          kwargs: tuple[tuple[str, Any], ...]) -> Any:
+    """The spec of ``_build(*args, **kwargs)``, once per language: titles and the chart's Vega locale
+    (ui.charts theme) are read in the language of the run that builds it."""
     assert _to_spec is not None
     return _to_spec(_build(*args, **dict(kwargs)))
 

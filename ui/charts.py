@@ -5,12 +5,17 @@ means the same on every page; targets are layers (line and band), never just tex
 
 from __future__ import annotations
 
-from typing import TypeAlias
+import copy
+import re
+from functools import cache
+from typing import Any, TypeAlias
 
 import altair as alt
 import pandas as pd
+from babel import Locale
 
-from metrics.formatting import MISSING
+from metrics.formatting import LANGUAGES, MISSING, current_language
+from metrics.i18n import tr
 from metrics.status import (
     HEALTH_AT_RISK,
     HEALTH_ON_TARGET,
@@ -28,8 +33,75 @@ BAND_COLOUR = "#9e9e9e"
 def _mot_theme() -> alt.theme.ThemeConfig:
     """Charts fill their column's width but keep the plot height they ask for. Streamlit sizes a
     chart's box to the spec's height; with Vega's default autosize the title, axes and legend were
-    squeezed into that box, leaving a plot a third of the height asked for (measured in Chromium)."""
-    return alt.theme.ThemeConfig({"autosize": {"type": "fit-x", "contains": "padding"}})
+    squeezed into that box, leaving a plot a third of the height asked for (measured in Chromium).
+
+    In German the spec carries a Vega locale (vega_locale), so time axes read "Nov. 2026" and
+    numbers "1.234,5". Altair calls this at every ``to_dict()``, so the language is the one of the
+    run that builds the chart (ui.cached_charts keys its specs by language)."""
+    theme: dict[str, Any] = {"autosize": {"type": "fit-x", "contains": "padding"}}
+    locale = vega_locale(current_language())
+    if locale is not None:
+        theme["config"] = {"locale": copy.deepcopy(locale)}
+    return alt.theme.ThemeConfig(theme)  # type: ignore[misc]
+
+
+#: CLDR date pattern fields -> d3-time-format directives (what Vega's time locale is written in).
+_D3_DIRECTIVES = {"yyyy": "%Y", "yy": "%y", "y": "%Y", "MMMM": "%B", "MMM": "%b", "MM": "%m", "M": "%-m",
+                  "LLLL": "%B", "LLL": "%b", "dd": "%d", "d": "%-d", "EEEE": "%A", "EEE": "%a", "E": "%a",
+                  "HH": "%H", "H": "%-H", "hh": "%I", "h": "%-I", "mm": "%M", "m": "%-M", "ss": "%S",
+                  "s": "%-S", "a": "%p"}
+_CLDR_FIELD = re.compile(r"'([^']*)'|([A-Za-z])\2*|(.)", re.S)
+
+
+def _d3_pattern(cldr: str) -> str:
+    """A CLDR date pattern ('dd.MM.y', 'HH:mm:ss') as a d3 time format ('%d.%m.%Y', '%H:%M:%S')."""
+    out = []
+    for match in _CLDR_FIELD.finditer(cldr):
+        quoted, _letter, other = match.groups()
+        if quoted is not None:
+            out.append(quoted.replace("%", "%%") or "'")
+        elif other is not None:
+            out.append("%%" if other == "%" else other)
+        else:
+            field = match.group(0)
+            out.append(_D3_DIRECTIVES.get(field) or _D3_DIRECTIVES.get(field[0], field))
+    return "".join(out)
+
+
+@cache
+def vega_locale(language: str) -> dict[str, Any] | None:
+    """The Vega-Lite ``config.locale`` (number and time formats) of ``language`` from Babel's CLDR
+    data: decimal comma, month and day names. None for English, Vega's own default."""
+    if language == "en":
+        return None
+    cldr = Locale.parse(LANGUAGES[language])
+    symbols = cldr.number_symbols["latn"]
+    currency = cldr.currency_formats["standard"].pattern.split(";")[0].replace("\xa0", " ")
+    symbol = cldr.currency_symbols.get("EUR", "€")
+    prefix, suffix = currency[: currency.index("#")], currency[currency.rindex("0") + 1:]
+    months, days = cldr.months["format"], cldr.days["format"]
+    periods = cldr.day_periods["format"]["abbreviated"]
+    date = _d3_pattern(cldr.date_formats["medium"].pattern)
+    time = _d3_pattern(cldr.time_formats["medium"].pattern)
+    return {
+        "number": {
+            "decimal": symbols["decimal"],
+            "thousands": symbols["group"],
+            "grouping": [cldr.decimal_formats[None].grouping[0]],
+            "currency": [prefix.replace("¤", symbol), suffix.replace("¤", symbol)],
+        },
+        "time": {
+            "dateTime": str(cldr.datetime_formats["medium"]).replace("{1}", "%x").replace("{0}", "%X"),
+            "date": date,
+            "time": time,
+            "periods": [periods["am"], periods["pm"]],
+            # Vega's weeks start on Sunday; CLDR numbers the days from Monday (0) to Sunday (6).
+            "days": [days["wide"][(d + 6) % 7] for d in range(7)],
+            "shortDays": [days["abbreviated"][(d + 6) % 7] for d in range(7)],
+            "months": [months["wide"][m] for m in range(1, 13)],
+            "shortMonths": [months["abbreviated"][m] for m in range(1, 13)],
+        },
+    }
 
 
 #: What chart builders return: a layered chart (Altair types .properties() loosely).
@@ -41,8 +113,11 @@ def status_scale() -> alt.Scale:
     return alt.Scale(domain=[s.label for s in Status], range=[STATUS_COLOURS[s] for s in Status])
 
 
-def status_color(field: str = "status_label", title: str = "Status", columns: int | None = None) -> alt.Color:
-    """Colour by status; ``columns`` wraps the legend in narrow charts so no state is cut off."""
+def status_color(field: str = "status_label", title: str | None = None,
+                 columns: int | None = None) -> alt.Color:
+    """Colour by status (legend title: ``title``, default "Status" in the current language);
+    ``columns`` wraps the legend in narrow charts so no state is cut off."""
+    title = tr("Status") if title is None else title
     legend = alt.Legend(orient="bottom", labelLimit=0) if columns is None else alt.Legend(
         orient="bottom", columns=columns, labelLimit=0)
     return alt.Color(f"{field}:N", scale=status_scale(), title=title, legend=legend)
@@ -66,23 +141,24 @@ def health_chart(frame: pd.DataFrame) -> Layered:
     data = with_status_labels(frame).assign(
         health_text=frame["health"].map(lambda h: MISSING if pd.isna(h) else f"{health_points(h)}"))
     base = alt.Chart(data).encode(
-        x=alt.X("health:Q", title="Health score (0-100)", scale=alt.Scale(domain=[0, 100])),
+        x=alt.X("health:Q", title=tr("Health score (0-100)"), scale=alt.Scale(domain=[0, 100])),
         y=alt.Y("journey:N", title=None, sort="x", axis=alt.Axis(labelLimit=0)),
     )
     bars = base.mark_bar().encode(
-        color=status_color(title="Health", columns=3),
-        tooltip=[alt.Tooltip("journey:N", title="Journey"), alt.Tooltip("health_text:N", title="Health"),
-                 alt.Tooltip("status_label:N", title="Status")],
+        color=status_color(title=tr("Health"), columns=3),
+        tooltip=[alt.Tooltip("journey:N", title=tr("Journey")),
+                 alt.Tooltip("health_text:N", title=tr("Health")),
+                 alt.Tooltip("status_label:N", title=tr("Status"))],
     )
     labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text="health_text:N")
     rules = (
         alt.Chart(pd.DataFrame({"threshold": [HEALTH_AT_RISK, HEALTH_ON_TARGET],
-                                "label": ["at risk from", "on target from"]}))
+                                "label": [tr("at risk from"), tr("on target from")]}))
         .mark_rule(color=TARGET_COLOUR, strokeDash=[4, 3])
-        .encode(x="threshold:Q", tooltip=[alt.Tooltip("label:N", title="Band"),
-                                          alt.Tooltip("threshold:Q", title="Health")])
+        .encode(x="threshold:Q", tooltip=[alt.Tooltip("label:N", title=tr("Band")),
+                                          alt.Tooltip("threshold:Q", title=tr("Health"))])
     )
-    return alt.layer(bars, labels, rules).properties(height=alt.Step(34), title="Journey health")
+    return alt.layer(bars, labels, rules).properties(height=alt.Step(34), title=tr("Journey health"))
 
 
 def kpi_status_grid(frame: pd.DataFrame) -> Layered:
@@ -101,17 +177,17 @@ def kpi_status_grid(frame: pd.DataFrame) -> Layered:
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=status_color(),
         tooltip=[
-            alt.Tooltip("journey:N", title="Journey"),
-            alt.Tooltip("kpi:N", title="KPI"),
-            alt.Tooltip("value_text:N", title="Value"),
-            alt.Tooltip("target_text:N", title="Target"),
-            alt.Tooltip("delta_text:N", title="vs previous period"),
-            alt.Tooltip("status_label:N", title="Status"),
-            alt.Tooltip("reason:N", title="Why"),
+            alt.Tooltip("journey:N", title=tr("Journey")),
+            alt.Tooltip("kpi:N", title=tr("KPI")),
+            alt.Tooltip("value_text:N", title=tr("Value")),
+            alt.Tooltip("target_text:N", title=tr("Target")),
+            alt.Tooltip("delta_text:N", title=tr("vs previous period")),
+            alt.Tooltip("status_label:N", title=tr("Status")),
+            alt.Tooltip("reason:N", title=tr("Why")),
         ],
     )
     text = base.mark_text(fontSize=14, fontWeight="bold", color="white", dy=-14).encode(text="text:N")
     detail = base.mark_text(fontSize=11, color="white", dy=6, lineBreak="\n").encode(text="detail:N")
     return alt.layer(cells, text, detail).properties(height=alt.Step(70),
-                                                     title="Headline KPIs against target")
+                                                     title=tr("Headline KPIs against target"))
 

@@ -22,6 +22,8 @@ from checks import history
 from checks.results import CheckRun
 from connectors.state import StateStoreError
 from connectors.warehouse import Warehouse
+from metrics.formatting import number_text
+from metrics.i18n import tr
 from ui.text import literal
 
 
@@ -80,7 +82,8 @@ def _run(
     except StateStoreError as exc:
         job.problem = str(exc)
     except Exception as exc:  # noqa: BLE001 - a background run must always end and say why
-        job.problem = f"The check run stopped: {type(exc).__name__}: {exc}"
+        job.problem = tr("The check run stopped: {error}: {problem}").format(
+            error=type(exc).__name__, problem=exc)
     finally:
         job.finished.set()
 
@@ -103,12 +106,14 @@ def show_check_run(state_key: str) -> None:
         return
     st.session_state[_SEEN_KEY] = job.started_at
     if job.problem or job.run is None:
-        st.error(f"The check run started at {job.started_at:%H:%M:%S} UTC did not finish: "
-                 f"{literal(job.problem or 'no result')}")
+        st.error(tr("The check run started at {time} UTC did not finish: {problem}").format(
+            time=f"{job.started_at:%H:%M:%S}", problem=literal(job.problem or tr("no result"))))
         return
     counts = job.run.counts()
-    st.success(f"Checks done in {job.run.seconds:.1f} s: {counts['failed_critical']} critical and "
-               f"{counts['failed_warning']} warning checks failing. The history below includes this run.")
+    st.success(tr("Checks done in {seconds} s: {critical} critical and {warning} warning checks failing. "
+                  "The history below includes this run.").format(
+        seconds=number_text(job.run.seconds, 1), critical=counts["failed_critical"],
+        warning=counts["failed_warning"]))
 
 
 @st.fragment(run_every=POLL_SECONDS)
@@ -117,6 +122,8 @@ def _poll(state_key: str) -> None:
     if job is None or not job.running:
         st.rerun()  # the whole page again: the new run's history and trust
         return
-    doing = f"Checking {literal(job.step)}…" if job.step else "Starting the check run…"
-    st.progress(job.share, text=f"{doing} (started at {job.started_at:%H:%M:%S} UTC; the run goes on if "
-                "you leave this page)")
+    doing = (tr("Checking {step}…").format(step=literal(job.step)) if job.step
+             else tr("Starting the check run…"))
+    text = tr("{doing} (started at {time} UTC; the run goes on if you leave this page)").format(
+        doing=doing, time=f"{job.started_at:%H:%M:%S}")
+    st.progress(job.share, text=text)

@@ -35,7 +35,8 @@ from connectors.runtime import (
 )
 from connectors.settings import Settings, SettingsError
 from connectors.warehouse import Warehouse, WarehouseError
-from metrics.formatting import current_language, number_text
+from metrics.formatting import current_language, date_text, number_text
+from metrics.i18n import tr, tr_n
 from metrics.registry import KpiRegistry
 from ui import caching
 from ui.identity import AccessProblem, login_gate, resolve_scope
@@ -124,12 +125,12 @@ def _ensure_demo(settings: Settings, today: dt.date) -> None:
     if demo_is_current(_demo_info(str(path), _file_stamp(path)), today):
         return
     with (
-        st.status("Preparing the demo warehouse and checking its data quality (up to half a minute)…",
+        st.status(tr("Preparing the demo warehouse and checking its data quality (up to half a minute)…"),
                   expanded=True) as status,
         _demo_lock(str(path)),
     ):
         if demo_is_current(read_demo_info(path), today):  # another session built it meanwhile
-            status.update(label="Demo warehouse ready", state="complete", expanded=False)
+            status.update(label=tr("Demo warehouse ready"), state="complete", expanded=False)
             return
         built = _build_demo(settings, today, status)
         if built is not None:
@@ -143,15 +144,16 @@ def _build_demo(settings: Settings, today: dt.date, status: StatusContainer) -> 
     try:
         return build_checked_demo(settings.demo_path, settings.state_url, today, progress=st.write)
     except (OSError, sa.exc.SQLAlchemyError) as exc:
-        status.update(label="The demo warehouse could not be written", state="error")
+        status.update(label=tr("The demo warehouse could not be written"), state="error")
         if not settings.demo_path.exists():
             raise ProblemError(
-                "The demo warehouse cannot be written",
+                tr("The demo warehouse cannot be written"),
                 [f"{settings.demo_path}: {exc}"],
-                "Set MOT_DATA_DIR to a writable folder (or MOT_WAREHOUSE_URL to your warehouse), "
-                "then reload.",
+                tr("Set MOT_DATA_DIR to a writable folder (or MOT_WAREHOUSE_URL to your warehouse), "
+                   "then reload."),
             ) from None
-        st.warning(f"The demo could not be brought up to date ({literal(exc)}); it shows older data.")
+        st.warning(tr("The demo could not be brought up to date ({reason}); it shows older data.").format(
+            reason=literal(exc)))
         return None
 
 
@@ -159,15 +161,19 @@ def _report_demo_checks(status: StatusContainer, built: CheckedDemo) -> None:
     """The outcome of the demo's first check run, inside the status box."""
     if built.run is not None:
         failing = built.run.counts()["failed_critical"]
-        st.write(f"{failing} critical checks fail on purpose: the demo plants data faults for them "
-                 "to find. Values behind them show as not trusted; the Data quality page lists them.")
+        st.write(tr_n("{n} critical check fails on purpose: the demo plants data faults for it to find. "
+                      "Values behind it show as not trusted; the Data quality page lists it.",
+                      "{n} critical checks fail on purpose: the demo plants data faults for them to find. "
+                      "Values behind them show as not trusted; the Data quality page lists them.",
+                      failing).format(n=number_text(failing)))
     if built.saved:
-        status.update(label=f"Demo warehouse ready, data up to {built.info.end:%d %b %Y}",
-                      state="complete", expanded=False)
+        ready = tr("Demo warehouse ready, data up to {date}").format(date=date_text(built.info.end))
+        status.update(label=ready, state="complete", expanded=False)
         return
-    st.warning(f"{literal(built.problem)} The dashboard opens anyway; the Data quality page shows what the "
-               "state store holds.")
-    status.update(label="Demo warehouse ready, but its data-quality check run was not stored", state="error")
+    st.warning(tr("{problem} The dashboard opens anyway; the Data quality page shows what the state store "
+                  "holds.").format(problem=literal(built.problem)))
+    status.update(label=tr("Demo warehouse ready, but its data-quality check run was not stored"),
+                  state="error")
 
 
 @dataclass(frozen=True)
@@ -227,14 +233,14 @@ def _open(settings: Settings, today: dt.date) -> AppContext:
     bounds = _bounds(wh, key, today)
     if bounds is None:
         raise ProblemError(
-            "The warehouse has no KPI data yet",
-            ["The touchpoint KPI table is empty (or holds only future dates)."],
-            "Load touchpoint KPIs into the warehouse, then reload this page.",
+            tr("The warehouse has no KPI data yet"),
+            [tr("The touchpoint KPI table is empty (or holds only future dates).")],
+            tr("Load touchpoint KPIs into the warehouse, then reload this page."),
         )
     try:
         registry = kpi_registry_from(dims["kpis"])
     except KpiTableError as exc:
-        raise ProblemError("The KPI table cannot be read", [exc.detail], KPI_TABLE_FIX) from None
+        raise ProblemError(tr("The KPI table cannot be read"), [exc.detail], tr(KPI_TABLE_FIX)) from None
     return AppContext(
         settings=settings,
         warehouse=wh,
@@ -272,9 +278,11 @@ def show_scope_note(context: AppContext) -> None:
     if scope.everything:
         return
     count, journeys = len(scope.touchpoint_ids), len(scope.visible_journeys())
-    st.caption(f"🔒 Your scope: {number_text(count)} touchpoint{'s' if count != 1 else ''} in "
-               f"{number_text(journeys)} journey{'s' if journeys != 1 else ''}. Every figure and every "
-               "total on this page is computed over these touchpoints only.")
+    touchpoints = tr_n("{n} touchpoint", "{n} touchpoints", count).format(n=number_text(count))
+    in_journeys = tr_n("{n} journey", "{n} journeys", journeys).format(n=number_text(journeys))
+    st.caption(tr("🔒 Your scope: {touchpoints} in {journeys}. Every figure and every total on this page "
+                  "is computed over these touchpoints only.").format(touchpoints=touchpoints,
+                                                                      journeys=in_journeys))
 
 
 def prepare_context(today: dt.date) -> AppContext | None:
@@ -287,41 +295,41 @@ def prepare_context(today: dt.date) -> AppContext | None:
         context = scoped(context, resolve_scope(settings, context.journeys, context.touchpoints,
                                                 context.dimensions_version))
     except AccessProblem as exc:
-        show_problem("The access rules cannot be read", [str(exc)],
-                     "Fix the file MOT_ACCESS (or MOT_CONTACTS) names (README, section 'Login and access'), "
-                     "then reload.")
+        show_problem(tr("The access rules cannot be read"), [str(exc)],
+                     tr("Fix the file MOT_ACCESS (or MOT_CONTACTS) names (README, section 'Login and "
+                        "access'), then reload."))
         return None
     except SettingsError as exc:
         show_problem(
-            "A setting is wrong",
+            tr("A setting is wrong"),
             [str(exc)],
-            "Fix the setting (environment or .streamlit/secrets.toml; README, section "
-            "'Configuration') and reload.",
+            tr("Fix the setting (environment or .streamlit/secrets.toml; README, section "
+               "'Configuration') and reload."),
         )
         return None
     except MappingFileError as exc:
         show_problem(
-            "The mapping file cannot be used",
+            tr("The mapping file cannot be used"),
             exc.problems,
-            "Fix the file MOT_MAPPING names (README, section 'The canonical model and the mapping "
-            "file'), or unset MOT_MAPPING to use canonical names. Then reload.",
+            tr("Fix the file MOT_MAPPING names (README, section 'The canonical model and the mapping "
+               "file'), or unset MOT_MAPPING to use canonical names. Then reload."),
         )
         return None
     except MappingError as exc:
         show_problem(
-            "The mapping file does not fit the warehouse",
+            tr("The mapping file does not fit the warehouse"),
             exc.problems,
-            "Edit the mapping file (MOT_MAPPING) so every canonical table and column points at an "
-            "existing physical one of a type that can hold it; see README, section 'The canonical "
-            "model and the mapping file'. Then reload.",
+            tr("Edit the mapping file (MOT_MAPPING) so every canonical table and column points at an "
+               "existing physical one of a type that can hold it; see README, section 'The canonical "
+               "model and the mapping file'. Then reload."),
         )
         return None
     except WarehouseError as exc:
         show_problem(
-            "The warehouse cannot be reached",
+            tr("The warehouse cannot be reached"),
             [str(exc)],
-            "Check MOT_WAREHOUSE_URL (environment or .streamlit/secrets.toml) and that the "
-            "warehouse is running, then reload. Unset it to use the embedded demo.",
+            tr("Check MOT_WAREHOUSE_URL (environment or .streamlit/secrets.toml) and that the "
+               "warehouse is running, then reload. Unset it to use the embedded demo."),
         )
         return None
     except ProblemError as exc:
@@ -339,10 +347,10 @@ def app_context() -> AppContext:
         # so a deep link (/journey) as a cold server's first request runs the page script alone.
         # Calling st.navigation (public API) ends that mode; the rerun goes through dashboard.py.
         st.session_state[_REROUTED_KEY] = True
-        st.set_page_config(page_title=APP_TITLE, page_icon=APP_ICON, layout="wide")
+        st.set_page_config(page_title=tr(APP_TITLE), page_icon=APP_ICON, layout="wide")
         st.navigation(app_pages()[1], position="hidden")
         st.rerun()
     if context is None:
-        st.error("Open the dashboard through `streamlit run dashboard.py`.")
+        st.error(tr("Open the dashboard through `streamlit run dashboard.py`."))
         st.stop()
     return context

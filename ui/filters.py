@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
+from metrics.i18n import N_, tr
 from metrics.model import Filters, Period
 from metrics.periods import PERIOD_CHOICES, period_for
 from ui.context import AppContext
@@ -60,10 +61,13 @@ def url_multiselect(
     format_func: Callable[[str], str] = str,
     container: object = st,
     default: Sequence[str] = (),
-    placeholder: str = "All",
+    placeholder: str | None = None,
 ) -> tuple[str, ...]:
     """A multiselect whose values (ids, not labels) live in the URL as a repeated ``param``
-    (``?kpi=csat&kpi=nps``); ``default`` applies when the URL names none of the options."""
+    (``?kpi=csat&kpi=nps``); ``default`` applies when the URL names none of the options. The
+    placeholder (shown while nothing is chosen) is "All" in the current language unless given."""
+    if placeholder is None:
+        placeholder = tr("All")
     options = list(options)
     key = f"url_{param}"
     in_url = st.query_params.get_all(param)
@@ -87,7 +91,8 @@ def url_multiselect(
 def period_filter(ctx: AppContext, container: object = st, default: str = "last_quarter") -> Period:
     labels = dict(PERIOD_CHOICES)
     choice = url_select(
-        "Period", list(labels), "period", format_func=labels.__getitem__, default=default, container=container
+        tr("Period"), list(labels), "period", format_func=lambda key: tr(labels[key]), default=default,
+        container=container,
     )
     period = period_for(choice, ctx.as_of)
     if period.end < ctx.first_date:  # wholly before the data: keep its real dates, pages say "no data"
@@ -98,8 +103,8 @@ def period_filter(ctx: AppContext, container: object = st, default: str = "last_
 #: The persona filter's value for "every persona".
 ALL_PERSONAS = ""
 #: Which touchpoints a page shows: value -> label (README "Third-party touchpoints").
-TOUCHPOINT_KINDS = {"all": "All touchpoints", "own": "Own touchpoints only",
-                    "third_party": "Third-party only"}
+TOUCHPOINT_KINDS = {"all": N_("All touchpoints"), "own": N_("Own touchpoints only"),
+                    "third_party": N_("Third-party only")}
 
 
 def personas(ctx: AppContext) -> list[str]:
@@ -113,13 +118,13 @@ def persona_filter(ctx: AppContext, container: object = st) -> str:
     names = personas(ctx)
     if not names:
         return ALL_PERSONAS
-    return url_select("Persona", [ALL_PERSONAS, *names], "persona", container=container,
-                      format_func=lambda p: p or "All personas")
+    return url_select(tr("Persona"), [ALL_PERSONAS, *names], "persona", container=container,
+                      format_func=lambda p: p or tr("All personas"))
 
 
 def touchpoint_kind_filter(container: object = st) -> str:
-    return url_select("Touchpoints", list(TOUCHPOINT_KINDS), "tp_kind", container=container,
-                      format_func=TOUCHPOINT_KINDS.__getitem__)
+    return url_select(tr("Touchpoints"), list(TOUCHPOINT_KINDS), "tp_kind", container=container,
+                      format_func=lambda kind: tr(TOUCHPOINT_KINDS[kind]))
 
 
 def of_kind(touchpoints: pd.DataFrame, kind: str) -> pd.DataFrame:
@@ -135,7 +140,7 @@ def journey_filter(ctx: AppContext, container: object = st, persona: str = ALL_P
     if persona != ALL_PERSONAS:
         journeys = journeys[journeys["persona"].astype(str).str.strip() == persona]
     return url_select(
-        "Journey",
+        tr("Journey"),
         journeys["journey_id"].tolist(),
         "journey",
         format_func=ctx.journey_name,
@@ -147,6 +152,6 @@ def touchpoint_filters(ctx: AppContext, container: object = st) -> Filters:
     """Channel and owner filters over touchpoints, plus "moments of truth only"."""
     channels = sorted(ctx.touchpoints["channel"].dropna().astype(str).unique())
     owners = sorted(ctx.touchpoints["owner"].dropna().astype(str).unique())
-    chosen_channels = url_multiselect("Channels", channels, "channel", container=container)
-    chosen_owners = url_multiselect("Touchpoint owners", owners, "owner", container=container)
+    chosen_channels = url_multiselect(tr("Channels"), channels, "channel", container=container)
+    chosen_owners = url_multiselect(tr("Touchpoint owners"), owners, "owner", container=container)
     return Filters(channels=chosen_channels, owners=chosen_owners)

@@ -16,16 +16,26 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
-from connectors.access import EVERYTHING, AccessError, AccessScope, load_access, scope_for
+from connectors.access import EVERYTHING, AccessError, AccessScope, Role, load_access, scope_for
 from connectors.contacts import ContactsError, load_contacts
 from connectors.settings import Settings
+from metrics.i18n import N_, tr
+from ui.navigation import APP_TITLE
 from ui.text import literal
 
 __all__ = ["OPEN_ACCESS_NOTE", "AccessProblem", "identity_name", "login_gate", "resolve_scope",
            "show_identity", "show_no_access"]
 
-OPEN_ACCESS_NOTE = "Open access: anyone who can reach this address sees everything."
+OPEN_ACCESS_NOTE = N_("Open access: anyone who can reach this address sees everything.")
 _SCOPE_KEY = "_mot_scope"
+#: How a role reads in the sidebar (the access file's names, with spaces).
+ROLE_NAMES: dict[Role, str] = {
+    Role.EXECUTIVE: N_("executive"),
+    Role.MAP_OWNER: N_("map owner"),
+    Role.TOUCHPOINT_OWNER: N_("touchpoint owner"),
+    Role.DATA_TEAM: N_("data team"),
+    Role.ADMIN: N_("admin"),
+}
 
 
 def login_email() -> str | None:
@@ -42,14 +52,16 @@ def login_gate(settings: Settings) -> bool:
     """True when the page may go on: login is off, or somebody is logged in. Else the login page."""
     if not settings.login or st.user.is_logged_in:
         return True
-    st.title("Moments of Truth")
-    st.write("Log in with your company account to see the journeys and touchpoints you are responsible for.")
-    if st.button("Log in", type="primary"):
+    st.title(tr(APP_TITLE))
+    st.write(tr("Log in with your company account to see the journeys and touchpoints you are "
+                "responsible for."))
+    if st.button(tr("Log in"), type="primary"):
         try:
             st.login()
         except StreamlitAuthError as exc:  # an incomplete [auth] section, or Authlib missing
-            st.error(f"Login is not set up correctly: {literal(exc)} Fix the [auth] section of "
-                     ".streamlit/secrets.toml (README, section 'Login and access').")
+            st.error(tr("Login is not set up correctly: {reason} Fix the [auth] section of "
+                        ".streamlit/secrets.toml (README, section 'Login and access').").format(
+                reason=literal(exc)))
     return False
 
 
@@ -100,23 +112,23 @@ def identity_name(scope: AccessScope) -> str:
 def show_identity(settings: Settings, scope: AccessScope) -> None:
     """Sidebar: who is logged in, with which roles, and a log-out button; or the open-access note."""
     if not settings.login:
-        st.caption(OPEN_ACCESS_NOTE)
+        st.caption(tr(OPEN_ACCESS_NOTE))
         return
-    roles = ", ".join(sorted(r.value.replace("_", " ") for r in scope.roles)) or "no role"
-    st.caption(f"Logged in as {literal(scope.email or '')} ({roles})")
-    if st.button("Log out", key="_mot_logout"):
+    roles = ", ".join(sorted(tr(ROLE_NAMES[r]) for r in scope.roles)) or tr("no role")
+    st.caption(tr("Logged in as {email} ({roles})").format(email=literal(scope.email or ""), roles=roles))
+    if st.button(tr("Log out"), key="_mot_logout"):
         st.logout()
 
 
 def show_no_access(scope: AccessScope) -> None:
     """The page for someone the rules give nothing: no figure, no journey, no touchpoint."""
-    st.title("No access")
+    st.title(tr("No access"))
     if scope.roles:
-        st.warning("You have a role here, but the warehouse names you as the owner of no journey map and "
-                   "no touchpoint, so there is nothing for you to see.")
+        st.warning(tr("You have a role here, but the warehouse names you as the owner of no journey map and "
+                      "no touchpoint, so there is nothing for you to see."))
     else:
-        st.warning("Your account has no access to this dashboard.")
-    st.write("Ask the dashboard's administrator to add your e-mail address to the access file, or the "
-             "data team to record you as an owner.")
-    if st.user.is_logged_in and st.button("Log out", key="_mot_logout_denied"):
+        st.warning(tr("Your account has no access to this dashboard."))
+    st.write(tr("Ask the dashboard's administrator to add your e-mail address to the access file, or the "
+                "data team to record you as an owner."))
+    if st.user.is_logged_in and st.button(tr("Log out"), key="_mot_logout_denied"):
         st.logout()

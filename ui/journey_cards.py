@@ -7,6 +7,7 @@ import streamlit as st
 
 from metrics.changes import DeltaShown
 from metrics.formatting import number_text
+from metrics.i18n import N_, tr
 from metrics.journey_cards import JourneyCard
 from metrics.overview import OverviewTiles
 from metrics.status import HEALTH_AT_RISK, HEALTH_ON_TARGET, Status
@@ -14,50 +15,59 @@ from ui.text import literal
 
 JOURNEY_PAGE = "pages/journey.py"
 CARDS_PER_ROW = 3
-HEALTH_HELP = (
-    f"Health 0–100: the weighted share of the journey's KPIs on target (at risk counts half; moments of "
-    f"truth weigh three times). On target from {HEALTH_ON_TARGET}, at risk from {HEALTH_AT_RISK}, "
-    f"judged on the whole points shown."
+#: Shown with ``health_help()``.
+HEALTH_HELP = N_(
+    "Health 0–100: the weighted share of the journey's KPIs on target (at risk counts half; moments of "
+    "truth weigh three times). On target from {on_target}, at risk from {at_risk}, judged on the whole "
+    "points shown."
 )
+
+
+def health_help() -> str:
+    return tr(HEALTH_HELP).format(on_target=HEALTH_ON_TARGET, at_risk=HEALTH_AT_RISK)
 
 
 def _metric(container: object, label: str, value: str | int, change: DeltaShown, **extra: object) -> None:
     container.metric(  # type: ignore[attr-defined]
         label, value, delta=change.text, delta_color=change.color, delta_arrow=change.arrow,
-        delta_description="vs previous period" if change.text else None, **extra,
+        delta_description=tr("vs previous period") if change.text else None, **extra,
     )
 
 
 def show_tiles(tiles: OverviewTiles, mot_help: str) -> None:
     """Journeys, healthy journeys, moments of truth on and off target, each with its change."""
     columns = st.columns(4)
-    columns[0].metric("Journeys", tiles.journeys)
-    _metric(columns[1], f"Healthy journeys (score ≥ {HEALTH_ON_TARGET})", tiles.healthy,
-            tiles.healthy_change, help=HEALTH_HELP)
-    _metric(columns[2], "Moments of truth on target", tiles.mot_text, tiles.mot_share_change, help=mot_help)
-    _metric(columns[3], "Moments of truth off target", tiles.mot_off, tiles.mot_off_change)
+    columns[0].metric(tr("Journeys"), tiles.journeys)
+    _metric(columns[1], tr("Healthy journeys (score ≥ {score})").format(score=HEALTH_ON_TARGET),
+            tiles.healthy, tiles.healthy_change, help=health_help())
+    _metric(columns[2], tr("Moments of truth on target"), tiles.mot_text, tiles.mot_share_change,
+            help=mot_help)
+    _metric(columns[3], tr("Moments of truth off target"), tiles.mot_off, tiles.mot_off_change)
 
 
 def _status_pill(status: str) -> str:
     shown = Status(status)
     return (f'<span style="background:{shown.colour};color:white;padding:1px 10px;border-radius:10px;'
-            f'font-size:0.85rem;font-weight:600">{shown.label}</span>')
+            f'font-size:0.85rem;font-weight:600">{shown.label}</span>')  # i18n: not shown (HTML)
 
 
 def _card(card: JourneyCard, link_params: dict[str, str]) -> None:
     with st.container(border=True):
         st.markdown(f"**{literal(card.journey)}** &nbsp; {_status_pill(card.status)}", unsafe_allow_html=True)
         trend = [round(v, 1) for v in card.trend if v is not None]
-        _metric(st, "Health score", card.health_text, card.change, help=HEALTH_HELP,
+        _metric(st, tr("Health score"), card.health_text, card.change, help=health_help(),
                 chart_data=trend if len(trend) > 1 else None, chart_type="line")
-        st.markdown(f"Moments of truth on target: **{card.mot_text}**")
+        st.markdown(tr("Moments of truth on target: **{share}**").format(share=card.mot_text))
         if card.drags:
-            st.markdown("Pulling the score down most:\n" + "\n".join(
-                f"- {literal(d.text)}, costs {number_text(d.points_lost)} health pts" for d in card.drags))
+            drag = "- " + tr("{drag}, costs {points} health pts")
+            st.markdown(tr("Pulling the score down most:") + "\n" + "\n".join(
+                drag.format(drag=literal(d.text), points=number_text(d.points_lost)) for d in card.drags))
         elif card.health is not None:
-            st.markdown("Nothing judged is below target.")
-        st.caption(f"Map owner: {literal(card.owner)} · Persona: {literal(card.persona)}")
-        st.page_link(JOURNEY_PAGE, label=f"Open journey: {literal(card.journey)}", icon="🧭",
+            st.markdown(tr("Nothing judged is below target."))
+        st.caption(tr("Map owner: {owner} · Persona: {persona}").format(
+            owner=literal(card.owner), persona=literal(card.persona)))
+        st.page_link(JOURNEY_PAGE, label=tr("Open journey: {journey}").format(journey=literal(card.journey)),
+                     icon="🧭",
                      query_params={"journey": card.journey_id, **link_params})
 
 

@@ -11,6 +11,7 @@ from typing import Any, Literal
 import altair as alt
 import pandas as pd
 
+from metrics.i18n import tr
 from metrics.journey_map import MORE
 from metrics.registry import KpiDef
 from ui.charts import BAND_COLOUR, TARGET_COLOUR, Layered, status_color, with_status_labels
@@ -51,8 +52,9 @@ def journey_map_chart(cards: pd.DataFrame) -> Layered:
     and owner; Kano class), kind (MORE for a stage's '+ N more' card), status, moment_of_truth and
     tooltip columns. Moments of truth get a dark border and a star.
     """
+    moment, touchpoint = tr("★ moment of truth"), tr("touchpoint")
     data = with_status_labels(cards).assign(
-        marker=cards["moment_of_truth"].map(lambda m: "★ moment of truth" if m else "touchpoint"),
+        marker=cards["moment_of_truth"].map(lambda m: moment if m else touchpoint),
         stage_label=cards["stage"].map(stage_label),
     )
     order = data.sort_values("position")["stage_label"].drop_duplicates().tolist()
@@ -66,14 +68,14 @@ def journey_map_chart(cards: pd.DataFrame) -> Layered:
         stroke=alt.condition("datum.moment_of_truth", alt.value(TARGET_COLOUR), alt.value("white")),
         strokeWidth=alt.condition("datum.moment_of_truth", alt.value(3), alt.value(0)),
         tooltip=[
-            alt.Tooltip("name:N", title="Touchpoint"),
-            alt.Tooltip("channel:N", title="Channel"),
-            alt.Tooltip("owner:N", title="Owner"),
-            alt.Tooltip("marker:N", title="Kind"),
-            alt.Tooltip("kano_text:N", title="Kano class"),
-            alt.Tooltip("summary:N", title="KPIs"),
-            alt.Tooltip("status_text:N", title="Status"),
-            alt.Tooltip("trust_text:N", title="Data quality"),
+            alt.Tooltip("name:N", title=tr("Touchpoint")),
+            alt.Tooltip("channel:N", title=tr("Channel")),
+            alt.Tooltip("owner:N", title=tr("Owner")),
+            alt.Tooltip("marker:N", title=tr("Kind")),
+            alt.Tooltip("kano_text:N", title=tr("Kano class")),
+            alt.Tooltip("summary:N", title=tr("KPIs")),
+            alt.Tooltip("status_text:N", title=tr("Status")),
+            alt.Tooltip("trust_text:N", title=tr("Data quality")),
         ],
     )
     more = base.transform_filter(~is_card).mark_rect(
@@ -88,7 +90,7 @@ def journey_map_chart(cards: pd.DataFrame) -> Layered:
     body = base.mark_text(dy=_TOP + 14 * title_lines + 3, **text).encode(
         text="body:N", color=alt.condition(is_card, alt.value("white"), alt.value("#444444"))
     )
-    return alt.layer(card, more, title, body).properties(height=alt.Step(CARD_STEP), title="Journey map")
+    return alt.layer(card, more, title, body).properties(height=alt.Step(CARD_STEP), title=tr("Journey map"))
 
 
 def stage_strip_chart(counts: pd.DataFrame) -> Layered:
@@ -101,14 +103,15 @@ def stage_strip_chart(counts: pd.DataFrame) -> Layered:
     base = alt.Chart(data).encode(
         x=_stage_axis(order, None, orient="top"),
         xOffset=alt.XOffset("status_label:N", sort=None),
-        y=alt.Y("channel:N", title="Channel", axis=alt.Axis(labelLimit=200)),
+        y=alt.Y("channel:N", title=tr("Channel"), axis=alt.Axis(labelLimit=200)),
     )
-    tooltip = [alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("channel:N", title="Channel"),
-               alt.Tooltip("status_label:N", title="Status"),
-               alt.Tooltip("touchpoints:Q", title="Touchpoints")]
+    tooltip = [alt.Tooltip("stage:N", title=tr("Stage")), alt.Tooltip("channel:N", title=tr("Channel")),
+               alt.Tooltip("status_label:N", title=tr("Status")),
+               alt.Tooltip("touchpoints:Q", title=tr("Touchpoints"))]
     dots = base.mark_circle(opacity=1).encode(
         color=status_color(),
-        size=alt.Size("touchpoints:Q", title="Touchpoints", scale=alt.Scale(range=[120, 700]), legend=None),
+        size=alt.Size("touchpoints:Q", title=tr("Touchpoints"), scale=alt.Scale(range=[120, 700]),
+                      legend=None),
         tooltip=tooltip,
     )
     numbers = base.mark_text(fontSize=11, fontWeight="bold", color="white").encode(
@@ -116,8 +119,8 @@ def stage_strip_chart(counts: pd.DataFrame) -> Layered:
     )
     return alt.layer(dots, numbers).properties(
         height=alt.Step(30),
-        title=alt.TitleParams("Touchpoints by stage and channel",
-                              subtitle="each dot counts the touchpoints of one status"),
+        title=alt.TitleParams(tr("Touchpoints by stage and channel"),
+                              subtitle=tr("each dot counts the touchpoints of one status")),
     )
 
 
@@ -128,19 +131,20 @@ def funnel_chart(conversion: pd.DataFrame) -> Layered:
     """
     data = conversion.assign(stage_label=conversion["stage"].map(stage_label))
     order = data.sort_values("position")["stage_label"].tolist()
-    base = alt.Chart(data).encode(x=_stage_axis(order, "Stage"))
+    base = alt.Chart(data).encode(x=_stage_axis(order, tr("Stage")))
     bars = base.mark_bar(color="#4e79a7").encode(
-        y=alt.Y("customers:Q", title="Customers reaching the stage"),
+        y=alt.Y("customers:Q", title=tr("Customers reaching the stage")),
         tooltip=[
-            alt.Tooltip("stage:N", title="Stage"),
-            alt.Tooltip("customers:Q", title="Customers", format=",.0f"),
-            alt.Tooltip("conversion_text:N", title="Conversion to next stage"),
+            alt.Tooltip("stage:N", title=tr("Stage")),
+            alt.Tooltip("customers:Q", title=tr("Customers"), format=",.0f"),
+            alt.Tooltip("conversion_text:N", title=tr("Conversion to next stage")),
         ],
     )
     labels = base.mark_text(dy=-8, fontSize=12).encode(y="customers:Q", text="conversion_text:N")
     return alt.layer(bars, labels).properties(
         height=300,
-        title=alt.TitleParams("Stage funnel", subtitle="labels: share of customers reaching the next stage"),
+        title=alt.TitleParams(tr("Stage funnel"),
+                              subtitle=tr("labels: share of customers reaching the next stage")),
     )
 
 
@@ -156,14 +160,15 @@ def emotional_curve_chart(frame: pd.DataFrame, kpi: KpiDef) -> Layered:
     sign = -1.0 if kpi.higher_is_better else 1.0
     data = data.assign(band_edge=data["target"] + sign * data["tolerance"].fillna(0.0))
     order = data.sort_values("position")["stage_label"].tolist()
-    title = f"{kpi.name} ({kpi.unit_label})" + (" — lower is better" if not kpi.higher_is_better else "")
-    x = _stage_axis(order, "Stage")
+    title = f"{kpi.name} ({kpi.unit_label})" if kpi.higher_is_better else tr(
+        "{kpi} ({unit}) — lower is better").format(kpi=kpi.name, unit=kpi.unit_label)
+    x = _stage_axis(order, tr("Stage"))
     y_scale = alt.Scale(zero=False, nice=True)
     tooltip = [
-        alt.Tooltip("stage:N", title="Stage"),
+        alt.Tooltip("stage:N", title=tr("Stage")),
         alt.Tooltip("value_text:N", title=kpi.name),
-        alt.Tooltip("target_text:N", title="Target"),
-        alt.Tooltip("status_text:N", title="Status"),
+        alt.Tooltip("target_text:N", title=tr("Target")),
+        alt.Tooltip("status_text:N", title=tr("Status")),
     ]
     band = alt.Chart(data).mark_bar(color=BAND_COLOUR, opacity=0.25, width={"band": 0.5}).encode(
         x=x, y=alt.Y("target:Q", scale=y_scale, title=title), y2="band_edge:Q"
@@ -178,12 +183,12 @@ def emotional_curve_chart(frame: pd.DataFrame, kpi: KpiDef) -> Layered:
         x=x, y=alt.Y("value:Q", scale=y_scale), color=status_color(columns=3), tooltip=tooltip
     )
     missing = alt.Chart(data).transform_filter("!isValid(datum.value)").mark_text(
-        text="no value", fontStyle="italic", color="#555555", baseline="bottom"
+        text=tr("no value"), fontStyle="italic", color="#555555", baseline="bottom"
     ).encode(x=x, y=alt.value(295))
     return alt.layer(band, target, line, points, missing).properties(
         height=300,
         title=alt.TitleParams(
-            f"Emotional journey: {kpi.name} by stage",
-            subtitle="dark tick: target · grey band: tolerance (at risk) · gaps: stages without a value",
+            tr("Emotional journey: {kpi} by stage").format(kpi=kpi.name),
+            subtitle=tr("dark tick: target · grey band: tolerance (at risk) · gaps: stages without a value"),
         ),
     )

@@ -12,22 +12,26 @@ from pathlib import Path
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-APP_TITLE = "Moments of Truth"
+from metrics.i18n import N_, tr
+
+#: The app's name (N_: translate where shown, ``tr(APP_TITLE)``, after apply_language).
+APP_TITLE = N_("Moments of Truth")
 APP_ICON = "🎯"
 
 #: The default page's own name; it is also served at the app root and at its script's name.
 DEFAULT_PAGE_PATH = "home"
 
-#: Every page: (script, title, icon). A test checks that every script in pages/ is listed here.
+#: Every page: (script, title, icon); titles are marked with N_ and translated in app_pages (and
+#: wherever else they are shown: ``tr(title)``). A test checks that every script in pages/ is listed here.
 PAGES: tuple[tuple[str, str, str], ...] = (
-    ("pages/overview.py", "Overview", "📊"),
-    ("pages/journey.py", "Journey", "🧭"),
-    ("pages/personas.py", "Personas", "👥"),
-    ("pages/trends.py", "Trends", "📈"),
-    ("pages/my_touchpoints.py", "My touchpoints", "📍"),
-    ("pages/budget.py", "Budget", "💶"),
-    ("pages/review.py", "Quarterly review", "🗓️"),
-    ("pages/data_quality.py", "Data quality", "🔎"),
+    ("pages/overview.py", N_("Overview"), "📊"),
+    ("pages/journey.py", N_("Journey"), "🧭"),
+    ("pages/personas.py", N_("Personas"), "👥"),
+    ("pages/trends.py", N_("Trends"), "📈"),
+    ("pages/my_touchpoints.py", N_("My touchpoints"), "📍"),
+    ("pages/budget.py", N_("Budget"), "💶"),
+    ("pages/review.py", N_("Quarterly review"), "🗓️"),
+    ("pages/data_quality.py", N_("Data quality"), "🔎"),
 )
 
 
@@ -39,9 +43,10 @@ def app_pages() -> tuple[list[StreamlitPage], list[StreamlitPage]]:
     path deep-links; the sidebar is drawn with ``st.page_link`` over the listed pages only.
     """
     listed = [
-        st.Page(path, title=title, icon=icon, default=i == 0, url_path=DEFAULT_PAGE_PATH if i == 0 else None)
+        st.Page(path, title=tr(title), icon=icon, default=i == 0,
+                url_path=DEFAULT_PAGE_PATH if i == 0 else None)
         for i, (path, title, icon) in enumerate(PAGES)
     ]
     path, title, icon = PAGES[0]
-    alias = st.Page(path, title=title, icon=icon, url_path=Path(path).stem)
+    alias = st.Page(path, title=tr(title), icon=icon, url_path=Path(path).stem)
     return listed, [*listed, alias]

@@ -9,6 +9,8 @@ import streamlit as st
 
 from metrics.alerts import DATA_QUALITY, DEFAULT_THRESHOLD, DEFAULT_WINDOW, compute_alerts, describe_alerts
 from metrics.effectiveness import pain_points
+from metrics.formatting import number_text
+from metrics.i18n import tr
 from metrics.journey_map import THIRD_PARTY_MARK
 from metrics.judgement import NOTHING_JUDGED, judged_count, trusted_values
 from metrics.kano import SUPER_MARK
@@ -26,7 +28,7 @@ SHOWN_PAINS = 6
 
 def show_alerts(series: pd.DataFrame, touchpoints: pd.DataFrame, registry: KpiRegistry,
                 streak_periods: int = DEFAULT_ALERT_STREAK) -> None:
-    st.subheader("Alerts")
+    st.subheader(tr("Alerts"))
     alerts = describe_alerts(compute_alerts(series, registry, ["touchpoint_id"]), touchpoints, registry)
     quality = alerts[alerts["kind"] == DATA_QUALITY]
     alerts = alerts[alerts["kind"] != DATA_QUALITY]
@@ -34,20 +36,24 @@ def show_alerts(series: pd.DataFrame, touchpoints: pd.DataFrame, registry: KpiRe
     for line in standing[:SHOWN_ALERTS]:
         st.markdown(f"{SEVERITY_ICONS['critical']} {line}")
     if alerts.empty and standing:
-        st.caption(f"Listed because the value has been off target {streak_periods} or more periods in a row "
-                   "(MOT_ALERT_STREAK), even though its status did not change.")
+        st.caption(tr("Listed because the value has been off target {count} or more periods in a row "
+                      "(MOT_ALERT_STREAK), even though its status did not change.").format(
+            count=streak_periods))
+    elif alerts.empty and len(quality):
+        st.info(tr("No target crossings or unusual changes in the latest period among trusted values "
+                   "({count} not trusted, see below).").format(count=len(quality)))
     elif alerts.empty:
-        untrusted = f" among trusted values ({len(quality)} not trusted, see below)" if len(quality) else ""
-        st.info(f"No target crossings or unusual changes in the latest period{untrusted}.")
+        st.info(tr("No target crossings or unusual changes in the latest period."))
     else:
         for row in alerts.head(SHOWN_ALERTS).itertuples(index=False):
             icon = SEVERITY_ICONS[str(row.severity)]
             st.markdown(f"{icon} **{literal(row.touchpoint)}** — {literal(row.reason)}")
-        st.caption("Crossing: the status changed since the previous period. Unusual: the robust z-score "
-                   f"(median and MAD of the previous {DEFAULT_WINDOW} periods) is {DEFAULT_THRESHOLD} "
-                   "or more.")
+        st.caption(tr("Crossing: the status changed since the previous period. Unusual: the robust z-score "
+                      "(median and MAD of the previous {periods} periods) is {threshold} or more.").format(
+            periods=DEFAULT_WINDOW, threshold=number_text(DEFAULT_THRESHOLD, 1)))
     for row in quality.head(SHOWN_ALERTS).itertuples(index=False):
-        st.markdown(f"⊘ **{literal(row.touchpoint)}** — {literal(row.reason)} (the data team is alerted)")
+        st.markdown(tr("⊘ **{touchpoint}** — {reason} (the data team is alerted)").format(
+            touchpoint=literal(row.touchpoint), reason=literal(row.reason)))
 
 
 def _standing_lines(series: pd.DataFrame, touchpoints: pd.DataFrame, registry: KpiRegistry,
@@ -63,10 +69,10 @@ def _standing_lines(series: pd.DataFrame, touchpoints: pd.DataFrame, registry: K
         if (row.touchpoint_id, row.kpi_id) in alerted:
             continue
         kpi, value = registry[str(row.kpi_id)], latest.loc[(row.touchpoint_id, row.kpi_id)]
-        lines.append(f"**{literal(names.get(row.touchpoint_id, row.touchpoint_id))}** — "
-                     + literal(f"{kpi.name} {streak_text(row.streak, row.periods_seen)}: "
-                               f"{kpi.format(value['value'])} against a target of "
-                               f"{kpi.format(value['target'])}"))
+        line = tr("{kpi} {streak}: {value} against a target of {target}").format(
+            kpi=kpi.name, streak=streak_text(row.streak, row.periods_seen), value=kpi.format(value["value"]),
+            target=kpi.format(value["target"]))
+        lines.append(f"**{literal(names.get(row.touchpoint_id, row.touchpoint_id))}** — {literal(line)}")
     return lines
 
 
@@ -81,22 +87,23 @@ def show_priorities(
         target_text=[registry[k].format(v) for k, v in zip(table["kpi_id"], table["target"], strict=True)],
     )
     table["name"] = [_touchpoint_label(r) for r in table.itertuples(index=False)]
-    columns = {"rank": "#", "tier_text": "Priority", "name": "Touchpoint", "kpi": "KPI",
-               "value_text": "Value", "target_text": "Target", "reason": "Why it comes here",
-               "journey": "Journey", "trend": "Trend"}
+    columns = {"rank": "#", "tier_text": tr("Priority"), "name": tr("Touchpoint"), "kpi": tr("KPI"),
+               "value_text": tr("Value"), "target_text": tr("Target"), "reason": tr("Why it comes here"),
+               "journey": tr("Journey"), "trend": tr("Trend")}
     if table["journey"].nunique() < 2:
         columns.pop("journey")
-    show_status_table(table, columns, row_height=WRAPPING_ROW_HEIGHT,
-                      column_config={"Trend": st.column_config.LineChartColumn(trend_label, width="small"),
-                                     "Priority": st.column_config.TextColumn(width="small"),
-                                     "Touchpoint": st.column_config.TextColumn(width="medium"),
-                                     "KPI": st.column_config.TextColumn(width="small"),
-                                     "Why it comes here": st.column_config.TextColumn(width="medium")})
-    st.caption(f"{MOT_MARK} moment of truth · {SUPER_MARK} super-touchpoint (a moment of truth that is a "
-               f"must-be or delighter and weighs at least the journey's average) · {THIRD_PARTY_MARK} "
-               "third-party touchpoint. Order: moments of truth off target, then must-be factors off "
-               "target, then the rest by how far below target × weight × Kano class; values off target "
-               "several periods in a row lead their group.")
+    config = {columns["trend"]: st.column_config.LineChartColumn(trend_label, width="small"),
+              columns["tier_text"]: st.column_config.TextColumn(width="small"),
+              columns["name"]: st.column_config.TextColumn(width="medium"),
+              columns["kpi"]: st.column_config.TextColumn(width="small"),
+              columns["reason"]: st.column_config.TextColumn(width="medium")}
+    show_status_table(table, columns, row_height=WRAPPING_ROW_HEIGHT, column_config=config)
+    st.caption(tr("{mot} moment of truth · {super} super-touchpoint (a moment of truth that is a must-be or "
+                  "delighter and weighs at least the journey's average) · {third_party} third-party "
+                  "touchpoint. Order: moments of truth off target, then must-be factors off target, then "
+                  "the rest by how far below target × weight × Kano class; values off target several periods "
+                  "in a row lead their group.").format(mot=MOT_MARK, super=SUPER_MARK,
+                                                       third_party=THIRD_PARTY_MARK))
 
 
 MOT_MARK = "★"
@@ -113,18 +120,19 @@ def _touchpoint_label(row: object) -> str:
 def show_quick_wins(wins: pd.DataFrame) -> None:
     """Quick wins (metrics.owners.quick_wins) as full sentences: their reasons are long."""
     for row in wins.itertuples(index=False):
-        st.markdown(f"**{literal(row.name)}** — {literal(row.reason)} (value for money {row.score:.2f})"
+        st.markdown(tr("**{name}** — {reason} (value for money {score})").format(
+            name=literal(row.name), reason=literal(row.reason), score=number_text(row.score, 2))
                     if pd.notna(row.score) else f"**{literal(row.name)}** — {literal(row.reason)}")
 
 
 def show_movers(latest: pd.DataFrame, previous: pd.DataFrame, touchpoints: pd.DataFrame,
                 registry: KpiRegistry) -> None:
-    st.subheader("Biggest movers since last period")
+    st.subheader(tr("Biggest movers since last period"))
     compared = compare_periods(trusted_values(latest), {"previous": trusted_values(previous)},
                                ["touchpoint_id", "kpi_id"], registry)
     movers = biggest_movers(compared, registry, touchpoints)
     if movers.empty:
-        st.info("No earlier period with trusted values to compare with.")
+        st.info(tr("No earlier period with trusted values to compare with."))
     for row in movers.itertuples(index=False):
         arrow = "⬆️" if row.move > 0 else "⬇️"
         st.markdown(f"{arrow} **{literal(row.name)}** — {literal(row.reason)}")
@@ -132,14 +140,14 @@ def show_movers(latest: pd.DataFrame, previous: pd.DataFrame, touchpoints: pd.Da
 
 def show_pain_points(latest: pd.DataFrame, mine: pd.DataFrame, conversion: pd.DataFrame,
                      registry: KpiRegistry) -> None:
-    st.subheader("Pain points")
+    st.subheader(tr("Pain points"))
     pains = pain_points(latest, mine, conversion)
     judged = judged_count(latest)
     if judged == 0:
-        st.info(NOTHING_JUDGED)
+        st.info(tr(NOTHING_JUDGED))
     elif pains.empty:
-        st.success(f"None of these touchpoints is below target in the latest period ({judged} values "
-                   "judged).")
+        st.success(tr("None of these touchpoints is below target in the latest period ({count} values "
+                      "judged).").format(count=judged))
     shown = pains.head(SHOWN_PAINS)
     for row, reason in zip(shown.itertuples(index=False), pain_reasons(shown, registry), strict=True):
         st.markdown(f"**{literal(row.name)}** — {literal(reason)}")

@@ -7,22 +7,25 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from metrics.i18n import N_, tr
 from metrics.status import STATUS_COLOURS, Status
 
+#: Each outcome's words (marked English, shown in the current language) and colour.
 OUTCOME_LABELS: dict[str, tuple[str, Status]] = {
-    "passed": ("passed", Status.ON_TARGET),
-    "warning": ("warning failed", Status.AT_RISK),
-    "critical": ("critical failed", Status.OFF_TARGET),
-    "error": ("could not run", Status.NOT_TRUSTED),
+    "passed": (N_("passed"), Status.ON_TARGET),
+    "warning": (N_("warning failed"), Status.AT_RISK),
+    "critical": (N_("critical failed"), Status.OFF_TARGET),
+    "error": (N_("could not run"), Status.NOT_TRUSTED),
 }
 
 
 def outcome_label(outcome: str, severity: str) -> str:
+    """The outcome of a check in words, in the current language."""
     if outcome == "passed":
-        return OUTCOME_LABELS["passed"][0]
+        return tr(OUTCOME_LABELS["passed"][0])
     if outcome == "error":
-        return OUTCOME_LABELS["error"][0]
-    return OUTCOME_LABELS["critical" if severity == "critical" else "warning"][0]
+        return tr(OUTCOME_LABELS["error"][0])
+    return tr(OUTCOME_LABELS["critical" if severity == "critical" else "warning"][0])
 
 
 def check_history_chart(history: pd.DataFrame, names: dict[str, str]) -> alt.Chart:
@@ -32,7 +35,7 @@ def check_history_chart(history: pd.DataFrame, names: dict[str, str]) -> alt.Cha
     """
     data = history.assign(
         check=history["check_id"].map(lambda c: names.get(c, c)),
-        run=pd.to_datetime(history["started_at"], utc=True).dt.strftime("%d %b %H:%M:%S"),
+        run=pd.to_datetime(history["started_at"], utc=True).dt.strftime(tr("%d %b %H:%M:%S")),
         result=[outcome_label(o, s) for o, s in zip(history["outcome"], history["severity"], strict=True)],
     )
     runs = data.sort_values("started_at")["run"].drop_duplicates().tolist()
@@ -43,23 +46,25 @@ def check_history_chart(history: pd.DataFrame, names: dict[str, str]) -> alt.Cha
         .sort_values(ascending=False)
         .index.tolist()
     )
-    domain = [label for label, _ in OUTCOME_LABELS.values()]
+    domain = [tr(label) for label, _ in OUTCOME_LABELS.values()]
     colours = [STATUS_COLOURS[status] for _, status in OUTCOME_LABELS.values()]
     return (
         alt.Chart(data)
         .mark_rect(stroke="white", strokeWidth=1)
         .encode(
-            x=alt.X("run:N", sort=runs, title="Check run (UTC)", axis=alt.Axis(labelAngle=-45)),
+            x=alt.X("run:N", sort=runs, title=tr("Check run (UTC)"), axis=alt.Axis(labelAngle=-45)),
             y=alt.Y(
                 "check:N", sort=failing_first, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)
             ),
             color=alt.Color(
                 "result:N",
                 scale=alt.Scale(domain=domain, range=colours),
-                title="Result",
+                title=tr("Result"),
                 legend=alt.Legend(orient="bottom"),
             ),
-            tooltip=["check:N", "run:N", "result:N", alt.Tooltip("failing_count:Q", title="Failing rows")],
+            tooltip=[alt.Tooltip("check:N", title=tr("check")), alt.Tooltip("run:N", title=tr("run")),
+                     alt.Tooltip("result:N", title=tr("result")),
+                     alt.Tooltip("failing_count:Q", title=tr("Failing rows"))],
         )
-        .properties(height=alt.Step(18), title="Each check over the latest runs")
+        .properties(height=alt.Step(18), title=tr("Each check over the latest runs"))
     )

@@ -17,6 +17,9 @@ from checks import history
 from checks.trust import load_trust_evidence
 from connectors.runtime import state_engine
 from connectors.state import StateStoreError
+from metrics.formatting import current_language
+from metrics.i18n import tr
+from metrics.status import Status
 from metrics.trust import TrustEvidence, TrustState, count_untrusted
 from ui import caching
 from ui.context import AppContext
@@ -33,7 +36,8 @@ def quality_state(ctx: AppContext) -> tuple[sa.Engine | None, str]:
 
 
 @st.cache_data(ttl=caching.EVIDENCE_TTL_SECONDS, show_spinner=False, max_entries=caching.TRUST_RUNS)
-def _evidence(_engine: sa.Engine, url: str, run_id: str) -> TrustEvidence:
+def _evidence(_engine: sa.Engine, url: str, run_id: str, language: str) -> TrustEvidence:
+    """``language`` keys the cache: the evidence's reasons are worded in it."""
     return load_trust_evidence(_engine)
 
 
@@ -50,7 +54,7 @@ def load_trust(ctx: AppContext) -> TrustEvidence:
         return load_trust_evidence(engine)  # the same failure, worded as "unknown" with its reason
     if run_id is None:
         return TrustEvidence.unchecked()
-    return _evidence(engine, ctx.settings.state_url, run_id)
+    return _evidence(engine, ctx.settings.state_url, run_id, current_language())
 
 
 @dataclass(frozen=True)
@@ -86,31 +90,31 @@ def show_trust_note(ctx: AppContext, *frames: pd.DataFrame) -> None:
     evidence = load_trust(ctx)
     if evidence.state is TrustState.UNKNOWN:
         st.warning(
-            "**Trust unknown**: the data-quality history cannot be read, so nobody can tell whether "
-            "the values on this page pass their checks. They show their status against target, "
-            "unverified. Fix the state store (MOT_STATE_URL) and reload.",
+            tr("**Trust unknown**: the data-quality history cannot be read, so nobody can tell whether "
+               "the values on this page pass their checks. They show their status against target, "
+               "unverified. Fix the state store (MOT_STATE_URL) and reload."),
             icon="⚠️",
         )
-        st.text(f"Why: {evidence.detail}")
+        st.text(tr("Why: {reason}").format(reason=evidence.detail))
         return
     if evidence.state is TrustState.UNCHECKED:
         st.info(
-            "**Unchecked**: no data-quality check has run yet, so these values are not verified. "
-            "Run the checks on the Data quality page or with `python -m checks run`.",
+            tr("**Unchecked**: no data-quality check has run yet, so these values are not verified. "
+               "Run the checks on the Data quality page or with `python -m checks run`."),
             icon="ℹ️",
         )
         return
     untrusted = sum(count_untrusted(f) for f in frames)
     shown = sum(len(f) for f in frames)
     if untrusted == 0:
-        st.caption(f"✓ Every value on this page passes the critical data-quality checks of the latest "
-                   f"{literal(evidence.detail) or 'check run'}.")
+        st.caption(tr("✓ Every value on this page passes the critical data-quality checks of the latest "
+                      "{run}.").format(run=literal(evidence.detail) or tr("check run")))
         return
     with st.container(border=True):
-        st.markdown(
-            f"**⊘ {untrusted} of {shown} KPI values on this page are not trusted**: critical "
+        st.markdown(tr(
+            "**⊘ {untrusted} of {shown} KPI values on this page are not trusted**: critical "
             "data-quality checks fail for their rows in this period, so they show in purple with "
-            "their status against target and a question mark (⊘ On target?). Hover for the reason."
-        )
-        st.page_link("pages/data_quality.py", label="See what is wrong on the Data quality page",
+            "their status against target and a question mark (⊘ {on_target}?). Hover for the reason."
+        ).format(untrusted=untrusted, shown=shown, on_target=Status.ON_TARGET.label))
+        st.page_link("pages/data_quality.py", label=tr("See what is wrong on the Data quality page"),
                      icon="🔎")

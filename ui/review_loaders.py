@@ -16,6 +16,7 @@ from connectors.access import AccessScope
 from connectors.runtime import state_engine
 from connectors.state import StateStoreError
 from connectors.warehouse import Warehouse, WarehouseError
+from metrics.i18n import tr
 from metrics.registry import KpiRegistry
 from metrics.trust import TrustEvidence
 from review.frozen import QuarterReview, review_with_store
@@ -39,8 +40,7 @@ def review_store(ctx: AppContext) -> tuple[sa.Engine | None, str]:
     return engine, ""
 
 
-@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner="Computing the quarter's figures…",
-               max_entries=caching.QUARTER_FIGURES)
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.QUARTER_FIGURES)
 def _live(
     _wh: Warehouse, _registry: KpiRegistry, _trust: TrustEvidence, key: str, trust_key: str, quarter: str,
     as_of: dt.date, _scope: AccessScope,
@@ -54,7 +54,10 @@ def load_quarter_review(ctx: AppContext, state: sa.Engine | None, quarter: str) 
     live: QuarterFigures | Exception
     try:
         trust = load_trust(ctx)
-        live = _live(ctx.warehouse, ctx.registry, trust, ctx.key, trust.key, quarter, ctx.as_of, ctx.scope)
+        # st.spinner, not show_spinner: its text is read in the current language on every run
+        with st.spinner(tr("Computing the quarter's figures…")):
+            live = _live(ctx.warehouse, ctx.registry, trust, ctx.key, trust.key, quarter, ctx.as_of,
+                         ctx.scope)
     except (EmptyQuarterError, WarehouseError) as exc:
         live = exc
     return review_in_scope(review_with_store(state, quarter, live), ctx.scope)

@@ -14,8 +14,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from metrics.i18n import tr
 from metrics.status import STATUS_COLOURS, Status
-from review.formatting import comment_lines
+from review.formatting import comment_lines, figure_names
 from review.frozen import QuarterReview
 from review.summary import SUMMARY_COLUMNS, executive_summary
 from ui.review_charts import journey_review_spec, review_chart_height
@@ -36,7 +37,7 @@ HIDE_CHROME = """<style>
 .mot-present li, .mot-present p, .mot-present td, .mot-present th { font-size: 1.4rem; }
 .mot-present table { border-collapse: collapse; }
 .mot-present td, .mot-present th { padding: 0.25rem 1.2rem 0.25rem 0; text-align: left; }
-</style>"""
+</style>"""  # i18n: not shown (a style sheet)
 PARAM, SLIDE = "present", "slide"
 
 
@@ -46,8 +47,8 @@ def presenting() -> bool:
 
 def start_button(container: Any) -> None:
     """The one control that starts presentation mode (on the first screen)."""
-    if container.button("Present", icon="🖥️", help="Full screen, one journey per screen; "
-                        "← and → step, Esc leaves."):
+    if container.button(tr("Presentation"), icon="🖥️", help=tr("Full screen, one journey per screen; "
+                                                           "← and → step, Esc leaves.")):
         st.query_params[PARAM] = "true"
         st.query_params[SLIDE] = "1"
         st.rerun()
@@ -83,26 +84,27 @@ def _go(slide: int | None) -> None:
 
 def _steps(position: int, count: int, review: QuarterReview) -> None:
     back, where, forward, leave = st.columns([1, 3, 1, 1], vertical_alignment="center")
-    if back.button("← Back", disabled=position == 0, width="stretch", shortcut="Left"):
+    if back.button(tr("← Back"), disabled=position == 0, width="stretch", shortcut="Left"):
         _go(position)
-    if forward.button("Next →", disabled=position >= count - 1, width="stretch", shortcut="Right"):
+    if forward.button(tr("Next →"), disabled=position >= count - 1, width="stretch", shortcut="Right"):
         _go(position + 2)
-    if leave.button("Leave", width="stretch", shortcut="Esc"):
+    if leave.button(tr("Leave"), width="stretch", shortcut="Esc"):
         _go(None)
-    state = "closed, frozen figures" if review.is_closed else "open, live figures"
-    where.caption(f"Screen {position + 1} of {count} · {review.figures.quarter} · {state}")
+    state = tr("closed, frozen figures") if review.is_closed else tr("open, live figures")
+    where.caption(tr("Screen {screen} of {count} · {quarter} · {state}").format(
+        screen=position + 1, count=count, quarter=review.figures.quarter, state=state))
 
 
 def _html(body: str) -> None:
-    st.markdown(f"<div class='mot-present'>{body}</div>", unsafe_allow_html=True)
+    st.markdown(f"<div class='mot-present'>{body}</div>", unsafe_allow_html=True)  # i18n: not shown (markup)
 
 
 def _ranking_html(ranking: pd.DataFrame) -> str:
-    head = "".join(f"<th>{literal_html(c)}</th>" for c in SUMMARY_COLUMNS)
+    head = "".join(f"<th>{literal_html(tr(c))}</th>" for c in SUMMARY_COLUMNS)
     rows = []
     for row in ranking.to_dict("records"):
         colour = STATUS_COLOURS[Status(row["status"])]
-        cells = [literal_html(row["Journey"]),
+        cells = [literal_html(row["Journey"]),  # i18n: not shown (the ranking's keys)
                  f"<b style='color:{colour}'>{literal_html(row['Review score'])}</b>",
                  literal_html(row["Change"]), literal_html(row["Judged figures"])]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
@@ -114,7 +116,8 @@ def _summary_screen(review: QuarterReview) -> None:
     summary = executive_summary(q.quarter, q.figures, q.comments)
     left, right = st.columns([2, 3], gap="large")
     with left:
-        _html(f"<h1>Quarterly review {literal_html(q.quarter)}</h1><h2>Journeys ranked by review score</h2>"
+        title = tr("Quarterly review {quarter}").format(quarter=q.quarter)
+        _html(f"<h1>{literal_html(title)}</h1><h2>{literal_html(tr('Journeys ranked by review score'))}</h2>"
               + _ranking_html(summary.ranking))
     with right:
         for heading, lines in summary.sections():
@@ -131,8 +134,7 @@ def _journey_screen(review: QuarterReview, index: int) -> None:
     _html(f"<h1>{literal_html(name)} — {literal_html(review.figures.quarter)}</h1>")
     spec = journey_review_spec(mine, "")
     st.vega_lite_chart(spec, width="stretch", height=review_chart_height(spec))
-    names = dict(zip(mine["figure_id"], mine["figure_name"], strict=False))
-    lines = comment_lines(review.figures.comments, journey_id, names)
+    lines = comment_lines(review.figures.comments, journey_id, figure_names(mine))
     if lines:
-        _html("<h2>Owner comments</h2><ul>" + "".join(f"<li>{literal_html(line)}</li>" for line in lines)
-              + "</ul>")
+        _html(f"<h2>{literal_html(tr('Owner comments'))}</h2><ul>"
+              + "".join(f"<li>{literal_html(line)}</li>" for line in lines) + "</ul>")

@@ -12,6 +12,8 @@ import sqlalchemy as sa
 import streamlit as st
 
 from connectors.state import StateStoreError
+from metrics.formatting import current_language
+from metrics.i18n import tr
 from metrics.status import STATUS_COLOURS, Status
 from review.formatting import (
     comment_lines,
@@ -19,6 +21,7 @@ from review.formatting import (
     figure_table,
     history_table,
     readable_time,
+    shown_columns,
     trust_notes,
 )
 from review.frozen import QuarterReview, close_shown
@@ -39,20 +42,22 @@ from ui.text import literal
 
 
 def _paint_status(table: pd.DataFrame, statuses: pd.Series) -> object:
+    """``table`` (headings in the current language) with its status column in the status colours."""
     colours = list(statuses.map(lambda s: STATUS_COLOURS[Status(s)]))
     return table.style.apply(lambda column: [f"color: {c}; font-weight: 600" for c in colours],
-                             subset=["Status"])
+                             subset=[tr("Status")])
 
 
 @st.cache_data(show_spinner=False, max_entries=caching.REVIEW_CHART_SPECS)
-def _journey_spec(figures: pd.DataFrame, title: str) -> dict[str, Any]:
+def _journey_spec(figures: pd.DataFrame, title: str, language: str) -> dict[str, Any]:
     """The journey chart's spec, cached by the figures' content (so trust marks, a closed quarter's
-    snapshot or new warehouse data each make a new entry); every call gets its own copy."""
+    snapshot or new warehouse data each make a new entry) and the language of its words; every call
+    gets its own copy."""
     return journey_review_spec(figures, title)
 
 
 def _chart(figures: pd.DataFrame, title: str) -> None:
-    spec = _journey_spec(figures, title)
+    spec = _journey_spec(figures, title, current_language())
     st.vega_lite_chart(spec, width="stretch", height=review_chart_height(spec))
 
 
@@ -60,10 +65,10 @@ def journey_section(review: QuarterReview, journey_id: str, name: str, state: sa
                     author: str) -> None:
     figures = review.figures.figures
     mine = figures[figures["journey_id"] == journey_id].reset_index(drop=True)
-    _chart(mine, f"{name}: KPIs and budget against target")
-    st.dataframe(_paint_status(figure_table(mine), mine["status"]), hide_index=True, width="stretch",
-                 height=35 * (len(mine) + 1) + 3,
-                 column_config={"Figure": st.column_config.TextColumn(width="medium")})
+    _chart(mine, tr("{journey}: KPIs and budget against target").format(journey=name))
+    st.dataframe(_paint_status(shown_columns(figure_table(mine)), mine["status"]), hide_index=True,
+                 width="stretch", height=35 * (len(mine) + 1) + 3,
+                 column_config={tr("Figure"): st.column_config.TextColumn(width="medium")})
     for note in trust_notes(mine):
         st.caption(literal(note))
     comment_box(review, journey_id, mine, state, author)
@@ -72,16 +77,16 @@ def journey_section(review: QuarterReview, journey_id: str, name: str, state: sa
 def comment_box(review: QuarterReview, journey_id: str, figures: pd.DataFrame, state: sa.Engine | None,
                 author: str) -> None:
     quarter = review.figures.quarter
-    names: dict[str, str] = {JOURNEY_COMMENT: "The journey as a whole"}
+    names: dict[str, str] = {JOURNEY_COMMENT: tr("The journey as a whole")}
     names.update(dict(zip(figures["figure_id"], figures.apply(figure_label, axis=1), strict=False)))
     if review.is_closed or state is None:
         if review.is_closed:
             _keep_unsaved(review, journey_id, names)
         lines = comment_lines(review.figures.comments, journey_id, names)
         shown = "\n".join(f"- {literal(line)}" for line in lines)
-        st.markdown("**Owner comments**\n\n" + (shown or "_None._"))
+        st.markdown(tr("**Owner comments**") + "\n\n" + (shown or tr("_None._")))
         return
-    about = str(st.selectbox("Comment on", list(names), format_func=lambda k: names[k],
+    about = str(st.selectbox(tr("Comment on"), list(names), format_func=lambda k: names[k],
                              key=f"about_{quarter}_{journey_id}"))
     current = current_comment(state, quarter, journey_id, about)
     base_key = f"base_{quarter}_{journey_id}_{about}"
@@ -90,21 +95,21 @@ def comment_box(review: QuarterReview, journey_id: str, figures: pd.DataFrame, s
     if base_key not in st.session_state:
         _load(current, base_key, text_key, decision_key)
     if current:
-        st.caption(f"Last saved by {literal(current.author)} at {readable_time(current.saved_at)} "
-                   f"(version {current.version}).")
+        st.caption(tr("Last saved by {author} at {time} (version {version}).").format(
+            author=literal(current.author), time=readable_time(current.saved_at), version=current.version))
     with st.form(f"form_{quarter}_{journey_id}_{about}"):
-        st.text_area("Comment", key=text_key, height=100)
-        st.checkbox("This is a decision or an action needed", key=decision_key,
-                    help="Listed under “Decisions and actions needed” in the summary and the packs.")
-        saved = st.form_submit_button("Save comment", disabled=not author)
+        st.text_area(tr("Comment"), key=text_key, height=100)
+        st.checkbox(tr("This is a decision or an action needed"), key=decision_key,
+                    help=tr("Listed under “Decisions and actions needed” in the summary and the packs."))
+        saved = st.form_submit_button(tr("Save comment"), disabled=not author)
     if not author:
-        st.caption("Enter your name at the top of the page to write comments.")
+        st.caption(tr("Enter your name at the top of the page to write comments."))
     if saved:
         _save(state, quarter, journey_id, about, author, base_key, text_key, decision_key)
-    if current and st.button("Load the latest saved text", key=f"reload_{base_key}"):
+    if current and st.button(tr("Load the latest saved text"), key=f"reload_{base_key}"):
         _load(current, base_key, text_key, decision_key)
         st.rerun()
-    with st.expander("History of this comment"):
+    with st.expander(tr("History of this comment")):
         st.dataframe(history_table(comment_history(state, quarter, journey_id, about)), hide_index=True,
                      width="stretch")
 
@@ -127,11 +132,11 @@ def _keep_unsaved(review: QuarterReview, journey_id: str, names: dict[str, str])
     kept = [k for k in list(st.session_state) if isinstance(k, str) and k.startswith("unsaved_" + prefix)]
     for key in kept:
         about_name, text = st.session_state[key]
-        st.warning(f"This quarter was closed before your comment on {literal(about_name)} was saved, so it "
-                   "is not in the closed quarter. Your text is below: copy it, or reopen the quarter to "
-                   "add it (admins).")
+        st.warning(tr("This quarter was closed before your comment on {about} was saved, so it is not in the "
+                      "closed quarter. Your text is below: copy it, or reopen the quarter to add it "
+                      "(admins).").format(about=literal(about_name)))
         st.code(text, language=None, wrap_lines=True)
-        if st.button("Dismiss", key=f"dismiss_{key}"):
+        if st.button(tr("Dismiss"), key=f"dismiss_{key}"):
             del st.session_state[key]
             st.rerun()
 
@@ -149,16 +154,16 @@ def _save(state: sa.Engine, quarter: str, journey_id: str, about: str, author: s
                              st.session_state[base_key], dt.datetime.now(dt.UTC),
                              decision=bool(st.session_state.get(decision_key, False)))
     except ReviewConflict as exc:
-        st.error(f"{literal(exc)} Your text is still in the box above.")
+        st.error(tr("{problem} Your text is still in the box above.").format(problem=literal(exc)))
         return
     except QuarterClosedError as exc:  # closed by someone else since this page was loaded
-        st.warning(f"{literal(exc)} Your text is still in the box above.")
+        st.warning(tr("{problem} Your text is still in the box above.").format(problem=literal(exc)))
         return
     except StateStoreError as exc:
         st.error(literal(exc))
         return
     st.session_state[base_key] = saved.version
-    st.success(f"Saved (version {saved.version}).")
+    st.success(tr("Saved (version {version}).").format(version=saved.version))
 
 
 def summary_section(review: QuarterReview) -> None:
@@ -167,9 +172,8 @@ def summary_section(review: QuarterReview) -> None:
     summary = executive_summary(q.quarter, q.figures, q.comments)
     ranking = summary.ranking
     left, right = st.columns([1, 1], gap="large")
-    left.markdown("**Journeys ranked by review score**")
-    left.dataframe(_paint_health(ranking), hide_index=True, width="stretch",
-                   column_order=list(SUMMARY_COLUMNS))
+    left.markdown(tr("**Journeys ranked by review score**"))
+    left.dataframe(_paint_health(ranking), hide_index=True, width="stretch")
     for heading, lines in summary.sections():
         right.markdown(f"**{heading}**\n\n" + "\n".join(f"- {literal(line)}" for line in lines))
     if summary.trust_note:
@@ -177,9 +181,12 @@ def summary_section(review: QuarterReview) -> None:
 
 
 def _paint_health(ranking: pd.DataFrame) -> object:
+    """The ranking's shown columns (SUMMARY_COLUMNS, headings in the current language), the review
+    score in its status colour."""
     colours = [STATUS_COLOURS[Status(s)] for s in ranking["status"]]
-    return ranking.style.apply(lambda column: [f"color: {c}; font-weight: 600" for c in colours],
-                               subset=["Review score"])
+    shown = shown_columns(ranking[list(SUMMARY_COLUMNS)])
+    return shown.style.apply(lambda column: [f"color: {c}; font-weight: 600" for c in colours],
+                             subset=[tr("Review score")])
 
 
 def quarter_actions(container: object, review: QuarterReview, state: sa.Engine | None, author: str) -> None:
@@ -188,13 +195,13 @@ def quarter_actions(container: object, review: QuarterReview, state: sa.Engine |
         return
     now = dt.datetime.now(dt.UTC)
     if review.is_closed:
-        clicked = container.button("Reopen quarter", disabled=not author,  # type: ignore[attr-defined]
-                                   help="The figures become live again; the snapshot is kept.")
-        container.caption(f"Closed by {literal(review.figures.closed_by)} at "  # type: ignore[attr-defined]
-                          f"{readable_time(review.figures.closed_at)}.")
+        clicked = container.button(tr("Reopen quarter"), disabled=not author,  # type: ignore[attr-defined]
+                                   help=tr("The figures become live again; the snapshot is kept."))
+        container.caption(tr("Closed by {who} at {time}.").format(  # type: ignore[attr-defined]
+            who=literal(review.figures.closed_by), time=readable_time(review.figures.closed_at)))
     else:
-        clicked = container.button("Close quarter", disabled=not author,  # type: ignore[attr-defined]
-                                   help="Freeze every figure shown, the targets and the comments.")
+        clicked = container.button(tr("Close quarter"), disabled=not author,  # type: ignore[attr-defined]
+                                   help=tr("Freeze every figure shown, the targets and the comments."))
     if not clicked:
         return
     try:

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from metrics.formatting import MISSING
+from metrics.formatting import MISSING, current_language
+from metrics.i18n import tr
 from metrics.judgement import status_text
 from metrics.status import STATUS_COLOURS, Status
 
-#: Every label a judged value can carry (metrics.judgement.status_text), with the colour of what
-#: is shown: a value that is not trusted is purple whatever its status against target.
-_LABEL_COLOURS: dict[str, str] = {
-    status_text(shown.value, behind.value): STATUS_COLOURS[shown] for shown in Status for behind in Status
-}
+
+@cache
+def _label_colours(language: str) -> dict[str, str]:
+    """Every label a judged value can carry (metrics.judgement.status_text) in ``language``, with
+    the colour of what is shown: a value that is not trusted is purple whatever its status against
+    target."""
+    return {
+        status_text(shown.value, behind.value): STATUS_COLOURS[shown] for shown in Status for behind in Status
+    }
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -59,14 +65,16 @@ def show_status_table(
     """
     shown = readable(frame[list(columns)].rename(columns=columns))
     texts = frame["status_text"] if "status_text" in frame else frame[status_column].map(status_text)
-    shown.insert(0, "Status", [[t] for t in texts])
+    status = tr("Status")
+    shown.insert(0, status, [[t] for t in texts])
+    colours = _label_colours(current_language())
     status_config = st.column_config.MultiselectColumn(
-        "Status", options=list(_LABEL_COLOURS), color=list(_LABEL_COLOURS.values()), disabled=True
+        status, options=list(colours), color=list(colours.values()), disabled=True
     )
     st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
-        column_config={"Status": status_config, **(column_config or {})},
+        column_config={status: status_config, **(column_config or {})},
         row_height=row_height,
     )

@@ -12,26 +12,33 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from metrics.formatting import date_text
+from metrics.formatting import current_language, date_text
+from metrics.i18n import N_, tr
 from metrics.model import Grain, Unit
 from metrics.registry import KpiDef, KpiRegistry
 from metrics.samples import with_sample_sizes
 from metrics.status import STATUS_COLOURS, Status
-from metrics.trends import period_text
+from metrics.trends import grain_text, period_text, scope_text
 from ui.charts import status_scale, with_status_labels
 
 VALUE_COLOUR = "#1f4e79"
 LAST_YEAR_COLOUR = "#9ecae1"
 TARGET_COLOUR = "#222222"
 STRETCH_COLOUR = "#555555"
-SERIES_LAST_YEAR = "Same period last year"
-SERIES_TARGET = "Target"
-SERIES_STRETCH = "Stretch target"
+#: The lines of the legend (English, marked; a chart shows them with ``tr``).
+SERIES_LAST_YEAR = N_("Same period last year")
+SERIES_TARGET = N_("Target")
+SERIES_STRETCH = N_("Stretch target")
 
 
 def value_axis_title(kpi: KpiDef) -> str:
-    note = " — lower is better" if not kpi.higher_is_better else ""
-    return f"{kpi.name} ({kpi.unit_label}){note}"
+    if kpi.higher_is_better:
+        return f"{kpi.name} ({kpi.unit_label})"
+    return tr("{kpi} ({unit}) — lower is better").format(kpi=kpi.name, unit=kpi.unit_label)
+
+
+def _this_period(kpi: KpiDef) -> str:
+    return tr("{kpi} (this period)").format(kpi=kpi.name)
 
 
 def _y_scale(kpi: KpiDef) -> alt.Scale:
@@ -40,10 +47,10 @@ def _y_scale(kpi: KpiDef) -> alt.Scale:
 
 
 def _series_colour(this_year: str) -> alt.Color:
-    domain = [this_year, SERIES_LAST_YEAR, SERIES_TARGET, SERIES_STRETCH]
+    domain = [this_year, tr(SERIES_LAST_YEAR), tr(SERIES_TARGET), tr(SERIES_STRETCH)]
     scale = alt.Scale(domain=domain, range=[VALUE_COLOUR, LAST_YEAR_COLOUR, TARGET_COLOUR, STRETCH_COLOUR])
     legend = alt.Legend(orient="bottom", labelLimit=0, columns=2)
-    return alt.Color("series:N", scale=scale, title="Line", legend=legend)
+    return alt.Color("series:N", scale=scale, title=tr("Line"), legend=legend)
 
 
 def _dash() -> alt.StrokeDash:
@@ -61,8 +68,8 @@ def trend_chart(
     step points (metrics.trends.target_step_points). last_year: period_start (already moved onto
     this year's axis) and value, or None.
     """
-    this_year = f"{kpi.name} (this period)"
-    x_title = f"Period start ({grain_label})"
+    this_year = _this_period(kpi)
+    x_title = tr("Period start ({grain})").format(grain=grain_text(grain_label))
     x = alt.X("period_start:T", title=x_title, axis=time_axis(grain_label))
     y_title = value_axis_title(kpi)
     layers: list[alt.Chart] = []
@@ -75,33 +82,35 @@ def trend_chart(
                                        opacity=0.22)
             .encode(x=alt.X("date:T", title=x_title, axis=time_axis(grain_label)),
                     y=alt.Y("target:Q", scale=_y_scale(kpi), title=y_title), y2="band_edge:Q",
-                    tooltip=[alt.Tooltip("band_text:N", title="Edge of tolerance")])
+                    tooltip=[alt.Tooltip("band_text:N", title=tr("Edge of tolerance"))])
         )
         target_lines = pd.concat([
-            steps.assign(series=SERIES_TARGET, dash="solid", level=steps["target"]),
-            steps.dropna(subset=["stretch"]).assign(series=SERIES_STRETCH, dash="dashed",
+            steps.assign(series=tr(SERIES_TARGET), dash="solid", level=steps["target"]),
+            steps.dropna(subset=["stretch"]).assign(series=tr(SERIES_STRETCH), dash="dashed",
                                                    level=lambda f: f["stretch"]),
         ], ignore_index=True)
         target_lines["level_text"] = target_lines["level"].map(kpi.format)
+        target_lines["target_scope"] = target_lines["target_scope"].map(scope_text)
         layers.append(
             alt.Chart(target_lines).mark_line(interpolate="step-after", strokeWidth=2)
             .encode(x=alt.X("date:T", title=x_title, axis=time_axis(grain_label)),
                     y=alt.Y("level:Q", scale=_y_scale(kpi)),
                     color=_series_colour(this_year), strokeDash=_dash(), detail="series:N",
-                    tooltip=[alt.Tooltip("from_text:N", title="From"), alt.Tooltip("series:N", title="Line"),
-                             alt.Tooltip("level_text:N", title="Level"),
-                             alt.Tooltip("target_scope:N", title="Set for")])
+                    tooltip=[alt.Tooltip("from_text:N", title=tr("From")),
+                             alt.Tooltip("series:N", title=tr("Line")),
+                             alt.Tooltip("level_text:N", title=tr("Level")),
+                             alt.Tooltip("target_scope:N", title=tr("Set for"))])
         )
     if last_year is not None and not last_year.empty:
         earlier = last_year.assign(
-            series=SERIES_LAST_YEAR, dash="solid", value_text=last_year["value"].map(kpi.format),
+            series=tr(SERIES_LAST_YEAR), dash="solid", value_text=last_year["value"].map(kpi.format),
             period_text=last_year["original_start"].map(lambda d: period_text(d, Grain(grain_label))))
         layers.append(
             alt.Chart(earlier).mark_line(strokeWidth=2)
             .encode(x=x, y=alt.Y("value:Q", scale=_y_scale(kpi)), color=_series_colour(this_year),
                     strokeDash=_dash(),
-                    tooltip=[alt.Tooltip("period_text:N", title="Last year's period"),
-                             alt.Tooltip("value_text:N", title="Last year")])
+                    tooltip=[alt.Tooltip("period_text:N", title=tr("Last year's period")),
+                             alt.Tooltip("value_text:N", title=tr("Last year"))])
         )
     data = _readable(with_status_labels(series.dropna(subset=["value"])), kpi, grain_label)
     layers.append(
@@ -116,31 +125,38 @@ def trend_chart(
                 fill=alt.condition("datum.too_few", alt.value("white"), status_fill()),
                 stroke=alt.condition("datum.too_few", alt.Stroke("status_label:N", scale=status_scale(),
                                                                  legend=None), alt.value("white")),
-                tooltip=[alt.Tooltip("period_text:N", title="Period"),
+                tooltip=[alt.Tooltip("period_text:N", title=tr("Period")),
                          alt.Tooltip("value_text:N", title=kpi.name),
-                         alt.Tooltip("target_text:N", title="Target"),
-                         alt.Tooltip("sample_text:N", title="Sample"),
-                         alt.Tooltip("status_text:N", title="Status"),
-                         alt.Tooltip("trust_note:N", title="Not trusted because")])
+                         alt.Tooltip("target_text:N", title=tr("Target")),
+                         alt.Tooltip("sample_text:N", title=tr("Sample")),
+                         alt.Tooltip("status_text:N", title=tr("Status")),
+                         alt.Tooltip("trust_note:N", title=tr("Not trusted because"))])
     )
-    return alt.layer(*layers).resolve_scale(fill="independent").properties(
-        height=340, title=f"{kpi.name} by {grain_label} against target (amber: tolerance, dashed: stretch)"
-    )
+    title = tr("{kpi} by {grain} against target (amber: tolerance, dashed: stretch)").format(
+        kpi=kpi.name, grain=grain_text(grain_label))
+    return alt.layer(*layers).resolve_scale(fill="independent").properties(height=340, title=title)
 
 
 #: Quarter labels that carry the year; ticks every three months so each sits on a quarter start.
 _QUARTER_LABEL = "'Q' + (floor(month(datum.value) / 3) + 1) + ' ' + year(datum.value)"
 
 
+#: Vega time formats of the axis labels per language: (day and week, month). The month words come
+#: from the chart's locale (ui.charts.vega_locale): 'Nov 2026' in English, 'Nov. 2026' in German.
+_TIME_FORMATS = {"en": ("%d %b %Y", "%b %Y"), "de": ("%d.%m.%Y", "%b %Y")}
+
+
 def time_axis(grain_label: str) -> alt.Axis:
-    """A time axis whose every label names its year: '12 Nov 2026', 'Nov 2026', 'Q4 2026' (Vega
-    time formats: the month words are English in every language)."""
+    """A time axis whose every label names its year: '12 Nov 2026', 'Nov 2026', 'Q4 2026' in
+    English; '12.11.2026', 'Nov. 2026', 'Q4 2026' in German (the spec's Vega locale names the
+    months in the current language, the same words as metrics.formatting.month_text)."""
     if grain_label == "quarter":
         return alt.Axis(labelOverlap=True, labelLimit=0, labelExpr=_QUARTER_LABEL,
                         tickCount={"interval": "month", "step": 3})
+    day_format, month_format = _TIME_FORMATS.get(current_language(), _TIME_FORMATS["en"])
     if grain_label in ("day", "week"):
-        return alt.Axis(labelOverlap=True, labelLimit=0, format="%d %b %Y")
-    return alt.Axis(labelOverlap=True, labelLimit=0, format="%b %Y")
+        return alt.Axis(labelOverlap=True, labelLimit=0, format=day_format)
+    return alt.Axis(labelOverlap=True, labelLimit=0, format=month_format)
 
 
 def _readable(data: pd.DataFrame, kpi: KpiDef, grain_label: str) -> pd.DataFrame:
@@ -149,7 +165,7 @@ def _readable(data: pd.DataFrame, kpi: KpiDef, grain_label: str) -> pd.DataFrame
     out = with_sample_sizes(data, registry) if "denominator" in data else data.assign(
         sample_text="", too_few=False)
     return out.assign(
-        series=f"{kpi.name} (this period)", dash="solid",
+        series=_this_period(kpi), dash="solid",
         value_text=out["value"].map(kpi.format), target_text=out["target"].map(kpi.format),
         period_text=out["period_start"].map(lambda d: period_text(d, Grain(grain_label))),
     )
@@ -158,4 +174,4 @@ def _readable(data: pd.DataFrame, kpi: KpiDef, grain_label: str) -> pd.DataFrame
 def status_fill() -> alt.Fill:
     """Status colours (metrics.status) as a fill, so the line's colour legend stays separate."""
     legend = alt.Legend(orient="bottom", labelLimit=0, columns=3)
-    return alt.Fill("status_label:N", scale=status_scale(), title="Status", legend=legend)
+    return alt.Fill("status_label:N", scale=status_scale(), title=tr("Status"), legend=legend)

@@ -10,12 +10,13 @@ import streamlit as st
 
 from metrics.changes import change_verdict
 from metrics.formatting import percent_text
+from metrics.i18n import N_, tr
 from metrics.judgement import judge_pacing
 from metrics.model import Filters, Grain, Period
 from metrics.registry import KpiDef, KpiRegistry
 from metrics.samples import with_sample_sizes
 from metrics.status import Status
-from metrics.trends import compare_periods, period_text, to_date_periods
+from metrics.trends import TO_DATE_TEXT, compare_periods, period_text, to_date_periods
 from metrics.trust import TrustEvidence
 from ui import caching
 from ui.context import AppContext
@@ -23,6 +24,18 @@ from ui.loaders import yardstick
 from ui.period_loaders import load_kpi_periods, of_period
 from ui.quality_loaders import load_trust
 from ui.text import literal
+
+#: The latest period's line, per grain (shown with ``tr``).
+LATEST = {
+    Grain.DAY: N_("Latest day ({period}): **{value}**"),
+    Grain.WEEK: N_("Latest week ({period}): **{value}**"),
+    Grain.MONTH: N_("Latest month ({period}): **{value}**"),
+    Grain.QUARTER: N_("Latest quarter ({period}): **{value}**"),
+    Grain.YEAR: N_("Latest year ({period}): **{value}**"),
+}
+#: A change against an earlier period, per comparison (shown with ``tr``).
+AGAINST = {"previous": N_("{verdict} vs previous period"),
+           "last_year": N_("{verdict} vs same period last year")}
 
 
 def pacing_table(ctx: AppContext, kpi: KpiDef, filters: Filters, keys: dict[str, str],
@@ -54,9 +67,10 @@ def _pacing(_ctx: AppContext, _evidence: TrustEvidence, key: str, dimensions_ver
         sums = sums[sums["kpi_id"] == kpi.kpi_id].reset_index(drop=True)
         paced = judge_pacing(sums.assign(**dict(keys)), whole, ctx.as_of, judging)
         for r in paced.itertuples(index=False):
-            rows.append({"Pace": label, "Value": kpi.format(r.value), "Projected": kpi.format(r.projected),
-                         "Target": kpi.format(r.target), "Elapsed": percent_text(100 * r.elapsed_share, 0),
-                         "Status": str(r.status_text)})
+            rows.append({tr("Pace"): tr(TO_DATE_TEXT[label]), tr("Value"): kpi.format(r.value),
+                         tr("Projected"): kpi.format(r.projected), tr("Target"): kpi.format(r.target),
+                         tr("Elapsed"): percent_text(100 * r.elapsed_share, 0),
+                         tr("Status"): str(r.status_text)})
     return pd.DataFrame(rows)
 
 
@@ -66,23 +80,24 @@ def comparison_text(kpi_series: pd.DataFrame, kpi_last_year: pd.DataFrame, kpi: 
     same period last year (Markdown; data shown literally)."""
     latest = kpi_series.dropna(subset=["value"]).tail(2)
     if latest.empty:
-        return "No value in the latest period."
+        return tr("No value in the latest period.")
     current = latest.tail(1)[["kpi_id", "period_start", "value"]]
     earlier = {"previous": latest.head(1)[["kpi_id", "value"]] if len(latest) == 2 else current.iloc[:0]}
     if not kpi_last_year.empty:
         earlier["last_year"] = kpi_last_year[kpi_last_year["period_start"] == current["period_start"].iloc[0]]
     row = compare_periods(current, {k: v[["kpi_id", "value"]] for k, v in earlier.items()}, ["kpi_id"],
                           registry).iloc[0]
-    parts = [f"Latest {grain.value} ({period_text(row['period_start'], grain)}): "
-             f"**{kpi.format(row['value'])}**"]
+    parts = [tr(LATEST[grain]).format(period=period_text(row["period_start"], grain),
+                                      value=kpi.format(row["value"]))]
     judged = with_sample_sizes(latest.tail(1), registry).iloc[0]
     if judged["sample_text"]:
         parts.append(str(judged["sample_text"]))
     if judged["status"] == Status.NOT_TRUSTED.value:
-        parts.append(f"{judged['status_text']} not trusted: {literal(judged['trust_reason'])}")
-    for suffix, label in (("previous", "previous period"), ("last_year", "same period last year")):
+        parts.append(tr("{status} not trusted: {reason}").format(
+            status=judged["status_text"], reason=literal(judged["trust_reason"])))
+    for suffix, against in AGAINST.items():
         delta = row.get(f"delta_{suffix}")
         if delta is not None and pd.notna(delta):
             verdict = change_verdict(float(delta), kpi.unit.value, kpi.scale, kpi.higher_is_better)
-            parts.append(f"{verdict} vs {label}")
+            parts.append(tr(against).format(verdict=verdict))
     return " · ".join(parts)

@@ -49,14 +49,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from metrics.formatting import current_language, number_text
+from metrics.i18n import N_, tr, tr_n
 from metrics.registry import KpiRegistry
 from metrics.status import STATUS_SEVERITY, Status, classify_frame
 from metrics.trust import TrustState
 
 __all__ = ["alert_keys", "BACK_ON_TARGET", "CHECK_FAILING", "compute_alerts", "DATA_QUALITY",
     "DATA_QUALITY_KINDS", "DEFAULT_THRESHOLD", "DEFAULT_WINDOW", "describe_alerts", "failing_check_alerts",
-    "KIND_LABELS", "OFF_TARGET_STREAK", "robust_z", "TARGET_CROSSING", "target_crossings", "UNUSUAL_CHANGE",
-    "unusual_changes"]
+    "KIND_LABELS", "kind_label", "OFF_TARGET_STREAK", "robust_z", "SEVERITY_LABELS", "severity_label",
+    "TARGET_CROSSING", "target_crossings", "UNUSUAL_CHANGE", "unusual_changes"]
 
 TARGET_CROSSING = "target_crossing"
 UNUSUAL_CHANGE = "unusual_change"
@@ -66,13 +68,16 @@ OFF_TARGET_STREAK = "off_target_streak"
 CHECK_FAILING = "check_failing"
 #: Alerts for data stewards (the data team), never for KPI owners.
 DATA_QUALITY_KINDS = frozenset({DATA_QUALITY, CHECK_FAILING})
+#: Each kind in English words; what people read is ``kind_label`` (in the current language).
 KIND_LABELS = {
-    TARGET_CROSSING: "Target crossing", BACK_ON_TARGET: "Back on target", UNUSUAL_CHANGE: "Unusual change",
-    OFF_TARGET_STREAK: "Off target for several periods", DATA_QUALITY: "Value not trusted",
-    CHECK_FAILING: "Critical check failing",
+    TARGET_CROSSING: N_("Target crossing"), BACK_ON_TARGET: N_("Back on target"),
+    UNUSUAL_CHANGE: N_("Unusual change"), OFF_TARGET_STREAK: N_("Off target for several periods"),
+    DATA_QUALITY: N_("Value not trusted"), CHECK_FAILING: N_("Critical check failing"),
 }
+#: Each severity in English words; what people read is ``severity_label``.
+SEVERITY_LABELS = {"critical": N_("critical"), "warning": N_("warning"), "info": N_("info")}
 #: Who an alert is for: KPI alerts go to the touchpoint's owner, data-quality alerts to the data team.
-AUDIENCE = {TARGET_CROSSING: "owner", BACK_ON_TARGET: "owner", UNUSUAL_CHANGE: "owner",
+AUDIENCE = {TARGET_CROSSING: "owner", BACK_ON_TARGET: "owner", UNUSUAL_CHANGE: "owner",  # i18n: not shown
             OFF_TARGET_STREAK: "owner", DATA_QUALITY: "data team", CHECK_FAILING: "data team"}
 
 DEFAULT_WINDOW = 26
@@ -87,6 +92,24 @@ ALERT_COLUMNS = [
 ]
 _JUDGED = {Status.ON_TARGET, Status.AT_RISK, Status.OFF_TARGET}
 _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+
+
+def kind_label(kind: object) -> str:
+    """An alert kind as people read it, in the current language (an unknown kind as it is)."""
+    label = KIND_LABELS.get(str(kind))
+    return tr(label) if label else str(kind)
+
+
+def severity_label(severity: object) -> str:
+    """A severity (critical, warning, info) as people read it, in the current language."""
+    label = SEVERITY_LABELS.get(str(severity))
+    return tr(label) if label else str(severity)
+
+
+def _status_word(status: Status) -> str:
+    """A status inside a sentence: lower case in English ("on target"); German keeps the label's
+    capitals, since its nouns are written with one ("Ziel verfehlt")."""
+    return status.label.lower() if current_language() == "en" else status.label
 
 
 def robust_z(history: np.ndarray | list[float], latest: float) -> float:
@@ -162,11 +185,10 @@ def _target_crossings(index: _Series, registry: KpiRegistry, keys: list[str]) ->
         worse = STATUS_SEVERITY[now] < STATUS_SEVERITY[was]
         severity = ("critical" if now is Status.OFF_TARGET else "warning") if worse else "info"
         kind = BACK_ON_TARGET if now is Status.ON_TARGET else TARGET_CROSSING
-        reason = (
-            f"{kpi.name} went from {was.label.lower()} to {now.label.lower()}: "
-            f"{kpi.format(previous_value[i])} → {kpi.format(value[i])} "
-            f"against a target of {kpi.format(target[i])}"
-        )
+        reason = tr("{kpi} went from {before} to {after}: {previous} → {value} against a target of "
+                    "{target}").format(
+            kpi=kpi.name, before=_status_word(was), after=_status_word(now),
+            previous=kpi.format(previous_value[i]), value=kpi.format(value[i]), target=kpi.format(target[i]))
         rows.append({
             "kind": kind, "severity": severity, **ident,
             "period_start": period_start[i], "value": value[i],
@@ -222,11 +244,12 @@ def _unusual_changes(
         latest, score = values[latest_at[g]], float(z[g])
         better = (score > 0) == kpi.higher_is_better
         typical = float(np.nanmedian(history[g]))
-        reason = (
-            f"{kpi.name} {'rose' if score > 0 else 'fell'} to {kpi.format(latest)}, unusual against "
-            f"its last {min(sizes[g] - 1, window)} periods (typical {kpi.format(typical)}; "
-            f"robust z = {score:+.1f})"
-        )
+        text = (tr("{kpi} rose to {value}, unusual against its last {count} periods (typical {typical}; "
+                   "robust z = {z})") if score > 0 else
+                tr("{kpi} fell to {value}, unusual against its last {count} periods (typical {typical}; "
+                   "robust z = {z})"))
+        reason = text.format(kpi=kpi.name, value=kpi.format(latest), count=min(sizes[g] - 1, window),
+                             typical=kpi.format(typical), z=number_text(score, 1, signed=True))
         rows.append({
             "kind": UNUSUAL_CHANGE, "severity": "info" if better else "warning", **ident,
             "period_start": ordered["period_start"].iloc[latest_at[g]], "value": latest,
@@ -305,11 +328,19 @@ def _streaks(series: pd.DataFrame, registry: KpiRegistry, keys: list[str],
             **{k: row[k] for k in keys}, "period_start": row["period_start"], "value": row["value"],
             "previous_value": np.nan, "status_before": Status.OFF_TARGET.value,
             "status_after": Status.OFF_TARGET.value, "score": np.nan, "since": row["since"],
-            "reason": f"{kpi.name} has been off target for {int(row['periods'])} periods in a row "
-                      f"(since {pd.Timestamp(row['since']):%Y-%m-%d}): {kpi.format(row['value'])} against "
-                      f"a target of {kpi.format(row['target'])}",
+            "reason": _streak_reason(kpi.name, int(row["periods"]), f"{pd.Timestamp(row['since']):%Y-%m-%d}",
+                                     kpi.format(row["value"]), kpi.format(row["target"])),
         })
     return pd.DataFrame(rows) if rows else _empty(keys)
+
+
+def _streak_reason(kpi: str, periods: int, since: str, value: str, target: str) -> str:
+    # English reads "periods" for any count (1 only when the streak setting is 1); German has a singular.
+    return tr_n("{kpi} has been off target for {count} periods in a row (since {since}): {value} against "
+                "a target of {target}",
+                "{kpi} has been off target for {count} periods in a row (since {since}): {value} against "
+                "a target of {target}", periods).format(kpi=kpi, count=periods, since=since, value=value,
+                                                        target=target)
 
 
 def failing_check_alerts(results: pd.DataFrame) -> pd.DataFrame:
@@ -323,7 +354,8 @@ def failing_check_alerts(results: pd.DataFrame) -> pd.DataFrame:
     rows = [{
         "kind": CHECK_FAILING, "severity": "critical", "check_id": r["check_id"], "check": r["name"],
         "table_name": r["table_name"], "period_start": r.get("failing_since"),
-        "reason": f"The critical check {r['name']} on {r['table_name']} fails: {r['reason']}",
+        "reason": tr("The critical check {check} on {table} fails: {reason}").format(
+            check=r["name"], table=r["table_name"], reason=r["reason"]),
     } for r in failing.to_dict("records")]
     return pd.DataFrame(rows, columns=columns)
 
@@ -358,8 +390,9 @@ def _data_quality(untrusted: pd.DataFrame, registry: KpiRegistry, keys: list[str
             **{k: row.get(k) for k in keys}, "period_start": row["period_start"], "value": row["value"],
             "previous_value": np.nan, "status_before": None, "status_after": Status.NOT_TRUSTED.value,
             "score": np.nan,
-            "reason": f"{kpi.name} is not trusted in this period, so no KPI alert was raised for it: "
-                      f"{row.get('trust_reason') or 'a critical data-quality check fails'}",
+            "reason": tr("{kpi} is not trusted in this period, so no KPI alert was raised for it: "
+                         "{reason}").format(
+                kpi=kpi.name, reason=row.get("trust_reason") or tr("a critical data-quality check fails")),
         })
     return pd.DataFrame(rows)
 

@@ -37,7 +37,9 @@ from metrics.alerts import (
     compute_alerts,
     describe_alerts,
     failing_check_alerts,
+    severity_label,
 )
+from metrics.i18n import N_, tr
 from metrics.judgement import Yardstick, judge
 from metrics.model import Filters, Grain, KpiRequest, Scope
 from metrics.owners import owner_names, owner_touchpoints
@@ -48,46 +50,56 @@ USAGE_ERROR = 2
 _OUTPUT_COLUMNS = ["severity", "kind", "period_start", "journey_id", "touchpoint_id", "touchpoint",
                    "touchpoint_owner", "kpi_id", "kpi", "value", "previous_value", "status_before",
                    "status_after", "score", "reason"]
+#: The periods of each grain, as the summary line names them.
+_PERIODS = {"day": N_("daily periods"), "week": N_("weekly periods"), "month": N_("monthly periods")}
+#: The channels a digest goes by, as the dry run names them.
+_CHANNELS = {"email": N_("email"), "webhook": N_("webhook")}
 
 
 def _parser() -> argparse.ArgumentParser:
     common = _common_options()
     parser = argparse.ArgumentParser(
         prog="python -m metrics.alerts", parents=[common],
-        description="KPI alerts: target crossings and unusual changes in the latest complete period.",
+        description=tr("KPI alerts: target crossings and unusual changes in the latest complete period."),
     )
     commands = parser.add_subparsers(dest="command", metavar="{send}")
-    send = commands.add_parser("send", parents=[common], help="deliver one digest per recipient (once)",
-                               description="Send each owner and data steward the alerts not sent yet.")
-    send.add_argument("--dry-run", action="store_true", help="print what would be sent, to whom; send none")
+    send = commands.add_parser("send", parents=[common], help=tr("deliver one digest per recipient (once)"),
+                               description=tr("Send each owner and data steward the alerts not sent yet."))
+    send.add_argument("--dry-run", action="store_true",
+                      help=tr("print what would be sent, to whom; send none"))
     return parser
 
 
 def _common_options() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--owner", help="only the touchpoints of this map or touchpoint owner")
-    parser.add_argument("--json", type=Path, help="also write the alerts to this JSON file")
+    parser.add_argument("--owner", help=tr("only the touchpoints of this map or touchpoint owner"))
+    parser.add_argument("--json", type=Path, help=tr("also write the alerts to this JSON file"))
     parser.add_argument("--as", dest="as_email", metavar="EMAIL",
-                        help="exactly the alerts this person would see in the app (default: everything)")
+                        help=tr("exactly the alerts this person would see in the app (default: everything)"))
     parser.add_argument("--grain", choices=["day", "week", "month"], default="week",
-                        help="period length (week)")
+                        help=tr("period length (week)"))
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None,
-                        help="judge periods complete by this date, YYYY-MM-DD (last date with data)")
+                        help=tr("judge periods complete by this date, YYYY-MM-DD (last date with data)"))
     parser.add_argument("--window", type=int, default=DEFAULT_WINDOW,
-                        help=f"earlier periods an unusual change is judged against ({DEFAULT_WINDOW})")
+                        help=tr("earlier periods an unusual change is judged against ({default})").format(
+                            default=DEFAULT_WINDOW))
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
-                        help=f"robust z-score that counts as unusual ({DEFAULT_THRESHOLD})")
+                        help=tr("robust z-score that counts as unusual ({default})").format(
+                            default=DEFAULT_THRESHOLD))
     parser.add_argument("--streak", type=int, default=None,
-                        help="alert when off target this many periods in a row (send: MOT_ALERT_STREAK)")
+                        help=tr("alert when off target this many periods in a row (send: MOT_ALERT_STREAK)"))
     return parser
 
 
 def _fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print(tr("error: {message}").format(message=message), file=sys.stderr)
     return USAGE_ERROR
 
 
 def main(argv: list[str] | None = None) -> int:
+    from connectors.runtime import apply_language
+
+    apply_language()  # MOT_LANGUAGE before the first text (help, errors); load_settings sets it again
     args = _parser().parse_args(argv)
     if args.command == "send":
         return _send(args)
@@ -111,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             _write_json(args.json, alerts, as_of, args)
         except OSError as exc:
-            return _fail(f"could not write {args.json}: {exc.strerror or exc}")
+            return _fail(tr("could not write {path}: {reason}").format(path=args.json,
+                                                                       reason=exc.strerror or exc))
     _print(alerts, as_of, args)
     return 0
 
@@ -141,12 +154,13 @@ def _alerts_from_warehouse(
     if args.owner:
         known = owner_names(journeys, touchpoints)
         if args.owner not in known:
-            raise LookupError(f"no owner called {args.owner!r}; owners are: {', '.join(known)}")
+            raise LookupError(tr("no owner called {owner}; owners are: {owners}").format(
+                owner=repr(args.owner), owners=", ".join(known)))
         touchpoints = owner_touchpoints(args.owner, journeys, touchpoints)
     # Like the app: the latest fact date not after today, so a future-dated row cannot move it.
     bounds = date_bounds(wh, args.as_of or dt.date.today())
     if bounds is None:
-        raise LookupError("the warehouse holds no KPI data up to that date; nothing to judge")
+        raise LookupError(tr("the warehouse holds no KPI data up to that date; nothing to judge"))
     as_of = args.as_of or bounds[1]
     grain = Grain(args.grain)
     window = complete_window(as_of, grain, args.window + 1)
@@ -158,18 +172,20 @@ def _alerts_from_warehouse(
     alerts = compute_alerts(series, registry, ["touchpoint_id"], window=args.window, threshold=args.threshold,
                             streak=args.streak)
     if evidence.state is not TrustState.TRUSTED:
-        print(f"note: {evidence.blanket_reason()}", file=sys.stderr)
+        print(tr("note: {reason}").format(reason=evidence.blanket_reason()), file=sys.stderr)
     described = describe_alerts(alerts, touchpoints, registry)
     return (described if args.command == "send" else described[_OUTPUT_COLUMNS]), as_of
 
 
 def _print(alerts: pd.DataFrame, as_of: dt.date, args: argparse.Namespace) -> None:
-    who = f" for {args.owner}" if args.owner else ""
-    print(f"{len(alerts)} alert(s){who}, {args.grain}ly periods complete by {as_of.isoformat()}")
+    who = tr(" for {owner}").format(owner=args.owner) if args.owner else ""
+    print(tr("{count} alert(s){who}, {periods} complete by {date}").format(
+        count=len(alerts), who=who, periods=tr(_PERIODS[args.grain]), date=as_of.isoformat()))
     for row in alerts.itertuples(index=False):
         start = str(row.period_start)[:10]
-        audience = " (for the data team)" if row.kind == DATA_QUALITY else ""
-        print(f"[{row.severity}] {start} {row.touchpoint} ({row.touchpoint_id}){audience}: {row.reason}")
+        audience = tr(" (for the data team)") if row.kind == DATA_QUALITY else ""
+        print(f"[{severity_label(row.severity)}] {start} {row.touchpoint} ({row.touchpoint_id}){audience}: "
+              f"{row.reason}")
 
 
 def _write_json(path: Path, alerts: pd.DataFrame, as_of: dt.date, args: argparse.Namespace) -> None:
@@ -177,8 +193,9 @@ def _write_json(path: Path, alerts: pd.DataFrame, as_of: dt.date, args: argparse
     for record in records:
         record["period_start"] = str(record["period_start"])[:10]
     document = {"as_of": as_of.isoformat(), "grain": args.grain, "owner": args.owner,
-                "method": "target crossing; robust z-score (median/MAD) against the previous "
-                          f"{args.window} periods, |z| >= {args.threshold}",
+                "method": tr("target crossing; robust z-score (median/MAD) against the previous {count} "
+                             "periods, |z| >= {threshold}").format(count=args.window,
+                                                                   threshold=args.threshold),
                 "alerts": records}
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(path.suffix + ".tmp")
@@ -226,25 +243,30 @@ def _send(args: argparse.Namespace) -> int:
     except (SettingsError, ContactsError, StateStoreError, WarehouseError, MappingError, KpiTableError,
             LookupError) as exc:
         return _fail(str(exc))
-    print(f"{len(alerts) + len(checks)} alert(s), {args.grain}ly periods complete by {as_of.isoformat()}; "
-          f"{len(parcels)} digest(s) to send")
+    print(tr("{count} alert(s), {periods} complete by {date}; {digests} digest(s) to send").format(
+        count=len(alerts) + len(checks), periods=tr(_PERIODS[args.grain]), date=as_of.isoformat(),
+        digests=len(parcels)))
     if unrouted(alerts, checks, contacts):
-        print("note: data-quality alerts reach nobody: name a steward in MOT_CONTACTS (stewards: default).",
-              file=sys.stderr)
+        print(tr("note: data-quality alerts reach nobody: name a steward in MOT_CONTACTS "
+                 "(stewards: default)."), file=sys.stderr)
     if args.dry_run:
         for parcel in parcels:
-            print(f"\n--- {parcel.channel} to {parcel.digest.contact.name} <{parcel.address}>: "
-                  f"{parcel.digest.subject}\n{parcel.digest.text()}")
+            channel = _CHANNELS.get(parcel.channel, parcel.channel)
+            heading = tr("--- {channel} to {name} <{address}>: {subject}").format(
+                channel=tr(channel), name=parcel.digest.contact.name,
+                address=parcel.address, subject=parcel.digest.subject)
+            print(f"\n{heading}\n{parcel.digest.text()}")
         return 0
     if alerting.smtp is None and any(p.channel == EMAIL for p in parcels):
-        return _fail("digests are due by e-mail but MOT_SMTP_HOST is not set: set the MOT_SMTP_* settings "
-                     "(README \"Alerts\"), or run with --dry-run to see them. Nothing was sent.")
+        return _fail(tr("digests are due by e-mail but MOT_SMTP_HOST is not set: set the MOT_SMTP_* settings "
+                        "(README \"Alerts\"), or run with --dry-run to see them. Nothing was sent."))
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     try:
         report = send_parcels(parcels, store, alerting, now)
     except StateStoreError as exc:
         return _fail(str(exc))
-    print(f"{len(report.sent)} digest(s) sent, {len(report.failed)} failed")
+    print(tr("{sent} digest(s) sent, {failed} failed").format(sent=len(report.sent),
+                                                              failed=len(report.failed)))
     return 1 if report.failed else 0
 
 

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from metrics.i18n import tr
 from review.exports.files import ExportError
 from review.frozen import QuarterReview
 
@@ -40,10 +41,17 @@ def _writer(fmt: str) -> Callable[[QuarterReview, Path, dt.datetime], Path]:
     return write
 
 
-def export_pack(review: QuarterReview, fmt: str, path: Path, generated_at: dt.datetime) -> Path:
-    """Write the pack in ``fmt`` (pdf, pptx, csv) to ``path``, atomically."""
+def export_pack(review: QuarterReview, fmt: str, path: Path, generated_at: dt.datetime,
+                csv_keys: bool = False) -> Path:
+    """Write the pack in ``fmt`` (pdf, pptx, csv) to ``path``, atomically. ``csv_keys``: the CSV's
+    header row holds the column keys (``journey_id``) in any language (review.exports.csv)."""
     if fmt not in _WRITERS:
-        raise ExportError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+        raise ExportError(tr("Unknown format {format}; choose one of {formats}.").format(
+            format=repr(fmt), formats=", ".join(FORMATS)))
+    if fmt == "csv" and csv_keys:
+        from review.exports.csv import write_pack_csv
+
+        return write_pack_csv(review, Path(path), generated_at, keys=True)
     return _writer(fmt)(review, Path(path), generated_at)
 
 
@@ -55,4 +63,5 @@ def pack_bytes(review: QuarterReview, fmt: str, generated_at: dt.datetime) -> by
 
 
 def pack_file_name(quarter: str, fmt: str) -> str:
-    return f"quarterly-review-{quarter}.{fmt}"
+    """The download's file name, in the current language ('quarterly-review-2026Q3.pdf')."""
+    return tr("quarterly-review-{quarter}.{format}").format(quarter=quarter, format=fmt)

@@ -12,15 +12,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from review.formatting import comment_lines, figure_table
+from metrics.i18n import N_, tr
+from review.formatting import comment_lines, figure_names, figure_table
 from review.frozen import QuarterReview
 from review.summary import ExecutiveSummary, executive_summary, table_pages
 
-__all__ = ["JourneyPlan", "PACK_COLUMNS", "TABLE_POINTS", "journey_plans", "pack_summary", "part_title"]
+__all__ = ["headings", "JourneyPlan", "PACK_COLUMNS", "TABLE_POINTS", "journey_plans", "pack_summary",
+           "part_title"]
 
-#: Columns of a journey's table in the packs (the page shows all of figure_table's columns).
-PACK_COLUMNS: tuple[str, ...] = ("Figure", "This quarter", "Target", "Status", "Trust", "Δ previous",
-                                 "Δ last year")
+#: Columns of a journey's table in the packs (the page shows all of figure_table's columns); keys
+#: in English, headings ``tr(column)`` (``headings``).
+PACK_COLUMNS: tuple[str, ...] = (N_("Figure"), N_("This quarter"), N_("Target"), N_("Status"), N_("Trust"),
+                                 N_("Δ previous"), N_("Δ last year"))
 #: Type size of table cells in the packs.
 TABLE_POINTS = 14
 
@@ -46,12 +49,18 @@ def journey_plans(review: QuarterReview) -> list[JourneyPlan]:
         mine = figures[figures["journey_id"] == journey_id].reset_index(drop=True)
         text = figure_table(mine)[list(PACK_COLUMNS)]
         pieces = [(part, mine.loc[part.index, "status"]) for part in table_pages(text)]
-        names = dict(zip(mine["figure_id"], mine["figure_name"], strict=False))
-        comments = comment_lines(review.figures.comments, journey_id, names)
+        comments = comment_lines(review.figures.comments, journey_id, figure_names(mine))
         plans.append(JourneyPlan(journey_id, name, mine, pieces, comments))
     return plans
 
 
+def headings(columns: tuple[str, ...]) -> list[str]:
+    """Table headings of ``columns`` (marked English keys) in the current language."""
+    return [tr(column) for column in columns]
+
+
 def part_title(title: str, index: int, parts: int) -> str:
     """'Buy — 2026Q3: figures' or '… figures (2 of 3)' when a table runs over several pages."""
-    return f"{title}: figures" + (f" ({index + 1} of {parts})" if parts > 1 else "")
+    if parts > 1:
+        return tr("{title}: figures ({index} of {parts})").format(title=title, index=index + 1, parts=parts)
+    return tr("{title}: figures").format(title=title)

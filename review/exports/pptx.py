@@ -19,13 +19,15 @@ from pptx.enum.text import PP_ALIGN
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
+from metrics.i18n import tr
 from metrics.status import STATUS_COLOURS, Status
-from review.chart_spec import LEGEND_TEXT, bullet_chart_spec
+from review.chart_spec import bullet_chart_spec, legend_text
 from review.exports.files import header_lines, write_atomically
 from review.exports.layout import (
     PACK_COLUMNS,
     TABLE_POINTS,
     JourneyPlan,
+    headings,
     journey_plans,
     pack_summary,
     part_title,
@@ -41,8 +43,9 @@ __all__ = ["journey_slide_title", "summary_slide_title", "write_pack_pptx"]
 SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = 13.333, 7.5  # 16:9
 _MARGIN_IN = 0.4
 _TITLE_ONLY = 5  # layout "Title Only" of python-pptx's default template
-_FIGURE_WIDTHS_IN = (3.9, 1.5, 1.5, 1.8, 1.3, 1.2, 1.3)
-_SUMMARY_WIDTHS_IN = (3.0, 0.9, 1.2, 1.0)
+# Wide enough for the German headings and status words ("Vertrauenswürdig", "Veränderung").
+_FIGURE_WIDTHS_IN = (3.3, 1.4, 1.3, 1.9, 1.9, 1.35, 1.35)
+_SUMMARY_WIDTHS_IN = (2.3, 1.3, 1.3, 1.2)
 
 
 def journey_slide_title(name: str, quarter: str) -> str:
@@ -50,7 +53,7 @@ def journey_slide_title(name: str, quarter: str) -> str:
 
 
 def summary_slide_title(quarter: str) -> str:
-    return f"Quarterly review {quarter}: executive summary"
+    return tr("Quarterly review {quarter}: executive summary").format(quarter=quarter)
 
 
 def _text_box(slide: Slide, left: float, top: float, width: float, height: float, lines: list[str],
@@ -125,12 +128,14 @@ def _summary_slides(prs: Any, review: QuarterReview, footer: str, generated_at: 
     summary = pack_summary(review)
     parts = table_pages(summary.ranking)
     for i, part in enumerate(parts):
-        title = summary_slide_title(review.figures.quarter) + (" (continued)" if i else "")
+        title = summary_slide_title(review.figures.quarter)
+        if i:
+            title = tr("{title} (continued)").format(title=title)
         slide = _slide(prs, title, footer)
         rows = [tuple(r) for r in part[list(SUMMARY_COLUMNS)].itertuples(index=False, name=None)]
-        _text_box(slide, _MARGIN_IN, 1.2, 6.1, 0.4, ["Journeys ranked by review score"], size=18,
+        _text_box(slide, _MARGIN_IN, 1.2, 6.1, 0.4, [tr("Journeys ranked by review score")], size=18,
                   bold_first=True)
-        _table(slide, list(SUMMARY_COLUMNS), rows, _SUMMARY_WIDTHS_IN, 1.65, list(part["status"]), 1,
+        _table(slide, headings(SUMMARY_COLUMNS), rows, _SUMMARY_WIDTHS_IN, 1.65, list(part["status"]), 1,
                numbers=(1, 2, 3))
         if i:
             continue
@@ -146,7 +151,7 @@ def _journey_slides(prs: Any, review: QuarterReview, plan: JourneyPlan, footer: 
     slide = _slide(prs, title, footer)
     spec = bullet_chart_spec(plan.figures, "", explain=False)
     if spec["data"]["values"]:
-        _text_box(slide, _MARGIN_IN, 0.95, 12.5, 0.4, [LEGEND_TEXT], size=14)
+        _text_box(slide, _MARGIN_IN, 0.95, 12.5, 0.4, [legend_text()], size=14)
         picture = slide.shapes.add_picture(io.BytesIO(chart_png(spec)), Inches(_MARGIN_IN), Inches(1.35),
                                            width=Inches(SLIDE_WIDTH_IN - 2 * _MARGIN_IN))
         room = Inches(5.75)
@@ -156,25 +161,25 @@ def _journey_slides(prs: Any, review: QuarterReview, plan: JourneyPlan, footer: 
             picture.left = Emu(int((Inches(SLIDE_WIDTH_IN) - picture.width) / 2))
     else:
         _text_box(slide, _MARGIN_IN, 1.4, 12.5, 1.0,
-                  ["No journey KPI has a target this quarter, so there is nothing to chart."], size=18)
+                  [tr("No journey KPI has a target this quarter, so there is nothing to chart.")], size=18)
     notes = slide.notes_slide.notes_text_frame
     if notes is not None:
         notes.text = "\n".join(plan.comments)
     for i, (text, statuses) in enumerate(plan.tables):
         table_slide = _slide(prs, part_title(title, i, len(plan.tables)), footer)
         rows = [tuple(r) for r in text.itertuples(index=False, name=None)]
-        _table(table_slide, list(PACK_COLUMNS), rows, _FIGURE_WIDTHS_IN, 1.2, list(statuses), 3,
+        _table(table_slide, headings(PACK_COLUMNS), rows, _FIGURE_WIDTHS_IN, 1.2, list(statuses), 3,
                numbers=(1, 2, 5, 6))
     if plan.comments:
-        _text_box(_slide(prs, f"{title}: owner comments", footer), _MARGIN_IN, 1.3, 12.5, 5.5,
-                  plan.comments, size=18)
+        comments = _slide(prs, tr("{title}: owner comments").format(title=title), footer)
+        _text_box(comments, _MARGIN_IN, 1.3, 12.5, 5.5, plan.comments, size=18)
 
 
 def build_pptx(review: QuarterReview, target: Path, generated_at: dt.datetime) -> None:
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(SLIDE_WIDTH_IN), Inches(SLIDE_HEIGHT_IN)
-    footer = (f"Quarterly review {review.figures.quarter} · generated "
-              f"{readable_time(stamp(generated_at))} · status and trust per figure")
+    footer = tr("Quarterly review {quarter} · generated {time} · status and trust per figure").format(
+        quarter=review.figures.quarter, time=readable_time(stamp(generated_at)))
     _summary_slides(prs, review, footer, generated_at)
     for plan in journey_plans(review):
         _journey_slides(prs, review, plan, footer)
