@@ -72,3 +72,19 @@ def test_protocol_sessions_run_pages_as_a_browser_asks_for_them(base_url: str) -
     assert figures["errors"] == 0, figures["first_error"]
     assert figures["samples"] == 6
     assert 0 < figures["p50_s"] <= figures["p95_s"] <= figures["max_s"]
+
+
+def test_every_chart_fits_its_box(browser_page: Page, base_url: str) -> None:
+    """A chart drawn taller than the box Streamlit gives it runs under the text below (the trend
+    chart asked for a 440 px box and drew 669 px: its axis and legend lay under the next lines)."""
+    browser_page.goto(_url(base_url, "pages/trends.py"))
+    wait_for_streamlit_page(browser_page, timeout_s=90)
+    browser_page.locator(".vega-embed canvas, .vega-embed svg.marks").first.wait_for(timeout=30_000)
+    browser_page.wait_for_timeout(1500)
+    sizes = browser_page.evaluate("""() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+        .map(box => {
+            const drawn = box.querySelector('canvas, svg.marks');
+            return drawn ? [box.getBoundingClientRect().height, drawn.getBoundingClientRect().height] : null;
+        }).filter(Boolean)""")
+    assert sizes, "no chart was drawn on the Trends page"
+    assert all(drawn <= box + 2 for box, drawn in sizes), sizes

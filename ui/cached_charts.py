@@ -39,11 +39,19 @@ def _spec(name: str, language: str, _build: Builder, args: tuple[Any, ...],
 
 def show_chart(build: Builder, *args: Any, container: Any = None, height: int | None = None,
                **kwargs: Any) -> None:
-    """Draw ``build(*args, **kwargs)`` full width in ``container`` (default: the page)."""
+    """Draw ``build(*args, **kwargs)`` full width in ``container`` (default: the page).
+
+    ``height`` is the plot's height. The box always fits the whole chart (plot, axes, legend):
+    given to Streamlit as the box height, 440 px held a 669 px chart, and the text below was drawn
+    over its axis and legend (measured in Chromium)."""
     target = container if container is not None else st
     if _to_spec is None:
-        target.altair_chart(build(*args, **kwargs), width="stretch", height=height or "content")
+        chart = build(*args, **kwargs)
+        target.altair_chart(chart.properties(height=height) if height else chart, width="stretch",
+                            height="content")
         return
     name = f"{build.__module__}.{build.__qualname__}"
     spec = _spec(name, current_language(), build, args, tuple(sorted(kwargs.items())))
-    target.vega_lite_chart(spec=spec, width="stretch", height=height or "content")
+    if height:
+        spec = {**spec, "height": height}  # a copy: the cached spec stays as built
+    target.vega_lite_chart(spec=spec, width="stretch", height="content")
