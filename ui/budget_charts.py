@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.budget import QUADRANT_ORDER, Quadrant, quadrant_text
+from metrics.formatting import current_language
 from metrics.i18n import tr
 from metrics.status import STATUS_COLOURS, Status
 from metrics.what_if import OPTIMISER, TODAY, YOUR_SCENARIO
@@ -32,11 +33,23 @@ QUADRANT_COLOURS: dict[Quadrant, str] = {
 EUR = ",.0f"
 
 
-#: Axis labels in euros without SI oddities ("0M", "0.1M"): '€0', '€100k', '€1.5M'.
-_EUR_AXIS = ("datum.value == 0 ? '€0'"
-             " : abs(datum.value) >= 1e6 ? '€' + format(datum.value / 1e6, '.3~f') + 'M'"
-             " : abs(datum.value) >= 1e3 ? '€' + format(datum.value / 1e3, '.3~f') + 'k'"
-             " : '€' + format(datum.value, ',.0f')")
+#: Axis labels in euros without SI oddities ("0M", "0.1M"): '€0', '€100k', '€1.5M'; in German
+#: '0 €', '100 Tsd. €', '1,5 Mio. €' (the digits follow the chart's locale, ui/charts.py).
+_EUR_AXIS = {
+    "en": ("datum.value == 0 ? '€0'"
+           " : abs(datum.value) >= 1e6 ? '€' + format(datum.value / 1e6, '.3~f') + 'M'"
+           " : abs(datum.value) >= 1e3 ? '€' + format(datum.value / 1e3, '.3~f') + 'k'"
+           " : '€' + format(datum.value, ',.0f')"),
+    "de": ("datum.value == 0 ? '0 €'"
+           " : abs(datum.value) >= 1e6 ? format(datum.value / 1e6, '.3~f') + ' Mio. €'"
+           " : abs(datum.value) >= 1e3 ? format(datum.value / 1e3, '.3~f') + ' Tsd. €'"
+           " : format(datum.value, ',.0f') + ' €'"),
+}
+
+
+def _eur_axis() -> alt.Axis:
+    """The euro axis in the current language."""
+    return alt.Axis(labelExpr=_EUR_AXIS[current_language()])
 
 
 def allocation_chart(frame: pd.DataFrame, group: str, title: str) -> Layered:
@@ -44,7 +57,7 @@ def allocation_chart(frame: pd.DataFrame, group: str, title: str) -> Layered:
     base = alt.Chart(frame).encode(y=alt.Y(f"{group}:N", title=None, sort="-x",
                                            axis=alt.Axis(labelLimit=320)))
     bars = base.mark_bar(color=ACTUAL_COLOUR).encode(
-        x=alt.X("actual:Q", title=tr("Spend (EUR)"), axis=alt.Axis(labelExpr=_EUR_AXIS)),
+        x=alt.X("actual:Q", title=tr("Spend (EUR)"), axis=_eur_axis()),
         tooltip=[alt.Tooltip(f"{group}:N", title=_group_title(group)),
                  alt.Tooltip("actual:Q", title=tr("Actual"), format=EUR),
                  alt.Tooltip("planned:Q", title=tr("Planned"), format=EUR),
@@ -66,7 +79,7 @@ def plan_actual_trend_chart(frame: pd.DataFrame) -> Layered:
     """Monthly actual spend (bars) and the plan (line). frame: [month, planned, actual]."""
     base = alt.Chart(frame).encode(x=alt.X("yearmonth(month):T", title=tr("Month")))
     bars = base.mark_bar(color=ACTUAL_COLOUR, opacity=0.8).encode(
-        y=alt.Y("actual:Q", title=tr("Spend per month (EUR)"), axis=alt.Axis(labelExpr=_EUR_AXIS)),
+        y=alt.Y("actual:Q", title=tr("Spend per month (EUR)"), axis=_eur_axis()),
         tooltip=[alt.Tooltip("yearmonth(month):T", title=tr("Month")),
                  alt.Tooltip("actual:Q", title=tr("actual"), format=EUR),
                  alt.Tooltip("planned:Q", title=tr("planned"), format=EUR)],
@@ -173,7 +186,7 @@ def response_curve_chart(points: pd.DataFrame, history: pd.DataFrame, marks: pd.
 
     points: [spend, outcome, observed]; history: [spend, outcome]; marks: [scenario, spend, outcome].
     """
-    x = alt.X("spend:Q", title=tr("Spend per month (EUR)"), axis=alt.Axis(labelExpr=_EUR_AXIS))
+    x = alt.X("spend:Q", title=tr("Spend per month (EUR)"), axis=_eur_axis())
     y = alt.Y("outcome:Q", title=tr("{outcome} per month").format(outcome=outcome_label))
     spend_tip = alt.Tooltip("spend:Q", title=tr("spend"), format=EUR)
     outcome_tip = alt.Tooltip("outcome:Q", title=tr("outcome"), format=",.0f")
@@ -203,7 +216,7 @@ def scenario_chart(frame: pd.DataFrame) -> alt.Chart:
     return alt.Chart(_named_plans(frame)).mark_bar().encode(
         y=alt.Y("name:N", title=None),
         yOffset=alt.YOffset("scenario:N", sort=[tr(s) for s in SCENARIO_COLOURS]),
-        x=alt.X("spend:Q", title=tr("Spend per month (EUR)"), axis=alt.Axis(labelExpr=_EUR_AXIS)),
+        x=alt.X("spend:Q", title=tr("Spend per month (EUR)"), axis=_eur_axis()),
         color=alt.Color("scenario:N", title=None, legend=alt.Legend(orient="bottom"),
                         scale=_scenario_scale()),
         tooltip=[alt.Tooltip("name:N", title=tr("name")), alt.Tooltip("scenario:N", title=tr("scenario")),
