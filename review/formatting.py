@@ -101,7 +101,7 @@ def figure_label(row: Mapping[Hashable, Any]) -> str:
     touchpoint = str(row.get("touchpoint_name") or "")
     if row["figure_id"] == "mot_on_target":
         return name
-    return f"MoT {touchpoint}: {name}" if touchpoint else name
+    return tr("MoT {touchpoint}: {name}").format(touchpoint=touchpoint, name=name) if touchpoint else name
 
 
 def figure_table(figures: pd.DataFrame) -> pd.DataFrame:

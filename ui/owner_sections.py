@@ -93,7 +93,7 @@ def show_priorities(
     if table["journey"].nunique() < 2:
         columns.pop("journey")
     config = {columns["trend"]: st.column_config.LineChartColumn(trend_label, width="small"),
-              columns["tier_text"]: st.column_config.TextColumn(width="small"),
+              columns["tier_text"]: st.column_config.TextColumn(width="medium"),
               columns["name"]: st.column_config.TextColumn(width="medium"),
               columns["kpi"]: st.column_config.TextColumn(width="small"),
               columns["reason"]: st.column_config.TextColumn(width="medium")}
