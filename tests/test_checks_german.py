@@ -64,7 +64,7 @@ def test_command_line_errors_in_german(monkeypatch: pytest.MonkeyPatch,
     try:
         with pytest.raises(SystemExit):
             main(["run", "--as-of", "morgen"])
-        assert "kein Datum im Format JJJJ-MM-TT: 'morgen'" in capsys.readouterr().err
+        assert "kein Datum in der Form JJJJ-MM-TT: 'morgen'" in capsys.readouterr().err
         with pytest.raises(SystemExit):
             main(["--help"])
         out = capsys.readouterr().out

@@ -59,7 +59,7 @@ def test_page_shows_each_journey_and_saves_a_comment(app_env: str) -> None:
 
 def test_presentation_mode_steps_through_journeys(app_env: str) -> None:
     at = _review_page()
-    next(b for b in at.button if b.label == "Present").click().run()
+    next(b for b in at.button if b.label == "Presentation").click().run()
     assert not at.exception, at.exception
     # no controls but the steps: no quarter choice, no name, no tabs, no tables
     assert not at.selectbox and not at.text_input and not at.tabs and not at.dataframe

@@ -59,7 +59,7 @@ def test_presentation_hides_everything_but_the_steps_and_steps_by_keys_and_butto
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(f"{base_url}/review")
     _settled(page)
-    page.get_by_role("button", name="Present").click()
+    page.get_by_role("button", name="Presentation").click()
     text = _settled(page)
     assert "Journeys ranked by review score" in text and "Screen 1 of" in text
     assert "Decisions and actions needed" in text
@@ -86,4 +86,4 @@ def test_presentation_hides_everything_but_the_steps_and_steps_by_keys_and_butto
     _settled(page)
     assert "present" not in page.url
     assert page.locator("[data-testid='stSidebar']").first.is_visible()
-    assert page.get_by_role("button", name="Present").is_visible()
+    assert page.get_by_role("button", name="Presentation").is_visible()
