@@ -159,8 +159,10 @@ def kpi_frame(wh: Warehouse, request: KpiRequest, scope: AccessScope | None = No
     return _kpi_shape(frame, request, request.start)
 
 
-def _kpi_shape(frame: pd.DataFrame, request: KpiRequest, start: dt.date) -> pd.DataFrame:
-    """kpi_frame's columns, types and order from the warehouse's aggregate rows."""
+def _kpi_shape(frame: pd.DataFrame, request: KpiRequest, start: dt.date,
+               before: tuple[str, ...] = ()) -> pd.DataFrame:
+    """kpi_frame's columns, types and order from the warehouse's aggregate rows (sorted by the
+    ``before`` columns first, if any)."""
     if request.grain is Grain.PERIOD:
         frame.insert(0, "period_start", pd.Timestamp(start))
     else:
@@ -172,7 +174,7 @@ def _kpi_shape(frame: pd.DataFrame, request: KpiRequest, start: dt.date) -> pd.D
     )
     # One constant period_start needs no sorting (a third of the cost on small results).
     first = "period_start" if request.grain is not Grain.PERIOD else None
-    sort = [c for c in (first, BREAKDOWN_COLUMN.get(request.by), "kpi_id") if c]
+    sort = [c for c in (*before, first, BREAKDOWN_COLUMN.get(request.by), "kpi_id") if c]
     return frame.sort_values(sort, ignore_index=True)
 
 
@@ -232,10 +234,7 @@ def kpi_personas_frame(
     frame = read_frame(wh, kpi_personas_statement(wh, request, personas, scope), columnar=True)
     persona = frame.pop("persona").astype(str)
     frame = _kpi_shape(frame.assign(_persona=persona.map({p: i for i, p in enumerate(personas)})),
-                       request, request.start)
-    first = "period_start" if request.grain is not Grain.PERIOD else None
-    sort = [c for c in ("_persona", first, BREAKDOWN_COLUMN.get(request.by), "kpi_id") if c]
-    frame = frame.sort_values(sort, ignore_index=True)
+                       request, request.start, before=("_persona",))
     names = pd.Series(list(personas), dtype=object)
     frame.insert(0, "persona", names.take(frame.pop("_persona").astype("int64").to_numpy()).to_numpy())
     return frame
