@@ -107,9 +107,10 @@ def answer(tables: dict[str, pd.DataFrame], call: Call) -> pd.DataFrame:
         return pd.concat([answer(tables, KpiCall(replace(call.request, start=p.start, end=p.end)))
                           .assign(period=label) for label, p in call.periods.items()], ignore_index=True)
     if isinstance(call, KpiPersonasCall):  # and once per persona's journeys
-        return pd.concat([answer(tables, KpiCall(replace(call.request, filters=replace(
-            call.request.filters, journey_ids=ids)))).assign(persona=name) for name, ids in call.personas.items()],
-            ignore_index=True)
+        request = call.request
+        return pd.concat([
+            answer(tables, KpiCall(replace(request, filters=replace(request.filters, journey_ids=ids))))
+            .assign(persona=name) for name, ids in call.personas.items()], ignore_index=True)
     if isinstance(call, BudgetPeriodsCall):
         return pd.concat([answer(tables, BudgetCall(p.start, p.end, call.by)).assign(period=label)
                           for label, p in call.periods.items()], ignore_index=True)

@@ -331,7 +331,8 @@ def review_plan(ctx: BenchContext) -> PagePlan:
 def persona_journeys(ctx: BenchContext) -> dict[str, tuple[str, ...]]:
     """ui.persona_sections.persona_journeys: each named persona (sorted) with its journeys."""
     journeys = ctx.dims["journeys"]
-    named = journeys["persona"].astype("object").where(journeys["persona"].notna(), "").astype(str).str.strip()
+    named = journeys["persona"].astype("object").where(journeys["persona"].notna(), "")
+    named = named.astype(str).str.strip()
     return {p: tuple(sorted(journeys.loc[named == p, "journey_id"])) for p in sorted(set(named) - {""})}
 
 
@@ -345,7 +346,7 @@ def personas_plan(ctx: BenchContext) -> PagePlan:
 #: Pages that ask the warehouse nothing on a render, and why.
 NO_WAREHOUSE_CALLS: dict[str, str] = {
     "pages/data_quality.py": "reads check history from the state store; only its 'Run checks now' "
-    "button queries the warehouse (timed by scripts/bench_checks.py)",
+    "button queries the warehouse (timed by scripts/bench_checks.py)",  # i18n: not shown (benchmark report)
 }
 
 #: Page script (as in ui.navigation.PAGES) -> its plan.

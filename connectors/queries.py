@@ -112,7 +112,7 @@ def _scope_clauses(tp: sa.Table, scope: AccessScope | None) -> list[sa.ColumnEle
     return [_in_scope(tp.c.touchpoint_id, "scope_touchpoint_ids", scope.touchpoint_ids)]
 
 
-def kpi_keys(request: KpiRequest, fact: sa.Table, tp: sa.Table) -> list[sa.ColumnElement[Any]]:
+def kpi_keys(request: KpiRequest, fact: sa.Table, tp: sa.FromClause) -> list[sa.ColumnElement[Any]]:
     """The grouping columns of a KPI request: period start (unless one period), breakdown, KPI."""
     keys: list[sa.ColumnElement[Any]] = []
     if request.grain is not Grain.PERIOD:
@@ -179,7 +179,8 @@ def _kpi_shape(frame: pd.DataFrame, request: KpiRequest, start: dt.date,
 
 
 def kpi_personas_statement(
-    wh: Warehouse, request: KpiRequest, personas: Mapping[str, tuple[str, ...]], scope: AccessScope | None = None
+    wh: Warehouse, request: KpiRequest, personas: Mapping[str, tuple[str, ...]],
+    scope: AccessScope | None = None,
 ) -> sa.Select[Any]:
     """The select behind ``kpi_personas_frame``: kpi_statement's aggregate for several personas at
     once, grouped by a ``persona`` column first.
@@ -192,11 +193,13 @@ def kpi_personas_statement(
     A journey listed for two personas counts for the first.
     """
     if not personas or not all(personas.values()):
-        raise ValueError("a personas query needs personas, each with journeys")  # i18n: not shown (a developer error)
+        raise ValueError(  # i18n: not shown (a developer error)
+            "a personas query needs personas, each with journeys")
     fact = wh.table("touchpoint_kpis")
     tp = wh.table("touchpoints")
     whens = [(tp.c.journey_id.in_(sa.bindparam(f"persona_{i}_journey_ids", sorted(ids), expanding=True)),
-              sa.bindparam(f"persona_{i}", name, type_=sa.String)) for i, (name, ids) in enumerate(personas.items())]
+              sa.bindparam(f"persona_{i}", name, type_=sa.String))
+             for i, (name, ids) in enumerate(personas.items())]
     every = sorted({j for ids in personas.values() for j in ids})
     carried = {"touchpoint_id", BREAKDOWN_COLUMN.get(request.by, "touchpoint_id")}
     labelled = (
@@ -220,7 +223,8 @@ def kpi_personas_statement(
 
 
 def kpi_personas_frame(
-    wh: Warehouse, request: KpiRequest, personas: Mapping[str, tuple[str, ...]], scope: AccessScope | None = None
+    wh: Warehouse, request: KpiRequest, personas: Mapping[str, tuple[str, ...]],
+    scope: AccessScope | None = None,
 ) -> pd.DataFrame:
     """``kpi_frame`` for each persona (the request filtered to the persona's journey ids) from one
     statement (#19: round trips).

@@ -70,8 +70,9 @@ def test_one_statement_equals_one_kpi_frame_per_persona(
     assert list(combined.columns[:1]) == ["persona"]
     assert list(combined["persona"].unique()) == [p for p in personas if (combined["persona"] == p).any()]
     for name, ids in personas.items():
-        alone = kpi_frame(wh, KpiRequest(request.kpi_ids, request.start, request.end, request.grain, request.by,
-                                         Filters(**{**request.filters.__dict__, "journey_ids": ids})), scope)
+        filters = Filters(**{**request.filters.__dict__, "journey_ids": ids})
+        alone = kpi_frame(wh, KpiRequest(request.kpi_ids, request.start, request.end, request.grain,
+                                         request.by, filters), scope)
         mine = combined[combined["persona"] == name].drop(columns="persona").reset_index(drop=True)
         assert list(mine.columns) == list(alone.columns), name
         if alone.empty:
@@ -130,15 +131,15 @@ def contexts(request: pytest.FixtureRequest, frames: dict[str, pd.DataFrame]) ->
     common = dict(settings=None, warehouse=fixture.warehouse, registry=KpiRegistry.from_frame(frames["kpis"]),
                   journeys=frames["journeys"], stages=frames["stages"], touchpoints=frames["touchpoints"],
                   targets=frames["targets"], first_date=first, as_of=DEMO_END)
-    return {"everything": AppContext(**common, key=f"personas|{fixture.dialect}"),  # type: ignore[arg-type]
-            "scoped": AppContext(**common, key=f"personas|{fixture.dialect}|{SCOPE.fingerprint}",  # type: ignore[arg-type]
+    return {"everything": AppContext(**common, key=f"personas|{fixture.dialect}"),
+            "scoped": AppContext(**common, key=f"personas|{fixture.dialect}|{SCOPE.fingerprint}",
                                  scope=SCOPE)}
 
 
 @pytest.mark.parametrize("evidence_name", list(EVIDENCE))
 @pytest.mark.parametrize("who", ["everything", "scoped"])
-@pytest.mark.parametrize("period", [Period(D(2026, 1, 1), D(2026, 3, 31)), Period(D(2025, 1, 1), D(2025, 12, 31))],
-                         ids=["quarter", "year"])
+@pytest.mark.parametrize("period", [Period(D(2026, 1, 1), D(2026, 3, 31)),
+                                    Period(D(2025, 1, 1), D(2025, 12, 31))], ids=["quarter", "year"])
 def test_kpis_per_persona_equal_one_load_judged_per_persona(
     contexts: dict[str, object], who: str, evidence_name: str, period: Period, monkeypatch: pytest.MonkeyPatch
 ) -> None:
