@@ -13,7 +13,15 @@ from dataclasses import replace
 import pandas as pd
 import sqlalchemy as sa
 
-from benchmarks.page_workloads import BudgetCall, BudgetPeriodsCall, Call, FunnelCall, KpiCall, KpiPeriodsCall
+from benchmarks.page_workloads import (
+    BudgetCall,
+    BudgetPeriodsCall,
+    Call,
+    FunnelCall,
+    KpiCall,
+    KpiPeriodsCall,
+    KpiPersonasCall,
+)
 from connectors.queries import BREAKDOWN_COLUMN
 from connectors.warehouse import Warehouse
 from metrics.model import Filters, Grain, Scope
@@ -98,6 +106,11 @@ def answer(tables: dict[str, pd.DataFrame], call: Call) -> pd.DataFrame:
     if isinstance(call, KpiPeriodsCall):  # a naive dashboard filters the loaded table once per period
         return pd.concat([answer(tables, KpiCall(replace(call.request, start=p.start, end=p.end)))
                           .assign(period=label) for label, p in call.periods.items()], ignore_index=True)
+    if isinstance(call, KpiPersonasCall):  # and once per persona's journeys
+        request = call.request
+        return pd.concat([
+            answer(tables, KpiCall(replace(request, filters=replace(request.filters, journey_ids=ids))))
+            .assign(persona=name) for name, ids in call.personas.items()], ignore_index=True)
     if isinstance(call, BudgetPeriodsCall):
         return pd.concat([answer(tables, BudgetCall(p.start, p.end, call.by)).assign(period=label)
                           for label, p in call.periods.items()], ignore_index=True)

@@ -22,7 +22,14 @@ import pandas as pd
 import sqlalchemy as sa
 
 from connectors.period_queries import budget_periods_frame, kpi_periods_frame
-from connectors.queries import budget_frame, date_bounds, dimension_frame, funnel_frame, kpi_frame
+from connectors.queries import (
+    budget_frame,
+    date_bounds,
+    dimension_frame,
+    funnel_frame,
+    kpi_frame,
+    kpi_personas_frame,
+)
 from connectors.warehouse import Warehouse
 from metrics.judgement import Yardstick, judge
 from metrics.model import Filters, Grain, KpiRequest, Period, Scope, Unit
@@ -92,7 +99,15 @@ class BudgetPeriodsCall:
     by: tuple[str, ...]
 
 
-Call = KpiCall | FunnelCall | BudgetCall | KpiPeriodsCall | BudgetPeriodsCall
+@dataclass(frozen=True)
+class KpiPersonasCall:
+    """One KPI request for several personas (each filtered to its journeys) in one statement."""
+
+    request: KpiRequest
+    personas: dict[str, tuple[str, ...]]
+
+
+Call = KpiCall | FunnelCall | BudgetCall | KpiPeriodsCall | BudgetPeriodsCall | KpiPersonasCall
 
 
 def kpis(
@@ -118,6 +133,8 @@ def run_ours(wh: Warehouse, call: Call) -> pd.DataFrame:
         return kpi_periods_frame(wh, call.request, call.periods)
     if isinstance(call, BudgetPeriodsCall):
         return budget_periods_frame(wh, call.periods, call.by)
+    if isinstance(call, KpiPersonasCall):
+        return kpi_personas_frame(wh, call.request, call.personas)
     return budget_frame(wh, call.start, call.end, call.by)
 
 
@@ -311,10 +328,25 @@ def review_plan(ctx: BenchContext) -> PagePlan:
     return PagePlan(calls)
 
 
+def persona_journeys(ctx: BenchContext) -> dict[str, tuple[str, ...]]:
+    """ui.persona_sections.persona_journeys: each named persona (sorted) with its journeys."""
+    journeys = ctx.dims["journeys"]
+    named = journeys["persona"].astype("object").where(journeys["persona"].notna(), "")
+    named = named.astype(str).str.strip()
+    return {p: tuple(sorted(journeys.loc[named == p, "journey_id"])) for p in sorted(set(named) - {""})}
+
+
+def personas_plan(ctx: BenchContext) -> PagePlan:
+    """Default: the last full quarter; every KPI for every persona (its journeys), in one statement."""
+    period = ctx.default_period()
+    calls: list[Call] = [KpiPersonasCall(kpis(ctx, period.start, period.end).request, persona_journeys(ctx))]
+    return PagePlan(calls)
+
+
 #: Pages that ask the warehouse nothing on a render, and why.
 NO_WAREHOUSE_CALLS: dict[str, str] = {
     "pages/data_quality.py": "reads check history from the state store; only its 'Run checks now' "
-    "button queries the warehouse (timed by scripts/bench_checks.py)",
+    "button queries the warehouse (timed by scripts/bench_checks.py)",  # i18n: not shown (benchmark report)
 }
 
 #: Page script (as in ui.navigation.PAGES) -> its plan.
@@ -325,6 +357,7 @@ WORKLOADS: dict[str, Callable[[BenchContext], PagePlan]] = {
     "pages/my_touchpoints.py": my_touchpoints_plan,
     "pages/budget.py": budget_plan,
     "pages/review.py": review_plan,
+    "pages/personas.py": personas_plan,
 }
 
 

@@ -22,6 +22,7 @@ export can ask for a row outside it. None (the service identity) reads everythin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -36,7 +37,7 @@ from metrics.model import OPTIONAL_COLUMNS, TABLES, Filters, Grain, KpiRequest, 
 
 __all__ = ["BREAKDOWN_COLUMN", "budget_frame", "budget_statement", "date_bounds", "date_bounds_statement",
     "dimension_frame", "dimension_statement", "funnel_frame", "funnel_statement", "kpi_frame",
-    "kpi_keys", "kpi_statement", "read_frame"]
+    "kpi_keys", "kpi_personas_frame", "kpi_personas_statement", "kpi_statement", "read_frame"]
 
 #: The touchpoints column a breakdown groups by.
 BREAKDOWN_COLUMN: dict[Scope, str] = {
@@ -111,7 +112,7 @@ def _scope_clauses(tp: sa.Table, scope: AccessScope | None) -> list[sa.ColumnEle
     return [_in_scope(tp.c.touchpoint_id, "scope_touchpoint_ids", scope.touchpoint_ids)]
 
 
-def kpi_keys(request: KpiRequest, fact: sa.Table, tp: sa.Table) -> list[sa.ColumnElement[Any]]:
+def kpi_keys(request: KpiRequest, fact: sa.Table, tp: sa.FromClause) -> list[sa.ColumnElement[Any]]:
     """The grouping columns of a KPI request: period start (unless one period), breakdown, KPI."""
     keys: list[sa.ColumnElement[Any]] = []
     if request.grain is not Grain.PERIOD:
@@ -158,8 +159,10 @@ def kpi_frame(wh: Warehouse, request: KpiRequest, scope: AccessScope | None = No
     return _kpi_shape(frame, request, request.start)
 
 
-def _kpi_shape(frame: pd.DataFrame, request: KpiRequest, start: dt.date) -> pd.DataFrame:
-    """kpi_frame's columns, types and order from the warehouse's aggregate rows."""
+def _kpi_shape(frame: pd.DataFrame, request: KpiRequest, start: dt.date,
+               before: tuple[str, ...] = ()) -> pd.DataFrame:
+    """kpi_frame's columns, types and order from the warehouse's aggregate rows (sorted by the
+    ``before`` columns first, if any)."""
     if request.grain is Grain.PERIOD:
         frame.insert(0, "period_start", pd.Timestamp(start))
     else:
@@ -171,8 +174,74 @@ def _kpi_shape(frame: pd.DataFrame, request: KpiRequest, start: dt.date) -> pd.D
     )
     # One constant period_start needs no sorting (a third of the cost on small results).
     first = "period_start" if request.grain is not Grain.PERIOD else None
-    sort = [c for c in (first, BREAKDOWN_COLUMN.get(request.by), "kpi_id") if c]
+    sort = [c for c in (*before, first, BREAKDOWN_COLUMN.get(request.by), "kpi_id") if c]
     return frame.sort_values(sort, ignore_index=True)
+
+
+def kpi_personas_statement(
+    wh: Warehouse, request: KpiRequest, personas: Mapping[str, tuple[str, ...]],
+    scope: AccessScope | None = None,
+) -> sa.Select[Any]:
+    """The select behind ``kpi_personas_frame``: kpi_statement's aggregate for several personas at
+    once, grouped by a ``persona`` column first.
+
+    The touchpoints are labelled in a derived table (``CASE WHEN journey_id IN (persona i's
+    journeys) THEN persona i``, one label per touchpoint, not per fact row) that also carries the
+    request's filters and the access scope; the fact rows join it and are grouped by its plain
+    ``persona`` column. Grouping by a column, not by the CASE itself, keeps bound values out of
+    GROUP BY (PostgreSQL with server-side parameters would not match them with the select list's).
+    A journey listed for two personas counts for the first.
+    """
+    if not personas or not all(personas.values()):
+        raise ValueError(  # i18n: not shown (a developer error)
+            "a personas query needs personas, each with journeys")
+    fact = wh.table("touchpoint_kpis")
+    tp = wh.table("touchpoints")
+    whens = [(tp.c.journey_id.in_(sa.bindparam(f"persona_{i}_journey_ids", sorted(ids), expanding=True)),
+              sa.bindparam(f"persona_{i}", name, type_=sa.String))
+             for i, (name, ids) in enumerate(personas.items())]
+    every = sorted({j for ids in personas.values() for j in ids})
+    carried = {"touchpoint_id", BREAKDOWN_COLUMN.get(request.by, "touchpoint_id")}
+    labelled = (
+        sa.select(*(tp.c[c].label(c) for c in sorted(carried)), sa.case(*whens).label("persona"))
+        .where(tp.c.journey_id.in_(sa.bindparam("persona_journey_ids", every, expanding=True)),
+               *_touchpoint_filters(tp, request.filters), *_scope_clauses(tp, scope))
+        .subquery("persona_touchpoints")  # i18n: not shown (an SQL alias)
+    )
+    keys = [labelled.c.persona, *kpi_keys(request, fact, labelled)]
+    return (
+        sa.select(
+            *keys,
+            sa.func.sum(fact.c.numerator).label("numerator"),
+            sa.func.sum(fact.c.denominator).label("denominator"),
+            sa.func.count().label("rows"),
+        )
+        .select_from(fact.join(labelled, fact.c.touchpoint_id == labelled.c.touchpoint_id))
+        .where(_date_range(fact.c.date, request.start, request.end), fact.c.kpi_id.in_(list(request.kpi_ids)))
+        .group_by(*keys)
+    )
+
+
+def kpi_personas_frame(
+    wh: Warehouse, request: KpiRequest, personas: Mapping[str, tuple[str, ...]],
+    scope: AccessScope | None = None,
+) -> pd.DataFrame:
+    """``kpi_frame`` for each persona (the request filtered to the persona's journey ids) from one
+    statement (#19: round trips).
+
+    Columns: persona (a key of ``personas``), then kpi_frame's columns; rows persona by persona in
+    the mapping's order, each persona's rows equal to ``kpi_frame`` with ``journey_ids`` its journeys
+    (a persona without rows has none).
+    """
+    if not request.kpi_ids:
+        raise ValueError("a KPI request needs at least one KPI")  # i18n: not shown (a developer error)
+    frame = read_frame(wh, kpi_personas_statement(wh, request, personas, scope), columnar=True)
+    persona = frame.pop("persona").astype(str)
+    frame = _kpi_shape(frame.assign(_persona=persona.map({p: i for i, p in enumerate(personas)})),
+                       request, request.start, before=("_persona",))
+    names = pd.Series(list(personas), dtype=object)
+    frame.insert(0, "persona", names.take(frame.pop("_persona").astype("int64").to_numpy()).to_numpy())
+    return frame
 
 
 def _as_float(column: pd.Series) -> pd.Series:

@@ -105,6 +105,9 @@ QUARTERS = {"current": Period(START, END), "previous": Period(dt.date(2025, 10, 
 WINDOWS = {"current": Period(dt.date(2024, 4, 1), END),
            "last_year": Period(dt.date(2023, 4, 1), dt.date(2025, 3, 31))}
 
+#: Personas with their journeys, as the Personas page sends them (one of them with two journeys).
+PERSONAS = {"Family on the move": (QUOTED_JOURNEY_ID, "fault"), "Young professional": ("buy",)}
+
 
 def _rule(name: str) -> Arguments:
     return lambda wh: (pq.fact_rules(wh, REGISTRY, AS_OF)[name], SAMPLE_ROWS)
@@ -148,6 +151,16 @@ CASES: dict[str, SqlCase] = {
     ),
     "budget_periods_quarters_by_journey_scoped": SqlCase(
         pp.budget_periods_statement, _fixed(QUARTERS, ("journey_id",), SCOPE), (pp.budget_periods_frame,)
+    ),
+    # Every persona's KPIs in one statement, grouped by a persona label (the Personas page).
+    "kpi_personas_period": SqlCase(
+        q.kpi_personas_statement, _fixed(REQUESTS["kpi_period_all"], PERSONAS), (q.kpi_personas_frame,)
+    ),
+    "kpi_personas_month_by_touchpoint_scoped": SqlCase(
+        q.kpi_personas_statement,
+        _fixed(KpiRequest(("csat",), START, END, grain=Grain.MONTH, by=Scope.TOUCHPOINT,
+                          filters=Filters(moment_of_truth=True)), PERSONAS, SCOPE),
+        (q.kpi_personas_frame,),
     ),
     "funnel_period_all": SqlCase(q.funnel_statement, _fixed(START, END), (q.funnel_frame,)),
     "funnel_week_by_journey": SqlCase(

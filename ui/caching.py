@@ -37,6 +37,8 @@ Where, with the keys besides each call's own arguments (TTL WAREHOUSE_TTL_SECOND
   evidence key, request; JUDGED_FRAMES).
 - ui/period_loaders.py: KPI frames of several periods from one statement (warehouse key, request,
   periods; KPI_FRAMES) and their judged values (as ui/loaders.py; JUDGED_FRAMES).
+- ui/persona_loaders.py: KPI frames of every persona from one statement (warehouse key, request,
+  each persona's journeys; KPI_FRAMES) and their judged values (as ui/loaders.py; JUDGED_FRAMES).
 - ui/budget_what_if.py: the optimiser's result and the default goal for a scenario (warehouse
   key, item level, outcome, period, as_of, the edited scenario; WHAT_IF_RESULTS).
 - ui/budget_loaders.py: response-curve fits with their history (warehouse key, item level, KPI,

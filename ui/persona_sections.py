@@ -1,17 +1,17 @@
 """The personas page's figures: journeys per persona and the same KPIs judged per persona.
 
-Each persona's KPIs are aggregated in the warehouse over the journeys mapped for it (one small
-query per persona, judged by metrics.judgement against the targets for all journeys), so the
-personas compare on the same footing.
+Each persona's KPIs are aggregated in the warehouse over the journeys mapped for it (one statement
+for all personas, grouped by persona: ui/persona_loaders.py; judged by metrics.judgement against
+the targets for all journeys), so the personas compare on the same footing.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from metrics.model import Filters, Period
+from metrics.model import Period
 from ui.context import AppContext
-from ui.loaders import load_judged
+from ui.persona_loaders import Personas, load_judged_personas
 
 PERSONA_COLUMNS = ["persona", "journeys", "owners", "moments", "third_party", "touchpoints"]
 
@@ -34,12 +34,13 @@ def journeys_per_persona(ctx: AppContext, names: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PERSONA_COLUMNS)
 
 
+def persona_journeys(ctx: AppContext, names: list[str]) -> Personas:
+    """Each persona of ``names`` with the ids of the journeys mapped for it (sorted)."""
+    return tuple((name, tuple(sorted(_journeys_of(ctx, name)["journey_id"]))) for name in names)
+
+
 def kpis_per_persona(ctx: AppContext, names: list[str], period: Period) -> pd.DataFrame:
-    """Judged KPI values per persona over ``period``: persona, kpi_id, value, target, status, ..."""
-    parts = []
-    for name in names:
-        ids = tuple(sorted(_journeys_of(ctx, name)["journey_id"]))
-        judged = load_judged(ctx, period.start, period.end, filters=Filters(journey_ids=ids))
-        parts.append(judged.assign(persona=name))
-    present = [p for p in parts if len(p)]
-    return pd.concat(present, ignore_index=True) if present else pd.DataFrame()
+    """Judged KPI values per persona over ``period``: kpi_id, value, target, status, ..., persona
+    (from one warehouse statement for all personas); an empty frame when no persona has data."""
+    judged = load_judged_personas(ctx, period.start, period.end, persona_journeys(ctx, names))
+    return judged if len(judged) else pd.DataFrame()

@@ -1,0 +1,14 @@
+SELECT `persona_touchpoints`.`persona`, `wh_fact_touchpoint_kpi`.`kpi_key` AS `kpi_id`, sum(`wh_fact_touchpoint_kpi`.`num_value`) AS `numerator`, sum(`wh_fact_touchpoint_kpi`.`den_value`) AS `denominator`, count(*) AS `rows` 
+FROM `mart`.`wh_fact_touchpoint_kpi` JOIN (SELECT `wh_touchpoint`.`tp_key` AS `touchpoint_id`, CASE WHEN (`wh_touchpoint`.`journey_key` IN UNNEST(:persona_0_journey_ids)) THEN :persona_0 WHEN (`wh_touchpoint`.`journey_key` IN UNNEST(:persona_1_journey_ids)) THEN :persona_1 END AS `persona` 
+FROM `mart`.`wh_touchpoint` 
+WHERE `wh_touchpoint`.`journey_key` IN UNNEST(:persona_journey_ids)) AS `persona_touchpoints` ON `wh_fact_touchpoint_kpi`.`tp_key` = `persona_touchpoints`.`touchpoint_id` 
+WHERE `wh_fact_touchpoint_kpi`.`event_date` >= :date_1 AND `wh_fact_touchpoint_kpi`.`event_date` < :date_2 AND `wh_fact_touchpoint_kpi`.`kpi_key` IN UNNEST(:kpi_id_1) GROUP BY `persona_touchpoints`.`persona`, `kpi_id`
+
+-- date_1 = datetime.date(2026, 1, 1)
+-- date_2 = datetime.date(2026, 4, 1)
+-- kpi_id_1 = ['csat', 'reach']
+-- persona_0 = 'Family on the move'
+-- persona_0_journey_ids = ['fault', 'kündigung_"sofort"_o\'brien']
+-- persona_1 = 'Young professional'
+-- persona_1_journey_ids = ['buy']
+-- persona_journey_ids = ['buy', 'fault', 'kündigung_"sofort"_o\'brien']
