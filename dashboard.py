@@ -17,7 +17,7 @@ from metrics.i18n import tr
 from ui.context import prepare_context, show_problem, show_scope_note
 from ui.identity import show_identity, show_no_access
 from ui.navigation import APP_ICON, APP_TITLE, app_pages
-from ui.server_load import freeze_long_lived_objects, page_run_slot
+from ui.server_load import freeze_long_lived_objects, page_run_slot, release_free_memory
 
 
 def main() -> None:
@@ -53,6 +53,7 @@ def main() -> None:
         )
     finally:  # also after st.stop(): a page that stops early has still imported its modules
         freeze_long_lived_objects()
+        release_free_memory()
 
 
 main()

@@ -48,3 +48,13 @@ def test_page_runs_beyond_the_slots_wait_their_turn() -> None:
     finally:
         for _ in taken:
             slots.release()
+
+
+def test_the_allocator_is_capped_and_trimmed_where_it_is_glibc() -> None:
+    from ui import server_load
+
+    if server_load._LIBC is None:  # not glibc: nothing to tune, and nothing fails
+        assert not server_load.release_free_memory()
+        return
+    assert server_load.release_free_memory()
+    assert server_load.MALLOC_ARENAS >= 1
