@@ -101,7 +101,8 @@ def run(rows: int, sessions: int, env: dict[str, str], cache_dir: Path) -> dict[
     out: dict[str, Any] = {"rows": count, "sessions": sessions, "env": env, "steps": {}}
     try:
         base = launcher(
-            {"MOT_WAREHOUSE_URL": f"duckdb:///{warehouse.resolve()}", "MOT_DATA_DIR": str(warehouse.parent), **env}
+            {"MOT_WAREHOUSE_URL": f"duckdb:///{warehouse.resolve()}", "MOT_DATA_DIR": str(warehouse.parent),
+             **env}
         )
         pid = next(iter(launcher._servers.values())).process.pid
         sampler = _Sampler(pid)
@@ -121,7 +122,7 @@ def run(rows: int, sessions: int, env: dict[str, str], cache_dir: Path) -> dict[
                 "rss_mb": round(_status_mb(pid, "VmRSS"), 1),
             }
             if isinstance(result, dict) and "p95_s" in result:
-                out["steps"][name].update(p95_s=round(result["p95_s"], 2), errors=result["errors"])
+                out["steps"][name].update(p95_s=round(float(result["p95_s"]), 2), errors=result["errors"])
             print(f"  {name}: {out['steps'][name]}", flush=True)
         out["caches_mb"] = {k: round(v, 1) for k, v in cache_bytes(base).items() if v >= 0.05}
         time.sleep(3)
@@ -134,7 +135,8 @@ def run(rows: int, sessions: int, env: dict[str, str], cache_dir: Path) -> dict[
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.server_memory", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.server_memory",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--env", action="append", default=[])  # KEY=VALUE, repeatable
