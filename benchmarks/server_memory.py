@@ -121,8 +121,9 @@ def run(rows: int, sessions: int, env: dict[str, str], cache_dir: Path) -> dict[
                 "peak_mb": round(_status_mb(pid, "VmHWM"), 1),
                 "rss_mb": round(_status_mb(pid, "VmRSS"), 1),
             }
-            if isinstance(result, dict) and "p95_s" in result:
-                out["steps"][name].update(p95_s=round(float(result["p95_s"]), 2), errors=result["errors"])
+            p95 = result.get("p95_s") if isinstance(result, dict) else None
+            if isinstance(p95, int | float):
+                out["steps"][name].update(p95_s=round(p95, 2), errors=result["errors"])
             print(f"  {name}: {out['steps'][name]}", flush=True)
         out["caches_mb"] = {k: round(v, 1) for k, v in cache_bytes(base).items() if v >= 0.05}
         time.sleep(3)
