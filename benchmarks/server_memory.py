@@ -1,6 +1,6 @@
 """The app server's peak memory through the benchmark's server part, without browsers or the naive read.
 
-``python -m benchmarks.server_memory [--rows 10000000] [--sessions 30] [--env KEY=VALUE ...]``
+``python -m benchmarks.server_memory [--rows 10000000] [--sessions 30] [--env KEY=VALUE ...] [--port N]``
 
 Starts ``streamlit run dashboard.py`` on the demo warehouse of that size (built once in
 data/bench/, as ``python -m benchmarks`` does), then, as the benchmark's server part does:
@@ -12,7 +12,10 @@ data/bench/, as ``python -m benchmarks`` does), then, as the benchmark's server 
 It samples the server's resident set (``VmRSS``) every 0.2 s and reports the kernel's peak
 (``VmHWM``) after each step, and the server's cache sizes from Streamlit's ``/_stcore/metrics``.
 ``--env`` passes settings to the server (e.g. ``MALLOC_ARENA_MAX=2``) to compare variants with
-the same command.
+the same command. The server's MOT_DATA_DIR (its state store) is a temporary folder unless ``--env``
+sets it, so the warehouses' folder is only read. ``--port`` picks the server's port (default: a
+free one). Each step also reports the resident set's anonymous part (``RssAnon``: heaps, frames,
+DuckDB's buffer) and file-backed part (``RssFile``: shared libraries, mapped files).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import asyncio
 import datetime as dt
 import json
 import re
+import tempfile
 import threading
 import time
 import urllib.request
@@ -90,19 +94,25 @@ async def _every_page_twice(base: str, paths: list[str]) -> dict[str, list[float
     return out
 
 
-def run(rows: int, sessions: int, env: dict[str, str], cache_dir: Path) -> dict[str, Any]:
+def run(
+    rows: int, sessions: int, env: dict[str, str], cache_dir: Path, port: int | None = None
+) -> dict[str, Any]:
     from benchmarks.__main__ import ensure_warehouse, page_scripts
+    from tests import servers
     from tests.servers import StreamlitLauncher
+
+    if port is not None:  # the launcher asks servers.free_port for each server it starts
+        servers.free_port = lambda: port
 
     warehouse, count = ensure_warehouse(rows, cache_dir, dt.date.today())
     scripts = page_scripts()
     paths = [url_path(s, scripts) for s in scripts]
     launcher = StreamlitLauncher()
     out: dict[str, Any] = {"rows": count, "sessions": sessions, "env": env, "steps": {}}
+    data_dir = tempfile.TemporaryDirectory(prefix="mot-server-memory-")
     try:
         base = launcher(
-            {"MOT_WAREHOUSE_URL": f"duckdb:///{warehouse.resolve()}", "MOT_DATA_DIR": str(warehouse.parent),
-             **env}
+            {"MOT_WAREHOUSE_URL": f"duckdb:///{warehouse.resolve()}", "MOT_DATA_DIR": data_dir.name, **env}
         )
         pid = next(iter(launcher._servers.values())).process.pid
         sampler = _Sampler(pid)
@@ -120,6 +130,8 @@ def run(rows: int, sessions: int, env: dict[str, str], cache_dir: Path) -> dict[
                 "seconds": round(time.perf_counter() - started, 1),
                 "peak_mb": round(_status_mb(pid, "VmHWM"), 1),
                 "rss_mb": round(_status_mb(pid, "VmRSS"), 1),
+                "anon_mb": round(_status_mb(pid, "RssAnon"), 1),
+                "file_mb": round(_status_mb(pid, "RssFile"), 1),
             }
             p95 = result.get("p95_s") if isinstance(result, dict) else None
             if isinstance(p95, int | float):
@@ -132,6 +144,7 @@ def run(rows: int, sessions: int, env: dict[str, str], cache_dir: Path) -> dict[
         sampler.stop()
     finally:
         launcher.close()
+        data_dir.cleanup()
     return out
 
 
@@ -142,9 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--env", action="append", default=[])  # KEY=VALUE, repeatable
     parser.add_argument("--cache-dir", type=Path, default=ROOT / "data" / "bench")
+    parser.add_argument("--port", type=int, default=None)
     args = parser.parse_args(argv)
     env = dict(item.split("=", 1) for item in args.env)
-    print(json.dumps(run(args.rows, args.sessions, env, args.cache_dir)))
+    print(json.dumps(run(args.rows, args.sessions, env, args.cache_dir, args.port)))
     return 0
 
 
