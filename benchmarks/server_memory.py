@@ -10,12 +10,16 @@ data/bench/, as ``python -m benchmarks`` does), then, as the benchmark's server 
 3. ``--sessions`` protocol sessions at once, each running Overview, Journey, Overview.
 
 It samples the server's resident set (``VmRSS``) every 0.2 s and reports the kernel's peak
-(``VmHWM``) after each step, and the server's cache sizes from Streamlit's ``/_stcore/metrics``.
-``--env`` passes settings to the server (e.g. ``MALLOC_ARENA_MAX=2``) to compare variants with
-the same command. The server's MOT_DATA_DIR (its state store) is a temporary folder unless ``--env``
-sets it, so the warehouses' folder is only read. ``--port`` picks the server's port (default: a
-free one). Each step also reports the resident set's anonymous part (``RssAnon``: heaps, frames,
-DuckDB's buffer) and file-backed part (``RssFile``: shared libraries, mapped files).
+(``VmHWM``) of each step (the mark is reset before each later step, as benchmarks.memory does, so a
+step's peak is its own; ``app_peak_mb`` is the highest), and the server's cache sizes from
+Streamlit's ``/_stcore/metrics``. ``--env`` passes settings to the server (e.g.
+``MALLOC_ARENA_MAX=2``) to compare variants with the same command. The server's MOT_DATA_DIR (its
+state store) is a temporary folder unless ``--env`` sets it, so the warehouses' folder is only read.
+``--port`` picks the server's port (default: a free one). The cache sizes include
+``st.cache_resource`` entries and session states in bytes (Streamlit's expensive memory stats,
+computed only when the metrics are read). Each step also reports the resident set's anonymous part
+(``RssAnon``: heaps, frames, DuckDB's buffer) and file-backed part (``RssFile``: shared libraries,
+mapped files).
 """
 
 from __future__ import annotations
@@ -40,6 +44,15 @@ from benchmarks.sessions import _connect, protocol_sessions, run_page, server_pa
 _sessions.TIMEOUT_S = 900.0
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _reset_peak(pid: int) -> bool:
+    """Reset the kernel's peak-RSS mark (VmHWM) of ``pid`` to its current RSS."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+        return True
+    except OSError:  # not Linux or not allowed: the peaks are then cumulative
+        return False
 
 
 def _status_mb(pid: int, field: str) -> float:
@@ -112,7 +125,10 @@ def run(
     data_dir = tempfile.TemporaryDirectory(prefix="mot-server-memory-")
     try:
         base = launcher(
-            {"MOT_WAREHOUSE_URL": f"duckdb:///{warehouse.resolve()}", "MOT_DATA_DIR": data_dir.name, **env}
+            {"MOT_WAREHOUSE_URL": f"duckdb:///{warehouse.resolve()}", "MOT_DATA_DIR": data_dir.name,
+             # /_stcore/metrics then sizes st.cache_resource entries and session states in bytes
+             # (by default it counts them), when asked for, after the steps.
+             "STREAMLIT_SERVER_ENABLE_EXPENSIVE_MEMORY_STATS": "true", **env}
         )
         pid = next(iter(launcher._servers.values())).process.pid
         sampler = _Sampler(pid)
@@ -124,6 +140,8 @@ def run(
             (f"{sessions} protocol sessions", lambda: protocol_sessions(base, SESSION_PAGES, sessions)),
         )
         for name, step in steps:
+            if out["steps"]:  # the first step's peak includes the start
+                _reset_peak(pid)
             started = time.perf_counter()
             result = step()
             out["steps"][name] = {
@@ -140,7 +158,7 @@ def run(
         out["caches_mb"] = {k: round(v, 1) for k, v in cache_bytes(base).items() if v >= 0.05}
         time.sleep(3)
         out["rss_idle_mb"] = round(_status_mb(pid, "VmRSS"), 1)
-        out["app_peak_mb"] = round(_status_mb(pid, "VmHWM"), 1)
+        out["app_peak_mb"] = max(step["peak_mb"] for step in out["steps"].values())
         sampler.stop()
     finally:
         launcher.close()
