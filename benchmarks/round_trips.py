@@ -1,11 +1,12 @@
 """python -m benchmarks.round_trips [--rows N] [--json PATH]: warehouse statements per page run.
 
-Each page of ui.navigation.PAGES is run once under Streamlit's AppTest (default widgets) on a
-demo warehouse of about ``--rows`` fact rows (built or reused in data/bench/, as ``python -m
-benchmarks`` does), with every ``st.cache_data`` cleared before the page, and every statement the
-warehouse engine executes is counted (SQLAlchemy's ``before_cursor_execute`` event). The context's
-own reads (dimension tables, date bounds: the same on every page) are counted apart from the
-page's figures, so the number per page is its round trips for figures on a cold cache.
+Each page of ui.navigation.PAGES is run once under Streamlit's AppTest (default widgets) on a demo
+warehouse of about ``--rows`` fact rows (built or reused in data/bench/, as ``python -m benchmarks``
+does), with every cached warehouse read (``st.cache_data`` and the shared frames:
+ui.caching.clear_data) cleared before the page, and every statement the warehouse engine executes is
+counted (SQLAlchemy's ``before_cursor_execute`` event). The context's own reads (dimension tables,
+date bounds: the same on every page) are counted apart from the page's figures, so the number per
+page is its round trips for figures on a cold cache.
 
 The state store is a fresh SQLite file holding ``--actions`` owners' actions (half on the
 touchpoints of the journey the Journey page opens on, half on those of the owner My touchpoints
@@ -78,9 +79,9 @@ def seed_actions(url: str, state_url: str, count: int) -> int:
 
 def count_pages(url: str, pages: list[str] | None = None) -> dict[str, dict[str, Any]]:
     """Per page script: the figure statements (first table read each) and the context reads."""
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from ui.caching import clear_data
     from ui.navigation import PAGES
 
     database = sa.make_url(url).database
@@ -97,7 +98,7 @@ def count_pages(url: str, pages: list[str] | None = None) -> dict[str, dict[str,
         for script, _title, _icon in PAGES:
             if pages and script not in pages:
                 continue
-            st.cache_data.clear()
+            clear_data()
             sent.clear()
             at = AppTest.from_file(APP, default_timeout=120)
             if script != PAGES[0][0]:

@@ -10,13 +10,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-import streamlit as st
 
 from metrics.action_effects import action_windows
 from metrics.model import Filters, Scope
 from metrics.registry import KpiRegistry
 from metrics.trust import TrustEvidence
 from tests.fixtures import DEMO_END, FixtureWarehouse
+from ui.caching import clear_data
 
 AS_OF = DEMO_END
 
@@ -29,7 +29,7 @@ def ctx(fixture_warehouse_duckdb: FixtureWarehouse, frames: dict[str, pd.DataFra
 
     for module in (loaders, period_loaders):  # no state store here: judged as before any check run
         monkeypatch.setattr(module, "load_trust", lambda _ctx: TrustEvidence.unchecked())
-    st.cache_data.clear()
+    clear_data()
     first = pd.Timestamp(frames["touchpoint_kpis"]["date"].min()).date()
     return AppContext(settings=None, warehouse=fixture_warehouse_duckdb.warehouse,  # type: ignore[arg-type]
                       registry=KpiRegistry.from_frame(frames["kpis"]), journeys=frames["journeys"],
@@ -87,7 +87,7 @@ def test_all_windows_in_one_statement_equal_two_per_action(
     finally:
         sa.event.remove(engine, "before_cursor_execute", remember)
     assert len(sent) == 1
-    st.cache_data.clear()
+    clear_data()
     expected_before, expected_after = _one_by_one(ctx, actions)
     assert len(expected_before) > 3 and len(expected_after) > 2
     pd.testing.assert_frame_equal(before, expected_before)

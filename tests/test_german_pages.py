@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-import streamlit as st
 import yaml
 from streamlit.testing.v1 import AppTest
 
@@ -24,6 +23,7 @@ from tests.fixtures import FixtureWarehouse, fixture_frames, mapping_document
 from tests.german import english_left, shown_texts
 from tests.markdown import shown_text
 from tests.test_pages_apptest import PAGES, app_env, assert_rendered, run_page
+from ui.caching import clear_data
 
 GERMAN_WORDS = frozenset([
     "der", "die", "das", "und", "mit", "für", "nicht", "keine", "ist", "sind", "zum", "zur", "auf",
@@ -47,10 +47,10 @@ def german_env(fixture_warehouse_duckdb: FixtureWarehouse, tmp_path_factory: pyt
     fx = fixture_warehouse_duckdb
     env = app_env(fx.url, fx.mapping_path, tmp_path_factory.mktemp("german-app"))
     env["MOT_LANGUAGE"] = "de"
-    st.cache_data.clear()
+    clear_data()
     yield env
     set_language("en")  # the language is process-wide: later tests read English again
-    st.cache_data.clear()
+    clear_data()
 
 
 @pytest.fixture(scope="module")

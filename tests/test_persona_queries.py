@@ -11,7 +11,6 @@ from typing import Any
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-import streamlit as st
 
 from connectors.access import EVERYTHING, AccessScope
 from connectors.queries import kpi_frame, kpi_personas_frame, kpi_personas_statement
@@ -19,6 +18,7 @@ from metrics.model import Filters, Grain, KpiRequest, Period, Scope
 from metrics.registry import DEFAULT_KPIS, KpiRegistry
 from metrics.trust import TrustEvidence
 from tests.fixtures import DEMO_END, QUOTED_JOURNEY_ID, FixtureWarehouse
+from ui.caching import clear_data
 
 KPI_IDS = tuple(k.kpi_id for k in DEFAULT_KPIS)
 D = dt.date
@@ -151,10 +151,10 @@ def test_kpis_per_persona_equal_one_load_judged_per_persona(
         monkeypatch.setattr(module, "load_trust", lambda _ctx: EVIDENCE[evidence_name])
     ctx = contexts[who]
     names = personas(ctx)  # type: ignore[arg-type]
-    st.cache_data.clear()
+    clear_data()
     got = _one_statement(ctx.warehouse.engine,  # type: ignore[attr-defined]
                          lambda: kpis_per_persona(ctx, names, period))  # type: ignore[arg-type]
-    st.cache_data.clear()
+    clear_data()
     parts = []  # the former reading: one load_judged per persona, its journeys only
     for name in names:
         ids = tuple(sorted(_journeys_of(ctx, name)["journey_id"]))  # type: ignore[arg-type]

@@ -177,17 +177,17 @@ def test_presentation_mode_in_german(tmp_path: Path, monkeypatch: pytest.MonkeyP
     sidebar, hidden there, is the app shell's)."""
     import types
 
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     from tests.german import shown_texts
     from tests.test_review_fixtures import build_review_warehouse
+    from ui.caching import clear_data
 
     monkeypatch.setenv("MOT_WAREHOUSE_URL", build_review_warehouse(tmp_path / "warehouse.sqlite"))
     monkeypatch.setenv("MOT_STATE_URL", f"sqlite:///{tmp_path / 'state.sqlite'}")
     monkeypatch.setenv("MOT_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("MOT_LANGUAGE", "de")
-    st.cache_data.clear()
+    clear_data()
     try:
         at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
         at.switch_page(str(REPO / "pages" / "review.py"))
@@ -204,4 +204,4 @@ def test_presentation_mode_in_german(tmp_path: Path, monkeypatch: pytest.MonkeyP
         assert {b.label for b in at.button} == {"← Zurück", "Weiter →", "Beenden"}
     finally:
         set_language("en")
-        st.cache_data.clear()
+        clear_data()

@@ -12,6 +12,16 @@ constants below; nothing else in the app sets a TTL or ``max_entries``.
   per URL for the process (the check history, trust and review pages share it), and each feature
   creates its tables once per engine, never per read.
 
+**Shared frames** (``st.cache_resource`` holding a DataFrame, handed out through ``own_view``):
+ui/loaders.py's KPI, funnel, budget and judged frames. ``st.cache_data`` pickles what it keeps and
+unpickles a copy for every call; at 10 M rows the Overview's monthly judged frame is about 25 MB, so
+each run of each session built its own copy of it (CPU and memory while the run lasts). A shared
+frame is one object for the server; every caller gets ``own_view(frame)``, a shallow copy: with
+pandas' copy-on-write (always on since pandas 3) a caller that sets, adds or drops columns or values
+of its view copies what it changes and leaves the shared frame as it was
+(tests/test_shared_frames.py). Nothing may write into a frame's arrays directly (``to_numpy()`` of a
+copy-on-write frame is read-only).
+
 **Data** (``st.cache_data``: each call gets its own copy). The keys the caches carry:
 
 - *warehouse key* (``AppContext.key``): URL without credentials, mapping file and, for the demo,
@@ -32,9 +42,9 @@ Where, with the keys besides each call's own arguments (TTL WAREHOUSE_TTL_SECOND
 
 - ui/context.py: dimension tables and date bounds (warehouse key; WAREHOUSE_VERSIONS); the demo
   file's record (its path and stamp: inode, mtime, size; no TTL; DEMO_FILES).
-- ui/loaders.py: KPI, funnel and budget frames (warehouse key, request; KPI_FRAMES,
-  FUNNEL_FRAMES, BUDGET_FRAMES); judged KPI values (warehouse key, dimensions version, trust
-  evidence key, request; JUDGED_FRAMES).
+- ui/loaders.py (shared frames, see above): KPI, funnel and budget frames (warehouse key,
+  request; KPI_FRAMES, FUNNEL_FRAMES, BUDGET_FRAMES); judged KPI values (warehouse key, dimensions
+  version, trust evidence key, request; JUDGED_FRAMES).
 - ui/period_loaders.py: KPI frames of several periods from one statement (warehouse key, request,
   periods; KPI_FRAMES) and their judged values (as ui/loaders.py; JUDGED_FRAMES).
 - ui/persona_loaders.py: KPI frames of every persona from one statement (warehouse key, request,
@@ -66,6 +76,13 @@ re-judges without asking the warehouse again). No other cached function calls a 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import ParamSpec
+
+import pandas as pd
+import streamlit as st
+
 #: Anything read from the warehouse (queries, dimensions, fits built from them), in seconds.
 WAREHOUSE_TTL_SECONDS = 600
 #: Trust evidence of one check run, in seconds. A run never changes (the latest run id is read on
@@ -92,3 +109,41 @@ REVIEW_CHART_SPECS = 64
 WHAT_IF_RESULTS = 64
 #: Vega-Lite specs of charts (ui/cached_charts.py), keyed by content: no TTL needed.
 CHART_SPECS = 256
+
+
+P = ParamSpec("P")
+_SHARED_CLEARS: list[Callable[[], None]] = []
+
+
+def own_view(frame: pd.DataFrame) -> pd.DataFrame:
+    """A caller's own view of a shared cached frame: a shallow copy (no data copied). pandas'
+    copy-on-write copies what the caller then changes, so the shared frame stays as it was."""
+    return frame.copy(deep=False)
+
+
+def shared_frames(
+    *, ttl: float | None, max_entries: int
+) -> Callable[[Callable[P, pd.DataFrame]], Callable[P, pd.DataFrame]]:
+    """Cache a function's frame as one object for the server (``st.cache_resource``, same hashing
+    as ``st.cache_data``: arguments starting with ``_`` are not hashed); each call returns
+    ``own_view`` of it. ``clear_data`` forgets these too."""
+
+    def decorate(func: Callable[P, pd.DataFrame]) -> Callable[P, pd.DataFrame]:
+        cached = st.cache_resource(ttl=ttl, max_entries=max_entries, show_spinner=False)(func)
+        _SHARED_CLEARS.append(cached.clear)
+
+        @functools.wraps(func)
+        def view(*args: P.args, **kwargs: P.kwargs) -> pd.DataFrame:
+            return own_view(cached(*args, **kwargs))
+
+        return view
+
+    return decorate
+
+
+def clear_data() -> None:
+    """Forget everything read from the warehouse (``st.cache_data`` and the shared frames) while
+    keeping resources such as the opened warehouse: for tests and benchmarks that need a cold cache."""
+    st.cache_data.clear()
+    for clear in _SHARED_CLEARS:
+        clear()

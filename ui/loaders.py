@@ -2,6 +2,10 @@
 
 Each loader takes the context (not hashed) plus hashable request arguments, and caches the small
 aggregated frame keyed by the warehouse key and the request (lifetime and size: ui/caching.py).
+
+The frames are shared frames (ui/caching.py ``shared_frames``): one object for the server, not
+pickled and copied for every call as ``st.cache_data`` does; each caller gets its own shallow view,
+which pandas' copy-on-write keeps apart from the shared frame.
 """
 
 from __future__ import annotations
@@ -9,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import streamlit as st
 
 from connectors.access import AccessScope
 from connectors.queries import budget_frame, funnel_frame, kpi_frame
@@ -22,13 +25,13 @@ from ui.context import AppContext
 from ui.quality_loaders import load_trust
 
 
-@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.KPI_FRAMES)
+@caching.shared_frames(ttl=caching.WAREHOUSE_TTL_SECONDS, max_entries=caching.KPI_FRAMES)
 def _kpis(_wh: Warehouse, key: str, request: KpiRequest, _scope: AccessScope) -> pd.DataFrame:
     # ``key`` carries the scope's fingerprint (ui/context.py: scoped), so the scope is not hashed.
     return kpi_frame(_wh, request, _scope)
 
 
-@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.FUNNEL_FRAMES)
+@caching.shared_frames(ttl=caching.WAREHOUSE_TTL_SECONDS, max_entries=caching.FUNNEL_FRAMES)
 def _funnel(
     _wh: Warehouse, key: str, start: dt.date, end: dt.date, journey_ids: tuple[str, ...], grain: Grain,
     _scope: AccessScope,
@@ -36,7 +39,7 @@ def _funnel(
     return funnel_frame(_wh, start, end, journey_ids, grain, _scope)
 
 
-@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.BUDGET_FRAMES)
+@caching.shared_frames(ttl=caching.WAREHOUSE_TTL_SECONDS, max_entries=caching.BUDGET_FRAMES)
 def _budget(_wh: Warehouse, key: str, start: dt.date, end: dt.date, by: tuple[str, ...],
             _scope: AccessScope) -> pd.DataFrame:
     return budget_frame(_wh, start, end, by, _scope)
@@ -53,7 +56,8 @@ def load_kpis(
     kpi_ids: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """Aggregated numerators and denominators (connectors.queries.kpi_frame), cached."""
-    return _kpis(ctx.warehouse, ctx.key, kpi_request(ctx, start, end, by, grain, filters, kpi_ids), ctx.scope)
+    request = kpi_request(ctx, start, end, by, grain, filters, kpi_ids)
+    return _kpis(ctx.warehouse, ctx.key, request, ctx.scope)
 
 
 def kpi_request(
@@ -84,7 +88,7 @@ def load_budget(ctx: AppContext, start: dt.date, end: dt.date, by: tuple[str, ..
     return _budget(ctx.warehouse, ctx.key, start, end, by, ctx.scope)
 
 
-@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.JUDGED_FRAMES)
+@caching.shared_frames(ttl=caching.WAREHOUSE_TTL_SECONDS, max_entries=caching.JUDGED_FRAMES)
 def _judged(
     _ctx: AppContext,
     _evidence: TrustEvidence,

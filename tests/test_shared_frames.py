@@ -1,0 +1,107 @@
+"""Shared frames (ui/caching.py ``shared_frames``): the loaders' frames are one object for the server,
+each caller gets a view of it, and nothing a caller does to its view reaches the next caller."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from metrics.model import Grain, Scope
+from metrics.registry import KpiRegistry
+from metrics.trust import TrustEvidence
+from tests.fixtures import DEMO_END, FixtureWarehouse
+
+
+@pytest.fixture()
+def ctx(fixture_warehouse_duckdb: FixtureWarehouse, frames: dict[str, pd.DataFrame],
+        monkeypatch: pytest.MonkeyPatch) -> object:
+    from ui import caching, loaders
+    from ui.context import AppContext
+
+    monkeypatch.setattr(loaders, "load_trust", lambda _ctx: TrustEvidence.unchecked())
+    caching.clear_data()
+    first = pd.Timestamp(frames["touchpoint_kpis"]["date"].min()).date()
+    return AppContext(settings=None, warehouse=fixture_warehouse_duckdb.warehouse,  # type: ignore[arg-type]
+                      registry=KpiRegistry.from_frame(frames["kpis"]), journeys=frames["journeys"],
+                      stages=frames["stages"], touchpoints=frames["touchpoints"], targets=frames["targets"],
+                      first_date=first, as_of=DEMO_END, key="shared-frames")
+
+
+def _judged(ctx: object) -> pd.DataFrame:
+    from ui.loaders import load_judged
+
+    return load_judged(ctx, DEMO_END - dt.timedelta(days=89), DEMO_END,  # type: ignore[arg-type]
+                       by=Scope.TOUCHPOINT, grain=Grain.MONTH)
+
+
+def _numeric(frame: pd.DataFrame) -> str:
+    return next(c for c in frame.columns if pd.api.types.is_float_dtype(frame[c]))
+
+
+def test_a_callers_changes_stay_in_its_view(ctx: object) -> None:
+    first = _judged(ctx)
+    expected = first.copy(deep=True)
+    assert len(expected) > 10
+    column = _numeric(first)
+    first[column] = -1.0
+    first.loc[first.index[0], "kpi_id"] = "changed"
+    first.iloc[1, first.columns.get_loc(column)] = 123.0
+    first["added"] = 1
+    del first["kpi_id"]
+    first.columns = [f"renamed_{c}" for c in first.columns]
+    first.index = first.index[::-1]
+    with pytest.raises(ValueError):  # the arrays a view hands out are read-only
+        first[f"renamed_{column}"].to_numpy()[0] = 5.0
+
+    second = _judged(ctx)
+    pd.testing.assert_frame_equal(second, expected)
+
+
+def test_one_frame_for_every_caller(ctx: object) -> None:
+    from ui.loaders import load_kpis
+
+    engine = ctx.warehouse.engine  # type: ignore[attr-defined]
+    sent: list[str] = []
+
+    def remember(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    sa.event.listen(engine, "before_cursor_execute", remember)
+    try:
+        first = load_kpis(ctx, DEMO_END - dt.timedelta(days=29), DEMO_END,  # type: ignore[arg-type]
+                          by=Scope.TOUCHPOINT)
+        second = load_kpis(ctx, DEMO_END - dt.timedelta(days=29), DEMO_END,  # type: ignore[arg-type]
+                           by=Scope.TOUCHPOINT)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", remember)
+    assert len(sent) == 1
+    assert first is not second
+    column = _numeric(first)
+    # Not a copy per call (st.cache_data unpickles one): both views read the same memory.
+    assert np.shares_memory(first[column].to_numpy(), second[column].to_numpy())
+
+
+def test_clear_data_forgets_the_shared_frames(ctx: object) -> None:
+    from ui import caching
+    from ui.loaders import load_funnel
+
+    engine = ctx.warehouse.engine  # type: ignore[attr-defined]
+    sent: list[str] = []
+
+    def remember(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    start = DEMO_END - dt.timedelta(days=29)
+    sa.event.listen(engine, "before_cursor_execute", remember)
+    try:
+        load_funnel(ctx, start, DEMO_END)  # type: ignore[arg-type]
+        load_funnel(ctx, start, DEMO_END)  # type: ignore[arg-type]
+        caching.clear_data()
+        load_funnel(ctx, start, DEMO_END)  # type: ignore[arg-type]
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", remember)
+    assert len(sent) == 2
