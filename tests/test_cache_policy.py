@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHES = ("cache_data", "cache_resource", "shared_frames")
+CACHES = ("cache_data", "cache_resource", "shared", "shared_frames")
 #: What only connectors/runtime.py may call to open things (the app and the commands use it).
 OPENERS = {"resolve_settings", "create_data_folders", "open_warehouse", "create_read_engine",
            "create_state_engine", "open_review_store"}

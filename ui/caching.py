@@ -13,14 +13,14 @@ constants below; nothing else in the app sets a TTL or ``max_entries``.
   creates its tables once per engine, never per read.
 
 **Shared frames** (``st.cache_resource`` holding a DataFrame, handed out through ``own_view``):
-ui/loaders.py's KPI, funnel, budget and judged frames. ``st.cache_data`` pickles what it keeps and
-unpickles a copy for every call; at 10 M rows the Overview's monthly judged frame is about 25 MB, so
-each run of each session built its own copy of it (CPU and memory while the run lasts). A shared
-frame is one object for the server; every caller gets ``own_view(frame)``, a shallow copy: with
-pandas' copy-on-write (always on since pandas 3) a caller that sets, adds or drops columns or values
-of its view copies what it changes and leaves the shared frame as it was
-(tests/test_shared_frames.py). Nothing may write into a frame's arrays directly (``to_numpy()`` of a
-copy-on-write frame is read-only).
+ui/loaders.py's KPI, funnel, budget and judged frames, and (through ``shared``) ui/context.py's
+dimension tables. ``st.cache_data`` pickles what it keeps and unpickles a copy for every call; at 10
+M rows the Overview's monthly judged frame is about 25 MB, so each run of each session built its own
+copy of it (CPU and memory while the run lasts). A shared frame is one object for the server; every
+caller gets ``own_view(frame)``, a shallow copy: with pandas' copy-on-write (always on since pandas
+3) a caller that sets, adds or drops columns or values of its view copies what it changes and leaves
+the shared frame as it was (tests/test_shared_frames.py). Nothing may write into a frame's arrays
+directly (``to_numpy()`` of a copy-on-write frame is read-only).
 
 **Data** (``st.cache_data``: each call gets its own copy). The keys the caches carry:
 
@@ -40,7 +40,8 @@ copy-on-write frame is read-only).
 
 Where, with the keys besides each call's own arguments (TTL WAREHOUSE_TTL_SECONDS unless noted):
 
-- ui/context.py: dimension tables and date bounds (warehouse key; WAREHOUSE_VERSIONS); the demo
+- ui/context.py: dimension tables (shared: every session's context holds a view of them) and
+  date bounds (warehouse key; WAREHOUSE_VERSIONS); the demo
   file's record (its path and stamp: inode, mtime, size; no TTL; DEMO_FILES).
 - ui/loaders.py (shared frames, see above): KPI, funnel and budget frames (warehouse key,
   request; KPI_FRAMES, FUNNEL_FRAMES, BUDGET_FRAMES); judged KPI values (warehouse key, dimensions
@@ -78,7 +79,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import ParamSpec
+from typing import ParamSpec, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -112,6 +113,7 @@ CHART_SPECS = 256
 
 
 P = ParamSpec("P")
+R = TypeVar("R")
 _SHARED_CLEARS: list[Callable[[], None]] = []
 
 
@@ -121,16 +123,26 @@ def own_view(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.copy(deep=False)
 
 
+def shared(*, ttl: float | None, max_entries: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """``st.cache_resource`` (one object for the server, arguments starting with ``_`` not hashed)
+    for data read from the warehouse, which ``clear_data`` forgets too. What it returns is shared
+    by every caller: hand out frames in it through ``own_view``."""
+
+    def decorate(func: Callable[P, R]) -> Callable[P, R]:
+        cached = st.cache_resource(ttl=ttl, max_entries=max_entries, show_spinner=False)(func)
+        _SHARED_CLEARS.append(cached.clear)
+        return cached
+
+    return decorate
+
+
 def shared_frames(
     *, ttl: float | None, max_entries: int
 ) -> Callable[[Callable[P, pd.DataFrame]], Callable[P, pd.DataFrame]]:
-    """Cache a function's frame as one object for the server (``st.cache_resource``, same hashing
-    as ``st.cache_data``: arguments starting with ``_`` are not hashed); each call returns
-    ``own_view`` of it. ``clear_data`` forgets these too."""
+    """``shared`` for a function returning a frame: each call returns ``own_view`` of it."""
 
     def decorate(func: Callable[P, pd.DataFrame]) -> Callable[P, pd.DataFrame]:
-        cached = st.cache_resource(ttl=ttl, max_entries=max_entries, show_spinner=False)(func)
-        _SHARED_CLEARS.append(cached.clear)
+        cached = shared(ttl=ttl, max_entries=max_entries)(func)
 
         @functools.wraps(func)
         def view(*args: P.args, **kwargs: P.kwargs) -> pd.DataFrame:

@@ -201,7 +201,9 @@ def _warehouse(_settings: Settings, url: str, mapping_path: str, demo_path: str)
     return _OpenWarehouse(open_configured_warehouse(_settings), demo, stamp)
 
 
-@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.WAREHOUSE_VERSIONS)
+# One copy for the server, not one per call: every session keeps its context (these frames
+# included) in its session state, so a copy per call was a copy per open session (ui/caching.py).
+@caching.shared(ttl=caching.WAREHOUSE_TTL_SECONDS, max_entries=caching.WAREHOUSE_VERSIONS)
 def _dimensions(_wh: Warehouse, key: str) -> tuple[dict[str, pd.DataFrame], str]:
     frames = {
         name: dimension_frame(_wh, name) for name in ("journeys", "stages", "touchpoints", "kpis", "targets")
@@ -229,7 +231,8 @@ def _open(settings: Settings, today: dt.date) -> AppContext:
     wh = opened.warehouse
     # A rebuilt demo is another file: nothing cached from the old one applies (ui/caching.py).
     key = f"{settings.warehouse_key}|{opened.stamp}" if opened.stamp else settings.warehouse_key
-    dims, dims_version = _dimensions(wh, key)
+    shared, dims_version = _dimensions(wh, key)
+    dims = {name: caching.own_view(frame) for name, frame in shared.items()}
     bounds = _bounds(wh, key, today)
     if bounds is None:
         raise ProblemError(
