@@ -92,8 +92,10 @@ def _column(values: np.ndarray) -> Any:
         return pd.arrays.BooleanArray(data, mask)
     if data.dtype.kind in "iu":
         return pd.arrays.IntegerArray(data, mask)
-    missing = {"f": np.nan, "M": np.datetime64("NaT", "s"), "m": np.timedelta64("NaT")}.get(data.dtype.kind)
-    return np.where(mask, missing, data) if missing is not None else np.where(mask, None, data)
+    missing: Any = {"f": np.nan, "M": np.datetime64("NaT", "s"), "m": np.timedelta64("NaT")}.get(data.dtype.kind)
+    filled = data.copy() if missing is not None or data.dtype.kind == "O" else data.astype(object)
+    filled[mask] = missing
+    return filled
 
 
 def _date_range(column: sa.ColumnElement[Any], start: dt.date, end: dt.date) -> sa.ColumnElement[bool]:
