@@ -92,8 +92,9 @@ def _column(values: np.ndarray) -> Any:
         return pd.arrays.BooleanArray(data, mask)
     if data.dtype.kind in "iu":
         return pd.arrays.IntegerArray(data, mask)
-    missing: Any = {"f": np.nan, "M": np.datetime64("NaT", "s"), "m": np.timedelta64("NaT")}.get(data.dtype.kind)
-    filled = data.copy() if missing is not None or data.dtype.kind == "O" else data.astype(object)
+    kind = data.dtype.kind
+    missing: Any = {"f": np.nan, "M": np.datetime64("NaT", "s"), "m": np.timedelta64("NaT")}.get(kind)
+    filled = data.copy() if missing is not None or kind == "O" else data.astype(object)
     filled[mask] = missing
     return filled
 
