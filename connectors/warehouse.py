@@ -115,6 +115,7 @@ def create_read_engine(url: str, limits: EmbeddedLimits | None = None) -> sa.Eng
                "driver or check the URL.").format(dialect=repr(parsed.get_backend_name()), reason=exc)
         ) from None
     if embedded:
+        _read_in_autocommit_with_cache(engine)
         limits = limits or EmbeddedLimits()
 
         def _configure(dbapi_connection: Any, _record: Any) -> None:
@@ -124,6 +125,50 @@ def create_read_engine(url: str, limits: EmbeddedLimits | None = None) -> sa.Eng
     if parsed.get_backend_name() in SPARK_DIALECTS:
         raise_connect_errors_as_dbapi(engine)
     return engine
+
+
+def _read_in_autocommit_with_cache(engine: sa.Engine) -> None:
+    """Let the embedded DuckDB engine (only ever read, opened read-only) skip two per-call costs of
+    duckdb-engine 0.17 that the driver's own cursor does not pay (#19: ours against the floor):
+
+    - **No compiled cache**: its dialect sets ``supports_statement_cache = False``, so SQLAlchemy
+      compiles every select anew (about 1 ms for a KPI statement). Its compiler is PostgreSQL's,
+      which SQLAlchemy caches; our statements keep every value a bound parameter (IN lists are
+      expanding parameters, rendered per execution), so one compiled form serves every call of the
+      same shape (tests/test_sql_snapshots.py checks the SQL sent is the snapshot's).
+    - **An explicit transaction per call**: its ``do_begin`` sends ``BEGIN`` and the pool's reset
+      then a ``ROLLBACK`` (raising "no transaction is active" when there was none). A read-only
+      file has nothing to roll back: each select runs in DuckDB's own autocommit, as on the
+      driver's cursor.
+
+    Only this engine's dialect changes (a subclass, same name and behaviour otherwise): engines
+    that write DuckDB (the demo builder, tests) keep duckdb-engine's transactions.
+    """
+    base = type(engine.dialect)
+    if base not in _READERS:
+        _READERS[base] = _autocommit_reader(base)
+    engine.dialect.__class__ = _READERS[base]
+
+
+#: One reader subclass per dialect class, so every engine of a kind shares it.
+_READERS: dict[type[sa.engine.Dialect], type[sa.engine.Dialect]] = {}
+
+
+def _autocommit_reader(base: type[sa.engine.Dialect]) -> type[sa.engine.Dialect]:
+    class AutocommitReader(base):  # type: ignore[valid-type,misc]
+        supports_statement_cache = True
+
+        def do_begin(self, dbapi_connection: Any) -> None:
+            """Autocommit: DuckDB runs each statement in a transaction of its own."""
+
+        def do_rollback(self, dbapi_connection: Any) -> None:
+            """Nothing was begun, nothing is rolled back."""
+
+        def do_commit(self, dbapi_connection: Any) -> None:
+            """Nothing was begun, nothing is committed."""
+
+    AutocommitReader.__name__ = AutocommitReader.__qualname__ = f"AutocommitReader{base.__name__}"
+    return AutocommitReader
 
 
 def _configure_duckdb(dbapi_connection: Any, limits: EmbeddedLimits) -> None:

@@ -1,0 +1,76 @@
+"""What the embedded DuckDB read path skips for speed (#19: ours against the floor), checked on real
+engines: compiled statements are reused, a failed read leaves no transaction behind, DuckDB's columns
+are typed as its own ``fetchdf`` types them, and the sort order equals ``DataFrame.sort_values``.
+
+The frames themselves are compared across DuckDB, SQLite and PostgreSQL in
+tests/test_connectors_queries.py, tests/test_period_queries.py and tests/test_persona_queries.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from connectors.queries import _column, _sort_order, kpi_frame, read_frame
+from connectors.warehouse import WarehouseError, open_warehouse
+from metrics.model import Grain, KpiRequest, Scope
+from metrics.registry import DEFAULT_KPIS
+from tests.fixtures import FIXTURE_MAPPING_FILE, build_duckdb_file
+
+REQUEST = KpiRequest(tuple(k.kpi_id for k in DEFAULT_KPIS), dt.date(2026, 1, 1), dt.date(2026, 3, 31),
+                     Grain.MONTH, Scope.TOUCHPOINT)
+
+
+def test_repeated_reads_reuse_the_compiled_statement_and_survive_a_failed_one(tmp_path: Path) -> None:
+    wh = open_warehouse(build_duckdb_file(tmp_path / "w.duckdb"), FIXTURE_MAPPING_FILE)
+    hits: list[bool] = []
+
+    def remember(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        hits.append(context.cache_hit == context.dialect.CACHE_HIT)
+
+    try:
+        first = kpi_frame(wh, REQUEST)
+        sa.event.listen(wh.engine, "before_cursor_execute", remember)
+        with pytest.raises(WarehouseError):
+            read_frame(wh, sa.select(sa.column("x")).select_from(sa.table("no_such_table")), columnar=True)
+        again = kpi_frame(wh, REQUEST)
+    finally:
+        wh.engine.dispose()
+    assert hits[-1], "the same statement shape is compiled once per engine"
+    pd.testing.assert_frame_equal(first, again, check_exact=True)
+
+
+QUERY = """select * from (values
+  ('a', NULL::varchar, 1.5::double, NULL::double, 3::bigint, NULL::bigint, date '2024-01-01', NULL::date,
+   5::hugeint, 1.25::decimal(18,3), true, NULL::boolean, NULL::decimal(18,2), NULL::hugeint),
+  ('b', 'x', 2.5, 1, 4, 2, date '2024-02-01', date '2024-01-01', 6, 2.5, false, true, 2.5, 7)
+) t(s, sn, d, dn, i, i_n, dt, dtn, h, dec, b, bn, decn, hn)"""  # i18n: not shown (SQL)
+
+
+def test_columns_are_typed_as_duckdb_fetchdf_types_them() -> None:
+    con = duckdb.connect()
+    expected = con.execute(QUERY).fetchdf()
+    for name in [c for c, d in expected.dtypes.items() if d.kind == "M"]:
+        expected[name] = expected[name].astype("datetime64[s]")
+    got = pd.DataFrame({c: _column(a) for c, a in con.execute(QUERY).fetchnumpy().items()})
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_sort_order_is_sort_values_order_with_missing_values_last() -> None:
+    frame = pd.DataFrame({
+        "month": pd.to_datetime(["2026-02-01", "2026-01-01", None, "2026-01-01", "2026-02-01", "2026-01-01"]),
+        "channel": pd.array(["web", None, "app", "app", "Web", "web"], dtype="str"),
+        "kpi_id": ["b", "a", "a", "c", "a", "a"],
+        "rank": np.array([1, 0, 1, 0, 1, 0]),
+    })
+    for keys in (["kpi_id"], ["channel", "kpi_id"], ["month", "channel", "kpi_id"],
+                 ["rank", "channel", "kpi_id"]):
+        order = _sort_order([frame[k] for k in keys])
+        assert order.tolist() == frame.sort_values(keys).index.tolist(), keys
