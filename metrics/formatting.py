@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from functools import cache
 from numbers import Real
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import (
+    NumberPattern,
     format_compact_currency,
     format_compact_decimal,
     format_currency,
-    format_decimal,
+    parse_pattern,
 )
 
 __all__ = [
@@ -82,9 +84,22 @@ def is_missing(value: object) -> bool:
         return True
 
 
-def _pattern(decimals: int, signed: bool) -> str:
+@cache
+def _babel_locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+@cache
+def _pattern(decimals: int, signed: bool) -> NumberPattern:
+    """The parsed number pattern: what ``format_decimal`` parses (and the locale it looks up) on every
+    call, once. A page formats thousands of values per run (#19: half the cost of a number)."""
     body = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return f"+{body};-{body}" if signed else body
+    return parse_pattern(f"+{body};-{body}" if signed else body)
+
+
+def _decimal_text(value: float, decimals: int, signed: bool) -> str:
+    """``babel.numbers.format_decimal(value, format=pattern, locale=...)`` with its defaults."""
+    return _pattern(decimals, signed).apply(value, _babel_locale(_locale()))
 
 
 def _rounds_to_zero(value: float, decimals: int) -> bool:
@@ -97,10 +112,10 @@ def number_text(value: float | None, decimals: int = 0, signed: bool = False) ->
         return MISSING
     assert value is not None
     if signed and _rounds_to_zero(value, decimals):
-        return "±" + format_decimal(0, format=_pattern(decimals, False), locale=_locale())
+        return "±" + _decimal_text(0, decimals, False)
     if not signed and _rounds_to_zero(value, decimals):
         value = 0.0  # never '-0.0'
-    return format_decimal(value, format=_pattern(decimals, signed), locale=_locale())
+    return _decimal_text(value, decimals, signed)
 
 
 def count_text(value: float | None, compact: bool = False) -> str:
