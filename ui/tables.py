@@ -30,9 +30,15 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for name in out.columns:
         column = out[name]
-        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+        if isinstance(column.dtype, pd.StringDtype):  # whole column at once: no cell is anything but text
+            words = column.str.strip().str.lower().isin(_MISSING_WORDS)
+            out[name] = column.mask(column.isna() | words.fillna(False).astype(bool), MISSING)
+        elif column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
             out[name] = column.map(lambda v: MISSING if _missing(v) else v)
     return out
+
+
+_MISSING_WORDS = ("none", "nan", "nat")
 
 
 def _missing(value: object) -> bool:
@@ -40,7 +46,7 @@ def _missing(value: object) -> bool:
         return True
     if isinstance(value, float) and value != value:
         return True
-    return isinstance(value, str) and value.strip().lower() in ("none", "nan", "nat")
+    return isinstance(value, str) and value.strip().lower() in _MISSING_WORDS
 
 
 #: A row height at which Streamlit wraps long cell text instead of cutting it (its frontend wraps only
