@@ -15,7 +15,7 @@ from ui.filters import period_filter, touchpoint_filters
 from ui.journey_cards import show_journey_cards, show_tiles
 from ui.overview_figures import overview_figures
 from ui.quality_loaders import show_trust_counts
-from ui.tables import show_status_table
+from ui.tables import show_table
 
 ctx = app_context()
 st.title(tr("Journey health overview"))
@@ -51,18 +51,5 @@ elif mots.empty:
     st.success(tr("All {count} judged moments of truth are on target in this period.")
                .format(count=mot_judged))
 else:
-    bands_below = tr("Bands below")
-    show_status_table(
-        mots,
-        {
-            "journey": tr("Journey"),
-            "touchpoint": tr("Moment of truth"),
-            "owner": tr("Owner"),
-            "kpi": tr("KPI"),
-            "value_text": tr("Value"),
-            "target_text": tr("Target"),
-            "bands_below": bands_below,
-        },
-        column_config={bands_below: st.column_config.TextColumn(
-            help=tr("How far below target, in tolerance bands (the amber band's width)"))},
-    )
+    show_table(mots, column_config={tr("Bands below"): st.column_config.TextColumn(
+        help=tr("How far below target, in tolerance bands (the amber band's width)"))})

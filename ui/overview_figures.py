@@ -13,6 +13,7 @@ import pandas as pd
 
 from metrics.effectiveness import with_deltas
 from metrics.formatting import number_text
+from metrics.i18n import N_, tr
 from metrics.journey_cards import JourneyCard, journey_cards
 from metrics.model import Filters, Grain, Period, Scope
 from metrics.overview import (
@@ -28,9 +29,20 @@ from ui.loaders import load_judged
 from ui.page_figures import page_figures
 from ui.period_loaders import load_judged_pair
 from ui.quality_loaders import trust_counts
+from ui.tables import status_table
 
 #: Months of health the sparkline on each journey card shows.
 TREND_MONTHS = 12
+#: The columns of the moments of truth off target, with their headings (shown with ``tr``).
+MOTS_COLUMNS = {
+    "journey": N_("Journey"),
+    "touchpoint": N_("Moment of truth"),
+    "owner": N_("Owner"),
+    "kpi": N_("KPI"),
+    "value_text": N_("Value"),
+    "target_text": N_("Target"),
+    "bands_below": N_("Bands below"),
+}
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,7 @@ class OverviewFigures:
     cells: pd.DataFrame
     #: Moments of truth judged (of journey_summary), whether or not on target.
     mot_judged: int
-    #: moments_off_target with ``journey`` (its name) and ``bands_below`` in words.
+    #: moments_off_target as shown (ui.tables.status_table, headed by MOTS_COLUMNS); empty when none.
     mots: pd.DataFrame
 
 
@@ -71,6 +83,7 @@ def _build(ctx: AppContext, period: Period, earlier: Period, filters: Filters) -
     if len(mots):
         mots = mots.assign(journey=mots["journey_id"].map(ctx.journey_name),
                            bands_below=mots["bands_below"].map(lambda b: number_text(b, 1)))
+        mots = status_table(mots, {key: tr(heading) for key, heading in MOTS_COLUMNS.items()})
     return OverviewFigures(
         tiles=tiles,
         trust=trust_counts(tp_scored, journey_now),

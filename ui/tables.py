@@ -15,7 +15,7 @@ from metrics.status import STATUS_COLOURS, Status
 
 
 @cache
-def _label_colours(language: str) -> dict[str, str]:
+def label_colours(language: str) -> dict[str, str]:
     """Every label a judged value can carry (metrics.judgement.status_text) in ``language``, with
     the colour of what is shown: a value that is not trusted is purple whatever its status against
     target."""
@@ -69,11 +69,25 @@ def show_status_table(
     option. (A pandas Styler paints the same colours but makes Streamlit format every cell of the
     table in Python: 0.18 s for the Journey scorecard and 0.4 s on My touchpoints at 10 M rows.)
     """
+    show_table(status_table(frame, columns, status_column=status_column), column_config=column_config,
+               row_height=row_height)
+
+
+def status_table(frame: pd.DataFrame, columns: dict[str, str], *,
+                 status_column: str = "status") -> pd.DataFrame:
+    """What ``show_status_table`` shows, built apart (to be cached with a page's figures, #19): the
+    columns renamed and ``readable``, the status labels first. Headings in the current language."""
     shown = readable(frame[list(columns)].rename(columns=columns))
     texts = frame["status_text"] if "status_text" in frame else frame[status_column].map(status_text)
-    status = tr("Status")
-    shown.insert(0, status, [[t] for t in texts])
-    colours = _label_colours(current_language())
+    shown.insert(0, tr("Status"), [[t] for t in texts])
+    return shown
+
+
+def show_table(shown: pd.DataFrame, *, column_config: dict[str, Any] | None = None,
+               row_height: int | None = None) -> None:
+    """Draw a ``status_table`` frame: its first column coloured per status label."""
+    status = str(shown.columns[0])
+    colours = label_colours(current_language())
     status_config = st.column_config.MultiselectColumn(
         status, options=list(colours), color=list(colours.values()), disabled=True
     )
