@@ -1,0 +1,74 @@
+"""What warm page runs reuse instead of rebuilding (#19) reads exactly as before: numbers through
+Babel's parsed patterns, tables' missing text marked a column at a time, the review's status labels
+all coloured."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+import pytest
+from babel.numbers import format_decimal
+
+from metrics import formatting
+from metrics.formatting import LANGUAGES, MISSING, number_text, set_language
+from metrics.i18n import tr
+from metrics.status import Status
+from ui.tables import _missing, readable, status_table
+
+VALUES = [0.0, -0.0, 0.25, 0.35, 2.5, 3.5, -0.05, 0.049, 1e-9, -1e-9, 1234.5678, -98765.4321, 1e12, 17.0]
+
+
+@pytest.fixture(params=list(LANGUAGES))
+def language(request: pytest.FixtureRequest) -> Iterator[str]:
+    set_language(request.param)
+    yield request.param
+    set_language("en")
+
+
+def _babel(value: float, decimals: int, signed: bool, locale: str) -> str:
+    body = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=f"+{body};-{body}" if signed else body, locale=locale)
+
+
+@pytest.mark.parametrize("decimals", [0, 1, 2])
+@pytest.mark.parametrize("signed", [False, True])
+def test_numbers_read_as_babel_formats_them(language: str, decimals: int, signed: bool) -> None:
+    locale = LANGUAGES[language]
+    for value in VALUES:
+        assert formatting._decimal_text(value, decimals, signed) == _babel(value, decimals, signed, locale)
+    assert number_text(1234.5, 1) == ("1,234.5" if language == "en" else "1.234,5")
+    assert number_text(-0.04, 1, signed=True).startswith("±")
+    assert number_text(math.nan) == MISSING
+
+
+def _readable_cell_by_cell(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for name in out.columns:
+        column = out[name]
+        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+            out[name] = column.map(lambda v: MISSING if _missing(v) else v)
+    return out
+
+
+def test_missing_text_is_marked_as_cell_by_cell() -> None:
+    frame = pd.DataFrame({
+        "text": pd.array(["x", None, " NaN ", "none", "ok", "NaT", ""], dtype="string"),
+        "default": pd.Series(["x", None, "nan", "a", "b", "c", " None"], dtype="str"),
+        "mixed": pd.Series(["x", None, "nan", 1, [1], np.nan, "y"], dtype=object),
+        "number": [1.0, np.nan, 2, 3, 4, 5, 6],
+    })
+    shown = readable(frame)
+    pd.testing.assert_frame_equal(shown, _readable_cell_by_cell(frame))
+    assert list(shown["text"]) == ["x", MISSING, MISSING, MISSING, "ok", MISSING, ""]
+
+
+def test_status_table_puts_the_label_first() -> None:
+    frame = pd.DataFrame({"name": ["A", None], "status": [Status.ON_TARGET.value, Status.OFF_TARGET.value],
+                          "status_text": ["● On target", "▼ Off target"]})
+    shown = status_table(frame, {"name": "Name"})
+    assert list(shown.columns) == [tr("Status"), "Name"]
+    assert shown[tr("Status")].tolist() == [["● On target"], ["▼ Off target"]]
+    assert shown["Name"].tolist() == ["A", MISSING]
