@@ -100,7 +100,8 @@ def judge_pacing(
 
 
 def _status_and_trust(out: pd.DataFrame, yardstick: Yardstick, judged_column: str = "value") -> pd.DataFrame:
-    directions = out["kpi_id"].map(lambda k: yardstick.registry[k].direction.value)
+    registry = yardstick.registry
+    directions = out["kpi_id"].map({k: registry[k].direction.value for k in out["kpi_id"].unique()})
     judged = out[judged_column].astype("float64")
     scored = out.assign(value=judged)
     out["status"] = classify_frame(scored, directions) if len(out) else pd.Series(dtype="str")
@@ -132,9 +133,9 @@ def _texts(language: str) -> dict[tuple[str, str], str]:
 
 def status_texts(statuses: pd.Series, target_statuses: pd.Series) -> pd.Series:
     """``status_text`` for two aligned columns (one lookup per row, no formatting per row)."""
-    pairs = pd.Series(list(zip(statuses.astype(str), target_statuses.astype(str), strict=True)),
-                      index=statuses.index, dtype=object)
-    return pairs.map(_texts(current_language())).astype("str")
+    by_pair = {f"{s}|{t}": text for (s, t), text in _texts(current_language()).items()}
+    pairs = statuses.astype(str) + "|" + target_statuses.astype(str).to_numpy()
+    return pairs.map(by_pair).astype("str")
 
 
 def trusted_values(frame: pd.DataFrame) -> pd.DataFrame:
