@@ -15,6 +15,7 @@ from babel.numbers import format_decimal
 from metrics import formatting
 from metrics.formatting import LANGUAGES, MISSING, number_text, set_language
 from metrics.i18n import tr
+from metrics.owners import recent_values
 from metrics.status import Status
 from ui.tables import _missing, readable, status_table
 
@@ -72,3 +73,22 @@ def test_status_table_puts_the_label_first() -> None:
     assert list(shown.columns) == [tr("Status"), "Name"]
     assert shown[tr("Status")].tolist() == [["● On target"], ["▼ Off target"]]
     assert shown["Name"].tolist() == ["A", MISSING]
+
+
+def _recent_values_per_group(series: pd.DataFrame, keys: list[str], periods: int) -> pd.DataFrame:
+    starts = sorted(series["period_start"].unique())[-periods:]
+    recent = series[series["period_start"].isin(starts)].sort_values("period_start")
+    lists = recent.groupby(keys)["value"].agg(lambda v: [None if pd.isna(x) else float(x) for x in v])
+    return lists.rename("trend").reset_index()
+
+
+def test_recent_values_split_the_column_as_a_loop_per_series_did() -> None:
+    rng = np.random.default_rng(1)
+    rows = [(month, touchpoint, kpi, np.nan if rng.random() < 0.2 else rng.random())
+            for touchpoint in ("t1", "t10", "t2", "b") for kpi in ("nps", "conversion")
+            for month in pd.date_range("2025-01-01", periods=16, freq="MS") if rng.random() >= 0.2]
+    series = pd.DataFrame(rows, columns=["period_start", "touchpoint_id", "kpi_id", "value"]).sample(
+        frac=1, random_state=2)
+    keys = ["touchpoint_id", "kpi_id"]
+    pd.testing.assert_frame_equal(recent_values(series, keys, 13), _recent_values_per_group(series, keys, 13))
+    assert recent_values(series.iloc[:0], keys, 13).empty

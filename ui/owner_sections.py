@@ -43,8 +43,8 @@ def alert_lines(series: pd.DataFrame, touchpoints: pd.DataFrame, registry: KpiRe
     alerts = describe_alerts(compute_alerts(series, registry, ["touchpoint_id"]), touchpoints, registry)
     quality = alerts[alerts["kind"] == DATA_QUALITY]
     alerts = alerts[alerts["kind"] != DATA_QUALITY]
-    standing = _standing_lines(series, touchpoints, registry, streak_periods, alerts)
-    return AlertLines(standing[:SHOWN_ALERTS], alerts.head(SHOWN_ALERTS).reset_index(drop=True),
+    standing = _standing_lines(series, touchpoints, registry, streak_periods, alerts, SHOWN_ALERTS)
+    return AlertLines(standing, alerts.head(SHOWN_ALERTS).reset_index(drop=True),
                       quality.head(SHOWN_ALERTS).reset_index(drop=True), len(quality))
 
 
@@ -75,15 +75,18 @@ def show_alerts(lines: AlertLines, streak_periods: int = DEFAULT_ALERT_STREAK) -
 
 
 def _standing_lines(series: pd.DataFrame, touchpoints: pd.DataFrame, registry: KpiRegistry,
-                    streak_periods: int, alerts: pd.DataFrame) -> list[str]:
-    """Off target ``streak_periods`` periods in a row (metrics.streaks) and not already alerted."""
+                    streak_periods: int, alerts: pd.DataFrame, limit: int) -> list[str]:
+    """Off target ``streak_periods`` periods in a row (metrics.streaks) and not already alerted:
+    the first ``limit`` (longest first), the ones shown; the rest are not worded."""
     standing = standing_off_target(series, ["touchpoint_id", "kpi_id"], streak_periods)
     alerted = set(zip(alerts["touchpoint_id"], alerts["kpi_id"], strict=True)) if len(alerts) else set()
     names = dict(zip(touchpoints["touchpoint_id"], touchpoints["name"], strict=False))
     latest = series[series["period_start"] == series["period_start"].max()]
     latest = latest.set_index(["touchpoint_id", "kpi_id"])
-    lines = []
+    lines: list[str] = []
     for row in standing.itertuples(index=False):
+        if len(lines) == limit:
+            break
         if (row.touchpoint_id, row.kpi_id) in alerted:
             continue
         kpi, value = registry[str(row.kpi_id)], latest.loc[(row.touchpoint_id, row.kpi_id)]
