@@ -19,7 +19,8 @@ from metrics.owners import recent_values
 from metrics.status import Status
 from ui.tables import _missing, readable, status_table
 
-VALUES = [0.0, -0.0, 0.25, 0.35, 2.5, 3.5, -0.05, 0.049, 1e-9, -1e-9, 1234.5678, -98765.4321, 1e12, 17.0]
+VALUES = [0.0, -0.0, 0.25, 0.35, 2.5, 3.5, -2.5, -0.05, 0.05, 0.049, 1e-9, -1e-9, 1234.5678, -98765.4321,
+          1e12, 1e20, 17.0, 999.95, 2.675, 1.005, 0.125, 0.375]
 
 
 @pytest.fixture(params=list(LANGUAGES))
@@ -38,8 +39,12 @@ def _babel(value: float, decimals: int, signed: bool, locale: str) -> str:
 @pytest.mark.parametrize("signed", [False, True])
 def test_numbers_read_as_babel_formats_them(language: str, decimals: int, signed: bool) -> None:
     locale = LANGUAGES[language]
-    for value in VALUES:
-        assert formatting._decimal_text(value, decimals, signed) == _babel(value, decimals, signed, locale)
+    rng = np.random.default_rng(7)
+    randoms = [*rng.uniform(-1e7, 1e7, 3000), *np.round(rng.uniform(-1000, 1000, 3000), 3),
+               *(rng.integers(-10**9, 10**9, 1000) / 8), *rng.integers(-10**6, 10**6, 200).tolist()]
+    for value in [*VALUES, *randoms, math.inf, -math.inf]:
+        expected = _babel(value, decimals, signed, locale)
+        assert formatting._decimal_text(value, decimals, signed) == expected, value
     assert number_text(1234.5, 1) == ("1,234.5" if language == "en" else "1.234,5")
     assert number_text(-0.04, 1, signed=True).startswith("±")
     assert number_text(math.nan) == MISSING
