@@ -107,7 +107,8 @@ def priority_table(ranked: pd.DataFrame, trend: pd.DataFrame, registry: KpiRegis
         value_text=[registry[k].format(v) for k, v in zip(table["kpi_id"], table["value"], strict=True)],
         target_text=[registry[k].format(v) for k, v in zip(table["kpi_id"], table["target"], strict=True)],
     )
-    table["name"] = [_touchpoint_label(r) for r in table.itertuples(index=False)]
+    marks = table[[c for c in ("moment_of_truth", "super", "name", "third_party") if c in table]]
+    table["name"] = [_touchpoint_label(r) for r in marks.itertuples(index=False)]
     columns = {key: tr(heading) for key, heading in PRIORITY_COLUMNS.items()}
     if table["journey"].nunique() < 2:
         columns.pop("journey")
