@@ -133,9 +133,18 @@ def _texts(language: str) -> dict[tuple[str, str], str]:
 
 def status_texts(statuses: pd.Series, target_statuses: pd.Series) -> pd.Series:
     """``status_text`` for two aligned columns (one lookup per row, no formatting per row)."""
-    by_pair = {f"{s}|{t}": text for (s, t), text in _texts(current_language()).items()}
-    pairs = statuses.astype(str) + "|" + target_statuses.astype(str).to_numpy()
-    return pairs.map(by_pair).astype("str")
+    texts = _texts(current_language())
+    if statuses.empty:
+        return pd.Series([], index=statuses.index, dtype=object).astype("str")
+    # One lookup per pair of values that occurs (a handful; a missing value is a value of its
+    # own, looked up as before), then one take per row.
+    shown, shown_values = pd.factorize(statuses.astype(str), use_na_sentinel=False)
+    behind, behind_values = pd.factorize(target_statuses.astype(str), use_na_sentinel=False)
+    table = np.empty((len(shown_values), len(behind_values)), dtype=object)
+    for i, s in enumerate(shown_values):
+        for j, t in enumerate(behind_values):
+            table[i, j] = texts.get((s, t), np.nan)
+    return pd.Series(table[shown, behind], index=statuses.index, dtype=object).astype("str")
 
 
 def trusted_values(frame: pd.DataFrame) -> pd.DataFrame:

@@ -13,8 +13,9 @@ import pytest
 from babel.numbers import format_decimal
 
 from metrics import formatting
-from metrics.formatting import LANGUAGES, MISSING, number_text, set_language
+from metrics.formatting import LANGUAGES, MISSING, current_language, number_text, set_language
 from metrics.i18n import tr
+from metrics.judgement import _texts, status_texts
 from metrics.owners import recent_values
 from metrics.status import Status
 from ui.tables import _missing, readable, status_table
@@ -97,3 +98,17 @@ def test_recent_values_split_the_column_as_a_loop_per_series_did() -> None:
     keys = ["touchpoint_id", "kpi_id"]
     pd.testing.assert_frame_equal(recent_values(series, keys, 13), _recent_values_per_group(series, keys, 13))
     assert recent_values(series.iloc[:0], keys, 13).empty
+
+
+def test_status_labels_read_as_one_lookup_per_row_did() -> None:
+    texts = _texts(current_language())
+    statuses = [s.value for s in Status]
+    rng = np.random.default_rng(0)
+    shown = pd.Series(rng.choice([*statuses, "unknown"], 500), index=rng.permutation(500))
+    for behind in (pd.Series(rng.choice(np.array([*statuses, None], dtype=object), 500), index=shown.index,
+                             dtype=object),
+                   pd.Series(rng.choice(statuses, 500), index=shown.index, dtype="str")):
+        pairs = pd.Series(list(zip(shown.astype(str), behind.astype(str), strict=True)), index=shown.index,
+                          dtype=object)
+        pd.testing.assert_series_equal(status_texts(shown, behind), pairs.map(texts).astype("str"))
+    assert status_texts(shown.iloc[:0], shown.iloc[:0]).empty
