@@ -78,7 +78,8 @@ def _journey_views(content: str, _figures: pd.DataFrame, journeys: tuple[tuple[s
         table = shown_columns(figure_table(mine))
         status = tr("Status")
         table[status] = [[label] for label in table[status]]
-        labels = dict(zip(mine["figure_id"], map(figure_label, mine.to_dict("records")), strict=False))
+        named = mine[[c for c in ("figure_id", "figure_name", "touchpoint_name") if c in mine]]
+        labels = dict(zip(mine["figure_id"], map(figure_label, named.to_dict("records")), strict=False))
         title = tr("{journey}: KPIs and budget against target").format(journey=name)
         views[journey_id] = JourneyView(journey_review_spec(mine, title), table, trust_notes(mine),
                                         {str(k): v for k, v in labels.items()})
