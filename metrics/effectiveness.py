@@ -108,6 +108,14 @@ def moments_on_target(scored: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.Dat
 
 def health_scores(scored: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFrame:
     """Journey health 0-100 (formula in the module docstring). Returns journey_id, health."""
+    health = weighted_health(scored, touchpoints, [])
+    journeys = touchpoints[["journey_id"]].drop_duplicates()
+    return journeys.merge(health, on="journey_id", how="left")
+
+
+def weighted_health(scored: pd.DataFrame, touchpoints: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """``health_scores`` per ``by`` (e.g. period_start) and journey in one pass: the ``by`` columns,
+    journey_id, health; only groups with something judged."""
     points = scored["status"].map({s.value: p for s, p in STATUS_POINTS.items()})
     judged = scored.assign(points=points).dropna(subset=["points"])
     info = touchpoints[["touchpoint_id", "journey_id", "weight", "moment_of_truth"]]
@@ -116,10 +124,8 @@ def health_scores(scored: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFra
     )
     judged["w"] = judged["weight"].clip(lower=0) * np.where(judged["moment_of_truth"], MOT_WEIGHT, 1.0)
     judged["wp"] = judged["w"] * judged["points"]
-    sums = judged.groupby("journey_id")[["wp", "w"]].sum()
-    health = (100.0 * sums["wp"] / sums["w"].where(sums["w"] > 0)).rename("health").reset_index()
-    journeys = touchpoints[["journey_id"]].drop_duplicates()
-    return journeys.merge(health, on="journey_id", how="left")
+    sums = judged.groupby([*by, "journey_id"])[["wp", "w"]].sum()
+    return (100.0 * sums["wp"] / sums["w"].where(sums["w"] > 0)).rename("health").reset_index()
 
 
 def pain_points(scored: pd.DataFrame, touchpoints: pd.DataFrame, conversion: pd.DataFrame) -> pd.DataFrame:

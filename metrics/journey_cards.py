@@ -19,7 +19,13 @@ import numpy as np
 import pandas as pd
 
 from metrics.changes import DeltaShown, change_verdict, delta_shown
-from metrics.effectiveness import MOT_WEIGHT, health_scores, moments_on_target, mot_on_target_text
+from metrics.effectiveness import (
+    MOT_WEIGHT,
+    health_scores,
+    moments_on_target,
+    mot_on_target_text,
+    weighted_health,
+)
 from metrics.formatting import MISSING, kpi_change_text
 from metrics.i18n import tr
 from metrics.registry import KpiRegistry
@@ -84,13 +90,18 @@ def health_series(tp_series: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.Data
     """Health per journey and period from judged touchpoint values with ``period_start``.
 
     Returns period_start, journey_id, health (NaN for a period with nothing judged)."""
-    parts = [
-        health_scores(group, touchpoints).assign(period_start=start)
-        for start, group in tp_series.groupby("period_start", sort=True)
-    ]
-    if not parts:
+    starts = sorted(tp_series["period_start"].dropna().unique())
+    if not starts:
         return pd.DataFrame({"period_start": [], "journey_id": [], "health": []})
-    return pd.concat(parts, ignore_index=True)[["period_start", "journey_id", "health"]]
+    # Every journey in every period (as health_scores gives per period), judged in one pass over
+    # all periods instead of one per period (12 merges of 145,000 rows at 100 M rows, #19).
+    journeys = touchpoints["journey_id"].drop_duplicates()
+    grid = pd.DataFrame({
+        "period_start": pd.Series(starts).repeat(len(journeys)).to_numpy(),
+        "journey_id": np.tile(journeys.to_numpy(), len(starts)),
+    })
+    health = weighted_health(tp_series, touchpoints, ["period_start"])
+    return grid.merge(health, on=["period_start", "journey_id"], how="left")
 
 
 def score_drags(

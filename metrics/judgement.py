@@ -100,7 +100,8 @@ def judge_pacing(
 
 
 def _status_and_trust(out: pd.DataFrame, yardstick: Yardstick, judged_column: str = "value") -> pd.DataFrame:
-    directions = out["kpi_id"].map(lambda k: yardstick.registry[k].direction.value)
+    registry = yardstick.registry
+    directions = out["kpi_id"].map({k: registry[k].direction.value for k in out["kpi_id"].unique()})
     judged = out[judged_column].astype("float64")
     scored = out.assign(value=judged)
     out["status"] = classify_frame(scored, directions) if len(out) else pd.Series(dtype="str")
@@ -132,9 +133,18 @@ def _texts(language: str) -> dict[tuple[str, str], str]:
 
 def status_texts(statuses: pd.Series, target_statuses: pd.Series) -> pd.Series:
     """``status_text`` for two aligned columns (one lookup per row, no formatting per row)."""
-    pairs = pd.Series(list(zip(statuses.astype(str), target_statuses.astype(str), strict=True)),
-                      index=statuses.index, dtype=object)
-    return pairs.map(_texts(current_language())).astype("str")
+    texts = _texts(current_language())
+    if statuses.empty:
+        return pd.Series([], index=statuses.index, dtype=object).astype("str")
+    # One lookup per pair of values that occurs (a handful; a missing value is a value of its
+    # own, looked up as before), then one take per row.
+    shown, shown_values = pd.factorize(statuses.astype(str), use_na_sentinel=False)
+    behind, behind_values = pd.factorize(target_statuses.astype(str), use_na_sentinel=False)
+    table = np.empty((len(shown_values), len(behind_values)), dtype=object)
+    for i, s in enumerate(shown_values):
+        for j, t in enumerate(behind_values):
+            table[i, j] = texts.get((s, t), np.nan)
+    return pd.Series(table[shown, behind], index=statuses.index, dtype=object).astype("str")
 
 
 def trusted_values(frame: pd.DataFrame) -> pd.DataFrame:

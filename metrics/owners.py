@@ -180,6 +180,17 @@ def recent_values(series: pd.DataFrame, keys: list[str], periods: int) -> pd.Dat
     """The last ``periods`` values of each series as a list (oldest first; None for no value),
     for small trend lines. Returns the key columns and ``trend``."""
     starts = sorted(series["period_start"].unique())[-periods:]
-    recent = series[series["period_start"].isin(starts)].sort_values("period_start")
-    lists = recent.groupby(keys)["value"].agg(lambda v: [None if pd.isna(x) else float(x) for x in v])
-    return lists.rename("trend").reset_index()
+    recent = series[series["period_start"].isin(starts)].dropna(subset=keys)
+    if recent.empty:
+        return recent.groupby(keys)["value"].agg(list).rename("trend").reset_index()
+    # Each series' rows together, in period order; then one split of the whole column (a Python
+    # step per series, not per value: 100 M rows give an owner tens of thousands of values).
+    recent = recent.sort_values([*keys, "period_start"], kind="stable")
+    sizes = recent.groupby(keys, sort=True).size()
+    values = recent["value"].astype("float64").to_numpy()
+    cells = values.astype(object)
+    cells[np.isnan(values)] = None
+    shown = cells.tolist()
+    bounds = [0, *sizes.cumsum().tolist()]
+    lists = [shown[start:end] for start, end in zip(bounds[:-1], bounds[1:], strict=True)]
+    return pd.Series(lists, index=sizes.index, dtype=object, name="trend").reset_index()

@@ -70,7 +70,9 @@ def owner_priorities(
     rows["_kano"] = kano_ranks(rows["kano"])
     rows = rows.sort_values(["tier", "_standing", "super", "_kano", "score"],
                             ascending=[True, False, False, True, False], kind="stable", na_position="last")
-    rows["reason"] = [_reason(r, streak_periods) for r in rows.itertuples(index=False)]
+    # Only the columns a reason reads: itertuples over every column converted each cell of them.
+    needed = rows[["tier", "gap", "band", "streak", "periods_seen", "super", "kano"]]
+    rows["reason"] = [_reason(r, streak_periods) for r in needed.itertuples(index=False)]
     rows.insert(0, "rank", range(1, len(rows) + 1))
     return rows.drop(columns=["_standing", "_kano", "periods_seen"]).reset_index(drop=True)
 

@@ -331,8 +331,9 @@ def compute_values(frame: pd.DataFrame, registry: KpiRegistry) -> pd.Series:
     if frame.empty:
         return pd.Series([], dtype="float64", index=frame.index)
     kpi_ids = frame["kpi_id"].astype(str)
-    is_ratio = kpi_ids.map(lambda k: registry[k].aggregation is Aggregation.RATIO).astype(bool)
-    scale = kpi_ids.map(lambda k: registry[k].scale).astype("float64")
+    kpis = {k: registry[k] for k in kpi_ids.unique()}  # one lookup per KPI, not per row
+    is_ratio = kpi_ids.map({k: kpi.aggregation is Aggregation.RATIO for k, kpi in kpis.items()}).astype(bool)
+    scale = kpi_ids.map({k: kpi.scale for k, kpi in kpis.items()}).astype("float64")
     numerator = pd.to_numeric(frame["numerator"], errors="coerce").astype("float64")
     denominator = pd.to_numeric(frame["denominator"], errors="coerce").astype("float64")
     safe_denominator = denominator.where(denominator != 0)

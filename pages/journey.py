@@ -4,31 +4,25 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics.effectiveness import pain_points, stage_conversion, with_deltas
-from metrics.formatting import day_text, percent_text
+from metrics.formatting import day_text
 from metrics.i18n import N_, tr
-from metrics.journey_map import scorecard
-from metrics.judgement import NOTHING_JUDGED, judged_count
-from metrics.kano import kano_texts
-from metrics.model import Filters, Scope, Unit
-from metrics.periods import previous_period
+from metrics.judgement import NOTHING_JUDGED
+from metrics.model import Unit
 from ui.actions import action_store, load_actions, open_action_touchpoints, show_actions
 from ui.cached_charts import show_chart
 from ui.context import app_context
 from ui.filters import (
     journey_filter,
-    of_kind,
     period_filter,
     persona_filter,
     touchpoint_kind_filter,
     url_select,
 )
 from ui.journey_charts import funnel_chart
+from ui.journey_figures import JourneyRequest, journey_figures, journey_touchpoints
 from ui.journey_sections import show_emotional_curve, show_journey_map
-from ui.loaders import load_funnel, load_judged
-from ui.period_loaders import load_judged_pair
-from ui.quality_loaders import show_trust_note
-from ui.tables import show_status_table
+from ui.quality_loaders import show_trust_counts
+from ui.tables import show_table
 from ui.text import literal
 
 #: What the page says when the journey has no touchpoint of the chosen kind (ui.filters.TOUCHPOINT_KINDS).
@@ -57,53 +51,34 @@ st.caption(tr("Persona: {persona} · Map owner: {owner} · {period}: {start} –
     start=day_text(period.start), end=day_text(period.end),
     description=literal(journey["description"])))
 
-stages = ctx.stages[ctx.stages["journey_id"] == journey_id]
-touchpoints = of_kind(ctx.touchpoints[ctx.touchpoints["journey_id"] == journey_id], kind)
+touchpoints = journey_touchpoints(ctx, journey_id, kind)
 if touchpoints.empty:
     st.info(tr(NO_TOUCHPOINTS_OF_KIND[kind]))
     st.stop()
-only_journey = Filters(journey_ids=(journey_id,), touchpoint_ids=tuple(touchpoints["touchpoint_id"]))
-earlier = previous_period(period)
-tp_scored, tp_before = load_judged_pair(ctx, period, earlier, by=Scope.TOUCHPOINT, filters=only_journey)
-if tp_scored.empty:
+store, store_problem = action_store(ctx)
+actions = load_actions(ctx, store, tuple(touchpoints["touchpoint_id"])) if store is not None else None
+request = JourneyRequest(period, journey_id, kind, feeling, open_action_touchpoints(actions))
+figures = journey_figures(ctx, request)
+if figures is None:
     st.warning(
         tr("This journey has no KPI data in the chosen period. Choose a longer period or another journey.")
     )
     st.stop()
-tp_scored = with_deltas(tp_scored, tp_before, ["touchpoint_id", "kpi_id"], "prev")
-show_trust_note(ctx, tp_scored)
+show_trust_counts(ctx, *figures.trust)
+show_journey_map(ctx, figures, request)
 
-store, store_problem = action_store(ctx)
-actions = load_actions(ctx, store, tuple(touchpoints["touchpoint_id"])) if store is not None else None
-show_journey_map(ctx, tp_scored, touchpoints, stages, open_action_touchpoints(actions))
-
-conversion = stage_conversion(load_funnel(ctx, period.start, period.end, (journey_id,)), stages)
-curve = load_judged(ctx, period.start, period.end, by=Scope.STAGE, filters=only_journey, kpi_ids=(feeling,),
-                    keys={"journey_id": journey_id})
 funnel_col, curve_col = st.columns(2)
-show_chart(
-    funnel_chart,
-    conversion.rename(columns={"name": "stage"}).assign(
-        conversion_text=conversion["conversion_to_next"].map(
-            lambda c: "" if c != c else f"{percent_text(100 * c, 0)} →")
-    ),
-    container=funnel_col,
-)
-show_emotional_curve(curve_col, curve, stages, ctx.registry[feeling], ctx)
+show_chart(funnel_chart, figures.funnel, container=funnel_col)
+show_emotional_curve(curve_col, figures.curve, ctx.registry[feeling])
 
 st.subheader(tr("Pain points: what to fix first"))
-pains = pain_points(tp_scored, touchpoints, conversion)
-if judged_count(tp_scored) == 0:
+pains = figures.pains
+if figures.judged == 0:
     st.info(tr(NOTHING_JUDGED))
 elif pains.empty:
     st.success(tr("No touchpoint of this journey is below target in the period ({count} values judged).")
-               .format(count=judged_count(tp_scored)))
+               .format(count=figures.judged))
 else:
-    pains = pains.assign(
-        kpi=pains["kpi_id"].map(lambda k: ctx.registry[k].name),
-        mot=pains["moment_of_truth"].map({True: "★", False: ""}),
-        kano_text=kano_texts(pains["kano"]),
-    )
     below, drop_off, pain = tr("Below target (× tolerance)"), tr("Drop-off after stage"), tr("Pain score")
     st.dataframe(
         pains[["mot", "name", "kpi", "kano_text", "shortfall", "drop_off", "pain"]].rename(
@@ -128,21 +103,7 @@ else:
     )
 
 st.subheader(tr("Touchpoint scorecard"))
-card = scorecard(tp_scored, touchpoints, stages, ctx.registry)
-show_status_table(
-    card,
-    {
-        "mot": tr("MoT"),
-        "stage": tr("Stage"),
-        "name": tr("Touchpoint"),
-        "owner": tr("Owner"),
-        "kpi": tr("KPI"),
-        "value_text": tr("Value"),
-        "target_text": tr("Target"),
-        "delta_text": tr("vs previous period"),
-        "trust_text": tr("Not trusted because"),
-    },
-)
+show_table(figures.scorecard)
 
 st.subheader(tr("Actions on this journey"))
 if actions is None:

@@ -21,7 +21,7 @@ from ui.filters import url_select
 from ui.review_audit import review_author, show_audit_log
 from ui.review_loaders import load_quarter_review, review_store
 from ui.review_presentation import present, presenting, start_button
-from ui.review_sections import journey_section, quarter_actions, summary_section
+from ui.review_sections import journey_section, journey_views, quarter_actions, summary_section
 from ui.text import literal
 
 ctx = app_context()
@@ -90,9 +90,10 @@ if built and built[0] == quarter:
 
 st.subheader(tr("Executive summary"))
 summary_section(review)
-for tab, (journey_id, name) in zip(st.tabs([literal(n) for _, n in journeys]), journeys, strict=True):
+views = journey_views(review)
+for tab, (journey_id, _name) in zip(st.tabs([literal(n) for _, n in journeys]), journeys, strict=True):
     with tab:
-        journey_section(review, journey_id, name, state, author)
+        journey_section(review, journey_id, views[journey_id], state, author)
         st.markdown(tr("**Actions and whether they work** (live, also in the PDF pack)"))
         show_actions(review.actions, journey_id, empty=tr("No actions on this journey's touchpoints."))
         if action_state is not None and state is not None and not review.is_closed:

@@ -234,3 +234,23 @@ def test_broken_access_file_in_german(login_folder: dict[str, str]) -> None:
     assert "Die Zugriffsregeln können nicht gelesen werden" in at.error[0].value
     assert "ist keine E-Mail-Adresse" in shown_text(at.error[0].value)
     _assert_german(texts, {"not-an-address", login_folder["MOT_ACCESS"]})
+
+
+# --- Figures built once per request (ui/page_figures.py) are kept per language ---------------------
+
+#: Pages whose figures are cached with their words (ui/page_figures.py, ui/review_sections.py).
+CACHED_FIGURE_PAGES = ["pages/overview.py", "pages/journey.py", "pages/my_touchpoints.py", "pages/review.py"]
+
+
+@pytest.mark.parametrize("path", CACHED_FIGURE_PAGES)
+def test_figures_cached_in_english_are_not_shown_in_german(german_env: dict[str, str], path: str) -> None:
+    """The same request in English, then in German, with the caches kept: the German page is built
+    anew, not served the English figures."""
+    st.cache_data.clear()
+    english = {k: v for k, v in german_env.items() if k != "MOT_LANGUAGE"} | {"MOT_LANGUAGE": "en"}
+    assert_rendered(run_page(english, path))
+    at = run_page(german_env, path)
+    assert_rendered(at)
+    left = english_left(shown_texts(at), data_strings())
+    assert not left, "English left on the German page after an English run:\n" + "\n".join(
+        f"  [{kind}] {text!r}: {words}" for kind, text, words in left)

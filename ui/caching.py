@@ -60,6 +60,9 @@ Where, with the keys besides each call's own arguments (TTL WAREHOUSE_TTL_SECOND
   TRUST_RUNS).
 - ui/trend_sections.py: a KPI's quarter- and year-to-date pacing (warehouse key, trust evidence
   key, dimensions version, request; JUDGED_FRAMES).
+- ui/page_figures.py: what a page derives from its judged frames (cards, tables, values in words),
+  once per request (warehouse key, dimensions version, trust evidence key, date bounds, request;
+  PAGE_FIGURES). It calls the cached loaders, like judged values do.
 - ui/review_sections.py: journey chart specs (the figures' content; no TTL; REVIEW_CHART_SPECS).
 - ui/cached_charts.py: every other page chart's spec (its builder and arguments' content; no TTL;
   CHART_SPECS).
@@ -72,7 +75,8 @@ comments and closed quarters are not cached at all: the state store is small and
 processes change it.
 
 Nesting: judged values call the cached KPI frames on purpose (a new check run or a target change
-re-judges without asking the warehouse again). No other cached function calls a cached function.
+re-judges without asking the warehouse again), and page figures call the loaders (a new check run
+or target re-derives them). No other cached function calls a cached function.
 """
 
 from __future__ import annotations
@@ -97,6 +101,8 @@ KPI_FRAMES = 512
 JUDGED_FRAMES = 512
 FUNNEL_FRAMES = 256
 BUDGET_FRAMES = 256
+#: Figures pages derive from judged frames (ui/page_figures.py): a few per page and request.
+PAGE_FIGURES = 256
 #: Expensive, few and large: one per item level and outcome KPI, one per quarter.
 CURVE_FITS = 32
 QUARTER_FIGURES = 32

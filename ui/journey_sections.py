@@ -8,35 +8,22 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from metrics.i18n import tr
-from metrics.journey_map import (
-    CARDS_PER_STAGE,
-    MORE,
-    card_line,
-    emotional_curve,
-    filter_cards,
-    journey_map_cards,
-    limit_cards,
-    stage_channel_counts,
-)
 from metrics.registry import KpiDef
 from ui.cached_charts import show_chart
 from ui.context import AppContext
 from ui.filters import url_multiselect
 from ui.journey_charts import emotional_curve_chart, journey_map_chart, stage_strip_chart
+from ui.journey_figures import JourneyFigures, JourneyRequest, map_view
 from ui.text import literal
 
 __all__ = ["show_emotional_curve", "show_journey_map"]
 
-#: From this many touchpoints on, the map is topped by the strip of stages by channel.
-STRIP_FROM = 25
 
-
-def show_journey_map(ctx: AppContext, tp_scored: pd.DataFrame, touchpoints: pd.DataFrame,
-                     stages: pd.DataFrame, acted_on: frozenset[str] = frozenset()) -> None:
+def show_journey_map(ctx: AppContext, figures: JourneyFigures, request: JourneyRequest) -> None:
     """Filters (channel, owner, moments of truth), the strip for large journeys, then the map:
-    per stage its moments of truth and worst touchpoints first, then '+ N more'. ``acted_on``: the
-    touchpoints with an open owner's action (marked ✎)."""
-    cards = journey_map_cards(tp_scored, touchpoints, stages, ctx.registry, card_line(len(stages)), acted_on)
+    per stage its moments of truth and worst touchpoints first, then '+ N more'. Touchpoints with
+    an open owner's action (``request.acted_on``) are marked ✎."""
+    cards = figures.cards
     channel_col, owner_col, toggles = st.columns([2, 2, 1])
     channels = url_multiselect(tr("Map: channels"), sorted(cards["channel"].dropna().astype(str).unique()),
                                "channel", container=channel_col)
@@ -45,21 +32,19 @@ def show_journey_map(ctx: AppContext, tp_scored: pd.DataFrame, touchpoints: pd.D
                              "owner", container=owner_col)
     moments_only = toggles.toggle(tr("Moments of truth only"), key="map_mot_only")
     expanded = toggles.toggle(tr("Show every touchpoint"), key="map_show_all")
-    chosen = filter_cards(cards, channels, owners, moments_only)
-    if chosen.empty:
+    view = map_view(ctx, request, tuple(channels), tuple(owners), bool(moments_only), bool(expanded))
+    if view is None or view.matching == 0:
         st.info(tr("No touchpoint of this journey matches the map's filters. Clear a channel or owner, or "
                    "untick 'Moments of truth only'."))
         return
-    if len(chosen) >= STRIP_FROM:
-        show_chart(stage_strip_chart, stage_channel_counts(chosen))
-    shown = limit_cards(chosen, CARDS_PER_STAGE, expanded)
-    show_chart(journey_map_chart, shown)
-    hidden = len(chosen) - int(shown["kind"].ne(MORE).sum())
+    if view.strip is not None:
+        show_chart(stage_strip_chart, view.strip)
+    show_chart(journey_map_chart, view.shown)
     matching = tr("{count} of {total} touchpoints match the filters").format(
-        count=len(chosen), total=len(cards))
-    if hidden:
+        count=view.matching, total=view.total)
+    if view.hidden:
         matching += tr("; {hidden} more sit behind the '+ N more' cards (tick 'Show every touchpoint')"
-                       ).format(hidden=hidden)
+                       ).format(hidden=view.hidden)
     st.caption(tr(
         "{matching}. Each stage lists its moments of truth (★, dark border) first, then its worst "
         "touchpoints; "
@@ -68,10 +53,9 @@ def show_journey_map(ctx: AppContext, tp_scored: pd.DataFrame, touchpoints: pd.D
         "Kano class; its colour is that KPI's status. Hover for all KPIs.").format(matching=matching))
 
 
-def show_emotional_curve(container: DeltaGenerator, curve: pd.DataFrame, stages: pd.DataFrame, kpi: KpiDef,
-                         ctx: AppContext) -> None:
-    """The curve over every stage of the journey, with gaps where a stage has no value."""
-    frame = emotional_curve(curve, stages, ctx.registry)
+def show_emotional_curve(container: DeltaGenerator, frame: pd.DataFrame, kpi: KpiDef) -> None:
+    """The curve (metrics.journey_map.emotional_curve) over every stage of the journey, with gaps
+    where a stage has no value."""
     if frame["value"].notna().sum() == 0:
         container.info(tr("No {kpi} measured in this journey in the period.").format(kpi=literal(kpi.name)))
         return

@@ -4,13 +4,15 @@ that is not trusted is never a mover or a pain point and raises a data-quality l
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
 from metrics.alerts import DATA_QUALITY, DEFAULT_THRESHOLD, DEFAULT_WINDOW, compute_alerts, describe_alerts
 from metrics.effectiveness import pain_points
 from metrics.formatting import number_text
-from metrics.i18n import tr
+from metrics.i18n import N_, tr
 from metrics.journey_map import THIRD_PARTY_MARK
 from metrics.judgement import NOTHING_JUDGED, judged_count, trusted_values
 from metrics.kano import SUPER_MARK
@@ -18,7 +20,7 @@ from metrics.owners import biggest_movers, pain_reasons
 from metrics.registry import KpiRegistry
 from metrics.streaks import DEFAULT_ALERT_STREAK, standing_off_target, streak_text
 from metrics.trends import compare_periods
-from ui.tables import WRAPPING_ROW_HEIGHT, show_status_table
+from ui.tables import WRAPPING_ROW_HEIGHT, show_table, status_table
 from ui.text import literal
 
 SEVERITY_ICONS = {"critical": "🔴", "warning": "⚠️", "info": "ℹ️"}
@@ -26,46 +28,65 @@ SHOWN_ALERTS = 12
 SHOWN_PAINS = 6
 
 
-def show_alerts(series: pd.DataFrame, touchpoints: pd.DataFrame, registry: KpiRegistry,
-                streak_periods: int = DEFAULT_ALERT_STREAK) -> None:
-    st.subheader(tr("Alerts"))
+@dataclass(frozen=True)
+class AlertLines:
+    """What the Alerts section lists (``alert_lines``): at most SHOWN_ALERTS of each kind."""
+
+    standing: list[str]  # off target several periods in a row and not alerted (Markdown, text literal)
+    alerts: pd.DataFrame  # crossings and unusual changes: touchpoint, reason, severity
+    quality: pd.DataFrame  # values not trusted: touchpoint, reason
+    quality_count: int
+
+
+def alert_lines(series: pd.DataFrame, touchpoints: pd.DataFrame, registry: KpiRegistry,
+                streak_periods: int = DEFAULT_ALERT_STREAK) -> AlertLines:
     alerts = describe_alerts(compute_alerts(series, registry, ["touchpoint_id"]), touchpoints, registry)
     quality = alerts[alerts["kind"] == DATA_QUALITY]
     alerts = alerts[alerts["kind"] != DATA_QUALITY]
-    standing = _standing_lines(series, touchpoints, registry, streak_periods, alerts)
-    for line in standing[:SHOWN_ALERTS]:
+    standing = _standing_lines(series, touchpoints, registry, streak_periods, alerts, SHOWN_ALERTS)
+    return AlertLines(standing, alerts.head(SHOWN_ALERTS).reset_index(drop=True),
+                      quality.head(SHOWN_ALERTS).reset_index(drop=True), len(quality))
+
+
+def show_alerts(lines: AlertLines, streak_periods: int = DEFAULT_ALERT_STREAK) -> None:
+    st.subheader(tr("Alerts"))
+    alerts, standing = lines.alerts, lines.standing
+    for line in standing:
         st.markdown(f"{SEVERITY_ICONS['critical']} {line}")
     if alerts.empty and standing:
         st.caption(tr("Listed because the value has been off target {count} or more periods in a row "
                       "(MOT_ALERT_STREAK), even though its status did not change.").format(
             count=streak_periods))
-    elif alerts.empty and len(quality):
+    elif alerts.empty and lines.quality_count:
         st.info(tr("No target crossings or unusual changes in the latest period among trusted values "
-                   "({count} not trusted, see below).").format(count=len(quality)))
+                   "({count} not trusted, see below).").format(count=lines.quality_count))
     elif alerts.empty:
         st.info(tr("No target crossings or unusual changes in the latest period."))
     else:
-        for row in alerts.head(SHOWN_ALERTS).itertuples(index=False):
+        for row in alerts.itertuples(index=False):
             icon = SEVERITY_ICONS[str(row.severity)]
             st.markdown(f"{icon} **{literal(row.touchpoint)}** — {literal(row.reason)}")
         st.caption(tr("Crossing: the status changed since the previous period. Unusual: the robust z-score "
                       "(median and MAD of the previous {periods} periods) is {threshold} or more.").format(
             periods=DEFAULT_WINDOW, threshold=number_text(DEFAULT_THRESHOLD, 1)))
-    for row in quality.head(SHOWN_ALERTS).itertuples(index=False):
+    for row in lines.quality.itertuples(index=False):
         st.markdown(tr("⊘ **{touchpoint}** — {reason} (the data team is alerted)").format(
             touchpoint=literal(row.touchpoint), reason=literal(row.reason)))
 
 
 def _standing_lines(series: pd.DataFrame, touchpoints: pd.DataFrame, registry: KpiRegistry,
-                    streak_periods: int, alerts: pd.DataFrame) -> list[str]:
-    """Off target ``streak_periods`` periods in a row (metrics.streaks) and not already alerted."""
+                    streak_periods: int, alerts: pd.DataFrame, limit: int) -> list[str]:
+    """Off target ``streak_periods`` periods in a row (metrics.streaks) and not already alerted:
+    the first ``limit`` (longest first), the ones shown; the rest are not worded."""
     standing = standing_off_target(series, ["touchpoint_id", "kpi_id"], streak_periods)
     alerted = set(zip(alerts["touchpoint_id"], alerts["kpi_id"], strict=True)) if len(alerts) else set()
     names = dict(zip(touchpoints["touchpoint_id"], touchpoints["name"], strict=False))
     latest = series[series["period_start"] == series["period_start"].max()]
     latest = latest.set_index(["touchpoint_id", "kpi_id"])
-    lines = []
+    lines: list[str] = []
     for row in standing.itertuples(index=False):
+        if len(lines) == limit:
+            break
         if (row.touchpoint_id, row.kpi_id) in alerted:
             continue
         kpi, value = registry[str(row.kpi_id)], latest.loc[(row.touchpoint_id, row.kpi_id)]
@@ -76,28 +97,39 @@ def _standing_lines(series: pd.DataFrame, touchpoints: pd.DataFrame, registry: K
     return lines
 
 
-def show_priorities(
-    ranked: pd.DataFrame, trend: pd.DataFrame, registry: KpiRegistry, trend_label: str
-) -> None:
-    """The owner's touchpoint KPIs worst first (metrics.priorities), each with why it is there."""
+def priority_table(ranked: pd.DataFrame, trend: pd.DataFrame, registry: KpiRegistry) -> pd.DataFrame:
+    """The owner's touchpoint KPIs worst first (metrics.priorities) as ``show_priorities`` shows them
+    (ui.tables.status_table): values in words, each touchpoint with its marks, its trend; the
+    journey only when there are several."""
     table = ranked.merge(trend, on=["touchpoint_id", "kpi_id"], how="left")
     table = table.assign(
         kpi=table["kpi_id"].map(lambda k: registry[k].name),
         value_text=[registry[k].format(v) for k, v in zip(table["kpi_id"], table["value"], strict=True)],
         target_text=[registry[k].format(v) for k, v in zip(table["kpi_id"], table["target"], strict=True)],
     )
-    table["name"] = [_touchpoint_label(r) for r in table.itertuples(index=False)]
-    columns = {"rank": "#", "tier_text": tr("Priority"), "name": tr("Touchpoint"), "kpi": tr("KPI"),
-               "value_text": tr("Value"), "target_text": tr("Target"), "reason": tr("Why it comes here"),
-               "journey": tr("Journey"), "trend": tr("Trend")}
+    marks = table[[c for c in ("moment_of_truth", "super", "name", "third_party") if c in table]]
+    table["name"] = [_touchpoint_label(r) for r in marks.itertuples(index=False)]
+    columns = {key: tr(heading) for key, heading in PRIORITY_COLUMNS.items()}
     if table["journey"].nunique() < 2:
         columns.pop("journey")
-    config = {columns["trend"]: st.column_config.LineChartColumn(trend_label, width="small"),
-              columns["tier_text"]: st.column_config.TextColumn(width="medium"),
-              columns["name"]: st.column_config.TextColumn(width="medium"),
-              columns["kpi"]: st.column_config.TextColumn(width="small"),
-              columns["reason"]: st.column_config.TextColumn(width="medium")}
-    show_status_table(table, columns, row_height=WRAPPING_ROW_HEIGHT, column_config=config)
+    return status_table(table, columns)
+
+
+#: The priorities' columns with their headings (shown with ``tr``).
+PRIORITY_COLUMNS = {"rank": "#", "tier_text": N_("Priority"), "name": N_("Touchpoint"), "kpi": N_("KPI"),
+                    "value_text": N_("Value"), "target_text": N_("Target"), "reason": N_("Why it comes here"),
+                    "journey": N_("Journey"), "trend": N_("Trend")}
+
+
+def show_priorities(table: pd.DataFrame, trend_label: str) -> None:
+    """The owner's touchpoint KPIs worst first (``priority_table``), each with why it is there."""
+    headings = {key: tr(heading) for key, heading in PRIORITY_COLUMNS.items()}
+    config = {headings["trend"]: st.column_config.LineChartColumn(trend_label, width="small"),
+              headings["tier_text"]: st.column_config.TextColumn(width="medium"),
+              headings["name"]: st.column_config.TextColumn(width="medium"),
+              headings["kpi"]: st.column_config.TextColumn(width="small"),
+              headings["reason"]: st.column_config.TextColumn(width="medium")}
+    show_table(table, row_height=WRAPPING_ROW_HEIGHT, column_config=config)
     st.caption(tr("{mot} moment of truth · {super} super-touchpoint (a moment of truth that is a must-be or "
                   "delighter and weighs at least the journey's average) · {third_party} third-party "
                   "touchpoint. Order: moments of truth off target, then must-be factors off target, then "
@@ -125,29 +157,48 @@ def show_quick_wins(wins: pd.DataFrame) -> None:
                     if pd.notna(row.score) else f"**{literal(row.name)}** — {literal(row.reason)}")
 
 
-def show_movers(latest: pd.DataFrame, previous: pd.DataFrame, touchpoints: pd.DataFrame,
-                registry: KpiRegistry) -> None:
-    st.subheader(tr("Biggest movers since last period"))
+def movers(latest: pd.DataFrame, previous: pd.DataFrame, touchpoints: pd.DataFrame,
+           registry: KpiRegistry) -> pd.DataFrame:
+    """metrics.owners.biggest_movers of the trusted values since the previous period."""
     compared = compare_periods(trusted_values(latest), {"previous": trusted_values(previous)},
                                ["touchpoint_id", "kpi_id"], registry)
-    movers = biggest_movers(compared, registry, touchpoints)
-    if movers.empty:
+    return biggest_movers(compared, registry, touchpoints)
+
+
+def show_movers(moved: pd.DataFrame) -> None:
+    st.subheader(tr("Biggest movers since last period"))
+    if moved.empty:
         st.info(tr("No earlier period with trusted values to compare with."))
-    for row in movers.itertuples(index=False):
+    for row in moved.itertuples(index=False):
         arrow = "⬆️" if row.move > 0 else "⬇️"
         st.markdown(f"{arrow} **{literal(row.name)}** — {literal(row.reason)}")
 
 
-def show_pain_points(latest: pd.DataFrame, mine: pd.DataFrame, conversion: pd.DataFrame,
-                     registry: KpiRegistry) -> None:
-    st.subheader(tr("Pain points"))
+@dataclass(frozen=True)
+class PainLines:
+    """What the Pain points section says (``pain_lines``)."""
+
+    judged: int  # values judged against a target
+    any_pain: bool
+    lines: list[tuple[object, object]]  # (touchpoint name, reason), at most SHOWN_PAINS
+
+
+def pain_lines(latest: pd.DataFrame, mine: pd.DataFrame, conversion: pd.DataFrame,
+               registry: KpiRegistry) -> PainLines:
     pains = pain_points(latest, mine, conversion)
-    judged = judged_count(latest)
-    if judged == 0:
-        st.info(tr(NOTHING_JUDGED))
-    elif pains.empty:
-        st.success(tr("None of these touchpoints is below target in the latest period ({count} values "
-                      "judged).").format(count=judged))
     shown = pains.head(SHOWN_PAINS)
-    for row, reason in zip(shown.itertuples(index=False), pain_reasons(shown, registry), strict=True):
-        st.markdown(f"**{literal(row.name)}** — {literal(reason)}")
+    reasons = pain_reasons(shown, registry)
+    return PainLines(judged_count(latest), not pains.empty,
+                     [(row.name, reason)
+                      for row, reason in zip(shown.itertuples(index=False), reasons, strict=True)])
+
+
+def show_pain_points(pains: PainLines) -> None:
+    st.subheader(tr("Pain points"))
+    if pains.judged == 0:
+        st.info(tr(NOTHING_JUDGED))
+    elif not pains.any_pain:
+        st.success(tr("None of these touchpoints is below target in the latest period ({count} values "
+                      "judged).").format(count=pains.judged))
+    for name, reason in pains.lines:
+        st.markdown(f"**{literal(name)}** — {literal(reason)}")

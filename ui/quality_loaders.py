@@ -84,9 +84,19 @@ def load_quality(engine: sa.Engine, runs: int = 30) -> QualityView | None:
     return QualityView(run=run, results=results, history=trend, freshness=freshness, scopes=scopes)
 
 
+def trust_counts(*frames: pd.DataFrame) -> tuple[int, int]:
+    """(values not trusted, values) over the frames a page shows: what ``show_trust_counts`` says."""
+    return sum(count_untrusted(f) for f in frames), sum(len(f) for f in frames)
+
+
 def show_trust_note(ctx: AppContext, *frames: pd.DataFrame) -> None:
     """The trust of the values on this page in one place: how many are not trusted (with a link
     to the data-quality page), or that nothing is checked yet, or that trust is unknown."""
+    show_trust_counts(ctx, *trust_counts(*frames))
+
+
+def show_trust_counts(ctx: AppContext, untrusted: int, shown: int) -> None:
+    """``show_trust_note`` from the counts (``trust_counts``), for figures built once (ui/page_figures.py)."""
     evidence = load_trust(ctx)
     if evidence.state is TrustState.UNKNOWN:
         st.warning(
@@ -104,8 +114,6 @@ def show_trust_note(ctx: AppContext, *frames: pd.DataFrame) -> None:
             icon="ℹ️",
         )
         return
-    untrusted = sum(count_untrusted(f) for f in frames)
-    shown = sum(len(f) for f in frames)
     if untrusted == 0:
         st.caption(tr("✓ Every value on this page passes the critical data-quality checks of the latest "
                       "{run}.").format(run=literal(evidence.detail) or tr("check run")))

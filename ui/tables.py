@@ -15,7 +15,7 @@ from metrics.status import STATUS_COLOURS, Status
 
 
 @cache
-def _label_colours(language: str) -> dict[str, str]:
+def label_colours(language: str) -> dict[str, str]:
     """Every label a judged value can carry (metrics.judgement.status_text) in ``language``, with
     the colour of what is shown: a value that is not trusted is purple whatever its status against
     target."""
@@ -30,9 +30,15 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for name in out.columns:
         column = out[name]
-        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+        if isinstance(column.dtype, pd.StringDtype):  # whole column at once: no cell is anything but text
+            words = column.str.strip().str.lower().isin(_MISSING_WORDS)
+            out[name] = column.mask(column.isna() | words.fillna(False).astype(bool), MISSING)
+        elif column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
             out[name] = column.map(lambda v: MISSING if _missing(v) else v)
     return out
+
+
+_MISSING_WORDS = ("none", "nan", "nat")
 
 
 def _missing(value: object) -> bool:
@@ -40,7 +46,7 @@ def _missing(value: object) -> bool:
         return True
     if isinstance(value, float) and value != value:
         return True
-    return isinstance(value, str) and value.strip().lower() in ("none", "nan", "nat")
+    return isinstance(value, str) and value.strip().lower() in _MISSING_WORDS
 
 
 #: A row height at which Streamlit wraps long cell text instead of cutting it (its frontend wraps only
@@ -63,11 +69,25 @@ def show_status_table(
     option. (A pandas Styler paints the same colours but makes Streamlit format every cell of the
     table in Python: 0.18 s for the Journey scorecard and 0.4 s on My touchpoints at 10 M rows.)
     """
+    show_table(status_table(frame, columns, status_column=status_column), column_config=column_config,
+               row_height=row_height)
+
+
+def status_table(frame: pd.DataFrame, columns: dict[str, str], *,
+                 status_column: str = "status") -> pd.DataFrame:
+    """What ``show_status_table`` shows, built apart (to be cached with a page's figures, #19): the
+    columns renamed and ``readable``, the status labels first. Headings in the current language."""
     shown = readable(frame[list(columns)].rename(columns=columns))
     texts = frame["status_text"] if "status_text" in frame else frame[status_column].map(status_text)
-    status = tr("Status")
-    shown.insert(0, status, [[t] for t in texts])
-    colours = _label_colours(current_language())
+    shown.insert(0, tr("Status"), [[t] for t in texts])
+    return shown
+
+
+def show_table(shown: pd.DataFrame, *, column_config: dict[str, Any] | None = None,
+               row_height: int | None = None) -> None:
+    """Draw a ``status_table`` frame: its first column coloured per status label."""
+    status = str(shown.columns[0])
+    colours = label_colours(current_language())
     status_config = st.column_config.MultiselectColumn(
         status, options=list(colours), color=list(colours.values()), disabled=True
     )
