@@ -106,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.page_runs",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("warehouse", type=Path, help="a DuckDB file (e.g. /work/bench/warehouse-….duckdb)")
-    parser.add_argument("--pages", nargs="+", default=["budget", "trends"], help="URL paths, each with a query string if wanted (budget?tab=What-if)")
+    parser.add_argument("--pages", nargs="+", default=["budget", "trends"],
+                        help="URL paths, each with a query string if wanted (budget?tab=What-if)")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--port", type=int, default=8610)
     args = parser.parse_args(argv)
