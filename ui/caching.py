@@ -48,7 +48,8 @@ Where, with the keys besides each call's own arguments (TTL WAREHOUSE_TTL_SECOND
 - ui/quality_loaders.py: trust evidence (state URL, latest run id; EVIDENCE_TTL_SECONDS;
   TRUST_RUNS).
 - ui/trend_sections.py: a KPI's quarter- and year-to-date pacing (warehouse key, trust evidence
-  key, dimensions version, request; JUDGED_FRAMES).
+  key, dimensions version, request; JUDGED_FRAMES); the Trends page's judged series with each
+  KPI's chart spec and comparison text (the same keys; JUDGED_FRAMES).
 - ui/review_sections.py: journey chart specs (the figures' content; no TTL; REVIEW_CHART_SPECS).
 - ui/cached_charts.py: every other page chart's spec (its builder and arguments' content; no TTL;
   CHART_SPECS).
