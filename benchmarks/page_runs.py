@@ -8,8 +8,8 @@ read-only; the state store in a temporary MOT_DATA_DIR), one protocol session
 (benchmarks.sessions) runs the page once (cold: the first run of a fresh server, imports and
 warehouse reads included), then ``--repeats`` times more (warm: the median). The blank page
 (benchmarks/blank_app.py) is timed the same way on its own server first. Besides wall times it
-reports the server's CPU seconds per warm run (``/proc/PID/stat``), steadier than wall time on a
-shared machine. Prints one JSON object.
+reports the server's CPU seconds of the cold run and per warm run (``/proc/PID/stat``), steadier
+than wall time on a shared machine. Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -82,14 +82,17 @@ async def _first_run(ws: Any, page: str, query: str) -> float:
 async def _runs(base: str, page: str, repeats: int, pid: int) -> dict[str, Any]:
     page, _, query = page.partition("?")
     async with _connect(base) as ws:
+        before = _cpu_seconds(pid)
         cold = await _first_run(ws, page, query)
+        cold_cpu = _cpu_seconds(pid) - before
         warm, cpu = [], []
         for _ in range(repeats):
             before = _cpu_seconds(pid)
             warm.append(await run_page(ws, page, query))
             cpu.append(_cpu_seconds(pid) - before)
-    return {"cold_s": round(cold, 3), "warm_s": round(statistics.median(warm), 3),
-            "warm_min_s": round(min(warm), 3), "warm_cpu_s": round(statistics.median(cpu), 3)}
+    return {"cold_s": round(cold, 3), "cold_cpu_s": round(cold_cpu, 3),
+            "warm_s": round(statistics.median(warm), 3), "warm_min_s": round(min(warm), 3),
+            "warm_cpu_s": round(statistics.median(cpu), 3)}
 
 
 def measure(script: Path, page: str, port: int, repeats: int, env: dict[str, str]) -> dict[str, Any]:
