@@ -42,7 +42,8 @@ Where, with the keys besides each call's own arguments (TTL WAREHOUSE_TTL_SECOND
 - ui/budget_what_if.py: the optimiser's result and the default goal for a scenario (warehouse
   key, item level, outcome, period, as_of, the edited scenario; WHAT_IF_RESULTS).
 - ui/budget_loaders.py: response-curve fits with their history (warehouse key, item level, KPI,
-  dates; CURVE_FITS).
+  dates; CURVE_FITS); a period's budget rows with dimensions and names (warehouse key, dimensions
+  version, dates; BUDGET_FRAMES).
 - ui/review_loaders.py: a quarter's live figures (warehouse key, trust evidence key, quarter,
   as_of; QUARTER_FIGURES).
 - ui/quality_loaders.py: trust evidence (state URL, latest run id; EVIDENCE_TTL_SECONDS;
