@@ -7,7 +7,6 @@ import streamlit as st
 
 from metrics.budget import (
     CONVERSION_KPI,
-    budget_problems,
     classify_quadrant,
     cost_per_kpi_point,
     cost_per_next_stage_customer,
@@ -28,7 +27,16 @@ from ui.budget_charts import (
     plan_actual_trend_chart,
     quadrant_chart,
 )
-from ui.budget_loaders import budget_names, load_period_budget, outcome_kpis, outcome_label, outcome_noun
+from ui.budget_loaders import (
+    PeriodBudget,
+    budget_names,
+    load_period_budget,
+    load_period_problems,
+    load_period_spend,
+    outcome_kpis,
+    outcome_label,
+    outcome_noun,
+)
 from ui.budget_what_if import WhatIfInputs, show_what_if
 from ui.cached_charts import show_chart
 from ui.context import app_context
@@ -43,7 +51,7 @@ left, middle, right = st.columns(3)
 period = period_filter(ctx, container=left)
 outcome = url_select(tr("Outcome bought with the budget"), outcome_kpis(reg), "outcome",
                      default=CONVERSION_KPI, format_func=lambda k: outcome_label(reg, k), container=middle)
-judged = sorted(set(ctx.targets["kpi_id"]) & set(reg.ids()))
+judged = sorted(set(ctx.targets["kpi_id"].unique().tolist()) & set(reg.ids()))
 effect = url_select(tr("Effectiveness KPI (target attainment)"), judged, "effect", default=CONVERSION_KPI,
                     format_func=lambda k: reg[k].name, container=right)
 noun = outcome_noun(reg, outcome)
@@ -52,18 +60,22 @@ st.caption(tr("{period}: {start} – {end}. Budget months count when their first
               "per outcome are blank where there is no outcome to divide by.").format(
     period=period.label, start=date_text(period.start), end=date_text(period.end)))
 
-data = load_period_budget(ctx, period.start, period.end, tuple(dict.fromkeys((outcome, effect))))
-for problem in budget_problems(data.rows):
+problems, no_rows = load_period_problems(ctx, period.start, period.end)
+for problem in problems:
     st.warning(literal(problem))
-if data.rows.empty:
+if no_rows:
     st.stop()
 names = budget_names(ctx)
-rows = data.rows
 
 
-def efficiency() -> pd.DataFrame:
+def period_data() -> PeriodBudget:
+    """The period's rows, outcomes and funnel (the tabs after the Allocation, which reads totals only)."""
+    return load_period_budget(ctx, period.start, period.end, tuple(dict.fromkeys((outcome, effect))))
+
+
+def efficiency(data: PeriodBudget) -> pd.DataFrame:
     """Spend and outcome per touchpoint with its cost per outcome (the Efficiency and quadrant tabs)."""
-    spend_tp = plan_against_actual(rows.dropna(subset=["touchpoint_id"]), ["touchpoint_id"])
+    spend_tp = plan_against_actual(data.rows.dropna(subset=["touchpoint_id"]), ["touchpoint_id"])
     got = data.outcomes[data.outcomes["kpi_id"] == outcome].rename(columns={"numerator": "outcome"})
     ranking = efficiency_ranking(spend_tp, got, "touchpoint_id")
     return ranking.assign(name=ranking["touchpoint_id"].map(lambda t: names.get(t, t)))
@@ -78,7 +90,7 @@ shown = [tab.open is not False for tab in tabs]  # None: the tabs do not track i
 
 if shown[0]:
     with tabs[0]:
-        totals = plan_against_actual(rows, [])
+        totals = load_period_spend(ctx, period.start, period.end, ())
         cards = st.columns(3)
         cards[0].metric(tr("Planned"), money_text(totals["planned"].iloc[0]))
         cards[1].metric(tr("Actual"), money_text(totals["actual"].iloc[0]))
@@ -93,11 +105,12 @@ if shown[0]:
                   "channel": N_("Spend by channel"), "moments": N_("Spend by moments of truth or not")}
         view = st.radio(tr("Allocation by"), list(views), horizontal=True, key="allocation_by",
                         bind="query-params", format_func=tr)
-        by_view = plan_against_actual(rows, [views[view]])
+        by_view = load_period_spend(ctx, period.start, period.end, (views[view],))
         show_chart(allocation_chart, by_view, views[view], tr(titles[views[view]]))
 
 if shown[1]:
     with tabs[1]:
+        rows = period_data().rows
         show_chart(plan_actual_trend_chart, plan_against_actual(rows, ["month"]))
         by_month = plan_against_actual(rows.assign(month=rows["month"].dt.strftime("%Y-%m")),
                                        ["journey", "month"])
@@ -112,7 +125,8 @@ if shown[1]:
 
 if shown[2]:
     with tabs[2]:
-        ranking = efficiency()
+        data = period_data()
+        rows, ranking = data.rows, efficiency(data)
         show_chart(efficiency_chart, ranking, noun)
         missing = ranking[ranking["cost_per_outcome"].isna()]["name"].tolist()
         if missing:
@@ -146,8 +160,8 @@ if shown[3]:
         scored = trusted_values(judged_outcomes[judged_outcomes["kpi_id"] == effect].reset_index(drop=True))
         directions = pd.Series(reg[effect].direction.value, index=scored.index)
         scored = scored.assign(attainment=target_attainment(scored["value"], scored["target"], directions))
-        quad = classify_quadrant(efficiency().merge(scored[["touchpoint_id", "attainment", "value"]],
-                                               on="touchpoint_id", how="left"))
+        quad = classify_quadrant(efficiency(period_data()).merge(
+            scored[["touchpoint_id", "attainment", "value"]], on="touchpoint_id", how="left"))
         quad["cost_per_point"] = cost_per_kpi_point(quad["actual"], quad["value"])
         if quad["cost_per_outcome"].notna().any():
             show_chart(quadrant_chart, quad, float(quad["cost_threshold"].iloc[0]), noun)
@@ -169,4 +183,5 @@ if shown[3]:
 
 if shown[4]:
     with tabs[4]:
-        show_what_if(WhatIfInputs(ctx, rows, data.months, outcome, noun, names, period))
+        data = period_data()
+        show_what_if(WhatIfInputs(ctx, data.rows, data.months, outcome, noun, names, period))

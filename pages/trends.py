@@ -49,7 +49,7 @@ ctx = app_context()
 st.title(tr("Trends against targets"))
 registry = ctx.registry
 kpi_col, grain_col, scope_col, member_col = st.columns([3, 1, 1, 2])
-with_targets = set(ctx.targets["kpi_id"])
+with_targets = set(ctx.targets["kpi_id"].unique().tolist())
 judged_ids = [k.kpi_id for k in registry if k.kpi_id in with_targets] or list(registry.ids())
 # Repeated ``kpi`` URL parameters (/trends?kpi=csat&kpi=nps), so a copied link shows the same KPIs.
 kpi_ids = list(url_multiselect(tr("KPIs"), registry.ids(), "kpi", default=judged_ids[:2], container=kpi_col,
@@ -65,7 +65,7 @@ def scope_members(scope: Scope) -> dict[str, str]:
     if scope is Scope.JOURNEY:
         return dict(zip(ctx.journeys["journey_id"], ctx.journeys["name"], strict=True))
     if scope is Scope.STAGE:
-        used = set(ctx.touchpoints["stage_id"])
+        used = set(ctx.touchpoints["stage_id"].unique().tolist())
         stages = ctx.stages.sort_values(["journey_id", "position"])
         return {r.stage_id: f"{ctx.journey_name(str(r.journey_id))} · {r.name}"
                 for r in stages.itertuples() if r.stage_id in used}

@@ -16,7 +16,13 @@ import pandas as pd
 import streamlit as st
 
 from connectors.queries import budget_frame, kpi_frame
-from metrics.budget import MOT_LABELS, UNASSIGNED_STAGE, attach_touchpoint_dimensions
+from metrics.budget import (
+    MOT_LABELS,
+    UNASSIGNED_STAGE,
+    attach_touchpoint_dimensions,
+    budget_problems,
+    plan_against_actual,
+)
 from metrics.curve_uncertainty import CurveSamples, bootstrap_curves
 from metrics.i18n import tr
 from metrics.model import Aggregation, Grain, Scope, Unit
@@ -94,6 +100,31 @@ def _period_rows(_ctx: AppContext, key: str, dimensions_version: str, start: dt.
     return rows.assign(journey=_each_value(rows["journey_id"], _ctx.journey_name),
                        stage=_each_value(rows["stage_id"], lambda s: names.get(s, s)),
                        moments=_each_value(rows["moment_of_truth"], lambda m: tr(MOT_LABELS[bool(m)])))
+
+
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.BUDGET_FRAMES)
+def _period_spend(_ctx: AppContext, key: str, dimensions_version: str, start: dt.date, end: dt.date,
+                  by: tuple[str, ...]) -> pd.DataFrame:
+    return plan_against_actual(_period_rows(_ctx, key, dimensions_version, start, end), list(by))
+
+
+def load_period_spend(ctx: AppContext, start: dt.date, end: dt.date, by: tuple[str, ...]) -> pd.DataFrame:
+    """metrics.budget.plan_against_actual of ``load_period_budget``'s rows by ``by`` (columns of
+    the rows, names included), cached like them: the Allocation tab reads no rows."""
+    return _period_spend(ctx, ctx.key, ctx.dimensions_version, start, end, by)
+
+
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.BUDGET_FRAMES)
+def _period_problems(_ctx: AppContext, key: str, dimensions_version: str, start: dt.date, end: dt.date
+                     ) -> tuple[list[str], bool]:
+    rows = _period_rows(_ctx, key, dimensions_version, start, end)
+    return budget_problems(rows), rows.empty
+
+
+def load_period_problems(ctx: AppContext, start: dt.date, end: dt.date) -> tuple[list[str], bool]:
+    """metrics.budget.budget_problems of the period's rows (in the current language: the key holds
+    it), and whether there are no rows."""
+    return _period_problems(ctx, ctx.key, ctx.dimensions_version, start, end)
 
 
 def load_period_budget(
