@@ -15,12 +15,13 @@ gets no single number, only the range, and the page names the weak curves.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from metrics.response_curves import ResponseCurve, fit_response_curves
+from metrics.response_curves import FORMS, ResponseCurve, fit_response_curves
 
 __all__ = ["BOOTSTRAP_REPLICATES", "bootstrap_curves", "change_range", "CurveSamples", "RANGE_PERCENTILES",
     "weak_curves"]
@@ -33,15 +34,46 @@ FITS_AT_ONCE = 2000
 _SEPARATOR = "\x1f"  # joins key and resample number; never in a touchpoint id or channel name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CurveSamples:
-    """Each resample's curves by key; a key missing from a resample had no spend effect there."""
+    """Each resample's curves, as arrays (resample, key) over ``keys``: the form's position in
+    metrics.response_curves.FORMS, or -1 where that resample showed no spend effect, and a, b, c.
 
-    replicates: tuple[dict[str, ResponseCurve], ...]
+    Arrays, not a curve object per resample and key (57,880 at 1,447 touchpoints): they are copied
+    out of the app's cache on every page run, and a projection reads them all at once."""
+
+    keys: tuple[str, ...]
+    form: np.ndarray  # int8 (resamples, keys)
+    a: np.ndarray
+    b: np.ndarray
+    c: np.ndarray
+
+    @classmethod
+    def of(cls, replicates: Sequence[dict[str, ResponseCurve]]) -> CurveSamples:
+        """From each resample's curves by key (a key missing from a resample: no spend effect there)."""
+        keys = tuple(sorted({k for curves in replicates for k in curves}))
+        shape = (len(replicates), len(keys))
+        out = cls(keys, np.full(shape, -1, dtype=np.int8), *(np.zeros(shape) for _ in range(3)))
+        column = {k: j for j, k in enumerate(keys)}
+        for row, curves in enumerate(replicates):
+            for k, curve in curves.items():
+                j = column[k]
+                out.form[row, j] = _FORM_CODES.index(curve.form)
+                out.a[row, j], out.b[row, j], out.c[row, j] = curve.a, curve.b, curve.c
+        return out
 
     @classmethod
     def none(cls) -> CurveSamples:
-        return cls(())
+        return cls.of(())
+
+    @property
+    def count(self) -> int:
+        """How many resamples."""
+        return int(self.form.shape[0])
+
+
+#: The forms in the order of their codes in CurveSamples.form.
+_FORM_CODES = tuple(FORMS)
 
 
 def bootstrap_curves(history: pd.DataFrame, key: str, keys: list[str],
@@ -80,27 +112,40 @@ def bootstrap_curves(history: pd.DataFrame, key: str, keys: list[str],
             fit_parts()
     if parts:
         fit_parts()
-    return CurveSamples(tuple(out))
+    return CurveSamples.of(out)
 
 
 def change_range(allocation: pd.Series, base: pd.Series, samples: CurveSamples
                  ) -> tuple[float, float]:
     """The 80 % range of the projected change in outcome from ``base`` to ``allocation`` (per
     month), over the resamples; (NaN, NaN) without resamples. Items without a curve in a resample
-    change nothing there."""
-    if not samples.replicates:
+    change nothing there.
+
+    Each resample's change is summed item by item in the allocation's order, as one curve at a
+    time would; the items' projections are computed for all resamples at once."""
+    if not samples.count:
         return float("nan"), float("nan")
     spend = pd.to_numeric(allocation, errors="coerce").fillna(0.0)
     before = pd.to_numeric(base, errors="coerce").reindex(spend.index).fillna(0.0)
-    changes = []
-    for curves in samples.replicates:
-        total = 0.0
-        for item, value in spend.items():
-            curve = curves.get(str(item))
-            if curve is not None and value != before[item]:
-                total += float(curve.predict(value)) - float(curve.predict(before[item]))
-        changes.append(total)
-    low, high = np.percentile(changes, RANGE_PERCENTILES)
+    column = {k: j for j, k in enumerate(samples.keys)}
+    columns = np.array([column.get(str(item), -1) for item in spend.index], dtype=np.int64)
+    new, old = spend.to_numpy(dtype="float64"), before.to_numpy(dtype="float64")
+    moved = (columns >= 0) & (new != old)
+    columns, new, old = columns[moved], np.clip(new[moved], 0.0, None), np.clip(old[moved], 0.0, None)
+    form = samples.form[:, columns]
+    a, b, c = samples.a[:, columns], samples.b[:, columns], samples.c[:, columns]
+    change = np.zeros(form.shape)
+    after, now = np.broadcast_to(new, form.shape), np.broadcast_to(old, form.shape)
+    for code, name in enumerate(_FORM_CODES):
+        has = form == code
+        if has.any():
+            value = FORMS[name].value
+            change[has] = (value(after[has], a[has], b[has], c[has])
+                           - value(now[has], a[has], b[has], c[has]))
+    totals = np.zeros(samples.count)
+    for j in range(int(columns.size)):  # in the allocation's order, as the sums were always taken
+        totals += change[:, j]
+    low, high = np.percentile(totals, RANGE_PERCENTILES)
     return float(low), float(high)
 
 

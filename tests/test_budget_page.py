@@ -1,4 +1,7 @@
-"""The budget page renders in AppTest on a real demo warehouse, and the what-if reacts to input."""
+"""The budget page renders in AppTest on a real demo warehouse, and the what-if reacts to input.
+
+Only the open tab is computed and drawn (the tabs are bound to the URL, so they know which one is
+open): tests open the tab they look at, the What-if by default."""
 
 from __future__ import annotations
 
@@ -34,7 +37,13 @@ def app(demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     at.run()
     at.switch_page(PAGE)
     at.run()
-    yield at
+    yield open_tab(at, "What-if")
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Run the page with the tab ``label`` open, as a click on it does (the tab's key is ``tab``)."""
+    at.session_state["tab"] = label
+    return at.run()
 
 
 def _texts(at: AppTest) -> str:
@@ -45,14 +54,30 @@ def _texts(at: AppTest) -> str:
 
 
 def test_page_renders_every_tab(app: AppTest) -> None:
-    assert not app.exception, app.exception
-    assert app.title[0].value == "Budget"
-    assert [t.label for t in app.tabs] == ["Allocation", "Plan against actual", "Efficiency",
-                                           "Effectiveness vs efficiency", "What-if"]
-    labels = [m.label for m in app.metric]
+    tabs = ["Allocation", "Plan against actual", "Efficiency", "Effectiveness vs efficiency", "What-if"]
+    labels: list[str] = []
+    charts = 0
+    for tab in tabs:
+        open_tab(app, tab)
+        assert not app.exception, (tab, app.exception)
+        assert app.title[0].value == "Budget"
+        assert [t.label for t in app.tabs] == tabs
+        labels += [m.label for m in app.metric]
+        charts += len(app.get("vega_lite_chart"))
     assert {"Planned", "Actual", "Variance"} <= set(labels)
     assert any(label.startswith("Optimiser:") for label in labels)
-    assert len(app.get("vega_lite_chart")) >= 6
+    assert charts >= 6
+
+
+def test_only_the_open_tab_is_drawn(app: AppTest) -> None:
+    open_tab(app, "Allocation")
+    labels = [m.label for m in app.metric]
+    assert {"Planned", "Actual", "Variance"} <= set(labels)
+    assert not any(":" in label for label in labels)  # no What-if cards
+    assert "Journey limits for the optimiser" not in [e.label for e in app.expander]
+    open_tab(app, "What-if")
+    labels = [m.label for m in app.metric]
+    assert "Planned" not in labels and any(label.startswith("Optimiser:") for label in labels)
 
 
 def test_optimiser_beats_today_and_keeps_the_total(app: AppTest) -> None:
@@ -71,13 +96,14 @@ def test_total_below_the_minimums_is_a_clear_message(app: AppTest) -> None:
 
 
 def test_every_allocation_view_renders(app: AppTest) -> None:
+    open_tab(app, "Allocation")
     for view in ("Stage", "Channel", "Moments of truth or not"):
         app.radio[0].set_value(view).run()
         assert not app.exception, app.exception
 
 
 def test_reallocating_between_channels_says_which_have_no_curve(app: AppTest) -> None:
-    app.radio[1].set_value("channel").run()
+    app.radio[0].set_value("channel").run()
     assert not app.exception, app.exception
     # brand campaigns are booked per journey and no KPI row belongs to channel "brand": no curve
     frames = [d.value for d in app.dataframe]
@@ -98,6 +124,6 @@ def test_weak_curves_get_a_range_not_a_number(app: AppTest) -> None:
 def test_journey_limits_are_offered_for_touchpoints(app: AppTest) -> None:
     # AppTest cannot edit a data editor; tests/test_budget_uncertainty.py checks the limits' effect
     assert "Journey limits for the optimiser" in [e.label for e in app.expander]
-    app.radio[1].set_value("channel").run()  # a channel spans journeys: no journey limits there
+    app.radio[0].set_value("channel").run()  # a channel spans journeys: no journey limits there
     assert not app.exception, app.exception
     assert "Journey limits for the optimiser" not in [e.label for e in app.expander]

@@ -10,7 +10,7 @@ import pytest
 from metrics.curve_uncertainty import CurveSamples, bootstrap_curves, change_range, weak_curves
 from metrics.journey_allocation import default_journey_bounds, journey_problems, optimise_with_journeys
 from metrics.reallocation import AllocationError, optimise_allocation, project_allocation
-from metrics.response_curves import SATURATING, ResponseCurve, fit_response_curves
+from metrics.response_curves import LOGARITHMIC, SATURATING, ResponseCurve, fit_response_curves
 from metrics.what_if import evaluate_scenario
 from ui.budget_charts import quadrant_chart, quadrant_labels
 
@@ -37,7 +37,7 @@ def _history(key: str, a: float, b: float, noise: float, seed: int) -> pd.DataFr
 def test_weak_curves_give_a_range_and_no_point_promise() -> None:
     # spend explains 25 % and 35 % of what season and trend leave: below the 0.5 floor
     curves = {"x": _curve("x", 100, 1000, spend_r2=0.25), "y": _curve("y", 200, 2000, spend_r2=0.35)}
-    samples = CurveSamples(({"x": _curve("x", 60, 1000), "y": _curve("y", 260, 2000)},
+    samples = CurveSamples.of(({"x": _curve("x", 60, 1000), "y": _curve("y", 260, 2000)},
                             {"x": _curve("x", 140, 1000)},  # y showed no spend effect in this resample
                             {"x": _curve("x", 100, 1000), "y": _curve("y", 200, 2000)}))
     result = evaluate_scenario(_edited({"x": 2000.0, "y": 1000.0}), pd.Series({"x": 2000.0, "y": 1000.0}),
@@ -54,7 +54,7 @@ def test_weak_curves_give_a_range_and_no_point_promise() -> None:
 
 def test_change_range_by_hand() -> None:
     # from 0 to 1000 on a = 100, b = 1000: 100 (1 - e^-1) = 63.2 per resample with the curve, 0 without
-    samples = CurveSamples(tuple({"x": _curve("x", 100, 1000)} if i % 2 else {} for i in range(10)))
+    samples = CurveSamples.of(tuple({"x": _curve("x", 100, 1000)} if i % 2 else {} for i in range(10)))
     low, high = change_range(pd.Series({"x": 1000.0}), pd.Series({"x": 0.0}), samples)
     assert low == pytest.approx(0.0) and high == pytest.approx(63.21, abs=0.01)
     assert np.isnan(change_range(pd.Series({"x": 1.0}), pd.Series({"x": 0.0}), CurveSamples.none())[0])
@@ -69,7 +69,7 @@ def test_bootstrap_range_is_narrow_for_clean_data_and_wide_for_noisy_data() -> N
         curve = fits["tp"].curve
         assert curve is not None
         samples = bootstrap_curves(history, "touchpoint_id", ["tp"], replicates=30, seed=1)
-        assert len(samples.replicates) == 30
+        assert samples.count == 30
         low, high = change_range(pd.Series({"tp": 3000.0}), pd.Series({"tp": 1000.0}), samples)
         point = float(curve.predict(3000.0) - curve.predict(1000.0))
         assert low <= point <= high
@@ -124,3 +124,39 @@ def test_quadrant_points_are_labelled_without_overlap() -> None:
     spec = quadrant_chart(frame, 5.0, "conversions").to_dict()
     texts = [layer for layer in spec["layer"] if layer["mark"].get("type") == "text"]
     assert texts and texts[0]["encoding"]["text"]["field"] == "label"
+
+
+def _change_range_curve_by_curve(allocation: pd.Series, base: pd.Series,
+                                 replicates: list[dict[str, ResponseCurve]]) -> tuple[float, float]:
+    """The range as it was computed before the samples were arrays: one curve at a time."""
+    spend = allocation.fillna(0.0)
+    before = base.reindex(spend.index).fillna(0.0)
+    changes = []
+    for curves in replicates:
+        total = 0.0
+        for item, value in spend.items():
+            curve = curves.get(str(item))
+            if curve is not None and value != before[item]:
+                total += float(curve.predict(value)) - float(curve.predict(before[item]))
+        changes.append(total)
+    low, high = np.percentile(changes, (10.0, 90.0))
+    return float(low), float(high)
+
+
+def test_samples_as_arrays_give_the_ranges_of_one_curve_at_a_time() -> None:
+    rng = np.random.default_rng(3)
+    keys = [f"tp{i}" for i in range(30)]
+    replicates = [{k: ResponseCurve(k, str(rng.choice([SATURATING, LOGARITHMIC])),
+                                    a=float(rng.uniform(1, 500)), b=float(rng.uniform(100, 5000)),
+                                    c=float(rng.uniform(0, 50)), r_squared=0.5, n_points=24, spend_min=0.0,
+                                    spend_max=1e6)
+                   for k in keys if rng.random() > 0.2}  # a key missing from a resample: no spend effect
+                  for _ in range(40)]
+    samples = CurveSamples.of(replicates)
+    base = pd.Series(rng.uniform(0, 4000, 31), index=[*keys, "no_history"])
+    for _ in range(5):
+        allocation = base * rng.uniform(0.5, 1.5, len(base))
+        allocation.iloc[::4] = base.iloc[::4]  # some items keep today's spend
+        allocation.iloc[1] = -10.0  # spend below zero projects as zero
+        assert change_range(allocation, base, samples) == pytest.approx(
+            _change_range_curve_by_curve(allocation, base, replicates), rel=1e-12, abs=1e-9)

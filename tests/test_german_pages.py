@@ -60,7 +60,21 @@ def german_pages(german_env: dict[str, str]) -> dict[str, AppTest]:
 
 @pytest.mark.parametrize("path", [p for p, _, _ in PAGES])
 def test_page_in_german_has_no_english_left(german_pages: dict[str, AppTest], path: str) -> None:
-    at = german_pages[path]
+    _assert_no_english_left(german_pages[path], path)
+
+
+@pytest.mark.parametrize("tab", range(1, 5))
+def test_budget_tab_in_german_has_no_english_left(german_pages: dict[str, AppTest],
+                                                   german_env: dict[str, str], tab: int) -> None:
+    """The budget page draws only its open tab (the first above): each other tab opened from the URL."""
+    first = german_pages["pages/budget.py"]
+    label = first.tabs[tab].label
+    at = run_page(german_env, "pages/budget.py", {"tab": label})
+    assert not {m.label for m in first.metric} & {m.label for m in at.metric}  # the first tab is closed
+    _assert_no_english_left(at, f"budget, tab {label}")
+
+
+def _assert_no_english_left(at: AppTest, path: str) -> None:
     assert_rendered(at)
     texts = shown_texts(at)
     left = english_left(texts, data_strings())

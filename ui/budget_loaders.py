@@ -8,13 +8,21 @@ funnel_frame through ui.loaders). The curve fits (all items in one batch: about 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from connectors.queries import budget_frame, kpi_frame
-from metrics.budget import attach_touchpoint_dimensions
+from metrics.budget import (
+    MOT_LABELS,
+    UNASSIGNED_STAGE,
+    attach_touchpoint_dimensions,
+    budget_problems,
+    plan_against_actual,
+)
 from metrics.curve_uncertainty import CurveSamples, bootstrap_curves
 from metrics.i18n import tr
 from metrics.model import Aggregation, Grain, Scope, Unit
@@ -35,7 +43,8 @@ ITEM_KEYS: dict[str, tuple[str, Scope]] = {
 class PeriodBudget:
     """Budget rows of a period (with stage and moment of truth), outcomes and funnel."""
 
-    rows: pd.DataFrame  # month, journey_id, touchpoint_id, channel, planned, actual, stage_id, ...
+    rows: pd.DataFrame  # month, journey_id, touchpoint_id, channel, planned, actual, stage_id, ...,
+    # and the names: journey, stage, moments
     outcomes: pd.DataFrame  # touchpoint_id, kpi_id, numerator, denominator (period totals)
     funnel: pd.DataFrame  # journey_id, stage_id, customers
     months: int
@@ -68,12 +77,66 @@ def months_between(start: dt.date, end: dt.date) -> int:
     return max(len(pd.date_range(start, end, freq="MS")), 1)
 
 
+def budget_names(ctx: AppContext) -> dict[str, str]:
+    """Touchpoint and stage ids -> names, and UNASSIGNED_STAGE in the current language."""
+    touchpoints, stages = ctx.touchpoints, ctx.stages
+    # Lists, not Arrow arrays, zipped: iterating 14,470 Arrow strings took 0.35 s a run.
+    return {**dict(zip(touchpoints["touchpoint_id"].tolist(), touchpoints["name"].tolist(), strict=False)),
+            **dict(zip(stages["stage_id"].tolist(), stages["name"].tolist(), strict=False)),
+            UNASSIGNED_STAGE: tr(UNASSIGNED_STAGE)}
+
+
+def _each_value(values: pd.Series, name: Callable[[Any], str]) -> pd.Series:
+    """``values.map(name)`` with one call per distinct value, not per row."""
+    return values.map({v: name(v) for v in values.unique()})
+
+
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.BUDGET_FRAMES)
+def _period_rows(_ctx: AppContext, key: str, dimensions_version: str, start: dt.date, end: dt.date
+                 ) -> pd.DataFrame:
+    budget = load_budget(_ctx, start, end, ("month", "journey_id", "touchpoint_id", "channel"))
+    rows = attach_touchpoint_dimensions(budget, _ctx.touchpoints)
+    names = budget_names(_ctx)
+    return rows.assign(journey=_each_value(rows["journey_id"], _ctx.journey_name),
+                       stage=_each_value(rows["stage_id"], lambda s: names.get(s, s)),
+                       moments=_each_value(rows["moment_of_truth"], lambda m: tr(MOT_LABELS[bool(m)])))
+
+
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.BUDGET_FRAMES)
+def _period_spend(_ctx: AppContext, key: str, dimensions_version: str, start: dt.date, end: dt.date,
+                  by: tuple[str, ...]) -> pd.DataFrame:
+    return plan_against_actual(_period_rows(_ctx, key, dimensions_version, start, end), list(by))
+
+
+def load_period_spend(ctx: AppContext, start: dt.date, end: dt.date, by: tuple[str, ...]) -> pd.DataFrame:
+    """metrics.budget.plan_against_actual of ``load_period_budget``'s rows by ``by`` (columns of
+    the rows, names included), cached like them: the Allocation tab reads no rows."""
+    return _period_spend(ctx, ctx.key, ctx.dimensions_version, start, end, by)
+
+
+@st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.BUDGET_FRAMES)
+def _period_problems(_ctx: AppContext, key: str, dimensions_version: str, start: dt.date, end: dt.date
+                     ) -> tuple[list[str], bool]:
+    rows = _period_rows(_ctx, key, dimensions_version, start, end)
+    return budget_problems(rows), rows.empty
+
+
+def load_period_problems(ctx: AppContext, start: dt.date, end: dt.date) -> tuple[list[str], bool]:
+    """metrics.budget.budget_problems of the period's rows (in the current language: the key holds
+    it), and whether there are no rows."""
+    return _period_problems(ctx, ctx.key, ctx.dimensions_version, start, end)
+
+
 def load_period_budget(
     ctx: AppContext, start: dt.date, end: dt.date, kpi_ids: tuple[str, ...]
 ) -> PeriodBudget:
-    """Budget months whose first day falls in [start, end], outcomes and funnel for the same dates."""
-    budget = load_budget(ctx, start, end, ("month", "journey_id", "touchpoint_id", "channel"))
-    rows = attach_touchpoint_dimensions(budget, ctx.touchpoints)
+    """Budget months whose first day falls in [start, end], outcomes and funnel for the same dates.
+
+    The rows carry the touchpoint's dimensions (metrics.budget.attach_touchpoint_dimensions) and the
+    journey's, stage's and moment-of-truth group's names in the current language; built once per
+    warehouse key (with the language), dimensions version and dates (a quarter at 14,470
+    touchpoints is 43,000 rows: 0.5 s a run)."""
+    rows = _period_rows(ctx, ctx.key, ctx.dimensions_version, start, end)
     outcomes = load_kpis(ctx, start, end, by=Scope.TOUCHPOINT, kpi_ids=kpi_ids)
     funnel = load_funnel(ctx, start, end)
     return PeriodBudget(rows, outcomes, funnel, months_between(start, end))

@@ -84,11 +84,10 @@ def show_what_if(inputs: WhatIfInputs) -> None:
     over = scenario_total_problem(edited, total)
     hold = st.toggle(tr("Hold the total: scale my scenario to it"), value=True, key="hold_total",
                      bind="query-params") if over else True
-    result = _evaluated(today, curves, basis, edited, total, goal, hold,
-                        load_curve_samples(inputs.ctx, item, inputs.outcome),
-                        inputs.ctx.settings.min_curve_r2, journeys)
-    _show_result(inputs, result, over)
-    scenario_csv = spreadsheet_safe(result.export).to_csv(index=False).encode()
+    result, long, scenario_csv = _evaluated(today, curves, basis, edited, total, goal, hold,
+                                            load_curve_samples(inputs.ctx, item, inputs.outcome),
+                                            inputs.ctx.settings.min_curve_r2, journeys)
+    _show_result(inputs, result, long, over)
     st.download_button(tr("Download this scenario (CSV)"), scenario_csv,
                        file_name=f"budget_scenario_{inputs.period.start}_{item}.csv", mime="text/csv")
     _show_curves(inputs, fits, curves, result, history, key)
@@ -102,12 +101,14 @@ def _default_goal(_today: pd.Series, _curves: dict[str, ResponseCurve], basis: t
 @st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.WHAT_IF_RESULTS)
 def _evaluated(_today: pd.Series, _curves: dict[str, ResponseCurve], basis: tuple[object, ...],
                edited: pd.DataFrame, total: float, goal: float, hold: bool, _samples: CurveSamples | None,
-               min_spend_r2: float, journeys: pd.DataFrame | None) -> WhatIf:
-    """``evaluate_scenario``; ``basis`` (warehouse key, item level, outcome, period, as_of) decides
-    today's spend, the curves and their bootstrap samples; the rest is the person's scenario and
-    journey limits."""
-    return evaluate_scenario(edited, _today, _curves, total, goal, hold, samples=_samples,
-                             min_spend_r2=min_spend_r2, journeys=journeys)
+               min_spend_r2: float, journeys: pd.DataFrame | None) -> tuple[WhatIf, pd.DataFrame, bytes]:
+    """``evaluate_scenario``, its plans in long form (the scenario chart's data) and the scenario as
+    CSV (the download): built once per scenario, not on every run. ``basis`` (warehouse key, item
+    level, outcome, period, as_of) decides today's spend, the curves and their bootstrap samples;
+    the rest is the person's scenario and journey limits."""
+    result = evaluate_scenario(edited, _today, _curves, total, goal, hold, samples=_samples,
+                               min_spend_r2=min_spend_r2, journeys=journeys)
+    return result, plans_long(result.plans), spreadsheet_safe(result.export).to_csv(index=False).encode()
 
 
 def _scenario_editor(inputs: WhatIfInputs, item: str, today: pd.Series, fits: dict[str, CurveFit],
@@ -160,7 +161,7 @@ def _range_text(low: float, high: float) -> str:
                                         high=number_text(high, signed=True))
 
 
-def _show_result(inputs: WhatIfInputs, result: WhatIf, over: str | None) -> None:
+def _show_result(inputs: WhatIfInputs, result: WhatIf, long: pd.DataFrame, over: str | None) -> None:
     if result.scaled:
         st.info(tr("{problem} It is scaled to the total below.").format(problem=literal(over)))
     elif over:
@@ -202,7 +203,6 @@ def _show_result(inputs: WhatIfInputs, result: WhatIf, over: str | None) -> None
         st.warning(tr("Your scenario spends outside the range ever observed for: {items}. Projections there "
                       "extend the curve beyond the evidence.").format(
             items=", ".join(literal(inputs.names.get(k, k)) for k in result.outside)))
-    long = plans_long(result.plans)
     show_chart(scenario_chart, long.assign(name=long["key"].map(lambda k: inputs.names.get(k, k))))
 
 

@@ -53,13 +53,15 @@ Where, with the keys besides each call's own arguments (TTL WAREHOUSE_TTL_SECOND
 - ui/budget_what_if.py: the optimiser's result and the default goal for a scenario (warehouse
   key, item level, outcome, period, as_of, the edited scenario; WHAT_IF_RESULTS).
 - ui/budget_loaders.py: response-curve fits with their history (warehouse key, item level, KPI,
-  dates; CURVE_FITS).
+  dates; CURVE_FITS); a period's budget rows with dimensions and names (warehouse key, dimensions
+  version, dates; BUDGET_FRAMES).
 - ui/review_loaders.py: a quarter's live figures (warehouse key, trust evidence key, quarter,
   as_of; QUARTER_FIGURES).
 - ui/quality_loaders.py: trust evidence (state URL, latest run id; EVIDENCE_TTL_SECONDS;
   TRUST_RUNS).
 - ui/trend_sections.py: a KPI's quarter- and year-to-date pacing (warehouse key, trust evidence
-  key, dimensions version, request; JUDGED_FRAMES).
+  key, dimensions version, request; JUDGED_FRAMES); the Trends page's judged series with each
+  KPI's chart spec and comparison text (the same keys; JUDGED_FRAMES).
 - ui/page_figures.py: what a page derives from its judged frames (cards, tables, values in words),
   once per request (warehouse key, dimensions version, trust evidence key, date bounds, request;
   PAGE_FIGURES). It calls the cached loaders, like judged values do.
