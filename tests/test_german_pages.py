@@ -260,7 +260,7 @@ CACHED_FIGURE_PAGES = ["pages/overview.py", "pages/journey.py", "pages/my_touchp
 def test_figures_cached_in_english_are_not_shown_in_german(german_env: dict[str, str], path: str) -> None:
     """The same request in English, then in German, with the caches kept: the German page is built
     anew, not served the English figures."""
-    st.cache_data.clear()
+    clear_data()
     english = {k: v for k, v in german_env.items() if k != "MOT_LANGUAGE"} | {"MOT_LANGUAGE": "en"}
     assert_rendered(run_page(english, path))
     at = run_page(german_env, path)
