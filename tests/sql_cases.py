@@ -179,9 +179,10 @@ CASES: dict[str, SqlCase] = {
         )
         for table in DIMENSIONS
     },
-    "profile_fact": SqlCase(pq.fact_profile_statement, _fixed(REGISTRY, AS_OF), (pq.fact_profile,)),
-    "profile_fact_duplicate_dates": SqlCase(
-        pq.duplicate_dates_statement, _fixed(TOUCHPOINTS), (pq.duplicate_date_spans,)
+    "profile_fact": SqlCase(pq.fact_profile_statement, _fixed(REGISTRY, AS_OF), (pq.fact_rule_profile,)),
+    # DuckDB's differs (a hash of the keys finds candidates first): built with a DuckDB engine.
+    "profile_fact_duplicates": SqlCase(
+        pq.duplicate_keys_profile_statement, _fixed(), (pq.duplicate_keys_profile,)
     ),
     **{
         "profile_failing_" + rule: SqlCase(
