@@ -193,6 +193,15 @@ CASES: dict[str, SqlCase] = {
     "profile_duplicate_keys": SqlCase(
         pq.duplicate_keys_statement, _fixed(TOUCHPOINTS, SAMPLE_ROWS), (pq.duplicate_fact_rows,)
     ),
+    # Samples bounded by a date the profile proves holds the newest failing rows (checks/runner.py).
+    "profile_failing_out_of_range_since": SqlCase(
+        pq.failing_fact_rows_statement,
+        lambda wh: (pq.fact_rules(wh, REGISTRY, AS_OF)["out_of_range"], SAMPLE_ROWS, VOLUME_START),
+        (pq.sample_fact_rows,),
+    ),
+    "profile_duplicate_keys_since": SqlCase(
+        pq.duplicate_keys_statement, _fixed(TOUCHPOINTS, SAMPLE_ROWS, VOLUME_START), (pq.duplicate_fact_rows,)
+    ),
     "profile_funnel": SqlCase(pq.funnel_profile_statement, _fixed(AS_OF), (pq.funnel_profile,)),
     "profile_budget": SqlCase(pq.budget_profile_statement, _fixed(), (pq.budget_profile,)),
     **{
