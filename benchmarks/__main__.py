@@ -2,8 +2,10 @@
 
 For each warehouse size: build (or reuse) a demo warehouse in data/bench/, then time our path and
 the floor in this process (interleaved, median of --repeats after one warm-up run), and measure
-peak memory (and the naive pattern's times) in fresh processes (benchmarks.memory). Then, unless
---skip-browser, time the pages in Chromium against `streamlit run` on the largest warehouse.
+peak memory (and the naive pattern's times) in fresh processes (benchmarks.memory), and a full
+checks run. Then, unless --skip-browser, time the pages in Chromium against `streamlit run` on the
+largest warehouse of at most --browser-rows rows (10 M), and on every larger one (the 100 M point)
+time each page's cold and warm server run with the app's peak memory (benchmarks.large_point).
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ YEARS = 5
 #: Above this many touchpoints (about 20 M rows) the pandas demo generator needs more memory than a
 #: benchmark machine has (over 20 GB at 100 M rows): such warehouses are copies (benchmarks.scale).
 SCALE_ABOVE_TOUCHPOINTS = 3000
+#: The browser part runs on the largest size of at most this many rows; larger sizes get server runs.
+BROWSER_ROWS = 10_000_000
 #: Leave the naive pattern out when the machine lacks this multiple of its expected peak memory.
 NAIVE_MEMORY_MARGIN = 1.3
 
@@ -129,7 +133,7 @@ def bench_size(rows: int, pages: list[str], args: argparse.Namespace, naive_mb_p
     print(f"== {count:,} fact rows ({path.name})", flush=True)
     print("  timing our path and the floor…", flush=True)
     timings = time_ours_and_floor(url, pages, args.today, args.repeats)
-    result: dict[str, Any] = {"rows": count, "warehouse": str(path), "pages": timings}
+    result: dict[str, Any] = {"rows": count, "requested_rows": rows, "warehouse": str(path), "pages": timings}
     for kind in ("ours", "floor", "naive"):
         expected = (naive_mb_per_row or 0) * count
         if kind == "naive" and expected * NAIVE_MEMORY_MARGIN > _available_mb():
@@ -175,6 +179,18 @@ def machine_facts() -> dict[str, Any]:
     }
 
 
+def split_sizes(
+    sizes: list[dict[str, Any]], browser_rows: int
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The size the browser part runs on (the largest asked for with at most ``browser_rows`` rows,
+    else the smallest) and the sizes above it, which get server runs instead."""
+    if not sizes:
+        return None, []
+    asked = [s.get("requested_rows", s.get("rows", 0)) for s in sizes]
+    at = max((i for i, rows in enumerate(asked) if rows <= browser_rows), default=0)
+    return sizes[at], sizes[at + 1 :]
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -188,7 +204,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--mapping", type=Path, help="mapping file for --warehouse-url")
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
-    parser.add_argument("--skip-browser", action="store_true", help="no Chromium/Streamlit figures")
+    parser.add_argument(
+        "--skip-browser", action="store_true", help="no Chromium/Streamlit figures (nor server runs)"
+    )
+    parser.add_argument(
+        "--browser-rows",
+        type=int,
+        default=BROWSER_ROWS,
+        help="run the browser part on the largest --rows size of at most this many rows (default "
+        "10M); each larger size gets cold and warm server runs per page and the app's peak memory",
+    )
     parser.add_argument("--skip-checks-run", action="store_true", help="no full checks run per size")
     parser.add_argument("--repeats", type=int, default=7, help="timed runs per page and path (7)")
     parser.add_argument("--sessions", type=int, default=10, help="concurrent browser sessions (10)")
@@ -227,11 +252,16 @@ def main(argv: list[str] | None = None) -> int:
         if "naive" in size:
             naive_mb_per_row = (size["naive"]["load_peak_mb"] - size["naive"]["baseline_mb"]) / size["rows"]
         figures["sizes"].append(size)
-    if not args.skip_browser:
+    browser_size, large = split_sizes(figures["sizes"], args.browser_rows)
+    if not args.skip_browser and browser_size is not None:
         from benchmarks.browser import browser_figures
 
-        largest = figures["sizes"][-1]["warehouse"]
-        figures["browser"] = browser_figures(Path(largest), [p for p in in_app], args.sessions)
+        figures["browser"] = browser_figures(Path(browser_size["warehouse"]), list(in_app), args.sessions)
+    if not args.skip_browser:
+        from benchmarks.large_point import server_runs
+
+        for size in large:
+            size["server_runs"] = server_runs(Path(size["warehouse"]), list(in_app))
     figures["elapsed_s"] = time.perf_counter() - started
     print(report.render(figures))
     if args.json:

@@ -24,7 +24,7 @@ POLL_S = 0.02
 TIMEOUT_S = 120.0
 
 
-def _vm_hwm_mb(pid: int) -> float:
+def vm_hwm_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
@@ -195,7 +195,7 @@ def browser_figures(warehouse: Path, pages: list[str], sessions: int) -> dict[st
             out["pages"][script]["server_warm_s"] = server_runs[url_path(script, pages)]
         print(f"    {sessions} concurrent protocol sessions (no browser)…", flush=True)
         out["protocol"] = protocol_sessions(base, SESSION_PAGES, sessions)
-        out["app_peak_mb"] = _vm_hwm_mb(server.process.pid)
+        out["app_peak_mb"] = vm_hwm_mb(server.process.pid)
         out["rows"] = rows
         launcher.close()  # free the cores before measuring the rig alone
         print(f"    {sessions} concurrent browser sessions on a blank page…", flush=True)

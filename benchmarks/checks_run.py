@@ -1,5 +1,5 @@
-"""A full data-quality checks run (``python -m checks run``) on a benchmark warehouse: its wall time
-and the peak resident memory of that process alone (``os.wait4``'s rusage of the child), with the
+"""A full data-quality checks run (``python -m checks run``) on a benchmark warehouse: its wall time,
+CPU time and the peak resident memory of that process alone (``os.wait4``'s rusage of the child), with the
 embedded DuckDB bounded as the app bounds it (MOT_DUCKDB_MEMORY_LIMIT, MOT_DUCKDB_THREADS)."""
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def measure_checks_run(warehouse: Path) -> dict[str, Any]:
-    """Seconds and peak MB of one ``python -m checks run --no-save`` (Data Docs included)."""
+    """Seconds, CPU seconds (user + system, DuckDB's threads included) and peak MB of one
+    ``python -m checks run --no-save`` (Data Docs included)."""
     with tempfile.TemporaryDirectory(prefix="mot-bench-checks-") as work:
         env = {**os.environ, "MOT_WAREHOUSE_URL": f"duckdb:///{warehouse.resolve()}", "MOT_DATA_DIR": work}
         log = Path(work) / "stderr.txt"
@@ -33,6 +34,7 @@ def measure_checks_run(warehouse: Path) -> dict[str, Any]:
             raise RuntimeError(f"checks run failed ({process.returncode}):\n{log.read_text()[-3000:]}")
     return {
         "seconds": seconds,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
         "peak_mb": usage.ru_maxrss / 1024,  # kB on Linux
         "memory_limit": env.get("MOT_DUCKDB_MEMORY_LIMIT", "256MB (default)"),
     }

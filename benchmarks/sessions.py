@@ -24,8 +24,9 @@ from websockets.typing import Origin, Subprotocol
 TIMEOUT_S = 120.0
 
 
-async def run_page(ws: Any, page_name: str, query_string: str = "") -> float:
-    """Ask the server to run a page in this session; seconds until the run finished successfully."""
+async def run_page(ws: Any, page_name: str, query_string: str = "", timeout_s: float | None = None) -> float:
+    """Ask the server to run a page in this session; seconds until the run finished successfully
+    (waiting at most ``timeout_s``, default TIMEOUT_S, for each message)."""
     request = BackMsg()
     request.rerun_script.page_name = page_name
     request.rerun_script.query_string = query_string
@@ -33,7 +34,7 @@ async def run_page(ws: Any, page_name: str, query_string: str = "") -> float:
     await ws.send(request.SerializeToString())
     while True:
         message = ForwardMsg()
-        message.ParseFromString(await asyncio.wait_for(ws.recv(), TIMEOUT_S))
+        message.ParseFromString(await asyncio.wait_for(ws.recv(), timeout_s or TIMEOUT_S))
         if message.WhichOneof("type") == "script_finished":
             if message.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
                 raise RuntimeError(f"page {page_name or '/'!r} ended with status {message.script_finished}")
@@ -86,6 +87,24 @@ async def _page_times(base: str, pages: list[str], repeats: int) -> dict[str, fl
 def server_page_times(base: str, pages: list[str], repeats: int = 5) -> dict[str, float]:
     """Median seconds of a warm run of each page (URL path) in one protocol session, alone."""
     return asyncio.run(_page_times(base, pages, repeats))
+
+
+async def _cold_and_warm(base: str, pages: list[str], repeats: int, timeout_s: float) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    async with _connect(base) as ws:
+        for page in pages:
+            cold = await run_page(ws, page, timeout_s=timeout_s)
+            warm = [await run_page(ws, page, timeout_s=timeout_s) for _ in range(repeats)]
+            out[page] = {"cold_s": cold, "warm_s": statistics.median(warm), "warm_all_s": warm}
+    return out
+
+
+def cold_and_warm_runs(
+    base: str, pages: list[str], repeats: int = 5, timeout_s: float = 900.0
+) -> dict[str, Any]:
+    """Each page's first run on the server at ``base`` (cold: none of its data cached yet) and the
+    median of ``repeats`` warm runs after it, in one protocol session, page after page."""
+    return asyncio.run(_cold_and_warm(base, pages, repeats, timeout_s))
 
 
 def protocol_sessions(base: str, pages: list[str], sessions: int) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from checks._scoping import FACT_RULE_CHECKS, REPORT_ONLY, failing_scopes, whole
 from checks.catalogue import CHECKS, CHECKS_BY_ID, CheckDef, Outcome
 from checks.results import FRESHNESS_COLUMNS, CheckResult, CheckRun
 from connectors import profile_queries
+from connectors.profile_queries import DUPLICATE_SPAN, FACT_RULE_SPANS
 from connectors.runtime import KpiTableError, WarehouseUnavailable, read_kpi_registry
 from connectors.warehouse import Warehouse, WarehouseError
 from metrics.i18n import tr, tr_n
@@ -179,15 +180,39 @@ def _sample(check: CheckDef, rows: pd.DataFrame, evidence: Evidence) -> pd.DataF
     rules = {c: n for n, c in FACT_RULE_CHECKS.items()}
     try:
         if check.check_id in rules:
-            fact_rules = profile_queries.fact_rules(evidence.wh, evidence.registry, evidence.as_of)
-            rule = fact_rules[rules[check.check_id]]
-            return profile_queries.sample_fact_rows(evidence.wh, rule, SAMPLE_ROWS)
+            name = rules[check.check_id]
+            rule = profile_queries.fact_rules(evidence.wh, evidence.registry, evidence.as_of)[name]
+            since = _newest_failing_since(evidence, name, FACT_RULE_SPANS[name])
+            return profile_queries.sample_fact_rows(evidence.wh, rule, SAMPLE_ROWS, since)
         if check.check_id == "touchpoint_kpis.unique_keys":
             touchpoints = rows["touchpoint_id"].dropna().astype(str).unique().tolist()
-            return profile_queries.duplicate_fact_rows(evidence.wh, touchpoints, SAMPLE_ROWS)
+            since = _newest_failing_since(evidence, "duplicate_rows", DUPLICATE_SPAN)
+            return profile_queries.duplicate_fact_rows(evidence.wh, touchpoints, SAMPLE_ROWS, since)
     except WarehouseError:
         pass
     return rows.head(SAMPLE_ROWS).reset_index(drop=True)
+
+
+def _newest_failing_since(evidence: Evidence, count: str, span: tuple[str, str]) -> dt.date | None:
+    """A date on or before the newest SAMPLE_ROWS rows failing a fact rule (``count``: its
+    profile column, ``span``: its first and last failing date per group), so the sample reads only
+    the table's newest part: the SAMPLE_ROWS-th latest of the groups' last failing dates (each such
+    group has a failing row on that day), else the earliest first failing date. None (no bound)
+    when any fact row lacks a date or a key (``bad_keys``: a row without a date sorts among the
+    newest on some engines and has no span) or no group fails."""
+    try:
+        profile = evidence.get("fact_profile")
+    except EvidenceUnavailable:
+        return None
+    if count == "bad_keys" or pd.to_numeric(profile["bad_keys"], errors="coerce").fillna(0).sum() > 0:
+        return None
+    failing = profile[pd.to_numeric(profile[count], errors="coerce").fillna(0) > 0]
+    first, last = pd.to_datetime(failing[span[0]]), pd.to_datetime(failing[span[1]])
+    if failing.empty or first.isna().any() or last.isna().any():
+        return None
+    newest = last.sort_values(ascending=False)
+    bound = newest.iloc[SAMPLE_ROWS - 1] if len(newest) >= SAMPLE_ROWS else first.min()
+    return pd.Timestamp(bound).date()
 
 
 def _freshness(evidence: Evidence) -> pd.DataFrame:

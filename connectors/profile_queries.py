@@ -25,11 +25,11 @@ from metrics.model import TABLES, Aggregation, Unit
 from metrics.registry import KpiRegistry
 
 __all__ = ["budget_profile", "budget_profile_statement", "daily_counts", "daily_counts_statement",
-    "dimension_rows", "duplicate_date_spans", "duplicate_dates_statement", "duplicate_fact_rows",
+    "dimension_rows", "duplicate_fact_rows", "duplicate_keys_profile", "duplicate_keys_profile_statement",
     "duplicate_keys_statement", "DUPLICATE_SPAN", "fact_profile", "fact_profile_statement",
-    "FACT_RULE_SPANS", "FACT_RULES", "fact_rules", "failing_fact_rows_statement", "funnel_profile",
-    "funnel_profile_statement", "latest_date", "latest_date_statement", "row_count", "row_count_statement",
-    "sample_fact_rows"]
+    "fact_rule_profile", "FACT_RULE_SPANS", "FACT_RULES", "fact_rules", "failing_fact_rows_statement",
+    "funnel_profile", "funnel_profile_statement", "latest_date", "latest_date_statement", "row_count",
+    "row_count_statement", "sample_fact_rows"]
 
 #: Relative slack on value bounds, so that a CSAT of exactly 5.0 stored as 4.9999999/1 passes.
 _BOUND_SLACK = 1e-9
@@ -102,27 +102,36 @@ def _dates_where(
 
 
 def fact_profile_statement(wh: Warehouse, registry: KpiRegistry, as_of: dt.date) -> sa.Select[Any]:
-    """The grouped select behind ``fact_profile`` (without the duplicate spans)."""
+    """The grouped select behind ``fact_profile`` (without the duplicate keys).
+
+    Each rule's predicate is evaluated once per row, as a 0/1 flag in a derived table; the groups
+    then sum the flags and take the first and last date where a flag is set (the predicates
+    written out three times each cost about twice as much on DuckDB)."""
     f = wh.table("touchpoint_kpis")
-    keys = [f.c.touchpoint_id.label("touchpoint_id"), f.c.kpi_id.label("kpi_id")]
     rules = fact_rules(wh, registry, as_of)
+    flagged = sa.select(
+        f.c.touchpoint_id.label("touchpoint_id"),
+        f.c.kpi_id.label("kpi_id"),
+        f.c.date.label("date"),
+        *(sa.case((clause, 1), else_=0).label(name) for name, clause in rules.items()),
+    ).subquery("flagged")
+    date = flagged.c.date
+    keys = [flagged.c.touchpoint_id.label("touchpoint_id"), flagged.c.kpi_id.label("kpi_id")]
     return sa.select(
         *keys,
         sa.func.count().label("rows"),
-        (sa.func.count(f.c.date) - sa.func.count(sa.distinct(f.c.date))).label("duplicate_rows"),
-        sa.func.min(f.c.date).label("first_date"),
-        sa.func.max(sa.case((f.c.date < _next_day(as_of), f.c.date))).label("latest_date"),
-        *(_count_where(clause, name) for name, clause in rules.items()),
-        *(c for name, clause in rules.items() for c in _dates_where(clause, f.c.date, FACT_RULE_SPANS[name])),
-    ).group_by(*keys)
+        sa.func.min(date).label("first_date"),
+        sa.func.max(sa.case((date < _next_day(as_of), date))).label("latest_date"),
+        *(sa.func.sum(flagged.c[name]).label(name) for name in rules),
+        *(c for name in rules for c in _dates_where(flagged.c[name] == 1, date, FACT_RULE_SPANS[name])),
+    ).group_by(flagged.c.touchpoint_id, flagged.c.kpi_id)
 
 
 def fact_profile(wh: Warehouse, registry: KpiRegistry, as_of: dt.date) -> pd.DataFrame:
     """One row per (touchpoint_id, kpi_id): rows, duplicate_rows, first/latest date, rule counts,
     and for each rule (and duplicates) the first and last date of the rows breaking it
     (``<rule>_from``, ``<rule>_to``): what lets trust be scoped by date (checks/README.md)."""
-    frame = read_frame(wh, fact_profile_statement(wh, registry, as_of))
-    frame = _with_duplicate_dates(wh, frame)
+    frame = _with_duplicates(fact_rule_profile(wh, registry, as_of), duplicate_keys_profile(wh))
     spans = tuple(column for span in (*FACT_RULE_SPANS.values(), DUPLICATE_SPAN) for column in span)
     return _typed(
         frame,
@@ -131,41 +140,71 @@ def fact_profile(wh: Warehouse, registry: KpiRegistry, as_of: dt.date) -> pd.Dat
     )
 
 
-def duplicate_dates_statement(wh: Warehouse, touchpoint_ids: list[str]) -> sa.Select[Any]:
-    """First and last date of duplicate (date, touchpoint, KPI) keys per (touchpoint, KPI)."""
+def fact_rule_profile(wh: Warehouse, registry: KpiRegistry, as_of: dt.date) -> pd.DataFrame:
+    """The rows of ``fact_profile_statement``, untyped."""
+    return read_frame(wh, fact_profile_statement(wh, registry, as_of))
+
+
+def duplicate_keys_profile(wh: Warehouse) -> pd.DataFrame:
+    """The rows of ``duplicate_keys_profile_statement``, untyped."""
+    return read_frame(wh, duplicate_keys_profile_statement(wh))
+
+
+def duplicate_keys_profile_statement(wh: Warehouse) -> sa.Select[Any]:
+    """Per (touchpoint, KPI) with a (date, touchpoint, KPI) key loaded more than once: the extra
+    rows (``duplicate_rows``, what ``count(date) - count(DISTINCT date)`` gives) and the first and
+    last duplicated date. Only those groups come back: a clean warehouse gets no rows.
+
+    DuckDB first finds candidate keys grouped by a 64-bit hash of (touchpoint, KPI) and the date,
+    which is much cheaper than grouping 100 M rows by two strings and a date; only the fact rows
+    of a candidate (hash, date) are then grouped by their real keys, so a hash collision cannot
+    add a duplicate."""
     f = wh.table("touchpoint_kpis")
-    keys = [f.c.touchpoint_id.label("touchpoint_id"), f.c.kpi_id.label("kpi_id")]
+    source: Any = f
+    if wh.engine.dialect.name == "duckdb":
+        key_hash = sa.func.hash(f.c.touchpoint_id, f.c.kpi_id)
+        candidates = (
+            sa.select(key_hash.label("key_hash"), f.c.date.label("date"))
+            .where(f.c.date.is_not(None))
+            .group_by(key_hash, f.c.date)
+            .having(sa.func.count() > 1)
+            .subquery("candidates")
+        )
+        source = f.join(
+            candidates, sa.and_(key_hash == candidates.c.key_hash, f.c.date == candidates.c.date)
+        )
     doubled = (
-        sa.select(*keys, f.c.date.label("date"))
-        .where(f.c.touchpoint_id.in_(touchpoint_ids), f.c.date.is_not(None))
+        sa.select(
+            f.c.touchpoint_id.label("touchpoint_id"),
+            f.c.kpi_id.label("kpi_id"),
+            f.c.date.label("date"),
+            sa.func.count().label("copies"),
+        )
+        .select_from(source)
+        .where(f.c.date.is_not(None))
         .group_by(f.c.touchpoint_id, f.c.kpi_id, f.c.date)
         .having(sa.func.count() > 1)
-        .subquery()
+        .subquery("doubled")
     )
     return sa.select(
         doubled.c.touchpoint_id,
         doubled.c.kpi_id,
+        sa.func.sum(doubled.c.copies - 1).label("duplicate_rows"),
         sa.func.min(doubled.c.date).label(DUPLICATE_SPAN[0]),
         sa.func.max(doubled.c.date).label(DUPLICATE_SPAN[1]),
     ).group_by(doubled.c.touchpoint_id, doubled.c.kpi_id)
 
 
-def duplicate_date_spans(wh: Warehouse, touchpoint_ids: list[str]) -> pd.DataFrame:
-    """touchpoint_id, kpi_id, duplicate_from, duplicate_to for the given touchpoints' duplicates."""
-    return read_frame(wh, duplicate_dates_statement(wh, touchpoint_ids))
-
-
-def _with_duplicate_dates(wh: Warehouse, profile: pd.DataFrame) -> pd.DataFrame:
-    """``duplicate_from`` / ``duplicate_to`` per (touchpoint, KPI) with duplicate keys. Asked only
-    for touchpoints that have duplicates, so a clean warehouse pays nothing for it."""
-    counts = pd.to_numeric(profile["duplicate_rows"], errors="coerce").fillna(0)
-    touchpoints = profile.loc[counts > 0, "touchpoint_id"].dropna().astype(str).unique().tolist()
-    if not touchpoints:
-        return profile.assign(**dict.fromkeys(DUPLICATE_SPAN, pd.NaT))
-    spans = duplicate_date_spans(wh, touchpoints)
+def _with_duplicates(profile: pd.DataFrame, duplicates: pd.DataFrame) -> pd.DataFrame:
+    """The profile with ``duplicate_rows`` (0 where none) and ``duplicate_from`` / ``duplicate_to``.
+    A group without a touchpoint id keeps its count but no dates (no touchpoint to scope)."""
     for column in ("touchpoint_id", "kpi_id"):
-        spans[column] = spans[column].astype(profile[column].dtype)
-    return profile.merge(spans, on=["touchpoint_id", "kpi_id"], how="left")
+        duplicates[column] = duplicates[column].astype(profile[column].dtype)
+    merged = profile.merge(duplicates, on=["touchpoint_id", "kpi_id"], how="left")
+    merged.loc[merged["touchpoint_id"].isna(), list(DUPLICATE_SPAN)] = None
+    columns = list(profile.columns)  # duplicate_rows after rows, the spans last, as they always were
+    columns.insert(columns.index("rows") + 1, "duplicate_rows")
+    return merged[[*columns, *DUPLICATE_SPAN]]
 
 
 def funnel_profile_statement(wh: Warehouse, as_of: dt.date) -> sa.Select[Any]:
@@ -258,30 +297,39 @@ def dimension_rows(wh: Warehouse, table: str) -> pd.DataFrame:
 
 
 def failing_fact_rows_statement(
-    wh: Warehouse, rule: sa.ColumnElement[bool], limit: int = 20
+    wh: Warehouse, rule: sa.ColumnElement[bool], limit: int = 20, since: dt.date | None = None
 ) -> sa.Select[Any]:
-    """Fact rows breaking a rule (a ``fact_rules`` predicate), newest first, at most ``limit``."""
+    """Fact rows breaking a rule (a ``fact_rules`` predicate), newest first, at most ``limit``;
+    with ``since``, only rows dated on or after it (a bound the caller knows holds the newest
+    ``limit`` failing rows: a date-sorted table then reads only its last blocks)."""
     f = wh.table("touchpoint_kpis")
+    where = rule if since is None else sa.and_(rule, f.c.date >= since)
     return (
         sa.select(*(f.c[c].label(c) for c in TABLES["touchpoint_kpis"]))
-        .where(rule)
+        .where(where)
         .order_by(f.c.date.desc())
         .limit(limit)
     )
 
 
-def sample_fact_rows(wh: Warehouse, rule: sa.ColumnElement[bool], limit: int = 20) -> pd.DataFrame:
+def sample_fact_rows(
+    wh: Warehouse, rule: sa.ColumnElement[bool], limit: int = 20, since: dt.date | None = None
+) -> pd.DataFrame:
     """Up to ``limit`` fact rows breaking a rule, newest first: what a data steward looks at."""
-    return read_frame(wh, failing_fact_rows_statement(wh, rule, limit))
+    return read_frame(wh, failing_fact_rows_statement(wh, rule, limit, since))
 
 
-def duplicate_keys_statement(wh: Warehouse, touchpoint_ids: list[str], limit: int = 20) -> sa.Select[Any]:
-    """(date, touchpoint, KPI) keys of the given touchpoints loaded more than once, newest first."""
+def duplicate_keys_statement(
+    wh: Warehouse, touchpoint_ids: list[str], limit: int = 20, since: dt.date | None = None
+) -> sa.Select[Any]:
+    """(date, touchpoint, KPI) keys of the given touchpoints loaded more than once, newest first
+    (with ``since``, only keys dated on or after it)."""
     f = wh.table("touchpoint_kpis")
     keys = [f.c.date.label("date"), f.c.touchpoint_id.label("touchpoint_id"), f.c.kpi_id.label("kpi_id")]
+    where = f.c.touchpoint_id.in_(touchpoint_ids)
     return (
         sa.select(*keys, sa.func.count().label("copies"))
-        .where(f.c.touchpoint_id.in_(touchpoint_ids))
+        .where(where if since is None else sa.and_(where, f.c.date >= since))
         .group_by(*keys)
         .having(sa.func.count() > 1)
         .order_by(f.c.date.desc())
@@ -289,9 +337,11 @@ def duplicate_keys_statement(wh: Warehouse, touchpoint_ids: list[str], limit: in
     )
 
 
-def duplicate_fact_rows(wh: Warehouse, touchpoint_ids: list[str], limit: int = 20) -> pd.DataFrame:
+def duplicate_fact_rows(
+    wh: Warehouse, touchpoint_ids: list[str], limit: int = 20, since: dt.date | None = None
+) -> pd.DataFrame:
     """Up to ``limit`` (date, touchpoint, KPI) keys of the given touchpoints loaded more than once."""
-    return read_frame(wh, duplicate_keys_statement(wh, touchpoint_ids, limit))
+    return read_frame(wh, duplicate_keys_statement(wh, touchpoint_ids, limit, since))
 
 
 def _typed(frame: pd.DataFrame, dates: tuple[str, ...], counts: tuple[str, ...]) -> pd.DataFrame:

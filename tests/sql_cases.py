@@ -179,9 +179,10 @@ CASES: dict[str, SqlCase] = {
         )
         for table in DIMENSIONS
     },
-    "profile_fact": SqlCase(pq.fact_profile_statement, _fixed(REGISTRY, AS_OF), (pq.fact_profile,)),
-    "profile_fact_duplicate_dates": SqlCase(
-        pq.duplicate_dates_statement, _fixed(TOUCHPOINTS), (pq.duplicate_date_spans,)
+    "profile_fact": SqlCase(pq.fact_profile_statement, _fixed(REGISTRY, AS_OF), (pq.fact_rule_profile,)),
+    # DuckDB's differs (a hash of the keys finds candidates first): built with a DuckDB engine.
+    "profile_fact_duplicates": SqlCase(
+        pq.duplicate_keys_profile_statement, _fixed(), (pq.duplicate_keys_profile,)
     ),
     **{
         "profile_failing_" + rule: SqlCase(
@@ -191,6 +192,15 @@ CASES: dict[str, SqlCase] = {
     },
     "profile_duplicate_keys": SqlCase(
         pq.duplicate_keys_statement, _fixed(TOUCHPOINTS, SAMPLE_ROWS), (pq.duplicate_fact_rows,)
+    ),
+    # Samples bounded by a date the profile proves holds the newest failing rows (checks/runner.py).
+    "profile_failing_out_of_range_since": SqlCase(
+        pq.failing_fact_rows_statement,
+        lambda wh: (pq.fact_rules(wh, REGISTRY, AS_OF)["out_of_range"], SAMPLE_ROWS, VOLUME_START),
+        (pq.sample_fact_rows,),
+    ),
+    "profile_duplicate_keys_since": SqlCase(
+        pq.duplicate_keys_statement, _fixed(TOUCHPOINTS, SAMPLE_ROWS, VOLUME_START), (pq.duplicate_fact_rows,)
     ),
     "profile_funnel": SqlCase(pq.funnel_profile_statement, _fixed(AS_OF), (pq.funnel_profile,)),
     "profile_budget": SqlCase(pq.budget_profile_statement, _fixed(), (pq.budget_profile,)),

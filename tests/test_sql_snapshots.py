@@ -74,10 +74,13 @@ DIALECTS: dict[str, Callable[[], sa.Dialect]] = {
 }
 
 
-def _fixture_warehouse_without_connection() -> Warehouse:
+def _fixture_warehouse_without_connection(dialect_name: str = "sqlite") -> Warehouse:
+    """The fixture mapping's tables on an engine that never connects: DuckDB's own for the DuckDB
+    snapshots (a builder may write DuckDB-only SQL), SQLite's for every other dialect."""
     mapping = load_mapping(FIXTURE_MAPPING_FILE)
     # Compiling needs no connection; the engine is never used.
-    return Warehouse(engine=sa.create_engine("sqlite://"), mapping=mapping, metadata=build_tables(mapping))
+    url = "duckdb://" if dialect_name == "duckdb" else "sqlite://"
+    return Warehouse(engine=sa.create_engine(url), mapping=mapping, metadata=build_tables(mapping))
 
 
 def render(statement: sa.Select[Any], dialect: sa.Dialect) -> str:
@@ -96,7 +99,7 @@ def _snapshot(dialect_name: str, case_name: str) -> Path:
 @pytest.mark.parametrize("dialect_name", list(DIALECTS))
 def test_statement_snapshot(dialect_name: str, case_name: str) -> None:
     dialect = DIALECTS[dialect_name]()
-    sql = render(CASES[case_name].statement(_fixture_warehouse_without_connection()), dialect)
+    sql = render(CASES[case_name].statement(_fixture_warehouse_without_connection(dialect_name)), dialect)
     path = _snapshot(dialect_name, case_name)
     if UPDATE:
         path.parent.mkdir(parents=True, exist_ok=True)

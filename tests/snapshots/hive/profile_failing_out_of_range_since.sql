@@ -1,0 +1,53 @@
+SELECT `wh_fact_touchpoint_kpi`.`event_date` AS `date`, `wh_fact_touchpoint_kpi`.`tp_key` AS `touchpoint_id`, `wh_fact_touchpoint_kpi`.`kpi_key` AS `kpi_id`, `wh_fact_touchpoint_kpi`.`num_value` AS `numerator`, `wh_fact_touchpoint_kpi`.`den_value` AS `denominator` 
+FROM `mart`.`wh_fact_touchpoint_kpi` 
+WHERE (`wh_fact_touchpoint_kpi`.`kpi_key` = %(kpi_id_1)s AND `wh_fact_touchpoint_kpi`.`num_value` < %(numerator_1)s OR `wh_fact_touchpoint_kpi`.`kpi_key` = %(kpi_id_2)s AND `wh_fact_touchpoint_kpi`.`den_value` > %(denominator_1)s AND (`wh_fact_touchpoint_kpi`.`num_value` * %(numerator_2)s < `wh_fact_touchpoint_kpi`.`den_value` * %(denominator_2)s OR `wh_fact_touchpoint_kpi`.`num_value` * %(numerator_2)s > `wh_fact_touchpoint_kpi`.`den_value` * %(denominator_3)s) OR `wh_fact_touchpoint_kpi`.`kpi_key` = %(kpi_id_3)s AND `wh_fact_touchpoint_kpi`.`den_value` > %(denominator_4)s AND (`wh_fact_touchpoint_kpi`.`num_value` * %(numerator_3)s < `wh_fact_touchpoint_kpi`.`den_value` * %(denominator_5)s OR `wh_fact_touchpoint_kpi`.`num_value` * %(numerator_3)s > `wh_fact_touchpoint_kpi`.`den_value` * %(denominator_6)s) OR `wh_fact_touchpoint_kpi`.`kpi_key` = %(kpi_id_4)s AND `wh_fact_touchpoint_kpi`.`den_value` > %(denominator_7)s AND (`wh_fact_touchpoint_kpi`.`num_value` * %(numerator_4)s < `wh_fact_touchpoint_kpi`.`den_value` * %(denominator_8)s OR `wh_fact_touchpoint_kpi`.`num_value` * %(numerator_4)s > `wh_fact_touchpoint_kpi`.`den_value` * %(denominator_9)s) OR `wh_fact_touchpoint_kpi`.`kpi_key` = %(kpi_id_5)s AND `wh_fact_touchpoint_kpi`.`den_value` > %(denominator_10)s AND (`wh_fact_touchpoint_kpi`.`num_value` * %(numerator_5)s < `wh_fact_touchpoint_kpi`.`den_value` * %(denominator_11)s OR `wh_fact_touchpoint_kpi`.`num_value` * %(numerator_5)s > `wh_fact_touchpoint_kpi`.`den_value` * %(denominator_12)s) OR `wh_fact_touchpoint_kpi`.`kpi_key` = %(kpi_id_6)s AND `wh_fact_touchpoint_kpi`.`den_value` > %(denominator_13)s AND (`wh_fact_touchpoint_kpi`.`num_value` * %(numerator_6)s < `wh_fact_touchpoint_kpi`.`den_value` * %(denominator_14)s OR `wh_fact_touchpoint_kpi`.`num_value` * %(numerator_6)s > `wh_fact_touchpoint_kpi`.`den_value` * %(denominator_15)s) OR `wh_fact_touchpoint_kpi`.`kpi_key` = %(kpi_id_7)s AND `wh_fact_touchpoint_kpi`.`den_value` > %(denominator_16)s AND (`wh_fact_touchpoint_kpi`.`num_value` * %(numerator_7)s < `wh_fact_touchpoint_kpi`.`den_value` * %(denominator_17)s OR `wh_fact_touchpoint_kpi`.`num_value` * %(numerator_7)s > `wh_fact_touchpoint_kpi`.`den_value` * %(denominator_18)s) OR `wh_fact_touchpoint_kpi`.`kpi_key` = %(kpi_id_8)s AND `wh_fact_touchpoint_kpi`.`den_value` > %(denominator_19)s AND (`wh_fact_touchpoint_kpi`.`num_value` * %(numerator_8)s < `wh_fact_touchpoint_kpi`.`den_value` * %(denominator_20)s OR `wh_fact_touchpoint_kpi`.`num_value` * %(numerator_8)s > `wh_fact_touchpoint_kpi`.`den_value` * %(denominator_21)s) OR `wh_fact_touchpoint_kpi`.`kpi_key` = %(kpi_id_9)s AND `wh_fact_touchpoint_kpi`.`den_value` > %(denominator_22)s AND `wh_fact_touchpoint_kpi`.`num_value` * %(numerator_9)s < `wh_fact_touchpoint_kpi`.`den_value` * %(denominator_23)s OR `wh_fact_touchpoint_kpi`.`kpi_key` = %(kpi_id_10)s AND `wh_fact_touchpoint_kpi`.`den_value` > %(denominator_24)s AND (`wh_fact_touchpoint_kpi`.`num_value` * %(numerator_10)s < `wh_fact_touchpoint_kpi`.`den_value` * %(denominator_25)s OR `wh_fact_touchpoint_kpi`.`num_value` * %(numerator_10)s > `wh_fact_touchpoint_kpi`.`den_value` * %(denominator_26)s)) AND `wh_fact_touchpoint_kpi`.`event_date` >= %(date_1)s ORDER BY `wh_fact_touchpoint_kpi`.`event_date` DESC
+ LIMIT %(param_1)s
+
+-- date_1 = datetime.date(2026, 7, 27)
+-- denominator_1 = 0
+-- denominator_10 = 0
+-- denominator_11 = 0.999999999
+-- denominator_12 = 5.000000001
+-- denominator_13 = 0
+-- denominator_14 = -100.000000001
+-- denominator_15 = 100.000000001
+-- denominator_16 = 0
+-- denominator_17 = 0.999999999
+-- denominator_18 = 7.000000001
+-- denominator_19 = 0
+-- denominator_2 = -1e-09
+-- denominator_20 = -1e-09
+-- denominator_21 = 100.000000001
+-- denominator_22 = 0
+-- denominator_23 = -1e-09
+-- denominator_24 = 0
+-- denominator_25 = -1e-09
+-- denominator_26 = 100.000000001
+-- denominator_3 = 100.000000001
+-- denominator_4 = 0
+-- denominator_5 = -1e-09
+-- denominator_6 = 100.000000001
+-- denominator_7 = 0
+-- denominator_8 = -1e-09
+-- denominator_9 = 100.000000001
+-- kpi_id_1 = 'reach'
+-- kpi_id_10 = 'repeat_purchase_rate'
+-- kpi_id_2 = 'engagement_rate'
+-- kpi_id_3 = 'conversion_rate'
+-- kpi_id_4 = 'drop_off_rate'
+-- kpi_id_5 = 'csat'
+-- kpi_id_6 = 'nps'
+-- kpi_id_7 = 'ces'
+-- kpi_id_8 = 'first_contact_resolution'
+-- kpi_id_9 = 'response_time'
+-- numerator_1 = 0.0
+-- numerator_10 = 100.0
+-- numerator_2 = 100.0
+-- numerator_3 = 100.0
+-- numerator_4 = 100.0
+-- numerator_5 = 1.0
+-- numerator_6 = 100.0
+-- numerator_7 = 1.0
+-- numerator_8 = 100.0
+-- numerator_9 = 1.0
+-- param_1 = 20

@@ -1,0 +1,12 @@
+SELECT mart.wh_fact_touchpoint_kpi.event_date AS date, mart.wh_fact_touchpoint_kpi.tp_key AS touchpoint_id, mart.wh_fact_touchpoint_kpi.kpi_key AS kpi_id, count(*) AS copies 
+FROM mart.wh_fact_touchpoint_kpi 
+WHERE mart.wh_fact_touchpoint_kpi.tp_key IN (?, ?) AND mart.wh_fact_touchpoint_kpi.event_date >= ? GROUP BY mart.wh_fact_touchpoint_kpi.event_date, mart.wh_fact_touchpoint_kpi.tp_key, mart.wh_fact_touchpoint_kpi.kpi_key 
+HAVING count(*) > ? ORDER BY mart.wh_fact_touchpoint_kpi.event_date DESC
+ LIMIT ? OFFSET ?
+
+-- count_1 = 1
+-- date_1 = datetime.date(2026, 7, 27)
+-- param_1 = 20
+-- param_2 = 0
+-- touchpoint_id_1_1 = 'tp_buy_store_advice'
+-- touchpoint_id_1_2 = 'tp_move_install'
