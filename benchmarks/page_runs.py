@@ -27,9 +27,6 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
 from benchmarks import sessions
 from benchmarks.sessions import _connect, run_page
 
@@ -60,30 +57,11 @@ def _start(script: Path, port: int, env: dict[str, str]) -> subprocess.Popen[byt
     raise RuntimeError(f"streamlit run {script.name} did not answer on port {port}")
 
 
-async def _first_run(ws: Any, page: str, query: str) -> float:
-    """Seconds until the page's first run finished, through the rerun a server's first deep link makes
-    (ui/context.py leaves Streamlit's pages/-folder mode and reruns, as the browser sees it)."""
-    request = BackMsg()
-    request.rerun_script.page_name = page
-    request.rerun_script.query_string = query
-    started = time.perf_counter()
-    await ws.send(request.SerializeToString())
-    while True:
-        message = ForwardMsg()
-        message.ParseFromString(await asyncio.wait_for(ws.recv(), sessions.TIMEOUT_S))
-        if message.WhichOneof("type") != "script_finished":
-            continue
-        if message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
-            return time.perf_counter() - started
-        if message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-            raise RuntimeError(f"page {page or '/'!r} ended with status {message.script_finished}")
-
-
 async def _runs(base: str, page: str, repeats: int, pid: int) -> dict[str, Any]:
     page, _, query = page.partition("?")
     async with _connect(base) as ws:
         before = _cpu_seconds(pid)
-        cold = await _first_run(ws, page, query)
+        cold = await run_page(ws, page, query, through_rerun=True)
         cold_cpu = _cpu_seconds(pid) - before
         warm, cpu = [], []
         for _ in range(repeats):

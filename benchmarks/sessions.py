@@ -24,9 +24,12 @@ from websockets.typing import Origin, Subprotocol
 TIMEOUT_S = 120.0
 
 
-async def run_page(ws: Any, page_name: str, query_string: str = "", timeout_s: float | None = None) -> float:
+async def run_page(ws: Any, page_name: str, query_string: str = "", timeout_s: float | None = None,
+                   through_rerun: bool = False) -> float:
     """Ask the server to run a page in this session; seconds until the run finished successfully
-    (waiting at most ``timeout_s``, default TIMEOUT_S, for each message)."""
+    (waiting at most ``timeout_s``, default TIMEOUT_S, for each message). ``through_rerun``: a run
+    that ends early for a rerun is followed to the rerun's end (a server's first deep link reruns:
+    ui/context.py leaves Streamlit's pages/-folder mode, as the browser sees it)."""
     request = BackMsg()
     request.rerun_script.page_name = page_name
     request.rerun_script.query_string = query_string
@@ -35,10 +38,12 @@ async def run_page(ws: Any, page_name: str, query_string: str = "", timeout_s: f
     while True:
         message = ForwardMsg()
         message.ParseFromString(await asyncio.wait_for(ws.recv(), timeout_s or TIMEOUT_S))
-        if message.WhichOneof("type") == "script_finished":
-            if message.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
-                raise RuntimeError(f"page {page_name or '/'!r} ended with status {message.script_finished}")
+        if message.WhichOneof("type") != "script_finished":
+            continue
+        if message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
             return time.perf_counter() - started
+        if not (through_rerun and message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN):
+            raise RuntimeError(f"page {page_name or '/'!r} ended with status {message.script_finished}")
 
 
 def _connect(base: str) -> Any:
