@@ -19,7 +19,7 @@ from ui.actions import action_store, decision_actions, load_actions, show_action
 from ui.context import app_context
 from ui.filters import url_select
 from ui.review_audit import review_author, show_audit_log
-from ui.review_loaders import load_quarter_review, review_store
+from ui.review_loaders import load_quarter_review, load_review_state, reread_review_state, review_store
 from ui.review_presentation import present, presenting, start_button
 from ui.review_sections import journey_section, journey_views, quarter_actions, summary_section
 from ui.text import literal
@@ -41,8 +41,9 @@ state, store_problem = review_store(ctx)
 if store_problem:
     st.warning(tr("{problem} Figures are shown live; comments and closing are unavailable.").format(
         problem=literal(store_problem)))
-try:
-    review = load_quarter_review(ctx, state, quarter)
+try:  # what the store holds about the quarter, read once for every journey's comment box
+    stored = load_review_state(state, quarter) if state is not None else None
+    review = load_quarter_review(ctx, state, quarter, stored)
 except EmptyQuarterError as exc:
     st.warning(literal(exc))
     st.stop()
@@ -93,10 +94,12 @@ summary_section(review)
 views = journey_views(review)
 for tab, (journey_id, _name) in zip(st.tabs([literal(n) for _, n in journeys]), journeys, strict=True):
     with tab:
-        journey_section(review, journey_id, views[journey_id], state, author)
+        saved = journey_section(review, journey_id, views[journey_id], state, stored, author)
+        if saved and state is not None:  # what the store holds changed in this run
+            stored = reread_review_state(state, quarter)
         st.markdown(tr("**Actions and whether they work** (live, also in the PDF pack)"))
         show_actions(review.actions, journey_id, empty=tr("No actions on this journey's touchpoints."))
-        if action_state is not None and state is not None and not review.is_closed:
-            decision_actions(ctx, action_state, state, quarter, journey_id, author)
+        if action_state is not None and stored is not None and not review.is_closed:
+            decision_actions(ctx, action_state, stored.comments, quarter, journey_id, author)
 
 show_audit_log(ctx, state, quarter)

@@ -25,7 +25,7 @@ from metrics.status import Status
 from metrics.trust import TrustEvidence
 from review._figures import FIGURE_COLUMNS, NUMBER_COLUMNS, current_trust_names
 from review.pack import EmptyQuarterError, QuarterFigures, build_quarter_figures
-from review.store import close_quarter, closed_snapshot, comment_frame
+from review.store import QuarterState, close_quarter, closed_snapshot, comment_frame
 
 __all__ = ["close_shown", "close_with_snapshot", "frame_from_json", "quarter_review", "QuarterReview",
     "review_with_store"]
@@ -137,17 +137,23 @@ def quarter_review(
 
 
 def review_with_store(state: sa.Engine | None, quarter: str,
-                      live: QuarterFigures | Exception) -> QuarterReview:
+                      live: QuarterFigures | Exception, stored: QuarterState | None = None) -> QuarterReview:
     """Combine live figures (or why there are none) with the store's snapshot and comments.
 
     ``state`` None means the store is unavailable: live figures only, without comments.
+    ``stored``: what the store holds about the quarter, already read (review.store.quarter_state).
     """
-    snapshot = closed_snapshot(state, quarter) if state is not None else None
+    if stored is not None:
+        snapshot, comments = stored.snapshot, stored.comments
+    elif state is not None:
+        snapshot = closed_snapshot(state, quarter)
+        comments = comment_frame(state, quarter) if snapshot is None else None
+    else:
+        snapshot, comments = None, None
     if snapshot is None:
         if isinstance(live, Exception):
             raise live
-        comments = comment_frame(state, quarter) if state is not None else live.comments
-        return QuarterReview(replace(live, comments=comments))
+        return QuarterReview(replace(live, comments=live.comments if comments is None else comments))
     frozen = figures_from_snapshot(snapshot)
     if isinstance(live, Exception):
         return QuarterReview(frozen, None, tr("Live data cannot be compared: {reason}").format(reason=live))

@@ -32,8 +32,9 @@ from metrics.i18n import N_, tr
 
 __all__ = ["audit_log", "closed_snapshot", "Comment", "COMMENT_SAVED", "comment_frame", "comment_history",
     "current_comment", "JOURNEY_COMMENT", "open_review_store", "prepare_review_store", "QUARTER_CLOSED",
-    "QUARTER_REOPENED", "QuarterClosedError", "reopen_quarter", "ReviewConflict", "save_comment",
-    "SNAPSHOT_DETAIL", "SNAPSHOT_KEPT_DETAIL", "VERSION_DETAIL"]
+    "QUARTER_REOPENED", "QuarterClosedError", "QuarterState", "quarter_state", "quarter_version",
+    "reopen_quarter", "ReviewConflict", "save_comment", "SNAPSHOT_DETAIL", "SNAPSHOT_KEPT_DETAIL",
+    "VERSION_DETAIL"]
 
 METADATA = sa.MetaData()
 
@@ -246,11 +247,81 @@ def _comments_as_frame(rows: list[sa.Row[Any]]) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=[c.name for c in COMMENTS.c])
 
 
+#: Columns of a comment's history (comment_history; QuarterState.history adds journey_id and kpi_id).
+HISTORY_COLUMNS = ("version", "text", "author", "saved_at", "decision")
+
+
+@dataclass(frozen=True)
+class QuarterState:
+    """Everything the review store holds about one quarter, read at once (``quarter_state``)."""
+
+    comments: pd.DataFrame  # comment_frame
+    history: pd.DataFrame  # every saved version of every comment: journey_id, kpi_id, HISTORY_COLUMNS
+    snapshot: dict[str, Any] | None  # closed_snapshot
+
+    def current(self, journey_id: str, kpi_id: str = JOURNEY_COMMENT) -> Comment | None:
+        """The current comment on the journey (or one of its figures), as current_comment."""
+        c = self.comments
+        rows = c[(c["journey_id"] == journey_id) & (c["kpi_id"] == kpi_id)]
+        if not len(rows):
+            return None
+        row = rows.iloc[0]  # plain Python values, as current_comment reads them (a numpy int binds nowhere)
+        return Comment(str(row["quarter"]), str(row["journey_id"]), str(row["kpi_id"]), str(row["text"]),
+                       str(row["author"]), str(row["saved_at"]), int(row["version"]), bool(row["decision"]))
+
+    def history_of(self, journey_id: str, kpi_id: str = JOURNEY_COMMENT) -> pd.DataFrame:
+        """Every saved version of one comment, oldest first, as comment_history."""
+        h = self.history
+        mine = h[(h["journey_id"] == journey_id) & (h["kpi_id"] == kpi_id)]
+        return mine[list(HISTORY_COLUMNS)].reset_index(drop=True)
+
+
+def quarter_version(engine: sa.Engine, quarter: str) -> tuple[int, int]:
+    """A cheap version of what the store holds about ``quarter``: the number of its audit rows and
+    the highest audit id. Every change of a quarter (a comment saved, the quarter closed or
+    reopened) appends an audit row in its own transaction and nothing deletes one, so the pair
+    changes with every committed change; the count also catches a transaction that committed
+    after one with a higher id (PostgreSQL hands out ids before commit). Read it before the state
+    (``quarter_state``): then what is read is at least as new as the version. SQLite's ``PRAGMA
+    data_version`` would not do: it is per connection and ignores that connection's own commits."""
+    a = AUDIT
+    prepare_review_store(engine)
+    try:
+        with engine.connect() as conn:
+            count, highest = conn.execute(
+                sa.select(sa.func.count(), sa.func.max(a.c.id)).where(a.c.quarter == quarter)).one()
+    except sa.exc.SQLAlchemyError as exc:
+        raise StateStoreError(_store_message(engine, exc, writing=False)) from None
+    return int(count), int(highest or 0)
+
+
+def quarter_state(engine: sa.Engine, quarter: str) -> QuarterState:
+    """The quarter's comments, their history and its closed snapshot, in one read transaction (three
+    statements on one connection) instead of one read per journey and comment box."""
+    c, s, h = CLOSED_QUARTERS, SNAPSHOTS, COMMENT_HISTORY
+    prepare_review_store(engine)
+    try:
+        with engine.connect() as conn, conn.begin():
+            comments = list(conn.execute(_comments_of(quarter)))
+            history = list(conn.execute(
+                sa.select(h.c.journey_id, h.c.kpi_id, *(h.c[k] for k in HISTORY_COLUMNS))
+                .where(h.c.quarter == quarter).order_by(h.c.id)))
+            closed = conn.execute(sa.select(s.c.payload, c.c.closed_by, c.c.closed_at)
+                                  .join_from(c, s, c.c.snapshot_id == s.c.id).where(c.c.quarter == quarter)
+                                  ).first()
+    except sa.exc.SQLAlchemyError as exc:
+        raise StateStoreError(_store_message(engine, exc, writing=False)) from None
+    return QuarterState(
+        _comments_as_frame(comments),
+        pd.DataFrame([tuple(r) for r in history], columns=["journey_id", "kpi_id", *HISTORY_COLUMNS]),
+        None if closed is None else _snapshot(closed.payload, closed.closed_by, closed.closed_at))
+
+
 def comment_history(engine: sa.Engine, quarter: str, journey_id: str,
                     kpi_id: str = JOURNEY_COMMENT) -> pd.DataFrame:
     """Every saved version of one comment, oldest first."""
     h = COMMENT_HISTORY
-    columns = ["version", "text", "author", "saved_at", "decision"]
+    columns = list(HISTORY_COLUMNS)
     rows = _reading(engine, sa.select(*(h.c[c] for c in columns)).where(
         h.c.quarter == quarter, h.c.journey_id == journey_id, h.c.kpi_id == kpi_id).order_by(h.c.id))
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
@@ -368,10 +439,11 @@ def closed_snapshot(engine: sa.Engine, quarter: str) -> dict[str, Any] | None:
     c, s = CLOSED_QUARTERS, SNAPSHOTS
     rows = _reading(engine, sa.select(s.c.payload, c.c.closed_by, c.c.closed_at)
                     .join_from(c, s, c.c.snapshot_id == s.c.id).where(c.c.quarter == quarter))
-    if not rows:
-        return None
-    payload: dict[str, Any] = json.loads(rows[0].payload)
-    return {**payload, "closed_by": rows[0].closed_by, "closed_at": rows[0].closed_at}
+    return _snapshot(rows[0].payload, rows[0].closed_by, rows[0].closed_at) if rows else None
+
+
+def _snapshot(payload: str, closed_by: str, closed_at: str) -> dict[str, Any]:
+    return {**json.loads(payload), "closed_by": closed_by, "closed_at": closed_at}
 
 
 def closed_quarters(engine: sa.Engine) -> dict[str, tuple[str, str]]:

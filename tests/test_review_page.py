@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from review.store import comment_frame, open_review_store
+from review.store import comment_frame, open_review_store, save_comment
 from tests.test_review_fixtures import build_review_warehouse
 
 REPO = Path(__file__).resolve().parent.parent
@@ -92,3 +93,25 @@ def test_a_comment_typed_while_someone_closes_the_quarter_is_given_back(app_env:
     assert [c.value for c in ana.code] == ["Hire two **store** advisers."]
     next(b for b in ana.button if b.label == "Dismiss").click().run()
     assert not ana.code and not any("closed before your comment" in w.value for w in ana.warning)
+
+
+def test_saves_show_at_once_in_this_session_and_on_the_next_run_in_others(app_env: str) -> None:
+    # The quarter's comments are read once per run and kept while the store's version stays.
+    ana, ben = _review_page(), _review_page()
+    assert not any(e.label == "History of this comment" for e in ana.expander)  # nothing saved yet
+    ana.text_input(key="review_author").input("Ana").run()
+    ana.text_area(key="text_2026Q3_buy_").input("Hire two store advisers.")
+    ana.checkbox(key="decision_2026Q3_buy_").check()
+    next(b for b in ana.button if b.label == "Save comment").click().run()
+    assert not ana.exception, ana.exception
+    # in the run that saved it: its history and the decision to turn into an action
+    assert any("Decision by Ana" in e.label and "Hire two store advisers" in e.label for e in ana.expander)
+    assert any(e.label == "History of this comment" for e in ana.expander)
+    ben.run()  # Ben's session, opened before the save, sees it on its next run
+    assert any("Last saved by Ana" in c.value and "(version 1)" in c.value for c in ben.caption)
+    assert any("Decision by Ana" in e.label and "Hire two store advisers" in e.label for e in ben.expander)
+    save_comment(open_review_store(app_env), "2026Q3", "buy", "", "Hiring is on hold.", "Ben",
+                 1, dt.datetime(2026, 10, 6, tzinfo=dt.UTC))  # saved elsewhere (a replica, the CLI)
+    ana.run()
+    assert any("Last saved by Ben" in c.value and "(version 2)" in c.value for c in ana.caption)
+    assert not any("Decision by Ana" in e.label for e in ana.expander)

@@ -17,9 +17,13 @@ from review.quarters import parse_quarter
 from review.store import (
     QuarterClosedError,
     ReviewConflict,
+    closed_snapshot,
     comment_frame,
     comment_history,
+    current_comment,
     open_review_store,
+    quarter_state,
+    quarter_version,
     reopen_quarter,
     save_comment,
 )
@@ -173,3 +177,35 @@ def test_comments_can_be_marked_as_decisions_and_older_stores_gain_the_column(tm
     # a later save without the flag takes it back
     save_comment(store, "2026Q3", "move", "", "Hiring is on hold.", "Ben", 1, T2)
     assert not comment_frame(store, "2026Q3").set_index("journey_id").loc["move", "decision"]
+
+
+def test_one_read_of_the_quarter_holds_what_each_comment_box_read_and_its_version_moves_with_each_change(
+    review_wh, review_registry, state_url: str  # noqa: F811
+) -> None:
+    store = open_review_store(state_url)
+    empty = quarter_version(store, "2026Q3")
+    save_comment(store, "2026Q3", "buy", "", "first", "Ana", 0, T1)
+    save_comment(store, "2026Q3", "buy", "", "second", "Ben", 1, T2, decision=True)
+    save_comment(store, "2026Q3", "move", "csat", "CSAT dipped.", "Ana", 0, T1)
+    save_comment(store, "2026Q2", "buy", "", "another quarter", "Ana", 0, T1)
+    stored = quarter_state(store, "2026Q3")
+    pd.testing.assert_frame_equal(stored.comments, comment_frame(store, "2026Q3"))
+    for journey_id, kpi_id in (("buy", ""), ("move", "csat"), ("move", ""), ("buy", "csat")):
+        assert stored.current(journey_id, kpi_id) == current_comment(store, "2026Q3", journey_id, kpi_id)
+        mine, read = stored.history_of(journey_id, kpi_id), comment_history(store, "2026Q3", journey_id, kpi_id)
+        assert list(mine.columns) == list(read.columns) and mine.values.tolist() == read.values.tolist()
+    current = stored.current("buy")
+    assert current is not None and type(current.version) is int and current.decision is True
+    assert stored.snapshot is None
+    # every change of the quarter, and only of the quarter, gives it a new version
+    versions = [empty, quarter_version(store, "2026Q3")]
+    save_comment(store, "2026Q2", "buy", "", "still another quarter", "Ana", 1, T2)
+    assert quarter_version(store, "2026Q3") == versions[-1]
+    close_with_snapshot(review_wh, review_registry, store, parse_quarter("2026Q3"), "Ana", T2)
+    versions.append(quarter_version(store, "2026Q3"))
+    closed = quarter_state(store, "2026Q3")
+    assert closed.snapshot == closed_snapshot(store, "2026Q3") and closed.snapshot is not None
+    reopen_quarter(store, "2026Q3", "Ben", T2)
+    versions.append(quarter_version(store, "2026Q3"))
+    assert quarter_state(store, "2026Q3").snapshot is None
+    assert len(set(versions)) == len(versions) and versions[0] == (0, 0)

@@ -31,7 +31,6 @@ from metrics.action_effects import action_effects, action_windows
 from metrics.i18n import tr
 from metrics.model import Filters, Period, Scope
 from review.actions_section import ACTIONS_TABLE_COLUMNS, actions_table
-from review.store import comment_frame
 from ui.context import AppContext
 from ui.period_loaders import load_judged_periods
 from ui.tables import WRAPPING_ROW_HEIGHT
@@ -196,15 +195,11 @@ def status_form(engine: sa.Engine, actions: pd.DataFrame, author: str) -> None:
     st.rerun()
 
 
-def decision_actions(ctx: AppContext, engine: sa.Engine, review_state: sa.Engine, quarter: str,
+def decision_actions(ctx: AppContext, engine: sa.Engine, comments: pd.DataFrame, quarter: str,
                      journey_id: str, author: str) -> None:
-    """Each comment of the journey marked as a decision, with a form that turns it into an action.
-    The comments are read now, so a decision saved earlier in this run is already listed."""
-    try:
-        comments = comment_frame(review_state, quarter)
-    except StateStoreError as exc:
-        st.warning(literal(exc))
-        return
+    """Each comment of the journey marked as a decision (``comments``: the quarter's, as
+    review.store.comment_frame, read after any save of this run, so a decision saved earlier in
+    this run is already listed), with a form that turns it into an action."""
     if comments.empty:
         return
     marked = comments["decision"].fillna(False).astype(bool)

@@ -56,7 +56,9 @@ Where, with the keys besides each call's own arguments (TTL WAREHOUSE_TTL_SECOND
   dates; CURVE_FITS); a period's budget rows with dimensions and names (warehouse key, dimensions
   version, dates; BUDGET_FRAMES).
 - ui/review_loaders.py: a quarter's live figures (warehouse key, trust evidence key, quarter,
-  as_of; QUARTER_FIGURES).
+  as_of; QUARTER_FIGURES); what the review store holds about a quarter: comments, their history,
+  the snapshot (state URL without password, quarter, the quarter's version: the count and highest
+  id of its audit rows, read on every run; no TTL; REVIEW_STATES).
 - ui/quality_loaders.py: trust evidence (state URL, latest run id; EVIDENCE_TTL_SECONDS;
   TRUST_RUNS).
 - ui/trend_sections.py: a KPI's quarter- and year-to-date pacing (warehouse key, trust evidence
@@ -72,9 +74,11 @@ Where, with the keys besides each call's own arguments (TTL WAREHOUSE_TTL_SECOND
 Why: anything read from the warehouse lives ``WAREHOUSE_TTL_SECONDS``, so a load into the warehouse
 shows within ten minutes while a page run stays warm. Caches keyed by content (a file's stamp, the
 figures) cannot go stale and need no TTL. The latest check run id is read on every page run (one
-small query) and the evidence for a run never changes; its TTL only bounds memory. Check history,
-comments and closed quarters are not cached at all: the state store is small and other people and
-processes change it.
+small query) and the evidence for a run never changes; its TTL only bounds memory. Check history is not
+cached at all: the state store is small and other people and processes change it. The review's
+comments and closed quarters are cached by the quarter's version in the store (review.store
+quarter_version), read first on every run, so a save, a close or a reopen by anyone, on any replica,
+shows on the next run, and this run's own save too.
 
 Nesting: judged values call the cached KPI frames on purpose (a new check run or a target change
 re-judges without asking the warehouse again), and page figures call the loaders (a new check run
@@ -112,6 +116,8 @@ QUARTER_FIGURES = 32
 TRUST_RUNS = 16
 #: Records of demo files (path and version).
 DEMO_FILES = 8
+#: What the review store holds about a quarter, per state store, quarter and version.
+REVIEW_STATES = 32
 #: Chart specs of journey sections on the review page.
 REVIEW_CHART_SPECS = 64
 #: What-if results and default goals of the Budget page (ui/budget_what_if.py).

@@ -1,8 +1,10 @@
 """Cached loaders and store access for the quarterly review page.
 
-The live figures are cached (warehouse queries; ui/caching.py); the state store (snapshots,
-comments, trust) is read on every run, because other people change it and it is small. Its engine
-is the one the data-quality page uses (connectors.runtime.state_engine).
+The live figures are cached (warehouse queries; ui/caching.py). Other people change the state
+store (snapshots, comments), so every run reads the quarter's version from it (one small
+statement, review.store.quarter_version) and reads the quarter's comments, their history and its
+snapshot again only when that changed (``load_review_state``). Its engine is the one the
+data-quality page uses (connectors.runtime.state_engine).
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from review.frozen import QuarterReview, review_with_store
 from review.pack import EmptyQuarterError, QuarterFigures, build_quarter_figures
 from review.quarters import parse_quarter
 from review.scoped import review_in_scope
-from review.store import prepare_review_store
+from review.store import QuarterState, prepare_review_store, quarter_state, quarter_version
 from ui import caching
 from ui.context import AppContext
 from ui.quality_loaders import load_trust
+from ui.text import literal
 
 
 def review_store(ctx: AppContext) -> tuple[sa.Engine | None, str]:
@@ -49,8 +52,34 @@ def _live(
     return build_quarter_figures(_wh, _registry, parse_quarter(quarter), _trust, as_of, _scope)
 
 
-def load_quarter_review(ctx: AppContext, state: sa.Engine | None, quarter: str) -> QuarterReview:
-    """The quarter as the review shows it: snapshot when closed, else live figures with trust."""
+@st.cache_data(show_spinner=False, max_entries=caching.REVIEW_STATES)
+def _stored(store: str, quarter: str, version: tuple[int, int], _state: sa.Engine) -> QuarterState:
+    # ``store``: the state URL without password; ``version``: review.store.quarter_version, read first.
+    return quarter_state(_state, quarter)
+
+
+def load_review_state(state: sa.Engine, quarter: str) -> QuarterState:
+    """What the review store holds about ``quarter`` (comments, their history, the snapshot), as of
+    this run: its version is read on every call, the rest only when the version changed.
+    StateStoreError when the store cannot be read (never an empty quarter)."""
+    version = quarter_version(state, quarter)
+    return _stored(state.url.render_as_string(hide_password=True), quarter, version, state)
+
+
+def reread_review_state(state: sa.Engine, quarter: str) -> QuarterState | None:
+    """load_review_state after this run saved a comment (so a decision saved is listed at once), or
+    None with a warning on screen when the store cannot be read now."""
+    try:
+        return load_review_state(state, quarter)
+    except StateStoreError as exc:
+        st.warning(literal(exc))
+        return None
+
+
+def load_quarter_review(ctx: AppContext, state: sa.Engine | None, quarter: str,
+                        stored: QuarterState | None = None) -> QuarterReview:
+    """The quarter as the review shows it: snapshot when closed, else live figures with trust.
+    ``stored``: load_review_state's answer for ``state`` (read here when not given)."""
     live: QuarterFigures | Exception
     try:
         trust = load_trust(ctx)
@@ -60,7 +89,9 @@ def load_quarter_review(ctx: AppContext, state: sa.Engine | None, quarter: str) 
                          ctx.scope)
     except (EmptyQuarterError, WarehouseError) as exc:
         live = exc
-    return review_in_scope(review_with_store(state, quarter, live), ctx.scope)
+    if state is not None and stored is None:
+        stored = load_review_state(state, quarter)
+    return review_in_scope(review_with_store(state, quarter, live, stored), ctx.scope)
 
 
 def forget_live_figures() -> None:

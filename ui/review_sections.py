@@ -32,9 +32,9 @@ from review.store import (
     JOURNEY_COMMENT,
     Comment,
     QuarterClosedError,
+    QuarterState,
     ReviewConflict,
     comment_history,
-    current_comment,
     reopen_quarter,
     save_comment,
 )
@@ -99,7 +99,9 @@ def _label_colours(language: str) -> dict[str, str]:
 
 
 def journey_section(review: QuarterReview, journey_id: str, view: JourneyView, state: sa.Engine | None,
-                    author: str) -> None:
+                    stored: QuarterState | None, author: str) -> bool:
+    """The journey's chart, table, trust notes and comment box; True when a comment was saved in
+    this run (what ``stored`` holds is then older than the store)."""
     st.vega_lite_chart(view.spec, width="stretch", height=review_chart_height(view.spec))
     status, colours = tr("Status"), _label_colours(current_language())
     st.dataframe(view.table, hide_index=True, width="stretch", height=35 * (len(view.table) + 1) + 3,
@@ -109,25 +111,27 @@ def journey_section(review: QuarterReview, journey_id: str, view: JourneyView, s
                                     disabled=True)})
     for note in view.notes:
         st.caption(literal(note))
-    comment_box(review, journey_id, view.names, state, author)
+    return comment_box(review, journey_id, view.names, state, stored, author)
 
 
 def comment_box(review: QuarterReview, journey_id: str, labels: dict[str, str], state: sa.Engine | None,
-                author: str) -> None:
-    """Owner comments on the journey or one of its figures (``labels``: figure_id -> label)."""
+                stored: QuarterState | None, author: str) -> bool:
+    """Owner comments on the journey or one of its figures (``labels``: figure_id -> label), from
+    ``stored`` (read once per run for every journey: ui.review_loaders.load_review_state); True
+    when one was saved in this run."""
     quarter = review.figures.quarter
     names: dict[str, str] = {JOURNEY_COMMENT: tr("The journey as a whole")}
     names.update(labels)
-    if review.is_closed or state is None:
+    if review.is_closed or state is None or stored is None:
         if review.is_closed:
             _keep_unsaved(review, journey_id, names)
         lines = comment_lines(review.figures.comments, journey_id, names)
         shown = "\n".join(f"- {literal(line)}" for line in lines)
         st.markdown(tr("**Owner comments**") + "\n\n" + (shown or tr("_None._")))
-        return
+        return False
     about = str(st.selectbox(tr("Comment on"), list(names), format_func=lambda k: names[k],
                              key=f"about_{quarter}_{journey_id}"))
-    current = current_comment(state, quarter, journey_id, about)
+    current = stored.current(journey_id, about)
     base_key = f"base_{quarter}_{journey_id}_{about}"
     text_key = f"text_{quarter}_{journey_id}_{about}"
     decision_key = f"decision_{quarter}_{journey_id}_{about}"
@@ -143,14 +147,17 @@ def comment_box(review: QuarterReview, journey_id: str, labels: dict[str, str], 
         saved = st.form_submit_button(tr("Save comment"), disabled=not author)
     if not author:
         st.caption(tr("Enter your name at the top of the page to write comments."))
-    if saved:
-        _save(state, quarter, journey_id, about, author, base_key, text_key, decision_key)
+    stored_now = saved and _save(state, quarter, journey_id, about, author, base_key, text_key, decision_key)
     if current and st.button(tr("Load the latest saved text"), key=f"reload_{base_key}"):
         _load(current, base_key, text_key, decision_key)
         st.rerun()
-    with st.expander(tr("History of this comment")):
-        st.dataframe(history_table(comment_history(state, quarter, journey_id, about)), hide_index=True,
-                     width="stretch")
+    # a save in this run is not in ``stored`` (read before it): read this comment's history again
+    history = (comment_history(state, quarter, journey_id, about) if stored_now
+               else stored.history_of(journey_id, about))
+    if len(history):  # nothing saved yet, no history: no empty table to build and send
+        with st.expander(tr("History of this comment")):
+            st.dataframe(history_table(history), hide_index=True, width="stretch")
+    return stored_now
 
 
 def _keep_unsaved(review: QuarterReview, journey_id: str, names: dict[str, str]) -> None:
@@ -187,22 +194,24 @@ def _load(current: Comment | None, base_key: str, text_key: str, decision_key: s
 
 
 def _save(state: sa.Engine, quarter: str, journey_id: str, about: str, author: str, base_key: str,
-          text_key: str, decision_key: str) -> None:
+          text_key: str, decision_key: str) -> bool:
+    """Save the box's comment; False (and why, on screen) when it was not saved."""
     try:
         saved = save_comment(state, quarter, journey_id, about, st.session_state[text_key], author,
                              st.session_state[base_key], dt.datetime.now(dt.UTC),
                              decision=bool(st.session_state.get(decision_key, False)))
     except ReviewConflict as exc:
         st.error(tr("{problem} Your text is still in the box above.").format(problem=literal(exc)))
-        return
+        return False
     except QuarterClosedError as exc:  # closed by someone else since this page was loaded
         st.warning(tr("{problem} Your text is still in the box above.").format(problem=literal(exc)))
-        return
+        return False
     except StateStoreError as exc:
         st.error(literal(exc))
-        return
+        return False
     st.session_state[base_key] = saved.version
     st.success(tr("Saved (version {version}).").format(version=saved.version))
+    return True
 
 
 @dataclass(frozen=True)
