@@ -192,7 +192,8 @@ def test_one_read_of_the_quarter_holds_what_each_comment_box_read_and_its_versio
     pd.testing.assert_frame_equal(stored.comments, comment_frame(store, "2026Q3"))
     for journey_id, kpi_id in (("buy", ""), ("move", "csat"), ("move", ""), ("buy", "csat")):
         assert stored.current(journey_id, kpi_id) == current_comment(store, "2026Q3", journey_id, kpi_id)
-        mine, read = stored.history_of(journey_id, kpi_id), comment_history(store, "2026Q3", journey_id, kpi_id)
+        mine = stored.history_of(journey_id, kpi_id)
+        read = comment_history(store, "2026Q3", journey_id, kpi_id)
         assert list(mine.columns) == list(read.columns) and mine.values.tolist() == read.values.tolist()
     current = stored.current("buy")
     assert current is not None and type(current.version) is int and current.decision is True
