@@ -21,7 +21,7 @@ from ui.filters import url_select
 from ui.review_audit import review_author, show_audit_log
 from ui.review_loaders import load_quarter_review, load_review_state, reread_review_state, review_store
 from ui.review_presentation import present, presenting, start_button
-from ui.review_sections import journey_section, journey_views, quarter_actions, summary_section
+from ui.review_sections import fingerprint, journey_section, journey_views, quarter_actions, summary_section
 from ui.text import literal
 
 ctx = app_context()
@@ -90,8 +90,9 @@ if built and built[0] == quarter:
                              mime=MEDIA_TYPES[built[1]])
 
 st.subheader(tr("Executive summary"))
-summary_section(review)
-views = journey_views(review)
+content = fingerprint(review.figures.figures)  # hashed once for the summary and the journeys' views
+summary_section(review, content)
+views = journey_views(review, content)
 for tab, (journey_id, _name) in zip(st.tabs([literal(n) for _, n in journeys]), journeys, strict=True):
     with tab:
         saved = journey_section(review, journey_id, views[journey_id], state, stored, author)

@@ -253,27 +253,22 @@ HISTORY_COLUMNS = ("version", "text", "author", "saved_at", "decision")
 
 @dataclass(frozen=True)
 class QuarterState:
-    """Everything the review store holds about one quarter, read at once (``quarter_state``)."""
+    """Everything the review store holds about one quarter, read at once (``quarter_state``). Each
+    comment's current version and history are kept as plain rows by (journey_id, kpi_id): a comment
+    box looks its own up without filtering a frame."""
 
     comments: pd.DataFrame  # comment_frame
-    history: pd.DataFrame  # every saved version of every comment: journey_id, kpi_id, HISTORY_COLUMNS
+    currents: dict[tuple[str, str], Comment]  # (journey_id, kpi_id) -> current_comment
+    histories: dict[tuple[str, str], list[tuple[Any, ...]]]  # (journey_id, kpi_id) -> HISTORY_COLUMNS rows
     snapshot: dict[str, Any] | None  # closed_snapshot
 
     def current(self, journey_id: str, kpi_id: str = JOURNEY_COMMENT) -> Comment | None:
         """The current comment on the journey (or one of its figures), as current_comment."""
-        c = self.comments
-        rows = c[(c["journey_id"] == journey_id) & (c["kpi_id"] == kpi_id)]
-        if not len(rows):
-            return None
-        row = rows.iloc[0]  # plain Python values, as current_comment reads them (a numpy int binds nowhere)
-        return Comment(str(row["quarter"]), str(row["journey_id"]), str(row["kpi_id"]), str(row["text"]),
-                       str(row["author"]), str(row["saved_at"]), int(row["version"]), bool(row["decision"]))
+        return self.currents.get((journey_id, kpi_id))
 
     def history_of(self, journey_id: str, kpi_id: str = JOURNEY_COMMENT) -> pd.DataFrame:
         """Every saved version of one comment, oldest first, as comment_history."""
-        h = self.history
-        mine = h[(h["journey_id"] == journey_id) & (h["kpi_id"] == kpi_id)]
-        return mine[list(HISTORY_COLUMNS)].reset_index(drop=True)
+        return pd.DataFrame(self.histories.get((journey_id, kpi_id), []), columns=list(HISTORY_COLUMNS))
 
 
 def quarter_version(engine: sa.Engine, quarter: str) -> tuple[int, int]:
@@ -311,10 +306,12 @@ def quarter_state(engine: sa.Engine, quarter: str) -> QuarterState:
                                   ).first()
     except sa.exc.SQLAlchemyError as exc:
         raise StateStoreError(_store_message(engine, exc, writing=False)) from None
+    histories: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    for row in history:  # oldest first
+        histories.setdefault((row[0], row[1]), []).append(tuple(row[2:]))
     return QuarterState(
-        _comments_as_frame(comments),
-        pd.DataFrame([tuple(r) for r in history], columns=["journey_id", "kpi_id", *HISTORY_COLUMNS]),
-        None if closed is None else _snapshot(closed.payload, closed.closed_by, closed.closed_at))
+        _comments_as_frame(comments), {(r.journey_id, r.kpi_id): Comment(**r._asdict()) for r in comments},
+        histories, None if closed is None else _snapshot(closed.payload, closed.closed_by, closed.closed_at))
 
 
 def comment_history(engine: sa.Engine, quarter: str, journey_id: str,

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 import streamlit as st
 
@@ -50,13 +51,16 @@ class JourneyView:
     """What a journey's section shows of its figures, built once per content and language."""
 
     spec: dict[str, Any]  # the chart
-    table: pd.DataFrame  # figure_table, headings shown, the status as a one-label list (coloured)
+    #: figure_table, headings shown, the status as a one-label list (coloured); kept as Arrow, which
+    #: st.dataframe sends as it is (a frame is converted on every run: 2-3 ms per journey at 10 M rows)
+    table: pa.Table
     notes: list[str]  # trust_notes
     names: dict[str, str]  # figure_id -> figure_label: what the comment box offers
 
 
 def fingerprint(frame: pd.DataFrame | None) -> str:
-    """The content of a frame as a short key: hashed once per run instead of once per cached call."""
+    """The content of a frame as a short key: hashed once per run instead of once per cached call
+    (the page hashes the figures once for the summary and the journeys' views)."""
     if frame is None:
         return ""
     digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
@@ -81,15 +85,17 @@ def _journey_views(content: str, _figures: pd.DataFrame, journeys: tuple[tuple[s
         named = mine[[c for c in ("figure_id", "figure_name", "touchpoint_name") if c in mine]]
         labels = dict(zip(mine["figure_id"], map(figure_label, named.to_dict("records")), strict=False))
         title = tr("{journey}: KPIs and budget against target").format(journey=name)
-        views[journey_id] = JourneyView(journey_review_spec(mine, title), table, trust_notes(mine),
+        views[journey_id] = JourneyView(journey_review_spec(mine, title),
+                                        pa.Table.from_pandas(table, preserve_index=False), trust_notes(mine),
                                         {str(k): v for k, v in labels.items()})
     return views
 
 
-def journey_views(review: QuarterReview) -> dict[str, JourneyView]:
-    """Every journey's view of the review (``journey_section`` draws one)."""
+def journey_views(review: QuarterReview, content: str) -> dict[str, JourneyView]:
+    """Every journey's view of the review (``journey_section`` draws one); ``content``: the figures'
+    fingerprint."""
     figures = review.figures.figures
-    return _journey_views(fingerprint(figures), figures, tuple(review.figures.journeys), current_language())
+    return _journey_views(content, figures, tuple(review.figures.journeys), current_language())
 
 
 @cache
@@ -230,11 +236,11 @@ def _summary(content: str, comments_content: str, _figures: pd.DataFrame, _comme
                     summary.trust_note)
 
 
-def summary_section(review: QuarterReview) -> None:
-    """The executive summary (review.summary): journeys ranked by health, wins, issues, decisions."""
+def summary_section(review: QuarterReview, content: str) -> None:
+    """The executive summary (review.summary): journeys ranked by health, wins, issues, decisions;
+    ``content``: the figures' fingerprint."""
     q = review.figures
-    summary = _summary(fingerprint(q.figures), fingerprint(q.comments), q.figures, q.comments, q.quarter,
-                       current_language())
+    summary = _summary(content, fingerprint(q.comments), q.figures, q.comments, q.quarter, current_language())
     ranking = summary.ranking
     left, right = st.columns([1, 1], gap="large")
     left.markdown(tr("**Journeys ranked by review score**"))
