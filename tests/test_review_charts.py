@@ -5,11 +5,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from metrics.status import STATUS_COLOURS, Status
 from review.chart_spec import bullet_chart_spec
 from review.pack import build_quarter_figures
 from review.quarters import parse_quarter
 from tests.test_review_fixtures import review_registry, review_warehouse_url, review_wh  # noqa: F401
 from ui.review_charts import ROW_HEIGHT, journey_review_spec, review_chart_height
+from ui.review_sections import _shown_ranking
 
 
 def _as_altair_sent_it(figures: pd.DataFrame, title: str) -> dict[str, object]:
@@ -43,3 +45,15 @@ def test_page_spec_without_judged_figures_still_has_a_row() -> None:
     spec = journey_review_spec(figures, "")
     assert spec == _as_altair_sent_it(figures, "")
     assert spec["height"] == ROW_HEIGHT
+
+
+def test_the_ranking_colours_each_score_label_and_keeps_the_styler_when_a_label_needs_two_colours() -> None:
+    ranking = pd.DataFrame({"journey_id": ["a", "b", "c"], "Journey": ["A", "B", "C"],
+                            "Review score": ["80", "70", "–"], "Change": ["+1 pts", "–", "–"],
+                            "Judged figures": ["3", "2", "0"], "status": ["on_target", "at_risk", "no_data"]})
+    shown, colours = _shown_ranking(ranking)
+    assert shown is not None and shown.column("Review score").to_pylist() == [["80"], ["70"], ["–"]]
+    assert colours == {"80": STATUS_COLOURS[Status.ON_TARGET], "70": STATUS_COLOURS[Status.AT_RISK],
+                       "–": STATUS_COLOURS[Status.NO_DATA]}
+    both = ranking.assign(**{"Review score": ["70", "70", "–"]})  # 70.4 on target, 69.6 at risk
+    assert _shown_ranking(both) == (None, {})

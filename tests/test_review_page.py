@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from metrics.status import STATUS_COLOURS, Status
 from review.store import comment_frame, open_review_store, save_comment
 from tests.test_review_fixtures import build_review_warehouse
 
@@ -39,6 +40,11 @@ def test_page_shows_each_journey_and_saves_a_comment(app_env: str) -> None:
     assert [t.label for t in at.tabs] == ["Buy a contract", "Move house"]
     ranking = at.dataframe[0].value  # the executive summary's ranking comes first
     assert list(ranking["Journey"]) == ["Buy a contract", "Move house"]  # health 70, then 40
+    # each score a label in its status colour (at risk, off target)
+    assert [list(score) for score in ranking["Review score"]] == [["70"], ["40"]]
+    score_colours = json.loads(at.dataframe[0].proto.columns)["Review score"]["type_config"]["options"]
+    assert score_colours == [{"value": "70", "color": STATUS_COLOURS[Status.AT_RISK]},
+                             {"value": "40", "color": STATUS_COLOURS[Status.OFF_TARGET]}]
     table = at.dataframe[1].value
     assert "Conversion rate" in set(table["Figure"]) and "25.0%" in set(table["This quarter"])
     charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]

@@ -159,8 +159,8 @@ def comment_box(review: QuarterReview, journey_id: str, labels: dict[str, str], 
         st.rerun()
     # a save in this run is not in ``stored`` (read before it): read this comment's history again
     history = (comment_history(state, quarter, journey_id, about) if stored_now
-               else stored.history_of(journey_id, about))
-    if len(history):  # nothing saved yet, no history: no empty table to build and send
+               else stored.history_of(journey_id, about) if (journey_id, about) in stored.histories else None)
+    if history is not None and len(history):  # nothing saved yet: no empty table to build and send
         with st.expander(tr("History of this comment")):
             st.dataframe(history_table(history), hide_index=True, width="stretch")
     return stored_now
@@ -222,9 +222,12 @@ def _save(state: sa.Engine, quarter: str, journey_id: str, about: str, author: s
 
 @dataclass(frozen=True)
 class _Summary:
-    ranking: pd.DataFrame
+    ranking: pd.DataFrame  # review.summary.health_ranking
     sections: list[tuple[str, list[str]]]
     trust_note: str
+    #: The ranking as shown (``_shown_ranking``), or None when one score label has two colours.
+    shown: pa.Table | None
+    score_colours: dict[str, str]  # each review score label shown -> its status colour
 
 
 @st.cache_data(show_spinner=False, max_entries=caching.REVIEW_CHART_SPECS)
@@ -232,8 +235,24 @@ def _summary(content: str, comments_content: str, _figures: pd.DataFrame, _comme
              quarter: str, language: str) -> _Summary:
     """The executive summary, cached by the figures' and comments' content and the language."""
     summary = executive_summary(quarter, _figures, _comments)
+    shown, colours = _shown_ranking(summary.ranking)
     return _Summary(summary.ranking, [(h, list(lines)) for h, lines in summary.sections()],
-                    summary.trust_note)
+                    summary.trust_note, shown, colours)
+
+
+def _shown_ranking(ranking: pd.DataFrame) -> tuple[pa.Table | None, dict[str, str]]:
+    """The ranking's shown columns (SUMMARY_COLUMNS, headings in the current language), the review
+    score as a one-label list coloured per label (a read-only multiselect column, as every status
+    label on the page), with each label's status colour; None when a label would need two colours
+    (two scores rounding to the same text on either side of a status boundary)."""
+    score = tr("Review score")
+    shown = shown_columns(ranking[list(SUMMARY_COLUMNS)])
+    colours: dict[str, str] = {}
+    for label, status in zip(shown[score].astype(str), ranking["status"], strict=True):
+        if colours.setdefault(label, STATUS_COLOURS[Status(status)]) != STATUS_COLOURS[Status(status)]:
+            return None, {}
+    shown[score] = [[label] for label in shown[score].astype(str)]
+    return pa.Table.from_pandas(shown, preserve_index=False), colours
 
 
 def summary_section(review: QuarterReview, content: str) -> None:
@@ -241,10 +260,15 @@ def summary_section(review: QuarterReview, content: str) -> None:
     ``content``: the figures' fingerprint."""
     q = review.figures
     summary = _summary(content, fingerprint(q.comments), q.figures, q.comments, q.quarter, current_language())
-    ranking = summary.ranking
     left, right = st.columns([1, 1], gap="large")
     left.markdown(tr("**Journeys ranked by review score**"))
-    left.dataframe(_paint_health(ranking), hide_index=True, width="stretch")
+    if summary.shown is None:
+        left.dataframe(_paint_health(summary.ranking), hide_index=True, width="stretch")
+    else:  # a Styler would make Streamlit format every cell in Python on every run (about 10 ms)
+        score, colours = tr("Review score"), summary.score_colours
+        chips = st.column_config.MultiselectColumn(score, options=list(colours), color=list(colours.values()),
+                                                   disabled=True)
+        left.dataframe(summary.shown, hide_index=True, width="stretch", column_config={score: chips})
     for heading, lines in summary.sections:
         right.markdown(f"**{heading}**\n\n" + "\n".join(f"- {literal(line)}" for line in lines))
     if summary.trust_note:
@@ -253,7 +277,7 @@ def summary_section(review: QuarterReview, content: str) -> None:
 
 def _paint_health(ranking: pd.DataFrame) -> object:
     """The ranking's shown columns (SUMMARY_COLUMNS, headings in the current language), the review
-    score in its status colour."""
+    score in its status colour: for a ranking whose score labels ``_shown_ranking`` cannot colour."""
     colours = [STATUS_COLOURS[Status(s)] for s in ranking["status"]]
     shown = shown_columns(ranking[list(SUMMARY_COLUMNS)])
     return shown.style.apply(lambda column: [f"color: {c}; font-weight: 600" for c in colours],
