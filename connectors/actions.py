@@ -170,8 +170,10 @@ def action_frame(engine: sa.Engine, touchpoint_ids: tuple[str, ...] | None = Non
     except sa.exc.SQLAlchemyError as exc:
         raise StateStoreError(_message(engine, exc, reading=True)) from None
     frame = pd.DataFrame(rows, columns=list(ACTION_COLUMNS))
+    if not rows:  # every column object already; setting them again costs a warm page run milliseconds
+        return frame
     for column in ("due", "started"):
-        frame[column] = pd.to_datetime(frame[column]).dt.date if len(frame) else pd.Series(dtype="object")
+        frame[column] = pd.to_datetime(frame[column]).dt.date
     return frame
 
 

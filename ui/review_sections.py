@@ -63,6 +63,8 @@ def fingerprint(frame: pd.DataFrame | None) -> str:
     (the page hashes the figures once for the summary and the journeys' views)."""
     if frame is None:
         return ""
+    if frame.empty:  # as often the comments: hashing no rows takes pandas milliseconds
+        return hashlib.sha256(repr(["empty", *frame.columns]).encode()).hexdigest()
     digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
     digest.update(repr(list(frame.columns)).encode())
     return digest.hexdigest()
