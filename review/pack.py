@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from connectors.access import AccessScope
@@ -58,12 +60,17 @@ class QuarterFigures:
     closed_at: str = ""
     comments: pd.DataFrame = field(default_factory=pd.DataFrame)
 
-    @property
+    @cached_property
     def journeys(self) -> list[tuple[str, str]]:
-        """(journey_id, journey_name) in the order of the figures, each once."""
-        # dict.fromkeys over plain lists: a tenth of drop_duplicates' time, read several times a run
-        pairs = zip(self.figures["journey_id"].tolist(), self.figures["journey_name"].tolist(), strict=True)
-        return list(dict.fromkeys(pairs))
+        """(journey_id, journey_name) in the order of the figures, each once; worked out once per
+        instance (the review page reads it several times a run) from integer codes, not with
+        drop_duplicates on the text (a few ms at 10 M rows and more at 100 M)."""
+        ids, names = self.figures["journey_id"], self.figures["journey_name"]
+        id_codes, _ = pd.factorize(ids)
+        name_codes, name_values = pd.factorize(names)
+        pairs = id_codes.astype("int64") * (len(name_values) + 1) + name_codes
+        first = np.sort(np.unique(pairs, return_index=True)[1])
+        return list(zip(ids.iloc[first].tolist(), names.iloc[first].tolist(), strict=True))
 
 
 def fetch_periods(wh: Warehouse, registry: KpiRegistry, periods: dict[str, Period],

@@ -87,10 +87,18 @@ def _journey_views(content: str, _figures: pd.DataFrame, journeys: tuple[tuple[s
         named = mine[[c for c in ("figure_id", "figure_name", "touchpoint_name") if c in mine]]
         labels = dict(zip(mine["figure_id"], map(figure_label, named.to_dict("records")), strict=False))
         title = tr("{journey}: KPIs and budget against target").format(journey=name)
-        views[journey_id] = JourneyView(journey_review_spec(mine, title),
+        views[journey_id] = JourneyView(_arrow_datasets(journey_review_spec(mine, title)),
                                         pa.Table.from_pandas(table, preserve_index=False), trust_notes(mine),
                                         {str(k): v for k, v in labels.items()})
     return views
+
+
+def _arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` with its named datasets as Arrow tables, converted as Streamlit converts rows (through
+    a frame) but once per cached view: st.vega_lite_chart sends a table as it is, and converted the
+    rows on every run (a third of a warm review at 100 M rows)."""
+    datasets = {name: pa.Table.from_pandas(pd.DataFrame(rows)) for name, rows in spec["datasets"].items()}
+    return {**spec, "datasets": datasets}
 
 
 def journey_views(review: QuarterReview, content: str) -> dict[str, JourneyView]:

@@ -75,7 +75,7 @@ def header_lines(review: QuarterReview, generated_at: dt.datetime) -> list[str]:
         lines.append(tr("Open quarter: live figures, may still change"))
     if q.data_through is not None and q.data_through < _quarter_end(q.quarter):
         lines.append(tr("Partial quarter: data up to {date}").format(date=q.data_through))
-    trust = set(q.figures["trust"])
+    trust = set(q.figures["trust"].unique())  # not set() of every row: Arrow strings iterate slowly
     if Trust.UNKNOWN.value in trust:
         lines.append(tr("Trust: unknown (the data-quality history could not be read)"))
     elif trust == {Trust.UNCHECKED.value}:
