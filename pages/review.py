@@ -21,7 +21,7 @@ from ui.filters import url_select
 from ui.review_audit import review_author, show_audit_log
 from ui.review_loaders import load_quarter_review, load_review_state, reread_review_state, review_store
 from ui.review_presentation import present, presenting, start_button
-from ui.review_sections import fingerprint, journey_section, journey_views, quarter_actions, summary_section
+from ui.review_sections import journey_section, journey_views, quarter_actions, summary_section
 from ui.text import literal
 
 ctx = app_context()
@@ -43,13 +43,14 @@ if store_problem:
         problem=literal(store_problem)))
 try:  # what the store holds about the quarter, read once for every journey's comment box
     stored = load_review_state(state, quarter) if state is not None else None
-    review = load_quarter_review(ctx, state, quarter, stored)
+    shown = load_quarter_review(ctx, state, quarter, stored)
 except EmptyQuarterError as exc:
     st.warning(literal(exc))
     st.stop()
 except StateStoreError as exc:
     st.error(literal(exc))
     st.stop()
+review, content = shown.review, shown.content
 journeys = review.figures.journeys
 action_state, _ = action_store(ctx)
 if action_state is not None:  # live actions with their before/after KPI ride along into the pack
@@ -90,7 +91,6 @@ if built and built[0] == quarter:
                              mime=MEDIA_TYPES[built[1]])
 
 st.subheader(tr("Executive summary"))
-content = fingerprint(review.figures.figures)  # hashed once for the summary and the journeys' views
 summary_section(review, content)
 views = journey_views(review, content)
 for tab, (journey_id, _name) in zip(st.tabs([literal(n) for _, n in journeys]), journeys, strict=True):

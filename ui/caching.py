@@ -55,8 +55,8 @@ Where, with the keys besides each call's own arguments (TTL WAREHOUSE_TTL_SECOND
 - ui/budget_loaders.py: response-curve fits with their history (warehouse key, item level, KPI,
   dates; CURVE_FITS); a period's budget rows with dimensions and names (warehouse key, dimensions
   version, dates; BUDGET_FRAMES).
-- ui/review_loaders.py: a quarter's live figures (warehouse key, trust evidence key, quarter,
-  as_of; QUARTER_FIGURES); what the review store holds about a quarter: comments, their history,
+- ui/review_loaders.py: a quarter's live figures with their content hash (warehouse key, trust
+  evidence key, quarter, as_of; QUARTER_FIGURES); what the review store holds about a quarter: comments, their history,
   the snapshot (state URL without password, quarter, the quarter's version: the count and highest
   id of its audit rows, read on every run; no TTL; REVIEW_STATES).
 - ui/quality_loaders.py: trust evidence (state URL, latest run id; EVIDENCE_TTL_SECONDS;
@@ -67,7 +67,9 @@ Where, with the keys besides each call's own arguments (TTL WAREHOUSE_TTL_SECOND
 - ui/page_figures.py: what a page derives from its judged frames (cards, tables, values in words),
   once per request (warehouse key, dimensions version, trust evidence key, date bounds, request;
   PAGE_FIGURES). It calls the cached loaders, like judged values do.
-- ui/review_sections.py: journey chart specs (the figures' content; no TTL; REVIEW_CHART_SPECS).
+- ui/review_sections.py: journey views (chart spec, table and chart data as Arrow) and the executive
+  summary (the figures' content: ui/review_loaders.py ShownReview.content, a hash of the live
+  figures taken when they are computed, or of the snapshot's; no TTL; REVIEW_CHART_SPECS).
 - ui/cached_charts.py: every other page chart's spec (its builder and arguments' content; no TTL;
   CHART_SPECS).
 

@@ -10,7 +10,10 @@ data-quality page uses (connectors.runtime.state_engine).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from dataclasses import dataclass
 
+import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
@@ -43,13 +46,36 @@ def review_store(ctx: AppContext) -> tuple[sa.Engine | None, str]:
     return engine, ""
 
 
+def fingerprint(frame: pd.DataFrame | None) -> str:
+    """The content of a frame as a short key: hashed once per run instead of once per cached call
+    (live figures are hashed once per cache entry: ShownReview.content)."""
+    if frame is None:
+        return ""
+    if frame.empty:  # as often the comments: hashing no rows takes pandas milliseconds
+        return hashlib.sha256(repr(["empty", *frame.columns]).encode()).hexdigest()
+    digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    digest.update(repr(list(frame.columns)).encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class ShownReview:
+    """The quarter as the review page shows it, and a key of its figures' content (what the
+    page's cached summary and journey views are keyed by): live figures are hashed once when they
+    are computed, not on every run (2 ms at 10 M rows, 10 ms at 100 M)."""
+
+    review: QuarterReview
+    content: str
+
+
 @st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.QUARTER_FIGURES)
 def _live(
     _wh: Warehouse, _registry: KpiRegistry, _trust: TrustEvidence, key: str, trust_key: str, quarter: str,
     as_of: dt.date, _scope: AccessScope,
-) -> QuarterFigures:
+) -> tuple[QuarterFigures, str]:
     # ``key`` (AppContext.key) carries the scope's fingerprint.
-    return build_quarter_figures(_wh, _registry, parse_quarter(quarter), _trust, as_of, _scope)
+    figures = build_quarter_figures(_wh, _registry, parse_quarter(quarter), _trust, as_of, _scope)
+    return figures, fingerprint(figures.figures)
 
 
 @st.cache_data(show_spinner=False, max_entries=caching.REVIEW_STATES)
@@ -77,21 +103,27 @@ def reread_review_state(state: sa.Engine, quarter: str) -> QuarterState | None:
 
 
 def load_quarter_review(ctx: AppContext, state: sa.Engine | None, quarter: str,
-                        stored: QuarterState | None = None) -> QuarterReview:
+                        stored: QuarterState | None = None) -> ShownReview:
     """The quarter as the review shows it: snapshot when closed, else live figures with trust.
     ``stored``: load_review_state's answer for ``state`` (read here when not given)."""
     live: QuarterFigures | Exception
+    content = ""
     try:
         trust = load_trust(ctx)
         # st.spinner, not show_spinner: its text is read in the current language on every run
         with st.spinner(tr("Computing the quarter's figures…")):
-            live = _live(ctx.warehouse, ctx.registry, trust, ctx.key, trust.key, quarter, ctx.as_of,
-                         ctx.scope)
+            live, content = _live(ctx.warehouse, ctx.registry, trust, ctx.key, trust.key, quarter, ctx.as_of,
+                                  ctx.scope)
     except (EmptyQuarterError, WarehouseError) as exc:
         live = exc
     if state is not None and stored is None:
         stored = load_review_state(state, quarter)
-    return review_in_scope(review_with_store(state, quarter, live, stored), ctx.scope)
+    review = review_in_scope(review_with_store(state, quarter, live, stored), ctx.scope)
+    if review.is_closed:  # shown from the snapshot: hash what is shown
+        return ShownReview(review, fingerprint(review.figures.figures))
+    # the live figures as computed, cut to the scope (review_in_scope): their hash and the scope's
+    key = hashlib.sha256(f"live\x1f{content}\x1f{ctx.scope.fingerprint}".encode()).hexdigest()
+    return ShownReview(review, key)
 
 
 def forget_live_figures() -> None:

@@ -5,7 +5,6 @@ ui/review_presentation.py."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -42,6 +41,7 @@ from review.store import (
 from review.summary import SUMMARY_COLUMNS, executive_summary
 from ui import caching
 from ui.review_charts import journey_review_spec, review_chart_height
+from ui.review_loaders import fingerprint
 from ui.tables import label_colours as status_label_colours
 from ui.text import literal
 
@@ -58,26 +58,14 @@ class JourneyView:
     names: dict[str, str]  # figure_id -> figure_label: what the comment box offers
 
 
-def fingerprint(frame: pd.DataFrame | None) -> str:
-    """The content of a frame as a short key: hashed once per run instead of once per cached call
-    (the page hashes the figures once for the summary and the journeys' views)."""
-    if frame is None:
-        return ""
-    if frame.empty:  # as often the comments: hashing no rows takes pandas milliseconds
-        return hashlib.sha256(repr(["empty", *frame.columns]).encode()).hexdigest()
-    digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    digest.update(repr(list(frame.columns)).encode())
-    return digest.hexdigest()
-
-
 @st.cache_data(show_spinner=False, max_entries=caching.REVIEW_CHART_SPECS)
 def _journey_views(content: str, _figures: pd.DataFrame, journeys: tuple[tuple[str, str], ...],
                    language: str) -> dict[str, JourneyView]:
     """Each journey's chart spec, table, trust notes and figure labels, cached by the figures'
-    content (``content``: their fingerprint; so trust marks, a closed quarter's snapshot or new
-    warehouse data each make a new entry) and the language of its words; every call gets its own
-    copy. They were built on every run for every journey's tab: 0.5 s of a warm review at 10 M
-    rows (#19)."""
+    content (``content``: ui.review_loaders.ShownReview.content; so trust marks, a closed quarter's
+    snapshot or new warehouse data each make a new entry) and the language of its words; every call
+    gets its own copy. They were built on every run for every journey's tab: 0.5 s of a warm review
+    at 10 M rows (#19)."""
     views = {}
     for journey_id, name in journeys:
         mine = _figures[_figures["journey_id"] == journey_id].reset_index(drop=True)
@@ -102,8 +90,8 @@ def _arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def journey_views(review: QuarterReview, content: str) -> dict[str, JourneyView]:
-    """Every journey's view of the review (``journey_section`` draws one); ``content``: the figures'
-    fingerprint."""
+    """Every journey's view of the review (``journey_section`` draws one); ``content``: the key of
+    its figures' content (ui.review_loaders.ShownReview)."""
     figures = review.figures.figures
     return _journey_views(content, figures, tuple(review.figures.journeys), current_language())
 
@@ -267,7 +255,7 @@ def _shown_ranking(ranking: pd.DataFrame) -> tuple[pa.Table | None, dict[str, st
 
 def summary_section(review: QuarterReview, content: str) -> None:
     """The executive summary (review.summary): journeys ranked by health, wins, issues, decisions;
-    ``content``: the figures' fingerprint."""
+    ``content``: the key of its figures' content (ui.review_loaders.ShownReview)."""
     q = review.figures
     summary = _summary(content, fingerprint(q.comments), q.figures, q.comments, q.quarter, current_language())
     left, right = st.columns([1, 1], gap="large")
