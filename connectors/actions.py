@@ -157,18 +157,29 @@ def set_action_status(engine: sa.Engine, action_id: int, status: str, based_on_v
     return based_on_version + 1
 
 
+#: Touchpoints an action read names in SQL at most; more are picked out after reading.
+IN_LIST_LIMIT = 500
+
+
 def action_frame(engine: sa.Engine, touchpoint_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The actions (of the given touchpoints; None: all), due date first: ACTION_COLUMNS, with
     ``due`` and ``started`` as dates."""
     prepare_action_store(engine)
     statement = sa.select(ACTIONS).order_by(ACTIONS.c.due, ACTIONS.c.action_id)
-    if touchpoint_ids is not None:
-        statement = statement.where(ACTIONS.c.touchpoint_id.in_(list(touchpoint_ids)))
+    # A long list (an owner of thousands of touchpoints) is not sent as one bound parameter each
+    # (compiling and binding 14,000 took 30 ms of every My touchpoints run at 100 M rows): the
+    # store's actions are few, so they are read and kept here.
+    wanted = None if touchpoint_ids is None else set(touchpoint_ids)
+    if wanted is not None and len(wanted) <= IN_LIST_LIMIT:
+        statement = statement.where(ACTIONS.c.touchpoint_id.in_(sorted(wanted)))
     try:
         with engine.connect() as conn:
             rows = [tuple(r) for r in conn.execute(statement)]
     except sa.exc.SQLAlchemyError as exc:
         raise StateStoreError(_message(engine, exc, reading=True)) from None
+    if wanted is not None and len(wanted) > IN_LIST_LIMIT:
+        at = ACTION_COLUMNS.index("touchpoint_id")
+        rows = [r for r in rows if r[at] in wanted]
     frame = pd.DataFrame(rows, columns=list(ACTION_COLUMNS))
     if not rows:  # every column object already; setting them again costs a warm page run milliseconds
         return frame

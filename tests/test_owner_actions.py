@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from connectors.actions import (
+    IN_LIST_LIMIT,
     ActionConflict,
     ActionError,
     NewAction,
@@ -159,3 +160,18 @@ def test_decisions_are_stored_on_postgresql(postgres_url: str) -> None:
         assert dict(zip(mine["kpi_id"], mine["decision"], strict=True)) == {"": True, "csat": False}
     finally:
         store.dispose()
+
+
+def test_many_touchpoints_list_the_same_actions_as_few(tmp_path: Path) -> None:
+    # More touchpoints than IN_LIST_LIMIT are picked out after reading, not named in SQL.
+    engine = create_state_engine(f"sqlite:///{tmp_path / 'state.sqlite'}")
+    try:
+        for touchpoint in ("tp_a", "tp_b", "tp_c"):
+            record_action(engine, NewAction(touchpoint, "csat", f"Fix {touchpoint}", "Sofia", DUE, START),
+                          "Sofia", NOW)
+        many = ("tp_a", "tp_c", *(f"tp_other_{i}" for i in range(IN_LIST_LIMIT)))
+        pd.testing.assert_frame_equal(action_frame(engine, many), action_frame(engine, ("tp_a", "tp_c")))
+        assert action_frame(engine, many)["what"].tolist() == ["Fix tp_a", "Fix tp_c"]
+        assert action_frame(engine, tuple(f"tp_other_{i}" for i in range(IN_LIST_LIMIT + 1))).empty
+    finally:
+        engine.dispose()

@@ -147,7 +147,7 @@ def record_action_form(ctx: AppContext, engine: sa.Engine, touchpoints: pd.DataF
                        what: str = "", decision_of: str = "") -> None:
     """A form to record an action on one of ``touchpoints``; ``suggested`` (touchpoint, KPI) is
     preselected (the first priority), ``what`` prefilled (a decision's text)."""
-    names = dict(zip(touchpoints["touchpoint_id"], touchpoints["name"], strict=False))
+    names = dict(zip(touchpoints["touchpoint_id"].tolist(), touchpoints["name"].tolist(), strict=False))
     ids, kpis = list(names), list(ctx.registry.ids())
     tp_index = ids.index(suggested[0]) if suggested and suggested[0] in ids else 0
     kpi_index = kpis.index(suggested[1]) if suggested and suggested[1] in kpis else 0

@@ -75,7 +75,7 @@ def show_alert_history(ctx: AppContext, owner: str, mine: pd.DataFrame) -> None:
     else:
         shown = ["attempted_at", "channel", "status", "kind", "summary", "link"]
         _show_deliveries(sent, shown)
-    names = dict(zip(mine["touchpoint_id"], mine["name"], strict=True))
+    names = dict(zip(mine["touchpoint_id"].tolist(), mine["name"].tolist(), strict=True))  # not Arrow cells
     if not mutes.empty:
         listed = mutes.assign(what=[tr("every alert of {touchpoint}").format(touchpoint=names.get(t, t)) if t
                                     else tr("one alert: {alert}").format(alert=k)
@@ -88,8 +88,8 @@ def show_alert_history(ctx: AppContext, owner: str, mine: pd.DataFrame) -> None:
 
 
 def _mute_form(engine: sa.Engine, owner: str, names: dict[str, str], sent: pd.DataFrame) -> None:
-    choices = {f"tp:{t}": tr("Every alert of {touchpoint}").format(touchpoint=n)
-               for t, n in sorted(names.items(), key=lambda x: x[1])}
+    every = tr("Every alert of {touchpoint}")  # once, not per touchpoint (thousands for a map owner)
+    choices = {f"tp:{t}": every.format(touchpoint=n) for t, n in sorted(names.items(), key=lambda x: x[1])}
     recent = sent.drop_duplicates("alert_key").head(20)
     choices |= {f"key:{k}": tr("This alert: {alert}").format(alert=s)
                 for k, s in zip(recent["alert_key"], recent["summary"], strict=True)}

@@ -56,9 +56,9 @@ Where, with the keys besides each call's own arguments (TTL WAREHOUSE_TTL_SECOND
   dates; CURVE_FITS); a period's budget rows with dimensions and names (warehouse key, dimensions
   version, dates; BUDGET_FRAMES).
 - ui/review_loaders.py: a quarter's live figures with their content hash (warehouse key, trust
-  evidence key, quarter, as_of; QUARTER_FIGURES); what the review store holds about a quarter: comments, their history,
-  the snapshot (state URL without password, quarter, the quarter's version: the count and highest
-  id of its audit rows, read on every run; no TTL; REVIEW_STATES).
+  evidence key, quarter, as_of; QUARTER_FIGURES); what the review store holds about a quarter:
+  comments, their history, the snapshot (state URL without password, quarter, the quarter's
+  version: the count and highest id of its audit rows, read on every run; no TTL; REVIEW_STATES).
 - ui/quality_loaders.py: trust evidence (state URL, latest run id; EVIDENCE_TTL_SECONDS;
   TRUST_RUNS).
 - ui/trend_sections.py: a KPI's quarter- and year-to-date pacing (warehouse key, trust evidence

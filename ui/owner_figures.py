@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 
 from metrics.alerts import DEFAULT_WINDOW
 from metrics.effectiveness import stage_conversion
@@ -25,6 +26,7 @@ from ui.loaders import load_budget, load_funnel, load_judged
 from ui.owner_sections import AlertLines, PainLines, alert_lines, movers, pain_lines, priority_table
 from ui.page_figures import page_figures
 from ui.quality_loaders import trust_counts
+from ui.tables import arrow_table
 
 SPARK_PERIODS = 13
 SPEND_MONTHS = 3
@@ -37,8 +39,9 @@ class OwnerFigures:
     #: (values not trusted, values) of the latest period: ui.quality_loaders.show_trust_counts.
     trust: tuple[int, int]
     alerts: AlertLines
-    #: ui.owner_sections.priority_table: the owner's KPIs worst first, as shown.
-    priorities: pd.DataFrame
+    #: ui.owner_sections.priority_table: the owner's KPIs worst first, as shown (as Arrow: drawn on
+    #: every run, converted once; thousands of rows for an owner of many touchpoints).
+    priorities: pa.Table
     #: (touchpoint, KPI) of the first priority: the record form's suggestion.
     first_priority: tuple[str, str] | None
     movers: pd.DataFrame
@@ -82,8 +85,8 @@ def _build(ctx: AppContext, owner: str, grain: Grain, streak_periods: int) -> Ow
         latest=pd.Timestamp(periods[-1]),
         trust=trust_counts(latest),
         alerts=alert_lines(series, ctx.touchpoints, registry, streak_periods),
-        priorities=priority_table(ranked, recent_values(series, ["touchpoint_id", "kpi_id"], SPARK_PERIODS),
-                                  registry),
+        priorities=arrow_table(priority_table(ranked, recent_values(series, ["touchpoint_id", "kpi_id"],
+                                                                    SPARK_PERIODS), registry)),
         first_priority=(str(ranked["touchpoint_id"].iloc[0]), str(ranked["kpi_id"].iloc[0])) if len(ranked)
         else None,
         movers=movers(latest, previous, ctx.touchpoints, registry),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from metrics.alerts import DATA_QUALITY, DEFAULT_THRESHOLD, DEFAULT_WINDOW, compute_alerts, describe_alerts
@@ -121,7 +122,7 @@ PRIORITY_COLUMNS = {"rank": "#", "tier_text": N_("Priority"), "name": N_("Touchp
                     "journey": N_("Journey"), "trend": N_("Trend")}
 
 
-def show_priorities(table: pd.DataFrame, trend_label: str) -> None:
+def show_priorities(table: pd.DataFrame | pa.Table, trend_label: str) -> None:
     """The owner's touchpoint KPIs worst first (``priority_table``), each with why it is there."""
     headings = {key: tr(heading) for key, heading in PRIORITY_COLUMNS.items()}
     config = {headings["trend"]: st.column_config.LineChartColumn(trend_label, width="small"),

@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from metrics.formatting import MISSING, current_language
@@ -83,10 +84,17 @@ def status_table(frame: pd.DataFrame, columns: dict[str, str], *,
     return shown
 
 
-def show_table(shown: pd.DataFrame, *, column_config: dict[str, Any] | None = None,
+def arrow_table(shown: pd.DataFrame) -> pa.Table:
+    """A ``status_table`` frame as Streamlit's st.dataframe converts it (byte for byte), converted
+    once where a page caches its figures rather than by st.dataframe on every run (#19)."""
+    return pa.Table.from_pandas(shown)
+
+
+def show_table(shown: pd.DataFrame | pa.Table, *, column_config: dict[str, Any] | None = None,
                row_height: int | None = None) -> None:
-    """Draw a ``status_table`` frame: its first column coloured per status label."""
-    status = str(shown.columns[0])
+    """Draw a ``status_table`` frame: its first column coloured per status label. A frame may come
+    as an Arrow table (``arrow_table``), which Streamlit sends as it is instead of converting it."""
+    status = str(shown.column_names[0] if isinstance(shown, pa.Table) else shown.columns[0])
     colours = label_colours(current_language())
     status_config = st.column_config.MultiselectColumn(
         status, options=list(colours), color=list(colours.values()), disabled=True
