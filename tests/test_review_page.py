@@ -121,3 +121,18 @@ def test_saves_show_at_once_in_this_session_and_on_the_next_run_in_others(app_en
     ana.run()
     assert any("Last saved by Ben" in c.value and "(version 2)" in c.value for c in ana.caption)
     assert not any("Decision by Ana" in e.label for e in ana.expander)
+
+
+def test_a_store_turning_unreadable_is_an_error_not_the_kept_comments(app_env: str, tmp_path: Path) -> None:
+    save_comment(open_review_store(app_env), "2026Q3", "buy", "", "Hire two store advisers.", "Ana", 0,
+                 dt.datetime(2026, 10, 6, tzinfo=dt.UTC))
+    at = _review_page()
+    assert any("Last saved by Ana" in c.value for c in at.caption)
+    for name in ("state.sqlite", "state.sqlite-wal", "state.sqlite-shm"):  # overwritten in place
+        if (tmp_path / name).exists():
+            with open(tmp_path / name, "r+b") as damaged:
+                damaged.write(b"not a database at all" * 200)
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Cannot read the review store" in e.value for e in at.error)
+    assert not any("Last saved by Ana" in c.value for c in at.caption) and not at.tabs
