@@ -22,9 +22,9 @@ from __future__ import annotations
 import numpy as np
 
 #: Most Levenberg-Marquardt steps per resample; rows stop earlier when converged.
-MAX_STEPS = 40
+MAX_STEPS = 100
 #: A step that lowers the weighted sum of squares by less than this share of it ends the row.
-TOL = 1e-6
+TOL = 1e-7
 _LAMBDA_START, _LAMBDA_MAX = 1e-3, 1e12
 
 #: Months of many rows (k, n): spend / mean spend, cosine and sine of the month of year, years before
@@ -44,11 +44,15 @@ def _form_and_slopes(form: str, x: np.ndarray, a: np.ndarray, b: np.ndarray, c: 
 
 def value_and_jacobian(form: str, seasonal: bool, X: Months, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The model (k, n) at parameters P (k, p) and its Jacobian (k, n, p); the same model as
-    metrics.response_curves._model_values: a form times season and trend when ``seasonal``."""
+    metrics.response_curves._model_values (a form times season and trend when ``seasonal``), with
+    log b in place of b: along the ridge a curve fitted to little spread of spend often has (c and
+    b trading off, as c - a log b for the logarithmic form) steps in log b go much further."""
     x, cos, sin, t = X
-    a, b, c = (P[:, j:j + 1] for j in range(3))
+    a, log_b, c = (P[:, j:j + 1] for j in range(3))
     with np.errstate(all="ignore"):
+        b = np.exp(log_b)
         value, by_a, by_b = _form_and_slopes(form, x, a, b, c)
+        by_b = by_b * b
         if not seasonal:
             return value, np.stack([by_a, by_b, np.ones_like(value)], axis=2)
         u, v, g = (P[:, j:j + 1] for j in range(3, 6))
@@ -64,7 +68,9 @@ def refit(form: str, seasonal: bool, X: Months, y: np.ndarray, weights: np.ndarr
     (0 on months not drawn and on padding): (parameters (k, p), weighted sum of squares (k,)).
 
     A row whose start cannot be evaluated keeps it, with an infinite sum of squares."""
-    P = np.clip(start, low, high)
+    low, high = _log_b(low), _log_b(high)
+    with np.errstate(all="ignore"):
+        P = np.clip(_log_b(start), low, high)
     cost = np.full(len(P), np.inf)
     rows = _Rows(np.flatnonzero(np.all(np.isfinite(P), axis=1)), form, seasonal, X, y, weights, P)
     eye = np.eye(P.shape[1])
@@ -86,7 +92,16 @@ def refit(form: str, seasonal: bool, X: Months, y: np.ndarray, weights: np.ndarr
         rows.live &= ~((better & (gain <= TOL * rows.cost)) | (~better & (rows.damping > _LAMBDA_MAX)))
     rows.live[:] = False
     rows.compact(P, cost)
+    P[:, 1] = np.exp(P[:, 1])
     return P, cost
+
+
+def _log_b(P: np.ndarray) -> np.ndarray:
+    """Parameters with b (the second) as its logarithm, as the steps are taken."""
+    out = np.array(P, dtype="float64", copy=True)
+    with np.errstate(all="ignore"):
+        out[..., 1] = np.log(out[..., 1])
+    return out
 
 
 def _step(rows: _Rows, low: np.ndarray, high: np.ndarray, eye: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -61,7 +61,8 @@ def _from_scratch(history: pd.DataFrame, keys: list[str], replicates: int, seed:
         picks = rng.integers(0, len(group), size=(replicates, len(group))).ravel()
         sample = group.iloc[picks]
         names = np.repeat([f"{item}\x1f{b}" for b in range(replicates)], len(group))
-        parts.append(pd.DataFrame({KEY: names, **{c: sample[c].to_numpy() for c in ("month", "spend", "outcome")}}))
+        columns = {c: sample[c].to_numpy() for c in ("month", "spend", "outcome")}
+        parts.append(pd.DataFrame({KEY: names, **columns}))
     fits = fit_response_curves(pd.concat(parts, ignore_index=True), KEY, min_r_squared=-np.inf,
                                min_spend_r_squared=-np.inf)
     out: list[dict[str, ResponseCurve]] = [{} for _ in range(replicates)]
