@@ -103,7 +103,7 @@ def bootstrap_curves(history: pd.DataFrame, key: str, keys: list[str],
     The resamples are drawn item by item in key order (one generator), each a weight per month
     (how often it was drawn), and fitted ``keys_at_once`` keys (times ``replicates``) at a time,
     each resample from its key's full fit (metrics._resample_fit): the result does not depend on
-    the batch size, while the peak memory does (README "Performance"). ``starts``: the full fits'
+    the batch size (up to rounding), while the peak memory does. ``starts``: the full fits'
     parameters from metrics.response_curves.fit_response_curves_with_starts on the same history;
     without them (or for a key they lack) the full sample is fitted here first.
     """
