@@ -119,7 +119,8 @@ def bootstrap_curves(history: pd.DataFrame, key: str, keys: list[str],
         group = [entry for entry in drawn if entry[0].seasonal is seasonal]
         for first in range(0, len(group), keys_at_once):
             part = group[first:first + keys_at_once]
-            _refit_part(part, seasonal, out, [column[item.key] for item, _ in part], starts or {})
+            _refit_part(part, seasonal, out, [column[item.key] for item, _ in part],
+                        starts or FormParameters())
     return out
 
 
@@ -157,12 +158,12 @@ def _refit_part(part: list[tuple[_Prepared, np.ndarray]], seasonal: bool, out: C
     missing = [row for row, item in enumerate(items) if item.key not in starts]
     fitted = []
     for form in _FORM_CODES:
-        known = [starts[item.key][form] if item.key in starts else None for item in items]
+        size = 6 if seasonal else 3
+        known = [starts.get(item.key, form, size) if item.key in starts else None for item in items]
         if missing:  # the full sample's fit of this form, for keys without one given
             rest = [items[row] for row in missing]
             for row, fit in zip(missing, _fit_batch(form, seasonal, _Batch.of(rest), rest), strict=True):
                 known[row] = None if fit is None else fit[0]
-        size = 6 if seasonal else 3
         start = np.array([np.full(size, np.nan) if params is None else params for params in known])
         low, high = (np.array(limit) for limit in _limits(form, seasonal))
         fitted.append(refit(form, seasonal, X, y, weights, np.repeat(start, replicates, axis=0), low, high))

@@ -162,8 +162,40 @@ class CurveFit:
 #: of year (_season_angle), years before the latest month.
 Months = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 BASELINE = "baseline"
-#: Per key, each form's fitted parameters (a, b, c[, u, v, g] on scaled months), None where it failed.
-FormParameters = dict[str, dict[str, "np.ndarray | None"]]
+_Found = dict[str, dict[str, "np.ndarray | None"]]  # per key and form: parameters, None where the fit failed
+
+
+@dataclass(frozen=True)
+class FormParameters:
+    """Per key, each form's fitted parameters (a, b, c[, u, v, g] on months scaled by their means).
+
+    One array per form (keys x 6, NaN where the fit failed or has no season), not a small array
+    per key: it is cached with the fits and copied out of the cache on every page run."""
+
+    keys: tuple[str, ...] = ()
+    params: dict[str, np.ndarray] | None = None
+
+    @classmethod
+    def of(cls, found: _Found) -> FormParameters:
+        keys = tuple(found)
+        params = {form: np.full((len(keys), 6), np.nan) for form in FORMS}
+        for row, key in enumerate(keys):
+            for form, values in found[key].items():
+                if values is not None:
+                    params[form][row, :len(values)] = values
+        return cls(keys, params)
+
+    @cached_property
+    def _rows(self) -> dict[str, int]:
+        return {key: row for row, key in enumerate(self.keys)}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def get(self, key: str, form: str, size: int) -> np.ndarray | None:
+        """The first ``size`` parameters of ``key``'s fit of ``form``, None where it failed."""
+        values = None if self.params is None else self.params[form][self._rows[key], :size]
+        return None if values is None or not np.all(np.isfinite(values)) else values.copy()
 
 
 def _model_values(kind: str, seasonal: bool, X: Months, params: Sequence[Any]) -> np.ndarray:
@@ -363,7 +395,7 @@ def _finish(item: _Prepared, fits: dict[str, tuple[np.ndarray, float] | None],
 
 
 def _fit_prepared(items: list[_Prepared], min_r_squared: float, max_trials: int = MAX_TRIALS,
-                  min_spend_r_squared: float = MIN_SPEND_R_SQUARED, starts: FormParameters | None = None
+                  min_spend_r_squared: float = MIN_SPEND_R_SQUARED, starts: _Found | None = None
                   ) -> dict[str, CurveFit]:
     """Fit both forms (and, with a season, the baseline of season and trend alone) for all items at
     once; each form's parameters go into ``starts`` when given."""
@@ -426,12 +458,13 @@ def fit_response_curves_with_starts(history: pd.DataFrame, key: str
     """``fit_response_curves`` with the default floors, and both forms' fitted parameters per key
     (on months scaled by their means, as fitted): where the bootstrap's refits start
     (metrics.curve_uncertainty), so it does not fit the full sample again."""
-    starts: FormParameters = {}
-    return _fit_history(history, key, MIN_R_SQUARED, MAX_TRIALS, MIN_SPEND_R_SQUARED, starts), starts
+    starts: _Found = {}
+    fits = _fit_history(history, key, MIN_R_SQUARED, MAX_TRIALS, MIN_SPEND_R_SQUARED, starts)
+    return fits, FormParameters.of(starts)
 
 
 def _fit_history(history: pd.DataFrame, key: str, min_r_squared: float, max_trials: int,
-                 min_spend_r_squared: float, starts: FormParameters | None) -> dict[str, CurveFit]:
+                 min_spend_r_squared: float, starts: _Found | None) -> dict[str, CurveFit]:
     codes, keys = pd.factorize(history[key], sort=True)
     month = pd.to_datetime(history["month"])
     months = (month.dt.year * 12 + month.dt.month - 1).to_numpy(dtype="float64")
