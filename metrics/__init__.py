@@ -13,7 +13,8 @@ limits), ``priorities`` (what an owner fixes first), ``kano`` (Kano factors, sup
 ``action_effects`` (an action's KPI before and after its start) and the ``alerts`` package (its
 ``__main__`` is a command line).
 
-Private: ``_batch_trf`` (the batch least-squares fitter behind ``response_curves``). Nothing is
+Private: ``_batch_trf`` (the batch least-squares fitter behind ``response_curves``) and
+``_resample_fit`` (the bootstrap's refits behind ``curve_uncertainty``). Nothing is
 imported here, so scipy and pandas load only with the module that needs them.
 """
 

@@ -41,7 +41,8 @@ from metrics.formatting import number_text
 from metrics.i18n import N_, tr
 
 __all__ = ["curve_points", "curve_summary", "CurveFit", "FIT_STATUS_TEXT", "fit_response_curve",
-    "fit_response_curves", "FORM_TEXT", "LOGARITHMIC", "response_history", "ResponseCurve", "SATURATING"]
+    "fit_response_curves", "fit_response_curves_with_starts", "FORM_TEXT", "FormParameters",
+    "LOGARITHMIC", "response_history", "ResponseCurve", "SATURATING"]
 
 MIN_POINTS = 6
 MIN_SPEND_CV = 0.05
@@ -161,6 +162,40 @@ class CurveFit:
 #: of year (_season_angle), years before the latest month.
 Months = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 BASELINE = "baseline"
+_Found = dict[str, dict[str, "np.ndarray | None"]]  # per key and form: parameters, None where the fit failed
+
+
+@dataclass(frozen=True)
+class FormParameters:
+    """Per key, each form's fitted parameters (a, b, c[, u, v, g] on months scaled by their means).
+
+    One array per form (keys x 6, NaN where the fit failed or has no season), not a small array
+    per key: it is cached with the fits and copied out of the cache on every page run."""
+
+    keys: tuple[str, ...] = ()
+    params: dict[str, np.ndarray] | None = None
+
+    @classmethod
+    def of(cls, found: _Found) -> FormParameters:
+        keys = tuple(found)
+        params = {form: np.full((len(keys), 6), np.nan) for form in FORMS}
+        for row, key in enumerate(keys):
+            for form, values in found[key].items():
+                if values is not None:
+                    params[form][row, :len(values)] = values
+        return cls(keys, params)
+
+    @cached_property
+    def _rows(self) -> dict[str, int]:
+        return {key: row for row, key in enumerate(self.keys)}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def get(self, key: str, form: str, size: int) -> np.ndarray | None:
+        """The first ``size`` parameters of ``key``'s fit of ``form``, None where it failed."""
+        values = None if self.params is None else self.params[form][self._rows[key], :size]
+        return None if values is None or not np.all(np.isfinite(values)) else values.copy()
 
 
 def _model_values(kind: str, seasonal: bool, X: Months, params: Sequence[Any]) -> np.ndarray:
@@ -360,8 +395,10 @@ def _finish(item: _Prepared, fits: dict[str, tuple[np.ndarray, float] | None],
 
 
 def _fit_prepared(items: list[_Prepared], min_r_squared: float, max_trials: int = MAX_TRIALS,
-                  min_spend_r_squared: float = MIN_SPEND_R_SQUARED) -> dict[str, CurveFit]:
-    """Fit both forms (and, with a season, the baseline of season and trend alone) for all items at once."""
+                  min_spend_r_squared: float = MIN_SPEND_R_SQUARED, starts: _Found | None = None
+                  ) -> dict[str, CurveFit]:
+    """Fit both forms (and, with a season, the baseline of season and trend alone) for all items at
+    once; each form's parameters go into ``starts`` when given."""
     out: dict[str, CurveFit] = {}
     for seasonal in (False, True):
         group = [item for item in items if item.seasonal is seasonal]
@@ -374,6 +411,9 @@ def _fit_prepared(items: list[_Prepared], min_r_squared: float, max_trials: int 
             left = baseline[row]
             out[item.key] = _finish(item, {form: fits[form][row] for form in FORMS},
                                     None if left is None else left[1], min_r_squared, min_spend_r_squared)
+            if starts is not None:
+                starts[item.key] = {form: None if fits[form][row] is None else fits[form][row][0]  # type: ignore[index]
+                                    for form in FORMS}
     return out
 
 
@@ -410,6 +450,21 @@ def fit_response_curves(
     reference the batch is checked against). The bootstrap (metrics.curve_uncertainty) lowers the
     two R² floors so that a resample whose curve explains little still says what it projects.
     """
+    return _fit_history(history, key, min_r_squared, max_trials, min_spend_r_squared, None)
+
+
+def fit_response_curves_with_starts(history: pd.DataFrame, key: str
+                                    ) -> tuple[dict[str, CurveFit], FormParameters]:
+    """``fit_response_curves`` with the default floors, and both forms' fitted parameters per key
+    (on months scaled by their means, as fitted): where the bootstrap's refits start
+    (metrics.curve_uncertainty), so it does not fit the full sample again."""
+    starts: _Found = {}
+    fits = _fit_history(history, key, MIN_R_SQUARED, MAX_TRIALS, MIN_SPEND_R_SQUARED, starts)
+    return fits, FormParameters.of(starts)
+
+
+def _fit_history(history: pd.DataFrame, key: str, min_r_squared: float, max_trials: int,
+                 min_spend_r_squared: float, starts: _Found | None) -> dict[str, CurveFit]:
     codes, keys = pd.factorize(history[key], sort=True)
     month = pd.to_datetime(history["month"])
     months = (month.dt.year * 12 + month.dt.month - 1).to_numpy(dtype="float64")
@@ -423,7 +478,7 @@ def fit_response_curves(
         rows = order[bounds[code]:bounds[code + 1]]
         prepared[str(item)] = _prepare(str(item), spend[rows], outcome[rows], months[rows])
     fitted = _fit_prepared([p for p in prepared.values() if isinstance(p, _Prepared)], min_r_squared,
-                           max_trials, min_spend_r_squared)
+                           max_trials, min_spend_r_squared, starts)
     return {name: fitted[name] if isinstance(p, _Prepared) else p for name, p in prepared.items()}
 
 

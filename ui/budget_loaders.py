@@ -1,8 +1,9 @@
 """Cached loaders for the budget page: period spend, outcomes and fitted response curves.
 
 Everything is aggregated in the warehouse (connectors.queries budget_frame / kpi_frame /
-funnel_frame through ui.loaders). The curve fits (all items in one batch: about a second for
-1,447 touchpoints) are cached with their history, so a rerun neither refits nor rebuilds it.
+funnel_frame through ui.loaders). The curve fits (all items in one batch: about two seconds
+for 1,447 touchpoints) are cached with their history and both forms' parameters (where the
+bootstrap's refits start), so a rerun neither refits nor rebuilds them.
 """
 
 from __future__ import annotations
@@ -27,7 +28,12 @@ from metrics.curve_uncertainty import CurveSamples, bootstrap_curves
 from metrics.i18n import tr
 from metrics.model import Aggregation, Grain, Scope, Unit
 from metrics.registry import KpiRegistry
-from metrics.response_curves import CurveFit, fit_response_curves, response_history
+from metrics.response_curves import (
+    CurveFit,
+    FormParameters,
+    fit_response_curves_with_starts,
+    response_history,
+)
 from ui import caching
 from ui.context import AppContext
 from ui.loaders import kpi_request, load_budget, load_funnel, load_kpis
@@ -146,7 +152,7 @@ def load_period_budget(
 @st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.CURVE_FITS)
 def _history_and_fits(
     _ctx: AppContext, warehouse: str, item: str, kpi_id: str, first: dt.date, as_of: dt.date
-) -> tuple[pd.DataFrame, dict[str, CurveFit]]:
+) -> tuple[pd.DataFrame, dict[str, CurveFit], FormParameters]:
     key, scope = ITEM_KEYS[item]
     # Queried here, not through the cached loaders: only the fits use these frames, and this cache
     # already holds what is built from them.
@@ -156,7 +162,8 @@ def _history_and_fits(
     next_day = as_of + dt.timedelta(days=1)
     incomplete = pd.Timestamp(as_of.replace(day=1) if next_day.month == as_of.month else next_day)
     history = response_history(spend.dropna(subset=[key]), outcome, key, incomplete)
-    return history, fit_response_curves(history, key)
+    # Both forms' parameters are kept for the bootstrap, whose refits start there.
+    return history, *fit_response_curves_with_starts(history, key)
 
 
 def load_curve_fits(ctx: AppContext, item: str, kpi_id: str) -> tuple[pd.DataFrame, dict[str, CurveFit]]:
@@ -166,15 +173,17 @@ def load_curve_fits(ctx: AppContext, item: str, kpi_id: str) -> tuple[pd.DataFra
     together per warehouse, item level, outcome and ``as_of``.
     """
     with st.spinner(tr("Fitting response curves…")):
-        return _history_and_fits(ctx, ctx.key, item, kpi_id, ctx.first_date.replace(day=1), ctx.as_of)
+        history, fits, _ = _history_and_fits(ctx, ctx.key, item, kpi_id, ctx.first_date.replace(day=1),
+                                             ctx.as_of)
+        return history, fits
 
 
 @st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.CURVE_FITS)
 def _samples(_ctx: AppContext, warehouse: str, item: str, kpi_id: str, first: dt.date, as_of: dt.date
              ) -> CurveSamples:
-    history, fits = _history_and_fits(_ctx, warehouse, item, kpi_id, first, as_of)
+    history, fits, starts = _history_and_fits(_ctx, warehouse, item, kpi_id, first, as_of)
     key = ITEM_KEYS[item][0]
-    return bootstrap_curves(history, key, [k for k, f in fits.items() if f.curve is not None])
+    return bootstrap_curves(history, key, [k for k, f in fits.items() if f.curve is not None], starts=starts)
 
 
 def load_curve_samples(ctx: AppContext, item: str, kpi_id: str) -> CurveSamples:
