@@ -101,7 +101,10 @@ def judge_pacing(
 
 def _status_and_trust(out: pd.DataFrame, yardstick: Yardstick, judged_column: str = "value") -> pd.DataFrame:
     registry = yardstick.registry
-    directions = out["kpi_id"].map({k: registry[k].direction.value for k in out["kpi_id"].unique()})
+    # One lookup per KPI, then taken by each row's code (no Series.map of text over every row).
+    codes, kpi_ids = pd.factorize(out["kpi_id"])
+    per_kpi = np.array([registry[k].direction.value for k in kpi_ids], dtype=object)
+    directions = pd.Series(per_kpi[codes], index=out.index, dtype="str")
     judged = out[judged_column].astype("float64")
     scored = out.assign(value=judged)
     out["status"] = classify_frame(scored, directions) if len(out) else pd.Series(dtype="str")

@@ -330,10 +330,12 @@ def compute_values(frame: pd.DataFrame, registry: KpiRegistry) -> pd.Series:
     """
     if frame.empty:
         return pd.Series([], dtype="float64", index=frame.index)
-    kpi_ids = frame["kpi_id"].astype(str)
-    kpis = {k: registry[k] for k in kpi_ids.unique()}  # one lookup per KPI, not per row
-    is_ratio = kpi_ids.map({k: kpi.aggregation is Aggregation.RATIO for k, kpi in kpis.items()}).astype(bool)
-    scale = kpi_ids.map({k: kpi.scale for k, kpi in kpis.items()}).astype("float64")
+    # One lookup per KPI, not per row: each row takes its KPI's entry by code (a Series.map of text
+    # converted every row to a Python string: half of judging the Overview's monthly frame, #19).
+    codes, uniques = pd.factorize(frame["kpi_id"].astype(str))
+    kpis = [registry[str(k)] for k in uniques]
+    is_ratio = np.array([kpi.aggregation is Aggregation.RATIO for kpi in kpis], dtype=bool)[codes]
+    scale = np.array([kpi.scale for kpi in kpis], dtype="float64")[codes]
     numerator = pd.to_numeric(frame["numerator"], errors="coerce").astype("float64")
     denominator = pd.to_numeric(frame["denominator"], errors="coerce").astype("float64")
     safe_denominator = denominator.where(denominator != 0)

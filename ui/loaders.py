@@ -102,10 +102,13 @@ def _judged(
     filters: Filters | None,
     kpi_ids: tuple[str, ...] | None,
     keys: tuple[tuple[str, str], ...],
+    columns: tuple[str, ...] | None,
 ) -> pd.DataFrame:
     # The cached frame on purpose: a new check run or target re-judges without a warehouse query.
     frame = load_kpis(_ctx, start, end, by=by, grain=grain, filters=filters, kpi_ids=kpi_ids)
-    return judge(frame, yardstick(_ctx, _evidence), start, end, grain, dict(keys))
+    judged = judge(frame, yardstick(_ctx, _evidence), start, end, grain, dict(keys))
+    # A copy of the columns kept, so the cache holds no view into the judged frame's other columns.
+    return judged if columns is None else judged[list(columns)].copy()
 
 
 def yardstick(ctx: AppContext, evidence: TrustEvidence | None = None) -> Yardstick:
@@ -123,13 +126,18 @@ def load_judged(
     filters: Filters | None = None,
     kpi_ids: tuple[str, ...] | None = None,
     keys: dict[str, str] | None = None,
+    columns: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """KPI values over [start, end] judged in one step (metrics.judgement.judge): value, target in
     force, status and trust. The only way pages get KPI numbers to show.
+
+    ``columns``: keep only these columns of the judged frame in the cache (all when None), for a
+    reader of a large frame that uses a few: the Overview's 12-month trend of every touchpoint
+    (about 490,000 rows at 100 M fact rows) needs three of its twenty-one (#19: memory).
 
     Cached per request, version of the dimension tables and check run: judging took about a
     third of a warm Overview or Journey run at 10 M rows, and a new check run must show at once.
     """
     evidence = load_trust(ctx)
     return _judged(ctx, evidence, ctx.key, ctx.dimensions_version, evidence.key, start, end, by, grain,
-                   filters, kpi_ids, tuple(sorted((keys or {}).items())))
+                   filters, kpi_ids, tuple(sorted((keys or {}).items())), columns)

@@ -15,7 +15,7 @@ import pandas as pd
 from metrics.effectiveness import with_deltas
 from metrics.formatting import number_text
 from metrics.i18n import N_, tr
-from metrics.journey_cards import JourneyCard, journey_cards
+from metrics.journey_cards import TREND_COLUMNS, JourneyCard, journey_cards
 from metrics.model import Filters, Grain, Period, Scope
 from metrics.overview import (
     OverviewTiles,
@@ -81,7 +81,7 @@ def _build(ctx: AppContext, period: Period, earlier: Period, filters: Filters) -
     if tp_scored.empty:
         return None
     tp_months = load_judged(ctx, *trend_window(ctx, period), by=Scope.TOUCHPOINT, grain=Grain.MONTH,
-                            filters=filters, kpi_ids=trend_kpis(ctx, period))
+                            filters=filters, kpi_ids=trend_kpis(ctx, period), columns=TREND_COLUMNS)
     headline_ids = tuple(k.kpi_id for k in ctx.registry.headline())
     journey_now, journey_before = load_judged_pair(
         ctx, period, earlier, by=Scope.JOURNEY, filters=filters, kpi_ids=headline_ids
