@@ -18,7 +18,7 @@ from metrics.i18n import N_, tr
 from metrics.model import Aggregation, Direction, Unit
 
 __all__ = ["compute_values", "DEFAULT_KPIS", "DEFAULT_MIN_EFFECT", "DEFAULT_MIN_SAMPLE", "default_registry",
-    "KpiDef", "KpiRegistry"]
+    "kpi_directions", "KpiDef", "KpiRegistry"]
 
 
 #: Smallest unusual change worth an alert per unit, in the KPI's own units: 1 percentage point,
@@ -320,6 +320,14 @@ def _default_min_sample(aggregation: str) -> int | None:
 
 def default_registry() -> KpiRegistry:
     return KpiRegistry(DEFAULT_KPIS)
+
+
+def kpi_directions(kpi_ids: pd.Series, registry: KpiRegistry) -> pd.Series:
+    """Each row's KPI direction (a Direction value), aligned with ``kpi_ids``: one registry lookup
+    per KPI, taken by code (a Series.map of text converts every row to a Python string; #19)."""
+    codes, uniques = pd.factorize(kpi_ids)
+    per_kpi = np.array([registry[str(k)].direction.value for k in uniques] + [np.nan], dtype=object)
+    return pd.Series(per_kpi[codes], index=kpi_ids.index, dtype="str")  # code -1 (missing): NaN
 
 
 def compute_values(frame: pd.DataFrame, registry: KpiRegistry) -> pd.Series:
