@@ -9,7 +9,8 @@ read-only; the state store in a temporary MOT_DATA_DIR), one protocol session
 warehouse reads included), then ``--repeats`` times more (warm: the median). The blank page
 (benchmarks/blank_app.py) is timed the same way on its own server first. Besides wall times it
 reports the server's CPU seconds of the cold run and per warm run (``/proc/PID/stat``), steadier
-than wall time on a shared machine. Prints one JSON object.
+than wall time on a shared machine, and the server's peak resident memory over its runs (VmHWM,
+``peak_mb``). Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ sessions.TIMEOUT_S = 900.0
 def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _peak_mb(pid: int) -> float:
+    """The process's peak resident memory so far (VmHWM), in MB."""
+    line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmHWM"))
+    return round(int(line.split()[1]) / 1024, 1)
 
 
 def _start(script: Path, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -77,7 +84,8 @@ def measure(script: Path, page: str, port: int, repeats: int, env: dict[str, str
     """Cold and warm runs of ``page`` (URL path) on a fresh server of ``script``."""
     process = _start(script, port, env)
     try:
-        return asyncio.run(_runs(f"http://127.0.0.1:{port}", page, repeats, process.pid))
+        runs = asyncio.run(_runs(f"http://127.0.0.1:{port}", page, repeats, process.pid))
+        return {**runs, "peak_mb": _peak_mb(process.pid)}
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -35,6 +35,7 @@ from metrics.judgement import Yardstick, judge
 from metrics.model import Filters, Grain, KpiRequest, Period, Scope, Unit
 from metrics.periods import period_for, previous_period
 from metrics.registry import KpiRegistry
+from metrics.targets import kpis_with_targets
 from metrics.trends import complete_window, last_year_window, to_date_periods
 from metrics.trust import TrustEvidence
 
@@ -168,11 +169,15 @@ def overview_plan(ctx: BenchContext) -> PagePlan:
     earlier = previous_period(period)
     compared = {"now": period, "before": earlier}
     months = complete_window(period.end, Grain.MONTH, 12)
+    trend_start = max(months.start, ctx.first_date)
+    # ui.overview_figures.trend_kpis: the health trend reads only KPIs with a target in its months.
+    judgeable = kpis_with_targets(ctx.dims["targets"], trend_start, months.end)
+    trend_kpis = tuple(k for k in ctx.registry.ids() if k in judgeable) or None
     headline = tuple(k.kpi_id for k in ctx.registry.headline())
     # The period with the one before in one statement per breakdown (ui.period_loaders.load_judged_pair).
     calls: list[Call] = [
         KpiPeriodsCall(kpis(ctx, period.start, period.end, by=Scope.TOUCHPOINT).request, compared),
-        kpis(ctx, max(months.start, ctx.first_date), months.end, by=Scope.TOUCHPOINT, grain=Grain.MONTH),
+        kpis(ctx, trend_start, months.end, by=Scope.TOUCHPOINT, grain=Grain.MONTH, kpi_ids=trend_kpis),
         KpiPeriodsCall(kpis(ctx, period.start, period.end, by=Scope.JOURNEY, kpi_ids=headline).request,
                        compared),
     ]

@@ -32,10 +32,12 @@ from metrics.registry import KpiRegistry
 from metrics.status import STATUS_POINTS, health_points, health_status
 
 __all__ = ["Drag", "health_change_text", "health_series", "health_text", "JourneyCard", "journey_cards",
-    "score_drags", "DRAGS_SHOWN"]
+    "score_drags", "DRAGS_SHOWN", "TREND_COLUMNS"]
 
 #: How many KPIs a card names as pulling its score down.
 DRAGS_SHOWN = 2
+#: The columns of judged values ``health_series`` (the trend) reads.
+TREND_COLUMNS = ("period_start", "touchpoint_id", "status")
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ def health_change_text(now: float | None, before: float | None) -> tuple[DeltaSh
 
 
 def health_series(tp_series: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFrame:
-    """Health per journey and period from judged touchpoint values with ``period_start``.
+    """Health per journey and period from judged touchpoint values with ``period_start``
+    (TREND_COLUMNS are all it reads).
 
     Returns period_start, journey_id, health (NaN for a period with nothing judged)."""
     starts = sorted(tp_series["period_start"].dropna().unique())

@@ -27,7 +27,7 @@ import pandas as pd
 from metrics.formatting import current_language
 from metrics.i18n import N_
 from metrics.model import Aggregation, Grain, Period
-from metrics.registry import KpiRegistry, compute_values
+from metrics.registry import KpiRegistry, compute_values, kpi_directions
 from metrics.status import STATUS_ICONS, Status, classify_frame
 from metrics.targets import resolve_targets, resolve_targets_on
 from metrics.trends import period_ends, with_period_targets
@@ -101,7 +101,7 @@ def judge_pacing(
 
 def _status_and_trust(out: pd.DataFrame, yardstick: Yardstick, judged_column: str = "value") -> pd.DataFrame:
     registry = yardstick.registry
-    directions = out["kpi_id"].map({k: registry[k].direction.value for k in out["kpi_id"].unique()})
+    directions = kpi_directions(out["kpi_id"], registry)
     judged = out[judged_column].astype("float64")
     scored = out.assign(value=judged)
     out["status"] = classify_frame(scored, directions) if len(out) else pd.Series(dtype="str")

@@ -18,7 +18,7 @@ from metrics.i18n import N_, tr
 from metrics.model import Aggregation, Direction, Unit
 
 __all__ = ["compute_values", "DEFAULT_KPIS", "DEFAULT_MIN_EFFECT", "DEFAULT_MIN_SAMPLE", "default_registry",
-    "KpiDef", "KpiRegistry"]
+    "kpi_directions", "KpiDef", "KpiRegistry"]
 
 
 #: Smallest unusual change worth an alert per unit, in the KPI's own units: 1 percentage point,
@@ -322,6 +322,14 @@ def default_registry() -> KpiRegistry:
     return KpiRegistry(DEFAULT_KPIS)
 
 
+def kpi_directions(kpi_ids: pd.Series, registry: KpiRegistry) -> pd.Series:
+    """Each row's KPI direction (a Direction value), aligned with ``kpi_ids``: one registry lookup
+    per KPI, taken by code (a Series.map of text converts every row to a Python string; #19)."""
+    codes, uniques = pd.factorize(kpi_ids)
+    per_kpi = np.array([registry[str(k)].direction.value for k in uniques] + [np.nan], dtype=object)
+    return pd.Series(per_kpi[codes], index=kpi_ids.index, dtype="str")  # code -1 (missing): NaN
+
+
 def compute_values(frame: pd.DataFrame, registry: KpiRegistry) -> pd.Series:
     """KPI values for an aggregated frame with columns kpi_id, numerator, denominator.
 
@@ -330,10 +338,12 @@ def compute_values(frame: pd.DataFrame, registry: KpiRegistry) -> pd.Series:
     """
     if frame.empty:
         return pd.Series([], dtype="float64", index=frame.index)
-    kpi_ids = frame["kpi_id"].astype(str)
-    kpis = {k: registry[k] for k in kpi_ids.unique()}  # one lookup per KPI, not per row
-    is_ratio = kpi_ids.map({k: kpi.aggregation is Aggregation.RATIO for k, kpi in kpis.items()}).astype(bool)
-    scale = kpi_ids.map({k: kpi.scale for k, kpi in kpis.items()}).astype("float64")
+    # One lookup per KPI, not per row: each row takes its KPI's entry by code (a Series.map of text
+    # converted every row to a Python string: half of judging the Overview's monthly frame, #19).
+    codes, uniques = pd.factorize(frame["kpi_id"].astype(str))
+    kpis = [registry[str(k)] for k in uniques]
+    is_ratio = np.array([kpi.aggregation is Aggregation.RATIO for kpi in kpis], dtype=bool)[codes]
+    scale = np.array([kpi.scale for kpi in kpis], dtype="float64")[codes]
     numerator = pd.to_numeric(frame["numerator"], errors="coerce").astype("float64")
     denominator = pd.to_numeric(frame["denominator"], errors="coerce").astype("float64")
     safe_denominator = denominator.where(denominator != 0)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.i18n import tr_n
-from metrics.registry import KpiRegistry
+from metrics.registry import KpiRegistry, kpi_directions
 from metrics.status import Status, classify_frame
 from metrics.trust import TrustState
 
@@ -89,8 +89,7 @@ def streak_runs(series: pd.DataFrame, keys: list[str], registry: KpiRegistry | N
         if registry is None:
             raise ValueError(  # i18n: not shown (a programming error)
                 "streak_runs needs the KPI registry to judge a frame without status")
-        kpis = frame["kpi_id"].unique()
-        directions = frame["kpi_id"].map({k: registry[str(k)].direction.value for k in kpis})
+        directions = kpi_directions(frame["kpi_id"], registry)
         off = classify_frame(frame, directions).eq(Status.OFF_TARGET.value)
         if "trust" in frame.columns:
             off &= frame["trust"].ne(TrustState.NOT_TRUSTED.value)

@@ -20,7 +20,8 @@ import pandas as pd
 
 from metrics.model import TARGET_SCOPE_PRIORITY, Scope
 
-__all__ = ["resolve_targets", "resolve_targets_on", "SCOPE_KEY", "target_steps", "targets_in_force"]
+__all__ = ["kpis_with_targets", "resolve_targets", "resolve_targets_on", "SCOPE_KEY", "target_steps",
+    "targets_in_force"]
 
 TARGET_COLUMNS = ("target", "tolerance", "stretch")
 
@@ -97,6 +98,17 @@ def resolve_targets_on(values: pd.DataFrame, targets: pd.DataFrame, on: pd.Serie
         out[column] = np.append(numbers, np.nan)[chosen]  # -1 picks the NaN on the end
     out["target_scope"] = pd.Series(scope_of, index=out.index, dtype="object")
     return out
+
+
+def kpis_with_targets(targets: pd.DataFrame, start: dt.date, end: dt.date) -> frozenset[str]:
+    """The KPIs with a target row (of any scope) in force on some day of [start, end].
+
+    No value of any other KPI over a period ending in that range can get a target from
+    ``resolve_targets_on``, so none of them can be on, at risk or off target there: a reader that
+    only uses judged statuses (the health score's monthly trend) need not ask for them."""
+    days = np.array([pd.Timestamp(start), pd.Timestamp(end)], dtype="datetime64[us]")
+    live = _candidates(targets, days)
+    return frozenset(live.loc[live["target"].notna(), "kpi_id"].astype(str))
 
 
 def _as_dates(dates: pd.Series) -> np.ndarray:

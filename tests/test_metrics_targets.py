@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from metrics.model import Scope
-from metrics.targets import resolve_targets, target_steps, targets_in_force
+from metrics.targets import kpis_with_targets, resolve_targets, target_steps, targets_in_force
 
 D = dt.date
 
@@ -162,3 +162,15 @@ def test_a_stray_scope_id_on_an_all_target_does_not_duplicate_rows() -> None:
     out = resolve_targets(pd.DataFrame({"kpi_id": ["csat", "nps"]}), stray, D(2026, 6, 30))
     assert len(out) == 2
     assert out["target"].iloc[0] == 4.1 and np.isnan(out["target"].iloc[1])
+
+
+def test_kpis_with_targets_are_those_with_a_target_in_force_on_some_day_of_the_range() -> None:
+    targets = targets_frame([
+        ("csat", "touchpoint", "tp_shop", D(2026, 3, 1), D(2026, 3, 31), 4.5, 0.1, 4.8),  # March 2026
+        ("nps", "all", None, D(2025, 1, 1), D(2025, 12, 31), 30.0, 8.0, 45.0),  # 2025 only
+        ("ces", "all", None, D(2026, 1, 1), None, np.nan, np.nan, np.nan),  # a row without a target
+    ])
+    assert kpis_with_targets(targets, D(2026, 1, 1), D(2026, 12, 31)) == {"csat"}
+    assert kpis_with_targets(targets, D(2025, 12, 31), D(2026, 2, 28)) == {"nps"}
+    assert kpis_with_targets(targets, D(2026, 4, 1), D(2026, 12, 31)) == set()
+    assert kpis_with_targets(targets.iloc[:0], D(2026, 1, 1), D(2026, 12, 31)) == set()

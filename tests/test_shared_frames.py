@@ -105,3 +105,15 @@ def test_clear_data_forgets_the_shared_frames(ctx: object) -> None:
     finally:
         sa.event.remove(engine, "before_cursor_execute", remember)
     assert len(sent) == 2
+
+
+def test_a_judged_frame_cut_to_some_columns_equals_those_columns_of_the_whole(ctx: object) -> None:
+    from metrics.journey_cards import TREND_COLUMNS
+    from ui.loaders import load_judged
+
+    start = DEMO_END - dt.timedelta(days=364)  # twelve months: judged in parts of whole months
+    whole = load_judged(ctx, start, DEMO_END, by=Scope.TOUCHPOINT, grain=Grain.MONTH)  # type: ignore[arg-type]
+    cut = load_judged(ctx, start, DEMO_END, by=Scope.TOUCHPOINT, grain=Grain.MONTH,  # type: ignore[arg-type]
+                      columns=TREND_COLUMNS)
+    assert whole["period_start"].nunique() > 4
+    pd.testing.assert_frame_equal(cut, whole[list(TREND_COLUMNS)], check_exact=True)

@@ -51,7 +51,7 @@ import pandas as pd
 
 from metrics.formatting import current_language, number_text
 from metrics.i18n import N_, tr, tr_n
-from metrics.registry import KpiRegistry
+from metrics.registry import KpiRegistry, kpi_directions
 from metrics.status import STATUS_SEVERITY, Status, classify_frame
 from metrics.trust import TrustState
 
@@ -163,7 +163,7 @@ def _target_crossings(index: _Series, registry: KpiRegistry, keys: list[str]) ->
     if ordered.empty:
         return _empty(keys)
     kpi_ids = ordered["kpi_id"]
-    directions = kpi_ids.map({k: registry[str(k)].direction.value for k in kpi_ids.unique()})
+    directions = kpi_directions(kpi_ids, registry)
     status = classify_frame(ordered, directions).to_numpy()
     latest, previous = index.at(0), index.at(1)
     judged = [s.value for s in _JUDGED]
