@@ -38,8 +38,8 @@ def sparkline_svg(values: Sequence[float], title: str) -> str:
     )
     last_x, last_y = points.rsplit(" ", 1)[-1].split(",")
     return (
-        f'<svg viewBox="0 0 {_WIDTH:.0f} {_HEIGHT:.0f}" preserveAspectRatio="none" role="img" '
-        f'width="100%" height="{HEIGHT_PX}" style="display:block;overflow:visible">'
+        f'<svg viewBox="0 0 {_WIDTH:.0f} {_HEIGHT:.0f}" preserveAspectRatio="none" '  # i18n: not shown (HTML)
+        f'role="img" width="100%" height="{HEIGHT_PX}" style="display:block;overflow:visible">'
         f"<title>{literal_html(title)}</title>"
         f'<polyline points="{points}" fill="none" stroke="{LINE_COLOUR}" stroke-width="2" '
         f'stroke-linejoin="round" vector-effect="non-scaling-stroke"/>'
