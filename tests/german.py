@@ -9,8 +9,8 @@ warehouse and the mapping, which are shown as they are in any language) and the 
 
 from __future__ import annotations
 
-import json
 import html
+import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -54,7 +54,10 @@ _TITLE = re.compile(r'\btitle="([^"]*)"')
 
 def _seen(text: str) -> str:
     """``text`` with every HTML tag replaced by its title attribute, if any."""
-    return _TAG.sub(lambda tag: " " + " ".join(html.unescape(t) for t in _TITLE.findall(tag.group())) + " ", text)
+    def titles(tag: re.Match[str]) -> str:
+        return " " + " ".join(html.unescape(t) for t in _TITLE.findall(tag.group())) + " "
+
+    return _TAG.sub(titles, text)
 
 
 def _proto_strings(proto: Any, metric: bool = False) -> Iterator[str]:
