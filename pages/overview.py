@@ -8,13 +8,12 @@ from metrics.effectiveness import MOT_ON_TARGET_HELP
 from metrics.formatting import date_text
 from metrics.i18n import tr
 from metrics.periods import previous_period
-from ui.cached_charts import show_chart
-from ui.charts import kpi_status_grid
 from ui.context import app_context
 from ui.filters import period_filter, touchpoint_filters
 from ui.journey_cards import show_journey_cards, show_tiles
 from ui.overview_figures import overview_figures
 from ui.quality_loaders import show_trust_counts
+from ui.status_grid import show_status_grid
 from ui.tables import show_table
 
 ctx = app_context()
@@ -40,7 +39,7 @@ show_trust_counts(ctx, *figures.trust)
 
 st.subheader(tr("Journeys, least healthy first"))
 show_journey_cards(figures.cards)
-show_chart(kpi_status_grid, figures.cells)
+show_status_grid(figures.cells)
 mots, mot_judged = figures.mots, figures.mot_judged
 
 st.subheader(tr("Moments of truth off target, worst first"))

@@ -9,6 +9,7 @@ warehouse and the mapping, which are shown as they are in any language) and the 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -45,6 +46,18 @@ _TEXT_FIELDS = {"body", "label", "help", "placeholder", "options", "text", "titl
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
 _NOISE = re.compile(r"https?://\S+|[\w.+-]+@[\w.-]+|`[^`]*`|:material/\w+:")
+#: An HTML tag in Markdown (ui.status_grid, ui.sparkline): a person reads its ``title`` (on hover),
+#: never its other attributes (``fill="none"``, ``data-status="at_risk"``).
+_TAG = re.compile(r"<[^<>]*>")
+_TITLE = re.compile(r'\btitle="([^"]*)"')
+
+
+def _seen(text: str) -> str:
+    """``text`` with every HTML tag replaced by its title attribute, if any."""
+    def titles(tag: re.Match[str]) -> str:
+        return " " + " ".join(html.unescape(t) for t in _TITLE.findall(tag.group())) + " "
+
+    return _TAG.sub(titles, text)
 
 
 def _proto_strings(proto: Any, metric: bool = False) -> Iterator[str]:
@@ -152,7 +165,7 @@ def english_left(texts: Iterable[tuple[str, str]], data: Iterable[str]) -> list[
     data_strings = sorted({d for d in data if d and len(d) > 1}, key=len, reverse=True)
     found: list[tuple[str, str, list[str]]] = []
     for kind, text in texts:
-        rest = _NOISE.sub(" ", text)
+        rest = _NOISE.sub(" ", _seen(text))
         for name in (*data_strings, *KEPT_TERMS):
             if name in rest:
                 rest = rest.replace(name, " ")

@@ -18,7 +18,9 @@ from tests.test_pages_apptest import PAGES, app_env
 
 pytestmark = pytest.mark.browser
 
-PAGES_WITH_CHARTS = ("pages/overview.py", "pages/journey.py")
+PAGES_WITH_CHARTS = ("pages/journey.py",)
+#: Pages whose status grid is an HTML table (ui.status_grid): coloured cells, each with its hover text.
+PAGES_WITH_STATUS_GRIDS = ("pages/overview.py",)
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +50,10 @@ def test_page_opens_without_errors(browser_page: Page, base_url: str, path: str,
         charts.first.wait_for(state="attached", timeout=30_000)
         rendered = browser_page.locator(".vega-embed canvas, .vega-embed svg.marks")
         assert rendered.count() >= 1, "no Vega-Lite chart was drawn"
+    if path in PAGES_WITH_STATUS_GRIDS:
+        cells = browser_page.locator("td[data-status]")
+        assert cells.count() >= 1, "no status grid cell was drawn"
+        assert "Status" in (cells.first.get_attribute("title") or ""), "a grid cell has no hover text"
 
 
 def test_first_page_is_the_root(browser_page: Page, base_url: str) -> None:

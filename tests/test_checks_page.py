@@ -18,6 +18,7 @@ from connectors.demo import build_demo_file
 from connectors.demo_file import demo_end_for
 from connectors.runtime import open_for_checks
 from connectors.state import create_state_engine
+from tests.grid_html import grid_cells
 from ui.check_runs import current_job, start_check_run
 
 # The app runs on the demo warehouse (no MOT_WAREHOUSE_URL) and rebuilds a demo whose data ends
@@ -128,9 +129,9 @@ def test_overview_grid_marks_journey_values_not_trusted(app_env: sa.Engine, demo
     url = sa.URL.create("duckdb", database=str(demo_dir / "demo.duckdb")).render_as_string()
     history.save_run(app_env, run_checks(open_for_checks(url), TODAY))
     at = _page("pages/overview.py")
-    grids = [c.proto for c in at.get("vega_lite_chart") if "Headline KPIs" in c.proto.spec]
+    grids = [m.value for m in at.markdown if "Headline KPIs" in m.value]
     assert grids, "the headline grid is drawn"
-    cells = pd.concat(pa.ipc.open_stream(d.data.data).read_pandas() for d in grids[0].datasets)
+    cells = grid_cells(grids[0])
     untrusted = cells[cells["status_label"] == "Not trusted"]
     assert not untrusted.empty
     assert untrusted["reason"].str.contains("failed").all()  # the reason shows on hover ("Why")

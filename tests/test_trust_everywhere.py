@@ -30,6 +30,7 @@ from checks.runner import run_checks
 from connectors.demo import build_demo_file
 from connectors.runtime import open_for_checks
 from connectors.state import create_state_engine
+from tests.grid_html import grid_cells
 
 END = dt.date(2026, 11, 22)
 FAULT_DAYS = ("2026-10-29", "2026-10-31")
@@ -108,7 +109,9 @@ def test_journey_scorecard(planted: dict[str, str], monkeypatch: pytest.MonkeyPa
 def test_overview_grid(planted: dict[str, str], monkeypatch: pytest.MonkeyPatch, period: str,
                        csat_untrusted: bool) -> None:
     at = _app(planted, "pages/overview.py", {"url_period": period}, monkeypatch)
-    cells = _chart_data(at, "Headline KPIs")
+    grids = [m.value for m in at.markdown if "Headline KPIs" in m.value]
+    assert grids, "the headline grid is drawn"
+    cells = grid_cells(grids[0])
     buy = cells[cells["journey"] == "Buy a phone contract"].set_index("kpi")
     assert (buy.loc["CSAT", "status_label"] == "Not trusted") is csat_untrusted
     others = buy.drop(index="CSAT")

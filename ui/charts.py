@@ -160,34 +160,3 @@ def health_chart(frame: pd.DataFrame) -> Layered:
     )
     return alt.layer(bars, labels, rules).properties(height=alt.Step(34), title=tr("Journey health"))
 
-
-def kpi_status_grid(frame: pd.DataFrame) -> Layered:
-    """Journeys x headline KPIs: cell colour = status; the cell shows the value, its target and
-    its change against the previous period (not only on hover).
-
-    frame: journey, kpi (display name), text, detail (target and change, two lines), status,
-    tooltip columns value_text, target_text, delta_text, reason.
-    """
-    data = with_status_labels(frame)
-    base = alt.Chart(data).encode(
-        x=alt.X("kpi:N", title=None,
-                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=0, labelFontSize=12)),
-        y=alt.Y("journey:N", title=None, axis=alt.Axis(labelLimit=0, labelFontSize=12)),
-    )
-    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=status_color(),
-        tooltip=[
-            alt.Tooltip("journey:N", title=tr("Journey")),
-            alt.Tooltip("kpi:N", title=tr("KPI")),
-            alt.Tooltip("value_text:N", title=tr("Value")),
-            alt.Tooltip("target_text:N", title=tr("Target")),
-            alt.Tooltip("delta_text:N", title=tr("vs previous period")),
-            alt.Tooltip("status_label:N", title=tr("Status")),
-            alt.Tooltip("reason:N", title=tr("Why")),
-        ],
-    )
-    text = base.mark_text(fontSize=14, fontWeight="bold", color="white", dy=-14).encode(text="text:N")
-    detail = base.mark_text(fontSize=11, color="white", dy=6, lineBreak="\n").encode(text="detail:N")
-    return alt.layer(cells, text, detail).properties(height=alt.Step(70),
-                                                     title=tr("Headline KPIs against target"))
-

@@ -11,6 +11,7 @@ from metrics.i18n import N_, tr
 from metrics.journey_cards import JourneyCard
 from metrics.overview import OverviewTiles
 from metrics.status import HEALTH_AT_RISK, HEALTH_ON_TARGET, Status
+from ui.sparkline import health_trend_svg
 from ui.text import literal
 
 JOURNEY_PAGE = "pages/journey.py"
@@ -54,16 +55,18 @@ def _status_pill(status: str) -> str:
 def _card(card: JourneyCard, link_params: dict[str, str]) -> None:
     with st.container(border=True):
         st.markdown(f"**{literal(card.journey)}** &nbsp; {_status_pill(card.status)}", unsafe_allow_html=True)
-        trend = [round(v, 1) for v in card.trend if v is not None]
-        _metric(st, tr("Health score"), card.health_text, card.change, help=health_help(),
-                chart_data=trend if len(trend) > 1 else None, chart_type="line")
-        st.markdown(tr("Moments of truth on target: **{share}**").format(share=card.mot_text))
+        _metric(st, tr("Health score"), card.health_text, card.change, help=health_help())
+        # One Markdown element for the trend line, the moments of truth and the drags: each element
+        # is a message and a re-render in the browser on every run (issue #19).
+        parts = [health_trend_svg(card.trend),
+                 tr("Moments of truth on target: **{share}**").format(share=card.mot_text)]
         if card.drags:
             drag = "- " + tr("{drag}, costs {points} health pts")
-            st.markdown(tr("Pulling the score down most:") + "\n" + "\n".join(
+            parts.append(tr("Pulling the score down most:") + "\n" + "\n".join(
                 drag.format(drag=literal(d.text), points=number_text(d.points_lost)) for d in card.drags))
         elif card.health is not None:
-            st.markdown(tr("Nothing judged is below target."))
+            parts.append(tr("Nothing judged is below target."))
+        st.markdown("\n\n".join(p for p in parts if p), unsafe_allow_html=True)
         st.caption(tr("Map owner: {owner} · Persona: {persona}").format(
             owner=literal(card.owner), persona=literal(card.persona)))
         st.page_link(JOURNEY_PAGE, label=tr("Open journey: {journey}").format(journey=literal(card.journey)),
