@@ -32,14 +32,16 @@ import sqlalchemy as sa
 from connectors.access import AccessScope
 from connectors.queries import (
     BREAKDOWN_COLUMN,
+    _as_datetime,
     _as_float,
+    _as_int64,
     _date_range,
     _in_scope,
     _scope_clauses,
     _sort_order,
     _touchpoint_filters,
     kpi_keys,
-    read_frame,
+    read_columns,
 )
 from connectors.warehouse import Warehouse
 from metrics.model import Grain, KpiRequest, Period
@@ -94,23 +96,34 @@ def kpi_periods_statement(wh: Warehouse, request: KpiRequest, periods: Mapping[s
     )
 
 
-def _long(wide: pd.DataFrame, keys: list[str], measures: tuple[str, ...], count: str,
+def _long(wide: dict[str, Any], keys: list[str], measures: tuple[str, ...], count: str,
           periods: Mapping[str, Period], order: np.ndarray) -> tuple[dict[str, Any], np.ndarray]:
-    """The wide result as the columns of one long frame: ``period``, the keys and the unsuffixed
-    measures, one row per group and period with rows in it, period by period and within a period
-    in ``order`` (positions in ``wide``); and each row's period position. Built from whole columns
-    (a 133-row Review result went from 10 ms in per-period slices to about 1 ms) and taken in
+    """The wide result's columns (read_columns) as the columns of one long frame: ``period``, the
+    keys and the unsuffixed measures, one row per group and period with rows in it, period by
+    period and within a period in ``order`` (positions in ``wide``); and each row's period position.
+    Built from whole columns (a 133-row Review result went from 10 ms in per-period slices to about
+    1 ms, and from the driver's arrays rather than a frame's columns to less again) and taken in
     order once, so the long frame needs no sort of its own."""
-    taken = [order[pd.to_numeric(wide[f"{count}_{i}"]).fillna(0).to_numpy()[order] > 0]
-             for i in range(len(periods))]
+    taken = [order[_has_rows(wide[f"{count}_{i}"])[order]] for i in range(len(periods))]
     row = np.concatenate(taken)
     which = np.repeat(np.arange(len(periods)), [len(t) for t in taken])
     columns: dict[str, Any] = {"period": np.array(list(periods), dtype=object)[which]}
     for key in keys:
-        columns[key] = wide[key].array.take(row)
+        columns[key] = wide[key].take(row)
     for name in measures:
-        columns[name] = np.concatenate([wide[f"{name}_{i}"].to_numpy()[t] for i, t in enumerate(taken)])
+        columns[name] = np.concatenate([_numpy(wide[f"{name}_{i}"])[t] for i, t in enumerate(taken)])
     return columns, which
+
+
+def _has_rows(counts: Any) -> np.ndarray:
+    """Whether each group's count is above zero (a missing count is zero)."""
+    if isinstance(counts, np.ndarray) and counts.dtype.kind in "iu":
+        return counts > 0
+    return pd.to_numeric(pd.Series(counts)).fillna(0).to_numpy() > 0
+
+
+def _numpy(values: Any) -> np.ndarray:
+    return values if isinstance(values, np.ndarray) else values.to_numpy()
 
 
 def kpi_periods_frame(wh: Warehouse, request: KpiRequest, periods: Mapping[str, Period],
@@ -122,10 +135,10 @@ def kpi_periods_frame(wh: Warehouse, request: KpiRequest, periods: Mapping[str, 
     """
     if not request.kpi_ids:
         raise ValueError("a KPI request needs at least one KPI")  # i18n: not shown (a developer error)
-    wide = read_frame(wh, kpi_periods_statement(wh, request, periods, scope), columnar=True)
-    keys = [c for c in wide.columns if c in ("period_start", "kpi_id", *BREAKDOWN_COLUMN.values())]
+    wide = read_columns(wh, kpi_periods_statement(wh, request, periods, scope))
+    keys = [c for c in wide if c in ("period_start", "kpi_id", *BREAKDOWN_COLUMN.values())]
     if request.grain is not Grain.PERIOD:
-        wide["period_start"] = pd.to_datetime(wide["period_start"])
+        wide["period_start"] = _as_datetime(wide["period_start"])
     # kpi_frame's order (period_start, breakdown, kpi_id: the keys' own order) within each period.
     columns, which = _long(wide, keys, ("numerator", "denominator", "rows"), "rows", periods,
                            _sort_order([wide[k] for k in keys]))
@@ -134,8 +147,8 @@ def kpi_periods_frame(wh: Warehouse, request: KpiRequest, periods: Mapping[str, 
         columns = {"period": columns.pop("period"), "period_start": starts.array.take(which), **columns}
     for column in ("numerator", "denominator"):
         columns[column] = _as_float(columns[column])
-    columns["rows"] = pd.to_numeric(columns["rows"]).astype("int64")
-    return pd.DataFrame(columns)
+    columns["rows"] = _as_int64(columns["rows"])
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(which)))
 
 
 def budget_periods_statement(wh: Warehouse, periods: Mapping[str, Period],
@@ -170,12 +183,12 @@ def budget_periods_frame(wh: Warehouse, periods: Mapping[str, Period],
                          by: tuple[str, ...] = ("month", "journey_id"),
                          scope: AccessScope | None = None) -> pd.DataFrame:
     """``budget_frame`` for each period from one statement: period, then budget_frame's columns."""
-    wide = read_frame(wh, budget_periods_statement(wh, periods, by, scope), columnar=True)
+    wide = read_columns(wh, budget_periods_statement(wh, periods, by, scope))
     # In the warehouse's row order within each period, as budget_frame (which sorts nothing).
-    columns, _which = _long(wide, list(by), ("planned", "actual"), "rows", periods, np.arange(len(wide)))
+    columns, which = _long(wide, list(by), ("planned", "actual"), "rows", periods,
+                           np.arange(len(wide["rows_0"])))
     for column in ("planned", "actual"):
         columns[column] = _as_float(columns[column])
-    frame = pd.DataFrame(columns)
-    if "month" in frame.columns:
-        frame["month"] = pd.to_datetime(frame["month"])
-    return frame
+    if "month" in columns:
+        columns["month"] = _as_datetime(columns["month"])
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(which)))

@@ -38,7 +38,7 @@ from metrics.model import OPTIONAL_COLUMNS, TABLES, Filters, Grain, KpiRequest, 
 
 __all__ = ["BREAKDOWN_COLUMN", "budget_frame", "budget_statement", "date_bounds", "date_bounds_statement",
     "dimension_frame", "dimension_statement", "funnel_frame", "funnel_statement", "kpi_frame",
-    "kpi_keys", "kpi_personas_frame", "kpi_personas_statement", "kpi_statement", "read_frame"]
+    "kpi_keys", "kpi_personas_frame", "kpi_personas_statement", "kpi_statement", "read_columns", "read_frame"]
 
 #: The touchpoints column a breakdown groups by.
 BREAKDOWN_COLUMN: dict[Scope, str] = {
@@ -52,29 +52,52 @@ BREAKDOWN_COLUMN: dict[Scope, str] = {
 def read_frame(wh: Warehouse, statement: sa.Select[Any], *, columnar: bool = False) -> pd.DataFrame:
     """Execute a select and return its (small) result as a DataFrame with canonical names.
 
-    ``columnar=True`` (for the aggregate frames below, which coerce every column afterwards)
-    lets a driver that can hand over whole columns do so (DuckDB's ``fetchnumpy``: one array per
-    column, no Python object per number, dates already datetime64). Measured with
-    ``python -m benchmarks``: on a monthly per-touchpoint result of 9,000 rows this takes our
-    path from 1.6x to within 1.1x of the driver's own fetchall. Other drivers fetch rows.
+    ``columnar=True`` builds it from ``read_columns`` (whole columns where the driver hands them
+    over); otherwise from the fetched rows.
     """
+    if columnar:
+        return pd.DataFrame(read_columns(wh, statement))
+    columns, rows = _execute(wh, statement, None, columnar=False)
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def read_columns(wh: Warehouse, statement: sa.Select[Any],
+                 parameters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Execute a select (with ``parameters`` for its named bound parameters, if given) and return its
+    result as whole columns by label, for the aggregate readers below, which build each frame once
+    from them (a frame built and then reshaped costs about 0.5 ms per pandas step on results of a
+    few hundred rows: #19, ours against the floor).
+
+    A driver that can hand over whole columns does (DuckDB's ``fetchnumpy``: one array per column,
+    no Python object per number, dates already datetime64, typed by ``_column``); measured with
+    ``python -m benchmarks``: on a monthly per-touchpoint result of 9,000 rows this takes our path
+    from 1.6x to within 1.1x of the driver's own fetchall. Other drivers fetch rows, and the columns
+    are those of the DataFrame pandas builds from them (as pandas arrays)."""
+    columns, fetched = _execute(wh, statement, parameters, columnar=True)
+    if isinstance(fetched, dict):
+        # In the select's order, as the driver names them: the labels result.keys() gave.
+        return {c: _column(a) for c, a in zip(columns, fetched.values(), strict=True)}
+    frame = pd.DataFrame([tuple(r) for r in fetched], columns=columns)
+    return {c: frame[c].array for c in columns}
+
+
+def _execute(wh: Warehouse, statement: sa.Select[Any], parameters: Mapping[str, Any] | None, *,
+             columnar: bool) -> tuple[list[str], Any]:
+    """The result's labels and either the driver's columns (a dict of arrays) or its rows."""
     try:
         with wh.engine.connect() as connection:
-            result = connection.execute(statement)
+            result = connection.execute(statement, parameters)
             columns = list(result.keys())
             # By name: a result whose names repeat (none of ours, they are labelled) fetches rows.
             distinct = len(set(columns)) == len(columns)
             fetch_arrays = getattr(result.cursor, "fetchnumpy", None) if columnar and distinct else None
             if fetch_arrays is not None:
-                # In the select's order, as the driver names them: the labels result.keys() gave.
-                arrays = fetch_arrays().values()
-                return pd.DataFrame({c: _column(a) for c, a in zip(columns, arrays, strict=True)})
-            rows = result.fetchall()
+                return columns, fetch_arrays()
+            return columns, result.fetchall()
     except sa.exc.SQLAlchemyError as exc:
         reason = database_reason(exc)
         raise WarehouseError(tr("The warehouse could not answer a query: {reason}").format(
             reason=reason)) from None
-    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
 def _column(values: np.ndarray) -> Any:
@@ -177,35 +200,46 @@ def kpi_frame(wh: Warehouse, request: KpiRequest, scope: AccessScope | None = No
     """
     if not request.kpi_ids:
         raise ValueError("a KPI request needs at least one KPI")  # i18n: not shown (a developer error)
-    frame = read_frame(wh, kpi_statement(wh, request, scope), columnar=True)
-    return _kpi_shape(frame, request, request.start)
+    return _kpi_shape(read_columns(wh, kpi_statement(wh, request, scope)), request, request.start)
 
 
-def _kpi_shape(frame: pd.DataFrame, request: KpiRequest, start: dt.date,
+def _kpi_shape(read: dict[str, Any], request: KpiRequest, start: dt.date,
                lead: tuple[str, np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
-    """kpi_frame's columns, types and order from the warehouse's aggregate rows, assembled once
-    from whole columns taken in sorted order (no sort over a frame, no column inserted after).
+    """kpi_frame's columns, types and order from the warehouse's aggregate columns (read_columns),
+    assembled once from whole columns taken in sorted order (no sort over a frame, no column
+    inserted after).
 
     ``lead`` (name, rank, values) puts a first column before kpi_frame's, its rows ordered by
     ``rank`` first (kpi_personas_frame: the persona, in the mapping's order)."""
     if request.grain is not Grain.PERIOD:
-        frame["period_start"] = pd.to_datetime(frame["period_start"])
+        read["period_start"] = _as_datetime(read["period_start"])
     # One constant period_start needs no sorting.
     first = "period_start" if request.grain is not Grain.PERIOD else None
-    keys = [frame[c] for c in (first, BREAKDOWN_COLUMN.get(request.by), "kpi_id") if c]
+    keys = [read[c] for c in (first, BREAKDOWN_COLUMN.get(request.by), "kpi_id") if c]
     order = _sort_order([lead[1], *keys] if lead is not None else keys)
     columns: dict[str, Any] = {}
     if lead is not None:
         columns[lead[0]] = lead[2][order]
     if request.grain is Grain.PERIOD:
         columns["period_start"] = pd.Timestamp(start)  # broadcast over the index below
-    for name in frame.columns:
-        columns[name] = frame[name].array.take(order)
+    for name, values in read.items():
+        columns[name] = values.take(order)
     for name in ("numerator", "denominator"):
         columns[name] = _as_float(columns[name])
-    if columns["rows"].dtype != "int64":
-        columns["rows"] = pd.to_numeric(columns["rows"]).astype("int64")
+    columns["rows"] = _as_int64(columns["rows"])
     return pd.DataFrame(columns, index=pd.RangeIndex(len(order)))
+
+
+def _as_datetime(values: Any) -> Any:
+    """A fetched date column as datetime64 (pd.to_datetime's unit), as an array."""
+    return pd.to_datetime(values).array
+
+
+def _as_int64(values: Any) -> Any:
+    """A fetched count column as int64; an int64 numpy array is returned as it is."""
+    if isinstance(values, np.ndarray) and values.dtype == "int64":
+        return values
+    return pd.to_numeric(values).astype("int64")
 
 
 def _sort_order(keys: list[Any]) -> np.ndarray:
@@ -215,7 +249,7 @@ def _sort_order(keys: list[Any]) -> np.ndarray:
     of integer codes instead of a sort over a frame. Stable for equal keys."""
     codes = []
     for values in reversed(keys):  # np.lexsort's primary key is its last
-        if isinstance(values, pd.Series) and values.dtype.kind not in "biufcmM":
+        if not isinstance(values, np.ndarray) and values.dtype.kind not in "biufcmM":
             # Text as Python strings: sorting them is a fifth of sorting Arrow strings on small
             # results, and both order by code point. Missing values stay missing.
             values = values.to_numpy(dtype=object)
@@ -281,10 +315,12 @@ def kpi_personas_frame(
     """
     if not request.kpi_ids:
         raise ValueError("a KPI request needs at least one KPI")  # i18n: not shown (a developer error)
-    frame = read_frame(wh, kpi_personas_statement(wh, request, personas, scope), columnar=True)
+    read = read_columns(wh, kpi_personas_statement(wh, request, personas, scope))
     names = list(personas)
-    rank = pd.Index(names).get_indexer(frame.pop("persona").astype(str))
-    return _kpi_shape(frame, request, request.start, ("persona", rank, np.array(names, dtype=object)[rank]))
+    position = {name: i for i, name in enumerate(names)}
+    labels = read.pop("persona")
+    rank = np.fromiter((position.get(str(p), -1) for p in labels), dtype=np.intp, count=len(labels))
+    return _kpi_shape(read, request, request.start, ("persona", rank, np.array(names, dtype=object)[rank]))
 
 
 def _as_float(column: Any) -> Any:
@@ -334,13 +370,15 @@ def funnel_frame(
 
     Columns: period_start, journey_id, stage_id, customers.
     """
-    frame = read_frame(wh, funnel_statement(wh, start, end, journey_ids, grain, scope), columnar=True)
+    read = read_columns(wh, funnel_statement(wh, start, end, journey_ids, grain, scope))
+    columns: dict[str, Any] = {}
     if grain is Grain.PERIOD:
-        frame.insert(0, "period_start", pd.Timestamp(start))
+        columns["period_start"] = pd.Timestamp(start)  # broadcast over the index below
     else:
-        frame["period_start"] = pd.to_datetime(frame["period_start"])
-    frame["customers"] = _as_float(frame["customers"])
-    return frame
+        read["period_start"] = _as_datetime(read["period_start"])
+    columns.update(read)
+    columns["customers"] = _as_float(read["customers"])
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(read["customers"])))
 
 
 def dimension_frame(wh: Warehouse, canonical: str) -> pd.DataFrame:
@@ -425,12 +463,12 @@ def budget_frame(
     ``by`` may hold month, journey_id, touchpoint_id, channel; month rows fall in the range when
     their first day does. Columns: the ``by`` columns, planned, actual.
     """
-    frame = read_frame(wh, budget_statement(wh, start, end, by, scope), columnar=True)
-    if "month" in frame.columns:
-        frame["month"] = pd.to_datetime(frame["month"])
+    columns = read_columns(wh, budget_statement(wh, start, end, by, scope))
+    if "month" in columns:
+        columns["month"] = _as_datetime(columns["month"])
     for column in ("planned", "actual"):
-        frame[column] = _as_float(frame[column])
-    return frame
+        columns[column] = _as_float(columns[column])
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(columns["planned"])))
 
 
 def date_bounds_statement(wh: Warehouse, not_after: dt.date | None = None) -> sa.Select[Any]:
