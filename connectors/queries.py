@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from connectors._shapes import Bound, Values, bind, shaped
 from connectors._sql_periods import period_start
 from connectors.access import AccessScope
 from connectors.db_errors import database_reason
@@ -122,39 +123,54 @@ def _column(values: np.ndarray) -> Any:
     return filled
 
 
-def _date_range(column: sa.ColumnElement[Any], start: dt.date, end: dt.date) -> sa.ColumnElement[bool]:
-    return sa.and_(column >= start, column < end + dt.timedelta(days=1))
+#: The touchpoint filters of a request in the order of their clauses: (Filters field, column).
+_FILTERS = (("journey_ids", "journey_id"), ("stage_ids", "stage_id"), ("touchpoint_ids", "touchpoint_id"),
+            ("channels", "channel"), ("owners", "owner"))
 
 
-def _touchpoint_filters(tp: sa.Table, filters: Filters) -> list[sa.ColumnElement[bool]]:
-    clauses: list[sa.ColumnElement[bool]] = []
-    for values, column in (
-        (filters.journey_ids, tp.c.journey_id),
-        (filters.stage_ids, tp.c.stage_id),
-        (filters.touchpoint_ids, tp.c.touchpoint_id),
-        (filters.channels, tp.c.channel),
-        (filters.owners, tp.c.owner),
-    ):
-        if values:
-            clauses.append(column.in_(list(values)))
-    if filters.moment_of_truth is not None:
+def _range_values(values: Values, base: str, start: dt.date, end: dt.date) -> tuple[str, str]:
+    """The parameter names of an inclusive date range's bounds: its first day and the day after
+    its last (applied half-open)."""
+    return values.add(base, start), values.add(base, end + dt.timedelta(days=1))
+
+
+def _date_range(column: sa.ColumnElement[Any], names: tuple[str, str]) -> sa.ColumnElement[bool]:
+    return sa.and_(column >= bind(names[0], column), column < bind(names[1], column))
+
+
+def _filter_values(values: Values, filters: Filters) -> list[tuple[str, str]]:
+    """(column, parameter name) of each id filter the request sets; its ids go into ``values``."""
+    return [(column, values.add(column, list(getattr(filters, field))))
+            for field, column in _FILTERS if getattr(filters, field)]
+
+
+def _touchpoint_filters(tp: sa.FromClause, named: list[tuple[str, str]],
+                        moment_of_truth: bool | None) -> list[sa.ColumnElement[bool]]:
+    clauses: list[sa.ColumnElement[bool]] = [_in(tp.c[column], name) for column, name in named]
+    if moment_of_truth is not None:
         clauses.append(
             tp.c.moment_of_truth == sa.true()
-            if filters.moment_of_truth
+            if moment_of_truth
             else sa.or_(tp.c.moment_of_truth == sa.false(), tp.c.moment_of_truth.is_(None))
         )
     return clauses
 
 
-def _in_scope(column: sa.ColumnElement[Any], name: str, ids: frozenset[str]) -> sa.ColumnElement[bool]:
-    """``column IN (...)`` over a scope's ids as one named expanding bound parameter."""
-    return column.in_(sa.bindparam(name, sorted(ids), expanding=True))
+def _in(column: sa.ColumnElement[Any], name: str) -> sa.ColumnElement[bool]:
+    """``column IN (...)`` over one named expanding bound parameter."""
+    return column.in_(bind(name, column, expanding=True))
 
 
-def _scope_clauses(tp: sa.Table, scope: AccessScope | None) -> list[sa.ColumnElement[bool]]:
+def _scope_values(values: Values, scope: AccessScope | None) -> bool:
+    """Whether the scope limits the touchpoints read; if so its ids go into ``values``."""
     if scope is None or scope.everything:
-        return []
-    return [_in_scope(tp.c.touchpoint_id, "scope_touchpoint_ids", scope.touchpoint_ids)]
+        return False
+    values.named("scope_touchpoint_ids", sorted(scope.touchpoint_ids))
+    return True
+
+
+def _scope_clauses(tp: sa.Table, scoped: bool) -> list[sa.ColumnElement[bool]]:
+    return [_in(tp.c.touchpoint_id, "scope_touchpoint_ids")] if scoped else []
 
 
 def kpi_keys(request: KpiRequest, fact: sa.Table, tp: sa.FromClause) -> list[sa.ColumnElement[Any]]:
@@ -170,25 +186,40 @@ def kpi_keys(request: KpiRequest, fact: sa.Table, tp: sa.FromClause) -> list[sa.
 
 def kpi_statement(wh: Warehouse, request: KpiRequest, scope: AccessScope | None = None) -> sa.Select[Any]:
     """The aggregate select behind ``kpi_frame``; exposed for benchmarks and SQL snapshots."""
-    fact = wh.table("touchpoint_kpis")
-    tp = wh.table("touchpoints")
-    keys = kpi_keys(request, fact, tp)
-    return (
-        sa.select(
-            *keys,
-            sa.func.sum(fact.c.numerator).label("numerator"),
-            sa.func.sum(fact.c.denominator).label("denominator"),
-            sa.func.count().label("rows"),
+    return _kpi_bound(wh, request, scope).statement()
+
+
+def _kpi_bound(wh: Warehouse, request: KpiRequest, scope: AccessScope | None) -> Bound:
+    values = Values()
+    dates = _range_values(values, "date", request.start, request.end)
+    kpi_ids = values.add("kpi_id", list(request.kpi_ids))
+    filters = _filter_values(values, request.filters)
+    scoped = _scope_values(values, scope)
+    moment_of_truth = request.filters.moment_of_truth
+
+    def build() -> sa.Select[Any]:
+        fact = wh.table("touchpoint_kpis")
+        tp = wh.table("touchpoints")
+        keys = kpi_keys(request, fact, tp)
+        return (
+            sa.select(
+                *keys,
+                sa.func.sum(fact.c.numerator).label("numerator"),
+                sa.func.sum(fact.c.denominator).label("denominator"),
+                sa.func.count().label("rows"),
+            )
+            .select_from(fact.join(tp, fact.c.touchpoint_id == tp.c.touchpoint_id))
+            .where(
+                _date_range(fact.c.date, dates),
+                _in(fact.c.kpi_id, kpi_ids),
+                *_touchpoint_filters(tp, filters, moment_of_truth),
+                *_scope_clauses(tp, scoped),
+            )
+            .group_by(*keys)
         )
-        .select_from(fact.join(tp, fact.c.touchpoint_id == tp.c.touchpoint_id))
-        .where(
-            _date_range(fact.c.date, request.start, request.end),
-            fact.c.kpi_id.in_(list(request.kpi_ids)),
-            *_touchpoint_filters(tp, request.filters),
-            *_scope_clauses(tp, scope),
-        )
-        .group_by(*keys)
-    )
+
+    key = ("kpi", request.grain, request.by, moment_of_truth, *values)
+    return Bound(shaped(wh.metadata, key, build), values)
 
 
 def kpi_frame(wh: Warehouse, request: KpiRequest, scope: AccessScope | None = None) -> pd.DataFrame:
@@ -200,7 +231,8 @@ def kpi_frame(wh: Warehouse, request: KpiRequest, scope: AccessScope | None = No
     """
     if not request.kpi_ids:
         raise ValueError("a KPI request needs at least one KPI")  # i18n: not shown (a developer error)
-    return _kpi_shape(read_columns(wh, kpi_statement(wh, request, scope)), request, request.start)
+    bound = _kpi_bound(wh, request, scope)
+    return _kpi_shape(read_columns(wh, bound.select, bound.values), request, request.start)
 
 
 def _kpi_shape(read: dict[str, Any], request: KpiRequest, start: dt.date,
@@ -272,34 +304,51 @@ def kpi_personas_statement(
     GROUP BY (PostgreSQL with server-side parameters would not match them with the select list's).
     A journey listed for two personas counts for the first.
     """
+    return _kpi_personas_bound(wh, request, personas, scope).statement()
+
+
+def _kpi_personas_bound(wh: Warehouse, request: KpiRequest, personas: Mapping[str, tuple[str, ...]],
+                        scope: AccessScope | None) -> Bound:
     if not personas or not all(personas.values()):
         raise ValueError(  # i18n: not shown (a developer error)
             "a personas query needs personas, each with journeys")
-    fact = wh.table("touchpoint_kpis")
-    tp = wh.table("touchpoints")
-    whens = [(tp.c.journey_id.in_(sa.bindparam(f"persona_{i}_journey_ids", sorted(ids), expanding=True)),
-              sa.bindparam(f"persona_{i}", name, type_=sa.String))
-             for i, (name, ids) in enumerate(personas.items())]
-    every = sorted({j for ids in personas.values() for j in ids})
-    carried = {"touchpoint_id", BREAKDOWN_COLUMN.get(request.by, "touchpoint_id")}
-    labelled = (
-        sa.select(*(tp.c[c].label(c) for c in sorted(carried)), sa.case(*whens).label("persona"))
-        .where(tp.c.journey_id.in_(sa.bindparam("persona_journey_ids", every, expanding=True)),
-               *_touchpoint_filters(tp, request.filters), *_scope_clauses(tp, scope))
-        .subquery("persona_touchpoints")  # i18n: not shown (an SQL alias)
-    )
-    keys = [labelled.c.persona, *kpi_keys(request, fact, labelled)]
-    return (
-        sa.select(
-            *keys,
-            sa.func.sum(fact.c.numerator).label("numerator"),
-            sa.func.sum(fact.c.denominator).label("denominator"),
-            sa.func.count().label("rows"),
+    values = Values()
+    labels = [(values.named(f"persona_{i}_journey_ids", sorted(ids)), values.named(f"persona_{i}", name))
+              for i, (name, ids) in enumerate(personas.items())]
+    every = values.named("persona_journey_ids", sorted({j for ids in personas.values() for j in ids}))
+    filters = _filter_values(values, request.filters)
+    scoped = _scope_values(values, scope)
+    dates = _range_values(values, "date", request.start, request.end)
+    kpi_ids = values.add("kpi_id", list(request.kpi_ids))
+    moment_of_truth = request.filters.moment_of_truth
+
+    def build() -> sa.Select[Any]:
+        fact = wh.table("touchpoint_kpis")
+        tp = wh.table("touchpoints")
+        whens = [(_in(tp.c.journey_id, ids), sa.bindparam(name, type_=sa.String, required=True))
+                 for ids, name in labels]
+        carried = {"touchpoint_id", BREAKDOWN_COLUMN.get(request.by, "touchpoint_id")}
+        labelled = (
+            sa.select(*(tp.c[c].label(c) for c in sorted(carried)), sa.case(*whens).label("persona"))
+            .where(_in(tp.c.journey_id, every), *_touchpoint_filters(tp, filters, moment_of_truth),
+                   *_scope_clauses(tp, scoped))
+            .subquery("persona_touchpoints")  # i18n: not shown (an SQL alias)
         )
-        .select_from(fact.join(labelled, fact.c.touchpoint_id == labelled.c.touchpoint_id))
-        .where(_date_range(fact.c.date, request.start, request.end), fact.c.kpi_id.in_(list(request.kpi_ids)))
-        .group_by(*keys)
-    )
+        keys = [labelled.c.persona, *kpi_keys(request, fact, labelled)]
+        return (
+            sa.select(
+                *keys,
+                sa.func.sum(fact.c.numerator).label("numerator"),
+                sa.func.sum(fact.c.denominator).label("denominator"),
+                sa.func.count().label("rows"),
+            )
+            .select_from(fact.join(labelled, fact.c.touchpoint_id == labelled.c.touchpoint_id))
+            .where(_date_range(fact.c.date, dates), _in(fact.c.kpi_id, kpi_ids))
+            .group_by(*keys)
+        )
+
+    key = ("personas", request.grain, request.by, moment_of_truth, *values)
+    return Bound(shaped(wh.metadata, key, build), values)
 
 
 def kpi_personas_frame(
@@ -315,7 +364,8 @@ def kpi_personas_frame(
     """
     if not request.kpi_ids:
         raise ValueError("a KPI request needs at least one KPI")  # i18n: not shown (a developer error)
-    read = read_columns(wh, kpi_personas_statement(wh, request, personas, scope))
+    bound = _kpi_personas_bound(wh, request, personas, scope)
+    read = read_columns(wh, bound.select, bound.values)
     names = list(personas)
     position = {name: i for i, name in enumerate(names)}
     labels = read.pop("persona")
@@ -340,22 +390,36 @@ def funnel_statement(
     scope: AccessScope | None = None,
 ) -> sa.Select[Any]:
     """The aggregate select behind ``funnel_frame``; a scope limits it to the journeys it shows."""
-    funnel = wh.table("funnel")
-    keys: list[sa.ColumnElement[Any]] = []
-    if grain is not Grain.PERIOD:
-        keys.append(period_start(grain, funnel.c.date).label("period_start"))
-    keys += [funnel.c.journey_id.label("journey_id"), funnel.c.stage_id.label("stage_id")]
-    statement = (
-        sa.select(*keys, sa.func.sum(funnel.c.customers).label("customers"))
-        .where(_date_range(funnel.c.date, start, end))
-        .group_by(*keys)
-    )
-    if journey_ids:
-        statement = statement.where(funnel.c.journey_id.in_(list(journey_ids)))
-    if scope is not None and not scope.everything:
-        visible = scope.visible_journeys()
-        statement = statement.where(_in_scope(funnel.c.journey_id, "scope_journey_ids", visible))
-    return statement
+    return _funnel_bound(wh, start, end, journey_ids, grain, scope).statement()
+
+
+def _funnel_bound(wh: Warehouse, start: dt.date, end: dt.date, journey_ids: tuple[str, ...], grain: Grain,
+                  scope: AccessScope | None) -> Bound:
+    values = Values()
+    dates = _range_values(values, "date", start, end)
+    journeys = values.add("journey_id", list(journey_ids)) if journey_ids else None
+    scoped = scope is not None and not scope.everything
+    if scope is not None and scoped:
+        values.named("scope_journey_ids", sorted(scope.visible_journeys()))
+
+    def build() -> sa.Select[Any]:
+        funnel = wh.table("funnel")
+        keys: list[sa.ColumnElement[Any]] = []
+        if grain is not Grain.PERIOD:
+            keys.append(period_start(grain, funnel.c.date).label("period_start"))
+        keys += [funnel.c.journey_id.label("journey_id"), funnel.c.stage_id.label("stage_id")]
+        statement = (
+            sa.select(*keys, sa.func.sum(funnel.c.customers).label("customers"))
+            .where(_date_range(funnel.c.date, dates))
+            .group_by(*keys)
+        )
+        if journeys is not None:
+            statement = statement.where(_in(funnel.c.journey_id, journeys))
+        if scoped:
+            statement = statement.where(_in(funnel.c.journey_id, "scope_journey_ids"))
+        return statement
+
+    return Bound(shaped(wh.metadata, ("funnel", grain, *values), build), values)
 
 
 def funnel_frame(
@@ -370,7 +434,8 @@ def funnel_frame(
 
     Columns: period_start, journey_id, stage_id, customers.
     """
-    read = read_columns(wh, funnel_statement(wh, start, end, journey_ids, grain, scope))
+    bound = _funnel_bound(wh, start, end, journey_ids, grain, scope)
+    read = read_columns(wh, bound.select, bound.values)
     columns: dict[str, Any] = {}
     if grain is Grain.PERIOD:
         columns["period_start"] = pd.Timestamp(start)  # broadcast over the index below
@@ -431,27 +496,52 @@ def budget_statement(
 
     A scope keeps the rows booked on its touchpoints and every row of the journeys whose map it owns.
     """
-    budget = wh.table("budget")
-    allowed = {"month", "journey_id", "touchpoint_id", "channel"}
-    unknown = set(by) - allowed
+    return _budget_bound(wh, start, end, by, scope).statement()
+
+
+#: The columns budget can be grouped by.
+_BUDGET_KEYS = frozenset({"month", "journey_id", "touchpoint_id", "channel"})
+
+
+def _budget_scope_values(values: Values, scope: AccessScope | None) -> bool:
+    """Whether the scope limits the budget rows read; if so its ids go into ``values``."""
+    if scope is None or scope.everything:
+        return False
+    values.named("scope_touchpoint_ids", sorted(scope.touchpoint_ids))
+    values.named("scope_journey_ids", sorted(scope.journey_ids))
+    return True
+
+
+def _budget_scope_clause(budget: sa.Table) -> sa.ColumnElement[bool]:
+    """Rows booked on the scope's touchpoints and every row of the journeys whose map it owns."""
+    return sa.or_(_in(budget.c.touchpoint_id, "scope_touchpoint_ids"),
+                  _in(budget.c.journey_id, "scope_journey_ids"))
+
+
+def _budget_bound(wh: Warehouse, start: dt.date, end: dt.date, by: tuple[str, ...],
+                  scope: AccessScope | None) -> Bound:
+    unknown = set(by) - _BUDGET_KEYS
     if unknown:
         raise ValueError(f"budget cannot be grouped by {sorted(unknown)}")  # i18n: not shown
-    keys = [budget.c[c].label(c) for c in by]
-    statement = (
-        sa.select(
-            *keys,
-            sa.func.sum(budget.c.planned).label("planned"),
-            sa.func.sum(budget.c.actual).label("actual"),
+    values = Values()
+    months = _range_values(values, "month", start, end)
+    scoped = _budget_scope_values(values, scope)
+
+    def build() -> sa.Select[Any]:
+        budget = wh.table("budget")
+        keys = [budget.c[c].label(c) for c in by]
+        statement = (
+            sa.select(
+                *keys,
+                sa.func.sum(budget.c.planned).label("planned"),
+                sa.func.sum(budget.c.actual).label("actual"),
+            )
+            .where(_date_range(budget.c.month, months))
+            .group_by(*keys)
         )
-        .where(_date_range(budget.c.month, start, end))
-        .group_by(*keys)
-    )
-    if scope is not None and not scope.everything:
-        statement = statement.where(sa.or_(
-            _in_scope(budget.c.touchpoint_id, "scope_touchpoint_ids", scope.touchpoint_ids),
-            _in_scope(budget.c.journey_id, "scope_journey_ids", scope.journey_ids),
-        ))
-    return statement
+        return statement.where(_budget_scope_clause(budget)) if scoped else statement
+
+    return Bound(shaped(wh.metadata, ("budget", by, *values), build), values)
 
 
 def budget_frame(
@@ -463,7 +553,8 @@ def budget_frame(
     ``by`` may hold month, journey_id, touchpoint_id, channel; month rows fall in the range when
     their first day does. Columns: the ``by`` columns, planned, actual.
     """
-    columns = read_columns(wh, budget_statement(wh, start, end, by, scope))
+    bound = _budget_bound(wh, start, end, by, scope)
+    columns = read_columns(wh, bound.select, bound.values)
     if "month" in columns:
         columns["month"] = _as_datetime(columns["month"])
     for column in ("planned", "actual"):
