@@ -18,7 +18,6 @@ in it (tests/test_sql_snapshots.py holds both to the same snapshots).
 from __future__ import annotations
 
 import threading
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -72,8 +71,9 @@ def bind(name: str, column: sa.ColumnElement[Any], *, expanding: bool = False) -
     return sa.bindparam(name, type_=column.type, expanding=expanding, required=True)
 
 
-_SHAPES: weakref.WeakKeyDictionary[sa.MetaData, dict[tuple[Any, ...], sa.Select[Any]]] = (
-    weakref.WeakKeyDictionary())
+#: Where a warehouse's tables keep their shapes (``MetaData.info``, SQLAlchemy's room for user data:
+#: the shapes live and go with the tables they are built on).
+_INFO_KEY = "statement_shapes"
 _LOCK = threading.Lock()
 
 
@@ -82,7 +82,7 @@ def shaped(metadata: sa.MetaData, key: tuple[Any, ...],
     """The select of shape ``key`` over these tables, built by ``build`` the first time. ``key``
     must determine the SQL text (including every parameter name)."""
     with _LOCK:
-        shapes = _SHAPES.setdefault(metadata, {})
+        shapes: dict[tuple[Any, ...], sa.Select[Any]] = metadata.info.setdefault(_INFO_KEY, {})
         select = shapes.get(key)
     if select is None:
         select = build()
