@@ -41,6 +41,7 @@ from connectors.queries import (
     _budget_scope_values,
     _date_range,
     _filter_values,
+    _frame,
     _in,
     _range_values,
     _scope_clauses,
@@ -180,7 +181,7 @@ def kpi_periods_frame(wh: Warehouse, request: KpiRequest, periods: Mapping[str, 
     for column in ("numerator", "denominator"):
         columns[column] = _as_float(columns[column])
     columns["rows"] = _as_int64(columns["rows"])
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(which)))
+    return _frame(columns, len(which))
 
 
 def budget_periods_statement(wh: Warehouse, periods: Mapping[str, Period],
@@ -231,4 +232,4 @@ def budget_periods_frame(wh: Warehouse, periods: Mapping[str, Period],
         columns[column] = _as_float(columns[column])
     if "month" in columns:
         columns["month"] = _as_datetime(columns["month"])
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(which)))
+    return _frame(columns, len(which))

@@ -259,7 +259,13 @@ def _kpi_shape(read: dict[str, Any], request: KpiRequest, start: dt.date,
     for name in ("numerator", "denominator"):
         columns[name] = _as_float(columns[name])
     columns["rows"] = _as_int64(columns["rows"])
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(order)))
+    return _frame(columns, len(order))
+
+
+def _frame(columns: dict[str, Any], rows: int) -> pd.DataFrame:
+    """The reader's frame from its columns, each a new array of its own: taken over as they are
+    (no copy; a copy was a third of building the frame)."""
+    return pd.DataFrame(columns, index=pd.RangeIndex(rows), copy=False)
 
 
 def _as_datetime(values: Any) -> Any:
@@ -443,7 +449,7 @@ def funnel_frame(
         read["period_start"] = _as_datetime(read["period_start"])
     columns.update(read)
     columns["customers"] = _as_float(read["customers"])
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(read["customers"])))
+    return _frame(columns, len(read["customers"]))
 
 
 def dimension_frame(wh: Warehouse, canonical: str) -> pd.DataFrame:
@@ -559,7 +565,7 @@ def budget_frame(
         columns["month"] = _as_datetime(columns["month"])
     for column in ("planned", "actual"):
         columns[column] = _as_float(columns[column])
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(columns["planned"])))
+    return _frame(columns, len(columns["planned"]))
 
 
 def date_bounds_statement(wh: Warehouse, not_after: dt.date | None = None) -> sa.Select[Any]:
