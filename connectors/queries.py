@@ -11,7 +11,9 @@ DATE, TIMESTAMP and SQLite text columns all behave the same.
 
 Each reader is split into a ``*_statement`` builder, which needs no connection, and the function
 that runs it: tests/test_sql_snapshots.py compiles every builder per dialect and checks that the
-readers send exactly that SQL. The data-quality profiles live beside this in profile_queries.py.
+readers send exactly that SQL. The aggregate readers build their select once per shape and bind
+each request's values at execution (connectors/_shapes.py). The data-quality profiles live beside
+this in profile_queries.py.
 
 Row-level access: the KPI, funnel and budget readers take an optional ``AccessScope``
 (connectors/access.py). Unless it reads everything, its touchpoints (and, for budget and funnel,
