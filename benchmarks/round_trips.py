@@ -81,20 +81,14 @@ def count_pages(url: str, pages: list[str] | None = None) -> dict[str, dict[str,
     """Per page script: the figure statements (first table read each) and the context reads."""
     from streamlit.testing.v1 import AppTest
 
+    from tests.fixtures import sent_statements
     from ui.caching import clear_data
     from ui.navigation import PAGES
 
     database = sa.make_url(url).database
-    sent: list[str] = []
-
-    def remember(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        if conn.engine.url.database == database:
-            sent.append(_reader())
-
     os.environ["MOT_WAREHOUSE_URL"] = url
-    sa.event.listen(sa.Engine, "before_cursor_execute", remember)
     out: dict[str, dict[str, Any]] = {}
-    try:
+    with sent_statements(sa.Engine, note=_reader) as sent:  # every engine: the app opens its own
         for script, _title, _icon in PAGES:
             if pages and script not in pages:
                 continue
@@ -105,15 +99,14 @@ def count_pages(url: str, pages: list[str] | None = None) -> dict[str, dict[str,
                 at.switch_page(script)
             at.run(timeout=120)
             problems = [e.value for e in at.exception] + [e.value for e in at.error]
-            figures = [r for r in sent if r not in CONTEXT_READERS]
+            readers = [s.note for s in sent if s.database == database]
+            figures = [r for r in readers if r not in CONTEXT_READERS]
             out[script] = {
                 "figure_statements": len(figures),
                 "figure_readers": figures,
-                "context_statements": len(sent) - len(figures),
+                "context_statements": len(readers) - len(figures),
                 "problems": [str(p)[:200] for p in problems],
             }
-    finally:
-        sa.event.remove(sa.Engine, "before_cursor_execute", remember)
     return out
 
 

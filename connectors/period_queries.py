@@ -29,17 +29,27 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from connectors._shapes import Bound, Values, shaped
 from connectors.access import AccessScope
 from connectors.queries import (
+    _BUDGET_KEYS,
     BREAKDOWN_COLUMN,
+    _as_datetime,
     _as_float,
+    _as_int64,
+    _budget_scope_clause,
+    _budget_scope_values,
     _date_range,
-    _in_scope,
+    _filter_values,
+    _frame,
+    _in,
+    _range_values,
     _scope_clauses,
+    _scope_values,
     _sort_order,
     _touchpoint_filters,
     kpi_keys,
-    read_frame,
+    read_columns,
 )
 from connectors.warehouse import Warehouse
 from metrics.model import Grain, KpiRequest, Period
@@ -53,11 +63,19 @@ def _check(periods: Mapping[str, Period]) -> list[Period]:
     return list(periods.values())
 
 
-def _in_any(column: sa.ColumnElement[Any], periods: list[Period],
+def _period_values(values: Values, base: str,
+                   spans: list[Period]) -> tuple[list[tuple[str, str]], tuple[str, str]]:
+    """The parameter names of each period's range and of the span of all of them."""
+    ranges = [_range_values(values, base, p.start, p.end) for p in spans]
+    span = _range_values(values, base, min(p.start for p in spans), max(p.end for p in spans))
+    return ranges, span
+
+
+def _in_any(column: sa.ColumnElement[Any], span: tuple[str, str],
             ranges: list[sa.ColumnElement[bool]]) -> list[sa.ColumnElement[bool]]:
     """The span of all periods and, for several, the OR of their own ranges."""
-    span = _date_range(column, min(p.start for p in periods), max(p.end for p in periods))
-    return [span] if len(periods) == 1 else [span, sa.or_(*ranges)]
+    within = _date_range(column, span)
+    return [within] if len(ranges) == 1 else [within, sa.or_(*ranges)]
 
 
 def _when(in_period: sa.ColumnElement[bool], value: Any) -> sa.ColumnElement[Any]:
@@ -68,49 +86,75 @@ def kpi_periods_statement(wh: Warehouse, request: KpiRequest, periods: Mapping[s
                           scope: AccessScope | None = None) -> sa.Select[Any]:
     """The select behind ``kpi_periods_frame``: kpi_statement's keys, and per period i (in the
     mapping's order) numerator_i, denominator_i, rows_i. The request's own dates are not used."""
-    spans = _check(periods)
-    fact = wh.table("touchpoint_kpis")
-    tp = wh.table("touchpoints")
-    keys = kpi_keys(request, fact, tp)
-    # One range expression per period, reused: its two dates are bound once for the whole statement.
-    ranges = [_date_range(fact.c.date, p.start, p.end) for p in spans]
-    measures: list[sa.ColumnElement[Any]] = []
-    for i, in_period in enumerate(ranges):
-        measures += [
-            sa.func.sum(_when(in_period, fact.c.numerator)).label(f"numerator_{i}"),
-            sa.func.sum(_when(in_period, fact.c.denominator)).label(f"denominator_{i}"),
-            sa.func.count(_when(in_period, fact.c.date)).label(f"rows_{i}"),
-        ]
-    return (
-        sa.select(*keys, *measures)
-        .select_from(fact.join(tp, fact.c.touchpoint_id == tp.c.touchpoint_id))
-        .where(
-            *_in_any(fact.c.date, spans, ranges),
-            fact.c.kpi_id.in_(list(request.kpi_ids)),
-            *_touchpoint_filters(tp, request.filters),
-            *_scope_clauses(tp, scope),
+    return _kpi_periods_bound(wh, request, periods, scope).statement()
+
+
+def _kpi_periods_bound(wh: Warehouse, request: KpiRequest, periods: Mapping[str, Period],
+                       scope: AccessScope | None) -> Bound:
+    values = Values()
+    range_names, span = _period_values(values, "date", _check(periods))
+    kpi_ids = values.add("kpi_id", list(request.kpi_ids))
+    filters = _filter_values(values, request.filters)
+    scoped = _scope_values(values, scope)
+    moment_of_truth = request.filters.moment_of_truth
+
+    def build() -> sa.Select[Any]:
+        fact = wh.table("touchpoint_kpis")
+        tp = wh.table("touchpoints")
+        keys = kpi_keys(request, fact, tp)
+        # One range expression per period, reused: its two dates are bound once for the whole statement.
+        ranges = [_date_range(fact.c.date, names) for names in range_names]
+        measures: list[sa.ColumnElement[Any]] = []
+        for i, in_period in enumerate(ranges):
+            measures += [
+                sa.func.sum(_when(in_period, fact.c.numerator)).label(f"numerator_{i}"),
+                sa.func.sum(_when(in_period, fact.c.denominator)).label(f"denominator_{i}"),
+                sa.func.count(_when(in_period, fact.c.date)).label(f"rows_{i}"),
+            ]
+        return (
+            sa.select(*keys, *measures)
+            .select_from(fact.join(tp, fact.c.touchpoint_id == tp.c.touchpoint_id))
+            .where(
+                *_in_any(fact.c.date, span, ranges),
+                _in(fact.c.kpi_id, kpi_ids),
+                *_touchpoint_filters(tp, filters, moment_of_truth),
+                *_scope_clauses(tp, scoped),
+            )
+            .group_by(*keys)
         )
-        .group_by(*keys)
-    )
+
+    key = ("kpi_periods", request.grain, request.by, moment_of_truth, *values)
+    return Bound(shaped(wh.metadata, key, build), values)
 
 
-def _long(wide: pd.DataFrame, keys: list[str], measures: tuple[str, ...], count: str,
+def _long(wide: dict[str, Any], keys: list[str], measures: tuple[str, ...], count: str,
           periods: Mapping[str, Period], order: np.ndarray) -> tuple[dict[str, Any], np.ndarray]:
-    """The wide result as the columns of one long frame: ``period``, the keys and the unsuffixed
-    measures, one row per group and period with rows in it, period by period and within a period
-    in ``order`` (positions in ``wide``); and each row's period position. Built from whole columns
-    (a 133-row Review result went from 10 ms in per-period slices to about 1 ms) and taken in
+    """The wide result's columns (read_columns) as the columns of one long frame: ``period``, the
+    keys and the unsuffixed measures, one row per group and period with rows in it, period by
+    period and within a period in ``order`` (positions in ``wide``); and each row's period position.
+    Built from whole columns (a 133-row Review result went from 10 ms in per-period slices to about
+    1 ms, and from the driver's arrays rather than a frame's columns to less again) and taken in
     order once, so the long frame needs no sort of its own."""
-    taken = [order[pd.to_numeric(wide[f"{count}_{i}"]).fillna(0).to_numpy()[order] > 0]
-             for i in range(len(periods))]
+    taken = [order[_has_rows(wide[f"{count}_{i}"])[order]] for i in range(len(periods))]
     row = np.concatenate(taken)
     which = np.repeat(np.arange(len(periods)), [len(t) for t in taken])
     columns: dict[str, Any] = {"period": np.array(list(periods), dtype=object)[which]}
     for key in keys:
-        columns[key] = wide[key].array.take(row)
+        columns[key] = wide[key].take(row)
     for name in measures:
-        columns[name] = np.concatenate([wide[f"{name}_{i}"].to_numpy()[t] for i, t in enumerate(taken)])
+        columns[name] = np.concatenate([_numpy(wide[f"{name}_{i}"])[t] for i, t in enumerate(taken)])
     return columns, which
+
+
+def _has_rows(counts: Any) -> np.ndarray:
+    """Whether each group's count is above zero (a missing count is zero)."""
+    if isinstance(counts, np.ndarray) and counts.dtype.kind in "iu":
+        return counts > 0
+    return pd.to_numeric(pd.Series(counts)).fillna(0).to_numpy() > 0
+
+
+def _numpy(values: Any) -> np.ndarray:
+    return values if isinstance(values, np.ndarray) else values.to_numpy()
 
 
 def kpi_periods_frame(wh: Warehouse, request: KpiRequest, periods: Mapping[str, Period],
@@ -122,20 +166,22 @@ def kpi_periods_frame(wh: Warehouse, request: KpiRequest, periods: Mapping[str, 
     """
     if not request.kpi_ids:
         raise ValueError("a KPI request needs at least one KPI")  # i18n: not shown (a developer error)
-    wide = read_frame(wh, kpi_periods_statement(wh, request, periods, scope), columnar=True)
-    keys = [c for c in wide.columns if c in ("period_start", "kpi_id", *BREAKDOWN_COLUMN.values())]
+    bound = _kpi_periods_bound(wh, request, periods, scope)
+    wide = read_columns(wh, bound.select, bound.values)
+    keys = [c for c in wide if c in ("period_start", "kpi_id", *BREAKDOWN_COLUMN.values())]
     if request.grain is not Grain.PERIOD:
-        wide["period_start"] = pd.to_datetime(wide["period_start"])
+        wide["period_start"] = _as_datetime(wide["period_start"])
     # kpi_frame's order (period_start, breakdown, kpi_id: the keys' own order) within each period.
     columns, which = _long(wide, keys, ("numerator", "denominator", "rows"), "rows", periods,
                            _sort_order([wide[k] for k in keys]))
     if request.grain is Grain.PERIOD:
-        starts = pd.Series([pd.Timestamp(p.start) for p in periods.values()])
-        columns = {"period": columns.pop("period"), "period_start": starts.array.take(which), **columns}
+        # Each period's first day, as kpi_frame's broadcast pd.Timestamp(start) types it (datetime64[s]).
+        starts = np.array([np.datetime64(p.start, "s") for p in periods.values()], dtype="datetime64[s]")
+        columns = {"period": columns.pop("period"), "period_start": starts.take(which), **columns}
     for column in ("numerator", "denominator"):
         columns[column] = _as_float(columns[column])
-    columns["rows"] = pd.to_numeric(columns["rows"]).astype("int64")
-    return pd.DataFrame(columns)
+    columns["rows"] = _as_int64(columns["rows"])
+    return _frame(columns, len(which))
 
 
 def budget_periods_statement(wh: Warehouse, periods: Mapping[str, Period],
@@ -143,39 +189,47 @@ def budget_periods_statement(wh: Warehouse, periods: Mapping[str, Period],
                              scope: AccessScope | None = None) -> sa.Select[Any]:
     """The select behind ``budget_periods_frame``: the ``by`` columns and per period i planned_i,
     actual_i and rows_i (budget rows in it, so a period whose sums are empty still shows)."""
+    return _budget_periods_bound(wh, periods, by, scope).statement()
+
+
+def _budget_periods_bound(wh: Warehouse, periods: Mapping[str, Period], by: tuple[str, ...],
+                          scope: AccessScope | None) -> Bound:
     spans = _check(periods)
-    budget = wh.table("budget")
-    unknown = set(by) - {"month", "journey_id", "touchpoint_id", "channel"}
+    unknown = set(by) - _BUDGET_KEYS
     if unknown:
         raise ValueError(f"budget cannot be grouped by {sorted(unknown)}")  # i18n: not shown
-    keys = [budget.c[c].label(c) for c in by]
-    ranges = [_date_range(budget.c.month, p.start, p.end) for p in spans]
-    measures: list[sa.ColumnElement[Any]] = []
-    for i, in_period in enumerate(ranges):
-        measures += [
-            sa.func.sum(_when(in_period, budget.c.planned)).label(f"planned_{i}"),
-            sa.func.sum(_when(in_period, budget.c.actual)).label(f"actual_{i}"),
-            sa.func.count(_when(in_period, budget.c.month)).label(f"rows_{i}"),
-        ]
-    statement = sa.select(*keys, *measures).where(*_in_any(budget.c.month, spans, ranges)).group_by(*keys)
-    if scope is not None and not scope.everything:
-        statement = statement.where(sa.or_(
-            _in_scope(budget.c.touchpoint_id, "scope_touchpoint_ids", scope.touchpoint_ids),
-            _in_scope(budget.c.journey_id, "scope_journey_ids", scope.journey_ids),
-        ))
-    return statement
+    values = Values()
+    range_names, span = _period_values(values, "month", spans)
+    scoped = _budget_scope_values(values, scope)
+
+    def build() -> sa.Select[Any]:
+        budget = wh.table("budget")
+        keys = [budget.c[c].label(c) for c in by]
+        ranges = [_date_range(budget.c.month, names) for names in range_names]
+        measures: list[sa.ColumnElement[Any]] = []
+        for i, in_period in enumerate(ranges):
+            measures += [
+                sa.func.sum(_when(in_period, budget.c.planned)).label(f"planned_{i}"),
+                sa.func.sum(_when(in_period, budget.c.actual)).label(f"actual_{i}"),
+                sa.func.count(_when(in_period, budget.c.month)).label(f"rows_{i}"),
+            ]
+        statement = sa.select(*keys, *measures).where(*_in_any(budget.c.month, span, ranges)).group_by(*keys)
+        return statement.where(_budget_scope_clause(budget)) if scoped else statement
+
+    return Bound(shaped(wh.metadata, ("budget_periods", by, *values), build), values)
 
 
 def budget_periods_frame(wh: Warehouse, periods: Mapping[str, Period],
                          by: tuple[str, ...] = ("month", "journey_id"),
                          scope: AccessScope | None = None) -> pd.DataFrame:
     """``budget_frame`` for each period from one statement: period, then budget_frame's columns."""
-    wide = read_frame(wh, budget_periods_statement(wh, periods, by, scope), columnar=True)
+    bound = _budget_periods_bound(wh, periods, by, scope)
+    wide = read_columns(wh, bound.select, bound.values)
     # In the warehouse's row order within each period, as budget_frame (which sorts nothing).
-    columns, _which = _long(wide, list(by), ("planned", "actual"), "rows", periods, np.arange(len(wide)))
+    columns, which = _long(wide, list(by), ("planned", "actual"), "rows", periods,
+                           np.arange(len(wide["rows_0"])))
     for column in ("planned", "actual"):
         columns[column] = _as_float(columns[column])
-    frame = pd.DataFrame(columns)
-    if "month" in frame.columns:
-        frame["month"] = pd.to_datetime(frame["month"])
-    return frame
+    if "month" in columns:
+        columns["month"] = _as_datetime(columns["month"])
+    return _frame(columns, len(which))

@@ -11,7 +11,9 @@ DATE, TIMESTAMP and SQLite text columns all behave the same.
 
 Each reader is split into a ``*_statement`` builder, which needs no connection, and the function
 that runs it: tests/test_sql_snapshots.py compiles every builder per dialect and checks that the
-readers send exactly that SQL. The data-quality profiles live beside this in profile_queries.py.
+readers send exactly that SQL. The aggregate readers build their select once per shape and bind
+each request's values at execution (connectors/_shapes.py). The data-quality profiles live beside
+this in profile_queries.py.
 
 Row-level access: the KPI, funnel and budget readers take an optional ``AccessScope``
 (connectors/access.py). Unless it reads everything, its touchpoints (and, for budget and funnel,
@@ -29,6 +31,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from connectors._shapes import Bound, Values, bind, shaped
 from connectors._sql_periods import period_start
 from connectors.access import AccessScope
 from connectors.db_errors import database_reason
@@ -38,7 +41,7 @@ from metrics.model import OPTIONAL_COLUMNS, TABLES, Filters, Grain, KpiRequest, 
 
 __all__ = ["BREAKDOWN_COLUMN", "budget_frame", "budget_statement", "date_bounds", "date_bounds_statement",
     "dimension_frame", "dimension_statement", "funnel_frame", "funnel_statement", "kpi_frame",
-    "kpi_keys", "kpi_personas_frame", "kpi_personas_statement", "kpi_statement", "read_frame"]
+    "kpi_keys", "kpi_personas_frame", "kpi_personas_statement", "kpi_statement", "read_columns", "read_frame"]
 
 #: The touchpoints column a breakdown groups by.
 BREAKDOWN_COLUMN: dict[Scope, str] = {
@@ -52,29 +55,52 @@ BREAKDOWN_COLUMN: dict[Scope, str] = {
 def read_frame(wh: Warehouse, statement: sa.Select[Any], *, columnar: bool = False) -> pd.DataFrame:
     """Execute a select and return its (small) result as a DataFrame with canonical names.
 
-    ``columnar=True`` (for the aggregate frames below, which coerce every column afterwards)
-    lets a driver that can hand over whole columns do so (DuckDB's ``fetchnumpy``: one array per
-    column, no Python object per number, dates already datetime64). Measured with
-    ``python -m benchmarks``: on a monthly per-touchpoint result of 9,000 rows this takes our
-    path from 1.6x to within 1.1x of the driver's own fetchall. Other drivers fetch rows.
+    ``columnar=True`` builds it from ``read_columns`` (whole columns where the driver hands them
+    over); otherwise from the fetched rows.
     """
+    if columnar:
+        return pd.DataFrame(read_columns(wh, statement))
+    columns, rows = _execute(wh, statement, None, columnar=False)
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def read_columns(wh: Warehouse, statement: sa.Select[Any],
+                 parameters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Execute a select (with ``parameters`` for its named bound parameters, if given) and return its
+    result as whole columns by label, for the aggregate readers below, which build each frame once
+    from them (a frame built and then reshaped costs about 0.5 ms per pandas step on results of a
+    few hundred rows: #19, ours against the floor).
+
+    A driver that can hand over whole columns does (DuckDB's ``fetchnumpy``: one array per column,
+    no Python object per number, dates already datetime64, typed by ``_column``); measured with
+    ``python -m benchmarks``: on a monthly per-touchpoint result of 9,000 rows this takes our path
+    from 1.6x to within 1.1x of the driver's own fetchall. Other drivers fetch rows, and the columns
+    are those of the DataFrame pandas builds from them (as pandas arrays)."""
+    columns, fetched = _execute(wh, statement, parameters, columnar=True)
+    if isinstance(fetched, dict):
+        # In the select's order, as the driver names them: the labels result.keys() gave.
+        return {c: _column(a) for c, a in zip(columns, fetched.values(), strict=True)}
+    frame = pd.DataFrame([tuple(r) for r in fetched], columns=columns)
+    return {c: frame[c].array for c in columns}
+
+
+def _execute(wh: Warehouse, statement: sa.Select[Any], parameters: Mapping[str, Any] | None, *,
+             columnar: bool) -> tuple[list[str], Any]:
+    """The result's labels and either the driver's columns (a dict of arrays) or its rows."""
     try:
         with wh.engine.connect() as connection:
-            result = connection.execute(statement)
+            result = connection.execute(statement, parameters)
             columns = list(result.keys())
             # By name: a result whose names repeat (none of ours, they are labelled) fetches rows.
             distinct = len(set(columns)) == len(columns)
             fetch_arrays = getattr(result.cursor, "fetchnumpy", None) if columnar and distinct else None
             if fetch_arrays is not None:
-                # In the select's order, as the driver names them: the labels result.keys() gave.
-                arrays = fetch_arrays().values()
-                return pd.DataFrame({c: _column(a) for c, a in zip(columns, arrays, strict=True)})
-            rows = result.fetchall()
+                return columns, fetch_arrays()
+            return columns, result.fetchall()
     except sa.exc.SQLAlchemyError as exc:
         reason = database_reason(exc)
         raise WarehouseError(tr("The warehouse could not answer a query: {reason}").format(
             reason=reason)) from None
-    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
 def _column(values: np.ndarray) -> Any:
@@ -99,39 +125,54 @@ def _column(values: np.ndarray) -> Any:
     return filled
 
 
-def _date_range(column: sa.ColumnElement[Any], start: dt.date, end: dt.date) -> sa.ColumnElement[bool]:
-    return sa.and_(column >= start, column < end + dt.timedelta(days=1))
+#: The touchpoint filters of a request in the order of their clauses: (Filters field, column).
+_FILTERS = (("journey_ids", "journey_id"), ("stage_ids", "stage_id"), ("touchpoint_ids", "touchpoint_id"),
+            ("channels", "channel"), ("owners", "owner"))
 
 
-def _touchpoint_filters(tp: sa.Table, filters: Filters) -> list[sa.ColumnElement[bool]]:
-    clauses: list[sa.ColumnElement[bool]] = []
-    for values, column in (
-        (filters.journey_ids, tp.c.journey_id),
-        (filters.stage_ids, tp.c.stage_id),
-        (filters.touchpoint_ids, tp.c.touchpoint_id),
-        (filters.channels, tp.c.channel),
-        (filters.owners, tp.c.owner),
-    ):
-        if values:
-            clauses.append(column.in_(list(values)))
-    if filters.moment_of_truth is not None:
+def _range_values(values: Values, base: str, start: dt.date, end: dt.date) -> tuple[str, str]:
+    """The parameter names of an inclusive date range's bounds: its first day and the day after
+    its last (applied half-open)."""
+    return values.add(base, start), values.add(base, end + dt.timedelta(days=1))
+
+
+def _date_range(column: sa.ColumnElement[Any], names: tuple[str, str]) -> sa.ColumnElement[bool]:
+    return sa.and_(column >= bind(names[0], column), column < bind(names[1], column))
+
+
+def _filter_values(values: Values, filters: Filters) -> list[tuple[str, str]]:
+    """(column, parameter name) of each id filter the request sets; its ids go into ``values``."""
+    return [(column, values.add(column, list(getattr(filters, field))))
+            for field, column in _FILTERS if getattr(filters, field)]
+
+
+def _touchpoint_filters(tp: sa.FromClause, named: list[tuple[str, str]],
+                        moment_of_truth: bool | None) -> list[sa.ColumnElement[bool]]:
+    clauses: list[sa.ColumnElement[bool]] = [_in(tp.c[column], name) for column, name in named]
+    if moment_of_truth is not None:
         clauses.append(
             tp.c.moment_of_truth == sa.true()
-            if filters.moment_of_truth
+            if moment_of_truth
             else sa.or_(tp.c.moment_of_truth == sa.false(), tp.c.moment_of_truth.is_(None))
         )
     return clauses
 
 
-def _in_scope(column: sa.ColumnElement[Any], name: str, ids: frozenset[str]) -> sa.ColumnElement[bool]:
-    """``column IN (...)`` over a scope's ids as one named expanding bound parameter."""
-    return column.in_(sa.bindparam(name, sorted(ids), expanding=True))
+def _in(column: sa.ColumnElement[Any], name: str) -> sa.ColumnElement[bool]:
+    """``column IN (...)`` over one named expanding bound parameter."""
+    return column.in_(bind(name, column, expanding=True))
 
 
-def _scope_clauses(tp: sa.Table, scope: AccessScope | None) -> list[sa.ColumnElement[bool]]:
+def _scope_values(values: Values, scope: AccessScope | None) -> bool:
+    """Whether the scope limits the touchpoints read; if so its ids go into ``values``."""
     if scope is None or scope.everything:
-        return []
-    return [_in_scope(tp.c.touchpoint_id, "scope_touchpoint_ids", scope.touchpoint_ids)]
+        return False
+    values.named("scope_touchpoint_ids", sorted(scope.touchpoint_ids))
+    return True
+
+
+def _scope_clauses(tp: sa.Table, scoped: bool) -> list[sa.ColumnElement[bool]]:
+    return [_in(tp.c.touchpoint_id, "scope_touchpoint_ids")] if scoped else []
 
 
 def kpi_keys(request: KpiRequest, fact: sa.Table, tp: sa.FromClause) -> list[sa.ColumnElement[Any]]:
@@ -147,25 +188,40 @@ def kpi_keys(request: KpiRequest, fact: sa.Table, tp: sa.FromClause) -> list[sa.
 
 def kpi_statement(wh: Warehouse, request: KpiRequest, scope: AccessScope | None = None) -> sa.Select[Any]:
     """The aggregate select behind ``kpi_frame``; exposed for benchmarks and SQL snapshots."""
-    fact = wh.table("touchpoint_kpis")
-    tp = wh.table("touchpoints")
-    keys = kpi_keys(request, fact, tp)
-    return (
-        sa.select(
-            *keys,
-            sa.func.sum(fact.c.numerator).label("numerator"),
-            sa.func.sum(fact.c.denominator).label("denominator"),
-            sa.func.count().label("rows"),
+    return _kpi_bound(wh, request, scope).statement()
+
+
+def _kpi_bound(wh: Warehouse, request: KpiRequest, scope: AccessScope | None) -> Bound:
+    values = Values()
+    dates = _range_values(values, "date", request.start, request.end)
+    kpi_ids = values.add("kpi_id", list(request.kpi_ids))
+    filters = _filter_values(values, request.filters)
+    scoped = _scope_values(values, scope)
+    moment_of_truth = request.filters.moment_of_truth
+
+    def build() -> sa.Select[Any]:
+        fact = wh.table("touchpoint_kpis")
+        tp = wh.table("touchpoints")
+        keys = kpi_keys(request, fact, tp)
+        return (
+            sa.select(
+                *keys,
+                sa.func.sum(fact.c.numerator).label("numerator"),
+                sa.func.sum(fact.c.denominator).label("denominator"),
+                sa.func.count().label("rows"),
+            )
+            .select_from(fact.join(tp, fact.c.touchpoint_id == tp.c.touchpoint_id))
+            .where(
+                _date_range(fact.c.date, dates),
+                _in(fact.c.kpi_id, kpi_ids),
+                *_touchpoint_filters(tp, filters, moment_of_truth),
+                *_scope_clauses(tp, scoped),
+            )
+            .group_by(*keys)
         )
-        .select_from(fact.join(tp, fact.c.touchpoint_id == tp.c.touchpoint_id))
-        .where(
-            _date_range(fact.c.date, request.start, request.end),
-            fact.c.kpi_id.in_(list(request.kpi_ids)),
-            *_touchpoint_filters(tp, request.filters),
-            *_scope_clauses(tp, scope),
-        )
-        .group_by(*keys)
-    )
+
+    key = ("kpi", request.grain, request.by, moment_of_truth, *values)
+    return Bound(shaped(wh.metadata, key, build), values)
 
 
 def kpi_frame(wh: Warehouse, request: KpiRequest, scope: AccessScope | None = None) -> pd.DataFrame:
@@ -177,35 +233,53 @@ def kpi_frame(wh: Warehouse, request: KpiRequest, scope: AccessScope | None = No
     """
     if not request.kpi_ids:
         raise ValueError("a KPI request needs at least one KPI")  # i18n: not shown (a developer error)
-    frame = read_frame(wh, kpi_statement(wh, request, scope), columnar=True)
-    return _kpi_shape(frame, request, request.start)
+    bound = _kpi_bound(wh, request, scope)
+    return _kpi_shape(read_columns(wh, bound.select, bound.values), request, request.start)
 
 
-def _kpi_shape(frame: pd.DataFrame, request: KpiRequest, start: dt.date,
+def _kpi_shape(read: dict[str, Any], request: KpiRequest, start: dt.date,
                lead: tuple[str, np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
-    """kpi_frame's columns, types and order from the warehouse's aggregate rows, assembled once
-    from whole columns taken in sorted order (no sort over a frame, no column inserted after).
+    """kpi_frame's columns, types and order from the warehouse's aggregate columns (read_columns),
+    assembled once from whole columns taken in sorted order (no sort over a frame, no column
+    inserted after).
 
     ``lead`` (name, rank, values) puts a first column before kpi_frame's, its rows ordered by
     ``rank`` first (kpi_personas_frame: the persona, in the mapping's order)."""
     if request.grain is not Grain.PERIOD:
-        frame["period_start"] = pd.to_datetime(frame["period_start"])
+        read["period_start"] = _as_datetime(read["period_start"])
     # One constant period_start needs no sorting.
     first = "period_start" if request.grain is not Grain.PERIOD else None
-    keys = [frame[c] for c in (first, BREAKDOWN_COLUMN.get(request.by), "kpi_id") if c]
+    keys = [read[c] for c in (first, BREAKDOWN_COLUMN.get(request.by), "kpi_id") if c]
     order = _sort_order([lead[1], *keys] if lead is not None else keys)
     columns: dict[str, Any] = {}
     if lead is not None:
         columns[lead[0]] = lead[2][order]
     if request.grain is Grain.PERIOD:
         columns["period_start"] = pd.Timestamp(start)  # broadcast over the index below
-    for name in frame.columns:
-        columns[name] = frame[name].array.take(order)
+    for name, values in read.items():
+        columns[name] = values.take(order)
     for name in ("numerator", "denominator"):
         columns[name] = _as_float(columns[name])
-    if columns["rows"].dtype != "int64":
-        columns["rows"] = pd.to_numeric(columns["rows"]).astype("int64")
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(order)))
+    columns["rows"] = _as_int64(columns["rows"])
+    return _frame(columns, len(order))
+
+
+def _frame(columns: dict[str, Any], rows: int) -> pd.DataFrame:
+    """The reader's frame from its columns, each a new array of its own: taken over as they are
+    (no copy; a copy was a third of building the frame)."""
+    return pd.DataFrame(columns, index=pd.RangeIndex(rows), copy=False)
+
+
+def _as_datetime(values: Any) -> Any:
+    """A fetched date column as datetime64 (pd.to_datetime's unit), as an array."""
+    return pd.to_datetime(values).array
+
+
+def _as_int64(values: Any) -> Any:
+    """A fetched count column as int64; an int64 numpy array is returned as it is."""
+    if isinstance(values, np.ndarray) and values.dtype == "int64":
+        return values
+    return pd.to_numeric(values).astype("int64")
 
 
 def _sort_order(keys: list[Any]) -> np.ndarray:
@@ -215,7 +289,7 @@ def _sort_order(keys: list[Any]) -> np.ndarray:
     of integer codes instead of a sort over a frame. Stable for equal keys."""
     codes = []
     for values in reversed(keys):  # np.lexsort's primary key is its last
-        if isinstance(values, pd.Series) and values.dtype.kind not in "biufcmM":
+        if not isinstance(values, np.ndarray) and values.dtype.kind not in "biufcmM":
             # Text as Python strings: sorting them is a fifth of sorting Arrow strings on small
             # results, and both order by code point. Missing values stay missing.
             values = values.to_numpy(dtype=object)
@@ -238,34 +312,51 @@ def kpi_personas_statement(
     GROUP BY (PostgreSQL with server-side parameters would not match them with the select list's).
     A journey listed for two personas counts for the first.
     """
+    return _kpi_personas_bound(wh, request, personas, scope).statement()
+
+
+def _kpi_personas_bound(wh: Warehouse, request: KpiRequest, personas: Mapping[str, tuple[str, ...]],
+                        scope: AccessScope | None) -> Bound:
     if not personas or not all(personas.values()):
         raise ValueError(  # i18n: not shown (a developer error)
             "a personas query needs personas, each with journeys")
-    fact = wh.table("touchpoint_kpis")
-    tp = wh.table("touchpoints")
-    whens = [(tp.c.journey_id.in_(sa.bindparam(f"persona_{i}_journey_ids", sorted(ids), expanding=True)),
-              sa.bindparam(f"persona_{i}", name, type_=sa.String))
-             for i, (name, ids) in enumerate(personas.items())]
-    every = sorted({j for ids in personas.values() for j in ids})
-    carried = {"touchpoint_id", BREAKDOWN_COLUMN.get(request.by, "touchpoint_id")}
-    labelled = (
-        sa.select(*(tp.c[c].label(c) for c in sorted(carried)), sa.case(*whens).label("persona"))
-        .where(tp.c.journey_id.in_(sa.bindparam("persona_journey_ids", every, expanding=True)),
-               *_touchpoint_filters(tp, request.filters), *_scope_clauses(tp, scope))
-        .subquery("persona_touchpoints")  # i18n: not shown (an SQL alias)
-    )
-    keys = [labelled.c.persona, *kpi_keys(request, fact, labelled)]
-    return (
-        sa.select(
-            *keys,
-            sa.func.sum(fact.c.numerator).label("numerator"),
-            sa.func.sum(fact.c.denominator).label("denominator"),
-            sa.func.count().label("rows"),
+    values = Values()
+    labels = [(values.named(f"persona_{i}_journey_ids", sorted(ids)), values.named(f"persona_{i}", name))
+              for i, (name, ids) in enumerate(personas.items())]
+    every = values.named("persona_journey_ids", sorted({j for ids in personas.values() for j in ids}))
+    filters = _filter_values(values, request.filters)
+    scoped = _scope_values(values, scope)
+    dates = _range_values(values, "date", request.start, request.end)
+    kpi_ids = values.add("kpi_id", list(request.kpi_ids))
+    moment_of_truth = request.filters.moment_of_truth
+
+    def build() -> sa.Select[Any]:
+        fact = wh.table("touchpoint_kpis")
+        tp = wh.table("touchpoints")
+        whens = [(_in(tp.c.journey_id, ids), sa.bindparam(name, type_=sa.String, required=True))
+                 for ids, name in labels]
+        carried = {"touchpoint_id", BREAKDOWN_COLUMN.get(request.by, "touchpoint_id")}
+        labelled = (
+            sa.select(*(tp.c[c].label(c) for c in sorted(carried)), sa.case(*whens).label("persona"))
+            .where(_in(tp.c.journey_id, every), *_touchpoint_filters(tp, filters, moment_of_truth),
+                   *_scope_clauses(tp, scoped))
+            .subquery("persona_touchpoints")  # i18n: not shown (an SQL alias)
         )
-        .select_from(fact.join(labelled, fact.c.touchpoint_id == labelled.c.touchpoint_id))
-        .where(_date_range(fact.c.date, request.start, request.end), fact.c.kpi_id.in_(list(request.kpi_ids)))
-        .group_by(*keys)
-    )
+        keys = [labelled.c.persona, *kpi_keys(request, fact, labelled)]
+        return (
+            sa.select(
+                *keys,
+                sa.func.sum(fact.c.numerator).label("numerator"),
+                sa.func.sum(fact.c.denominator).label("denominator"),
+                sa.func.count().label("rows"),
+            )
+            .select_from(fact.join(labelled, fact.c.touchpoint_id == labelled.c.touchpoint_id))
+            .where(_date_range(fact.c.date, dates), _in(fact.c.kpi_id, kpi_ids))
+            .group_by(*keys)
+        )
+
+    key = ("personas", request.grain, request.by, moment_of_truth, *values)
+    return Bound(shaped(wh.metadata, key, build), values)
 
 
 def kpi_personas_frame(
@@ -281,10 +372,13 @@ def kpi_personas_frame(
     """
     if not request.kpi_ids:
         raise ValueError("a KPI request needs at least one KPI")  # i18n: not shown (a developer error)
-    frame = read_frame(wh, kpi_personas_statement(wh, request, personas, scope), columnar=True)
+    bound = _kpi_personas_bound(wh, request, personas, scope)
+    read = read_columns(wh, bound.select, bound.values)
     names = list(personas)
-    rank = pd.Index(names).get_indexer(frame.pop("persona").astype(str))
-    return _kpi_shape(frame, request, request.start, ("persona", rank, np.array(names, dtype=object)[rank]))
+    position = {name: i for i, name in enumerate(names)}
+    labels = read.pop("persona")
+    rank = np.fromiter((position.get(str(p), -1) for p in labels), dtype=np.intp, count=len(labels))
+    return _kpi_shape(read, request, request.start, ("persona", rank, np.array(names, dtype=object)[rank]))
 
 
 def _as_float(column: Any) -> Any:
@@ -304,22 +398,36 @@ def funnel_statement(
     scope: AccessScope | None = None,
 ) -> sa.Select[Any]:
     """The aggregate select behind ``funnel_frame``; a scope limits it to the journeys it shows."""
-    funnel = wh.table("funnel")
-    keys: list[sa.ColumnElement[Any]] = []
-    if grain is not Grain.PERIOD:
-        keys.append(period_start(grain, funnel.c.date).label("period_start"))
-    keys += [funnel.c.journey_id.label("journey_id"), funnel.c.stage_id.label("stage_id")]
-    statement = (
-        sa.select(*keys, sa.func.sum(funnel.c.customers).label("customers"))
-        .where(_date_range(funnel.c.date, start, end))
-        .group_by(*keys)
-    )
-    if journey_ids:
-        statement = statement.where(funnel.c.journey_id.in_(list(journey_ids)))
-    if scope is not None and not scope.everything:
-        visible = scope.visible_journeys()
-        statement = statement.where(_in_scope(funnel.c.journey_id, "scope_journey_ids", visible))
-    return statement
+    return _funnel_bound(wh, start, end, journey_ids, grain, scope).statement()
+
+
+def _funnel_bound(wh: Warehouse, start: dt.date, end: dt.date, journey_ids: tuple[str, ...], grain: Grain,
+                  scope: AccessScope | None) -> Bound:
+    values = Values()
+    dates = _range_values(values, "date", start, end)
+    journeys = values.add("journey_id", list(journey_ids)) if journey_ids else None
+    scoped = scope is not None and not scope.everything
+    if scope is not None and scoped:
+        values.named("scope_journey_ids", sorted(scope.visible_journeys()))
+
+    def build() -> sa.Select[Any]:
+        funnel = wh.table("funnel")
+        keys: list[sa.ColumnElement[Any]] = []
+        if grain is not Grain.PERIOD:
+            keys.append(period_start(grain, funnel.c.date).label("period_start"))
+        keys += [funnel.c.journey_id.label("journey_id"), funnel.c.stage_id.label("stage_id")]
+        statement = (
+            sa.select(*keys, sa.func.sum(funnel.c.customers).label("customers"))
+            .where(_date_range(funnel.c.date, dates))
+            .group_by(*keys)
+        )
+        if journeys is not None:
+            statement = statement.where(_in(funnel.c.journey_id, journeys))
+        if scoped:
+            statement = statement.where(_in(funnel.c.journey_id, "scope_journey_ids"))
+        return statement
+
+    return Bound(shaped(wh.metadata, ("funnel", grain, *values), build), values)
 
 
 def funnel_frame(
@@ -334,13 +442,16 @@ def funnel_frame(
 
     Columns: period_start, journey_id, stage_id, customers.
     """
-    frame = read_frame(wh, funnel_statement(wh, start, end, journey_ids, grain, scope), columnar=True)
+    bound = _funnel_bound(wh, start, end, journey_ids, grain, scope)
+    read = read_columns(wh, bound.select, bound.values)
+    columns: dict[str, Any] = {}
     if grain is Grain.PERIOD:
-        frame.insert(0, "period_start", pd.Timestamp(start))
+        columns["period_start"] = pd.Timestamp(start)  # broadcast over the index below
     else:
-        frame["period_start"] = pd.to_datetime(frame["period_start"])
-    frame["customers"] = _as_float(frame["customers"])
-    return frame
+        read["period_start"] = _as_datetime(read["period_start"])
+    columns.update(read)
+    columns["customers"] = _as_float(read["customers"])
+    return _frame(columns, len(read["customers"]))
 
 
 def dimension_frame(wh: Warehouse, canonical: str) -> pd.DataFrame:
@@ -393,27 +504,52 @@ def budget_statement(
 
     A scope keeps the rows booked on its touchpoints and every row of the journeys whose map it owns.
     """
-    budget = wh.table("budget")
-    allowed = {"month", "journey_id", "touchpoint_id", "channel"}
-    unknown = set(by) - allowed
+    return _budget_bound(wh, start, end, by, scope).statement()
+
+
+#: The columns budget can be grouped by.
+_BUDGET_KEYS = frozenset({"month", "journey_id", "touchpoint_id", "channel"})
+
+
+def _budget_scope_values(values: Values, scope: AccessScope | None) -> bool:
+    """Whether the scope limits the budget rows read; if so its ids go into ``values``."""
+    if scope is None or scope.everything:
+        return False
+    values.named("scope_touchpoint_ids", sorted(scope.touchpoint_ids))
+    values.named("scope_journey_ids", sorted(scope.journey_ids))
+    return True
+
+
+def _budget_scope_clause(budget: sa.Table) -> sa.ColumnElement[bool]:
+    """Rows booked on the scope's touchpoints and every row of the journeys whose map it owns."""
+    return sa.or_(_in(budget.c.touchpoint_id, "scope_touchpoint_ids"),
+                  _in(budget.c.journey_id, "scope_journey_ids"))
+
+
+def _budget_bound(wh: Warehouse, start: dt.date, end: dt.date, by: tuple[str, ...],
+                  scope: AccessScope | None) -> Bound:
+    unknown = set(by) - _BUDGET_KEYS
     if unknown:
         raise ValueError(f"budget cannot be grouped by {sorted(unknown)}")  # i18n: not shown
-    keys = [budget.c[c].label(c) for c in by]
-    statement = (
-        sa.select(
-            *keys,
-            sa.func.sum(budget.c.planned).label("planned"),
-            sa.func.sum(budget.c.actual).label("actual"),
+    values = Values()
+    months = _range_values(values, "month", start, end)
+    scoped = _budget_scope_values(values, scope)
+
+    def build() -> sa.Select[Any]:
+        budget = wh.table("budget")
+        keys = [budget.c[c].label(c) for c in by]
+        statement = (
+            sa.select(
+                *keys,
+                sa.func.sum(budget.c.planned).label("planned"),
+                sa.func.sum(budget.c.actual).label("actual"),
+            )
+            .where(_date_range(budget.c.month, months))
+            .group_by(*keys)
         )
-        .where(_date_range(budget.c.month, start, end))
-        .group_by(*keys)
-    )
-    if scope is not None and not scope.everything:
-        statement = statement.where(sa.or_(
-            _in_scope(budget.c.touchpoint_id, "scope_touchpoint_ids", scope.touchpoint_ids),
-            _in_scope(budget.c.journey_id, "scope_journey_ids", scope.journey_ids),
-        ))
-    return statement
+        return statement.where(_budget_scope_clause(budget)) if scoped else statement
+
+    return Bound(shaped(wh.metadata, ("budget", by, *values), build), values)
 
 
 def budget_frame(
@@ -425,12 +561,13 @@ def budget_frame(
     ``by`` may hold month, journey_id, touchpoint_id, channel; month rows fall in the range when
     their first day does. Columns: the ``by`` columns, planned, actual.
     """
-    frame = read_frame(wh, budget_statement(wh, start, end, by, scope), columnar=True)
-    if "month" in frame.columns:
-        frame["month"] = pd.to_datetime(frame["month"])
+    bound = _budget_bound(wh, start, end, by, scope)
+    columns = read_columns(wh, bound.select, bound.values)
+    if "month" in columns:
+        columns["month"] = _as_datetime(columns["month"])
     for column in ("planned", "actual"):
-        frame[column] = _as_float(frame[column])
-    return frame
+        columns[column] = _as_float(columns[column])
+    return _frame(columns, len(columns["planned"]))
 
 
 def date_bounds_statement(wh: Warehouse, not_after: dt.date | None = None) -> sa.Select[Any]:

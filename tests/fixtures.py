@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -250,3 +251,35 @@ def warehouse(request: pytest.FixtureRequest) -> FixtureWarehouse:
 def frames() -> dict[str, pd.DataFrame]:
     """The fixture data in canonical names, for pandas reference figures (do not modify)."""
     return _generated()
+
+
+@dataclass(frozen=True)
+class SentStatement:
+    """One statement an engine handed its driver."""
+
+    sql: str
+    parameters: Any
+    #: The sending engine's URL database (to tell engines apart when listening on all of them).
+    database: str | None
+    #: What ``note()`` returned as the statement was sent (None without a ``note``).
+    note: Any = None
+
+
+@contextmanager
+def sent_statements(
+    engine: sa.Engine | type[sa.Engine], note: Callable[[], Any] | None = None
+) -> Iterator[list[SentStatement]]:
+    """Every statement ``engine`` hands its driver inside the block, in order (SQLAlchemy's
+    ``before_cursor_execute``); given the ``sa.Engine`` class, those of every engine. The list may be
+    cleared inside the block. ``note`` is called as each statement is sent (e.g. to read the stack)."""
+    sent: list[SentStatement] = []
+
+    def remember(conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        sent.append(SentStatement(statement, parameters, conn.engine.url.database,
+                                  note() if note is not None else None))
+
+    sa.event.listen(engine, "before_cursor_execute", remember)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", remember)

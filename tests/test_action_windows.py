@@ -9,13 +9,12 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
 from metrics.action_effects import action_windows
 from metrics.model import Filters, Scope
 from metrics.registry import KpiRegistry
 from metrics.trust import TrustEvidence
-from tests.fixtures import DEMO_END, FixtureWarehouse
+from tests.fixtures import DEMO_END, FixtureWarehouse, sent_statements
 from ui.caching import clear_data
 
 AS_OF = DEMO_END
@@ -75,17 +74,8 @@ def test_all_windows_in_one_statement_equal_two_per_action(
     from ui.actions import _judged_windows
 
     actions = _actions(frames)
-    engine = ctx.warehouse.engine  # type: ignore[attr-defined]
-    sent: list[str] = []
-
-    def remember(*args: object) -> None:
-        sent.append(str(args[2]))
-
-    sa.event.listen(engine, "before_cursor_execute", remember)
-    try:
+    with sent_statements(ctx.warehouse.engine) as sent:  # type: ignore[attr-defined]
         before, after = _judged_windows(ctx, actions)  # type: ignore[arg-type]
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", remember)
     assert len(sent) == 1
     clear_data()
     expected_before, expected_after = _one_by_one(ctx, actions)

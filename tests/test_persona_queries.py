@@ -17,7 +17,7 @@ from connectors.queries import kpi_frame, kpi_personas_frame, kpi_personas_state
 from metrics.model import Filters, Grain, KpiRequest, Period, Scope
 from metrics.registry import DEFAULT_KPIS, KpiRegistry
 from metrics.trust import TrustEvidence
-from tests.fixtures import DEMO_END, QUOTED_JOURNEY_ID, FixtureWarehouse
+from tests.fixtures import DEMO_END, QUOTED_JOURNEY_ID, FixtureWarehouse, sent_statements
 from ui.caching import clear_data
 
 KPI_IDS = tuple(k.kpi_id for k in DEFAULT_KPIS)
@@ -45,16 +45,8 @@ def _personas(journeys: pd.DataFrame) -> dict[str, tuple[str, ...]]:
 
 
 def _one_statement(engine: sa.Engine, run: Any) -> Any:
-    sent: list[str] = []
-
-    def remember(*args: Any) -> None:
-        sent.append(str(args[2]))
-
-    sa.event.listen(engine, "before_cursor_execute", remember)
-    try:
+    with sent_statements(engine) as sent:
         result = run()
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", remember)
     assert len(sent) == 1, sent
     return result
 

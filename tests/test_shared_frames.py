@@ -8,12 +8,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
 from metrics.model import Grain, Scope
 from metrics.registry import KpiRegistry
 from metrics.trust import TrustEvidence
-from tests.fixtures import DEMO_END, FixtureWarehouse
+from tests.fixtures import DEMO_END, FixtureWarehouse, sent_statements
 
 
 @pytest.fixture()
@@ -64,20 +63,11 @@ def test_a_callers_changes_stay_in_its_view(ctx: object) -> None:
 def test_one_frame_for_every_caller(ctx: object) -> None:
     from ui.loaders import load_kpis
 
-    engine = ctx.warehouse.engine  # type: ignore[attr-defined]
-    sent: list[str] = []
-
-    def remember(*args: object) -> None:
-        sent.append(str(args[2]))
-
-    sa.event.listen(engine, "before_cursor_execute", remember)
-    try:
+    with sent_statements(ctx.warehouse.engine) as sent:  # type: ignore[attr-defined]
         first = load_kpis(ctx, DEMO_END - dt.timedelta(days=29), DEMO_END,  # type: ignore[arg-type]
                           by=Scope.TOUCHPOINT)
         second = load_kpis(ctx, DEMO_END - dt.timedelta(days=29), DEMO_END,  # type: ignore[arg-type]
                            by=Scope.TOUCHPOINT)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", remember)
     assert len(sent) == 1
     assert first is not second
     column = _numeric(first)
@@ -89,21 +79,12 @@ def test_clear_data_forgets_the_shared_frames(ctx: object) -> None:
     from ui import caching
     from ui.loaders import load_funnel
 
-    engine = ctx.warehouse.engine  # type: ignore[attr-defined]
-    sent: list[str] = []
-
-    def remember(*args: object) -> None:
-        sent.append(str(args[2]))
-
     start = DEMO_END - dt.timedelta(days=29)
-    sa.event.listen(engine, "before_cursor_execute", remember)
-    try:
+    with sent_statements(ctx.warehouse.engine) as sent:  # type: ignore[attr-defined]
         load_funnel(ctx, start, DEMO_END)  # type: ignore[arg-type]
         load_funnel(ctx, start, DEMO_END)  # type: ignore[arg-type]
         caching.clear_data()
         load_funnel(ctx, start, DEMO_END)  # type: ignore[arg-type]
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", remember)
     assert len(sent) == 2
 
 
