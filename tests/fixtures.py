@@ -244,7 +244,7 @@ WAREHOUSE_FIXTURES = {
 )
 def warehouse(request: pytest.FixtureRequest) -> FixtureWarehouse:
     """The fixture warehouse on each dialect in turn."""
-    return request.getfixturevalue(WAREHOUSE_FIXTURES[request.param])  # type: ignore[no-any-return]
+    return request.getfixturevalue(WAREHOUSE_FIXTURES[request.param])
 
 
 @pytest.fixture(scope="session")
