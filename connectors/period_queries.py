@@ -40,14 +40,10 @@ from connectors.queries import (
     _budget_scope_clause,
     _budget_scope_values,
     _date_range,
-    _filter_values,
     _frame,
-    _in,
+    _kpi_filters,
     _range_values,
-    _scope_clauses,
-    _scope_values,
     _sort_order,
-    _touchpoint_filters,
     kpi_keys,
     read_columns,
 )
@@ -93,10 +89,7 @@ def _kpi_periods_bound(wh: Warehouse, request: KpiRequest, periods: Mapping[str,
                        scope: AccessScope | None) -> Bound:
     values = Values()
     range_names, span = _period_values(values, "date", _check(periods))
-    kpi_ids = values.add("kpi_id", list(request.kpi_ids))
-    filters = _filter_values(values, request.filters)
-    scoped = _scope_values(values, scope)
-    moment_of_truth = request.filters.moment_of_truth
+    filtered = _kpi_filters(values, request, scope)
 
     def build() -> sa.Select[Any]:
         fact = wh.table("touchpoint_kpis")
@@ -116,14 +109,12 @@ def _kpi_periods_bound(wh: Warehouse, request: KpiRequest, periods: Mapping[str,
             .select_from(fact.join(tp, fact.c.touchpoint_id == tp.c.touchpoint_id))
             .where(
                 *_in_any(fact.c.date, span, ranges),
-                _in(fact.c.kpi_id, kpi_ids),
-                *_touchpoint_filters(tp, filters, moment_of_truth),
-                *_scope_clauses(tp, scoped),
+                *filtered(fact, tp),
             )
             .group_by(*keys)
         )
 
-    key = ("kpi_periods", request.grain, request.by, moment_of_truth, *values)
+    key = ("kpi_periods", request.grain, request.by, request.filters.moment_of_truth, *values)
     return Bound(shaped(wh.metadata, key, build), values)
 
 

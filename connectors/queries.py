@@ -24,7 +24,7 @@ export can ask for a row outside it. None (the service identity) reads everythin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -175,6 +175,21 @@ def _scope_clauses(tp: sa.Table, scoped: bool) -> list[sa.ColumnElement[bool]]:
     return [_in(tp.c.touchpoint_id, "scope_touchpoint_ids")] if scoped else []
 
 
+def _kpi_filters(values: Values, request: KpiRequest, scope: AccessScope | None
+                 ) -> Callable[[sa.Table, sa.Table], list[sa.ColumnElement[bool]]]:
+    """A KPI request's KPIs, touchpoint filters and scope: their values go into ``values`` (in
+    this order, after the dates); returns the clauses over the fact and touchpoint tables."""
+    kpi_ids = values.add("kpi_id", list(request.kpi_ids))
+    filters = _filter_values(values, request.filters)
+    scoped = _scope_values(values, scope)
+
+    def clauses(fact: sa.Table, tp: sa.Table) -> list[sa.ColumnElement[bool]]:
+        return [_in(fact.c.kpi_id, kpi_ids),
+                *_touchpoint_filters(tp, filters, request.filters.moment_of_truth),
+                *_scope_clauses(tp, scoped)]
+    return clauses
+
+
 def kpi_keys(request: KpiRequest, fact: sa.Table, tp: sa.FromClause) -> list[sa.ColumnElement[Any]]:
     """The grouping columns of a KPI request: period start (unless one period), breakdown, KPI."""
     keys: list[sa.ColumnElement[Any]] = []
@@ -194,10 +209,7 @@ def kpi_statement(wh: Warehouse, request: KpiRequest, scope: AccessScope | None 
 def _kpi_bound(wh: Warehouse, request: KpiRequest, scope: AccessScope | None) -> Bound:
     values = Values()
     dates = _range_values(values, "date", request.start, request.end)
-    kpi_ids = values.add("kpi_id", list(request.kpi_ids))
-    filters = _filter_values(values, request.filters)
-    scoped = _scope_values(values, scope)
-    moment_of_truth = request.filters.moment_of_truth
+    filtered = _kpi_filters(values, request, scope)
 
     def build() -> sa.Select[Any]:
         fact = wh.table("touchpoint_kpis")
@@ -213,14 +225,12 @@ def _kpi_bound(wh: Warehouse, request: KpiRequest, scope: AccessScope | None) ->
             .select_from(fact.join(tp, fact.c.touchpoint_id == tp.c.touchpoint_id))
             .where(
                 _date_range(fact.c.date, dates),
-                _in(fact.c.kpi_id, kpi_ids),
-                *_touchpoint_filters(tp, filters, moment_of_truth),
-                *_scope_clauses(tp, scoped),
+                *filtered(fact, tp),
             )
             .group_by(*keys)
         )
 
-    key = ("kpi", request.grain, request.by, moment_of_truth, *values)
+    key = ("kpi", request.grain, request.by, request.filters.moment_of_truth, *values)
     return Bound(shaped(wh.metadata, key, build), values)
 
 
