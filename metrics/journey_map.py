@@ -233,20 +233,22 @@ def _worst_kpi_text(tp_scored: pd.DataFrame, registry: KpiRegistry) -> pd.DataFr
     rows = tp_scored.assign(
         _rank=severity_rank(tp_scored["status"], no_data_last=True), _judged=tp_scored["target"].notna()
     )
-    text = [
-        f"{registry[k].name} {registry[k].format(v)}"
-        for k, v in zip(rows["kpi_id"], rows["value"], strict=True)
-    ]
-    kpi_line = [registry[k].name for k in rows["kpi_id"]]
-    with_target = tr("{value} · target {target}")
-    value_line = [
-        registry[k].format(v) if pd.isna(t) else with_target.format(value=registry[k].format(v),
-                                                                    target=registry[k].format(t))
-        for k, v, t in zip(rows["kpi_id"], rows["value"], rows["target"], strict=True)
-    ]
-    rows = rows.assign(text=text, kpi_line=kpi_line, value_line=value_line)
+    # Each value is worded once; the value line (with its target) only for each touchpoint's headline
+    # row, the one shown (14,470 touchpoints at 100 M rows: a third of this function's time).
+    names = {k: registry[k].name for k in rows["kpi_id"].unique()}
+    values = [registry[k].format(v) for k, v in zip(rows["kpi_id"], rows["value"], strict=True)]
+    rows = rows.assign(text=[f"{names[k]} {v}" for k, v in zip(rows["kpi_id"], values, strict=True)],
+                       _value_text=values)
     headline = rows.sort_values(["_judged", "_rank"], ascending=[False, True]).drop_duplicates(
         "touchpoint_id"
+    )
+    with_target = tr("{value} · target {target}")
+    headline = headline.assign(
+        kpi_line=[names[k] for k in headline["kpi_id"]],
+        value_line=[
+            v if pd.isna(t) else with_target.format(value=v, target=registry[k].format(t))
+            for k, v, t in zip(headline["kpi_id"], headline["_value_text"], headline["target"], strict=True)
+        ],
     )
     summary = rows.groupby("touchpoint_id")["text"].agg("; ".join).rename("summary")
     return (
