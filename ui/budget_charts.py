@@ -190,9 +190,12 @@ def response_curve_chart(points: pd.DataFrame, history: pd.DataFrame, marks: pd.
     y = alt.Y("outcome:Q", title=tr("{outcome} per month").format(outcome=outcome_label))
     spend_tip = alt.Tooltip("spend:Q", title=tr("spend"), format=EUR)
     outcome_tip = alt.Tooltip("outcome:Q", title=tr("outcome"), format=",.0f")
+    # The legend says yes/no in the page's language, not the data's True/False.
+    inside, outside = tr("Yes"), tr("No")
+    points = points.assign(observed=points["observed"].map({True: inside, False: outside}))
+    dash = alt.Scale(domain=[inside, outside], range=[[1, 0], [5, 4]])
     curve = alt.Chart(points).mark_line(color=PLAN_COLOUR).encode(
-        x=x, y=y, strokeDash=alt.StrokeDash("observed:N", title=tr("Within observed spend"),
-                                            scale=alt.Scale(domain=[True, False], range=[[1, 0], [5, 4]])))
+        x=x, y=y, strokeDash=alt.StrokeDash("observed:N", title=tr("Within observed spend"), scale=dash))
     seen = alt.Chart(history).mark_circle(color=ACTUAL_COLOUR, opacity=0.5).encode(
         x=x, y=y, tooltip=[alt.Tooltip("yearmonth(month):T", title=tr("Month")), spend_tip, outcome_tip])
     chosen = alt.Chart(_named_plans(marks)).mark_point(size=140, filled=True, shape="diamond").encode(

@@ -219,15 +219,17 @@ def _show_curves(inputs: WhatIfInputs, fits: dict[str, CurveFit], curves: dict[s
         points = curve_points(curves[shown], marks["spend"].max() * CURVE_SPAN)
         show_chart(response_curve_chart, points, history[history[key] == shown], marks, inputs.noun)
     st.caption(tr(CURVE_NOTE))
+    # Worded as every number on the app is (metrics.formatting: the language's separators, "–" for a
+    # refused curve's missing figures), headed by renaming: a column's name is what a person reads.
     summary = summary.assign(
         status=summary["status"].map(lambda s: tr(FIT_STATUS_TEXT[s]) if s in FIT_STATUS_TEXT else s),
-        form=summary["form"].map(lambda f: tr(FORM_TEXT[f]) if f in FORM_TEXT else f))
-    # Headed by renaming: a column's name is what a person reads, so none stays English.
+        form=summary["form"].map(lambda f: tr(FORM_TEXT[f]) if f in FORM_TEXT else number_text(None)),
+        reason=summary["reason"].fillna(""),
+        r_squared=summary["r_squared"].map(lambda v: number_text(v, 2)),
+        spend_r_squared=summary["spend_r_squared"].map(lambda v: number_text(v, 2)),
+        spend_min=summary["spend_min"].map(money_text),
+        spend_max=summary["spend_max"].map(money_text))
     heads = {"name": tr("name"), "status": tr("status"), "reason": tr("reason"), "form": tr("form"),
-             "r_squared": "R²", "spend_r_squared": tr("Spend R²"), "n_points": tr("n_points"),
+             "r_squared": "R²", "spend_r_squared": tr("Spend R²"), "n_points": tr("Months observed"),
              "spend_min": tr("Lowest month"), "spend_max": tr("Highest month")}
-    st.dataframe(summary[list(heads)].rename(columns=heads), hide_index=True, width="stretch", column_config={
-        heads["r_squared"]: st.column_config.NumberColumn(format="%.2f"),
-        heads["spend_r_squared"]: st.column_config.NumberColumn(format="%.2f"),
-        heads["spend_min"]: st.column_config.NumberColumn(format="€%.0f"),
-        heads["spend_max"]: st.column_config.NumberColumn(format="€%.0f")})
+    st.dataframe(summary[list(heads)].rename(columns=heads), hide_index=True, width="stretch")
