@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from metrics.i18n import N_, tr
+from metrics.status import Status
 
 __all__ = ["CheckDef", "CHECKS", "CHECKS_BY_ID", "check_label", "KPI_TABLES", "severity_label", "Outcome",
-           "Severity"]
+           "OUTCOME_LABELS", "outcome_label", "Severity"]
 
 
 class Severity(StrEnum):
@@ -37,6 +38,26 @@ class Outcome(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     ERROR = "error"  # the check could not be evaluated (unreachable, missing column, ...): counts as failed
+
+
+#: Each outcome's words as shown (marked English, shown in the current language) and its colour, by
+#: status: a passing check has the "on target" colour, a failing warning "at risk", a failing
+#: critical check "off target" and a check that could not run "not trusted".
+OUTCOME_LABELS: dict[str, tuple[str, Status]] = {
+    "passed": (N_("passed"), Status.ON_TARGET),
+    "warning": (N_("warning failed"), Status.AT_RISK),
+    "critical": (N_("critical failed"), Status.OFF_TARGET),
+    "error": (N_("could not run"), Status.NOT_TRUSTED),
+}
+
+
+def outcome_label(outcome: str, severity: str) -> str:
+    """The outcome of a check (and its severity, when it failed) in words, in the current language."""
+    if outcome == "passed":
+        return tr(OUTCOME_LABELS["passed"][0])
+    if outcome == "error":
+        return tr(OUTCOME_LABELS["error"][0])
+    return tr(OUTCOME_LABELS["critical" if severity == "critical" else "warning"][0])
 
 
 @dataclass(frozen=True)

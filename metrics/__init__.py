@@ -10,7 +10,8 @@ and trust in one call), ``trust``, ``periods``, ``effectiveness``, ``overview``,
 (off target N periods in a row), ``owners``, ``budget``, ``what_if``, ``response_curves``,
 ``curve_uncertainty`` (bootstrap ranges, weak curves), ``reallocation``, ``journey_allocation`` (journey
 limits), ``priorities`` (what an owner fixes first), ``kano`` (Kano factors, super-touchpoints),
-``action_effects`` (an action's KPI before and after its start) and the ``alerts`` package (its
+``action_effects`` (an action's KPI before and after its start), ``spreadsheet_cells`` (text cells
+of a downloaded CSV that no spreadsheet runs as a formula) and the ``alerts`` package (its
 ``__main__`` is a command line).
 
 Private: ``_batch_trf`` (the batch least-squares fitter behind ``response_curves``) and
@@ -20,7 +21,6 @@ imported here, so scipy and pandas load only with the module that needs them.
 
 __all__ = ["action_effects", "alerts", "budget", "changes", "curve_uncertainty", "effectiveness",
            "formatting", "i18n", "i18n_audit", "journey_allocation", "journey_cards", "journey_map",
-           "judgement",
-           "kano", "model", "overview", "owners", "periods", "priorities", "reallocation",
-           "registry", "response_curves", "samples", "status", "streaks", "targets", "trends",
-           "trust", "what_if"]
+           "judgement", "kano", "model", "overview", "owners", "periods", "priorities", "reallocation",
+           "registry", "response_curves", "samples", "spreadsheet_cells", "status", "streaks", "targets",
+           "trends", "trust", "what_if"]

@@ -7,13 +7,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from checks.catalogue import check_label, severity_label
+from checks.catalogue import check_label, outcome_label, severity_label
 from metrics.formatting import number_text
 from metrics.i18n import tr
 from ui.alert_sections import show_alert_deliveries
 from ui.check_runs import current_job, show_check_run, start_check_run
 from ui.context import app_context, show_problem
-from ui.quality_charts import outcome_label
 from ui.quality_loaders import load_quality, quality_state
 from ui.quality_sections import (
     failing_frame,

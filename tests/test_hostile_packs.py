@@ -96,7 +96,7 @@ def test_slides_show_names_and_comments_as_text_and_links_nowhere(review: Quarte
 def test_csv_cells_never_run_as_spreadsheet_formulas() -> None:
     import pandas as pd
 
-    from review.exports.csv import spreadsheet_safe
+    from metrics.spreadsheet_cells import spreadsheet_safe
 
     frame = pd.DataFrame({"name": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "plain", None],
                           "value": [-1.5, 2.0, 3.0, 4.0, 5.0, 6.0]})

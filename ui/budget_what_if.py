@@ -23,6 +23,7 @@ from metrics.response_curves import (
     curve_points,
     curve_summary,
 )
+from metrics.spreadsheet_cells import spreadsheet_safe
 from metrics.what_if import (
     CURVE_SPAN,
     GOAL_ABOVE_PROJECTION,
@@ -34,7 +35,6 @@ from metrics.what_if import (
     plans_long,
     scenario_total_problem,
 )
-from review.exports.csv import spreadsheet_safe
 from ui import caching
 from ui.budget_charts import response_curve_chart, scenario_chart
 from ui.budget_loaders import ITEM_KEYS, load_curve_fits, load_curve_samples

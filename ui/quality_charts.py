@@ -1,31 +1,14 @@
-"""Charts of the data-quality page. Colours come from metrics.status: a passing check has the
-"on target" colour, a failing warning "at risk", a failing critical check "off target" and a check
-that could not run "not trusted"."""
+"""Charts of the data-quality page. Each outcome's words and colour come from
+checks.catalogue.OUTCOME_LABELS (the status palette of metrics.status)."""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
-from metrics.i18n import N_, tr
-from metrics.status import STATUS_COLOURS, Status
-
-#: Each outcome's words (marked English, shown in the current language) and colour.
-OUTCOME_LABELS: dict[str, tuple[str, Status]] = {
-    "passed": (N_("passed"), Status.ON_TARGET),
-    "warning": (N_("warning failed"), Status.AT_RISK),
-    "critical": (N_("critical failed"), Status.OFF_TARGET),
-    "error": (N_("could not run"), Status.NOT_TRUSTED),
-}
-
-
-def outcome_label(outcome: str, severity: str) -> str:
-    """The outcome of a check in words, in the current language."""
-    if outcome == "passed":
-        return tr(OUTCOME_LABELS["passed"][0])
-    if outcome == "error":
-        return tr(OUTCOME_LABELS["error"][0])
-    return tr(OUTCOME_LABELS["critical" if severity == "critical" else "warning"][0])
+from checks.catalogue import OUTCOME_LABELS, outcome_label
+from metrics.i18n import tr
+from metrics.status import STATUS_COLOURS
 
 
 def check_history_chart(history: pd.DataFrame, names: dict[str, str]) -> alt.Chart:

@@ -2,7 +2,7 @@
 
 Public modules: ``files`` (atomic writing, the pack's header lines, ExportError), ``layout`` (what
 the PDF and the slides show in which order, tables cut to ten rows), ``pdf``,
-``pptx`` and ``csv`` (one writer each; ``csv.spreadsheet_safe`` is also used by the budget page).
+``pptx`` and ``csv`` (one writer each).
 The writers are imported when a pack is written, not with this package, so a page that needs
 only ``files`` or ``csv`` never loads reportlab, python-pptx or vl-convert.
 """

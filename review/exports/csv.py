@@ -6,9 +6,9 @@ otherwise (``Journey-ID``); ``keys=True`` (``python -m review export --keys``) w
 language, for programs that read the file. The cells are the same in every language: codes
 (``on_target``, ``live``), names as stored and numbers as Python writes them.
 Numbers are written in full precision (repr), so reading the file back gives the page's values.
-Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab
-or a carriage return: a journey named ``=HYPERLINK(...)``) get a leading apostrophe, which
-spreadsheets show as text; numbers are left as they are.
+Text cells that a spreadsheet would run as a formula (a journey named ``=HYPERLINK(...)``) get a
+leading apostrophe, which spreadsheets show as text (metrics.spreadsheet_cells); numbers are left as
+they are.
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ from pathlib import Path
 import pandas as pd
 
 from metrics.i18n import N_, tr
+from metrics.spreadsheet_cells import spreadsheet_safe
 from review._figures import FIGURE_COLUMNS
 from review.exports.files import write_atomically
 from review.frozen import QuarterReview
 from review.store import stamp
 
-__all__ = ["CSV_COLUMNS", "CSV_HEADINGS", "pack_csv_frame", "spreadsheet_safe", "write_pack_csv"]
+__all__ = ["CSV_COLUMNS", "CSV_HEADINGS", "pack_csv_frame", "write_pack_csv"]
 
 CSV_COLUMNS: tuple[str, ...] = ("quarter", "source", "generated_at", *FIGURE_COLUMNS)
 #: The same keys, marked: each is its column's English heading, read ``tr(key)`` in the file.
@@ -43,20 +44,6 @@ def pack_csv_frame(review: QuarterReview, generated_at: dt.datetime, keys: bool 
     out = figures.assign(quarter=review.figures.quarter, source=review.figures.source,
                          generated_at=stamp(generated_at))[list(CSV_COLUMNS)]
     return out if keys else out.rename(columns={c: tr(c) for c in CSV_HEADINGS})
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells cannot run as spreadsheet formulas (module docstring)."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype.kind in "OSU" or str(out[column].dtype) == "str":
-            text = out[column]
-            risky = text.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_STARTS))
-            out[column] = text.where(~risky, "'" + text.astype(str))
-    return out
 
 
 def write_pack_csv(review: QuarterReview, path: Path, generated_at: dt.datetime, keys: bool = False) -> Path:
