@@ -511,10 +511,14 @@ def funnel_frame(
 
 
 def dimension_frame(wh: Warehouse, canonical: str) -> pd.DataFrame:
-    """A whole dimension table (journeys, stages, touchpoints, kpis, targets) in canonical names."""
+    """A whole dimension table (journeys, stages, touchpoints, kpis, targets) in canonical names.
+
+    Read as whole columns (``read_frame(columnar=True)``): at 100 M fact rows (14,470 touchpoints,
+    56,785 targets) fetching rows of Python objects took 0.42 s of CPU, columns 0.10 s; the frames
+    are the same (#19)."""
     if canonical not in TABLES or canonical in ("touchpoint_kpis", "funnel", "budget"):
         raise ValueError(f"{canonical!r} is not a dimension table")  # i18n: not shown (a developer error)
-    return _coerce_dimension(canonical, read_frame(wh, dimension_statement(wh, canonical)))
+    return _coerce_dimension(canonical, read_frame(wh, dimension_statement(wh, canonical), columnar=True))
 
 
 def dimension_statement(wh: Warehouse, canonical: str) -> sa.Select[Any]:
