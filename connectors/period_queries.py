@@ -44,6 +44,7 @@ from connectors.queries import (
     _kpi_filters,
     _range_values,
     _sort_order,
+    _taken,
     kpi_keys,
     read_columns,
 )
@@ -129,9 +130,9 @@ def _long(wide: dict[str, Any], keys: list[str], measures: tuple[str, ...], coun
     taken = [order[_has_rows(wide[f"{count}_{i}"])[order]] for i in range(len(periods))]
     row = np.concatenate(taken)
     which = np.repeat(np.arange(len(periods)), [len(t) for t in taken])
-    columns: dict[str, Any] = {"period": np.array(list(periods), dtype=object)[which]}
+    columns: dict[str, Any] = {"period": _taken(np.array(list(periods), dtype=object), which)}
     for key in keys:
-        columns[key] = wide[key].take(row)
+        columns[key] = _taken(wide[key], row)
     for name in measures:
         columns[name] = np.concatenate([_numpy(wide[f"{name}_{i}"])[t] for i, t in enumerate(taken)])
     return columns, which

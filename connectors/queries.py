@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 
 from connectors._shapes import Bound, Values, bind, shaped
@@ -267,7 +268,7 @@ def _kpi_shape(read: dict[str, Any], request: KpiRequest, start: dt.date,
     if request.grain is Grain.PERIOD:
         columns["period_start"] = pd.Timestamp(start)  # broadcast over the index below
     for name, values in read.items():
-        columns[name] = values.take(order)
+        columns[name] = _taken(values, order)
     for name in ("numerator", "denominator"):
         columns[name] = _as_float(columns[name])
     columns["rows"] = _as_int64(columns["rows"])
@@ -295,17 +296,62 @@ def _as_int64(values: Any) -> Any:
 def _sort_order(keys: list[Any]) -> np.ndarray:
     """Row positions that sort by ``keys`` (columns of equal length, the first the primary),
     each ascending with missing values last: the order ``DataFrame.sort_values`` gives (its
-    multi-key sort also ranks each key by its sorted distinct values), from one ``np.lexsort``
-    of integer codes instead of a sort over a frame. Stable for equal keys."""
-    codes = []
-    for values in reversed(keys):  # np.lexsort's primary key is its last
-        if not isinstance(values, np.ndarray) and values.dtype.kind not in "biufcmM":
-            # Text as Python strings: sorting them is a fifth of sorting Arrow strings on small
-            # results, and both order by code point. Missing values stay missing.
-            values = values.to_numpy(dtype=object)
-        code, distinct = pd.factorize(values, sort=True)
-        codes.append(np.where(code < 0, len(distinct), code))
-    return np.lexsort(codes) if codes else np.arange(0)
+    multi-key sort also ranks each key by its sorted distinct values), from one stable sort of
+    integer codes instead of a sort over a frame. Stable for equal keys."""
+    codes, sizes = [], []
+    for values in keys:
+        code, distinct = _sorted_codes(values)
+        codes.append(np.where(code < 0, distinct, code))
+        sizes.append(distinct + 1)
+    if not codes:
+        return np.arange(0)
+    if np.prod(np.array(sizes, dtype=float)) >= 2.0**62:  # too many for one int64 code per row
+        return np.lexsort(codes[::-1])  # np.lexsort's primary key is its last
+    combined = np.zeros(len(codes[0]), dtype=np.int64)
+    for code, size in zip(codes, sizes, strict=True):
+        combined = combined * size + code
+    return np.argsort(combined, kind="stable")  # a third of np.lexsort's time on 486,000 rows
+
+
+def _sorted_codes(values: Any) -> tuple[np.ndarray, int]:
+    """Each value's rank among the sorted distinct values (-1 for missing) and how many there are."""
+    text = _arrow_text(values)
+    if text is not None:
+        # Text by code point, as Python sorts it: Arrow encodes the column (a fifth of pd.factorize's
+        # time on Python strings), Python sorts the few distinct values.
+        encoded = text.dictionary_encode()
+        distinct = encoded.dictionary.to_pylist()
+        rank = np.empty(len(distinct), dtype=np.int64)
+        rank[sorted(range(len(distinct)), key=distinct.__getitem__)] = np.arange(len(distinct))
+        missing = np.asarray(encoded.indices.is_null())
+        code = rank[np.asarray(encoded.indices.fill_null(0)).astype(np.int64)]
+        return np.where(missing, -1, code), len(distinct)
+    if not isinstance(values, np.ndarray) and values.dtype.kind not in "biufcmM":
+        # Text as Python strings: sorting them is a fifth of sorting Arrow strings on small
+        # results, and both order by code point. Missing values stay missing.
+        values = values.to_numpy(dtype=object)
+    code, uniques = pd.factorize(values, sort=True)
+    return code, len(uniques)
+
+
+def _arrow_text(values: Any) -> pa.Array | None:
+    """A fetched column of Python strings (missing as None or NaN) as an Arrow text array; None for
+    any other column. pandas types such a column as text (``str``)."""
+    if not (isinstance(values, np.ndarray) and values.dtype == object and len(values)):
+        return None
+    if pd.api.types.infer_dtype(values, skipna=True) != "string":
+        return None
+    return pa.array(values, type=pa.large_string(), from_pandas=True)
+
+
+def _taken(values: Any, positions: np.ndarray) -> Any:
+    """``values.take(positions)``; a column of Python strings as the text array pandas would make of
+    it, taken in Arrow (pandas checks each string of an object column it types as text: 0.2 s per
+    486,000 rows, against 0.03 s through Arrow)."""
+    text = _arrow_text(values)
+    if text is None:
+        return values.take(positions)
+    return pd.array(text.take(pa.array(positions)), dtype="str")
 
 
 def kpi_personas_statement(
@@ -465,10 +511,14 @@ def funnel_frame(
 
 
 def dimension_frame(wh: Warehouse, canonical: str) -> pd.DataFrame:
-    """A whole dimension table (journeys, stages, touchpoints, kpis, targets) in canonical names."""
+    """A whole dimension table (journeys, stages, touchpoints, kpis, targets) in canonical names.
+
+    Read as whole columns (``read_frame(columnar=True)``): at 100 M fact rows (14,470 touchpoints,
+    56,785 targets) fetching rows of Python objects took 0.42 s of CPU, columns 0.10 s; the frames
+    are the same (#19)."""
     if canonical not in TABLES or canonical in ("touchpoint_kpis", "funnel", "budget"):
         raise ValueError(f"{canonical!r} is not a dimension table")  # i18n: not shown (a developer error)
-    return _coerce_dimension(canonical, read_frame(wh, dimension_statement(wh, canonical)))
+    return _coerce_dimension(canonical, read_frame(wh, dimension_statement(wh, canonical), columnar=True))
 
 
 def dimension_statement(wh: Warehouse, canonical: str) -> sa.Select[Any]:

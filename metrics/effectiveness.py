@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics._keys import factorized, matching_pairs
 from metrics.formatting import percent_text
 from metrics.i18n import N_, tr
 from metrics.kano import kano_factors
@@ -116,16 +117,22 @@ def health_scores(scored: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFra
 def weighted_health(scored: pd.DataFrame, touchpoints: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """``health_scores`` per ``by`` (e.g. period_start) and journey in one pass: the ``by`` columns,
     journey_id, health; only groups with something judged."""
-    points = scored["status"].map({s.value: p for s, p in STATUS_POINTS.items()})
-    # Only the columns used: a judged frame has twenty, and the monthly one of every touchpoint is
-    # large (half a million rows at 100 M fact rows, #19).
-    judged = scored[[*by, "touchpoint_id"]].assign(points=points).dropna(subset=["points"])
+    # Each status's points by code, each judged row's touchpoint by key codes (metrics/_keys.py),
+    # in the order the merge on text gave, so every sum adds the same numbers in the same order
+    # (the Overview adds up three of these per run, up to half a million rows each at 100 M, #19).
+    codes, statuses = pd.factorize(scored["status"])
+    per_status = {s.value: p for s, p in STATUS_POINTS.items()}
+    points = np.array([per_status.get(str(s), np.nan) for s in statuses] + [np.nan], dtype="float64")[codes]
     info = touchpoints[["touchpoint_id", "journey_id", "weight", "moment_of_truth"]]
-    judged = judged.drop(columns=[c for c in info.columns[1:] if c in judged.columns]).merge(
-        info, on="touchpoint_id"
-    )
-    judged["w"] = judged["weight"].clip(lower=0) * np.where(judged["moment_of_truth"], MOT_WEIGHT, 1.0)
-    judged["wp"] = judged["w"] * judged["points"]
+    row, place = matching_pairs([factorized(scored["touchpoint_id"])], [info["touchpoint_id"]],
+                                rows=np.flatnonzero(~np.isnan(points)))
+    weight = info["weight"].to_numpy(dtype="float64", na_value=np.nan)[place]
+    w = np.clip(weight, 0, None) * np.where(info["moment_of_truth"].to_numpy()[place], MOT_WEIGHT, 1.0)
+    judged = pd.DataFrame({
+        **{c: scored[c].take(row).reset_index(drop=True) for c in by},
+        "journey_id": info["journey_id"].take(place).reset_index(drop=True),
+        "wp": w * points[row], "w": w,
+    })
     sums = judged.groupby([*by, "journey_id"])[["wp", "w"]].sum()
     return (100.0 * sums["wp"] / sums["w"].where(sums["w"] > 0)).rename("health").reset_index()
 

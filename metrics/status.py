@@ -119,12 +119,12 @@ def classify_frame(frame: pd.DataFrame, directions: pd.Series) -> pd.Series:
     higher = directions.astype(str).eq(Direction.HIGHER_IS_BETTER.value).to_numpy()
     gap = np.where(higher, value - target, target - value)
     noise = GAP_NOISE * np.maximum(1.0, target.abs().to_numpy())
-    status = np.select(
-        [np.isnan(gap), gap >= -noise, gap >= -band.to_numpy() - noise],
-        [Status.NO_DATA.value, Status.ON_TARGET.value, Status.AT_RISK.value],
-        default=Status.OFF_TARGET.value,
-    )
-    return pd.Series(status, index=frame.index, dtype="str")
+    # Chosen as a code, then taken from the four texts as Python strings: a text column built
+    # from NumPy's fixed-width strings cost 0.13 s per 486,000 rows, from objects a sixth (#19).
+    code = np.select([np.isnan(gap), gap >= -noise, gap >= -band.to_numpy() - noise], [0, 1, 2], default=3)
+    texts = np.array([Status.NO_DATA.value, Status.ON_TARGET.value, Status.AT_RISK.value,
+                      Status.OFF_TARGET.value], dtype=object)
+    return pd.Series(texts[code], index=frame.index, dtype="str")
 
 
 def severity_rank(statuses: pd.Series, *, no_data_last: bool = False) -> pd.Series:

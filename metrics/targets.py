@@ -18,6 +18,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from metrics._keys import factorized, matching_pairs
 from metrics.model import TARGET_SCOPE_PRIORITY, Scope
 
 __all__ = ["kpis_with_targets", "resolve_targets", "resolve_targets_on", "SCOPE_KEY", "target_steps",
@@ -70,17 +71,22 @@ def resolve_targets_on(values: pd.DataFrame, targets: pd.DataFrame, on: pd.Serie
     starts, ends = _as_dates(live["valid_from"]), _as_dates(live["valid_to"])
     chosen = np.full(len(values), -1)  # position in ``live`` of the row that applies, -1 for none
     scope_of = np.full(len(values), None, dtype=object)
+    # Each key column factorized once for every scope (a column absent is never matched).
+    codes = {c: factorized(values[c]) for c in ("kpi_id", *SCOPE_KEY.values()) if c in values.columns}
     for scope in TARGET_SCOPE_PRIORITY:
         key = SCOPE_KEY.get(scope)
         candidates = live[live["scope"] == scope.value]
         if candidates.empty or (key is not None and key not in values.columns) or (chosen >= 0).all():
             continue
         open_rows = np.flatnonzero(chosen < 0)
-        join = ["kpi_id"] if key is None else ["kpi_id", key]  # scope "all": a stray scope_id is ignored
-        left = values[join].iloc[open_rows].assign(_row=open_rows)
-        right = candidates.rename(columns={"scope_id": key or "_scope_id"})[[*join, "_pos"]]
-        pairs = left.merge(right, on=join, how="inner")
-        row, pos = pairs["_row"].to_numpy(), pairs["_pos"].to_numpy()
+        # The (row, candidate) pairs equal on KPI and scope id, as an inner merge pairs them
+        # (scope "all": a stray scope_id is ignored), matched by codes (metrics/_keys.py).
+        left, right = [codes["kpi_id"]], [candidates["kpi_id"]]
+        if key is not None:
+            left.append(codes[key])
+            right.append(candidates["scope_id"])
+        row, of = matching_pairs(left, right, rows=open_rows)
+        pos = candidates["_pos"].to_numpy()[of]
         day = days[row]
         valid = (starts[pos] <= day) & (np.isnat(ends[pos]) | (day <= ends[pos]))
         row, pos = row[valid], pos[valid]

@@ -74,3 +74,6 @@ def test_sort_order_is_sort_values_order_with_missing_values_last() -> None:
                  ["rank", "channel", "kpi_id"]):
         order = _sort_order([frame[k] for k in keys])
         assert order.tolist() == frame.sort_values(keys).index.tolist(), keys
+        # As DuckDB's fetchnumpy hands text over: Python strings in an object array, missing as None.
+        fetched = [frame[k].astype(object).where(frame[k].notna(), None).to_numpy() for k in keys]
+        assert _sort_order(fetched).tolist() == order.tolist(), keys
