@@ -1,6 +1,7 @@
 """A full data-quality checks run (``python -m checks run``) on a benchmark warehouse: its wall time,
 CPU time and the peak resident memory of that process alone (``os.wait4``'s rusage of the child), with the
-embedded DuckDB bounded as the app bounds it (MOT_DUCKDB_MEMORY_LIMIT, MOT_DUCKDB_THREADS)."""
+embedded DuckDB bounded as a check run bounds it (MOT_DUCKDB_MEMORY_LIMIT, unset 256MB for a check run
+against the app's 128MB: connectors.runtime.embedded_limits; MOT_DUCKDB_THREADS)."""
 
 from __future__ import annotations
 

@@ -78,7 +78,7 @@ def run_command(args: argparse.Namespace, environ: dict[str, str]) -> int:
 
     as_of = args.as_of or today
     docs_dir = None if args.no_docs else settings.data_dir / "gx"
-    limits = embedded_limits(settings)
+    limits = embedded_limits(settings, checks=True)
     warehouse = open_for_checks(settings.effective_warehouse_url, settings.mapping_path, limits)
     run = run_checks(warehouse, as_of, docs_dir, trigger="cli")
     not_run = not_run_reason(run)

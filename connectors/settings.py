@@ -96,10 +96,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "MOT_DUCKDB_MEMORY_LIMIT",
-        "256MB",
+        None,
         N_("Memory a DuckDB warehouse (the demo or a duckdb:/// URL) may use in this process, e.g. 256MB "
            "or 1GB: its buffer of cached table blocks and the working memory of queries. Larger "
-           "aggregations spill to a temporary folder beside the file instead of growing the process."),
+           "aggregations spill to a temporary folder beside the file instead of growing the process. "
+           "Unset: 128MB in the app, 256MB for a check run (python -m checks run)."),
     ),
     Setting(
         "MOT_DUCKDB_THREADS",
@@ -124,7 +125,9 @@ class Settings:
     data_dir: Path
     contacts_path: Path | None = None
     language: str = "en"
-    duckdb_memory_limit: str = "256MB"
+    #: MOT_DUCKDB_MEMORY_LIMIT as set; None when unset (connectors.runtime.embedded_limits: 128MB
+    #: for the app, 256MB for a check run).
+    duckdb_memory_limit: str | None = None
     duckdb_threads: int = 2
     min_curve_r2: float = 0.5
     access_path: Path | None = None
@@ -191,7 +194,8 @@ def resolve_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | No
         data_dir=data_dir,
         contacts_path=Path(contacts) if contacts else None,
         language=language,
-        duckdb_memory_limit=_memory_limit(raw["MOT_DUCKDB_MEMORY_LIMIT"] or "256MB"),
+        duckdb_memory_limit=_memory_limit(raw["MOT_DUCKDB_MEMORY_LIMIT"]) if raw["MOT_DUCKDB_MEMORY_LIMIT"]
+        else None,
         duckdb_threads=_threads(raw["MOT_DUCKDB_THREADS"] or "2"),
         access_path=Path(raw["MOT_ACCESS"]) if raw["MOT_ACCESS"] else None,
         login=bool((secrets or {}).get("auth")),

@@ -54,13 +54,16 @@ def streak_text(streak: int, periods_seen: int | None = None) -> str:
 
 
 def standing_off_target(
-    series: pd.DataFrame, keys: list[str], periods: int = DEFAULT_ALERT_STREAK
+    series: pd.DataFrame, keys: list[str], periods: int = DEFAULT_ALERT_STREAK,
+    streaks: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The series off target for at least ``periods`` periods in a row, up to the latest one:
-    the key columns and ``streak``, longest first."""
+    the key columns and ``streak``, longest first. ``streaks``: ``off_target_streaks(series, keys)``
+    when the caller has it already (My touchpoints ranks by it too)."""
     if periods < 1:
         raise ValueError("a streak needs at least one period")  # i18n: not shown
-    streaks = off_target_streaks(series, keys)
+    if streaks is None:
+        streaks = off_target_streaks(series, keys)
     standing = streaks[streaks["streak"] >= periods]
     return standing.sort_values("streak", ascending=False, kind="stable").reset_index(drop=True)
 

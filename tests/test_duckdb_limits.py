@@ -10,14 +10,22 @@ import pytest
 
 from connectors.runtime import embedded_limits, open_configured_warehouse, open_for_checks
 from connectors.settings import SettingsError, resolve_settings
-from connectors.warehouse import Warehouse
+from connectors.warehouse import EmbeddedLimits, Warehouse
 from tests.test_checks_bad_input import _duckdb
 from tests.test_checks_rules import clean_frames
 
 
 def test_defaults_bound_duckdb(tmp_path: Path) -> None:
     settings = resolve_settings({"MOT_DATA_DIR": str(tmp_path)})
-    assert (settings.duckdb_memory_limit, settings.duckdb_threads) == ("256MB", 2)
+    assert (settings.duckdb_memory_limit, settings.duckdb_threads) == (None, 2)
+    # Unset, the app takes less than a check run, whose full scans need more working memory.
+    assert embedded_limits(settings) == EmbeddedLimits("128MB", 2)
+    assert embedded_limits(settings, checks=True) == EmbeddedLimits("256MB", 2)
+
+
+def test_a_set_memory_limit_bounds_the_app_and_the_checks_alike(tmp_path: Path) -> None:
+    settings = resolve_settings({"MOT_DATA_DIR": str(tmp_path), "MOT_DUCKDB_MEMORY_LIMIT": "512MB"})
+    assert embedded_limits(settings) == embedded_limits(settings, checks=True) == EmbeddedLimits("512MB", 2)
 
 
 @pytest.mark.parametrize("value", ["lots", "0MB", "-1GB", "12"])

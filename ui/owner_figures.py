@@ -22,7 +22,7 @@ from metrics.priorities import owner_priorities
 from metrics.streaks import off_target_streaks
 from metrics.trends import complete_window
 from ui.context import AppContext
-from ui.loaders import load_budget, load_funnel, load_judged
+from ui.loaders import judged_series, load_budget, load_funnel
 from ui.owner_sections import AlertLines, PainLines, alert_lines, movers, pain_lines, priority_table
 from ui.page_figures import page_figures
 from ui.quality_loaders import trust_counts
@@ -30,6 +30,10 @@ from ui.tables import arrow_table
 
 SPARK_PERIODS = 13
 SPEND_MONTHS = 3
+#: What the whole series is read for (the alerts, streaks and trend lines); the latest two periods,
+#: ranked, compared and worded, keep every judged column (ui.loaders.judged_series).
+SERIES_COLUMNS = ("period_start", "touchpoint_id", "kpi_id", "value", "target", "tolerance", "status",
+                  "trust", "trust_reason")
 
 
 @dataclass(frozen=True)
@@ -62,13 +66,14 @@ def _build(ctx: AppContext, owner: str, grain: Grain, streak_periods: int) -> Ow
     mine = owner_touchpoints(owner, ctx.journeys, ctx.touchpoints)
     mine = mine.assign(journey=mine["journey_id"].map(ctx.journey_name))
     window = owner_window(ctx, grain, streak_periods)
-    series = load_judged(ctx, max(window.start, ctx.first_date), window.end, by=Scope.TOUCHPOINT, grain=grain,
-                         filters=Filters(touchpoint_ids=tuple(mine["touchpoint_id"])))
+    series, recent = judged_series(ctx, max(window.start, ctx.first_date), window.end, by=Scope.TOUCHPOINT,
+                                   grain=grain, filters=Filters(touchpoint_ids=tuple(mine["touchpoint_id"])),
+                                   columns=SERIES_COLUMNS, whole_periods=2)
     if series.empty:
         return None
     periods = sorted(series["period_start"].unique())
-    latest = series[series["period_start"] == periods[-1]]
-    previous = series[series["period_start"] == periods[-2]] if len(periods) > 1 else latest.iloc[:0]
+    latest = recent[recent["period_start"] == periods[-1]]
+    previous = recent[recent["period_start"] == periods[-2]] if len(periods) > 1 else latest.iloc[:0]
 
     journey_touchpoints = ctx.touchpoints[ctx.touchpoints["journey_id"].isin(mine["journey_id"])]
     streaks = off_target_streaks(series, ["touchpoint_id", "kpi_id"])
@@ -84,7 +89,7 @@ def _build(ctx: AppContext, owner: str, grain: Grain, streak_periods: int) -> Ow
     return OwnerFigures(
         latest=pd.Timestamp(periods[-1]),
         trust=trust_counts(latest),
-        alerts=alert_lines(series, ctx.touchpoints, registry, streak_periods),
+        alerts=alert_lines(series, ctx.touchpoints, registry, streak_periods, streaks),
         priorities=arrow_table(priority_table(ranked, recent_values(series, ["touchpoint_id", "kpi_id"],
                                                                     SPARK_PERIODS), registry)),
         first_priority=(str(ranked["touchpoint_id"].iloc[0]), str(ranked["kpi_id"].iloc[0])) if len(ranked)

@@ -40,11 +40,14 @@ class AlertLines:
 
 
 def alert_lines(series: pd.DataFrame, touchpoints: pd.DataFrame, registry: KpiRegistry,
-                streak_periods: int = DEFAULT_ALERT_STREAK) -> AlertLines:
+                streak_periods: int = DEFAULT_ALERT_STREAK,
+                streaks: pd.DataFrame | None = None) -> AlertLines:
+    """``streaks``: metrics.streaks.off_target_streaks of ``series`` by touchpoint and KPI, when the
+    caller has it (computed here otherwise)."""
     alerts = describe_alerts(compute_alerts(series, registry, ["touchpoint_id"]), touchpoints, registry)
     quality = alerts[alerts["kind"] == DATA_QUALITY]
     alerts = alerts[alerts["kind"] != DATA_QUALITY]
-    standing = _standing_lines(series, touchpoints, registry, streak_periods, alerts, SHOWN_ALERTS)
+    standing = _standing_lines(series, touchpoints, registry, streak_periods, alerts, SHOWN_ALERTS, streaks)
     return AlertLines(standing, alerts.head(SHOWN_ALERTS).reset_index(drop=True),
                       quality.head(SHOWN_ALERTS).reset_index(drop=True), len(quality))
 
@@ -76,10 +79,11 @@ def show_alerts(lines: AlertLines, streak_periods: int = DEFAULT_ALERT_STREAK) -
 
 
 def _standing_lines(series: pd.DataFrame, touchpoints: pd.DataFrame, registry: KpiRegistry,
-                    streak_periods: int, alerts: pd.DataFrame, limit: int) -> list[str]:
+                    streak_periods: int, alerts: pd.DataFrame, limit: int,
+                    streaks: pd.DataFrame | None = None) -> list[str]:
     """Off target ``streak_periods`` periods in a row (metrics.streaks) and not already alerted:
     the first ``limit`` (longest first), the ones shown; the rest are not worded."""
-    standing = standing_off_target(series, ["touchpoint_id", "kpi_id"], streak_periods)
+    standing = standing_off_target(series, ["touchpoint_id", "kpi_id"], streak_periods, streaks)
     alerted = set(zip(alerts["touchpoint_id"], alerts["kpi_id"], strict=True)) if len(alerts) else set()
     names = dict(zip(touchpoints["touchpoint_id"], touchpoints["name"], strict=False))
     latest = series[series["period_start"] == series["period_start"].max()]
