@@ -73,7 +73,10 @@ def _first_touchpoint(journey_id: str) -> str:
 
 #: test id: (page path, query parameters, texts that must show literally, texts a table must hold).
 PAGES: dict[str, tuple[str, dict[str, object], list[str], list[str]]] = {
-    "overview": ("home", {}, [], [JOURNEYS["buy"][0], JOURNEYS["move"][0]]),
+    "overview": (  # a journey card's title and owner line (one Markdown element, ui.card_markup)
+        "home", {}, [JOURNEYS["buy"][0], f"Map owner: {MAIL} · Persona: {JOURNEYS['buy'][1]}"],
+        [JOURNEYS["buy"][0], JOURNEYS["move"][0]],
+    ),
     "journey": (
         "journey", {"journey": "buy"},
         [f"Journey: {JOURNEYS['buy'][0]}", f"Persona: {JOURNEYS['buy'][1]} · Map owner: {MAIL} ·"],

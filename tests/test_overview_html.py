@@ -1,16 +1,22 @@
-"""ui.status_grid and ui.sparkline: the Overview's headline grid and the cards' trend line, built
-as HTML for Streamlit Markdown. Data in them stays text; colours are the status colours."""
+"""ui.status_grid, ui.sparkline and ui.card_markup: the Overview's headline grid, the cards' trend
+line and the cards' text, built as HTML and Markdown for Streamlit Markdown. Data in them stays
+text; colours are the status colours."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pandas as pd
 
+from metrics.changes import DeltaShown
+from metrics.journey_cards import Drag, JourneyCard
 from metrics.status import STATUS_COLOURS, Status
 from tests.grid_html import grid_cells
+from ui.card_markup import card_markdown, delta_badge
 from ui.sparkline import LINE_COLOUR, health_trend_svg, sparkline_svg
 from ui.status_grid import attribute, legend_html, status_grid_html
+from ui.text import literal
 
 HOSTILE = '<img src="http://evil.example/x.png"> [x](http://evil.example) $x$ :material/home: "q"\nline'
 
@@ -72,3 +78,38 @@ def test_health_trend_skips_missing_months_and_names_the_values() -> None:
     svg = health_trend_svg((61.0, None, 79.5, 70.2))
     assert "<title>Health score by month, oldest first&#58; 61, 80, 70</title>" in svg
     assert health_trend_svg((None, 70.0)) == ""  # one value draws no line
+
+
+def _card(**changes: object) -> JourneyCard:
+    card = JourneyCard(
+        journey_id="j1", journey=HOSTILE, owner="jürgen@example.com -- <b>x</b>", persona="Family $1",
+        health=66.0, status="at_risk", health_text="66 / 100", change=DeltaShown("-6 pts", "normal", "auto"),
+        change_text="▼ 6 pts (worse)", trend=(70.0, 66.0),
+        drags=(Drag(HOSTILE, True, "CES", "3.24", "2.65", "0.59 pts above target", 1.0),),
+        mot_text="1 of 36 (3%)",
+    )
+    return replace(card, **changes)  # type: ignore[arg-type]
+
+
+def test_card_is_one_markdown_text_with_data_as_literal_text() -> None:
+    text = card_markdown(_card(), 'Health 0–100: "weighted"')
+    assert text.count(literal(HOSTILE)) == 2  # the title and the drag, as literal Markdown
+    rest = text.replace(literal(HOSTILE), "")
+    assert "<img" not in rest and "http:" not in rest and "$" not in rest and ":material/" not in rest
+    assert "jürgen&#64;example.com" not in text and "jürgen@example.com -- &lt;b&gt;x&lt;/b&gt;" in text
+    assert "Family &#36;1" in text and "<b>" not in text
+    assert 'title="Health 0–100&#58; &quot;weighted&quot;"' in text  # the metric's help, on hover
+    assert "66 / 100" in text and "Moments of truth on target: **1 of 36 (3%)**" in text
+    assert f"background:{Status.AT_RISK.colour}" in text and "<svg" in text
+    for block in text.split("\n\n"):  # an HTML block must not span a blank line
+        assert not block.startswith("<") or "\n" not in block
+
+
+def test_delta_badge_follows_st_metric_colours_and_arrows() -> None:
+    assert delta_badge(DeltaShown("-6 pts", "normal", "auto")) == ":red-badge[↓ \\-6 pts]"
+    assert delta_badge(DeltaShown("+4 pts", "normal", "auto")) == ":green-badge[↑ \\+4 pts]"
+    assert delta_badge(DeltaShown("-2.0 pp", "inverse", "auto")).startswith(":green-badge[↓ ")
+    assert delta_badge(DeltaShown("+7", "inverse", "auto")) == ":red-badge[↑ \\+7]"
+    assert delta_badge(DeltaShown("±0 pts", "off", "off")) == ":gray-badge[±0 pts]"
+    assert delta_badge(DeltaShown(None, "off", "off")) == ""
+    assert "vs previous period" not in card_markdown(_card(change=DeltaShown(None, "off", "off")), "h")

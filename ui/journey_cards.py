@@ -6,12 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.changes import DeltaShown
-from metrics.formatting import number_text
 from metrics.i18n import N_, tr
 from metrics.journey_cards import JourneyCard
 from metrics.overview import OverviewTiles
-from metrics.status import HEALTH_AT_RISK, HEALTH_ON_TARGET, Status
-from ui.sparkline import health_trend_svg
+from metrics.status import HEALTH_AT_RISK, HEALTH_ON_TARGET
+from ui.card_markup import card_markdown
 from ui.text import literal
 
 JOURNEY_PAGE = "pages/journey.py"
@@ -46,29 +45,10 @@ def show_tiles(tiles: OverviewTiles, mot_help: str) -> None:
     _metric(columns[3], tr("Moments of truth off target"), tiles.mot_off, tiles.mot_off_change)
 
 
-def _status_pill(status: str) -> str:
-    shown = Status(status)
-    return (f'<span style="background:{shown.colour};color:white;padding:1px 10px;border-radius:10px;'
-            f'font-size:0.85rem;font-weight:600">{shown.label}</span>')  # i18n: not shown (HTML)
-
-
 def _card(card: JourneyCard, link_params: dict[str, str]) -> None:
+    """Two elements: the card's text (ui.card_markup: one Markdown element, issue #19) and its link."""
     with st.container(border=True):
-        st.markdown(f"**{literal(card.journey)}** &nbsp; {_status_pill(card.status)}", unsafe_allow_html=True)
-        _metric(st, tr("Health score"), card.health_text, card.change, help=health_help())
-        # One Markdown element for the trend line, the moments of truth and the drags: each element
-        # is a message and a re-render in the browser on every run (issue #19).
-        parts = [health_trend_svg(card.trend),
-                 tr("Moments of truth on target: **{share}**").format(share=card.mot_text)]
-        if card.drags:
-            drag = "- " + tr("{drag}, costs {points} health pts")
-            parts.append(tr("Pulling the score down most:") + "\n" + "\n".join(
-                drag.format(drag=literal(d.text), points=number_text(d.points_lost)) for d in card.drags))
-        elif card.health is not None:
-            parts.append(tr("Nothing judged is below target."))
-        st.markdown("\n\n".join(p for p in parts if p), unsafe_allow_html=True)
-        st.caption(tr("Map owner: {owner} · Persona: {persona}").format(
-            owner=literal(card.owner), persona=literal(card.persona)))
+        st.markdown(card_markdown(card, health_help()), unsafe_allow_html=True)
         st.page_link(JOURNEY_PAGE, label=tr("Open journey: {journey}").format(journey=literal(card.journey)),
                      icon="🧭",
                      query_params={"journey": card.journey_id, **link_params})
