@@ -113,3 +113,11 @@ def test_delta_badge_follows_st_metric_colours_and_arrows() -> None:
     assert delta_badge(DeltaShown("±0 pts", "off", "off")) == ":gray-badge[±0 pts]"
     assert delta_badge(DeltaShown(None, "off", "off")) == ""
     assert "vs previous period" not in card_markdown(_card(change=DeltaShown(None, "off", "off")), "h")
+
+
+def test_a_drag_that_costs_under_a_point_still_says_what_it_costs():
+    from ui.card_markup import points_text
+    assert points_text(0.34) == "0.3"
+    assert points_text(0.01) == "< 0.1"
+    assert points_text(2.46) == "2.5"
+    assert points_text(12.4) == "12"

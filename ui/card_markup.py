@@ -30,8 +30,9 @@ from ui.text import literal, literal_html
 _LABEL = "font-size:0.875rem"
 _VALUE = "font-size:2.25rem;line-height:1.3;padding-bottom:0.25rem"
 #: A small circled question mark after the label, where st.metric shows its help icon.
-_HELP_MARK = ("display:inline-block;width:1.1em;height:1.1em;line-height:1.05em;border:1px solid;"
-              "border-radius:50%;text-align:center;font-size:0.7rem;opacity:0.6;margin-left:2px")
+_HELP_MARK = ("display:inline-block;width:1.1em;height:1.1em;"  # i18n: not shown (CSS)
+              "line-height:1.05em;border:1px solid;border-radius:50%;"  # i18n: not shown (CSS)
+              "text-align:center;font-size:0.7rem;opacity:0.6;margin-left:2px")  # i18n: not shown (CSS)
 #: st.caption's look, in the theme's text colour: smaller and faded.
 _CAPTION = "font-size:0.875rem;opacity:0.6"
 
@@ -68,6 +69,14 @@ def health_metric(label: str, value: str, change: DeltaShown, help_text: str) ->
     return f"{block}\n\n{badge} {since}" if badge else block
 
 
+def points_text(points: float) -> str:
+    """Health points a drag costs: '12', '2.4', '< 0.1'. A journey of many touchpoints spreads its
+    score thin, so whole points alone read 'costs 0' for a touchpoint that does cost something."""
+    if points < 0.05:
+        return "< " + number_text(0.1, 1)  # i18n: not shown (a number)
+    return number_text(points, 1 if points < 10 else 0)
+
+
 def card_markdown(card: JourneyCard, help_text: str) -> str:
     """Everything a card shows but its link, as one Markdown text (HTML blocks each on one line,
     blank lines between the parts)."""
@@ -80,7 +89,7 @@ def card_markdown(card: JourneyCard, help_text: str) -> str:
     if card.drags:
         drag = "- " + tr("{drag}, costs {points} health pts")
         parts.append(tr("Pulling the score down most:") + "\n" + "\n".join(
-            drag.format(drag=literal(d.text), points=number_text(d.points_lost)) for d in card.drags))
+            drag.format(drag=literal(d.text), points=points_text(d.points_lost)) for d in card.drags))
     elif card.health is not None:
         parts.append(tr("Nothing judged is below target."))
     owner = literal_html(tr("Map owner: {owner} · Persona: {persona}")).format(
