@@ -129,17 +129,25 @@ def _draw(rows: pd.DataFrame, key: str, replicates: int, seed: int) -> list[tupl
     (replicates, months): how often the resample drew each month."""
     rng = np.random.default_rng(seed)
     drawn: list[tuple[_Prepared, np.ndarray]] = []
+    codes, names = pd.factorize(rows[key], sort=True)  # the groups of groupby(key, sort=True)
     month = pd.to_datetime(rows["month"])
-    rows = rows.assign(_month=(month.dt.year * 12 + month.dt.month - 1).astype("float64"))
-    for item, group in rows.groupby(key, sort=True):
-        n = len(group)
+    months_all = (month.dt.year * 12 + month.dt.month - 1).to_numpy(dtype="float64")
+    spend_all, outcome_all = (rows[c].to_numpy(dtype="float64") for c in ("spend", "outcome"))
+    order = np.argsort(codes, kind="stable")  # each key's rows in their order in the frame
+    order = order[codes[order] >= 0]
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    resample = np.arange(replicates)[:, None]
+    for code, item in enumerate(names):
+        at = order[bounds[code]:bounds[code + 1]]
+        n = len(at)
         picks = rng.integers(0, n, size=(replicates, n))
-        spend, outcome, months = (group[c].to_numpy(dtype="float64") for c in ("spend", "outcome", "_month"))
+        spend, outcome, months = spend_all[at], outcome_all[at], months_all[at]
         prepared = _prepare(str(item), spend, outcome, months)
         if isinstance(prepared, CurveFit):
             continue  # no curve on the full sample: none on its resamples
-        counts = np.zeros((replicates, n))
-        np.add.at(counts, (np.arange(replicates)[:, None], picks), 1.0)
+        # how often each resample drew each month
+        counts = np.bincount((resample * n + picks).ravel(), minlength=replicates * n)
+        counts = counts.reshape(replicates, n).astype("float64")
         drawn.append((prepared, counts[:, _usable(spend, outcome, months)]))
     return drawn
 
