@@ -299,13 +299,30 @@ class _Batch:
         return cls((x, cos, sin, t), y, real, real.sum(axis=1))
 
 
-def _residuals(kind: str, seasonal: bool, P: np.ndarray, batch: _Batch, rows: np.ndarray) -> np.ndarray:
-    """Model minus observed on real months of batch ``rows`` at parameters P (len(rows), p); 0 on padding."""
-    x, cos, sin, t = batch.X
-    with np.errstate(all="ignore"):
-        value = _model_values(kind, seasonal, (x[rows], cos[rows], sin[rows], t[rows]),
-                              [P[:, j:j + 1] for j in range(P.shape[1])])
-    return np.where(batch.real[rows], value - batch.y[rows], 0.0)
+class _Residuals:
+    """Model minus observed on real months of batch ``rows`` at parameters P (len(rows), p); 0 on padding.
+
+    The months of the rows last asked for are kept: the solver asks for the same rows once per
+    parameter in a row (the forward-difference Jacobian), and gathering them again each time cost
+    about as much as the model."""
+
+    def __init__(self, kind: str, seasonal: bool, batch: _Batch) -> None:
+        self.kind, self.seasonal, self.batch = kind, seasonal, batch
+        self._rows: np.ndarray | None = None
+        self._months: tuple[Months, np.ndarray, np.ndarray] | None = None
+
+    def _gathered(self, rows: np.ndarray) -> tuple[Months, np.ndarray, np.ndarray]:
+        if self._months is None or rows is not self._rows:
+            x, cos, sin, t = self.batch.X
+            months = (x[rows], cos[rows], sin[rows], t[rows])
+            self._rows, self._months = rows, (months, self.batch.real[rows], self.batch.y[rows])
+        return self._months
+
+    def __call__(self, P: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        months, real, y = self._gathered(rows)
+        with np.errstate(all="ignore"):
+            value = _model_values(self.kind, self.seasonal, months, [P[:, j:j + 1] for j in range(P.shape[1])])
+        return np.where(real, value - y, 0.0)
 
 
 def _fit_batch(kind: str, seasonal: bool, batch: _Batch, items: list[_Prepared], max_trials: int = MAX_TRIALS
@@ -317,13 +334,10 @@ def _fit_batch(kind: str, seasonal: bool, batch: _Batch, items: list[_Prepared],
     starts = [_start_values(kind, seasonal, item.y) for item in items]
     low, high = (np.array(limit) for limit in _limits(kind, seasonal))
 
-    def residuals(P: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        return _residuals(kind, seasonal, P, batch, rows)
-
+    residuals = _Residuals(kind, seasonal, batch)
     m = batch.count.astype("float64")
     params, finished = trf_batch(residuals, np.array(starts), low, high, m, max_trials)
-    rows = np.arange(len(items))
-    residual = _residuals(kind, seasonal, params, batch, rows)
+    residual = residuals(params, np.arange(len(items)))
     squares = np.einsum("kn,kn->k", residual, residual)
     model = _model(kind, seasonal)
     out: list[tuple[np.ndarray, float] | None] = []

@@ -201,10 +201,7 @@ def test_keys_the_batch_does_not_finish_are_fitted_by_curve_fit() -> None:
     start = np.array([rc._start_values(SATURATING, True, item.y) for item in items])
     low, high = (np.array(limit) for limit in rc._limits(SATURATING, True))
 
-    def residuals(P: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        return rc._residuals(SATURATING, True, P, batch, rows)
-
-    _, finished = trf_batch(residuals, start, low, high, batch.count.astype("float64"), max_trials=2)
+    _, finished = trf_batch(rc._Residuals(SATURATING, True, batch), start, low, high, batch.count.astype("float64"), max_trials=2)
     assert not finished.any()  # two steps finish no fit
     handed_over = rc._fit_batch(SATURATING, True, batch, items, max_trials=2)
     batched = rc._fit_batch(SATURATING, True, batch, items)
