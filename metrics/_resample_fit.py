@@ -47,7 +47,7 @@ def _form_and_slopes(form: str, x: np.ndarray, a: np.ndarray, b: np.ndarray, c: 
 
 def value_and_jacobian(form: str, seasonal: bool, X: Months, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The model (k, n) at parameters P (k, p) and its Jacobian (k, n, p); the same model as
-    metrics.response_curves._model_values (a form times season and trend when ``seasonal``), with
+    metrics.curve_fitting._model_values (a form times season and trend when ``seasonal``), with
     log b in place of b: along the ridge a curve fitted to little spread of spend often has (c and
     b trading off, as c - a log b for the logarithmic form) steps in log b go much further."""
     x, cos, sin, t = X
