@@ -47,22 +47,29 @@ def _form_and_slopes(form: str, x: np.ndarray, a: np.ndarray, b: np.ndarray, c: 
 
 def value_and_jacobian(form: str, seasonal: bool, X: Months, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The model (k, n) at parameters P (k, p) and its Jacobian (k, n, p); the same model as
-    metrics.response_curves._model_values (a form times season and trend when ``seasonal``), with
+    metrics.curve_fitting._model_values (a form times season and trend when ``seasonal``), with
     log b in place of b: along the ridge a curve fitted to little spread of spend often has (c and
     b trading off, as c - a log b for the logarithmic form) steps in log b go much further."""
     x, cos, sin, t = X
     a, log_b, c = (P[:, j:j + 1] for j in range(3))
+    J = np.empty((*x.shape, P.shape[1]))  # each column written in place: no list of arrays to stack
     with np.errstate(all="ignore"):
         b = np.exp(log_b)
-        value, by_a, by_b = _form_and_slopes(form, x, a, b, c)
-        by_b = by_b * b
+        value, J[..., 0], by_b = _form_and_slopes(form, x, a, b, c)
+        np.multiply(by_b, b, out=J[..., 1])
         if not seasonal:
-            return value, np.stack([by_a, by_b, np.ones_like(value)], axis=2)
+            J[..., 2] = 1.0
+            return value, J
         u, v, g = (P[:, j:j + 1] for j in range(3, 6))
         season, trend = 1.0 + u * cos + v * sin, np.exp(g * t)
         both = season * trend
-        columns = [by_a * both, by_b * both, both, value * cos * trend, value * sin * trend, value * both * t]
-        return value * both, np.stack(columns, axis=2)
+        J[..., 0] *= both
+        J[..., 1] *= both
+        J[..., 2] = both
+        np.multiply(value * cos, trend, out=J[..., 3])
+        np.multiply(value * sin, trend, out=J[..., 4])
+        np.multiply(value * both, t, out=J[..., 5])
+        return value * both, J
 
 
 def refit(form: str, seasonal: bool, X: Months, y: np.ndarray, weights: np.ndarray, start: np.ndarray,
@@ -85,12 +92,15 @@ def refit(form: str, seasonal: bool, X: Months, y: np.ndarray, weights: np.ndarr
             break
         trial = np.clip(rows.P + step, low, high)
         value, J = value_and_jacobian(form, seasonal, rows.X, trial)
-        residual = np.where(rows.w > 0, value - rows.y, 0.0)
+        residual = np.where(rows.drawn, value - rows.y, 0.0)
         trial_cost = np.einsum("kn,kn,kn->k", rows.w, residual, residual)
         better = rows.live & np.isfinite(trial_cost) & (trial_cost < rows.cost)
         gain = np.where(better, rows.cost - trial_cost, 0.0)
-        rows.P[better], rows.J[better], rows.residual[better] = trial[better], J[better], residual[better]
-        rows.cost[better] = trial_cost[better]
+        # copied where better, in place (no gathered copies of the rows taken)
+        np.copyto(rows.P, trial, where=better[:, None])
+        np.copyto(rows.J, J, where=better[:, None, None])
+        np.copyto(rows.residual, residual, where=better[:, None])
+        np.copyto(rows.cost, trial_cost, where=better)
         rows.damping = np.where(better, np.maximum(rows.damping * 0.3, 1e-12), rows.damping * 10.0)
         rows.live &= ~((better & (gain <= TOL * rows.cost)) | (~better & (rows.damping > _LAMBDA_MAX)))
     rows.live[:] = False
@@ -140,8 +150,9 @@ class _Rows:
         self.index = index
         self.X = tuple(m[index] for m in X)
         self.y, self.w, self.P = y[index], weights[index], P[index]
+        self.drawn = self.w > 0  # the months each row drew (the rest count nothing)
         value, self.J = value_and_jacobian(form, seasonal, self.X, self.P)
-        self.residual = np.where(self.w > 0, value - self.y, 0.0)
+        self.residual = np.where(self.drawn, value - self.y, 0.0)
         self.cost = np.einsum("kn,kn,kn->k", self.w, self.residual, self.residual)
         self.damping = np.full(index.size, _LAMBDA_START)
         self.live = np.isfinite(self.cost)  # False: finished, its results no longer change
@@ -159,6 +170,7 @@ class _Rows:
         keep = self.live
         self.index, self.X = self.index[keep], tuple(m[keep] for m in self.X)
         self.y, self.w, self.P, self.J = self.y[keep], self.w[keep], self.P[keep], self.J[keep]
+        self.drawn = self.drawn[keep]
         self.residual, self.cost = self.residual[keep], self.cost[keep]
         self.damping, self.live = self.damping[keep], self.live[keep]
         return keep

@@ -28,20 +28,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from metrics._resample_fit import Months, refit
-from metrics.response_curves import (
+from metrics._resample_fit import refit
+from metrics.curve_fitting import (
     FORMS,
     MIN_SPEND_CV,
-    CurveFit,
-    FormParameters,
-    ResponseCurve,
-    _Batch,
-    _fit_batch,
-    _limits,
-    _prepare,
-    _Prepared,
-    _usable,
+    Batch,
+    Months,
+    Prepared,
+    fit_batch,
+    limits,
+    prepare,
+    usable,
 )
+from metrics.response_curves import FormParameters, ResponseCurve
 
 __all__ = ["BOOTSTRAP_REPLICATES", "bootstrap_curves", "change_range", "CurveSamples", "RANGE_PERCENTILES",
     "weak_curves"]
@@ -124,33 +123,41 @@ def bootstrap_curves(history: pd.DataFrame, key: str, keys: list[str],
     return out
 
 
-def _draw(rows: pd.DataFrame, key: str, replicates: int, seed: int) -> list[tuple[_Prepared, np.ndarray]]:
+def _draw(rows: pd.DataFrame, key: str, replicates: int, seed: int) -> list[tuple[Prepared, np.ndarray]]:
     """Per key (in key order): its usable months prepared for fitting, and each resample's weights
     (replicates, months): how often the resample drew each month."""
     rng = np.random.default_rng(seed)
-    drawn: list[tuple[_Prepared, np.ndarray]] = []
+    drawn: list[tuple[Prepared, np.ndarray]] = []
+    codes, names = pd.factorize(rows[key], sort=True)  # the groups of groupby(key, sort=True)
     month = pd.to_datetime(rows["month"])
-    rows = rows.assign(_month=(month.dt.year * 12 + month.dt.month - 1).astype("float64"))
-    for item, group in rows.groupby(key, sort=True):
-        n = len(group)
+    months_all = (month.dt.year * 12 + month.dt.month - 1).to_numpy(dtype="float64")
+    spend_all, outcome_all = (rows[c].to_numpy(dtype="float64") for c in ("spend", "outcome"))
+    order = np.argsort(codes, kind="stable")  # each key's rows in their order in the frame
+    order = order[codes[order] >= 0]
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    resample = np.arange(replicates)[:, None]
+    for code, item in enumerate(names):
+        at = order[bounds[code]:bounds[code + 1]]
+        n = len(at)
         picks = rng.integers(0, n, size=(replicates, n))
-        spend, outcome, months = (group[c].to_numpy(dtype="float64") for c in ("spend", "outcome", "_month"))
-        prepared = _prepare(str(item), spend, outcome, months)
-        if isinstance(prepared, CurveFit):
+        spend, outcome, months = spend_all[at], outcome_all[at], months_all[at]
+        prepared = prepare(str(item), spend, outcome, months)
+        if not isinstance(prepared, Prepared):
             continue  # no curve on the full sample: none on its resamples
-        counts = np.zeros((replicates, n))
-        np.add.at(counts, (np.arange(replicates)[:, None], picks), 1.0)
-        drawn.append((prepared, counts[:, _usable(spend, outcome, months)]))
+        # how often each resample drew each month
+        counts = np.bincount((resample * n + picks).ravel(), minlength=replicates * n)
+        counts = counts.reshape(replicates, n).astype("float64")
+        drawn.append((prepared, counts[:, usable(spend, outcome, months)]))
     return drawn
 
 
-def _refit_part(part: list[tuple[_Prepared, np.ndarray]], seasonal: bool, out: CurveSamples,
+def _refit_part(part: list[tuple[Prepared, np.ndarray]], seasonal: bool, out: CurveSamples,
                 columns: list[int], starts: FormParameters) -> None:
     """Fit every resample of the keys in ``part`` with both forms, keep the better form per
     resample (the lower weighted sum of squares: the higher R²) and write the curves into ``out``."""
     items = [item for item, _ in part]
     replicates = part[0][1].shape[0]
-    batch = _Batch.of(items)
+    batch = Batch.of(items)
     drawn = np.zeros((len(items), replicates, batch.y.shape[1]))
     for row, (item, counts) in enumerate(part):
         drawn[row, :, :len(item.y)] = counts
@@ -162,10 +169,10 @@ def _refit_part(part: list[tuple[_Prepared, np.ndarray]], seasonal: bool, out: C
         known = [starts.get(item.key, form, size) if item.key in starts else None for item in items]
         if missing:  # the full sample's fit of this form, for keys without one given
             rest = [items[row] for row in missing]
-            for row, fit in zip(missing, _fit_batch(form, seasonal, _Batch.of(rest), rest), strict=True):
+            for row, fit in zip(missing, fit_batch(form, seasonal, Batch.of(rest), rest), strict=True):
                 known[row] = None if fit is None else fit[0]
         start = np.array([np.full(size, np.nan) if params is None else params for params in known])
-        low, high = (np.array(limit) for limit in _limits(form, seasonal))
+        low, high = (np.array(limit) for limit in limits(form, seasonal))
         fitted.append(refit(form, seasonal, X, y, weights, np.repeat(start, replicates, axis=0), low, high))
     costs = np.stack([cost for _, cost in fitted])
     best = np.argmin(costs, axis=0)  # ties: the first form, as the full fit chooses

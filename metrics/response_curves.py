@@ -2,7 +2,7 @@
 
 Method (README "Budget"): for each touchpoint (or channel), the monthly pairs (actual spend,
 outcome) are fitted by least squares (the trust-region reflective method with bounds of
-``scipy.optimize.curve_fit``, run on all keys at once: see "fitting many keys at once") to two
+``scipy.optimize.curve_fit``, run on all keys at once: see metrics.curve_fitting) to two
 concave, increasing forms with a non-negative baseline ``c`` (the outcome with no spend, e.g.
 organic reach):
 
@@ -27,16 +27,24 @@ counts of any size fit equally well.
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from metrics._batch_trf import MAX_TRIALS, trf_batch
+from metrics._batch_trf import MAX_TRIALS
+from metrics.curve_fitting import (
+    BASELINE,
+    FORMS,
+    LOGARITHMIC,
+    SATURATING,
+    Batch,
+    Prepared,
+    Refusal,
+    fit_batch,
+    prepare,
+)
 from metrics.formatting import number_text
 from metrics.i18n import N_, tr
 
@@ -44,61 +52,12 @@ __all__ = ["curve_points", "curve_summary", "CurveFit", "FIT_STATUS_TEXT", "fit_
     "fit_response_curves", "fit_response_curves_with_starts", "FORM_TEXT", "FormParameters",
     "LOGARITHMIC", "response_history", "ResponseCurve", "SATURATING"]
 
-MIN_POINTS = 6
-MIN_SPEND_CV = 0.05
 MIN_R_SQUARED = 0.3
 MIN_SPEND_R_SQUARED = 0.1
-SEASONAL_MIN_POINTS = 18
-#: Largest b (in multiples of mean spend) the fit may use; beyond it the curve is a straight line.
-MAX_B_RATIO = 100.0
 
-SATURATING = "saturating"
-LOGARITHMIC = "logarithmic"
 #: The forms and a fit's status (curve_summary) in words: shown with ``tr``.
 FORM_TEXT = {SATURATING: N_("saturating"), LOGARITHMIC: N_("logarithmic")}
 FIT_STATUS_TEXT = {"fitted": N_("fitted"), "refused": N_("refused")}
-
-
-@dataclass(frozen=True)
-class CurveForm:
-    """One concave, increasing form, written once: its value, its slope and the inverse of its slope.
-
-    Fitting (one key or many at once), prediction and the reallocation's marginal returns all read
-    the form from here. Every function works elementwise on floats and numpy arrays alike.
-    """
-
-    #: outcome at spend x: value(x, a, b, c)
-    value: Callable[..., np.ndarray]
-    #: extra outcome per extra euro at spend x: slope(x, a, b)
-    slope: Callable[..., np.ndarray]
-    #: the spend at which the slope equals s, for 0 < s < a / b: spend_at_slope(s, a, b)
-    spend_at_slope: Callable[..., np.ndarray]
-
-
-FORMS: dict[str, CurveForm] = {
-    SATURATING: CurveForm(
-        value=lambda x, a, b, c: c + a * (1.0 - np.exp(-x / b)),
-        slope=lambda x, a, b: a / b * np.exp(-x / b),
-        spend_at_slope=lambda s, a, b: b * np.log(a / (b * s)),
-    ),
-    LOGARITHMIC: CurveForm(
-        value=lambda x, a, b, c: c + a * np.log1p(x / b),
-        slope=lambda x, a, b: a / (b + x),
-        spend_at_slope=lambda s, a, b: a / s - b,
-    ),
-}
-
-
-def _season_angle(month: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Cosine and sine of the month of year (0-11) on the yearly circle, the season's two regressors."""
-    angle = 2.0 * np.pi * month / 12.0
-    return np.cos(angle), np.sin(angle)
-
-
-def _season_and_trend(cos: np.ndarray, sin: np.ndarray, t: np.ndarray, u: float, v: float, g: float
-                     ) -> np.ndarray:
-    """Multiplicative yearly season (one harmonic) and exponential trend; 1 when u = v = g = 0."""
-    return (1.0 + u * cos + v * sin) * np.exp(g * t)
 
 
 @dataclass(frozen=True)
@@ -158,10 +117,6 @@ class CurveFit:
     spend_max: float
 
 
-#: Months of one key (n,) or of many keys (k, n): spend / mean spend, cosine and sine of the month
-#: of year (_season_angle), years before the latest month.
-Months = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-BASELINE = "baseline"
 _Found = dict[str, dict[str, "np.ndarray | None"]]  # per key and form: parameters, None where the fit failed
 
 
@@ -198,174 +153,13 @@ class FormParameters:
         return None if values is None or not np.all(np.isfinite(values)) else values.copy()
 
 
-def _model_values(kind: str, seasonal: bool, X: Months, params: Sequence[Any]) -> np.ndarray:
-    """The model on months X: a curve form with parameters a, b, c (times season and trend with
-    u, v, g when ``seasonal``), or the BASELINE c, u, v, g (season and trend alone).
-
-    Parameters are floats for one key (as curve_fit passes them) or columns (k, 1) for many keys
-    against months (k, n) (the batch); both evaluate the same expressions.
-    """
-    x, cos, sin, t = X
-    if kind == BASELINE:
-        c, u, v, g = params
-        return c * _season_and_trend(cos, sin, t, u, v, g)
-    value = FORMS[kind].value(x, *params[:3])
-    return value * _season_and_trend(cos, sin, t, *params[3:]) if seasonal else value
-
-
-def _model(kind: str, seasonal: bool) -> Callable[..., np.ndarray]:
-    """The model as curve_fit calls it: model(X, *params)."""
-    return lambda X, *params: _model_values(kind, seasonal, X, params)
-
-
-def _least_squares(model: Callable[..., np.ndarray], X: Months, y: np.ndarray,
-                   start: list[float], low: list[float], high: list[float]) -> np.ndarray | None:
-    """One fit with scipy's curve_fit: for a key the batch did not finish (metrics._batch_trf)."""
-    from scipy.optimize import OptimizeWarning, curve_fit  # rarely needed; importing it takes 0.4 s
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", OptimizeWarning)
-        try:
-            params, _ = curve_fit(model, X, y, p0=start, bounds=(low, high), maxfev=20_000)
-        except (RuntimeError, ValueError):
-            return None
-    return params if np.all(np.isfinite(params)) else None
-
-
-# --- fitting many keys at once -----------------------------------------------------------------
-#
-# One curve_fit per key and form costs about 4 ms, nearly all of it solver overhead on 60 points
-# (1,447 touchpoints: 15-20 s). The keys are fitted together instead by metrics._batch_trf, the
-# method curve_fit uses here carried out on arrays of keys, so the same status, reason, form and
-# curve as curve_fit gives (parameters the same up to rounding where the data pin them down; a b
-# that many values fit almost equally well may end elsewhere, with the same curve over the observed
-# spend). A key the batch cannot finish (scipy would raise, or it needs more than MAX_TRIALS steps)
-# is handed to curve_fit itself. The same model functions serve both (_model_values).
-
-_CURVE_LOW, _CURVE_HIGH = [0.0, 1e-3, 0.0], [np.inf, MAX_B_RATIO, np.inf]
-_CONTEXT_LOW, _CONTEXT_HIGH = [-0.9, -0.9, -1.0], [0.9, 0.9, 1.0]
-
-
-def _limits(kind: str, seasonal: bool) -> tuple[list[float], list[float]]:
-    """Bounds of the parameters of a curve form (a, b, c[, u, v, g]) or of the baseline (c, u, v, g)."""
-    if kind == BASELINE:
-        return [0.0, *_CONTEXT_LOW], [np.inf, *_CONTEXT_HIGH]
-    if seasonal:
-        return _CURVE_LOW + _CONTEXT_LOW, _CURVE_HIGH + _CONTEXT_HIGH
-    return list(_CURVE_LOW), list(_CURVE_HIGH)
-
-
-def _start_values(kind: str, seasonal: bool, y: np.ndarray) -> list[float]:
-    """Where a fit starts on scaled data: no season, no trend; the baseline at the mean outcome."""
-    if kind == BASELINE:
-        return [float(y.mean()), 0.0, 0.0, 0.0]
-    span = max(float(y.max() - y.min()), 1e-6)
-    start = [2.0 * span, 1.0, max(float(y.min()) - 0.5 * span, 0.0)]
-    return start + [0.0, 0.0, 0.0] if seasonal else start
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    """The usable months of one key, scaled by their means and ready to fit."""
-
-    key: str
-    spend: np.ndarray  # usable monthly spend in EUR
-    mean_spend: float
-    mean_outcome: float
-    X: Months
-    y: np.ndarray  # outcome / mean
-    seasonal: bool
-
-
-@dataclass(frozen=True)
-class _Batch:
-    """Scaled months of many keys padded to one width: one row per key, ``real`` marks its months."""
-
-    X: Months
-    y: np.ndarray
-    real: np.ndarray
-    count: np.ndarray  # months per key
-
-    @classmethod
-    def of(cls, items: list[_Prepared]) -> _Batch:
-        width = max(len(item.y) for item in items)
-        x, cos, sin, t, y = (np.zeros((len(items), width)) for _ in range(5))
-        x[:] = 1.0  # padding: any finite spend; it never enters a residual
-        real = np.zeros((len(items), width), dtype=bool)
-        for row, item in enumerate(items):
-            n = len(item.y)
-            x[row, :n], cos[row, :n], sin[row, :n], t[row, :n] = item.X
-            y[row, :n], real[row, :n] = item.y, True
-        return cls((x, cos, sin, t), y, real, real.sum(axis=1))
-
-
-def _residuals(kind: str, seasonal: bool, P: np.ndarray, batch: _Batch, rows: np.ndarray) -> np.ndarray:
-    """Model minus observed on real months of batch ``rows`` at parameters P (len(rows), p); 0 on padding."""
-    x, cos, sin, t = batch.X
-    with np.errstate(all="ignore"):
-        value = _model_values(kind, seasonal, (x[rows], cos[rows], sin[rows], t[rows]),
-                              [P[:, j:j + 1] for j in range(P.shape[1])])
-    return np.where(batch.real[rows], value - batch.y[rows], 0.0)
-
-
-def _fit_batch(kind: str, seasonal: bool, batch: _Batch, items: list[_Prepared], max_trials: int = MAX_TRIALS
-               ) -> list[tuple[np.ndarray, float] | None]:
-    """Per item: the fitted parameters and the sum of squared residuals, or None when the fit fails.
-
-    Items the batch does not finish within ``max_trials`` steps are fitted by curve_fit one by one.
-    """
-    starts = [_start_values(kind, seasonal, item.y) for item in items]
-    low, high = (np.array(limit) for limit in _limits(kind, seasonal))
-
-    def residuals(P: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        return _residuals(kind, seasonal, P, batch, rows)
-
-    m = batch.count.astype("float64")
-    params, finished = trf_batch(residuals, np.array(starts), low, high, m, max_trials)
-    rows = np.arange(len(items))
-    residual = _residuals(kind, seasonal, params, batch, rows)
-    squares = np.einsum("kn,kn->k", residual, residual)
-    model = _model(kind, seasonal)
-    out: list[tuple[np.ndarray, float] | None] = []
-    for row, item in enumerate(items):
-        if finished[row]:
-            out.append((params[row], float(squares[row])))
-            continue
-        found = _least_squares(model, item.X, item.y, starts[row], list(low), list(high))
-        out.append(None if found is None else (found, float(np.sum((item.y - model(item.X, *found)) ** 2))))
-    return out
-
-
 def _refuse(key: str, reason: str, n: int, spend: np.ndarray) -> CurveFit:
     low = float(spend.min()) if len(spend) else float("nan")
     high = float(spend.max()) if len(spend) else float("nan")
     return CurveFit(key, None, reason, n, low, high)
 
 
-def _usable(spend: np.ndarray, outcome: np.ndarray, month: np.ndarray) -> np.ndarray:
-    return np.isfinite(spend) & np.isfinite(outcome) & (spend >= 0) & (outcome >= 0) & np.isfinite(month)
-
-
-def _prepare(key: str, spend: np.ndarray, outcome: np.ndarray, months: np.ndarray) -> _Prepared | CurveFit:
-    """The usable months of a key scaled for fitting, or the refusal when they cannot carry a curve."""
-    ok = _usable(spend, outcome, months)
-    x_all, y_all, m_all = spend[ok], outcome[ok], months[ok]
-    n = len(x_all)
-    if n < MIN_POINTS:
-        return _refuse(key, tr("only {n} month(s) with both spend and outcome; at least {needed} are needed")
-                       .format(n=n, needed=MIN_POINTS), n, x_all)
-    mean_spend = float(x_all.mean())
-    if mean_spend <= 0 or float(x_all.std()) / mean_spend < MIN_SPEND_CV:
-        return _refuse(key, tr("spend hardly varied, so its effect cannot be told apart"), n, x_all)
-    mean_outcome = float(y_all.mean())
-    if mean_outcome <= 0 or float(y_all.std()) <= 0:
-        return _refuse(key, tr("the outcome is zero or constant"), n, x_all)
-    t = (m_all - m_all.max()) / 12.0  # years before the latest month: the trend is 1 there
-    X = (x_all / mean_spend, *_season_angle(np.mod(m_all, 12.0)), t)
-    return _Prepared(key, x_all, mean_spend, mean_outcome, X, y_all / mean_outcome, n >= SEASONAL_MIN_POINTS)
-
-
-def _finish(item: _Prepared, fits: dict[str, tuple[np.ndarray, float] | None],
+def _finish(item: Prepared, fits: dict[str, tuple[np.ndarray, float] | None],
             baseline_residual: float | None, min_r_squared: float,
             min_spend_r_squared: float = MIN_SPEND_R_SQUARED) -> CurveFit:
     """The curve of the better-fitting form, or the refusal when none converged or it explains too little."""
@@ -394,7 +188,7 @@ def _finish(item: _Prepared, fits: dict[str, tuple[np.ndarray, float] | None],
     return CurveFit(item.key, curve, "", n, curve.spend_min, curve.spend_max)
 
 
-def _fit_prepared(items: list[_Prepared], min_r_squared: float, max_trials: int = MAX_TRIALS,
+def _fit_prepared(items: list[Prepared], min_r_squared: float, max_trials: int = MAX_TRIALS,
                   min_spend_r_squared: float = MIN_SPEND_R_SQUARED, starts: _Found | None = None
                   ) -> dict[str, CurveFit]:
     """Fit both forms (and, with a season, the baseline of season and trend alone) for all items at
@@ -404,9 +198,9 @@ def _fit_prepared(items: list[_Prepared], min_r_squared: float, max_trials: int 
         group = [item for item in items if item.seasonal is seasonal]
         if not group:
             continue
-        batch = _Batch.of(group)
-        fits = {form: _fit_batch(form, seasonal, batch, group, max_trials) for form in FORMS}
-        baseline = _fit_batch(BASELINE, True, batch, group, max_trials) if seasonal else [None] * len(group)
+        batch = Batch.of(group)
+        fits = {form: fit_batch(form, seasonal, batch, group, max_trials) for form in FORMS}
+        baseline = fit_batch(BASELINE, True, batch, group, max_trials) if seasonal else [None] * len(group)
         for row, item in enumerate(group):
             left = baseline[row]
             out[item.key] = _finish(item, {form: fits[form][row] for form in FORMS},
@@ -431,9 +225,9 @@ def fit_response_curve(
     spend = np.asarray(spend, dtype="float64")
     outcome = np.asarray(outcome, dtype="float64")
     months = np.arange(len(spend), dtype="float64") if months is None else np.asarray(months, "float64")
-    prepared = _prepare(key, spend, outcome, months)
-    if isinstance(prepared, CurveFit):
-        return prepared
+    prepared = prepare(key, spend, outcome, months)
+    if isinstance(prepared, Refusal):
+        return _refuse(prepared.key, prepared.reason, prepared.n, prepared.spend)
     return _fit_prepared([prepared], min_r_squared)[key]
 
 
@@ -473,13 +267,14 @@ def _fit_history(history: pd.DataFrame, key: str, min_r_squared: float, max_tria
     order = np.argsort(codes, kind="stable")
     order = order[codes[order] >= 0]  # rows without a key belong to no curve
     bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
-    prepared: dict[str, _Prepared | CurveFit] = {}
+    prepared: dict[str, Prepared | Refusal] = {}
     for code, item in enumerate(keys):
         rows = order[bounds[code]:bounds[code + 1]]
-        prepared[str(item)] = _prepare(str(item), spend[rows], outcome[rows], months[rows])
-    fitted = _fit_prepared([p for p in prepared.values() if isinstance(p, _Prepared)], min_r_squared,
+        prepared[str(item)] = prepare(str(item), spend[rows], outcome[rows], months[rows])
+    fitted = _fit_prepared([p for p in prepared.values() if isinstance(p, Prepared)], min_r_squared,
                            max_trials, min_spend_r_squared, starts)
-    return {name: fitted[name] if isinstance(p, _Prepared) else p for name, p in prepared.items()}
+    return {name: fitted[name] if isinstance(p, Prepared) else _refuse(p.key, p.reason, p.n, p.spend)
+            for name, p in prepared.items()}
 
 
 def curve_summary(fits: dict[str, CurveFit]) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import metrics.response_curves as rc
+import metrics.curve_fitting as cf
 
 # private: tested directly because the batch least squares must agree with scipy key by key
 from metrics._batch_trf import trf_batch
@@ -191,23 +191,21 @@ def test_keys_the_batch_does_not_finish_are_fitted_by_curve_fit() -> None:
     items = []
     for key, rows in history.groupby("touchpoint_id"):
         month = pd.to_datetime(rows["month"])
-        prepared = rc._prepare(str(key), rows["spend"].to_numpy(dtype="float64"),
+        prepared = cf.prepare(str(key), rows["spend"].to_numpy(dtype="float64"),
                                rows["outcome"].to_numpy(dtype="float64"),
                                (month.dt.year * 12 + month.dt.month).to_numpy(dtype="float64"))
-        assert isinstance(prepared, rc._Prepared)
+        assert isinstance(prepared, cf.Prepared)
         if prepared.seasonal:
             items.append(prepared)
-    batch = rc._Batch.of(items)
-    start = np.array([rc._start_values(SATURATING, True, item.y) for item in items])
-    low, high = (np.array(limit) for limit in rc._limits(SATURATING, True))
+    batch = cf.Batch.of(items)
+    start = np.array([cf.start_values(SATURATING, True, item.y) for item in items])
+    low, high = (np.array(limit) for limit in cf.limits(SATURATING, True))
 
-    def residuals(P: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        return rc._residuals(SATURATING, True, P, batch, rows)
-
+    residuals = cf._Residuals(SATURATING, True, batch)
     _, finished = trf_batch(residuals, start, low, high, batch.count.astype("float64"), max_trials=2)
     assert not finished.any()  # two steps finish no fit
-    handed_over = rc._fit_batch(SATURATING, True, batch, items, max_trials=2)
-    batched = rc._fit_batch(SATURATING, True, batch, items)
+    handed_over = cf.fit_batch(SATURATING, True, batch, items, max_trials=2)
+    batched = cf.fit_batch(SATURATING, True, batch, items)
     for one, other in zip(handed_over, batched, strict=True):
         assert one is not None and other is not None
         assert one[0] == pytest.approx(other[0], rel=1e-5, abs=1e-9)
