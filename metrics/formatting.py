@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 from numbers import Real
@@ -41,10 +42,13 @@ __all__ = [
     "day_text",
     "is_missing",
     "kpi_change_text",
+    "kpi_change_texts",
     "kpi_value_text",
+    "kpi_value_texts",
     "money_text",
     "month_text",
     "number_text",
+    "number_texts",
     "percent_text",
     "quarter_text",
     "set_language",
@@ -143,6 +147,57 @@ def number_text(value: float | None, decimals: int = 0, signed: bool = False) ->
     return _decimal_text(value, decimals, signed)
 
 
+def _each(values: Iterable[object], word: Callable[[float], str],
+          word_one: Callable[[object], str]) -> list[str]:
+    """``word_one`` of each value, a column at a time (#19: pages word thousands of values on a cold
+    run). Values are read as Python numbers, as iterating a Series yields them (an array's
+    ``tolist``; numpy's own scalars round differently). Finite floats go through ``word``, which
+    does only what ``word_one`` does for them, with the unit, language and pattern looked up once;
+    equal values are worded once; anything else (None, NaN, infinities, Decimals, ints) goes
+    through ``word_one`` itself."""
+    items = values.tolist() if hasattr(values, "tolist") else list(values)
+    seen: dict[float, str] = {}
+    texts = []
+    for value in items:
+        if type(value) is not float:
+            texts.append(word_one(value))
+            continue
+        if not math.isfinite(value):
+            texts.append(MISSING if value != value else word_one(value))
+            continue
+        text = seen.get(value)
+        if text is None:
+            text = word(value)
+            if value:  # 0.0 and -0.0 are one key: zeros are worded each time
+                seen[value] = text
+        texts.append(text)
+    return texts
+
+
+def _number_word(decimals: int, signed: bool) -> Callable[[float], str]:
+    """``number_text(value, decimals, signed)`` for a finite float, in the current language."""
+    quantum, spec, separators = _quantum(decimals), f",.{decimals}f", _separators(_locale())
+    zero = ("±" if signed else "") + _decimal_text(0.0, decimals, False)
+    plus = "+" if signed else ""
+
+    def word(value: float) -> str:
+        if round(abs(value), decimals) == 0:
+            return zero
+        number = Decimal(str(value))
+        text = format(abs(number).quantize(quantum, rounding=ROUND_HALF_EVEN), spec).translate(separators)
+        return ("-" if number.is_signed() else plus) + text
+
+    return word
+
+
+def number_texts(values: Iterable[object], decimals: int = 0, signed: bool = False) -> list[str]:
+    """``number_text`` of each value, worded a column at a time: the same strings."""
+    def one(value: object) -> str:
+        return number_text(value, decimals, signed)  # type: ignore[arg-type]
+
+    return _each(values, _number_word(decimals, signed), one)
+
+
 def count_text(value: float | None, compact: bool = False) -> str:
     """Whole counts: '12,340'; ``compact`` for big type: '12K', '1.5M' ('1,5 Mio.' in German)."""
     if is_missing(value):
@@ -226,10 +281,54 @@ def kpi_value_text(value: float | None, unit: str, scale: float = 1.0, compact: 
     return number_text(value, 2)
 
 
+def _kpi_value_word(unit: str, scale: float) -> Callable[[float], str] | None:
+    """``kpi_value_text`` of a finite float for the units worded without Babel (None: the others)."""
+    if unit == "percent":
+        percent = _number_word(1, False)
+        suffix = " %" if current_language() == "de" else "%"
+        return lambda value: percent(value) + suffix
+    if unit == "count":
+        return _number_word(0, False)
+    if unit == "seconds":
+        seconds = _number_word(0, False)
+        return lambda value: seconds(value) + " s"
+    if unit == "currency":
+        return None
+    if _score_decimals(scale) == 0:
+        points, zero = _number_word(0, True), number_text(0, 0)
+        return lambda value: points(value) if round(value) != 0 else zero
+    return _number_word(2, False)
+
+
+def kpi_value_texts(values: Iterable[object], unit: str, scale: float = 1.0,
+                    compact: bool = False) -> list[str]:
+    """``kpi_value_text`` of each value of one KPI, worded a column at a time: the same strings."""
+    def one(value: object) -> str:
+        return kpi_value_text(value, unit, scale, compact)  # type: ignore[arg-type]
+
+    word = None if compact else _kpi_value_word(unit, scale)
+    return _each(values, word or one, one)
+
+
 def kpi_change_text(delta: float | None, unit: str, scale: float = 1.0) -> str:
     """A KPI's change: '+2.0 pp' (percent), '+3 pts' (NPS), '-0.12 pts' (CSAT), '+€1,200'."""
     decimals = _score_decimals(scale) if unit == "score" else None
     return change_text(delta, unit, decimals)
+
+
+def kpi_change_texts(deltas: Iterable[object], unit: str, scale: float = 1.0) -> list[str]:
+    """``kpi_change_text`` of each change of one KPI, worded a column at a time: the same strings."""
+    def one(delta: object) -> str:
+        return kpi_change_text(delta, unit, scale)  # type: ignore[arg-type]
+
+    if unit == "currency":
+        return _each(deltas, one, one)
+    decimals = _score_decimals(scale) if unit == "score" else {"percent": 1}.get(unit, 0)
+    signed = _number_word(decimals, True)
+    suffix = {"percent": " pp", "score": " pts", "seconds": " s"}.get(unit, "")
+    if current_language() == "de":
+        suffix = {"percent": " Pp.", "score": " Pkt.", "seconds": " s"}.get(unit, "")
+    return _each(deltas, lambda delta: signed(delta) + suffix, one)
 
 
 def _as_date(value: dt.date | dt.datetime | object) -> dt.date | None:

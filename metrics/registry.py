@@ -7,13 +7,13 @@ Pages iterate the registry and never hard-code KPI names. A KPI value over any s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from metrics.formatting import kpi_change_text, kpi_value_text
+from metrics.formatting import kpi_change_text, kpi_change_texts, kpi_value_text, kpi_value_texts
 from metrics.i18n import N_, tr
 from metrics.model import Aggregation, Direction, Unit
 
@@ -84,6 +84,14 @@ class KpiDef:
     def format(self, value: float | None, compact: bool = False) -> str:
         """A value as people read it on a card: '87.5%', '4.21', '+32', '12,340', '€3,300', '95 s'."""
         return kpi_value_text(value, self.unit.value, self.scale, compact)
+
+    def format_each(self, values: Iterable[object]) -> list[str]:
+        """``format`` of each value, worded a column at a time (metrics.formatting.kpi_value_texts)."""
+        return kpi_value_texts(values, self.unit.value, self.scale)
+
+    def format_each_change(self, deltas: Iterable[object]) -> list[str]:
+        """``format_change`` of each change, worded a column at a time (kpi_change_texts)."""
+        return kpi_change_texts(deltas, self.unit.value, self.scale)
 
     def format_change(self, delta: float | None) -> str:
         """A change between two values: percent KPIs in percentage points ('+2.0 pp'), scores in
@@ -277,6 +285,25 @@ class KpiRegistry:
 
     def get(self, kpi_id: str) -> KpiDef | None:
         return self._kpis.get(kpi_id)
+
+    def format_each(self, kpi_ids: pd.Series, values: pd.Series) -> list[str]:
+        """Each row's value as its own KPI's ``format`` words it, a KPI at a time (#19: the same
+        strings as row by row, a fraction of the time for thousands of rows)."""
+        return self._by_kpi(kpi_ids, values, KpiDef.format_each)
+
+    def format_each_change(self, kpi_ids: pd.Series, deltas: pd.Series) -> list[str]:
+        """Each row's change as its own KPI's ``format_change`` words it, a KPI at a time."""
+        return self._by_kpi(kpi_ids, deltas, KpiDef.format_each_change)
+
+    def _by_kpi(self, kpi_ids: pd.Series, values: pd.Series,
+                word: Callable[[KpiDef, np.ndarray], list[str]]) -> list[str]:
+        codes, kpis = pd.factorize(np.asarray(kpi_ids), use_na_sentinel=False)
+        array = np.asarray(values)
+        texts = np.empty(len(array), dtype=object)
+        for code, kpi_id in enumerate(kpis):
+            rows = codes == code
+            texts[rows] = np.array(word(self[kpi_id], array[rows]), dtype=object)
+        return texts.tolist()
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> KpiRegistry:

@@ -88,7 +88,8 @@ def kpi_values(frame: pd.DataFrame, registry: KpiRegistry, keys: list[str]) -> p
 
 def _judge(values: pd.DataFrame, targets: pd.DataFrame, on: dt.date, registry: KpiRegistry) -> pd.DataFrame:
     judged = resolve_targets(values, targets, on)
-    directions = judged["kpi_id"].map(lambda k: registry[k].direction.value)
+    # One look-up per KPI, not per row (thousands of moments of truth at 100 M rows, #19).
+    directions = judged["kpi_id"].map({k: registry[k].direction.value for k in judged["kpi_id"].unique()})
     judged["status"] = classify_frame(judged, directions) if len(judged) else pd.Series(dtype="str")
     return judged
 

@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from metrics.formatting import MISSING, is_missing, kpi_change_text, kpi_value_text
+from metrics.formatting import (
+    MISSING,
+    is_missing,
+    kpi_change_text,
+    kpi_change_texts,
+    kpi_value_text,
+    kpi_value_texts,
+)
 from metrics.i18n import N_, tr
 from metrics.judgement import status_text as judged_status_text
 from metrics.model import Direction
@@ -16,8 +24,8 @@ from metrics.trust import TrustEvidence
 from review._figures import OTHER_FIGURES, Trust
 
 __all__ = ["comment_lines", "differences_table", "figure_label", "figure_name", "figure_names",
-    "figure_table", "figure_value", "format_value", "history_table", "journey_summary", "readable_time",
-    "shown_columns", "status_text", "trust_notes"]
+    "figure_table", "figure_value", "figure_values", "format_value", "history_table", "journey_summary",
+    "readable_time", "shown_columns", "status_text", "trust_notes"]
 
 #: A figure's trust state in words (read in the current language by ``trust_text``).
 TRUST_LABELS: dict[str, str] = {
@@ -110,23 +118,48 @@ _TABLE_READS = ("figure_id", "figure_name", "touchpoint_name", "unit", "scale", 
                 "vs_last_year")
 
 
+def figure_values(figures: pd.DataFrame, column: str, signed: bool = False) -> list[str]:
+    """``figure_value`` of each row of ``figures``, worded a unit and scale at a time
+    (metrics.formatting.kpi_value_texts): the same strings, for the thousands of moments of truth
+    of a large warehouse (#19). Rows without a scale are worded one by one, as before."""
+    if column not in figures:
+        return [MISSING] * len(figures)
+    values = [v.item() if isinstance(v, np.generic) else v for v in figures[column].tolist()]  # as to_dict
+    units = [str(u) for u in figures["unit"].tolist()]
+    scales = figures["scale"].tolist() if "scale" in figures else [None] * len(figures)
+    texts = [""] * len(values)
+    groups: dict[tuple[str, float], list[int]] = {}
+    for at, (value, unit, scale) in enumerate(zip(values, units, scales, strict=True)):
+        if scale is None or is_missing(scale):
+            texts[at] = format_value(value, unit, signed, scale=scale)
+        else:
+            groups.setdefault((unit, float(scale)), []).append(at)
+    for (unit, scale), rows in groups.items():
+        mine = [values[at] for at in rows]
+        words = kpi_change_texts(mine, unit, scale) if signed else kpi_value_texts(mine, unit, scale)
+        for at, word in zip(rows, words, strict=True):
+            texts[at] = word
+    return texts
+
+
 def figure_table(figures: pd.DataFrame) -> pd.DataFrame:
     """One journey's figures as text, in the order shown everywhere (TABLE_COLUMNS)."""
-    rows = []
     read = [c for c in _TABLE_READS if c in figures.columns]  # to_dict of every column cost as much again
-    for row in figures[read].to_dict("records"):
-        rows.append((
-            figure_label(row),
-            figure_value(row, "value"),
-            figure_value(row, "target"),
-            status_text(str(row["status"]), row["value"], row["target"], row["tolerance"], row["direction"]),
-            trust_text(str(row["trust"])),
-            figure_value(row, "previous_value"),
-            figure_value(row, "vs_previous", signed=True),
-            figure_value(row, "last_year_value"),
-            figure_value(row, "vs_last_year", signed=True),
-        ))
-    return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+    labels, statuses, trusts = [], [], []
+    for row in figures[[c for c in read if c in _ROW_READS]].to_dict("records"):
+        labels.append(figure_label(row))
+        statuses.append(status_text(str(row["status"]), row["value"], row["target"], row["tolerance"],
+                                    row["direction"]))
+        trusts.append(trust_text(str(row["trust"])))
+    columns = [labels, figure_values(figures, "value"), figure_values(figures, "target"), statuses, trusts,
+               figure_values(figures, "previous_value"), figure_values(figures, "vs_previous", signed=True),
+               figure_values(figures, "last_year_value"), figure_values(figures, "vs_last_year", signed=True)]
+    return pd.DataFrame(list(zip(*columns, strict=True)), columns=list(TABLE_COLUMNS))
+
+
+#: The columns ``figure_table`` still reads row by row (label, status, trust).
+_ROW_READS = ("figure_id", "figure_name", "touchpoint_name", "status", "value", "target", "tolerance",
+              "direction", "trust")
 
 
 def differences_table(differences: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:

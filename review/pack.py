@@ -8,6 +8,7 @@ and budget, each for the quarter, the previous quarter and the same quarter last
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -100,12 +101,15 @@ def build_quarter_figures(
     trust: TrustEvidence | None = None,
     as_of: dt.date | None = None,
     scope: AccessScope | None = None,
+    dimensions: Mapping[str, pd.DataFrame] | None = None,
 ) -> QuarterFigures:
     """The quarter's figures, live. Raises EmptyQuarterError when the quarter has no KPI data,
     FutureQuarterError when it starts after ``as_of``; both name the quarters with data dated on
     or before ``as_of``. Without ``as_of`` every row counts, however late it is dated, so a caller
     that did not pick the quarter from ``review_quarters`` should pass its clock. A ``scope``
-    (connectors/access.py) computes every figure over its rows only."""
+    (connectors/access.py) computes every figure over its rows only. ``dimensions``: the
+    warehouse's journeys, touchpoints and targets as ``dimension_frame`` reads them, when the
+    caller holds them already (the app's context), instead of reading them again."""
     if as_of is not None and quarter.start > as_of:
         raise FutureQuarterError(tr("{quarter} starts after {as_of}, so it has no data yet (rows dated later "
                                     "are not counted). {choose}").format(quarter=quarter.label, as_of=as_of,
@@ -117,9 +121,9 @@ def build_quarter_figures(
     if periods["current"].journey_kpis.empty:
         raise EmptyQuarterError(tr("The warehouse has no KPI data for {quarter}. {choose}").format(
             quarter=quarter.label, choose=_choose(wh, as_of)))
-    journeys = dimension_frame(wh, "journeys")
-    touchpoints = dimension_frame(wh, "touchpoints")
-    targets = dimension_frame(wh, "targets")
+    held = dimensions or {}
+    journeys, touchpoints, targets = (held[name] if name in held else dimension_frame(wh, name)
+                                      for name in ("journeys", "touchpoints", "targets"))
     figures = assemble_figures(
         [kpi_section(periods, targets, registry),
          mot_section(periods, touchpoints, targets, registry, trust),

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterator
+from decimal import Decimal
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from metrics.formatting import (
@@ -12,10 +16,13 @@ from metrics.formatting import (
     count_text,
     date_text,
     kpi_change_text,
+    kpi_change_texts,
     kpi_value_text,
+    kpi_value_texts,
     money_text,
     month_text,
     number_text,
+    number_texts,
     percent_text,
     quarter_text,
     set_language,
@@ -69,3 +76,38 @@ def test_no_negative_zero() -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="en, de"):
         set_language("fr")
+
+
+def _column_values() -> list[float]:
+    rng = np.random.default_rng(19)
+    ties = [0.05, -0.05, 0.005, 0.015, 2.5, -2.5, 0.5, 1.005, 2.675, 999.95, 9999.5, 0.049, 1e-9, -1e-9]
+    return [0.0, -0.0, math.nan, None, 1e12, 1e20, *ties, *rng.uniform(-1e6, 1e6, 300),
+            *np.round(rng.uniform(-100, 100, 300), 2) + 0.005, *np.round(rng.uniform(-10, 10, 300), 1) + 0.05,
+            *rng.normal(0, 1, 300), *np.repeat(rng.uniform(0, 5, 5), 4)]
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_column_reads_as_each_of_its_values(language: str) -> None:
+    """The column-wise functions give the very strings of the value-by-value ones (#19)."""
+    set_language(language)
+    values = _column_values()
+    floats = pd.Series([np.nan if v is None else v for v in values], dtype=float)
+    odd = pd.Series([None, 1.5, np.nan, Decimal("2.675"), 3, pd.NA, "x"], dtype=object)
+    for column in (floats, floats.to_numpy(), values, odd):
+        items: list[float] = column if isinstance(column, list) else column.tolist()  # as a Series gives
+        for unit in ("percent", "count", "seconds", "score"):
+            for scale in (1.0, 5.0, 100.0):
+                for compact in (False, True):
+                    assert kpi_value_texts(column, unit, scale, compact) == [
+                        kpi_value_text(v, unit, scale, compact) for v in items]
+                assert kpi_change_texts(column, unit, scale) == [
+                    kpi_change_text(v, unit, scale) for v in items]
+        for decimals in (0, 1, 2):
+            for signed in (False, True):
+                assert number_texts(column, decimals, signed) == [
+                    number_text(v, decimals, signed) for v in items]
+    infinite = [math.inf, -math.inf, 1.5]
+    assert number_texts(infinite, 1, True) == [number_text(v, 1, True) for v in infinite]
+    finite = floats[np.isfinite(floats)]
+    assert kpi_value_texts(finite, "currency") == [kpi_value_text(v, "currency") for v in finite]
+    assert kpi_change_texts(finite, "currency") == [kpi_change_text(v, "currency") for v in finite]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 
 from metrics.journey_map import (
     MORE,
+    _wrap,
     emotional_curve,
     filter_cards,
     journey_map_cards,
@@ -193,3 +196,22 @@ def test_emotional_curve_keeps_every_stage_and_leaves_gaps() -> None:
     assert frame.loc[1, "status"] == "no_data"
     assert frame["value_text"].tolist() == ["4.10", "no value in this period", "3.20"]
     assert frame["target_text"].tolist() == ["4.00", "no target", "4.00"]
+
+
+def _wrap_by_textwrap(text: str, lines: int, width: int) -> str:
+    wrapped = textwrap.wrap(str(text), width, break_long_words=True) or [""]
+    if len(wrapped) > lines:
+        rest = textwrap.shorten(" ".join(wrapped[lines - 1:]), width, placeholder="…")
+        wrapped = wrapped[: lines - 1] + [rest]
+    return "\n".join(wrapped)
+
+
+def test_card_text_that_fits_a_line_is_wrapped_as_textwrap_wraps_it() -> None:
+    """A text that fits skips textwrap (#19); what textwrap would change goes through it."""
+    texts = ["", " ", "x", "Search ads (10)", "  padded  ", "padded ", " padded", "tab\there", "new\nline",
+             "cr\rx", "ff\x0cx", "vt\x0bx", "nbsp\u00a0end\u00a0", "em\u2003", "a" * 26, "a" * 27,
+             "word " * 9, "Email · Team Marketing", "ab-cd-ef-gh-ij-kl-mn-op-qr-st", "two  spaces"]
+    for text in texts:
+        for lines in (1, 2, 3):
+            for width in (12, 26, 32):
+                assert _wrap(text, lines, width) == _wrap_by_textwrap(text, lines, width), text

@@ -30,7 +30,7 @@ from review.quarters import parse_quarter
 from review.scoped import review_in_scope
 from review.store import QuarterState, prepare_review_store, quarter_state, quarter_version
 from ui import caching
-from ui.context import AppContext
+from ui.context import AppContext, warehouse_dimensions
 from ui.quality_loaders import load_trust
 from ui.text import literal
 
@@ -71,10 +71,12 @@ class ShownReview:
 @st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.QUARTER_FIGURES)
 def _live(
     _wh: Warehouse, _registry: KpiRegistry, _trust: TrustEvidence, key: str, trust_key: str, quarter: str,
-    as_of: dt.date, _scope: AccessScope,
+    as_of: dt.date, _scope: AccessScope, _dimensions: dict[str, pd.DataFrame] | None = None,
 ) -> tuple[QuarterFigures, str]:
-    # ``key`` (AppContext.key) carries the scope's fingerprint.
-    figures = build_quarter_figures(_wh, _registry, parse_quarter(quarter), _trust, as_of, _scope)
+    # ``key`` (AppContext.key) carries the scope's fingerprint; ``_dimensions`` are _wh's own
+    # (ui.context.warehouse_dimensions), named by ``key`` too.
+    figures = build_quarter_figures(_wh, _registry, parse_quarter(quarter), _trust, as_of, _scope,
+                                    dimensions=_dimensions)
     return figures, fingerprint(figures.figures)
 
 
@@ -113,7 +115,7 @@ def load_quarter_review(ctx: AppContext, state: sa.Engine | None, quarter: str,
         # st.spinner, not show_spinner: its text is read in the current language on every run
         with st.spinner(tr("Computing the quarter's figures…")):
             live, content = _live(ctx.warehouse, ctx.registry, trust, ctx.key, trust.key, quarter, ctx.as_of,
-                                  ctx.scope)
+                                  ctx.scope, warehouse_dimensions(ctx))
     except (EmptyQuarterError, WarehouseError) as exc:
         live = exc
     if state is not None and stored is None:
