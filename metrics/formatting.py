@@ -132,7 +132,10 @@ def _decimal_text(value: float, decimals: int, signed: bool) -> str:
 
 
 def _rounds_to_zero(value: float, decimals: int) -> bool:
-    return round(abs(value), decimals) == 0
+    """Whether the value reads as zero: rounded as it is worded (its decimal text, half to even), so
+    -0.05 at one decimal is a zero ('0.0', '±0.0') and never '-0.0' (float ``round`` says -0.1)."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    return number.is_finite() and not abs(number).quantize(_quantum(decimals), rounding=ROUND_HALF_EVEN)
 
 
 def number_text(value: float | None, decimals: int = 0, signed: bool = False) -> str:
@@ -181,11 +184,11 @@ def _number_word(decimals: int, signed: bool) -> Callable[[float], str]:
     plus = "+" if signed else ""
 
     def word(value: float) -> str:
-        if round(abs(value), decimals) == 0:
-            return zero
         number = Decimal(str(value))
-        text = format(abs(number).quantize(quantum, rounding=ROUND_HALF_EVEN), spec).translate(separators)
-        return ("-" if number.is_signed() else plus) + text
+        rounded = abs(number).quantize(quantum, rounding=ROUND_HALF_EVEN)
+        if not rounded:
+            return zero
+        return ("-" if number.is_signed() else plus) + format(rounded, spec).translate(separators)
 
     return word
 

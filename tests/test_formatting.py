@@ -73,6 +73,17 @@ def test_no_negative_zero() -> None:
     assert money_text(-0.3) == "€0"
 
 
+@pytest.mark.parametrize("value", [-0.05, 0.05, -0.25, -0.0049999])
+def test_a_value_on_a_rounding_tie_is_zero_as_its_text_says(value: float) -> None:
+    """-0.05 at one decimal rounds half to even to zero in its text, while float ``round`` says -0.1:
+    the zero test follows the text, so it reads '0.0' / '±0.0', never '-0.0' or '+0.0'."""
+    decimals = 1 if abs(value) < 0.1 else 0
+    assert number_text(value, decimals) == "0" + (".0" if decimals else "")
+    assert number_text(value, decimals, signed=True).startswith("±")
+    assert number_texts([value], decimals, signed=True) == [number_text(value, decimals, signed=True)]
+    assert percent_text(-0.05) == "0.0%"
+
+
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="en, de"):
         set_language("fr")
