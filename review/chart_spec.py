@@ -29,8 +29,15 @@ __all__ = ["AXIS_MAX", "bullet_chart_rows", "bullet_chart_spec", "legend_text", 
 #: The axis ends here (% of target); a figure beyond it is drawn to the edge, its label says more.
 AXIS_MAX = 150.0
 AXIS_MIN = 0.0
-ROW_STEP = 46  # px per figure row (two lines of labels, 22 px apart)
 FONT = 20  # px; 14 pt or more once the chart is placed full width on a 16:9 slide or A4 page
+
+
+def row_step(font: int) -> int:
+    """Px per figure row: two lines of labels ``font + 2`` apart, and a little air."""
+    return 2 * (font + 2) + 2
+
+
+ROW_STEP = row_step(FONT)  # 46 px for the packs' 20 px labels
 _SECTIONS = ("kpi", "budget")
 LEGEND_LINES = (
     N_("Bar: this quarter · black tick: target · grey tick: previous quarter against its own target"),
@@ -94,17 +101,21 @@ def _records(rows: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def bullet_chart_spec(figures: pd.DataFrame, title: str, width: int = 880,
-                      explain: bool = True) -> dict[str, Any]:
+                      explain: bool = True, font: int = FONT) -> dict[str, Any]:
     """Layered bullet chart (module docstring) of one journey's figures, the plot ``width`` px wide
-    plus about 340 px of row labels. ``explain`` adds LEGEND_TEXT under the title; the slides say
-    it in a text box instead, to leave the height to the rows."""
+    plus about 17 ``font`` sizes of row labels. ``explain`` adds LEGEND_TEXT under the title; the
+    slides say it in a text box instead, to leave the height to the rows. ``font``: the labels' px
+    size, FONT for a slide or page of the packs, smaller on the review page beside its text; rows,
+    ticks and legend symbols scale with it, so the picture is the same."""
+    step, scale = row_step(font), font / FONT
     rows = bullet_chart_rows(figures)
     # Two-line row labels, name over value and target: data stays in the data, split by a
     # constant expression (a name never becomes part of an expression).
     rows = rows.assign(row=rows["label"] + "\n" + rows["text"])
     y = {"field": "row", "type": "nominal", "title": None, "sort": list(dict.fromkeys(rows["row"])),
-         "axis": {"labelExpr": "split(datum.value, '\\n')", "labelFontSize": FONT,
-                  "labelLimit": 340, "labelPadding": 10, "labelLineHeight": 22, "labelOverlap": False,
+         "axis": {"labelExpr": "split(datum.value, '\\n')", "labelFontSize": font,
+                  "labelLimit": round(17 * font), "labelPadding": 10, "labelLineHeight": font + 2,
+                  "labelOverlap": False,
                   "domain": False, "ticks": False}}
     x = {"type": "quantitative", "scale": {"domain": [AXIS_MIN, AXIS_MAX], "clamp": True, "nice": False},
          "title": tr("% of target (100 = target, right is better)"),
@@ -113,15 +124,15 @@ def bullet_chart_spec(figures: pd.DataFrame, title: str, width: int = 880,
     colour = {"field": "status", "type": "nominal", "title": tr("This quarter"),
               "scale": {"domain": [s.value for s in statuses],
                         "range": [STATUS_COLOURS[s] for s in statuses]},
-              "legend": {"labelExpr": _status_label_expr(), "orient": "top", "labelFontSize": FONT,
-                         "titleFontSize": FONT, "symbolSize": 220,
+              "legend": {"labelExpr": _status_label_expr(), "orient": "top", "labelFontSize": font,
+                         "titleFontSize": font, "symbolSize": round(220 * scale * scale),
                          "values": [s.value for s in statuses if s is not Status.NO_DATA]}}
     band = {"type": "bar", "height": {"band": 0.8}}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": {"text": title, "subtitle": translated(LEGEND_LINES) if explain else "",
-                  "fontSize": FONT + 6, "subtitleFontSize": FONT - 2, "anchor": "start"},
-        "width": width, "height": {"step": ROW_STEP},
+                  "fontSize": font + 6, "subtitleFontSize": font - 2, "anchor": "start"},
+        "width": width, "height": {"step": step},
         "data": {"values": _records(rows)},
         "encoding": {"y": y},
         "layer": [
@@ -137,16 +148,16 @@ def bullet_chart_spec(figures: pd.DataFrame, title: str, width: int = 880,
                                       {"field": "text", "title": tr("value")},
                                       {"field": "status_label", "title": tr("status")},
                                       {"field": "index", "format": ".1f", "title": tr("% of target")}]}},
-            {"mark": {"type": "tick", "color": "#222222", "thickness": 4, "size": 42},
+            {"mark": {"type": "tick", "color": "#222222", "thickness": 4, "size": round(42 * scale)},
              "encoding": {"x": {**x, "datum": 100}}},
-            {"mark": {"type": "tick", "color": "#666666", "thickness": 4, "size": 24},
+            {"mark": {"type": "tick", "color": "#666666", "thickness": 4, "size": round(24 * scale)},
              "encoding": {"x": {"field": "previous", **x},
                           "tooltip": [{"field": "previous", "format": ".1f",
                                        "title": tr("previous quarter, % of its own target")}]}},
         ],
         "config": {"font": CHART_FONT, "view": {"stroke": None},
-                   "axis": {"labelFontSize": FONT, "titleFontSize": FONT, "grid": False},
-                   "title": {"fontSize": FONT + 6}},
+                   "axis": {"labelFontSize": font, "titleFontSize": font, "grid": False},
+                   "title": {"fontSize": font + 6}},
     }
 
 

@@ -19,9 +19,14 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from review.chart_spec import ROW_STEP, bullet_chart_spec
+from review.chart_spec import bullet_chart_spec, row_step
 
-ROW_HEIGHT = ROW_STEP + 6  # px per figure row (two-line labels: name, value and target)
+#: The labels' px size on the page: the packs' 20 px (for a slide or printed page) stood out above
+#: the page's own 14 px text; rows, ticks and legend scale with it (review.chart_spec).
+PAGE_FONT = 13
+ROW_HEIGHT = row_step(PAGE_FONT) + 6  # px per figure row (two-line labels: name, value and target)
+#: Px above and below the rows: title, two lines of legend text, the status legend and the x axis.
+FRAME_HEIGHT = 240
 
 
 def journey_review_spec(figures: pd.DataFrame, title: str) -> dict[str, Any]:
@@ -31,7 +36,7 @@ def journey_review_spec(figures: pd.DataFrame, title: str) -> dict[str, Any]:
     ``alt.LayerChart.from_dict`` of the same spec: Altair's schema URL and the inline rows moved to
     a named dataset (named, as Altair names it, by a hash of the rows).
     """
-    spec = bullet_chart_spec(figures, title)
+    spec = bullet_chart_spec(figures, title, font=PAGE_FONT)
     values = spec.pop("data")["values"]
     spec["$schema"] = alt.SCHEMA_URL
     spec["width"] = "container"
@@ -45,7 +50,7 @@ def journey_review_spec(figures: pd.DataFrame, title: str) -> dict[str, Any]:
 
 def review_chart_height(spec: dict[str, Any]) -> int:
     """Height to give Streamlit: the plot's rows plus title, legend and axis, so no row is dropped."""
-    return int(spec["height"]) + 200
+    return int(spec["height"]) + FRAME_HEIGHT
 
 
 def _dataset_name(values: list[dict[str, Any]]) -> str:
