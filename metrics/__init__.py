@@ -7,7 +7,8 @@ through Babel, in English or German), ``i18n`` (text in English or German: ``tr`
 ``i18n_audit`` (which text lacks a translation), ``targets``, ``judgement`` (value, target, status
 and trust in one call), ``trust``, ``periods``, ``effectiveness``, ``overview``, ``journey_map``,
 ``trends``, ``streaks``
-(off target N periods in a row), ``owners``, ``budget``, ``what_if``, ``response_curves``,
+(off target N periods in a row), ``owners``, ``budget``, ``what_if``, ``curve_fitting``
+(the response curves' forms and batched fit), ``response_curves``,
 ``curve_uncertainty`` (bootstrap ranges, weak curves), ``reallocation``, ``journey_allocation`` (journey
 limits), ``priorities`` (what an owner fixes first), ``kano`` (Kano factors, super-touchpoints),
 ``action_effects`` (an action's KPI before and after its start), ``spreadsheet_cells`` (text cells
@@ -19,8 +20,8 @@ Private: ``_batch_trf`` (the batch least-squares fitter behind ``response_curves
 imported here, so scipy and pandas load only with the module that needs them.
 """
 
-__all__ = ["action_effects", "alerts", "budget", "changes", "curve_uncertainty", "effectiveness",
-           "formatting", "i18n", "i18n_audit", "journey_allocation", "journey_cards", "journey_map",
+__all__ = ["action_effects", "alerts", "budget", "changes", "curve_fitting", "curve_uncertainty",
+           "effectiveness", "formatting", "i18n", "i18n_audit", "journey_allocation", "journey_cards", "journey_map",
            "judgement", "kano", "model", "overview", "owners", "periods", "priorities", "reallocation",
            "registry", "response_curves", "samples", "spreadsheet_cells", "status", "streaks", "targets",
            "trends", "trust", "what_if"]

@@ -24,7 +24,8 @@ from metrics.model import Direction
 from metrics.status import STATUS_COLOURS, Status
 from review.formatting import figure_name, figure_value, status_text
 
-__all__ = ["AXIS_MAX", "bullet_chart_rows", "bullet_chart_spec", "legend_text", "ROW_STEP", "target_index"]
+__all__ = ["AXIS_MAX", "bullet_chart_rows", "bullet_chart_spec", "legend_text", "ROW_STEP", "row_step",
+           "target_index"]
 
 #: The axis ends here (% of target); a figure beyond it is drawn to the edge, its label says more.
 AXIS_MAX = 150.0
