@@ -21,7 +21,7 @@ imported here, so scipy and pandas load only with the module that needs them.
 """
 
 __all__ = ["action_effects", "alerts", "budget", "changes", "curve_fitting", "curve_uncertainty",
-           "effectiveness", "formatting", "i18n", "i18n_audit", "journey_allocation", "journey_cards", "journey_map",
-           "judgement", "kano", "model", "overview", "owners", "periods", "priorities", "reallocation",
-           "registry", "response_curves", "samples", "spreadsheet_cells", "status", "streaks", "targets",
-           "trends", "trust", "what_if"]
+           "effectiveness", "formatting", "i18n", "i18n_audit", "journey_allocation", "journey_cards",
+           "journey_map", "judgement", "kano", "model", "overview", "owners", "periods", "priorities",
+           "reallocation", "registry", "response_curves", "samples", "spreadsheet_cells", "status",
+           "streaks", "targets", "trends", "trust", "what_if"]
