@@ -180,7 +180,9 @@ def recent_values(series: pd.DataFrame, keys: list[str], periods: int) -> pd.Dat
     """The last ``periods`` values of each series as a list (oldest first; None for no value),
     for small trend lines. Returns the key columns and ``trend``."""
     starts = sorted(series["period_start"].unique())[-periods:]
-    recent = series[series["period_start"].isin(starts)].dropna(subset=keys)
+    # Only the columns read here: the judged series' text columns are not copied (#19: memory).
+    recent = series.loc[series["period_start"].isin(starts), [*keys, "period_start", "value"]]
+    recent = recent.dropna(subset=keys)
     if recent.empty:
         return recent.groupby(keys)["value"].agg(list).rename("trend").reset_index()
     # Each series' rows together, in period order; then one split of the whole column (a Python
