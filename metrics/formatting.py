@@ -255,11 +255,14 @@ def change_text(delta: float | None, unit: str, decimals: int | None = None) -> 
     if unit == "currency":
         return money_text(delta, signed=True)
     places = decimals if decimals is not None else {"percent": 1, "score": 2}.get(unit, 0)
-    text = number_text(delta, places, signed=True)
-    suffix = {"percent": " pp", "score": " pts", "seconds": " s"}.get(unit, "")
+    return number_text(delta, places, signed=True) + _change_suffix(unit)
+
+
+def _change_suffix(unit: str) -> str:
+    """The unit after a change: ' pp' / ' Pp.' (percentage points), ' pts' / ' Pkt.', ' s'."""
     if current_language() == "de":
-        suffix = {"percent": " Pp.", "score": " Pkt.", "seconds": " s"}.get(unit, "")
-    return text + suffix
+        return {"percent": " Pp.", "score": " Pkt.", "seconds": " s"}.get(unit, "")
+    return {"percent": " pp", "score": " pts", "seconds": " s"}.get(unit, "")
 
 
 def _score_decimals(scale: float) -> int:
@@ -327,10 +330,7 @@ def kpi_change_texts(deltas: Iterable[object], unit: str, scale: float = 1.0) ->
     if unit == "currency":
         return _each(deltas, one, one)
     decimals = _score_decimals(scale) if unit == "score" else {"percent": 1}.get(unit, 0)
-    signed = _number_word(decimals, True)
-    suffix = {"percent": " pp", "score": " pts", "seconds": " s"}.get(unit, "")
-    if current_language() == "de":
-        suffix = {"percent": " Pp.", "score": " Pkt.", "seconds": " s"}.get(unit, "")
+    signed, suffix = _number_word(decimals, True), _change_suffix(unit)
     return _each(deltas, lambda delta: signed(delta) + suffix, one)
 
 
