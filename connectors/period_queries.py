@@ -45,6 +45,7 @@ from connectors.queries import (
     _range_values,
     _sort_order,
     _taken,
+    _texts_in_arrow,
     kpi_keys,
     read_columns,
 )
@@ -163,6 +164,7 @@ def kpi_periods_frame(wh: Warehouse, request: KpiRequest, periods: Mapping[str, 
     keys = [c for c in wide if c in ("period_start", "kpi_id", *BREAKDOWN_COLUMN.values())]
     if request.grain is not Grain.PERIOD:
         wide["period_start"] = _as_datetime(wide["period_start"])
+    wide.update(_texts_in_arrow({k: wide[k] for k in keys}))  # once: the keys are sorted, then taken
     # kpi_frame's order (period_start, breakdown, kpi_id: the keys' own order) within each period.
     columns, which = _long(wide, keys, ("numerator", "denominator", "rows"), "rows", periods,
                            _sort_order([wide[k] for k in keys]))
