@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["Factorized", "factorized", "key_codes", "matching_pairs"]
+__all__ = ["combined_codes", "Factorized", "factorized", "key_codes", "matching_pairs"]
 
 #: A key column as (code per row, -1 for missing; its distinct values): ``pd.factorize``'s answer.
 Factorized = tuple[np.ndarray, pd.Index]
@@ -36,7 +36,7 @@ def key_codes(left: Factorized, right: pd.Series) -> tuple[np.ndarray, np.ndarra
     return left_out.astype(np.int64), np.where(right_codes < 0, missing, right_codes).astype(np.int64)
 
 
-def _combined(left: list[Factorized], right: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
+def combined_codes(left: list[Factorized], right: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
     """One code per row over several key columns; -1 for a left row that no right row equals."""
     left_key = np.zeros(len(left[0][0]), dtype=np.int64)
     right_key = np.zeros(len(right[0]), dtype=np.int64)
@@ -55,7 +55,7 @@ def matching_pairs(left: list[Factorized], right: list[pd.Series],
     """Positions (in the left columns, in ``right``) of every pair of rows equal on all key
     columns (``left[i]`` against ``right[i]``), over the left ``rows`` only if given: the rows an
     inner ``merge`` pairs, ordered by left row, then right position."""
-    left_key, right_key = _combined(left, right)
+    left_key, right_key = combined_codes(left, right)
     if rows is not None:
         left_key = left_key[rows]
     order = np.argsort(right_key, kind="stable")

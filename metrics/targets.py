@@ -18,11 +18,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from metrics._keys import factorized, matching_pairs
+from metrics._keys import Factorized, combined_codes, factorized
 from metrics.model import TARGET_SCOPE_PRIORITY, Scope
 
-__all__ = ["kpis_with_targets", "resolve_targets", "resolve_targets_on", "SCOPE_KEY", "target_steps",
-    "targets_in_force"]
+__all__ = ["coded_targets", "kpis_with_targets", "resolve_targets", "resolve_targets_on", "SCOPE_KEY",
+    "target_steps", "targets_in_force"]
 
 TARGET_COLUMNS = ("target", "tolerance", "stretch")
 
@@ -66,44 +66,89 @@ def resolve_targets_on(values: pd.DataFrame, targets: pd.DataFrame, on: pd.Serie
     without any target get NaN and target_scope None.
     """
     days = _as_dates(values[on] if isinstance(on, str) else on.reindex(values.index))
+    # Each key column factorized once for every scope (a column absent is never matched).
+    codes = {c: factorized(values[c]) for c in ("kpi_id", *SCOPE_KEY.values()) if c in values.columns}
+    resolved = coded_targets(codes, days, targets)
+    out = values.copy()
+    for column in TARGET_COLUMNS:
+        out[column] = resolved[column]
+    out["target_scope"] = pd.Series(resolved["target_scope"], index=out.index, dtype="object")
+    return out
+
+
+def coded_targets(codes: dict[str, Factorized], days: np.ndarray,
+                  targets: pd.DataFrame) -> dict[str, np.ndarray]:
+    """``resolve_targets_on``'s columns (target, tolerance, stretch as float arrays, target_scope as
+    objects) for rows given by their key columns' codes (``codes``: kpi_id and any of SCOPE_KEY's
+    columns, metrics/_keys.py) and their dates (datetime64[us]); metrics.judgement passes the codes
+    it already has. Per scope, the rows' and the candidates' keys become one integer with the
+    start's rank, so one binary search finds each row's last candidate started by its day (#19: the
+    pairs of every row and candidate, as a merge makes them, were most of judging 486,000 rows)."""
     live = _candidates(targets, days)
     has_target = live["target"].notna().to_numpy()
     starts, ends = _as_dates(live["valid_from"]), _as_dates(live["valid_to"])
-    chosen = np.full(len(values), -1)  # position in ``live`` of the row that applies, -1 for none
-    scope_of = np.full(len(values), None, dtype=object)
-    # Each key column factorized once for every scope (a column absent is never matched).
-    codes = {c: factorized(values[c]) for c in ("kpi_id", *SCOPE_KEY.values()) if c in values.columns}
+    scopes = live["scope"].to_numpy(dtype=object)
+    chosen = np.full(len(days), -1, dtype=np.int64)  # position in ``live`` of the row that applies, or -1
+    scope_of = np.full(len(days), None, dtype=object)
+    dated = ~np.isnat(days)  # a row without a date is in no target's validity
     for scope in TARGET_SCOPE_PRIORITY:
         key = SCOPE_KEY.get(scope)
-        candidates = live[live["scope"] == scope.value]
-        if candidates.empty or (key is not None and key not in values.columns) or (chosen >= 0).all():
+        in_scope = np.flatnonzero((scopes == scope.value) & ~np.isnat(starts))
+        if in_scope.size == 0 or (key is not None and key not in codes) or (chosen >= 0).all():
             continue
-        open_rows = np.flatnonzero(chosen < 0)
-        # The (row, candidate) pairs equal on KPI and scope id, as an inner merge pairs them
-        # (scope "all": a stray scope_id is ignored), matched by codes (metrics/_keys.py).
-        left, right = [codes["kpi_id"]], [candidates["kpi_id"]]
+        # Equal on KPI and scope id as an inner merge pairs them (scope "all": a stray scope_id is
+        # ignored), matched by codes (metrics/_keys.py).
+        left, right = [codes["kpi_id"]], [live["kpi_id"].iloc[in_scope]]
         if key is not None:
             left.append(codes[key])
-            right.append(candidates["scope_id"])
-        row, of = matching_pairs(left, right, rows=open_rows)
-        pos = candidates["_pos"].to_numpy()[of]
-        day = days[row]
-        valid = (starts[pos] <= day) & (np.isnat(ends[pos]) | (day <= ends[pos]))
-        row, pos = row[valid], pos[valid]
-        order = np.lexsort((pos, starts[pos], row))  # by row, then start, then table order
-        row, pos = row[order], pos[order]
-        latest = np.ones(len(row), dtype=bool)  # the last of each row's run
-        latest[:-1] = row[1:] != row[:-1]
-        row, pos = row[latest], pos[latest]
-        row, pos = row[has_target[pos]], pos[has_target[pos]]
+            right.append(live["scope_id"].iloc[in_scope])
+        row_key, candidate_key = combined_codes(left, right)
+        rows = np.flatnonzero((chosen < 0) & dated & (row_key >= 0))
+        row, pos = _latest_in_force(row_key[rows], days[rows], candidate_key, in_scope, starts, ends)
+        row, pos = rows[row][has_target[pos]], pos[has_target[pos]]
         chosen[row] = pos
         scope_of[row] = scope.value
-    out = values.copy()
+    out: dict[str, np.ndarray] = {}
     for column in TARGET_COLUMNS:
         numbers = pd.to_numeric(live[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         out[column] = np.append(numbers, np.nan)[chosen]  # -1 picks the NaN on the end
-    out["target_scope"] = pd.Series(scope_of, index=out.index, dtype="object")
+    out["target_scope"] = scope_of
     return out
+
+
+def _latest_in_force(row_key: np.ndarray, day: np.ndarray, candidate_key: np.ndarray, candidate: np.ndarray,
+                     starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows (key code, dated day) and candidates (key code, position in ``starts``/``ends``):
+    (row, position) of each row's candidate of its key in force on its day that started last, on
+    equal starts the last position; rows with none are left out."""
+    keys, candidate_key = np.unique(candidate_key, return_inverse=True)  # dense: 0 .. keys - 1
+    at = np.minimum(np.searchsorted(keys, row_key), len(keys) - 1)
+    known = keys[at] == row_key
+    rows, row_key = np.flatnonzero(known), at[known]
+    day = day[rows].view(np.int64)
+    begun = starts[candidate].view(np.int64)
+    times = np.unique(np.concatenate([begun, pd.unique(day)]))  # a rank per moment, for one integer key
+    width = len(times)
+    ranked = candidate_key * width + np.searchsorted(times, begun)
+    order = np.lexsort((candidate, ranked))  # by key, then start, then table order
+    ranked, position, of_key = ranked[order], candidate[order], candidate_key[order]
+    # The last candidate of the row's key started on or before its day; while that one has ended
+    # before the day, the one before it (data faults: overlapping rows of one key and scope).
+    at = np.searchsorted(ranked, row_key * width + np.searchsorted(times, day), side="right") - 1
+    found = np.full(len(rows), -1, dtype=np.int64)
+    todo = np.arange(len(rows))
+    while todo.size:
+        here = at[todo]
+        same = here >= 0
+        same[same] = of_key[here[same]] == row_key[todo[same]]
+        todo, here = todo[same], here[same]
+        end = ends[position[here]]
+        valid = np.isnat(end) | (day[todo].view("datetime64[us]") <= end)
+        found[todo[valid]] = position[here[valid]]
+        todo = todo[~valid]
+        at[todo] = here[~valid] - 1
+    hit = found >= 0
+    return rows[hit], found[hit]
 
 
 def kpis_with_targets(targets: pd.DataFrame, start: dt.date, end: dt.date) -> frozenset[str]:
