@@ -23,15 +23,18 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from metrics._keys import Factorized, factorized
 from metrics.formatting import current_language
 from metrics.i18n import N_
-from metrics.model import Aggregation, Grain, Period
+from metrics.model import Aggregation, Direction, Grain, Period
 from metrics.registry import KpiRegistry, compute_values, kpi_directions
-from metrics.status import STATUS_ICONS, Status, classify_frame
-from metrics.targets import resolve_targets, resolve_targets_on
-from metrics.trends import period_ends, with_period_targets
-from metrics.trust import TrustEvidence, TrustState, apply_trust
+from metrics.status import CODED_STATUSES, STATUS_ICONS, Status, status_codes
+from metrics.targets import SCOPE_KEY, TARGET_COLUMNS, coded_targets, resolve_targets_on
+from metrics.trends import period_ends
+from metrics.trust import TrustEvidence, TrustState, reason_patterns
 
 __all__ = ["judge", "judge_pacing", "judged_count", "NOTHING_JUDGED", "status_text", "trusted_values",
     "Yardstick"]
@@ -62,22 +65,82 @@ def judge(
     names its period, judged against the target in force on the period's last day. Rows broken
     down by touchpoint get its stage and journey so the most specific target applies; ``keys``
     places a series of one scope member (metrics.trends.scope_keys).
+
+    Key columns are factorized once and kept as codes through places, targets, status and trust;
+    text columns are written once at the end (#19: judging the Overview's 486,000 monthly rows).
     """
-    out = frame.copy()
-    out["value"] = compute_values(frame, yardstick.registry)
+    kpis = _Kpis(frame["kpi_id"], yardstick.registry)
+    out = frame.copy(deep=False)  # copy-on-write: the caller's frame is never changed
+    out["value"] = kpis.values(frame)
     if keys:
         out = out.assign(**keys)
+    codes: dict[str, Factorized] = {"kpi_id": kpis.codes}
     if "touchpoint_id" in out.columns:
-        missing = [c for c in ("stage_id", "journey_id") if c not in out.columns]
-        places = yardstick.touchpoints[["touchpoint_id", *missing]].drop_duplicates("touchpoint_id")
-        out = out.merge(places, on="touchpoint_id", how="left")
+        out = _with_places(out, yardstick.touchpoints, codes)
+    codes.update({c: factorized(out[c]) for c in SCOPE_KEY.values() if c in out.columns and c not in codes})
     if grain is Grain.PERIOD or "period_start" not in out.columns:
         out["period_start"], out["period_end"] = pd.Timestamp(start), pd.Timestamp(end)
-        out = resolve_targets(out, yardstick.targets, end)
+        days = np.full(len(out), pd.Timestamp(end).to_datetime64().astype("datetime64[us]"))
     else:  # each period against the target in force on its own last day (metrics.trends)
         out["period_end"] = period_ends(out["period_start"], grain)
-        out = with_period_targets(out, yardstick.targets, grain)
-    return _status_and_trust(out, yardstick)
+        days = pd.to_datetime(out["period_end"]).to_numpy().astype("datetime64[us]")
+    resolved = coded_targets(codes, days, yardstick.targets)
+    for column in TARGET_COLUMNS:
+        out[column] = resolved[column]
+    out["target_scope"] = pd.Series(resolved["target_scope"], index=out.index, dtype="object")
+    return _status_and_trust(out, yardstick, kpis=kpis)
+
+
+class _Kpis:
+    """A kpi_id column as codes, with what the registry says of each distinct KPI."""
+
+    def __init__(self, kpi_ids: pd.Series, registry: KpiRegistry) -> None:
+        self.registry = registry
+        codes, uniques = pd.factorize(kpi_ids)
+        self.codes: Factorized = codes, pd.Index(uniques, dtype=object)
+        # A missing KPI (code -1) is left to the registry's functions, which fail or answer for it.
+        self.complete = not (codes < 0).any()
+        kpis = [registry[str(k)] for k in uniques] if self.complete else []
+        self.higher = np.array([k.direction is Direction.HIGHER_IS_BETTER for k in kpis] + [False])[codes]
+        self._ratio = np.array([k.aggregation is Aggregation.RATIO for k in kpis] + [False])[codes]
+        self._scale = np.array([k.scale for k in kpis] + [np.nan], dtype="float64")[codes]
+        self._kpi_ids = kpi_ids
+
+    def values(self, frame: pd.DataFrame) -> pd.Series:
+        """registry.compute_values: numerator / denominator x scale for ratio KPIs, else the numerator."""
+        if not self.complete or frame.empty:
+            return compute_values(frame, self.registry)
+        numerator, denominator = (
+            pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+            for c in ("numerator", "denominator"))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = numerator / np.where(denominator != 0, denominator, np.nan) * self._scale
+        return pd.Series(np.where(self._ratio, ratio, numerator), index=frame.index, dtype="float64")
+
+    def higher_is_better(self) -> np.ndarray:
+        if self.complete:
+            return self.higher
+        return kpi_directions(self._kpi_ids, self.registry).eq(Direction.HIGHER_IS_BETTER.value).to_numpy()
+
+
+def _with_places(out: pd.DataFrame, touchpoints: pd.DataFrame, codes: dict[str, Factorized]) -> pd.DataFrame:
+    """``out`` (with touchpoint_id) given the stage_id and journey_id it lacks from ``touchpoints``,
+    as a left merge on touchpoint_id does (a new RangeIndex; an unknown touchpoint gets NaN), taken
+    by position; the key codes of touchpoint_id and of the columns taken go into ``codes``."""
+    missing = [c for c in ("stage_id", "journey_id") if c not in out.columns]
+    places = touchpoints[["touchpoint_id", *missing]].drop_duplicates("touchpoint_id")
+    if out["touchpoint_id"].dtype != places["touchpoint_id"].dtype or out["touchpoint_id"].dtype != "str":
+        return out.merge(places, on="touchpoint_id", how="left")  # other key types: the merge's own equality
+    codes["touchpoint_id"] = row_codes, uniques = factorized(out["touchpoint_id"])
+    lookup = pd.Index(places["touchpoint_id"]).get_indexer(uniques)
+    nameless = np.flatnonzero(places["touchpoint_id"].isna().to_numpy())
+    at = np.append(lookup, nameless[0] if nameless.size else -1)[row_codes]  # a missing id matches one
+    out = out.set_axis(pd.RangeIndex(len(out)))
+    for column in missing:
+        place_codes, place_values = pd.factorize(places[column])
+        codes[column] = np.append(place_codes, -1)[at], pd.Index(place_values, dtype=object)
+        out[column] = pd.api.extensions.take(places[column].array, at, allow_fill=True)
+    return out
 
 
 def judge_pacing(
@@ -99,18 +162,56 @@ def judge_pacing(
     return _status_and_trust(out, yardstick, judged_column="projected")
 
 
-def _status_and_trust(out: pd.DataFrame, yardstick: Yardstick, judged_column: str = "value") -> pd.DataFrame:
-    registry = yardstick.registry
-    directions = kpi_directions(out["kpi_id"], registry)
-    judged = out[judged_column].astype("float64")
-    scored = out.assign(value=judged)
-    out["status"] = classify_frame(scored, directions) if len(out) else pd.Series(dtype="str")
-    higher = directions.eq("higher_is_better").to_numpy()
-    target = pd.to_numeric(out["target"], errors="coerce").astype("float64")
+def _status_and_trust(out: pd.DataFrame, yardstick: Yardstick, judged_column: str = "value",
+                      kpis: _Kpis | None = None) -> pd.DataFrame:
+    """status, gap, target_status, trust, trusted, trust_reason and status_text, as
+    metrics.status.classify_frame and metrics.trust.apply_trust write them, from status codes."""
+    kpis = kpis or _Kpis(out["kpi_id"], yardstick.registry)
+    higher = kpis.higher_is_better()
+    judged = out[judged_column].astype("float64").to_numpy()
+    target = pd.to_numeric(out["target"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    tolerance = pd.to_numeric(out["tolerance"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    against = status_codes(judged, target, tolerance, higher)  # CODED_STATUSES' codes
+    evidence = yardstick.evidence
+    if evidence.state is TrustState.TRUSTED:
+        pattern, reasons = reason_patterns(out, evidence, yardstick.touchpoints)
+        untrusted = np.array([bool(r) for r in reasons], dtype=bool)[pattern]
+        shown = np.where(untrusted, NOT_TRUSTED_CODE, against)
+        status = pd.Series(_STATUSES[shown], index=out.index, dtype=object)
+    else:
+        shown = against
+        status = pd.Series(_text_column(CODED_STATUSES, against), index=out.index)
+    out["status"] = status
     out["gap"] = np.where(higher, judged - target, target - judged)
-    trusted = apply_trust(out, yardstick.evidence, yardstick.touchpoints)
-    trusted["status_text"] = status_texts(trusted["status"], trusted["target_status"])
-    return trusted
+    out["target_status"] = _text_column(CODED_STATUSES, against)
+    if evidence.state is TrustState.TRUSTED:
+        out["trust"] = np.where(untrusted, TrustState.NOT_TRUSTED.value, TrustState.TRUSTED.value)
+        out["trusted"] = pd.Series(~untrusted, index=out.index, dtype=bool)
+        out["trust_reason"] = _text_column(np.array(["; ".join(r) for r in reasons], dtype=object), pattern)
+    else:
+        out["trust"] = evidence.state.value
+        out["trusted"] = True
+        out["trust_reason"] = evidence.blanket_reason()
+    table = _texts_table(current_language())
+    out["status_text"] = _text_column(table.ravel(), shown.astype(np.int64) * table.shape[1] + against)
+    return out
+
+
+#: ``status`` codes: CODED_STATUSES' four, then not trusted.
+_STATUSES = np.append(CODED_STATUSES, Status.NOT_TRUSTED.value).astype(object)
+NOT_TRUSTED_CODE = len(CODED_STATUSES)
+
+
+def _text_column(texts: np.ndarray, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """A text column (dtype str) of ``texts[codes]``, taken in Arrow: no Python string per row."""
+    return pd.array(pc.take(pa.array(texts, type=pa.large_string()), pa.array(codes)), dtype="str")
+
+
+@cache
+def _texts_table(language: str) -> np.ndarray:
+    """status_text by (``status`` code, CODED_STATUSES code), once per language."""
+    texts = _texts(language)
+    return np.array([[texts[(s, t)] for t in CODED_STATUSES] for s in _STATUSES], dtype=object)
 
 
 def status_text(status: str, target_status: str | None = None) -> str:
