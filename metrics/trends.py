@@ -149,8 +149,12 @@ def with_period_targets(series: pd.DataFrame, targets: pd.DataFrame, grain: Grai
 def period_ends(starts: pd.Series, grain: Grain) -> pd.Series:
     """The last day of each period of ``grain`` starting on ``starts`` (one computation per period)."""
     starts = pd.to_datetime(starts)
-    ends = {start: pd.Timestamp(period_end(start.date(), grain)) for start in starts.dropna().unique()}
-    return starts.map(ends)
+    codes, uniques = pd.factorize(starts)
+    ends = [pd.Timestamp(period_end(start.date(), grain)) for start in uniques]
+    if len(ends) == 0 or (codes < 0).any():  # a missing start: Series.map's own answer
+        return starts.map(dict(zip(uniques, ends, strict=True)))
+    # Taken by code: a map of 486,000 timestamps through a dict took 0.05 s (#19).
+    return pd.Series(ends, name=starts.name).iloc[codes].set_axis(starts.index)
 
 
 def last_year_overlay(series: pd.DataFrame, grain: Grain) -> pd.DataFrame:
