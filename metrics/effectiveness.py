@@ -124,8 +124,8 @@ def weighted_health(scored: pd.DataFrame, touchpoints: pd.DataFrame, by: list[st
     per_status = {s.value: p for s, p in STATUS_POINTS.items()}
     points = np.array([per_status.get(str(s), np.nan) for s in statuses] + [np.nan], dtype="float64")[codes]
     info = touchpoints[["touchpoint_id", "journey_id", "weight", "moment_of_truth"]]
-    row, place = matching_pairs([factorized(scored["touchpoint_id"])], [info["touchpoint_id"]],
-                                rows=np.flatnonzero(~np.isnan(points)))
+    row, place = _judged_places(scored["touchpoint_id"], info["touchpoint_id"],
+                                np.flatnonzero(~np.isnan(points)))
     weight = info["weight"].to_numpy(dtype="float64", na_value=np.nan)[place]
     w = np.clip(weight, 0, None) * np.where(info["moment_of_truth"].to_numpy()[place], MOT_WEIGHT, 1.0)
     judged = pd.DataFrame({
@@ -135,6 +135,21 @@ def weighted_health(scored: pd.DataFrame, touchpoints: pd.DataFrame, by: list[st
     })
     sums = judged.groupby([*by, "journey_id"])[["wp", "w"]].sum()
     return (100.0 * sums["wp"] / sums["w"].where(sums["w"] > 0)).rename("health").reset_index()
+
+
+def _judged_places(keys: pd.Series, touchpoint_ids: pd.Series,
+                   rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, position in ``touchpoint_ids``) of each of ``rows`` whose key equals a touchpoint id, as an
+    inner merge pairs them (metrics/_keys.py: matching_pairs). With unique ids (a warehouse's
+    touchpoints), each distinct key is looked up once and no pairs are built (#19)."""
+    if not touchpoint_ids.is_unique:
+        return matching_pairs([factorized(keys)], [touchpoint_ids], rows=rows)
+    codes, uniques = factorized(keys)
+    lookup = pd.Index(touchpoint_ids, dtype=object).get_indexer(uniques)
+    nameless = np.flatnonzero(touchpoint_ids.isna().to_numpy())
+    at = np.append(lookup, nameless[0] if nameless.size else -1)[codes[rows]]  # a missing key matches one
+    found = at >= 0
+    return rows[found], at[found]
 
 
 def pain_points(scored: pd.DataFrame, touchpoints: pd.DataFrame, conversion: pd.DataFrame) -> pd.DataFrame:

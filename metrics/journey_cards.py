@@ -162,16 +162,25 @@ def journey_cards(
     touchpoints: pd.DataFrame,
     journeys: pd.DataFrame,
     registry: KpiRegistry,
+    *,
+    summaries: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> list[JourneyCard]:
     """One card per journey, worst health first, journeys with no score last.
 
     ``tp_scored`` / ``tp_before``: judged touchpoint values of the period and the previous one;
-    ``tp_series``: judged touchpoint values by month (with period_start) for the trend."""
-    now = health_scores(tp_scored, touchpoints).set_index("journey_id")["health"]
-    before = health_scores(tp_before, touchpoints).set_index("journey_id")["health"] if not tp_before.empty \
-        else pd.Series(dtype="float64")
+    ``tp_series``: judged touchpoint values by month (with period_start) for the trend.
+    ``summaries``: metrics.overview.journey_summary of ``tp_scored`` and of ``tp_before`` (empty
+    when ``tp_before`` is), when the caller has them: their health and moments of truth are the
+    ones computed here otherwise (the Overview computed each twice, #19)."""
+    if summaries is None:
+        now = health_scores(tp_scored, touchpoints).set_index("journey_id")["health"]
+        before = health_scores(tp_before, touchpoints).set_index("journey_id")["health"] \
+            if not tp_before.empty else pd.Series(dtype="float64")
+        mots = moments_on_target(tp_scored, touchpoints).set_index("journey_id")
+    else:
+        summary, summary_before = (s.drop_duplicates("journey_id").set_index("journey_id") for s in summaries)
+        now, before, mots = summary["health"], summary_before["health"], summary
     series = health_series(tp_series, touchpoints)
-    mots = moments_on_target(tp_scored, touchpoints).set_index("journey_id")
     drags = score_drags(tp_scored, touchpoints, registry)
     cards = []
     for j in journeys.itertuples(index=False):

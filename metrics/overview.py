@@ -106,8 +106,9 @@ def moments_off_target(
     bad["severity"] = severity_rank(bad["status"])
     bad = bad.sort_values(["severity", "bands_below"], ascending=[True, False])
     bad["kpi"] = bad["kpi_id"].map(lambda k: registry[k].name)
-    bad["value_text"] = [registry[k].format(v) for k, v in zip(bad["kpi_id"], bad["value"], strict=True)]
-    bad["target_text"] = [registry[k].format(v) for k, v in zip(bad["kpi_id"], bad["target"], strict=True)]
+    # Worded a KPI at a time (the same strings as KpiDef.format row by row; #19).
+    bad["value_text"] = registry.format_each(bad["kpi_id"], bad["value"])
+    bad["target_text"] = registry.format_each(bad["kpi_id"], bad["target"])
     bad = bad.rename(columns={"name": "touchpoint"})
     if "status_text" not in bad:
         bad["status_text"] = bad["status"].map(lambda s: status_text(str(s)))

@@ -103,7 +103,8 @@ def _build(ctx: AppContext, period: Period, earlier: Period, filters: Filters) -
     return OverviewFigures(
         tiles=tiles,
         trust=trust_counts(tp_scored, journey_now),
-        cards=journey_cards(tp_scored, tp_before, tp_months, ctx.touchpoints, ctx.journeys, ctx.registry),
+        cards=journey_cards(tp_scored, tp_before, tp_months, ctx.touchpoints, ctx.journeys, ctx.registry,
+                            summaries=(summary, summary_before)),
         cells=headline_cells(journey_scored, ctx.registry, ctx.journeys),
         mot_judged=int(summary["mot_judged"].sum()),
         mots=mots,
