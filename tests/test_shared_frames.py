@@ -98,3 +98,22 @@ def test_a_judged_frame_cut_to_some_columns_equals_those_columns_of_the_whole(ct
                       columns=TREND_COLUMNS)
     assert whole["period_start"].nunique() > 4
     pd.testing.assert_frame_equal(cut, whole[list(TREND_COLUMNS)], check_exact=True)
+
+
+def test_the_periods_judged_at_once_are_shared_views_too(ctx: object,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from metrics.model import Period
+    from ui import period_loaders
+
+    monkeypatch.setattr(period_loaders, "load_trust", lambda _ctx: TrustEvidence.unchecked())
+    now = Period(DEMO_END - dt.timedelta(days=29), DEMO_END, "now")
+    before = Period(DEMO_END - dt.timedelta(days=59), DEMO_END - dt.timedelta(days=30), "before")
+    with sent_statements(ctx.warehouse.engine) as sent:  # type: ignore[attr-defined]
+        first, _ = period_loaders.load_judged_pair(ctx, now, before, by=Scope.TOUCHPOINT)  # type: ignore[arg-type]
+        expected = first.copy(deep=True)
+        first[_numeric(first)] = -1.0
+        first["added"] = 1
+        second, _ = period_loaders.load_judged_pair(ctx, now, before, by=Scope.TOUCHPOINT)  # type: ignore[arg-type]
+    assert len(sent) == 1
+    assert first is not second
+    pd.testing.assert_frame_equal(second, expected)
