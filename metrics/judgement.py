@@ -176,7 +176,7 @@ def _status_and_trust(out: pd.DataFrame, yardstick: Yardstick, judged_column: st
     if evidence.state is TrustState.TRUSTED:
         pattern, reasons = reason_patterns(out, evidence, yardstick.touchpoints)
         untrusted = np.array([bool(r) for r in reasons], dtype=bool)[pattern]
-        shown = np.where(untrusted, NOT_TRUSTED_CODE, against)
+        shown = np.where(untrusted, _NOT_TRUSTED_CODE, against)
         status = pd.Series(_STATUSES[shown], index=out.index, dtype=object)
     else:
         shown = against
@@ -199,7 +199,7 @@ def _status_and_trust(out: pd.DataFrame, yardstick: Yardstick, judged_column: st
 
 #: ``status`` codes: CODED_STATUSES' four, then not trusted.
 _STATUSES = np.append(CODED_STATUSES, Status.NOT_TRUSTED.value).astype(object)
-NOT_TRUSTED_CODE = len(CODED_STATUSES)
+_NOT_TRUSTED_CODE = len(CODED_STATUSES)
 
 
 def _text_column(texts: np.ndarray, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
