@@ -18,6 +18,7 @@ A judged frame has, per value (README "Status and trust"):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from functools import cache
 
@@ -32,7 +33,7 @@ from metrics.i18n import N_
 from metrics.model import Aggregation, Direction, Grain, Period
 from metrics.registry import KpiRegistry, compute_values, kpi_directions
 from metrics.status import CODED_STATUSES, STATUS_ICONS, Status, status_codes
-from metrics.targets import SCOPE_KEY, TARGET_COLUMNS, coded_targets, resolve_targets_on
+from metrics.targets import SCOPE_KEY, TARGET_COLUMNS, TargetTable, coded_targets, resolve_targets_on
 from metrics.trends import period_ends
 from metrics.trust import TrustEvidence, TrustState, reason_patterns
 
@@ -43,12 +44,22 @@ __all__ = ["judge", "judge_pacing", "judged_count", "NOTHING_JUDGED", "status_te
 @dataclass(frozen=True)
 class Yardstick:
     """What a value is judged against: the KPIs, their targets, where touchpoints sit, and what
-    the latest check run says about the data."""
+    the latest check run says about the data. The targets and places prepared for ``judge`` are
+    kept on it, for every frame judged with it (the parts of a long series, the periods of a pair;
+    #19); its frames are not to be changed once it is made."""
 
     registry: KpiRegistry
     targets: pd.DataFrame
     touchpoints: pd.DataFrame
     evidence: TrustEvidence
+
+    @functools.cached_property
+    def target_table(self) -> TargetTable:
+        return TargetTable(self.targets)
+
+    @functools.cached_property
+    def places(self) -> _Places:
+        return _Places(self.touchpoints)
 
 
 def judge(
@@ -76,7 +87,7 @@ def judge(
         out = out.assign(**keys)
     codes: dict[str, Factorized] = {"kpi_id": kpis.codes}
     if "touchpoint_id" in out.columns:
-        out = _with_places(out, yardstick.touchpoints, codes)
+        out = _with_places(out, yardstick.places, codes)
     codes.update({c: factorized(out[c]) for c in SCOPE_KEY.values() if c in out.columns and c not in codes})
     if grain is Grain.PERIOD or "period_start" not in out.columns:
         out["period_start"], out["period_end"] = pd.Timestamp(start), pd.Timestamp(end)
@@ -84,7 +95,7 @@ def judge(
     else:  # each period against the target in force on its own last day (metrics.trends)
         out["period_end"] = period_ends(out["period_start"], grain)
         days = pd.to_datetime(out["period_end"]).to_numpy().astype("datetime64[us]")
-    resolved = coded_targets(codes, days, yardstick.targets)
+    resolved = coded_targets(codes, days, yardstick.target_table)
     for column in TARGET_COLUMNS:
         out[column] = resolved[column]
     out["target_scope"] = pd.Series(resolved["target_scope"], index=out.index, dtype="object")
@@ -123,23 +134,37 @@ class _Kpis:
         return kpi_directions(self._kpi_ids, self.registry).eq(Direction.HIGHER_IS_BETTER.value).to_numpy()
 
 
-def _with_places(out: pd.DataFrame, touchpoints: pd.DataFrame, codes: dict[str, Factorized]) -> pd.DataFrame:
-    """``out`` (with touchpoint_id) given the stage_id and journey_id it lacks from ``touchpoints``,
+class _Places:
+    """The touchpoints' stage and journey by touchpoint_id (the first row of each id), with each
+    column's codes, for ``_with_places``."""
+
+    def __init__(self, touchpoints: pd.DataFrame) -> None:
+        columns = [c for c in ("stage_id", "journey_id") if c in touchpoints.columns]
+        self.frame = touchpoints[["touchpoint_id", *columns]].drop_duplicates("touchpoint_id")
+        ids = self.frame["touchpoint_id"]
+        self.ids = pd.Index(ids)
+        nameless = np.flatnonzero(ids.isna().to_numpy())
+        self.nameless = int(nameless[0]) if nameless.size else -1
+        self.codes = {c: pd.factorize(self.frame[c]) for c in columns}
+
+
+def _with_places(out: pd.DataFrame, places: _Places, codes: dict[str, Factorized]) -> pd.DataFrame:
+    """``out`` (with touchpoint_id) given the stage_id and journey_id it lacks from the touchpoints,
     as a left merge on touchpoint_id does (a new RangeIndex; an unknown touchpoint gets NaN), taken
     by position; the key codes of touchpoint_id and of the columns taken go into ``codes``."""
     missing = [c for c in ("stage_id", "journey_id") if c not in out.columns]
-    places = touchpoints[["touchpoint_id", *missing]].drop_duplicates("touchpoint_id")
-    if out["touchpoint_id"].dtype != places["touchpoint_id"].dtype or out["touchpoint_id"].dtype != "str":
-        return out.merge(places, on="touchpoint_id", how="left")  # other key types: the merge's own equality
+    if (out["touchpoint_id"].dtype != places.ids.dtype or out["touchpoint_id"].dtype != "str"
+            or any(c not in places.codes for c in missing)):
+        # Other key types: the merge's own equality.
+        return out.merge(places.frame[["touchpoint_id", *missing]], on="touchpoint_id", how="left")
     codes["touchpoint_id"] = row_codes, uniques = factorized(out["touchpoint_id"])
-    lookup = pd.Index(places["touchpoint_id"]).get_indexer(uniques)
-    nameless = np.flatnonzero(places["touchpoint_id"].isna().to_numpy())
-    at = np.append(lookup, nameless[0] if nameless.size else -1)[row_codes]  # a missing id matches one
+    lookup = places.ids.get_indexer(uniques)
+    at = np.append(lookup, places.nameless)[row_codes]  # a missing id matches a missing id
     out = out.set_axis(pd.RangeIndex(len(out)))
     for column in missing:
-        place_codes, place_values = pd.factorize(places[column])
+        place_codes, place_values = places.codes[column]
         codes[column] = np.append(place_codes, -1)[at], pd.Index(place_values, dtype=object)
-        out[column] = pd.api.extensions.take(places[column].array, at, allow_fill=True)
+        out[column] = pd.api.extensions.take(places.frame[column].array, at, allow_fill=True)
     return out
 
 

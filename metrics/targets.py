@@ -18,11 +18,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from metrics._keys import Factorized, combined_codes, factorized
+from metrics._keys import Factorized, factorized
 from metrics.model import TARGET_SCOPE_PRIORITY, Scope
 
 __all__ = ["coded_targets", "kpis_with_targets", "resolve_targets", "resolve_targets_on", "SCOPE_KEY",
-    "target_steps", "targets_in_force"]
+    "TargetTable", "target_steps", "targets_in_force"]
 
 TARGET_COLUMNS = ("target", "tolerance", "stretch")
 
@@ -77,78 +77,116 @@ def resolve_targets_on(values: pd.DataFrame, targets: pd.DataFrame, on: pd.Serie
 
 
 def coded_targets(codes: dict[str, Factorized], days: np.ndarray,
-                  targets: pd.DataFrame) -> dict[str, np.ndarray]:
+                  targets: pd.DataFrame | TargetTable) -> dict[str, np.ndarray]:
     """``resolve_targets_on``'s columns (target, tolerance, stretch as float arrays, target_scope as
     objects) for rows given by their key columns' codes (``codes``: kpi_id and any of SCOPE_KEY's
     columns, metrics/_keys.py) and their dates (datetime64[us]); metrics.judgement passes the codes
-    it already has. Per scope, the rows' and the candidates' keys become one integer with the
-    start's rank, so one binary search finds each row's last candidate started by its day (#19: the
-    pairs of every row and candidate, as a merge makes them, were most of judging 486,000 rows)."""
-    live = _candidates(targets, days)
-    has_target = live["target"].notna().to_numpy()
-    starts, ends = _as_dates(live["valid_from"]), _as_dates(live["valid_to"])
-    scopes = live["scope"].to_numpy(dtype=object)
-    chosen = np.full(len(days), -1, dtype=np.int64)  # position in ``live`` of the row that applies, or -1
+    it already has, and a TargetTable it keeps for all the frames it judges against the same targets.
+
+    Per scope, each row's key and its day's rank among the candidates' starts make one integer, so
+    one binary search among the candidates (sorted by key, start and table row) finds the last that
+    started by the day (#19: building the pairs of every row and candidate, as a merge does, was most
+    of judging 486,000 rows)."""
+    table = targets if isinstance(targets, TargetTable) else TargetTable(targets)
+    chosen = np.full(len(days), -1, dtype=np.int64)  # the row of ``targets`` that applies, or -1
     scope_of = np.full(len(days), None, dtype=object)
     dated = ~np.isnat(days)  # a row without a date is in no target's validity
-    for scope in TARGET_SCOPE_PRIORITY:
+    for scope, candidates in table.scopes.items():
         key = SCOPE_KEY.get(scope)
-        in_scope = np.flatnonzero((scopes == scope.value) & ~np.isnat(starts))
-        if in_scope.size == 0 or (key is not None and key not in codes) or (chosen >= 0).all():
+        if (key is not None and key not in codes) or (chosen >= 0).all():
             continue
         # Equal on KPI and scope id as an inner merge pairs them (scope "all": a stray scope_id is
         # ignored), matched by codes (metrics/_keys.py).
-        left, right = [codes["kpi_id"]], [live["kpi_id"].iloc[in_scope]]
-        if key is not None:
-            left.append(codes[key])
-            right.append(live["scope_id"].iloc[in_scope])
-        row_key, candidate_key = combined_codes(left, right)
+        row_key = candidates.row_keys([codes["kpi_id"], *([codes[key]] if key is not None else [])])
         rows = np.flatnonzero((chosen < 0) & dated & (row_key >= 0))
-        row, pos = _latest_in_force(row_key[rows], days[rows], candidate_key, in_scope, starts, ends)
-        row, pos = rows[row][has_target[pos]], pos[has_target[pos]]
+        row, pos = candidates.latest_in_force(row_key[rows], days[rows], table.ends)
+        row, pos = rows[row][table.has_target[pos]], pos[table.has_target[pos]]
         chosen[row] = pos
         scope_of[row] = scope.value
-    out: dict[str, np.ndarray] = {}
-    for column in TARGET_COLUMNS:
-        numbers = pd.to_numeric(live[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-        out[column] = np.append(numbers, np.nan)[chosen]  # -1 picks the NaN on the end
+    out = {column: numbers[chosen] for column, numbers in table.numbers.items()}  # -1: the NaN on the end
     out["target_scope"] = scope_of
     return out
 
 
-def _latest_in_force(row_key: np.ndarray, day: np.ndarray, candidate_key: np.ndarray, candidate: np.ndarray,
-                     starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For rows (key code, dated day) and candidates (key code, position in ``starts``/``ends``):
-    (row, position) of each row's candidate of its key in force on its day that started last, on
-    equal starts the last position; rows with none are left out."""
-    keys, candidate_key = np.unique(candidate_key, return_inverse=True)  # dense: 0 .. keys - 1
-    at = np.minimum(np.searchsorted(keys, row_key), len(keys) - 1)
-    known = keys[at] == row_key
-    rows, row_key = np.flatnonzero(known), at[known]
-    day = day[rows].view(np.int64)
-    begun = starts[candidate].view(np.int64)
-    times = np.unique(np.concatenate([begun, pd.unique(day)]))  # a rank per moment, for one integer key
-    width = len(times)
-    ranked = candidate_key * width + np.searchsorted(times, begun)
-    order = np.lexsort((candidate, ranked))  # by key, then start, then table order
-    ranked, position, of_key = ranked[order], candidate[order], candidate_key[order]
-    # The last candidate of the row's key started on or before its day; while that one has ended
-    # before the day, the one before it (data faults: overlapping rows of one key and scope).
-    at = np.searchsorted(ranked, row_key * width + np.searchsorted(times, day), side="right") - 1
-    found = np.full(len(rows), -1, dtype=np.int64)
-    todo = np.arange(len(rows))
-    while todo.size:
-        here = at[todo]
-        same = here >= 0
-        same[same] = of_key[here[same]] == row_key[todo[same]]
-        todo, here = todo[same], here[same]
-        end = ends[position[here]]
-        valid = np.isnat(end) | (day[todo].view("datetime64[us]") <= end)
-        found[todo[valid]] = position[here[valid]]
-        todo = todo[~valid]
-        at[todo] = here[~valid] - 1
-    hit = found >= 0
-    return rows[hit], found[hit]
+class TargetTable:
+    """A targets frame prepared for ``coded_targets``: dates, numbers and, per scope, its rows with a
+    start, keyed and sorted (metrics.judgement.Yardstick keeps one, so every frame judged against the
+    same targets shares it). Every row is a candidate: one not in force on a value's day is never
+    chosen, so no row needs leaving out first."""
+
+    def __init__(self, targets: pd.DataFrame) -> None:
+        starts, self.ends = _as_dates(targets["valid_from"]), _as_dates(targets["valid_to"])
+        self.has_target = targets["target"].notna().to_numpy()
+        self.numbers = {c: np.append(pd.to_numeric(targets[c], errors="coerce").to_numpy(
+            dtype="float64", na_value=np.nan), np.nan) for c in TARGET_COLUMNS}
+        scopes = targets["scope"].to_numpy(dtype=object)
+        self.scopes: dict[Scope, _ScopeTargets] = {}
+        for scope in TARGET_SCOPE_PRIORITY:
+            rows = np.flatnonzero((scopes == scope.value) & ~np.isnat(starts))
+            if rows.size:
+                columns = ["kpi_id", *(["scope_id"] if scope in SCOPE_KEY else [])]
+                keys = [targets[c].iloc[rows] for c in columns]
+                self.scopes[scope] = _ScopeTargets(rows, keys, starts[rows])
+
+
+class _ScopeTargets:
+    """One scope's target rows (positions ``rows``), coded on their key columns as
+    metrics._keys.combined_codes codes the right side, sorted by key, start and position."""
+
+    def __init__(self, rows: np.ndarray, columns: list[pd.Series], starts: np.ndarray) -> None:
+        self.columns: list[tuple[pd.Index, int, bool]] = []  # distinct values, their count, any missing
+        key = np.zeros(len(rows), dtype=np.int64)
+        for column in columns:
+            codes, uniques = pd.factorize(column)
+            missing = len(uniques)
+            codes = np.where(codes < 0, missing, codes).astype(np.int64)
+            any_missing = bool((codes == missing).any())
+            self.columns.append((pd.Index(uniques, dtype=object), int(codes.max()) + 1, any_missing))
+            key = key * self.columns[-1][1] + codes
+        self.keys, dense = np.unique(key, return_inverse=True)
+        self.starts = np.unique(starts.view(np.int64))  # the distinct starts, for a rank per day
+        ranked = dense * len(self.starts) + np.searchsorted(self.starts, starts.view(np.int64))
+        order = np.lexsort((rows, ranked))  # by key, then start, then table order
+        self.ranked, self.position, self.key = ranked[order], rows[order], dense[order]
+
+    def row_keys(self, left: list[Factorized]) -> np.ndarray:
+        """Each row's key as these rows' keys are coded (-1: no target row has it): combined_codes'
+        left side."""
+        key = np.zeros(len(left[0][0]), dtype=np.int64)
+        unmatched = np.zeros(len(key), dtype=bool)
+        for (codes, uniques), (distinct, width, any_missing) in zip(left, self.columns, strict=True):
+            lookup = distinct.get_indexer(uniques)
+            own = np.append(lookup, len(distinct) if any_missing else -1)[codes]
+            unmatched |= own < 0
+            key = key * width + np.maximum(own, 0)
+        return np.where(unmatched, -1, key)
+
+    def latest_in_force(self, row_key: np.ndarray, day: np.ndarray,
+                        ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row, position) of each row's target row of its key in force on its day that started last,
+        on equal starts the last position; rows with none are left out."""
+        at = np.minimum(np.searchsorted(self.keys, row_key), len(self.keys) - 1)
+        known = self.keys[at] == row_key
+        rows, dense = np.flatnonzero(known), at[known]
+        day = day[rows]
+        began = np.searchsorted(self.starts, day.view(np.int64), side="right") - 1  # -1: before every start
+        # The last target row of the row's key started on or before its day; while that one ended
+        # before the day, the one before it (data faults: overlapping rows of one key and scope).
+        at = np.searchsorted(self.ranked, dense * len(self.starts) + began, side="right") - 1
+        found = np.full(len(rows), -1, dtype=np.int64)
+        todo = np.arange(len(rows))
+        while todo.size:
+            here = at[todo]
+            same = here >= 0
+            same[same] = self.key[here[same]] == dense[todo[same]]
+            todo, here = todo[same], here[same]
+            end = ends[self.position[here]]
+            valid = np.isnat(end) | (day[todo] <= end)
+            found[todo[valid]] = self.position[here[valid]]
+            todo = todo[~valid]
+            at[todo] = here[~valid] - 1
+        hit = found >= 0
+        return rows[hit], found[hit]
 
 
 def kpis_with_targets(targets: pd.DataFrame, start: dt.date, end: dt.date) -> frozenset[str]:
