@@ -93,7 +93,8 @@ def moments_on_target(scored: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.Dat
     ``scored``: touchpoint_id, kpi_id, status (touchpoint-level values).
     Returns journey_id, mot_on_target, mot_judged.
     """
-    judged = scored[scored["status"].isin([s.value for s in STATUS_POINTS])]
+    # The two columns it reads, of the judged rows (a judged frame has twenty more).
+    judged = scored.loc[scored["status"].isin([s.value for s in STATUS_POINTS]), ["touchpoint_id", "status"]]
     mots = touchpoints[touchpoints["moment_of_truth"]][["touchpoint_id", "journey_id"]]
     on_target = judged["status"].eq(Status.ON_TARGET.value)
     per_tp = on_target.groupby(judged["touchpoint_id"]).all().rename("on_target").reset_index()

@@ -116,7 +116,9 @@ def score_drags(
     Returns journey_id, touchpoint, moment_of_truth, kpi_id, value, target, gap, points_lost;
     at most ``per_journey`` rows per journey, most points lost first; none that lose nothing."""
     points = tp_scored["status"].map({s.value: p for s, p in STATUS_POINTS.items()})
-    judged = tp_scored.assign(points=points).dropna(subset=["points"])
+    # The columns it reads (a judged frame has twenty more; the places come from ``touchpoints``).
+    judged = tp_scored[["touchpoint_id", "kpi_id", "value", "target", "gap"]].assign(points=points)
+    judged = judged.dropna(subset=["points"])
     info = touchpoints[["touchpoint_id", "journey_id", "name", "weight", "moment_of_truth"]]
     judged = judged.drop(columns=[c for c in info.columns[1:] if c in judged.columns]).merge(
         info, on="touchpoint_id")

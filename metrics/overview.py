@@ -94,13 +94,11 @@ def moments_off_target(
     value_text, target_text, status, status_text, bands_below."""
     info = touchpoints[["touchpoint_id", "name", "owner", "moment_of_truth"]]
     stale = [c for c in ("name", "owner", "moment_of_truth") if c in tp_scored.columns]
-    scored = tp_scored.drop(columns=stale)
-    rows = scored.merge(info, on="touchpoint_id")
-    against_target = rows["target_status"] if "target_status" in rows else rows["status"]
-    bad = rows[
-        rows["moment_of_truth"]
-        & against_target.isin([Status.OFF_TARGET.value, Status.AT_RISK.value])
-    ].copy()
+    against_target = tp_scored["target_status"] if "target_status" in tp_scored else tp_scored["status"]
+    # Off target or at risk first, then their touchpoints (not every judged value merged, then cut).
+    missed = against_target.isin([Status.OFF_TARGET.value, Status.AT_RISK.value]).to_numpy()
+    rows = tp_scored[missed].drop(columns=stale).merge(info, on="touchpoint_id")
+    bad = rows[rows["moment_of_truth"].to_numpy(dtype=bool)].copy()
     band = bad["tolerance"].abs().where(lambda b: b > 0, 1.0)
     bad["bands_below"] = (-bad["gap"]).clip(lower=0) / band
     bad["severity"] = severity_rank(bad["status"])
