@@ -109,8 +109,8 @@ def priority_table(ranked: pd.DataFrame, trend: pd.DataFrame, registry: KpiRegis
     table = ranked.merge(trend, on=["touchpoint_id", "kpi_id"], how="left")
     table = table.assign(
         kpi=table["kpi_id"].map(lambda k: registry[k].name),
-        value_text=[registry[k].format(v) for k, v in zip(table["kpi_id"], table["value"], strict=True)],
-        target_text=[registry[k].format(v) for k, v in zip(table["kpi_id"], table["target"], strict=True)],
+        value_text=registry.format_each(table["kpi_id"], table["value"]),  # a KPI at a time (#19)
+        target_text=registry.format_each(table["kpi_id"], table["target"]),
     )
     marks = table[[c for c in ("moment_of_truth", "super", "name", "third_party") if c in table]]
     table["name"] = [_touchpoint_label(r) for r in marks.itertuples(index=False)]
