@@ -155,11 +155,18 @@ def judged_series(
     every month) for figures that keep a few of them (#19: memory)."""
     frame = load_kpis(ctx, start, end, by=by, grain=grain, filters=filters)
     judging = yardstick(ctx)
-    series = judged_columns(frame, judging, start, end, grain, {}, list(columns))
     last = sorted(pd.unique(frame["period_start"]))[-whole_periods:]
     rows = np.flatnonzero(frame["period_start"].isin(last).to_numpy())
     recent = judge(frame.iloc[rows].reset_index(drop=True), judging, start, end, grain)
-    return series, recent.set_axis(pd.RangeIndex(len(frame))[rows])
+    recent = recent.set_axis(pd.RangeIndex(len(frame))[rows])
+    earlier = len(frame) - len(rows)
+    if len(rows) and rows[0] != earlier:  # not the frame's tail: judge the series apart
+        return judged_columns(frame, judging, start, end, grain, {}, list(columns)), recent
+    # The latest periods are the frame's last rows (ordered by period): their judged rows serve the
+    # series too instead of being judged a second time, thin (each row is judged on its own).
+    parts = [judged_columns(frame.iloc[:earlier], judging, start, end, grain, {}, list(columns))] if earlier else []
+    series = pd.concat([*parts, recent[list(columns)]], ignore_index=True)
+    return series, recent
 
 
 def yardstick(ctx: AppContext, evidence: TrustEvidence | None = None) -> Yardstick:
