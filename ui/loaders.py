@@ -164,7 +164,8 @@ def judged_series(
         return judged_columns(frame, judging, start, end, grain, {}, list(columns)), recent
     # The latest periods are the frame's last rows (ordered by period): their judged rows serve the
     # series too instead of being judged a second time, thin (each row is judged on its own).
-    parts = [judged_columns(frame.iloc[:earlier], judging, start, end, grain, {}, list(columns))] if earlier else []
+    parts = [judged_columns(frame.iloc[:earlier], judging, start, end, grain, {}, list(columns))
+             ] if earlier else []
     series = pd.concat([*parts, recent[list(columns)]], ignore_index=True)
     return series, recent
 
