@@ -63,7 +63,7 @@ def judge(
     down by touchpoint get its stage and journey so the most specific target applies; ``keys``
     places a series of one scope member (metrics.trends.scope_keys).
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: columns set below leave ``frame`` as it is (#19)
     out["value"] = compute_values(frame, yardstick.registry)
     if keys:
         out = out.assign(**keys)
@@ -88,7 +88,7 @@ def judge_pacing(
     against the target in force on the last day of ``whole``; trust over the days to date."""
     elapsed_days = (min(as_of, whole.end) - whole.start).days + 1
     elapsed_share = max(elapsed_days, 0) / whole.days
-    out = to_date.copy()
+    out = to_date.copy(deep=False)
     out["value"] = compute_values(to_date, yardstick.registry)
     out["elapsed_share"] = elapsed_share
     is_sum = out["kpi_id"].map(lambda k: yardstick.registry[k].aggregation is Aggregation.SUM).astype(bool)

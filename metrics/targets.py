@@ -98,7 +98,7 @@ def resolve_targets_on(values: pd.DataFrame, targets: pd.DataFrame, on: pd.Serie
         row, pos = row[has_target[pos]], pos[has_target[pos]]
         chosen[row] = pos
         scope_of[row] = scope.value
-    out = values.copy()
+    out = values.copy(deep=False)  # copy-on-write: the columns set below are new (#19)
     for column in TARGET_COLUMNS:
         numbers = pd.to_numeric(live[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         out[column] = np.append(numbers, np.nan)[chosen]  # -1 picks the NaN on the end
