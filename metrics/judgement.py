@@ -24,6 +24,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from metrics._texts import texts_by_code
 from metrics.formatting import current_language
 from metrics.i18n import N_
 from metrics.model import Aggregation, Grain, Period
@@ -140,11 +141,8 @@ def status_texts(statuses: pd.Series, target_statuses: pd.Series) -> pd.Series:
     # own, looked up as before), then one take per row.
     shown, shown_values = pd.factorize(statuses.astype(str), use_na_sentinel=False)
     behind, behind_values = pd.factorize(target_statuses.astype(str), use_na_sentinel=False)
-    table = np.empty((len(shown_values), len(behind_values)), dtype=object)
-    for i, s in enumerate(shown_values):
-        for j, t in enumerate(behind_values):
-            table[i, j] = texts.get((s, t), np.nan)
-    return pd.Series(table[shown, behind], index=statuses.index, dtype=object).astype("str")
+    pairs = [texts.get((s, t), np.nan) for s in shown_values for t in behind_values]
+    return texts_by_code(shown * len(behind_values) + behind, pairs, statuses.index)  # metrics/_texts.py
 
 
 def trusted_values(frame: pd.DataFrame) -> pd.DataFrame:
