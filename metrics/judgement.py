@@ -71,7 +71,7 @@ def judge(
     if "touchpoint_id" in out.columns:
         missing = [c for c in ("stage_id", "journey_id") if c not in out.columns]
         places = yardstick.touchpoints[["touchpoint_id", *missing]].drop_duplicates("touchpoint_id")
-        out = out.merge(places, on="touchpoint_id", how="left")
+        out = _with_places(out, places, missing)
     if grain is Grain.PERIOD or "period_start" not in out.columns:
         out["period_start"], out["period_end"] = pd.Timestamp(start), pd.Timestamp(end)
         out = resolve_targets(out, yardstick.targets, end)
@@ -79,6 +79,20 @@ def judge(
         out["period_end"] = period_ends(out["period_start"], grain)
         out = with_period_targets(out, yardstick.targets, grain)
     return _status_and_trust(out, yardstick)
+
+
+def _with_places(out: pd.DataFrame, places: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``out.merge(places, on="touchpoint_id", how="left")`` for ``places`` with one row per
+    touchpoint: when the ids and places are text columns, each row's place is taken by position
+    (a merge on text keys hashed and copied every row of the frame; #19); otherwise the merge."""
+    text = [out["touchpoint_id"], *(places[c] for c in ["touchpoint_id", *columns])]
+    if not all(isinstance(c.dtype, pd.StringDtype) and c.dtype == text[0].dtype for c in text):
+        return out.merge(places, on="touchpoint_id", how="left")
+    at = pd.Index(places["touchpoint_id"]).get_indexer(out["touchpoint_id"])
+    out = out.reset_index(drop=True)
+    for column in columns:
+        out[column] = places[column].array.take(at, allow_fill=True)  # -1 (no such touchpoint): missing
+    return out
 
 
 def judge_pacing(
