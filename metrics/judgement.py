@@ -88,7 +88,8 @@ def _with_places(out: pd.DataFrame, places: pd.DataFrame, columns: list[str]) ->
     text = [out["touchpoint_id"], *(places[c] for c in ["touchpoint_id", *columns])]
     if not all(isinstance(c.dtype, pd.StringDtype) and c.dtype == text[0].dtype for c in text):
         return out.merge(places, on="touchpoint_id", how="left")
-    at = pd.Index(places["touchpoint_id"]).get_indexer(out["touchpoint_id"])
+    codes, ids = pd.factorize(out["touchpoint_id"], use_na_sentinel=False)  # looked up once per id
+    at = pd.Index(places["touchpoint_id"]).get_indexer(ids)[codes]
     out = out.reset_index(drop=True)
     for column in columns:
         out[column] = places[column].array.take(at, allow_fill=True)  # -1 (no such touchpoint): missing
