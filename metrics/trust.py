@@ -25,6 +25,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from metrics._texts import texts_by_code
 from metrics.i18n import N_, tr
 from metrics.status import Status
 
@@ -124,9 +125,12 @@ def apply_trust(
     if "status" in out.columns and "target_status" not in out.columns:
         out["target_status"] = out["status"].astype(str)
     if evidence.state is not TrustState.TRUSTED:
-        out["trust"] = evidence.state.value
+        # The one state and reason of every row taken in Arrow (metrics/_texts.py): a text set as a
+        # scalar became a Python object per row first (#19).
+        every_row = np.zeros(len(out), dtype=np.int64)
+        out["trust"] = texts_by_code(every_row, [evidence.state.value], out.index)
         out["trusted"] = True
-        out["trust_reason"] = evidence.blanket_reason()
+        out["trust_reason"] = texts_by_code(every_row, [evidence.blanket_reason()], out.index)
         return out
     # The reasons of the rows some scope hits, in scope order without repeats; every other row is
     # trusted with no reason (a list per row cost three Python steps per value: #19).
