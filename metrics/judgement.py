@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics._keys import Factorized, factorized
+from metrics._texts import texts_by_code
 from metrics.formatting import current_language
 from metrics.i18n import N_
 from metrics.model import Aggregation, Direction, Grain, Period
@@ -176,7 +177,7 @@ def judge_pacing(
     against the target in force on the last day of ``whole``; trust over the days to date."""
     elapsed_days = (min(as_of, whole.end) - whole.start).days + 1
     elapsed_share = max(elapsed_days, 0) / whole.days
-    out = to_date.copy()
+    out = to_date.copy(deep=False)
     out["value"] = compute_values(to_date, yardstick.registry)
     out["elapsed_share"] = elapsed_share
     is_sum = out["kpi_id"].map(lambda k: yardstick.registry[k].aggregation is Aggregation.SUM).astype(bool)
@@ -266,11 +267,8 @@ def status_texts(statuses: pd.Series, target_statuses: pd.Series) -> pd.Series:
     # own, looked up as before), then one take per row.
     shown, shown_values = pd.factorize(statuses.astype(str), use_na_sentinel=False)
     behind, behind_values = pd.factorize(target_statuses.astype(str), use_na_sentinel=False)
-    table = np.empty((len(shown_values), len(behind_values)), dtype=object)
-    for i, s in enumerate(shown_values):
-        for j, t in enumerate(behind_values):
-            table[i, j] = texts.get((s, t), np.nan)
-    return pd.Series(table[shown, behind], index=statuses.index, dtype=object).astype("str")
+    pairs = [texts.get((s, t), np.nan) for s in shown_values for t in behind_values]
+    return texts_by_code(shown * len(behind_values) + behind, pairs, statuses.index)  # metrics/_texts.py
 
 
 def trusted_values(frame: pd.DataFrame) -> pd.DataFrame:

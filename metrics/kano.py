@@ -13,6 +13,9 @@ numbers (README "Priorities, Kano classes and super-touchpoints").
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
 import pandas as pd
 
 from metrics.i18n import N_, tr
@@ -44,17 +47,25 @@ _SUPER_CLASSES = (Kano.MUST_BE.value, Kano.DELIGHTER.value)
 
 def kano_factors(kano: pd.Series) -> pd.Series:
     """The Kano factor of each class (module docstring); no or an unknown class counts 1."""
-    return kano.map(lambda k: KANO_FACTOR.get(str(k), 1.0)).astype("float64")
+    return _per_class(kano, lambda k: KANO_FACTOR.get(str(k), 1.0), "float64")
 
 
 def kano_ranks(kano: pd.Series) -> pd.Series:
-    return kano.map(lambda k: KANO_RANK.get(str(k), KANO_RANK[Kano.PERFORMANCE.value])).astype("int64")
+    return _per_class(kano, lambda k: KANO_RANK.get(str(k), KANO_RANK[Kano.PERFORMANCE.value]), "int64")
 
 
 def kano_texts(kano: pd.Series) -> pd.Series:
     """Each class in plain words, in the current language."""
     texts = {k: tr(text) for k, text in KANO_TEXT.items()}
-    return kano.map(lambda k: texts.get(str(k), tr(NO_KANO_TEXT))).astype("str")
+    return _per_class(kano, lambda k: texts.get(str(k), tr(NO_KANO_TEXT)), "str")
+
+
+def _per_class(kano: pd.Series, of: Callable[[object], object], dtype: str) -> pd.Series:
+    """``kano.map(of).astype(dtype)``, ``of`` called once per distinct class, not per row (an
+    owner's priorities at 100 M fact rows are 15,230 rows of three or four classes; #19)."""
+    codes, classes = pd.factorize(kano, use_na_sentinel=False)
+    per_class = np.array([of(k) for k in classes] + [None], dtype=object)
+    return pd.Series(per_class[codes], index=kano.index, name=kano.name, dtype=object).astype(dtype)
 
 
 def kano_name(kano: str) -> str:

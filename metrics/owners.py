@@ -26,7 +26,8 @@ from babel.numbers import format_decimal
 
 from metrics.formatting import LANGUAGES, current_language, money_text, number_text, percent_text
 from metrics.i18n import N_, tr
-from metrics.registry import KpiRegistry
+from metrics.model import Direction
+from metrics.registry import KpiRegistry, kpi_directions
 from metrics.status import Status
 
 __all__ = ["bands", "biggest_movers", "monthly_spend", "owner_names", "owner_touchpoints", "pain_reasons",
@@ -75,7 +76,7 @@ def biggest_movers(
     if moved.empty:
         return pd.DataFrame(columns=["touchpoint_id", "name", "kpi_id", "value", "value_previous",
                                      "move", "reason"])
-    higher = moved["kpi_id"].map(lambda k: registry[k].higher_is_better).astype(bool)
+    higher = kpi_directions(moved["kpi_id"], registry).eq(Direction.HIGHER_IS_BETTER.value)  # per KPI, #19
     change = moved["value"] - moved["value_previous"]
     moved["move"] = np.where(higher, change, -change) / bands(moved)
     moved = moved.merge(names[["touchpoint_id", "name"]], on="touchpoint_id", how="left")

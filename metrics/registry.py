@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from metrics._texts import texts_by_code
 from metrics.formatting import kpi_change_text, kpi_change_texts, kpi_value_text, kpi_value_texts
 from metrics.i18n import N_, tr
 from metrics.model import Aggregation, Direction, Unit
@@ -353,8 +354,8 @@ def kpi_directions(kpi_ids: pd.Series, registry: KpiRegistry) -> pd.Series:
     """Each row's KPI direction (a Direction value), aligned with ``kpi_ids``: one registry lookup
     per KPI, taken by code (a Series.map of text converts every row to a Python string; #19)."""
     codes, uniques = pd.factorize(kpi_ids)
-    per_kpi = np.array([registry[str(k)].direction.value for k in uniques] + [np.nan], dtype=object)
-    return pd.Series(per_kpi[codes], index=kpi_ids.index, dtype="str")  # code -1 (missing): NaN
+    # Taken in Arrow (metrics/_texts.py); code -1 (missing): NaN.
+    return texts_by_code(codes, [registry[str(k)].direction.value for k in uniques], kpi_ids.index)
 
 
 def compute_values(frame: pd.DataFrame, registry: KpiRegistry) -> pd.Series:

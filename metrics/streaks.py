@@ -13,6 +13,7 @@ streak is evidence of a problem, and missing or untrusted data is not evidence.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from metrics.i18n import tr_n
@@ -34,14 +35,23 @@ def off_target_streaks(series: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     if series.empty:
         return pd.DataFrame(columns=[*keys, "streak", "periods_seen"]).astype(
             {"streak": "int64", "periods_seen": "int64"})
-    periods = sorted(series["period_start"].unique())
-    off = series.assign(_off=series["status"].eq(Status.OFF_TARGET.value))
-    grid = off.pivot_table(index=keys, columns="period_start", values="_off", aggfunc="max", fill_value=False)
-    grid = grid.reindex(columns=periods, fill_value=False).astype(bool)
+    periods = np.sort(series["period_start"].unique())
+    # A grid of series x periods, True where off target (no row: False), filled by each row's series
+    # and period codes: a pivot table of every row built a frame of 411,210 rows for My touchpoints'
+    # 27 months at 100 M fact rows (#19). Rows without a key belong to no series, as in a grouping.
+    groups = series.groupby(keys, sort=True)
+    names = groups.size().index
+    group = groups.ngroup().to_numpy()
+    keep = ~np.isnan(group) if group.dtype.kind == "f" else np.ones(len(group), dtype=bool)
+    column = np.searchsorted(periods, series["period_start"].to_numpy())
+    off = series["status"].eq(Status.OFF_TARGET.value).to_numpy(dtype=bool) & keep
+    grid = np.zeros((len(names), len(periods)), dtype=bool)
+    grid[group[off].astype(np.int64), column[off]] = True
     # From the latest period backwards, a run of True counts until the first False.
-    streak = grid.iloc[:, ::-1].cummin(axis=1).sum(axis=1).astype("int64")
+    latest_first = grid[:, ::-1]
+    streak = np.where(latest_first.all(axis=1), len(periods), latest_first.argmin(axis=1)).astype("int64")
     # A streak as long as the frame (periods_seen) may have begun earlier: "N or more" (streak_text).
-    return streak.rename("streak").reset_index().assign(periods_seen=len(periods))
+    return pd.Series(streak, index=names, name="streak").reset_index().assign(periods_seen=len(periods))
 
 
 def streak_text(streak: int, periods_seen: int | None = None) -> str:

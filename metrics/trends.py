@@ -29,9 +29,9 @@ import pandas as pd
 from metrics.effectiveness import with_deltas
 from metrics.formatting import MISSING, date_text, month_text, quarter_text
 from metrics.i18n import N_, tr
-from metrics.model import Grain, Period, Scope
+from metrics.model import Direction, Grain, Period, Scope
 from metrics.periods import quarter_of
-from metrics.registry import KpiRegistry
+from metrics.registry import KpiRegistry, kpi_directions
 from metrics.targets import resolve_targets_on
 
 __all__ = ["compare_periods", "complete_window", "last_year_overlay", "last_year_window", "period_end",
@@ -195,7 +195,7 @@ def compare_periods(
     (True/False, None when either value is missing).
     """
     out = current.copy()
-    higher = out["kpi_id"].map(lambda k: registry[k].higher_is_better).astype(bool)
+    higher = kpi_directions(out["kpi_id"], registry).eq(Direction.HIGHER_IS_BETTER.value)  # per KPI, #19
     for suffix, frame in earlier.items():
         out = with_deltas(out, frame, keys, suffix)
         before = out[f"value_{suffix}"].astype("float64")

@@ -26,6 +26,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from metrics._texts import texts_by_code
 from metrics.i18n import N_, tr
 from metrics.status import Status
 
@@ -122,13 +123,16 @@ def apply_trust(
     else ``start``/``end`` (None = unbounded). ``touchpoints`` maps touchpoint_id to stage_id,
     journey_id and channel. Inputs are not changed.
     """
-    out = values.copy()
+    out = values.copy(deep=False)  # copy-on-write: the columns set below are new (#19)
     if "status" in out.columns and "target_status" not in out.columns:
         out["target_status"] = out["status"].astype(str)
     if evidence.state is not TrustState.TRUSTED:
-        out["trust"] = evidence.state.value
+        # The one state and reason of every row taken in Arrow (metrics/_texts.py): a text set as a
+        # scalar became a Python object per row first (#19).
+        every_row = np.zeros(len(out), dtype=np.int64)
+        out["trust"] = texts_by_code(every_row, [evidence.state.value], out.index)
         out["trusted"] = True
-        out["trust_reason"] = evidence.blanket_reason()
+        out["trust_reason"] = texts_by_code(every_row, [evidence.blanket_reason()], out.index)
         return out
     pattern, reasons = reason_patterns(out, evidence, touchpoints, start, end)
     untrusted = np.array([bool(r) for r in reasons], dtype=bool)

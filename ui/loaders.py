@@ -118,19 +118,34 @@ JUDGED_PARTS = 4
 
 
 def judged_columns(frame: pd.DataFrame, judging: Yardstick, start: dt.date, end: dt.date, grain: Grain,
-                   keys: dict[str, str], columns: list[str]) -> pd.DataFrame:
+                   keys: dict[str, str], columns: list[str], shared: tuple[str, ...] = ()) -> pd.DataFrame:
     """``judge(frame, ...)[columns]``, judged in JUDGED_PARTS runs of whole periods (each row is
     judged on its own, and ``frame`` is ordered by period first), so the judged frame's twenty
     columns never exist for all rows at once. At 100 M fact rows, judging the Overview's 12-month
     frame of every touchpoint whole took about 240 MB at its peak, in four parts 100 MB, at the same CPU;
-    one part per month 55 MB but up to 40 % more CPU (#19: memory)."""
+    one part per month 55 MB but up to 40 % more CPU (#19: memory). The text columns named in
+    ``shared`` come as ``shared_texts`` makes them."""
     periods = pd.unique(frame["period_start"]) if grain is not Grain.PERIOD else []
     if len(periods) < 2:
-        return judge(frame, judging, start, end, grain, keys)[columns].copy()
+        return shared_texts(judge(frame, judging, start, end, grain, keys)[columns].copy(), shared)
     part_of = pd.Series(np.arange(len(periods)) * JUDGED_PARTS // len(periods), index=periods)
     parts = frame.groupby(frame["period_start"].map(part_of).to_numpy(), sort=False)
-    return pd.concat([judge(part, judging, start, end, grain, keys)[columns] for _, part in parts],
-                     ignore_index=True)
+    return pd.concat([shared_texts(judge(part, judging, start, end, grain, keys)[columns], shared)
+                      for _, part in parts], ignore_index=True)
+
+
+def shared_texts(frame: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
+    """``frame`` with its text columns ``names`` as Python strings (object), each distinct text one
+    object shared by its rows, for columns of a few distinct values (statuses, trust reasons): an
+    Arrow string column holds every row's characters (the trust reason of My touchpoints' 411,210
+    rows at 100 M fact rows took 28 MB, shared 3 MB; #19: memory). The same values; missing ones
+    stay NaN."""
+    out = frame.copy(deep=False)
+    for name in names:
+        codes, uniques = pd.factorize(out[name])
+        texts = np.append(np.asarray(uniques, dtype=object), np.nan)  # code -1 (missing): the last
+        out[name] = pd.Series(texts[codes], index=out.index, dtype=object)
+    return out
 
 
 def judged_series(
@@ -147,7 +162,8 @@ def judged_series(
     """A long judged series for a builder whose figures are cached under the keys a judged frame
     has (ui/page_figures.py): ``load_judged``'s frame without caching it a second time. Returns
     ``columns`` of every row (``judged_columns``, judged in parts) and every column of the rows of
-    the last ``whole_periods`` periods, each row at its position in the series (its index).
+    the last ``whole_periods`` periods, each row at its position in the series (its index). The
+    series' status and trust columns are shared Python strings (``SHARED_TEXTS``).
 
     The KPI frame stays cached (load_kpis: a new check run re-judges without a query). My
     touchpoints' 27 months of an owner's ~4,000 touchpoints at 100 M fact rows are 411,210 rows:
@@ -155,11 +171,25 @@ def judged_series(
     every month) for figures that keep a few of them (#19: memory)."""
     frame = load_kpis(ctx, start, end, by=by, grain=grain, filters=filters)
     judging = yardstick(ctx)
-    series = judged_columns(frame, judging, start, end, grain, {}, list(columns))
     last = sorted(pd.unique(frame["period_start"]))[-whole_periods:]
     rows = np.flatnonzero(frame["period_start"].isin(last).to_numpy())
     recent = judge(frame.iloc[rows].reset_index(drop=True), judging, start, end, grain)
-    return series, recent.set_axis(pd.RangeIndex(len(frame))[rows])
+    recent = recent.set_axis(pd.RangeIndex(len(frame))[rows])
+    earlier = len(frame) - len(rows)
+    shared = tuple(c for c in SHARED_TEXTS if c in columns)
+    if len(rows) and rows[0] != earlier:  # not the frame's tail: judge the series apart
+        return judged_columns(frame, judging, start, end, grain, {}, list(columns), shared), recent
+    # The latest periods are the frame's last rows (ordered by period): their judged rows serve the
+    # series too instead of being judged a second time, thin (each row is judged on its own).
+    parts = [judged_columns(frame.iloc[:earlier], judging, start, end, grain, {}, list(columns), shared)
+             ] if earlier else []
+    series = pd.concat([*parts, shared_texts(recent[list(columns)], shared)], ignore_index=True)
+    return series, recent
+
+
+#: The judged series' text columns of a few distinct values, kept as shared Python strings
+#: (``shared_texts``); the keys stay Arrow strings, as merges and groupings expect them.
+SHARED_TEXTS = ("status", "trust", "trust_reason")
 
 
 def yardstick(ctx: AppContext, evidence: TrustEvidence | None = None) -> Yardstick:

@@ -5,6 +5,7 @@ that is not trusted is never a mover or a pain point and raises a data-quality l
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -85,15 +86,22 @@ def _standing_lines(series: pd.DataFrame, touchpoints: pd.DataFrame, registry: K
     the first ``limit`` (longest first), the ones shown; the rest are not worded."""
     standing = standing_off_target(series, ["touchpoint_id", "kpi_id"], streak_periods, streaks)
     alerted = set(zip(alerts["touchpoint_id"], alerts["kpi_id"], strict=True)) if len(alerts) else set()
-    names = dict(zip(touchpoints["touchpoint_id"], touchpoints["name"], strict=False))
+    shown: list[Any] = []  # standing rows (named tuples) to word
+    for row in standing.itertuples(index=False):
+        if len(shown) == limit:
+            break
+        if (row.touchpoint_id, row.kpi_id) not in alerted:
+            shown.append(row)
+    # Names and latest values of the shown lines only (all touchpoints' names as a dict, and the
+    # latest period of every series indexed, cost more than the dozen lines; #19).
+    ids = touchpoints["touchpoint_id"]
+    wanted = ids.isin([row.touchpoint_id for row in shown])
+    names = dict(zip(ids[wanted], touchpoints.loc[wanted, "name"], strict=False))
     latest = series[series["period_start"] == series["period_start"].max()]
+    latest = latest[latest["touchpoint_id"].isin([row.touchpoint_id for row in shown])]
     latest = latest.set_index(["touchpoint_id", "kpi_id"])
     lines: list[str] = []
-    for row in standing.itertuples(index=False):
-        if len(lines) == limit:
-            break
-        if (row.touchpoint_id, row.kpi_id) in alerted:
-            continue
+    for row in shown:
         kpi, value = registry[str(row.kpi_id)], latest.loc[(row.touchpoint_id, row.kpi_id)]
         line = tr("{kpi} {streak}: {value} against a target of {target}").format(
             kpi=kpi.name, streak=streak_text(row.streak, row.periods_seen), value=kpi.format(value["value"]),
@@ -109,11 +117,13 @@ def priority_table(ranked: pd.DataFrame, trend: pd.DataFrame, registry: KpiRegis
     table = ranked.merge(trend, on=["touchpoint_id", "kpi_id"], how="left")
     table = table.assign(
         kpi=table["kpi_id"].map(lambda k: registry[k].name),
-        value_text=[registry[k].format(v) for k, v in zip(table["kpi_id"], table["value"], strict=True)],
-        target_text=[registry[k].format(v) for k, v in zip(table["kpi_id"], table["target"], strict=True)],
+        value_text=registry.format_each(table["kpi_id"], table["value"]),  # a KPI at a time (#19)
+        target_text=registry.format_each(table["kpi_id"], table["target"]),
     )
-    marks = table[[c for c in ("moment_of_truth", "super", "name", "third_party") if c in table]]
-    table["name"] = [_touchpoint_label(r) for r in marks.itertuples(index=False)]
+    third_party = table["third_party"].tolist() if "third_party" in table else [False] * len(table)
+    table["name"] = [_touchpoint_label(*marks) for marks in zip(  # columns as lists: no tuple per row
+        table["moment_of_truth"].tolist(), table["super"].tolist(), table["name"].tolist(), third_party,
+        strict=True)]
     columns = {key: tr(heading) for key, heading in PRIORITY_COLUMNS.items()}
     if table["journey"].nunique() < 2:
         columns.pop("journey")
@@ -146,11 +156,10 @@ def show_priorities(table: pd.DataFrame | pa.Table, trend_label: str) -> None:
 MOT_MARK = "★"
 
 
-def _touchpoint_label(row: object) -> str:
+def _touchpoint_label(moment_of_truth: object, is_super: object, name: object, third_party: object) -> str:
     """The touchpoint's name with its marks, as on the journey map: ★ ◆ name ⇄."""
-    marks = [MOT_MARK if bool(row.moment_of_truth) else "",  # type: ignore[attr-defined]
-             SUPER_MARK if bool(row.super) else "", str(row.name),  # type: ignore[attr-defined]
-             THIRD_PARTY_MARK if bool(getattr(row, "third_party", False)) else ""]
+    marks = [MOT_MARK if bool(moment_of_truth) else "", SUPER_MARK if bool(is_super) else "", str(name),
+             THIRD_PARTY_MARK if bool(third_party) else ""]
     return " ".join(m for m in marks if m)
 
 

@@ -80,7 +80,7 @@ def status_table(frame: pd.DataFrame, columns: dict[str, str], *,
     columns renamed and ``readable``, the status labels first. Headings in the current language."""
     shown = readable(frame[list(columns)].rename(columns=columns))
     texts = frame["status_text"] if "status_text" in frame else frame[status_column].map(status_text)
-    shown.insert(0, tr("Status"), [[t] for t in texts])
+    shown.insert(0, tr("Status"), [[t] for t in texts.tolist()])  # tolist: the values iterating gives, faster
     return shown
 
 

@@ -144,6 +144,11 @@ class _Series:
         return cls(ordered, groups.ngroup().to_numpy(), groups.cumcount(ascending=False).to_numpy(),
                    sizes.index, sizes.to_numpy())
 
+    def idents(self, series: np.ndarray, keys: list[str]) -> list[dict[str, object]]:
+        """The key values (keys..., kpi_id) of the given series, in their order: the index's
+        values taken at once (one MultiIndex look-up per series cost more than the alert's words)."""
+        return [_key_values(name, keys) for name in self.names[series]]
+
     def at(self, back: int) -> np.ndarray:
         """Per series: position in ``ordered`` of the row ``back`` periods before its latest (-1: none)."""
         out = np.full(len(self.sizes), -1)
@@ -178,14 +183,17 @@ def _target_crossings(index: _Series, registry: KpiRegistry, keys: list[str]) ->
     crossed = np.flatnonzero(crossing)
     if crossed.size == 0:
         return _empty(keys)
-    names = index.names
+    idents = index.idents(crossed, keys)
     period_start = ordered["period_start"].iloc[latest[crossed]].tolist()
     value = ordered["value"].iloc[latest[crossed]].tolist()
     previous_value = ordered["value"].iloc[previous[crossed]].tolist()
     target = ordered["target"].iloc[latest[crossed]].tolist()
+    # Values worded a KPI at a time (KpiRegistry.format_each: the same words as ``format``; an owner's
+    # thousands of series at 100 M fact rows cross by the thousand; #19).
+    kpi_ids = pd.Series([ident["kpi_id"] for ident in idents], dtype=object)
+    words = [registry.format_each(kpi_ids, pd.Series(column)) for column in (previous_value, value, target)]
     rows = []
-    for i, g in enumerate(crossed):
-        ident = _key_values(names[g], keys)
+    for i, (g, ident) in enumerate(zip(crossed, idents, strict=True)):
         kpi = registry[str(ident["kpi_id"])]
         was, now = Status(before[g]), Status(after[g])
         worse = STATUS_SEVERITY[now] < STATUS_SEVERITY[was]
@@ -194,7 +202,7 @@ def _target_crossings(index: _Series, registry: KpiRegistry, keys: list[str]) ->
         reason = tr("{kpi} went from {before} to {after}: {previous} → {value} against a target of "
                     "{target}").format(
             kpi=kpi.name, before=_status_word(was), after=_status_word(now),
-            previous=kpi.format(previous_value[i]), value=kpi.format(value[i]), target=kpi.format(target[i]))
+            previous=words[0][i], value=words[1][i], target=words[2][i])
         rows.append({
             "kind": kind, "severity": severity, **ident,
             "period_start": period_start[i], "value": value[i],
@@ -234,18 +242,18 @@ def _unusual_changes(
     history[group[in_window], window - from_end[in_window]] = values[in_window]
     z = _robust_z_rows(history, values[latest_at])
     counted = np.count_nonzero(~np.isnan(history), axis=1)
-    names = index.names
     with warnings.catch_warnings():  # a series without history has no median: no alert
         warnings.simplefilter("ignore", RuntimeWarning)
         effect = np.abs(values[latest_at] - np.nanmedian(history, axis=1))
-    floors = np.array([registry[str(_key_values(n, keys)["kpi_id"])].effect_floor for n in names])
+    # One registry look-up per KPI, taken by each series' code (#19: tens of thousands of series).
+    kpi_codes, kpi_ids = pd.factorize(index.names.get_level_values("kpi_id"), use_na_sentinel=False)
+    floors = np.array([registry[str(k)].effect_floor for k in kpi_ids], dtype="float64")[kpi_codes]
     large = np.nan_to_num(effect, nan=0.0) >= floors - 1e-9 * np.maximum(1.0, floors)
     alerting = np.flatnonzero((counted >= min_history) & ~np.isnan(z) & (np.abs(z) >= threshold) & large)
     if alerting.size == 0:
         return _empty(keys)
     rows = []
-    for g in alerting:
-        ident = _key_values(names[g], keys)
+    for g, ident in zip(alerting, index.idents(alerting, keys), strict=True):
         kpi = registry[str(ident["kpi_id"])]
         latest, score = values[latest_at[g]], float(z[g])
         better = (score > 0) == kpi.higher_is_better
