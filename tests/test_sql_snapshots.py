@@ -169,6 +169,8 @@ def live(request: pytest.FixtureRequest) -> Iterator[Warehouse]:
 @pytest.mark.parametrize("case_name", list(CASES))
 def test_the_app_sends_the_snapshot(live: Warehouse, case_name: str) -> None:
     case = CASES[case_name]
+    if case.summary:
+        pytest.skip("the fixture warehouses have no monthly summary: tests/test_kpi_summary.py runs these")
     snapshot = _snapshot(live.dialect, case_name).read_text(encoding="utf-8")
     assert render(case.statement(live), live.engine.dialect) == snapshot, "compiles otherwise when connected"
 
