@@ -21,6 +21,7 @@ from checks._evidence import VOLUME_DAYS, VOLUME_WINDOW
 from connectors import period_queries as pp
 from connectors import profile_queries as pq
 from connectors import queries as q
+from connectors import summary_queries as sq
 from connectors.access import AccessScope
 from connectors.warehouse import Warehouse, build_tables
 from metrics.model import KPI_SUMMARY, Filters, Grain, KpiRequest, Period, Scope
@@ -212,6 +213,22 @@ CASES: dict[str, SqlCase] = {
         (q.kpi_personas_frame,), True,
     ),
     "summary_date_bounds_not_after": SqlCase(q.date_bounds_statement, _fixed(AS_OF), (q.date_bounds,), True),
+    # The check "The monthly summary agrees with the fact table" (connectors/summary_queries.py).
+    "summary_totals_by_touchpoint": SqlCase(
+        sq.summary_totals_statement, _fixed("touchpoint"), (sq.summary_totals,), True
+    ),
+    "summary_totals_by_month": SqlCase(
+        sq.summary_totals_statement, _fixed("month"), (sq.summary_totals,), True
+    ),
+    # The fact side needs no summary: these run on the fixture warehouses too.
+    "summary_fact_month_totals": SqlCase(sq.fact_month_totals_statement, _fixed(), (sq.fact_month_totals,)),
+    "summary_drill_facts": SqlCase(
+        sq.summary_drill_statement, _fixed("facts", [dt.date(2026, 3, 1)], TOUCHPOINTS), (sq.summary_drill,)
+    ),
+    "summary_drill_summary_months_only": SqlCase(
+        sq.summary_drill_statement, _fixed("summary", [dt.date(2026, 3, 1), dt.date(2026, 4, 1)], []),
+        (sq.summary_drill,), True,
+    ),
     "date_bounds_all": SqlCase(q.date_bounds_statement, _fixed(), (q.date_bounds,)),
     "date_bounds_not_after": SqlCase(q.date_bounds_statement, _fixed(AS_OF), (q.date_bounds,)),
     # The pages read dimensions coerced, the checks read them raw: the same statement.
