@@ -20,10 +20,12 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
+from checks._summary import summary_disagreements
 from connectors._demo_writer import write_kpi_summary, write_warehouse
 from connectors.access import AccessScope
 from connectors.mapping import MappingError
 from connectors.period_queries import kpi_periods_frame, kpi_periods_statement
+from connectors.profile_queries import fact_profile
 from connectors.queries import (
     date_bounds,
     kpi_frame,
@@ -33,7 +35,7 @@ from connectors.queries import (
 )
 from connectors.warehouse import Warehouse, open_warehouse, without_summary
 from metrics.model import KPI_SUMMARY, TABLES, Filters, Grain, KpiRequest, Period, Scope
-from metrics.registry import DEFAULT_KPIS
+from metrics.registry import DEFAULT_KPIS, default_registry
 from tests.fixtures import (
     FIXTURE_MAPPING,
     QUOTED_JOURNEY_ID,
@@ -248,3 +250,9 @@ def test_an_unnamed_summary_is_used_only_when_present(tmp_path: Path) -> None:
         assert open_warehouse(url, None, engine=engine).has_summary
     finally:
         engine.dispose()
+
+
+def test_the_summary_check_finds_nothing_on_a_summary_built_from_the_facts(summed: Summed) -> None:
+    profile = fact_profile(summed.summed, default_registry(), D(2026, 11, 22))
+    assert summary_disagreements(summed.summed, profile).empty
+    assert summary_disagreements(summed.facts, profile).empty  # no summary: nothing to compare
