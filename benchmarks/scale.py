@@ -99,7 +99,7 @@ def ensure_summary(path: Path) -> float | None:
     """Add the monthly KPI summary to the DuckDB warehouse at ``path`` if it lacks one, by the demo
     writer's one CTAS (within BUILD_MEMORY_LIMIT, spilling beside the file); the seconds it took,
     None when the file had one. The file is written in place: no reader may have it open."""
-    from connectors._demo_writer import write_kpi_summary
+    from connectors.demo import write_kpi_summary
 
     if has_summary(path):
         return None

@@ -27,8 +27,8 @@ from connectors.queries import read_frame
 from connectors.warehouse import Warehouse
 from metrics.model import KPI_SUMMARY, Grain
 
-__all__ = ["fact_month_totals", "fact_month_totals_statement", "summary_drill", "summary_drill_statement",
-           "summary_totals", "summary_totals_statement"]
+__all__ = ["fact_month_totals", "fact_month_totals_statement", "MEASURES", "summary_drill",
+           "summary_drill_statement", "summary_totals", "summary_totals_statement"]
 
 #: The sums compared, as the columns of every frame here.
 MEASURES = ("numerator", "denominator", "rows")

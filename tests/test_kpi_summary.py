@@ -21,8 +21,8 @@ import sqlalchemy as sa
 import yaml
 
 from checks._summary import summary_disagreements
-from connectors._demo_writer import write_kpi_summary, write_warehouse
 from connectors.access import AccessScope
+from connectors.demo import write_kpi_summary, write_warehouse
 from connectors.mapping import MappingError
 from connectors.period_queries import kpi_periods_frame, kpi_periods_statement
 from connectors.profile_queries import fact_profile
