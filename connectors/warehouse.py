@@ -20,7 +20,7 @@ from connectors.mapping import Mapping, MappingError, check_against, fit_optiona
 from metrics.i18n import tr
 from metrics.model import COLUMN_KINDS, KPI_SUMMARY, OPTIONAL_TABLES, TABLES
 
-__all__ = ["build_tables", "EmbeddedLimits", "open_warehouse", "Warehouse", "WarehouseError"]
+__all__ = ["build_tables", "EmbeddedLimits", "open_warehouse", "Warehouse", "WarehouseError", "without_summary"]
 
 _TYPES: dict[str, type[sa.types.TypeEngine]] = {
     "str": sa.String,
