@@ -164,7 +164,8 @@ def parse_mapping(data: Any, source: str = "mapping") -> Mapping:
             )
     tables = {name: _table_mapping(name, declared.get(name), source, problems) for name in TABLES}
     optional = {name: _table_mapping(name, declared.get(name), source, problems) for name in OPTIONAL_TABLES}
-    problems += _shared_tables({**tables, **optional}, source)
+    named = {name: tm for name, tm in optional.items() if tm.named}  # one left out may well be absent
+    problems += _shared_tables({**tables, **named}, source)
     for tm in (*tables.values(), *optional.values()):
         problems += _shared_columns(tm, declared.get(tm.canonical), source)
     if problems:
