@@ -78,6 +78,9 @@ def ensure_warehouse(rows: int, cache_dir: Path, end: dt.date) -> tuple[Path, in
             scale.ensure_scaled(path, touchpoints, YEARS, end)
         else:
             build_demo_file(path, end=end, touchpoints=touchpoints, years=YEARS)
+    added = scale.ensure_summary(path)  # a warehouse cached before the summary existed gets it here
+    if added is not None:
+        print(f"  monthly KPI summary added in {added:.1f} s", flush=True)
     with duckdb.connect(str(path), read_only=True) as conn:
         count = conn.execute("SELECT count(*) FROM touchpoint_kpis").fetchone()[0]  # type: ignore[index]
     return path, int(count)

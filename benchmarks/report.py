@@ -81,18 +81,29 @@ def server_runs_table(size: dict[str, Any]) -> list[str]:
     r = size.get("server_runs")
     if not r:
         return []
+    off = r.get("summary_off_cold_s")
     lines = [
         f"**Server runs (`streamlit run`, {size['rows']:,} fact rows)**",
         "",
-        f"| Page | Cold (ms) | Warm (ms, median of {r['repeats']}) |",
-        "|---|--:|--:|",
+        f"| Page | Cold (ms) | Warm (ms, median of {r['repeats']}) |"
+        + (" Cold, summary off (ms) |" if off else ""),
+        "|---|--:|--:|" + ("--:|" if off else ""),
     ]
-    lines += [f"| {_name(p)} | {_ms(t['cold_s'])} | {_ms(t['warm_s'])} |" for p, t in r["pages"].items()]
+    lines += [f"| {_name(p)} | {_ms(t['cold_s'])} | {_ms(t['warm_s'])} |"
+              + (f" {_ms(off[p])} |" if off and p in off else "") for p, t in r["pages"].items()]
+    summary = (
+        ["With the warehouse's monthly KPI summary (touchpoint_kpis_monthly) in use; the last column is "
+         "each page's cold run on a second fresh server with MOT_KPI_SUMMARY=off (every figure from the "
+         f"fact table; its peak RSS {r['summary_off_app_peak_mb']:,.0f} MB)."] if off else
+        ["The warehouse has no monthly KPI summary: every figure from the fact table."]
+        if "summary" in r else []
+    )
     return lines + [
         "",
         "Cold = the page's first run on a server started fresh for these runs (one protocol session, "
         "pages in the app's order, so the first page also pays the app's first run); warm = the "
         "runs after it in the same session.",
+        *summary,
         f"App process peak RSS (VmHWM) over these runs: {r['app_peak_mb']:,.0f} MB.",
     ]
 

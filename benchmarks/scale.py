@@ -8,6 +8,10 @@ copy 0 keeps the ids (so the planted faults stay on their named touchpoints), co
 touchpoint, journeys/stages/KPIs/funnel stay as they are. Facts are written sorted by date as the
 demo writer does (zone maps skip row groups for date filters). DuckDB runs with a bounded
 memory_limit and spills the sort to disk, so the build's peak memory does not grow with the rows.
+
+Every benchmark warehouse also gets the monthly KPI summary (touchpoint_kpis_monthly), built from its
+facts by the demo writer's one CREATE TABLE ... AS SELECT ... GROUP BY (``ensure_summary``; a cached
+warehouse built before there was one gets it on its next use).
 """
 
 from __future__ import annotations
@@ -16,9 +20,13 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import duckdb
+import sqlalchemy as sa
+
+from metrics.model import KPI_SUMMARY
 
 #: The base demo's touchpoints (about 10 M fact rows over five years).
 BASE_TOUCHPOINTS = 1447
@@ -72,10 +80,45 @@ def build_scaled(path: Path, base: Path, copies: int) -> Path:
             )
             conn.execute("DETACH base")
             conn.execute("CHECKPOINT")
+        ensure_summary(temp)
         os.replace(temp, path)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
     return path
+
+
+def has_summary(path: Path) -> bool:
+    """Whether the DuckDB file has the monthly KPI summary table."""
+    with duckdb.connect(str(path), read_only=True) as conn:
+        found = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                             [KPI_SUMMARY]).fetchone()
+    return bool(found and found[0])
+
+
+def ensure_summary(path: Path) -> float | None:
+    """Add the monthly KPI summary to the DuckDB warehouse at ``path`` if it lacks one, by the demo
+    writer's one CTAS (within BUILD_MEMORY_LIMIT, spilling beside the file); the seconds it took,
+    None when the file had one. The file is written in place: no reader may have it open."""
+    from connectors.demo import write_kpi_summary
+
+    if has_summary(path):
+        return None
+    print(f"  adding the monthly KPI summary to {path.name}…", flush=True)
+    started = time.perf_counter()
+    engine = sa.create_engine(sa.URL.create("duckdb", database=str(path)))
+
+    @sa.event.listens_for(engine, "connect")
+    def _limits(dbapi_connection: object, _record: object) -> None:
+        for statement in (f"SET memory_limit = '{BUILD_MEMORY_LIMIT}'", "SET enable_progress_bar = false"):
+            dbapi_connection.execute(statement)  # type: ignore[attr-defined]
+
+    try:
+        write_kpi_summary(engine)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CHECKPOINT")
+    finally:
+        engine.dispose()
+    return time.perf_counter() - started
 
 
 def ensure_scaled(path: Path, touchpoints: int, years: int, end: dt.date) -> Path:

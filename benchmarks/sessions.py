@@ -100,7 +100,8 @@ async def _cold_and_warm(base: str, pages: list[str], repeats: int, timeout_s: f
         for page in pages:
             cold = await run_page(ws, page, timeout_s=timeout_s)
             warm = [await run_page(ws, page, timeout_s=timeout_s) for _ in range(repeats)]
-            out[page] = {"cold_s": cold, "warm_s": statistics.median(warm), "warm_all_s": warm}
+            median = statistics.median(warm) if warm else None  # repeats=0: cold runs only
+            out[page] = {"cold_s": cold, "warm_s": median, "warm_all_s": warm}
     return out
 
 

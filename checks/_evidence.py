@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from checks._summary import summary_disagreements
 from checks.catalogue import FRESHNESS_LAG_DAYS
 from connectors import profile_queries
 from connectors.column_types import accepts
@@ -250,7 +251,13 @@ def _budget_profile(ev: Evidence, _: str) -> pd.DataFrame:
     return profile_queries.budget_profile(ev.wh)
 
 
+def _summary_agreement(ev: Evidence, _: str) -> pd.DataFrame:
+    """The monthly KPI summary against the facts (checks/_summary.py); empty without a summary."""
+    return summary_disagreements(ev.wh, ev.get("fact_profile"))
+
+
 _BUILDERS: dict[str, Callable[[Evidence, str], pd.DataFrame]] = {
+    "summary_agreement": _summary_agreement,
     "schema": _schema,
     "rows": _rows,
     "dim": _dim,

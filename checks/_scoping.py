@@ -43,6 +43,7 @@ DATE_SPANS: dict[str, tuple[str, str]] = {
     **{check: FACT_RULE_SPANS[rule] for rule, check in FACT_RULE_CHECKS.items() if check not in REPORT_ONLY},
     "touchpoint_kpis.unique_keys": DUPLICATE_SPAN,
     "targets.no_overlap": ("valid_from", "valid_to"),
+    "touchpoint_kpis.summary_agrees": ("date_from", "date_to"),
     "targets.references": ("valid_from", "valid_to"),
 }
 

@@ -188,5 +188,6 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("touchpoint_kpis.volume", "volume:touchpoint_kpis", _volume),
     Rule("funnel.volume", "volume:funnel", _volume),
+    Rule("touchpoint_kpis.summary_agrees", "summary_agreement", _zero("disagrees")),
     *_generated_rules(),
 )

@@ -294,6 +294,17 @@ _SPECIFIC: tuple[CheckDef, ...] = (
         N_("Each recent day's row count is within 50%-150% of the median of the 28 days before it."),
     ),
     CheckDef(
+        "touchpoint_kpis.summary_agrees",
+        N_("The monthly summary agrees with the fact table"),
+        "touchpoint_kpis",
+        C,
+        N_("Where the warehouse has the monthly summary table (touchpoint_kpis_monthly), its sums of "
+           "numerator and denominator per month, touchpoint and KPI equal the fact table's (within a "
+           "relative 1e-9) and its row counts equal the fact rows; a month on one side only fails. Compared "
+           "per touchpoint and KPI and per month and KPI, then month by month where those differ. Passes "
+           "when there is no summary."),
+    ),
+    CheckDef(
         "funnel.volume",
         N_("Daily funnel volume normal"),
         "funnel",

@@ -4,7 +4,9 @@ Public modules (each declares its names in ``__all__``): ``settings`` (every set
 once), ``runtime`` (open settings, warehouse, KPIs and state store the one way), ``warehouse``
 (a read-only warehouse through the canonical model), ``mapping`` (the mapping file),
 ``queries`` (the pages' SQL), ``period_queries`` (several periods of
-one KPI or budget question in one statement), ``profile_queries`` (the checks' SQL), ``column_types``,
+one KPI or budget question in one statement), ``profile_queries`` (the checks' SQL),
+``summary_queries`` (the SQL of the check that the monthly KPI summary agrees with the facts),
+``column_types``,
 ``contacts`` (owners' addresses and data stewards), ``access`` (the access file and the
 row-level scope every read carries), ``notify`` (SMTP and webhook transport, alert settings),
 ``alert_store`` (alert deliveries and mutes), ``alert_digests`` (who gets which alert) and
@@ -23,4 +25,4 @@ so importing a submodule never loads the others.
 
 __all__ = ["access", "actions", "alert_delivery", "alert_digests", "alert_store", "column_types", "contacts",
            "db_errors", "demo", "demo_file", "mapping", "notify", "period_queries", "profile_queries",
-           "queries", "runtime", "settings", "state", "warehouse"]
+           "queries", "runtime", "settings", "state", "summary_queries", "warehouse"]

@@ -13,7 +13,16 @@ from collections.abc import Callable, Iterator
 import pandas as pd
 import sqlalchemy as sa
 
-from metrics.model import COLUMN_KINDS, FACT_TABLES, OPTIONAL_COLUMNS, TABLES
+from connectors._sql_periods import period_start
+from metrics.model import (
+    COLUMN_KINDS,
+    FACT_TABLES,
+    KPI_SUMMARY,
+    OPTIONAL_COLUMNS,
+    OPTIONAL_TABLES,
+    TABLES,
+    Grain,
+)
 
 #: canonical table -> (schema or None, physical table, {canonical column: physical column}).
 PhysicalNames = Callable[[str], tuple[str | None, str, dict[str, str]]]
@@ -35,7 +44,7 @@ _DUCKDB_VIEW = "mot_demo_frame"
 
 def canonical_physical(table: str) -> tuple[str | None, str, dict[str, str]]:
     """The default physical names: the canonical ones, no schema."""
-    return None, table, {column: column for column in TABLES[table]}
+    return None, table, {column: column for column in TABLES.get(table) or OPTIONAL_TABLES[table]}
 
 
 def write_warehouse(
@@ -144,3 +153,42 @@ def _python_rows(frame: pd.DataFrame, chunk: int) -> Iterator[list[tuple[object,
     rows = list(zip(*columns, strict=True))
     for start in range(0, len(rows), chunk):
         yield rows[start : start + chunk]
+
+
+def kpi_summary_select(fact: sa.FromClause, names: dict[str, str]) -> sa.Select[tuple[object, ...]]:
+    """The monthly KPI summary of the fact table ``fact`` (canonical column names) as a select
+    whose columns carry ``names`` (the summary's physical column names): per month, touchpoint and
+    KPI the sums and the count of fact rows, ordered by month (zone maps, as the facts)."""
+    month = period_start(Grain.MONTH, fact.c.date)
+    keys = [fact.c.touchpoint_id, fact.c.kpi_id]
+    return (
+        sa.select(
+            month.label(names["month"]),
+            *(key.label(names[key.key]) for key in keys),
+            sa.func.sum(fact.c.numerator).label(names["numerator"]),
+            sa.func.sum(fact.c.denominator).label(names["denominator"]),
+            sa.cast(sa.func.count(), sa.BigInteger).label(names["rows"]),
+        )
+        .group_by(month, *keys)
+        .order_by(month)
+    )
+
+
+def write_kpi_summary(engine: sa.Engine, physical: PhysicalNames | None = None) -> None:
+    """Create (replacing one of the same name) the monthly KPI summary table from the warehouse's
+    fact table by one CREATE TABLE ... AS SELECT ... GROUP BY in the warehouse, as a data team's
+    aggregate model would: built from the facts as they are (faults included)."""
+    names = physical or canonical_physical
+    fact_schema, fact_name, fact_columns = names("touchpoint_kpis")
+    schema, name, columns = names(KPI_SUMMARY)
+    fact = sa.table(fact_name, *(sa.column(fact_columns[c]) for c in TABLES["touchpoint_kpis"]),
+                    schema=fact_schema)
+    # The fact table's physical columns under their canonical names.
+    aliased = sa.select(*(fact.c[fact_columns[c]].label(c) for c in TABLES["touchpoint_kpis"])).subquery("f")
+    with engine.begin() as conn:
+        select = kpi_summary_select(aliased, columns)
+        sql = select.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+        target = sa.table(name, schema=schema)
+        quoted = conn.dialect.identifier_preparer.format_table(target)
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {quoted}")
+        conn.exec_driver_sql(f"CREATE TABLE {quoted} AS {sql}")

@@ -35,7 +35,7 @@ import sqlalchemy as sa
 
 from connectors._demo_catalogue import JOURNEYS, STAGES, touchpoint_frame
 from connectors._demo_facts import Calendar, simulate
-from connectors._demo_writer import PhysicalNames, write_warehouse
+from connectors._demo_writer import PhysicalNames, write_kpi_summary, write_warehouse
 from connectors.demo_file import BeforePublish, DemoInfo, demo_end_for, read_demo_info, write_demo_file
 from metrics.formatting import number_text
 from metrics.i18n import tr
@@ -43,7 +43,8 @@ from metrics.model import COLUMN_KINDS, TABLES
 from metrics.registry import DEFAULT_KPIS
 
 __all__ = ["build_demo_file", "FUTURE_SHIFT_DAYS", "generate", "INJECTED_FAULTS", "main", "MIN_TOUCHPOINTS",
-    "PhysicalNames", "rebuild_demo", "UNKNOWN_KPI", "UNKNOWN_TOUCHPOINT", "write_warehouse"]
+    "PhysicalNames", "rebuild_demo", "UNKNOWN_KPI", "UNKNOWN_TOUCHPOINT", "write_kpi_summary",
+    "write_warehouse"]
 
 #: The fewest touchpoints that still hold the degrading moment of truth and every faulty one.
 MIN_TOUCHPOINTS = 8

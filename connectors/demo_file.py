@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 import sqlalchemy as sa
 
-from connectors._demo_writer import write_warehouse
+from connectors._demo_writer import write_kpi_summary, write_warehouse
 
 __all__ = ["demo_end_for", "demo_is_current", "DemoInfo", "read_demo_info"]
 
@@ -99,6 +99,7 @@ def write_demo_file(
         engine = sa.create_engine(sa.URL.create("duckdb", database=str(temp)))
         try:
             write_warehouse(engine, frames)
+            write_kpi_summary(engine)  # the data team's monthly aggregate model (metrics.model.KPI_SUMMARY)
             with engine.begin() as conn:
                 _INFO.create(conn)
                 conn.execute(_INFO.insert(), [{

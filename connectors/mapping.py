@@ -8,7 +8,10 @@ Format (docs/design.md)::
         columns:                         # canonical: physical; a column left out keeps its name
           touchpoint_id: tp_key
 
-A canonical table left out of the file keeps its canonical name. ``check_against`` compares the
+A canonical table left out of the file keeps its canonical name. An optional table
+(metrics.model.OPTIONAL_TABLES: the monthly KPI summary) is used only when present: named in the file
+(then it must fit like any other) or found under its canonical name with every column
+(``fit_optional_columns``). ``check_against`` compares the
 mapping with the live warehouse and reports every problem at once, each naming the canonical table,
 the physical name and what the warehouse has instead.
 """
@@ -16,7 +19,7 @@ the physical name and what the warehouse has instead.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +29,7 @@ import yaml
 from connectors._spark_sql import SPARK_DIALECTS, spark_table_names
 from connectors.column_types import KIND_WORDS, accepts, type_family
 from metrics.i18n import tr
-from metrics.model import COLUMN_KINDS, OPTIONAL_COLUMNS, TABLES
+from metrics.model import COLUMN_KINDS, OPTIONAL_COLUMNS, OPTIONAL_TABLES, TABLES
 
 __all__ = ["fit_optional_columns", "load_mapping", "MappingError", "MappingFileError", "parse_mapping",
     "physical_columns"]
@@ -56,6 +59,8 @@ class TableMapping:
     #: Optional columns (metrics.model.OPTIONAL_COLUMNS) the warehouse does not have: they read as
     #: their default. Filled in by ``fit_optional_columns``.
     absent: frozenset[str] = frozenset()
+    #: Whether the mapping file names the table (an optional table named there must exist).
+    named: bool = False
 
     @property
     def qualified_name(self) -> str:
@@ -67,9 +72,25 @@ class Mapping:
     tables: dict[str, TableMapping]
     #: The mapping file it was read from (None: no file, canonical names), for messages.
     source: str | None = None
+    #: Every optional table (metrics.model.OPTIONAL_TABLES) as the file maps it, present or not.
+    optional: dict[str, TableMapping] = field(default_factory=dict)
+    #: The optional tables in use: found in the warehouse with every column (``fit_optional_columns``).
+    present: frozenset[str] = frozenset()
 
     def table(self, canonical: str) -> TableMapping:
-        return self.tables[canonical]
+        if canonical in self.tables:
+            return self.tables[canonical]
+        if canonical in self.present:
+            return self.optional[canonical]
+        raise KeyError(canonical)
+
+    def has(self, canonical: str) -> bool:
+        """Whether the warehouse has this canonical table (every required one; an optional one in use)."""
+        return canonical in self.tables or canonical in self.present
+
+    def without_optional(self) -> Mapping:
+        """The mapping with no optional table in use (MOT_KPI_SUMMARY=off)."""
+        return replace(self, present=frozenset())
 
     def physical(self, canonical: str) -> tuple[str | None, str, dict[str, str]]:
         """(schema, table, {canonical column: physical column}), as the demo writer takes it."""
@@ -134,19 +155,22 @@ def parse_mapping(data: Any, source: str = "mapping") -> Mapping:
     ]
     declared: dict[Any, Any] = tables_section or {}
     for name in declared:
-        if name not in TABLES:
+        if name not in TABLES and name not in OPTIONAL_TABLES:
             problems.append(
                 tr("{source}: unknown canonical table {table}{suggestion}; canonical tables are: "
                    "{tables}.").format(source=source, table=repr(str(name)),
-                                       suggestion=_suggest(str(name), TABLES), tables=", ".join(TABLES))
+                                       suggestion=_suggest(str(name), [*TABLES, *OPTIONAL_TABLES]),
+                                       tables=", ".join([*TABLES, *OPTIONAL_TABLES]))
             )
     tables = {name: _table_mapping(name, declared.get(name), source, problems) for name in TABLES}
-    problems += _shared_tables(tables, source)
-    for tm in tables.values():
+    optional = {name: _table_mapping(name, declared.get(name), source, problems) for name in OPTIONAL_TABLES}
+    named = {name: tm for name, tm in optional.items() if tm.named}  # one left out may well be absent
+    problems += _shared_tables({**tables, **named}, source)
+    for tm in (*tables.values(), *optional.values()):
         problems += _shared_columns(tm, declared.get(tm.canonical), source)
     if problems:
         raise MappingFileError(problems)
-    return Mapping(tables)
+    return Mapping(tables, optional=optional)
 
 
 def _table_mapping(canonical: str, entry: Any, source: str, problems: list[str]) -> TableMapping:
@@ -171,7 +195,7 @@ def _table_mapping(canonical: str, entry: Any, source: str, problems: list[str])
         problems.append(tr("{source}: columns of table {table} must map canonical: physical.").format(
             source=source, table=repr(canonical)))
         mapped = {}
-    columns = TABLES[canonical]
+    columns = TABLES.get(canonical) or OPTIONAL_TABLES[canonical]
     for column in mapped:
         if column not in columns:
             problems.append(
@@ -187,6 +211,7 @@ def _table_mapping(canonical: str, entry: Any, source: str, problems: list[str])
         columns={c: _name(mapped.get(c), tr("{where}: column {column}").format(where=where, column=repr(c)),
                           problems) or c for c in columns},
         explicit=frozenset(c for c in columns if mapped.get(c)),
+        named=isinstance(entry, dict) and bool(entry),
     )
 
 
@@ -262,7 +287,9 @@ def check_against(engine: sa.Engine, mapping: Mapping) -> list[str]:
     inspector = sa.inspect(engine)
     problems: list[str] = []
     names_by_schema: dict[str | None, list[str]] = {}
-    for tm in mapping.tables.values():
+    # An optional table the file does not name may be missing (fit_optional_columns looks for it).
+    named = [tm for tm in mapping.optional.values() if tm.named]
+    for tm in (*mapping.tables.values(), *named):
         if tm.schema not in names_by_schema:
             names_by_schema[tm.schema] = _table_names(inspector, tm.schema)
         existing = names_by_schema[tm.schema]
@@ -290,8 +317,11 @@ def _may_be_absent(tm: TableMapping, canonical_column: str) -> bool:
 
 def fit_optional_columns(engine: sa.Engine, mapping: Mapping) -> Mapping:
     """The mapping with each table's ``absent`` optional columns: those the file does not name and
-    the warehouse lacks (they read as their default). Only tables with optional columns are looked
-    at; a table that cannot be inspected keeps its columns (``check_against`` reports it)."""
+    the warehouse lacks (they read as their default), and the optional tables ``present``: those
+    the warehouse has with every column, of a kind that can hold it. Only tables with optional
+    columns are looked at; a table that cannot be inspected keeps its columns (``check_against``
+    reports it)."""
+    present = frozenset(name for name, tm in mapping.optional.items() if _fits(engine, tm))
     tables = dict(mapping.tables)
     for canonical in OPTIONAL_COLUMNS:
         tm = tables[canonical]
@@ -301,7 +331,18 @@ def fit_optional_columns(engine: sa.Engine, mapping: Mapping) -> Mapping:
             continue
         absent = frozenset(c for c in tm.columns if _may_be_absent(tm, c) and tm.columns[c] not in found)
         tables[canonical] = replace(tm, absent=absent)
-    return replace(mapping, tables=tables)
+    return replace(mapping, tables=tables, present=present)
+
+
+def _fits(engine: sa.Engine, tm: TableMapping) -> bool:
+    """Whether the warehouse has this (optional) table with every column, each of an accepted kind."""
+    try:
+        if tm.name not in _table_names(sa.inspect(engine), tm.schema):
+            return False
+        found = physical_columns(engine, tm.name, tm.schema)
+    except sa.exc.SQLAlchemyError:
+        return False
+    return not _column_problems(tm, found, None)
 
 
 def _column_problems(tm: TableMapping, found: dict[str, object], source: str | None) -> list[str]:

@@ -18,6 +18,10 @@ tests/test_connectors_queries.py checks the combined frame equals the separate o
 
 The WHERE clause keeps the periods' span (pushed down to zone maps and partitions) and, when there
 are several periods, the OR of their ranges, so dates between them are not aggregated.
+
+When every period is whole months covered by the monthly KPI summary, the KPI statement reads the
+summary instead (connectors/queries.py: ``summary_answers``), its month as the date and its ``rows``
+summed per period instead of counted.
 """
 
 from __future__ import annotations
@@ -46,8 +50,12 @@ from connectors.queries import (
     _sort_order,
     _taken,
     _texts_in_arrow,
+    fact_date,
+    fact_rows,
     kpi_keys,
+    kpi_source,
     read_columns,
+    summary_answers,
 )
 from connectors.warehouse import Warehouse
 from metrics.model import Grain, KpiRequest, Period
@@ -90,33 +98,39 @@ def kpi_periods_statement(wh: Warehouse, request: KpiRequest, periods: Mapping[s
 def _kpi_periods_bound(wh: Warehouse, request: KpiRequest, periods: Mapping[str, Period],
                        scope: AccessScope | None) -> Bound:
     values = Values()
-    range_names, span = _period_values(values, "date", _check(periods))
+    spans = _check(periods)
+    range_names, span = _period_values(values, "date", spans)
     filtered = _kpi_filters(values, request, scope)
+    summary = summary_answers(wh, request.grain, [(p.start, p.end) for p in spans])
 
     def build() -> sa.Select[Any]:
-        fact = wh.table("touchpoint_kpis")
+        fact = kpi_source(wh, summary)
         tp = wh.table("touchpoints")
         keys = kpi_keys(request, fact, tp)
         # One range expression per period, reused: its two dates are bound once for the whole statement.
-        ranges = [_date_range(fact.c.date, names) for names in range_names]
+        ranges = [_date_range(fact_date(fact), names) for names in range_names]
         measures: list[sa.ColumnElement[Any]] = []
         for i, in_period in enumerate(ranges):
+            def in_it(column: sa.ColumnElement[Any], in_period: sa.ColumnElement[bool] = in_period
+                      ) -> sa.ColumnElement[Any]:
+                return _when(in_period, column)
+
             measures += [
                 sa.func.sum(_when(in_period, fact.c.numerator)).label(f"numerator_{i}"),
                 sa.func.sum(_when(in_period, fact.c.denominator)).label(f"denominator_{i}"),
-                sa.func.count(_when(in_period, fact.c.date)).label(f"rows_{i}"),
+                fact_rows(fact, in_it).label(f"rows_{i}"),
             ]
         return (
             sa.select(*keys, *measures)
             .select_from(fact.join(tp, fact.c.touchpoint_id == tp.c.touchpoint_id))
             .where(
-                *_in_any(fact.c.date, span, ranges),
+                *_in_any(fact_date(fact), span, ranges),
                 *filtered(fact, tp),
             )
             .group_by(*keys)
         )
 
-    key = ("kpi_periods", request.grain, request.by, request.filters.moment_of_truth, *values)
+    key = ("kpi_periods", summary, request.grain, request.by, request.filters.moment_of_truth, *values)
     return Bound(shaped(wh.metadata, key, build), values)
 
 

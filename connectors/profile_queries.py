@@ -113,6 +113,8 @@ def fact_profile_statement(wh: Warehouse, registry: KpiRegistry, as_of: dt.date)
         f.c.touchpoint_id.label("touchpoint_id"),
         f.c.kpi_id.label("kpi_id"),
         f.c.date.label("date"),
+        f.c.numerator.label("numerator"),
+        f.c.denominator.label("denominator"),
         *(sa.case((clause, 1), else_=0).label(name) for name, clause in rules.items()),
     ).subquery("flagged")
     date = flagged.c.date
@@ -120,6 +122,9 @@ def fact_profile_statement(wh: Warehouse, registry: KpiRegistry, as_of: dt.date)
     return sa.select(
         *keys,
         sa.func.count().label("rows"),
+        # Compared with the monthly KPI summary's (checks/_summary.py): no scan of its own.
+        sa.func.sum(flagged.c.numerator).label("numerator_sum"),
+        sa.func.sum(flagged.c.denominator).label("denominator_sum"),
         sa.func.min(date).label("first_date"),
         sa.func.max(sa.case((date < _next_day(as_of), date))).label("latest_date"),
         *(sa.func.sum(flagged.c[name]).label(name) for name in rules),
@@ -128,7 +133,8 @@ def fact_profile_statement(wh: Warehouse, registry: KpiRegistry, as_of: dt.date)
 
 
 def fact_profile(wh: Warehouse, registry: KpiRegistry, as_of: dt.date) -> pd.DataFrame:
-    """One row per (touchpoint_id, kpi_id): rows, duplicate_rows, first/latest date, rule counts,
+    """One row per (touchpoint_id, kpi_id): rows, numerator_sum, denominator_sum, duplicate_rows,
+    first/latest date, rule counts,
     and for each rule (and duplicates) the first and last date of the rows breaking it
     (``<rule>_from``, ``<rule>_to``): what lets trust be scoped by date (checks/README.md)."""
     frame = _with_duplicates(fact_rule_profile(wh, registry, as_of), duplicate_keys_profile(wh))

@@ -19,6 +19,13 @@ Row-level access: the KPI, funnel and budget readers take an optional ``AccessSc
 (connectors/access.py). Unless it reads everything, its touchpoints (and, for budget and funnel,
 its journeys) become an expanding IN of bound values in the statement itself, so no page, URL or
 export can ask for a row outside it. None (the service identity) reads everything.
+
+The monthly KPI summary (metrics.model.KPI_SUMMARY, optional): a KPI statement reads it instead of
+the fact table when, and only when, the answer is the same: the grain is month, quarter, year or the
+whole range, the range is whole months (it starts on a 1st and ends the day before a 1st), and every
+month of it is before ``Warehouse.summary_end`` (the summary's last month, read with the date bounds).
+Its months are then grouped like dates; ``rows`` is the sum of its ``rows`` instead of a count. The
+join to touchpoints, the filters and the scope are the same clauses. Otherwise: the fact table.
 """
 
 from __future__ import annotations
@@ -38,11 +45,12 @@ from connectors.access import AccessScope
 from connectors.db_errors import database_reason
 from connectors.warehouse import Warehouse, WarehouseError
 from metrics.i18n import tr
-from metrics.model import OPTIONAL_COLUMNS, TABLES, Filters, Grain, KpiRequest, Scope
+from metrics.model import KPI_SUMMARY, OPTIONAL_COLUMNS, TABLES, Filters, Grain, KpiRequest, Scope
 
 __all__ = ["BREAKDOWN_COLUMN", "budget_frame", "budget_statement", "date_bounds", "date_bounds_statement",
-    "dimension_frame", "dimension_statement", "funnel_frame", "funnel_statement", "kpi_frame",
-    "kpi_keys", "kpi_personas_frame", "kpi_personas_statement", "kpi_statement", "read_columns", "read_frame"]
+    "dimension_frame", "dimension_statement", "fact_date", "fact_rows", "funnel_frame", "funnel_statement",
+    "kpi_frame", "kpi_keys", "kpi_personas_frame", "kpi_personas_statement", "kpi_source", "kpi_statement",
+    "read_columns", "read_frame", "summary_answers"]
 
 #: The touchpoints column a breakdown groups by.
 BREAKDOWN_COLUMN: dict[Scope, str] = {
@@ -192,14 +200,48 @@ def _kpi_filters(values: Values, request: KpiRequest, scope: AccessScope | None
 
 
 def kpi_keys(request: KpiRequest, fact: sa.Table, tp: sa.FromClause) -> list[sa.ColumnElement[Any]]:
-    """The grouping columns of a KPI request: period start (unless one period), breakdown, KPI."""
+    """The grouping columns of a KPI request: period start (unless one period), breakdown, KPI.
+    ``fact`` is the fact table or the monthly summary (its ``month`` is its date)."""
     keys: list[sa.ColumnElement[Any]] = []
     if request.grain is not Grain.PERIOD:
-        keys.append(period_start(request.grain, fact.c.date).label("period_start"))
+        keys.append(period_start(request.grain, fact_date(fact)).label("period_start"))
     if request.by is not Scope.ALL:
         keys.append(tp.c[BREAKDOWN_COLUMN[request.by]].label(BREAKDOWN_COLUMN[request.by]))
     keys.append(fact.c.kpi_id.label("kpi_id"))
     return keys
+
+
+#: Grains whose periods are whole months: a statement of such a grain may read the monthly summary.
+_MONTHLY_GRAINS = frozenset({Grain.MONTH, Grain.QUARTER, Grain.YEAR, Grain.PERIOD})
+
+
+def summary_answers(wh: Warehouse, grain: Grain, spans: list[tuple[dt.date, dt.date]]) -> bool:
+    """Whether the monthly summary gives the same answer as the fact table for a KPI statement of
+    ``grain`` over these inclusive date ranges: each is whole months, before the summary's end."""
+    end = wh.summary_end
+    if end is None or grain not in _MONTHLY_GRAINS or not wh.has_summary:
+        return False
+    return all(start.day == 1 and (last + dt.timedelta(days=1)).day == 1 and last < end
+               for start, last in spans)
+
+
+def kpi_source(wh: Warehouse, summary: bool) -> sa.Table:
+    """The table a KPI statement aggregates: the fact table, or the monthly summary."""
+    return wh.table(KPI_SUMMARY if summary else "touchpoint_kpis")
+
+
+def fact_date(fact: sa.Table) -> sa.ColumnElement[Any]:
+    """The date column of ``kpi_source``'s table: the fact table's date, the summary's month."""
+    return fact.c.month if "rows" in fact.c else fact.c.date
+
+
+def fact_rows(fact: sa.Table, when: Callable[[sa.ColumnElement[Any]], sa.ColumnElement[Any]] | None = None
+              ) -> sa.ColumnElement[Any]:
+    """How many fact rows a group holds (only those ``when`` keeps): a count of fact rows, or the
+    sum of the summary's ``rows``."""
+    if "rows" in fact.c:
+        return sa.func.sum(fact.c.rows if when is None else when(fact.c.rows))
+    return sa.func.count() if when is None else sa.func.count(when(fact.c.date))
 
 
 def kpi_statement(wh: Warehouse, request: KpiRequest, scope: AccessScope | None = None) -> sa.Select[Any]:
@@ -211,9 +253,10 @@ def _kpi_bound(wh: Warehouse, request: KpiRequest, scope: AccessScope | None) ->
     values = Values()
     dates = _range_values(values, "date", request.start, request.end)
     filtered = _kpi_filters(values, request, scope)
+    summary = summary_answers(wh, request.grain, [(request.start, request.end)])
 
     def build() -> sa.Select[Any]:
-        fact = wh.table("touchpoint_kpis")
+        fact = kpi_source(wh, summary)
         tp = wh.table("touchpoints")
         keys = kpi_keys(request, fact, tp)
         return (
@@ -221,17 +264,17 @@ def _kpi_bound(wh: Warehouse, request: KpiRequest, scope: AccessScope | None) ->
                 *keys,
                 sa.func.sum(fact.c.numerator).label("numerator"),
                 sa.func.sum(fact.c.denominator).label("denominator"),
-                sa.func.count().label("rows"),
+                fact_rows(fact).label("rows"),
             )
             .select_from(fact.join(tp, fact.c.touchpoint_id == tp.c.touchpoint_id))
             .where(
-                _date_range(fact.c.date, dates),
+                _date_range(fact_date(fact), dates),
                 *filtered(fact, tp),
             )
             .group_by(*keys)
         )
 
-    key = ("kpi", request.grain, request.by, request.filters.moment_of_truth, *values)
+    key = ("kpi", summary, request.grain, request.by, request.filters.moment_of_truth, *values)
     return Bound(shaped(wh.metadata, key, build), values)
 
 
@@ -414,9 +457,10 @@ def _kpi_personas_bound(wh: Warehouse, request: KpiRequest, personas: Mapping[st
     dates = _range_values(values, "date", request.start, request.end)
     kpi_ids = values.add("kpi_id", list(request.kpi_ids))
     moment_of_truth = request.filters.moment_of_truth
+    summary = summary_answers(wh, request.grain, [(request.start, request.end)])
 
     def build() -> sa.Select[Any]:
-        fact = wh.table("touchpoint_kpis")
+        fact = kpi_source(wh, summary)
         tp = wh.table("touchpoints")
         whens = [(_in(tp.c.journey_id, ids), sa.bindparam(name, type_=sa.String, required=True))
                  for ids, name in labels]
@@ -433,14 +477,14 @@ def _kpi_personas_bound(wh: Warehouse, request: KpiRequest, personas: Mapping[st
                 *keys,
                 sa.func.sum(fact.c.numerator).label("numerator"),
                 sa.func.sum(fact.c.denominator).label("denominator"),
-                sa.func.count().label("rows"),
+                fact_rows(fact).label("rows"),
             )
             .select_from(fact.join(labelled, fact.c.touchpoint_id == labelled.c.touchpoint_id))
-            .where(_date_range(fact.c.date, dates), _in(fact.c.kpi_id, kpi_ids))
+            .where(_date_range(fact_date(fact), dates), _in(fact.c.kpi_id, kpi_ids))
             .group_by(*keys)
         )
 
-    key = ("personas", request.grain, request.by, moment_of_truth, *values)
+    key = ("personas", summary, request.grain, request.by, moment_of_truth, *values)
     return Bound(shaped(wh.metadata, key, build), values)
 
 
@@ -660,18 +704,37 @@ def budget_frame(
 
 
 def date_bounds_statement(wh: Warehouse, not_after: dt.date | None = None) -> sa.Select[Any]:
-    """The select behind ``date_bounds``: first and last fact date, none after ``not_after``."""
+    """The select behind ``date_bounds``: first and last fact date, none after ``not_after``; with
+    the monthly summary in use, also its last month (a scalar subquery: one round trip)."""
     fact = wh.table("touchpoint_kpis")
-    statement = sa.select(sa.func.min(fact.c.date), sa.func.max(fact.c.date))
+    columns: list[sa.ColumnElement[Any]] = [sa.func.min(fact.c.date), sa.func.max(fact.c.date)]
+    if wh.has_summary:
+        summary = wh.table(KPI_SUMMARY)
+        columns.append(sa.select(sa.func.max(summary.c.month)).scalar_subquery())
+    statement = sa.select(*columns)
     if not_after is not None:
         statement = statement.where(fact.c.date < not_after + dt.timedelta(days=1))
     return statement
 
 
 def date_bounds(wh: Warehouse, not_after: dt.date | None = None) -> tuple[dt.date, dt.date] | None:
-    """First and last fact date (ignoring dates after ``not_after``); None for an empty table."""
+    """First and last fact date (ignoring dates after ``not_after``); None for an empty table.
+
+    With the monthly summary in use, also sets ``wh.summary_end`` (the first day after its last
+    month): the KPI readers take whole months before it from the summary from then on. Read with the
+    bounds, so as often as they are (once per server and warehouse version in the app)."""
     frame = read_frame(wh, date_bounds_statement(wh, not_after))
+    if wh.has_summary:
+        wh.summary_end = _month_after(frame.iloc[0, 2])
     first, last = frame.iloc[0, 0], frame.iloc[0, 1]
     if first is None or pd.isna(first):
         return None
     return pd.Timestamp(first).date(), pd.Timestamp(last).date()
+
+
+def _month_after(month: Any) -> dt.date | None:
+    """The first day of the month after ``month`` (a date in it); None for none (an empty summary)."""
+    if month is None or pd.isna(month):
+        return None
+    day = pd.Timestamp(month).date()
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)

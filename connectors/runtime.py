@@ -109,7 +109,8 @@ def open_configured_warehouse(settings: Settings) -> Warehouse:
                 path=settings.demo_path)
         )
     return open_warehouse(
-        settings.effective_warehouse_url, settings.mapping_path, limits=embedded_limits(settings)
+        settings.effective_warehouse_url, settings.mapping_path, limits=embedded_limits(settings),
+        kpi_summary=settings.kpi_summary,
     )
 
 

@@ -108,6 +108,12 @@ SETTINGS: tuple[Setting, ...] = (
         N_("Threads a DuckDB warehouse runs a query on (a whole number, 1 or more). Each thread holds "
            "its own working memory, so more threads need a larger MOT_DUCKDB_MEMORY_LIMIT."),
     ),
+    Setting(
+        "MOT_KPI_SUMMARY",
+        "on",
+        N_("Whether KPI figures of whole months are read from the monthly summary table "
+           "touchpoint_kpis_monthly when the warehouse has it: on or off. Off: always from the fact table."),
+    ),
 )
 
 SETTING_KEYS: frozenset[str] = frozenset(s.key for s in SETTINGS)
@@ -129,6 +135,8 @@ class Settings:
     #: for the app, 256MB for a check run).
     duckdb_memory_limit: str | None = None
     duckdb_threads: int = 2
+    #: MOT_KPI_SUMMARY: read whole months from the monthly KPI summary when the warehouse has one.
+    kpi_summary: bool = True
     min_curve_r2: float = 0.5
     access_path: Path | None = None
     #: Login is on when .streamlit/secrets.toml has an [auth] section (Streamlit's OIDC login).
@@ -197,6 +205,7 @@ def resolve_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | No
         duckdb_memory_limit=_memory_limit(raw["MOT_DUCKDB_MEMORY_LIMIT"]) if raw["MOT_DUCKDB_MEMORY_LIMIT"]
         else None,
         duckdb_threads=_threads(raw["MOT_DUCKDB_THREADS"] or "2"),
+        kpi_summary=_on_off("MOT_KPI_SUMMARY", raw["MOT_KPI_SUMMARY"] or "on"),
         access_path=Path(raw["MOT_ACCESS"]) if raw["MOT_ACCESS"] else None,
         login=bool((secrets or {}).get("auth")),
         alert_streak=_alert_streak(raw["MOT_ALERT_STREAK"]),
@@ -224,6 +233,13 @@ def _memory_limit(text: str) -> str:
                "e.g. 256MB or 1GB.").format(value=repr(text))
         )
     return f"{match.group(1)}{match.group(2).upper()}"
+
+
+def _on_off(key: str, text: str) -> bool:
+    value = text.strip().lower()
+    if value not in ("on", "off"):
+        raise SettingsError(tr("{key} {value} is neither on nor off.").format(key=key, value=repr(text)))
+    return value == "on"
 
 
 def _threads(text: str) -> int:

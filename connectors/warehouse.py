@@ -7,7 +7,8 @@ says whatever the mapping says. Identifiers are quoted by SQLAlchemy; values are
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,10 @@ from connectors._spark_sql import SPARK_DIALECTS, raise_connect_errors_as_dbapi
 from connectors.db_errors import database_reason
 from connectors.mapping import Mapping, MappingError, check_against, fit_optional_columns, load_mapping
 from metrics.i18n import tr
-from metrics.model import COLUMN_KINDS, TABLES
+from metrics.model import COLUMN_KINDS, KPI_SUMMARY, OPTIONAL_TABLES, TABLES
 
-__all__ = ["build_tables", "EmbeddedLimits", "open_warehouse", "Warehouse", "WarehouseError"]
+__all__ = ["build_tables", "EmbeddedLimits", "open_warehouse", "Warehouse", "WarehouseError",
+           "without_summary"]
 
 _TYPES: dict[str, type[sa.types.TypeEngine]] = {
     "str": sa.String,
@@ -43,6 +45,15 @@ class Warehouse:
     #: refuses such a mapping); the checks open a warehouse as it is (connectors.runtime) and
     #: report these as failed schema checks.
     mapping_problems: tuple[str, ...] = ()
+    #: The first day after the last month of the monthly KPI summary (metrics.model.KPI_SUMMARY), as
+    #: last read with the date bounds (connectors.queries.date_bounds); None: no summary in use, or
+    #: not read yet. The KPI readers take whole months before it from the summary.
+    summary_end: dt.date | None = None
+
+    @property
+    def has_summary(self) -> bool:
+        """Whether the monthly KPI summary is in use (present and not switched off)."""
+        return self.mapping.has(KPI_SUMMARY)
 
     def table(self, canonical: str) -> sa.Table:
         return self.metadata.tables[_key(self.mapping, canonical)]
@@ -60,7 +71,8 @@ def _key(mapping: Mapping, canonical: str) -> str:
 def build_tables(mapping: Mapping) -> sa.MetaData:
     """SQLAlchemy tables for the mapping: physical names, canonical column keys."""
     metadata = sa.MetaData()
-    for canonical, columns in TABLES.items():
+    in_use = {name: columns for name, columns in OPTIONAL_TABLES.items() if mapping.has(name)}
+    for canonical, columns in {**TABLES, **in_use}.items():
         tm = mapping.table(canonical)
         sa.Table(
             tm.name,
@@ -181,9 +193,11 @@ def _configure_duckdb(dbapi_connection: Any, limits: EmbeddedLimits) -> None:
 
 
 def open_warehouse(
-    url: str, mapping_path: Path | None, engine: sa.Engine | None = None, limits: EmbeddedLimits | None = None
+    url: str, mapping_path: Path | None, engine: sa.Engine | None = None,
+    limits: EmbeddedLimits | None = None, *, kpi_summary: bool = True,
 ) -> Warehouse:
-    """Connect, load the mapping and check it against the live warehouse.
+    """Connect, load the mapping and check it against the live warehouse. ``kpi_summary=False``
+    (MOT_KPI_SUMMARY=off) leaves the monthly KPI summary unused even where the warehouse has it.
 
     Raises WarehouseError when the warehouse cannot be reached and MappingError when the mapping
     does not fit it; both carry messages meant for the person configuring the app.
@@ -202,7 +216,16 @@ def open_warehouse(
     if problems:
         raise MappingError(problems)
     mapping = fit_optional_columns(engine, mapping)
+    if not kpi_summary:
+        mapping = mapping.without_optional()
     return Warehouse(engine=engine, mapping=mapping, metadata=build_tables(mapping))
+
+
+def without_summary(wh: Warehouse) -> Warehouse:
+    """The same warehouse (engine shared) read without the monthly KPI summary: every KPI statement
+    from the fact table (benchmarks compare the two)."""
+    mapping = wh.mapping.without_optional()
+    return replace(wh, mapping=mapping, metadata=build_tables(mapping), summary_end=None)
 
 
 def redact_url(url: str) -> str:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 __all__ = ["Aggregation", "COLUMN_KINDS", "Direction", "FACT_TABLES", "Filters", "Grain", "Kano",
-    "KpiRequest", "OPTIONAL_COLUMNS", "Period", "Scope", "TABLES", "TARGET_SCOPE_PRIORITY", "Unit"]
+    "KPI_SUMMARY", "KpiRequest", "OPTIONAL_COLUMNS", "OPTIONAL_TABLES", "Period", "Scope", "TABLES",
+    "TARGET_SCOPE_PRIORITY", "Unit"]
 
 
 class Unit(StrEnum):
@@ -101,6 +102,18 @@ OPTIONAL_COLUMNS: dict[str, dict[str, object]] = {
     "touchpoints": {"kano": None, "weight": 1.0, "third_party": False},
 }
 
+#: The monthly summary of touchpoint_kpis: per first day of a month, touchpoint and KPI the sums of
+#: numerator and denominator and how many fact rows they came from (``rows``), e.g. a data team's
+#: aggregate model. KPI statements of whole months read it instead of the facts (connectors/queries.py);
+#: the check "The monthly summary agrees with the fact table" guards it (checks/).
+KPI_SUMMARY = "touchpoint_kpis_monthly"
+
+#: Canonical tables a warehouse may have or not: used only when present (named in the mapping file,
+#: which then must fit, or found under their canonical name with every column).
+OPTIONAL_TABLES: dict[str, tuple[str, ...]] = {
+    KPI_SUMMARY: ("month", "touchpoint_id", "kpi_id", "numerator", "denominator", "rows"),
+}
+
 #: The two fact tables: large, only ever read aggregated.
 FACT_TABLES: frozenset[str] = frozenset({"touchpoint_kpis", "funnel"})
 
@@ -155,6 +168,14 @@ COLUMN_KINDS: dict[str, dict[str, str]] = {
         "actual": "float",
     },
     "funnel": {"date": "date", "journey_id": "str", "stage_id": "str", "customers": "float"},
+    KPI_SUMMARY: {
+        "month": "date",
+        "touchpoint_id": "str",
+        "kpi_id": "str",
+        "numerator": "float",
+        "denominator": "float",
+        "rows": "int",
+    },
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,9 +21,10 @@ from checks._evidence import VOLUME_DAYS, VOLUME_WINDOW
 from connectors import period_queries as pp
 from connectors import profile_queries as pq
 from connectors import queries as q
+from connectors import summary_queries as sq
 from connectors.access import AccessScope
-from connectors.warehouse import Warehouse
-from metrics.model import Filters, Grain, KpiRequest, Period, Scope
+from connectors.warehouse import Warehouse, build_tables
+from metrics.model import KPI_SUMMARY, Filters, Grain, KpiRequest, Period, Scope
 from metrics.registry import default_registry
 from tests.fixtures import DEMO_END, QUOTED_JOURNEY_ID
 
@@ -36,13 +37,35 @@ class SqlCase:
     args: Arguments
     #: The functions that send this statement (called with the same arguments).
     runs: tuple[Callable[..., object], ...]
+    #: Read with the monthly KPI summary in use (``with_summary``). The fixture warehouses have no
+    #: summary, so these are compiled only; tests/test_kpi_summary.py runs them on real engines.
+    summary: bool = False
 
     def statement(self, wh: Warehouse) -> sa.Select[Any]:
-        return self.builder(wh, *self.args(wh))
+        return self.builder(self._warehouse(wh), *self.args(wh))
 
     def run(self, wh: Warehouse) -> None:
         for run in self.runs:
-            run(wh, *self.args(wh))
+            run(self._warehouse(wh), *self.args(wh))
+
+    def _warehouse(self, wh: Warehouse) -> Warehouse:
+        return with_summary(wh) if self.summary else wh
+
+
+#: The summary's physical columns in the summary cases.
+SUMMARY_COLUMNS = {"month": "kpi_month", "touchpoint_id": "tp_key", "kpi_id": "kpi_key",
+                   "numerator": "num_sum", "denominator": "den_sum", "rows": "fact_rows"}
+
+
+def with_summary(wh: Warehouse) -> Warehouse:
+    """``wh`` with the monthly KPI summary in use, as table ``wh_tp_kpi_month`` beside the fact table,
+    covering every month through 2026."""
+    tm = wh.mapping.optional[KPI_SUMMARY]
+    schema = wh.mapping.table("touchpoint_kpis").schema
+    optional = {**wh.mapping.optional,
+                KPI_SUMMARY: replace(tm, schema=schema, name="wh_tp_kpi_month", columns=SUMMARY_COLUMNS)}
+    mapping = replace(wh.mapping, optional=optional, present=frozenset({KPI_SUMMARY}))
+    return Warehouse(wh.engine, mapping, build_tables(mapping), summary_end=dt.date(2027, 1, 1))
 
 
 def _fixed(*args: Any) -> Arguments:
@@ -169,6 +192,42 @@ CASES: dict[str, SqlCase] = {
     "budget_month_by_journey": SqlCase(q.budget_statement, _fixed(START, END), (q.budget_frame,)),
     "budget_by_touchpoint_and_channel": SqlCase(
         q.budget_statement, _fixed(START, END, ("touchpoint_id", "channel")), (q.budget_frame,)
+    ),
+    # The same questions read from the monthly KPI summary (whole months it covers).
+    "summary_kpi_month_by_touchpoint_scoped": SqlCase(
+        q.kpi_statement, _fixed(REQUESTS["kpi_month_by_touchpoint_filtered"], SCOPE), (q.kpi_frame,), True
+    ),
+    "summary_kpi_period_all": SqlCase(
+        q.kpi_statement, _fixed(REQUESTS["kpi_period_all"]), (q.kpi_frame,), True
+    ),
+    "summary_kpi_periods_quarters_mot_by_touchpoint_scoped": SqlCase(
+        pp.kpi_periods_statement,
+        _fixed(KpiRequest(("csat",), START, END, by=Scope.TOUCHPOINT, filters=Filters(moment_of_truth=True)),
+               QUARTERS, SCOPE),
+        (pp.kpi_periods_frame,), True,
+    ),
+    "summary_kpi_personas_month_by_touchpoint_scoped": SqlCase(
+        q.kpi_personas_statement,
+        _fixed(KpiRequest(("csat",), START, END, grain=Grain.MONTH, by=Scope.TOUCHPOINT,
+                          filters=Filters(moment_of_truth=True)), PERSONAS, SCOPE),
+        (q.kpi_personas_frame,), True,
+    ),
+    "summary_date_bounds_not_after": SqlCase(q.date_bounds_statement, _fixed(AS_OF), (q.date_bounds,), True),
+    # The check "The monthly summary agrees with the fact table" (connectors/summary_queries.py).
+    "summary_totals_by_touchpoint": SqlCase(
+        sq.summary_totals_statement, _fixed("touchpoint"), (sq.summary_totals,), True
+    ),
+    "summary_totals_by_month": SqlCase(
+        sq.summary_totals_statement, _fixed("month"), (sq.summary_totals,), True
+    ),
+    # The fact side needs no summary: these run on the fixture warehouses too.
+    "summary_fact_month_totals": SqlCase(sq.fact_month_totals_statement, _fixed(), (sq.fact_month_totals,)),
+    "summary_drill_facts": SqlCase(
+        sq.summary_drill_statement, _fixed("facts", [dt.date(2026, 3, 1)], TOUCHPOINTS), (sq.summary_drill,)
+    ),
+    "summary_drill_summary_months_only": SqlCase(
+        sq.summary_drill_statement, _fixed("summary", [dt.date(2026, 3, 1), dt.date(2026, 4, 1)], []),
+        (sq.summary_drill,), True,
     ),
     "date_bounds_all": SqlCase(q.date_bounds_statement, _fixed(), (q.date_bounds,)),
     "date_bounds_not_after": SqlCase(q.date_bounds_statement, _fixed(AS_OF), (q.date_bounds,)),

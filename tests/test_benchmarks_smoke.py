@@ -98,6 +98,8 @@ def test_report_renders_the_large_point_and_every_goal() -> None:
         "repeats": 5, "app_peak_mb": 650.0,
         "pages": {"pages/overview.py": {"cold_s": 2.0, "warm_s": 0.3},
                   "pages/budget.py": {"cold_s": 20.0, "warm_s": 0.9}},
+        "summary": True, "summary_off_app_peak_mb": 700.0,
+        "summary_off_cold_s": {"pages/overview.py": 8.4, "pages/budget.py": 20.5},
     }
     runs = {"pages/overview.py": {"cold_s": 1.0, "warm_s": 0.5, "server_warm_s": 0.08},
             "pages/budget.py": {"cold_s": 2.0, "warm_s": 0.8, "server_warm_s": 0.3}}
@@ -114,7 +116,8 @@ def test_report_renders_the_large_point_and_every_goal() -> None:
     }
     text = report.render(figures)
     assert "Server runs (`streamlit run`, 100,000,000 fact rows)" in text
-    assert "| budget | 20,000.0 | 900.0 |" in text
+    assert "| budget | 20,000.0 | 900.0 | 20,500.0 |" in text
+    assert "MOT_KPI_SUMMARY=off" in text
     assert "Ours within 1.5x of the floor at 10.0 M rows: met" in text
     assert "Ours against the floor at 100.0 M rows (no goal)" in text
     assert "cold server run under 3,000 ms at 100.0 M rows: MISSED: budget by 17,000 ms" in text
@@ -141,3 +144,6 @@ def test_server_runs_time_every_page_cold_and_warm(bench_dir: Path) -> None:
     for page, runs in figures["pages"].items():
         assert runs["cold_s"] > 0 and runs["warm_s"] > 0, page
     assert figures["app_peak_mb"] > 0
+    # The demo warehouse has the monthly KPI summary: each page once more, cold, without it.
+    assert figures["summary"] and list(figures["summary_off_cold_s"]) == pages
+    assert all(cold > 0 for cold in figures["summary_off_cold_s"].values())

@@ -1,0 +1,3 @@
+SELECT `wh_tp_kpi_month`.`kpi_month` AS `month`, `wh_tp_kpi_month`.`kpi_key` AS `kpi_id`, sum(`wh_tp_kpi_month`.`num_sum`) AS `numerator`, sum(`wh_tp_kpi_month`.`den_sum`) AS `denominator`, sum(`wh_tp_kpi_month`.`fact_rows`) AS `rows` 
+FROM `mart`.`wh_tp_kpi_month` GROUP BY `month`, `kpi_id`
+

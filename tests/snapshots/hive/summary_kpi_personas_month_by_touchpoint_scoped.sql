@@ -1,0 +1,20 @@
+SELECT `persona_touchpoints`.`persona`, to_date(date_trunc('month', `wh_tp_kpi_month`.`kpi_month`)) AS `period_start`, `persona_touchpoints`.`touchpoint_id` AS `touchpoint_id`, `wh_tp_kpi_month`.`kpi_key` AS `kpi_id`, sum(`wh_tp_kpi_month`.`num_sum`) AS `numerator`, sum(`wh_tp_kpi_month`.`den_sum`) AS `denominator`, sum(`wh_tp_kpi_month`.`fact_rows`) AS `rows` 
+FROM `mart`.`wh_tp_kpi_month` JOIN (SELECT `wh_touchpoint`.`tp_key` AS `touchpoint_id`, CASE WHEN (`wh_touchpoint`.`journey_key` IN (%(persona_0_journey_ids_1)s, %(persona_0_journey_ids_2)s)) THEN %(persona_0)s WHEN (`wh_touchpoint`.`journey_key` IN (%(persona_1_journey_ids_1)s)) THEN %(persona_1)s END AS `persona` 
+FROM `mart`.`wh_touchpoint` 
+WHERE `wh_touchpoint`.`journey_key` IN (%(persona_journey_ids_1)s, %(persona_journey_ids_2)s, %(persona_journey_ids_3)s) AND `wh_touchpoint`.`is_mot` = true AND `wh_touchpoint`.`tp_key` IN (%(scope_touchpoint_ids_1)s, %(scope_touchpoint_ids_2)s, %(scope_touchpoint_ids_3)s)) AS `persona_touchpoints` ON `wh_tp_kpi_month`.`tp_key` = `persona_touchpoints`.`touchpoint_id` 
+WHERE `wh_tp_kpi_month`.`kpi_month` >= %(date_1)s AND `wh_tp_kpi_month`.`kpi_month` < %(date_2)s AND `wh_tp_kpi_month`.`kpi_key` IN (%(kpi_id_1_1)s) GROUP BY `persona_touchpoints`.`persona`, to_date(date_trunc('month', `wh_tp_kpi_month`.`kpi_month`)), `persona_touchpoints`.`touchpoint_id`, `wh_tp_kpi_month`.`kpi_key`
+
+-- date_1 = datetime.date(2026, 1, 1)
+-- date_2 = datetime.date(2026, 4, 1)
+-- kpi_id_1_1 = 'csat'
+-- persona_0 = 'Family on the move'
+-- persona_0_journey_ids_1 = 'fault'
+-- persona_0_journey_ids_2 = 'kündigung_"sofort"_o\'brien'
+-- persona_1 = 'Young professional'
+-- persona_1_journey_ids_1 = 'buy'
+-- persona_journey_ids_1 = 'buy'
+-- persona_journey_ids_2 = 'fault'
+-- persona_journey_ids_3 = 'kündigung_"sofort"_o\'brien'
+-- scope_touchpoint_ids_1 = 'tp_fault_hotline'
+-- scope_touchpoint_ids_2 = 'tp_move_install'
+-- scope_touchpoint_ids_3 = 'tp_move_mailing'

@@ -1,0 +1,3 @@
+SELECT mart.wh_tp_kpi_month.kpi_month AS month, mart.wh_tp_kpi_month.kpi_key AS kpi_id, sum(mart.wh_tp_kpi_month.num_sum) AS numerator, sum(mart.wh_tp_kpi_month.den_sum) AS denominator, sum(mart.wh_tp_kpi_month.fact_rows) AS rows 
+FROM mart.wh_tp_kpi_month GROUP BY mart.wh_tp_kpi_month.kpi_month, mart.wh_tp_kpi_month.kpi_key
+
