@@ -127,22 +127,43 @@ class _Typed(dict[str, Any]):
 
 def _arrow_columns(cursor: Any, table: pa.Table) -> list[Any]:
     """DuckDB's Arrow result with each text column that has a value as one Arrow array, and every
-    other column exactly as ``fetchnumpy`` and ``_column`` make it: handed back to the same DuckDB
-    connection (a scan of the Arrow buffers) and fetched with ``fetchnumpy``, so DECIMAL and
-    HUGEINT become float64 by DuckDB's own casts and a column is masked as DuckDB masks it. An empty
-    or all-NULL text column is fetched that way too (``_arrow_text`` leaves those as they are)."""
-    texts = [i for i, column in enumerate(table.columns)
-             if (pa.types.is_string(column.type) or pa.types.is_large_string(column.type))
-             and column.null_count < len(column)]
-    rest = [i for i in range(table.num_columns) if i not in texts]
+    other column exactly as ``fetchnumpy`` and ``_column`` make it (``_plain_column``); a column of
+    any other type is handed back to the same DuckDB connection (a scan of the Arrow buffers) and
+    fetched with ``fetchnumpy``, so DECIMAL and HUGEINT become float64 by DuckDB's own casts. An
+    empty or all-NULL text column is fetched that way too (``_arrow_text`` leaves those as they are)."""
     arrays: list[Any] = [None] * table.num_columns
-    for i in texts:
-        arrays[i] = table.column(i).combine_chunks()
+    rest = []
+    for i, column in enumerate(table.columns):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            arrays[i] = column.combine_chunks() if column.null_count < len(column) else None
+        else:
+            arrays[i] = _plain_column(column)
+        if arrays[i] is None:
+            rest.append(i)
     if rest:
         numpy = cursor.from_arrow(table.select(rest)).fetchnumpy()
         for i, values in zip(rest, numpy.values(), strict=True):
             arrays[i] = _column(values)
     return arrays
+
+
+def _plain_column(column: pa.ChunkedArray) -> Any:
+    """A float64, integer, boolean or date column as ``_column`` types DuckDB's ``fetchnumpy`` of it
+    (which masks a column only when it holds a NULL); None for any other type."""
+    kind, nulls = column.type, column.null_count
+    if kind == pa.float64():
+        return column.to_numpy()  # NULL as NaN
+    if pa.types.is_date32(kind):
+        return column.to_numpy().astype("datetime64[s]")  # NULL as NaT
+    if pa.types.is_integer(kind) or pa.types.is_boolean(kind):
+        if not nulls:
+            return column.to_numpy()
+        data = column.fill_null(False if pa.types.is_boolean(kind) else 0).to_numpy()
+        mask = column.is_null().to_numpy()
+        if data.dtype.kind == "b":
+            return pd.arrays.BooleanArray(data, mask)
+        return pd.arrays.IntegerArray(data, mask)
+    return None
 
 
 def _column(values: np.ndarray) -> Any:
