@@ -174,7 +174,7 @@ def kpi_periods_frame(wh: Warehouse, request: KpiRequest, periods: Mapping[str, 
     if not request.kpi_ids:
         raise ValueError("a KPI request needs at least one KPI")  # i18n: not shown (a developer error)
     bound = _kpi_periods_bound(wh, request, periods, scope)
-    wide = read_columns(wh, bound.select, bound.values)
+    wide = read_columns(wh, bound.select, bound.values, arrow_texts=True)
     keys = [c for c in wide if c in ("period_start", "kpi_id", *BREAKDOWN_COLUMN.values())]
     if request.grain is not Grain.PERIOD:
         wide["period_start"] = _as_datetime(wide["period_start"])

@@ -31,6 +31,7 @@ join to touchpoints, the filters and the scope are the same clauses. Otherwise: 
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -51,6 +52,10 @@ __all__ = ["BREAKDOWN_COLUMN", "budget_frame", "budget_statement", "date_bounds"
     "dimension_frame", "dimension_statement", "fact_date", "fact_rows", "funnel_frame", "funnel_statement",
     "kpi_frame", "kpi_keys", "kpi_personas_frame", "kpi_personas_statement", "kpi_source", "kpi_statement",
     "read_columns", "read_frame", "summary_answers"]
+
+# DuckDB warns that Arrow from a DB-API cursor copies the rows once (read_columns' arrow_texts): the
+# copy is of the aggregated result, a small part of what the Python strings it replaces cost.
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
 #: The touchpoints column a breakdown groups by.
 BREAKDOWN_COLUMN: dict[Scope, str] = {
@@ -73,8 +78,8 @@ def read_frame(wh: Warehouse, statement: sa.Select[Any], *, columnar: bool = Fal
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
-def read_columns(wh: Warehouse, statement: sa.Select[Any],
-                 parameters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def read_columns(wh: Warehouse, statement: sa.Select[Any], parameters: Mapping[str, Any] | None = None,
+                 *, arrow_texts: bool = False) -> dict[str, Any]:
     """Execute a select (with ``parameters`` for its named bound parameters, if given) and return its
     result as whole columns by label, for the aggregate readers below, which build each frame once
     from them (a frame built and then reshaped costs about 0.5 ms per pandas step on results of a
@@ -84,8 +89,15 @@ def read_columns(wh: Warehouse, statement: sa.Select[Any],
     no Python object per number, dates already datetime64, typed by ``_column``); measured with
     ``python -m benchmarks``: on a monthly per-touchpoint result of 9,000 rows this takes our path
     from 1.6x to within 1.1x of the driver's own fetchall. Other drivers fetch rows, and the columns
-    are those of the DataFrame pandas builds from them (as pandas arrays)."""
-    columns, fetched = _execute(wh, statement, parameters, columnar=True)
+    are those of the DataFrame pandas builds from them (as pandas arrays).
+
+    ``arrow_texts=True`` (readers whose text columns only go to ``_texts_in_arrow``/``_taken``): DuckDB
+    hands the result over as Arrow, and each text column with a value stays an Arrow array (no Python
+    str per cell: on the Overview's 486,000-row trend at 100 M rows those strings were most of the
+    fetch); every other column comes out exactly as without it (``_arrow_columns``)."""
+    columns, fetched = _execute(wh, statement, parameters, columnar=True, arrow=arrow_texts)
+    if isinstance(fetched, _Typed):
+        return dict(fetched)
     if isinstance(fetched, dict):
         # In the select's order, as the driver names them: the labels result.keys() gave.
         return {c: _column(a) for c, a in zip(columns, fetched.values(), strict=True)}
@@ -94,15 +106,20 @@ def read_columns(wh: Warehouse, statement: sa.Select[Any],
 
 
 def _execute(wh: Warehouse, statement: sa.Select[Any], parameters: Mapping[str, Any] | None, *,
-             columnar: bool) -> tuple[list[str], Any]:
-    """The result's labels and either the driver's columns (a dict of arrays) or its rows."""
+             columnar: bool, arrow: bool = False) -> tuple[list[str], Any]:
+    """The result's labels and either the driver's columns (a dict of arrays, or with ``arrow`` a
+    ``_Typed`` dict of ``_arrow_columns``) or its rows."""
     try:
         with wh.engine.connect() as connection:
             result = connection.execute(statement, parameters)
             columns = list(result.keys())
             # By name: a result whose names repeat (none of ours, they are labelled) fetches rows.
             distinct = len(set(columns)) == len(columns)
-            fetch_arrays = getattr(result.cursor, "fetchnumpy", None) if columnar and distinct else None
+            cursor = result.cursor
+            fetch_table = getattr(cursor, "to_arrow_table", None) if arrow and columnar and distinct else None
+            if fetch_table is not None:
+                return columns, _Typed(zip(columns, _arrow_columns(cursor, fetch_table()), strict=True))
+            fetch_arrays = getattr(cursor, "fetchnumpy", None) if columnar and distinct else None
             if fetch_arrays is not None:
                 return columns, fetch_arrays()
             return columns, result.fetchall()
@@ -110,6 +127,51 @@ def _execute(wh: Warehouse, statement: sa.Select[Any], parameters: Mapping[str, 
         reason = database_reason(exc)
         raise WarehouseError(tr("The warehouse could not answer a query: {reason}").format(
             reason=reason)) from None
+
+
+class _Typed(dict[str, Any]):
+    """Fetched columns already typed as ``read_columns`` returns them (``_arrow_columns``)."""
+
+
+def _arrow_columns(cursor: Any, table: pa.Table) -> list[Any]:
+    """DuckDB's Arrow result with each text column that has a value as one Arrow array, and every
+    other column exactly as ``fetchnumpy`` and ``_column`` make it (``_plain_column``); a column of
+    any other type is handed back to the same DuckDB connection (a scan of the Arrow buffers) and
+    fetched with ``fetchnumpy``, so DECIMAL and HUGEINT become float64 by DuckDB's own casts. An
+    empty or all-NULL text column is fetched that way too (``_arrow_text`` leaves those as they are)."""
+    arrays: list[Any] = [None] * table.num_columns
+    rest = []
+    for i, column in enumerate(table.columns):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            arrays[i] = column.combine_chunks() if column.null_count < len(column) else None
+        else:
+            arrays[i] = _plain_column(column)
+        if arrays[i] is None:
+            rest.append(i)
+    if rest:
+        numpy = cursor.from_arrow(table.select(rest)).fetchnumpy()
+        for i, values in zip(rest, numpy.values(), strict=True):
+            arrays[i] = _column(values)
+    return arrays
+
+
+def _plain_column(column: pa.ChunkedArray) -> Any:
+    """A float64, integer, boolean or date column as ``_column`` types DuckDB's ``fetchnumpy`` of it
+    (which masks a column only when it holds a NULL); None for any other type."""
+    kind, nulls = column.type, column.null_count
+    if kind == pa.float64():
+        return column.to_numpy()  # NULL as NaN
+    if pa.types.is_date32(kind):
+        return column.to_numpy().astype("datetime64[s]")  # NULL as NaT
+    if pa.types.is_integer(kind) or pa.types.is_boolean(kind):
+        if not nulls:
+            return column.to_numpy()
+        data = column.fill_null(False if pa.types.is_boolean(kind) else 0).to_numpy()
+        mask = column.is_null().to_numpy()
+        if data.dtype.kind == "b":
+            return pd.arrays.BooleanArray(data, mask)
+        return pd.arrays.IntegerArray(data, mask)
+    return None
 
 
 def _column(values: np.ndarray) -> Any:
@@ -288,7 +350,7 @@ def kpi_frame(wh: Warehouse, request: KpiRequest, scope: AccessScope | None = No
     if not request.kpi_ids:
         raise ValueError("a KPI request needs at least one KPI")  # i18n: not shown (a developer error)
     bound = _kpi_bound(wh, request, scope)
-    return _kpi_shape(read_columns(wh, bound.select, bound.values), request, request.start)
+    return _kpi_shape(read_columns(wh, bound.select, bound.values, arrow_texts=True), request, request.start)
 
 
 def _kpi_shape(read: dict[str, Any], request: KpiRequest, start: dt.date,
@@ -405,12 +467,25 @@ def _arrow_text(values: Any) -> pa.Array | None:
 
 def _texts_in_arrow(columns: dict[str, Any]) -> dict[str, Any]:
     """The fetched columns with each column of Python strings as its Arrow text array (``_arrow_text``),
-    dictionary-encoded, converted and encoded once for both ``_sort_order`` (which ranks the codes)
-    and ``_taken`` (which takes the codes, then the few distinct strings: a take of the strings
-    themselves was twice as long on 486,000 rows); other columns as they are."""
-    texts = {name: _arrow_text(values) for name, values in columns.items()}
-    return {name: values if texts[name] is None else texts[name].dictionary_encode()  # type: ignore[union-attr]
-            for name, values in columns.items()}
+    and each Arrow text array (``read_columns(arrow_texts=True)``) as it is, dictionary-encoded with a
+    ``large_string`` dictionary (the type ``_arrow_text`` gives), converted and encoded once for both
+    ``_sort_order`` (which ranks the codes) and ``_taken`` (which takes the codes, then the few
+    distinct strings: a take of the strings themselves was twice as long on 486,000 rows); other
+    columns as they are."""
+    return {name: _encoded(values) for name, values in columns.items()}
+
+
+def _encoded(values: Any) -> Any:
+    """``_texts_in_arrow`` for one column."""
+    if isinstance(values, pa.DictionaryArray):
+        return values
+    text = values if isinstance(values, pa.Array) else _arrow_text(values)
+    if text is None:
+        return values
+    encoded = text.dictionary_encode()
+    if encoded.dictionary.type == pa.large_string():
+        return encoded
+    return pa.DictionaryArray.from_arrays(encoded.indices, encoded.dictionary.cast(pa.large_string()))
 
 
 def _taken(values: Any, positions: np.ndarray) -> Any:
