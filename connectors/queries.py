@@ -301,8 +301,8 @@ def fact_rows(fact: sa.Table, when: Callable[[sa.ColumnElement[Any]], sa.ColumnE
               ) -> sa.ColumnElement[Any]:
     """How many fact rows a group holds (only those ``when`` keeps): a count of fact rows, or the
     sum of the summary's ``rows``."""
-    if "rows" in fact.c:
-        return sa.func.sum(fact.c.rows if when is None else when(fact.c.rows))
+    if "rows" in fact.c:  # a whole number as count() gives (a sum of BIGINT is HUGEINT or NUMERIC)
+        return sa.cast(sa.func.sum(fact.c.rows if when is None else when(fact.c.rows)), sa.BigInteger)
     return sa.func.count() if when is None else sa.func.count(when(fact.c.date))
 
 

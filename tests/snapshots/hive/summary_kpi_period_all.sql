@@ -1,4 +1,4 @@
-SELECT `wh_tp_kpi_month`.`kpi_key` AS `kpi_id`, sum(`wh_tp_kpi_month`.`num_sum`) AS `numerator`, sum(`wh_tp_kpi_month`.`den_sum`) AS `denominator`, sum(`wh_tp_kpi_month`.`fact_rows`) AS `rows` 
+SELECT `wh_tp_kpi_month`.`kpi_key` AS `kpi_id`, sum(`wh_tp_kpi_month`.`num_sum`) AS `numerator`, sum(`wh_tp_kpi_month`.`den_sum`) AS `denominator`, CAST(sum(`wh_tp_kpi_month`.`fact_rows`) AS BIGINT) AS `rows` 
 FROM `mart`.`wh_tp_kpi_month` JOIN `mart`.`wh_touchpoint` ON `wh_tp_kpi_month`.`tp_key` = `wh_touchpoint`.`tp_key` 
 WHERE `wh_tp_kpi_month`.`kpi_month` >= %(date_1)s AND `wh_tp_kpi_month`.`kpi_month` < %(date_2)s AND `wh_tp_kpi_month`.`kpi_key` IN (%(kpi_id_1_1)s, %(kpi_id_1_2)s) GROUP BY `wh_tp_kpi_month`.`kpi_key`
 

@@ -1,4 +1,4 @@
-SELECT persona_touchpoints.persona, date(mart.wh_tp_kpi_month.kpi_month, 'start of month') AS period_start, persona_touchpoints.touchpoint_id AS touchpoint_id, mart.wh_tp_kpi_month.kpi_key AS kpi_id, sum(mart.wh_tp_kpi_month.num_sum) AS numerator, sum(mart.wh_tp_kpi_month.den_sum) AS denominator, sum(mart.wh_tp_kpi_month.fact_rows) AS rows 
+SELECT persona_touchpoints.persona, date(mart.wh_tp_kpi_month.kpi_month, 'start of month') AS period_start, persona_touchpoints.touchpoint_id AS touchpoint_id, mart.wh_tp_kpi_month.kpi_key AS kpi_id, sum(mart.wh_tp_kpi_month.num_sum) AS numerator, sum(mart.wh_tp_kpi_month.den_sum) AS denominator, CAST(sum(mart.wh_tp_kpi_month.fact_rows) AS BIGINT) AS rows 
 FROM mart.wh_tp_kpi_month JOIN (SELECT mart.wh_touchpoint.tp_key AS touchpoint_id, CASE WHEN (mart.wh_touchpoint.journey_key IN (?, ?)) THEN ? WHEN (mart.wh_touchpoint.journey_key IN (?)) THEN ? END AS persona 
 FROM mart.wh_touchpoint 
 WHERE mart.wh_touchpoint.journey_key IN (?, ?, ?) AND mart.wh_touchpoint.is_mot = 1 AND mart.wh_touchpoint.tp_key IN (?, ?, ?)) AS persona_touchpoints ON mart.wh_tp_kpi_month.tp_key = persona_touchpoints.touchpoint_id 

@@ -1,4 +1,4 @@
-SELECT mart.wh_tp_kpi_month.kpi_key AS kpi_id, sum(mart.wh_tp_kpi_month.num_sum) AS numerator, sum(mart.wh_tp_kpi_month.den_sum) AS denominator, sum(mart.wh_tp_kpi_month.fact_rows) AS rows 
+SELECT mart.wh_tp_kpi_month.kpi_key AS kpi_id, sum(mart.wh_tp_kpi_month.num_sum) AS numerator, sum(mart.wh_tp_kpi_month.den_sum) AS denominator, CAST(sum(mart.wh_tp_kpi_month.fact_rows) AS BIGINT) AS rows 
 FROM mart.wh_tp_kpi_month JOIN mart.wh_touchpoint ON mart.wh_tp_kpi_month.tp_key = mart.wh_touchpoint.tp_key 
 WHERE mart.wh_tp_kpi_month.kpi_month >= :date_1 AND mart.wh_tp_kpi_month.kpi_month < :date_2 AND mart.wh_tp_kpi_month.kpi_key IN (:kpi_id_1_1, :kpi_id_1_2) GROUP BY mart.wh_tp_kpi_month.kpi_key
 
