@@ -55,7 +55,8 @@ __all__ = ["BREAKDOWN_COLUMN", "budget_frame", "budget_statement", "date_bounds"
 
 # DuckDB warns that Arrow from a DB-API cursor copies the rows once (read_columns' arrow_texts): the
 # copy is of the aggregated result, a small part of what the Python strings it replaces cost.
-warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
+warnings.filterwarnings("ignore", category=UserWarning,
+                        message="Arrow output on a DB-API result")  # i18n: not shown
 
 #: The touchpoints column a breakdown groups by.
 BREAKDOWN_COLUMN: dict[Scope, str] = {

@@ -24,6 +24,9 @@ def base_url(tmp_path_factory: pytest.TempPathFactory,
     with duckdb.connect(str(path)) as con:  # the middle stage 'Decision' measures no CSAT at all
         con.execute("DELETE FROM touchpoint_kpis WHERE kpi_id = 'csat' AND touchpoint_id IN "
                     "(SELECT touchpoint_id FROM touchpoints WHERE stage_id = 'buy.decision')")
+        # and so does the monthly summary built from the facts, as a refreshed summary would
+        con.execute("DELETE FROM touchpoint_kpis_monthly WHERE kpi_id = 'csat' AND touchpoint_id IN "
+                    "(SELECT touchpoint_id FROM touchpoints WHERE stage_id = 'buy.decision')")
     return streamlit_server({"MOT_WAREHOUSE_URL": f"duckdb:///{path}", "MOT_DATA_DIR": str(folder)})
 
 
