@@ -17,7 +17,7 @@ import pyarrow as pa
 __all__ = ["texts_by_code"]
 
 
-def texts_by_code(codes: np.ndarray, texts: Sequence[object], index: pd.Index) -> pd.Series:
+def texts_by_code(codes: np.ndarray, texts: Sequence[object] | np.ndarray, index: pd.Index) -> pd.Series:
     """``pd.Series(np.array(texts, dtype=object)[codes], index=index, dtype="str")`` for codes
     from 0 to len(texts) - 1: the same column (values, missing values, dtype). A code of -1 and a
     text that is missing (None or NaN) give a missing value."""

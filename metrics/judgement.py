@@ -24,8 +24,6 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from metrics._keys import Factorized, factorized
 from metrics._texts import texts_by_code
@@ -36,7 +34,7 @@ from metrics.registry import KpiRegistry, compute_values, kpi_directions
 from metrics.status import CODED_STATUSES, STATUS_ICONS, Status, status_codes
 from metrics.targets import SCOPE_KEY, TARGET_COLUMNS, TargetTable, coded_targets, resolve_targets_on
 from metrics.trends import period_ends
-from metrics.trust import TrustEvidence, TrustState, reason_patterns
+from metrics.trust import TrustEvidence, TrustState, reason_patterns, trust_columns
 
 __all__ = ["judge", "judge_pacing", "judged_count", "NOTHING_JUDGED", "status_text", "trusted_values",
     "Yardstick"]
@@ -114,20 +112,11 @@ class _Kpis:
         self.complete = not (codes < 0).any()
         kpis = [registry[str(k)] for k in uniques] if self.complete else []
         self.higher = np.array([k.direction is Direction.HIGHER_IS_BETTER for k in kpis] + [False])[codes]
-        self._ratio = np.array([k.aggregation is Aggregation.RATIO for k in kpis] + [False])[codes]
-        self._scale = np.array([k.scale for k in kpis] + [np.nan], dtype="float64")[codes]
         self._kpi_ids = kpi_ids
 
     def values(self, frame: pd.DataFrame) -> pd.Series:
-        """registry.compute_values: numerator / denominator x scale for ratio KPIs, else the numerator."""
-        if not self.complete or frame.empty:
-            return compute_values(frame, self.registry)
-        numerator, denominator = (
-            pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-            for c in ("numerator", "denominator"))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = numerator / np.where(denominator != 0, denominator, np.nan) * self._scale
-        return pd.Series(np.where(self._ratio, ratio, numerator), index=frame.index, dtype="float64")
+        """registry.compute_values, with this column's codes when every row names a KPI."""
+        return compute_values(frame, self.registry, self.codes if self.complete else None)
 
     def higher_is_better(self) -> np.ndarray:
         if self.complete:
@@ -199,38 +188,25 @@ def _status_and_trust(out: pd.DataFrame, yardstick: Yardstick, judged_column: st
     tolerance = pd.to_numeric(out["tolerance"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     against = status_codes(judged, target, tolerance, higher)  # CODED_STATUSES' codes
     evidence = yardstick.evidence
-    if evidence.state is TrustState.TRUSTED:
-        pattern, reasons = reason_patterns(out, evidence, yardstick.touchpoints)
-        untrusted = np.array([bool(r) for r in reasons], dtype=bool)[pattern]
-        shown = np.where(untrusted, _NOT_TRUSTED_CODE, against)
-        status = pd.Series(_STATUSES[shown], index=out.index, dtype=object)
-    else:
-        shown = against
-        status = pd.Series(_text_column(CODED_STATUSES, against), index=out.index)
-    out["status"] = status
+    pattern, reasons = (reason_patterns(out, evidence, yardstick.touchpoints)
+                        if evidence.state is TrustState.TRUSTED else (None, None))
+    columns, untrusted = trust_columns(evidence, out.index, pattern, reasons)
+    shown = np.where(untrusted, _NOT_TRUSTED_CODE, against)
+    out["status"] = (pd.Series(_STATUSES[shown], index=out.index, dtype=object)
+                     if evidence.state is TrustState.TRUSTED else texts_by_code(shown, _STATUSES, out.index))
     out["gap"] = np.where(higher, judged - target, target - judged)
-    out["target_status"] = _text_column(CODED_STATUSES, against)
-    if evidence.state is TrustState.TRUSTED:
-        out["trust"] = np.where(untrusted, TrustState.NOT_TRUSTED.value, TrustState.TRUSTED.value)
-        out["trusted"] = pd.Series(~untrusted, index=out.index, dtype=bool)
-        out["trust_reason"] = _text_column(np.array(["; ".join(r) for r in reasons], dtype=object), pattern)
-    else:
-        out["trust"] = evidence.state.value
-        out["trusted"] = True
-        out["trust_reason"] = evidence.blanket_reason()
+    out["target_status"] = texts_by_code(against, CODED_STATUSES, out.index)
+    for name, column in columns.items():
+        out[name] = column
     table = _texts_table(current_language())
-    out["status_text"] = _text_column(table.ravel(), shown.astype(np.int64) * table.shape[1] + against)
+    pair = shown.astype(np.int64) * table.shape[1] + against  # (status, status against target)
+    out["status_text"] = texts_by_code(pair, table.ravel(), out.index)
     return out
 
 
 #: ``status`` codes: CODED_STATUSES' four, then not trusted.
 _STATUSES = np.append(CODED_STATUSES, Status.NOT_TRUSTED.value).astype(object)
 _NOT_TRUSTED_CODE = len(CODED_STATUSES)
-
-
-def _text_column(texts: np.ndarray, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """A text column (dtype str) of ``texts[codes]``, taken in Arrow: no Python string per row."""
-    return pd.array(pc.take(pa.array(texts, type=pa.large_string()), pa.array(codes)), dtype="str")
 
 
 @cache

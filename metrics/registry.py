@@ -7,7 +7,7 @@ Pages iterate the registry and never hard-code KPI names. A KPI value over any s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -358,23 +358,25 @@ def kpi_directions(kpi_ids: pd.Series, registry: KpiRegistry) -> pd.Series:
     return texts_by_code(codes, [registry[str(k)].direction.value for k in uniques], kpi_ids.index)
 
 
-def compute_values(frame: pd.DataFrame, registry: KpiRegistry) -> pd.Series:
+def compute_values(frame: pd.DataFrame, registry: KpiRegistry,
+                   kpi_codes: tuple[np.ndarray, Sequence[object]] | None = None) -> pd.Series:
     """KPI values for an aggregated frame with columns kpi_id, numerator, denominator.
 
     Ratio KPIs: numerator / denominator * scale; a zero or missing denominator gives NaN.
     Sum KPIs: the numerator. Returns a float Series aligned with ``frame``; the input is not changed.
+    ``kpi_codes`` is ``pd.factorize(frame["kpi_id"])`` when the caller has it already.
     """
     if frame.empty:
         return pd.Series([], dtype="float64", index=frame.index)
     # One lookup per KPI, not per row: each row takes its KPI's entry by code (a Series.map of text
     # converted every row to a Python string: half of judging the Overview's monthly frame, #19).
-    codes, uniques = pd.factorize(frame["kpi_id"].astype(str))
+    codes, uniques = kpi_codes if kpi_codes is not None else pd.factorize(frame["kpi_id"].astype(str))
     kpis = [registry[str(k)] for k in uniques]
     is_ratio = np.array([kpi.aggregation is Aggregation.RATIO for kpi in kpis], dtype=bool)[codes]
     scale = np.array([kpi.scale for kpi in kpis], dtype="float64")[codes]
-    numerator = pd.to_numeric(frame["numerator"], errors="coerce").astype("float64")
-    denominator = pd.to_numeric(frame["denominator"], errors="coerce").astype("float64")
-    safe_denominator = denominator.where(denominator != 0)
-    ratio = numerator / safe_denominator * scale
-    values = np.where(is_ratio, ratio, numerator)
-    return pd.Series(values, index=frame.index, dtype="float64")
+    numerator, denominator = (
+        pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        for c in ("numerator", "denominator"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = numerator / np.where(denominator != 0, denominator, np.nan) * scale
+    return pd.Series(np.where(is_ratio, ratio, numerator), index=frame.index, dtype="float64")

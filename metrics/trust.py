@@ -126,24 +126,43 @@ def apply_trust(
     out = values.copy(deep=False)  # copy-on-write: the columns set below are new (#19)
     if "status" in out.columns and "target_status" not in out.columns:
         out["target_status"] = out["status"].astype(str)
+    pattern, reasons = (reason_patterns(out, evidence, touchpoints, start, end)
+                        if evidence.state is TrustState.TRUSTED else (None, None))
+    columns, untrusted = trust_columns(evidence, out.index, pattern, reasons)
+    for name, column in columns.items():
+        out[name] = column
     if evidence.state is not TrustState.TRUSTED:
-        # The one state and reason of every row taken in Arrow (metrics/_texts.py): a text set as a
-        # scalar became a Python object per row first (#19).
-        every_row = np.zeros(len(out), dtype=np.int64)
-        out["trust"] = texts_by_code(every_row, [evidence.state.value], out.index)
-        out["trusted"] = True
-        out["trust_reason"] = texts_by_code(every_row, [evidence.blanket_reason()], out.index)
         return out
-    pattern, reasons = reason_patterns(out, evidence, touchpoints, start, end)
-    untrusted = np.array([bool(r) for r in reasons], dtype=bool)
-    trusted = pd.Series(~untrusted[pattern], index=out.index, dtype=bool)
-    out["trust"] = np.where(trusted, TrustState.TRUSTED.value, TrustState.NOT_TRUSTED.value)
-    out["trusted"] = trusted
-    out["trust_reason"] = pd.Series(np.array(["; ".join(r) for r in reasons], dtype=object)[pattern],
-                                    index=out.index, dtype="str")
     if "status" in out.columns:
-        out["status"] = out["status"].astype(object).where(trusted, Status.NOT_TRUSTED.value)
+        out["status"] = out["status"].astype(object).where(~untrusted, Status.NOT_TRUSTED.value)
     return out
+
+
+def trust_columns(
+    evidence: TrustEvidence,
+    index: pd.Index,
+    pattern: np.ndarray | None = None,
+    reasons: list[tuple[str, ...]] | None = None,
+) -> tuple[dict[str, pd.Series], np.ndarray]:
+    """The ``trust``, ``trusted`` and ``trust_reason`` columns of rows on ``index``, and whether
+    each row is not trusted. With trusted evidence, ``pattern`` and ``reasons`` come from
+    ``reason_patterns`` (a row is not trusted when its pattern has a reason); otherwise every row
+    gets the evidence's one state and blanket reason. Texts are taken in Arrow (metrics/_texts.py):
+    a text set as a scalar became a Python object per row first (#19)."""
+    if evidence.state is not TrustState.TRUSTED or pattern is None or reasons is None:
+        every_row = np.zeros(len(index), dtype=np.int64)
+        untrusted = np.zeros(len(index), dtype=bool)
+        states, state_codes = [evidence.state.value], every_row
+        texts, reason_codes = [evidence.blanket_reason()], every_row
+    else:
+        untrusted = np.array([bool(r) for r in reasons], dtype=bool)[pattern]
+        states = [TrustState.TRUSTED.value, TrustState.NOT_TRUSTED.value]
+        state_codes = untrusted.astype(np.int64)
+        texts, reason_codes = ["; ".join(r) for r in reasons], pattern
+    columns = {"trust": texts_by_code(state_codes, states, index),
+               "trusted": pd.Series(~untrusted, index=index, dtype=bool),
+               "trust_reason": texts_by_code(reason_codes, texts, index)}
+    return columns, untrusted
 
 
 def reason_patterns(
