@@ -16,21 +16,17 @@ import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Page
 from streamlit.testing.v1 import AppTest
 
 from checks import history
 from checks.data_docs import publish, strip_external
 from checks.impact import check_impact
-from checks.runner import run_checks
-from connectors.demo import build_demo_file
-from connectors.runtime import open_for_checks
 from connectors.state import create_state_engine
 from tests.browser import wait_for_streamlit_page
+from tests.planted import plant_fault
 from ui.quality_sections import SERVED_DOCS
 
 END = dt.date(2026, 11, 22)
@@ -44,23 +40,13 @@ STEWARDS = "stewards:\n  default: Data team\n  tables:\n    touchpoint_kpis: Jon
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     folder = tmp_path_factory.mktemp("impact")
-    warehouse = folder / "warehouse.duckdb"
-    build_demo_file(warehouse, end=END, faults=False)
-    with duckdb.connect(str(warehouse)) as db:
-        db.execute(
-            "UPDATE touchpoint_kpis SET numerator = denominator * 6.5 WHERE touchpoint_id = ? "
-            "AND kpi_id = 'csat' AND date BETWEEN ? AND ?", [TOUCHPOINT, FIRST_BAD, LAST_BAD])
-    url = sa.URL.create("duckdb", database=str(warehouse)).render_as_string()
-    state_url = sa.URL.create("sqlite", database=str(folder / "state.sqlite")).render_as_string()
-    engine = create_state_engine(state_url)
-    run = run_checks(open_for_checks(url), CHECKED_ON, docs_dir=folder / "gx")
-    history.save_run(engine, run)
-    engine.dispose()
+    fault = ("UPDATE touchpoint_kpis SET numerator = denominator * 6.5 WHERE touchpoint_id = ? "
+             "AND kpi_id = 'csat' AND date BETWEEN ? AND ?", [TOUCHPOINT, FIRST_BAD, LAST_BAD])
+    planted = plant_fault(folder, END, [fault], checked_on=CHECKED_ON, docs_dir=folder / "gx")
     contacts = folder / "contacts.yaml"
     contacts.write_text(STEWARDS, encoding="utf-8")
-    yield {"MOT_WAREHOUSE_URL": url, "MOT_STATE_URL": state_url, "MOT_DATA_DIR": str(folder),
-           "MOT_CONTACTS": str(contacts), "run_id": run.run_id}
-    shutil.rmtree(SERVED_DOCS / run.run_id, ignore_errors=True)
+    yield {**planted.env, "MOT_CONTACTS": str(contacts), "run_id": planted.run.run_id}
+    shutil.rmtree(SERVED_DOCS / planted.run.run_id, ignore_errors=True)
 
 
 def _results(env: Mapping[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:

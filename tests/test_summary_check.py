@@ -14,20 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-import duckdb
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
-from checks import history
 from checks._summary import summary_disagreements
-from checks.runner import run_checks
-from connectors.demo import build_demo_file
 from connectors.profile_queries import fact_profile
 from connectors.runtime import open_for_checks
-from connectors.state import create_state_engine
 from connectors.warehouse import Warehouse
 from metrics.registry import default_registry
+from tests.planted import plant_fault
 from tests.test_trust_everywhere import _app, _chart_data
 
 END = dt.date(2026, 11, 22)
@@ -35,30 +30,26 @@ TOUCHPOINT = "tp_buy_store_advice"
 CHECK = "touchpoint_kpis.summary_agrees"
 
 
-@pytest.fixture(scope="module")
-def planted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
-    folder = tmp_path_factory.mktemp("summary-planted")
-    warehouse = folder / "warehouse.duckdb"
-    build_demo_file(warehouse, end=END, faults=False)
-    url = sa.URL.create("duckdb", database=str(warehouse)).render_as_string()
+def _clean_summary_agrees(url: str) -> None:
     clean = open_for_checks(url)
     assert isinstance(clean, Warehouse) and clean.has_summary
     try:
         assert summary_disagreements(clean, fact_profile(clean, default_registry(), END)).empty
     finally:
         clean.engine.dispose()
-    with duckdb.connect(str(warehouse)) as db:
-        db.execute("UPDATE touchpoint_kpis_monthly SET numerator = numerator * 1.05 WHERE touchpoint_id = ? "
-                   "AND kpi_id = 'csat' AND month = DATE '2026-10-01'", [TOUCHPOINT])
-        db.execute("DELETE FROM touchpoint_kpis_monthly WHERE touchpoint_id = 'tp_fault_chat' "
-                   "AND month = DATE '2026-09-01'")
-    state_url = sa.URL.create("sqlite", database=str(folder / "state.sqlite")).render_as_string()
-    engine = create_state_engine(state_url)
-    run = run_checks(open_for_checks(url), END)
-    history.save_run(engine, run)
-    engine.dispose()
-    yield {"env": {"MOT_WAREHOUSE_URL": url, "MOT_STATE_URL": state_url, "MOT_DATA_DIR": str(folder)},
-           "run": run}
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    disagreements = [
+        ("UPDATE touchpoint_kpis_monthly SET numerator = numerator * 1.05 WHERE touchpoint_id = ? "
+         "AND kpi_id = 'csat' AND month = DATE '2026-10-01'", [TOUCHPOINT]),
+        ("DELETE FROM touchpoint_kpis_monthly WHERE touchpoint_id = 'tp_fault_chat' "
+         "AND month = DATE '2026-09-01'", []),
+    ]
+    planted = plant_fault(tmp_path_factory.mktemp("summary-planted"), END, disagreements,
+                          before=_clean_summary_agrees)
+    yield {"env": planted.env, "run": planted.run}
 
 
 def test_only_the_summary_check_fails_scoped_to_what_disagrees(planted: dict[str, object]) -> None:

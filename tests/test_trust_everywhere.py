@@ -18,19 +18,14 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from checks import history
-from checks.runner import run_checks
-from connectors.demo import build_demo_file
-from connectors.runtime import open_for_checks
-from connectors.state import create_state_engine
 from tests.grid_html import grid_cells
+from tests.planted import plant_fault
 
 END = dt.date(2026, 11, 22)
 FAULT_DAYS = ("2026-10-29", "2026-10-31")
@@ -42,22 +37,12 @@ UNTRUSTED = "⊘"
 
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    folder = tmp_path_factory.mktemp("planted")
-    warehouse = folder / "warehouse.duckdb"
-    build_demo_file(warehouse, end=END, faults=False)
-    with duckdb.connect(str(warehouse)) as db:
-        db.execute(
-            "UPDATE touchpoint_kpis SET numerator = denominator * 6.5 WHERE touchpoint_id = ? "
-            "AND kpi_id = 'csat' AND date BETWEEN ? AND ?", [TOUCHPOINT, *FAULT_DAYS])
-    url = sa.URL.create("duckdb", database=str(warehouse)).render_as_string()
-    state_url = sa.URL.create("sqlite", database=str(folder / "state.sqlite")).render_as_string()
-    engine = create_state_engine(state_url)
-    run = run_checks(open_for_checks(url), END)
-    failing = {r.check.check_id for r in run.results if r.failed}
+    fault = ("UPDATE touchpoint_kpis SET numerator = denominator * 6.5 WHERE touchpoint_id = ? "
+             "AND kpi_id = 'csat' AND date BETWEEN ? AND ?", [TOUCHPOINT, *FAULT_DAYS])
+    planted = plant_fault(tmp_path_factory.mktemp("planted"), END, [fault])
+    failing = {r.check.check_id for r in planted.run.results if r.failed}
     assert "touchpoint_kpis.value_range" in failing
-    history.save_run(engine, run)
-    engine.dispose()
-    yield {"MOT_WAREHOUSE_URL": url, "MOT_STATE_URL": state_url, "MOT_DATA_DIR": str(folder)}
+    yield planted.env
 
 
 def _app(
