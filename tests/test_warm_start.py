@@ -48,8 +48,9 @@ def test_a_failing_step_is_logged_and_skipped(monkeypatch: pytest.MonkeyPatch) -
         raise RuntimeError("warehouse on fire")
 
     monkeypatch.setattr(warm_start, "open_context", broken)
+    monkeypatch.setattr(warm_start, "freeze_long_lived_objects", lambda: None)  # not this process's heap
     done = warm_start.warm_up(warm_start.dt.date.today())
-    assert "context" not in done and "imports" in done and "icons" in done
+    assert list(done) == ["imports", "icons", "freeze"]
 
 
 def test_a_slow_warm_up_does_not_hold_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
