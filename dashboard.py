@@ -2,6 +2,10 @@
 
 Run with ``streamlit run dashboard.py``. Settings come from the environment or
 .streamlit/secrets.toml (README, "Configuration"); with none, the embedded demo warehouse is used.
+
+Streamlit runs this script as ``__main__`` for every page run. ``streamlit run`` itself imports it
+as a module, finds ``app`` below and serves that: the server then warms up (ui/warm_start.py)
+before it takes its first request, instead of in the first visitor's run.
 """
 
 from __future__ import annotations
@@ -10,17 +14,20 @@ import datetime as dt
 
 import streamlit as st
 
-from connectors.runtime import apply_language
-from connectors.warehouse import WarehouseError
-from metrics.formatting import date_text
-from metrics.i18n import tr
-from ui.context import prepare_context, show_problem, show_scope_note
-from ui.identity import show_identity, show_no_access
-from ui.navigation import APP_ICON, APP_TITLE, app_pages
-from ui.server_load import freeze_long_lived_objects, page_run_slot, release_free_memory
-
 
 def main() -> None:
+    # Imported here, not at the top: `streamlit run` imports this file before Streamlit's runtime
+    # exists, when a module with st.cache_data functions logs "No runtime found"; the warm start
+    # imports them once it does (ui/warm_start.py), and a page run finds them in sys.modules.
+    from connectors.runtime import apply_language
+    from connectors.warehouse import WarehouseError
+    from metrics.formatting import date_text
+    from metrics.i18n import tr
+    from ui.context import prepare_context, show_problem, show_scope_note
+    from ui.identity import show_identity, show_no_access
+    from ui.navigation import APP_ICON, APP_TITLE, app_pages
+    from ui.server_load import freeze_long_lived_objects, page_run_slot, release_free_memory
+
     apply_language()  # before the first text: page titles are in the configured language too
     st.set_page_config(page_title=tr(APP_TITLE), page_icon=APP_ICON, layout="wide")
     listed, routable = app_pages()
@@ -56,4 +63,9 @@ def main() -> None:
         release_free_memory()
 
 
-main()
+if __name__ == "__main__":  # a page run
+    main()
+else:  # imported by `streamlit run` (or an ASGI server) as the server's app
+    from ui.warm_start import lifespan
+
+    app = st.App(__file__, lifespan=lifespan)

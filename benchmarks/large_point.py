@@ -3,8 +3,11 @@
 Chromium figures are taken on the 10 M warehouse (benchmarks.browser); a larger warehouse gets the
 server's share only: ``streamlit run`` started fresh on it, then one protocol session
 (benchmarks.sessions) runs each page once (cold: none of that page's data is cached yet; pages
-in the app's order, so the first also pays the app's first run) and five times more (warm, the
-median), and the server's peak resident memory (``VmHWM``) over all of it.
+in the app's order, so the first also pays what of the app's first run the server did not do at
+start) and five times more (warm, the median), and the server's peak resident memory (``VmHWM``)
+over all of it. Before the runs, the server's start: seconds from launching ``streamlit run`` until
+its health check answers (``ready_s``; the warm start, ui/warm_start.py, happens before that) and
+the CPU seconds the server process spent until then (``ready_cpu_s``).
 
 The warehouse's monthly KPI summary (touchpoint_kpis_monthly) is in use for those runs when the file
 has it (benchmarks.scale.ensure_summary adds it); a second fresh server with MOT_KPI_SUMMARY=off then
@@ -13,7 +16,9 @@ runs each page once more, cold only, so the report shows what the summary saves.
 
 from __future__ import annotations
 
+import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +33,12 @@ WARM_REPEATS = 5
 RUN_TIMEOUT_S = 1800.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) the process has spent so far (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def server_runs(warehouse: Path, pages: list[str], repeats: int = WARM_REPEATS) -> dict[str, Any]:
     """Cold and warm server run per page (script path) and the app's peak RSS, on a fresh server;
     with a monthly summary in the file, also each page's cold run with MOT_KPI_SUMMARY=off."""
@@ -37,6 +48,7 @@ def server_runs(warehouse: Path, pages: list[str], repeats: int = WARM_REPEATS) 
         off = _server_runs(warehouse, pages, 0, summary=False)
         out["summary_off_cold_s"] = {script: t["cold_s"] for script, t in off["pages"].items()}
         out["summary_off_app_peak_mb"] = off["app_peak_mb"]
+        out["summary_off_ready_s"] = off["ready_s"]
     return out
 
 
@@ -47,15 +59,20 @@ def _server_runs(warehouse: Path, pages: list[str], repeats: int, *, summary: bo
         print(f"  server runs: streamlit run on {warehouse.name}{what}…", flush=True)
         try:
             url = f"duckdb:///{warehouse.resolve()}"
+            launched = time.perf_counter()
             base = launcher({"MOT_WAREHOUSE_URL": url, "MOT_DATA_DIR": data_dir,
                              "MOT_KPI_SUMMARY": "on" if summary else "off"})
+            ready_s = time.perf_counter() - launched
             server = next(iter(launcher._servers.values()))
+            ready_cpu_s = cpu_seconds(server.process.pid)
             paths = {script: url_path(script, pages) for script in pages}
             runs = cold_and_warm_runs(base, list(paths.values()), repeats, RUN_TIMEOUT_S)
-            out: dict[str, Any] = {"pages": {script: runs[path] for script, path in paths.items()}}
+            out: dict[str, Any] = {"pages": {script: runs[path] for script, path in paths.items()},
+                                   "ready_s": ready_s, "ready_cpu_s": ready_cpu_s}
             out["app_peak_mb"] = vm_hwm_mb(server.process.pid)
         finally:
             launcher.close()
+    print(f"    server ready {out['ready_s']:7.2f} s (CPU {out['ready_cpu_s']:.2f} s)", flush=True)
     for script, t in out["pages"].items():
         warm = f"  warm {t['warm_s']:6.2f} s" if t["warm_s"] is not None else ""
         print(f"    {Path(script).stem:16s} cold {t['cold_s']:7.2f} s{warm}", flush=True)

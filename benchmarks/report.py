@@ -98,11 +98,18 @@ def server_runs_table(size: dict[str, Any]) -> list[str]:
         ["The warehouse has no monthly KPI summary: every figure from the fact table."]
         if "summary" in r else []
     )
+    start = (
+        [f"Server start: {r['ready_s']:,.1f} s from launching `streamlit run` until its health check "
+         f"answered (server CPU {r['ready_cpu_s']:,.1f} s), the warm start included: the server "
+         "imports the first page's modules and opens the warehouse's context before it answers "
+         "(ui/warm_start.py), so the first page's cold run no longer pays them."] if "ready_s" in r else []
+    )
     return lines + [
         "",
         "Cold = the page's first run on a server started fresh for these runs (one protocol session, "
-        "pages in the app's order, so the first page also pays the app's first run); warm = the "
-        "runs after it in the same session.",
+        "pages in the app's order, so the first page also pays what of the app's first run the server "
+        "did not do at start); warm = the runs after it in the same session.",
+        *start,
         *summary,
         f"App process peak RSS (VmHWM) over these runs: {r['app_peak_mb']:,.0f} MB.",
     ]
