@@ -129,7 +129,7 @@ def test_overview_grid_marks_journey_values_not_trusted(app_env: sa.Engine, demo
     url = sa.URL.create("duckdb", database=str(demo_dir / "demo.duckdb")).render_as_string()
     history.save_run(app_env, run_checks(open_for_checks(url), TODAY))
     at = _page("pages/overview.py")
-    grids = [h.value for h in at.html if "Headline KPIs" in h.value]  # ui.status_grid: drawn with st.html
+    grids = [m.value for m in at.markdown if "Headline KPIs" in m.value]
     assert grids, "the headline grid is drawn"
     cells = grid_cells(grids[0])
     untrusted = cells[cells["status_label"] == "Not trusted"]

@@ -109,7 +109,7 @@ def test_journey_scorecard(planted: dict[str, str], monkeypatch: pytest.MonkeyPa
 def test_overview_grid(planted: dict[str, str], monkeypatch: pytest.MonkeyPatch, period: str,
                        csat_untrusted: bool) -> None:
     at = _app(planted, "pages/overview.py", {"url_period": period}, monkeypatch)
-    grids = [h.value for h in at.html if "Headline KPIs" in h.value]  # ui.status_grid: drawn with st.html
+    grids = [m.value for m in at.markdown if "Headline KPIs" in m.value]
     assert grids, "the headline grid is drawn"
     cells = grid_cells(grids[0])
     buy = cells[cells["journey"] == "Buy a phone contract"].set_index("kpi")

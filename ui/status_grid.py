@@ -96,18 +96,16 @@ def status_grid_html(frame: pd.DataFrame, title: str) -> str:
 
 
 def headline_grid_html(frame: pd.DataFrame) -> str:
-    """``status_grid_html`` under the headline grid's title (``tr("Headline KPIs against target")``)."""
+    """``status_grid_html`` under the headline grid's title (``tr("Headline KPIs against target")``):
+    the Overview builds it once with its cached figures (ui/overview_figures.py), not on every run."""
     return status_grid_html(frame, tr("Headline KPIs against target"))
 
 
 def show_grid_html(markup: str) -> None:
-    """Draw a ``status_grid_html`` table as HTML (``st.html``: sanitised by the browser's DOMPurify
-    and set as markup), not as Markdown: ``st.markdown`` parses the whole table through its Markdown
-    and HTML parsers on every run, the Overview's largest element (about 13 kB). Everything in it is
-    escaped markup already (``literal_html``, ``attribute``), so it reads the same either way. The
-    wrapper's -1rem bottom margin is the one Streamlit gives a Markdown element (its paragraphs'
-    last margin), so what follows the grid stays where it was."""
-    st.html(f'<div style="margin-bottom:-1rem">{markup}</div>')  # i18n: not shown (HTML)
+    """Draw a ``status_grid_html`` table (Streamlit Markdown, as the page's other HTML). As
+    ``st.html`` it drew the same pixels with no consistent gain in Chromium (two rounds measured:
+    docs/performance.md) and rebuilt the table's DOM on every run."""
+    st.markdown(markup, unsafe_allow_html=True)
 
 
 def show_status_grid(frame: pd.DataFrame) -> None:
