@@ -13,7 +13,7 @@ from ui.filters import period_filter, touchpoint_filters
 from ui.journey_cards import show_journey_cards, show_tiles
 from ui.overview_figures import overview_figures
 from ui.quality_loaders import show_trust_counts
-from ui.status_grid import show_status_grid
+from ui.status_grid import show_grid_html
 from ui.tables import show_table
 
 ctx = app_context()
@@ -39,14 +39,14 @@ show_trust_counts(ctx, *figures.trust)
 
 st.subheader(tr("Journeys, least healthy first"))
 show_journey_cards(figures.cards)
-show_status_grid(figures.cells)
+show_grid_html(figures.grid_html)
 mots, mot_judged = figures.mots, figures.mot_judged
 
 st.subheader(tr("Moments of truth off target, worst first"))
-if mot_judged == 0 and mots.empty:
+if mot_judged == 0 and mots.num_rows == 0:
     st.info(tr("No moment of truth in this selection has a trusted value with a target, so none can be "
                "judged. Widen the period or the filters, or see the trust note above."))
-elif mots.empty:
+elif mots.num_rows == 0:
     st.success(tr("All {count} judged moments of truth are on target in this period.")
                .format(count=mot_judged))
 else:

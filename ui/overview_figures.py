@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import pandas as pd
+import pyarrow as pa
 
 from metrics.effectiveness import with_deltas
 from metrics.formatting import number_text
@@ -31,7 +31,8 @@ from ui.loaders import load_judged
 from ui.page_figures import page_figures
 from ui.period_loaders import load_judged_pair
 from ui.quality_loaders import trust_counts
-from ui.tables import status_table
+from ui.status_grid import headline_grid_html
+from ui.tables import arrow_table, status_table
 
 #: Months of health the sparkline on each journey card shows.
 TREND_MONTHS = 12
@@ -53,12 +54,15 @@ class OverviewFigures:
     #: (values not trusted, values) over the touchpoints' and journeys' judged values (show_trust_counts).
     trust: tuple[int, int]
     cards: list[JourneyCard]
-    #: headline_cells of the journeys' headline KPIs, with their change.
-    cells: pd.DataFrame
+    #: headline_cells of the journeys' headline KPIs, with their change, as the headline grid's HTML
+    #: (ui.status_grid.headline_grid_html): built once with the figures, not on every run (about 8 ms
+    #: of CPU of a warm run's 50 at 10 M rows, #19).
+    grid_html: str
     #: Moments of truth judged (of journey_summary), whether or not on target.
     mot_judged: int
-    #: moments_off_target as shown (ui.tables.status_table, headed by MOTS_COLUMNS); empty when none.
-    mots: pd.DataFrame
+    #: moments_off_target as shown (ui.tables.status_table, headed by MOTS_COLUMNS) as the Arrow table
+    #: st.dataframe would convert it to on every run (ui.tables.arrow_table); no rows when none.
+    mots: pa.Table
 
 
 def trend_window(ctx: AppContext, period: Period) -> tuple[dt.date, dt.date]:
@@ -100,14 +104,15 @@ def _build(ctx: AppContext, period: Period, earlier: Period, filters: Filters) -
         mots = mots.assign(journey=mots["journey_id"].map(ctx.journey_name),
                            bands_below=mots["bands_below"].map(lambda b: number_text(b, 1)))
         mots = status_table(mots, {key: tr(heading) for key, heading in MOTS_COLUMNS.items()})
+    shown = arrow_table(mots) if len(mots) else pa.table({})
     return OverviewFigures(
         tiles=tiles,
         trust=trust_counts(tp_scored, journey_now),
         cards=journey_cards(tp_scored, tp_before, tp_months, ctx.touchpoints, ctx.journeys, ctx.registry,
                             summaries=(summary, summary_before)),
-        cells=headline_cells(journey_scored, ctx.registry, ctx.journeys),
+        grid_html=headline_grid_html(headline_cells(journey_scored, ctx.registry, ctx.journeys)),
         mot_judged=int(summary["mot_judged"].sum()),
-        mots=mots,
+        mots=shown,
     )
 
 

@@ -95,6 +95,19 @@ def status_grid_html(frame: pd.DataFrame, title: str) -> str:
             f"<tbody>{rows}</tbody></table>{legend_html()}")
 
 
+def headline_grid_html(frame: pd.DataFrame) -> str:
+    """``status_grid_html`` under the headline grid's title (``tr("Headline KPIs against target")``):
+    the Overview builds it once with its cached figures (ui/overview_figures.py), not on every run."""
+    return status_grid_html(frame, tr("Headline KPIs against target"))
+
+
+def show_grid_html(markup: str) -> None:
+    """Draw a ``status_grid_html`` table (Streamlit Markdown, as the page's other HTML). As
+    ``st.html`` it drew the same pixels with no consistent gain in Chromium (two rounds measured:
+    docs/performance.md) and rebuilt the table's DOM on every run."""
+    st.markdown(markup, unsafe_allow_html=True)
+
+
 def show_status_grid(frame: pd.DataFrame) -> None:
-    """The headline grid under its title (``tr("Headline KPIs against target")``)."""
-    st.markdown(status_grid_html(frame, tr("Headline KPIs against target")), unsafe_allow_html=True)
+    """The headline grid under its title (``headline_grid_html``)."""
+    show_grid_html(headline_grid_html(frame))
