@@ -222,6 +222,13 @@ def _bounds(_wh: Warehouse, key: str, today: dt.date) -> tuple[dt.date, dt.date]
     return date_bounds(_wh, not_after=today)
 
 
+def open_server_context(settings: Settings, today: dt.date) -> AppContext:
+    """What ``prepare_context`` opens and caches for the whole server with ``settings``: the
+    warehouse, its dimension tables and date bounds, without a session's login or access scope.
+    The server's warm start calls it before the first visitor (ui/warm_start.py)."""
+    return _open(settings, today)
+
+
 def _open(settings: Settings, today: dt.date) -> AppContext:
     if settings.is_demo:
         _ensure_demo(settings, today)

@@ -80,7 +80,7 @@ def open_context(today: dt.date) -> None:
     settings = load_settings()
     if settings.is_demo and not demo_is_current(read_demo_info(settings.demo_path), today):
         raise _Skipped("the demo warehouse is missing or stale; the first page builds it")  # i18n: not shown
-    context._open(settings, today)
+    context.open_server_context(settings, today)
 
 
 def freeze_long_lived_objects() -> None:
