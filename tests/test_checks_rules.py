@@ -22,9 +22,11 @@ import yaml
 from checks.catalogue import CHECKS, Outcome
 from checks.results import CheckRun
 from checks.runner import run_checks
+from connectors import profile_queries
 from connectors.demo import generate, write_warehouse
-from connectors.runtime import open_for_checks
+from connectors.runtime import WarehouseUnavailable, open_for_checks
 from metrics.model import TABLES
+from metrics.registry import default_registry
 
 END = dt.date(2026, 11, 22)
 Frames = dict[str, pd.DataFrame]
@@ -243,3 +245,74 @@ def test_freshness_checks_fail_when_as_of_is_far_after_the_data(build: Builder) 
     assert found["touchpoint_kpis.no_future_dates"] == "passed"
     # days after the latest load are a freshness problem, not a volume drop
     assert found["touchpoint_kpis.volume"] == "passed"
+
+
+# --- duplicate keys counted in the fact profile's own scan (DuckDB) ------------------------------
+
+
+def _many_duplicates(f: Frames) -> None:
+    """Duplicate keys of every kind the profile tells apart: several dates of one group, a key
+    loaded three times, keys without a touchpoint or a KPI, and rows without a date (no key)."""
+    facts = f["touchpoint_kpis"]
+    for days in (3, 40, 41, 200):
+        _fact(f, **facts.iloc[-1 - days].to_dict())
+    for share in (3, 2):  # two more touchpoints' groups
+        _fact(f, **facts.iloc[len(facts) // share].to_dict())
+    _fact(f, **facts.iloc[-5].to_dict())
+    _fact(f, **facts.iloc[-5].to_dict())
+    for column in ("touchpoint_id", "kpi_id"):
+        row = {**facts.iloc[-9].to_dict(), column: None}
+        _fact(f, **row)
+        _fact(f, **row)
+    undated = {**facts.iloc[-12].to_dict(), "date": pd.NaT}
+    _fact(f, **undated)
+    _fact(f, **undated)
+
+
+def _profile_and_sql(
+    url: str, monkeypatch: pytest.MonkeyPatch, **patches: object
+) -> tuple[pd.DataFrame, str]:
+    """The fact profile (sorted by its keys) with ``patches`` to connectors.profile_queries, and the
+    SQL it sent."""
+    with monkeypatch.context() as patched:
+        for name, value in patches.items():
+            patched.setattr(profile_queries, name, value)
+        wh = open_for_checks(url)
+        assert not isinstance(wh, WarehouseUnavailable)
+        sent: list[str] = []
+        sa.event.listen(wh.engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
+        frame = profile_queries.fact_profile(wh, default_registry(), END)
+        wh.engine.dispose()
+    keys = ["touchpoint_id", "kpi_id"]
+    frame = frame.sort_values(keys, key=lambda s: s.astype(str)).reset_index(drop=True)
+    return frame, "\n".join(sent)
+
+
+def test_duckdb_counts_duplicate_keys_in_the_profile_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frames = faulty_frames()
+    _many_duplicates(frames)
+    url = sa.URL.create("duckdb", database=str(tmp_path / "dups.duckdb")).render_as_string()
+    engine = sa.create_engine(url)
+    write_warehouse(engine, frames)
+    engine.dispose()
+
+    counted, sql = _profile_and_sql(url, monkeypatch)
+    assert "bitstring_agg" in sql and "doubled" not in sql  # one scan, then only the doubled touchpoints
+    grouped, sql = _profile_and_sql(url, monkeypatch, DISTINCT_DATES_MAX_SPAN=0)
+    assert "bitstring_agg" not in sql and "doubled" in sql  # a span too long: every key grouped
+    pd.testing.assert_frame_equal(counted, grouped)
+    doubled = counted[counted["duplicate_rows"] > 0]
+    assert int(doubled["duplicate_rows"].sum()) == 1 + 4 + 2 + 2 + 1 + 1  # the faults' one, then these
+    assert len(doubled) == 5
+    assert doubled["touchpoint_id"].isna().sum() == 1 and doubled["kpi_id"].isna().sum() == 1
+    assert doubled["duplicate_from"].isna().sum() == 1  # the group without a touchpoint: no dates
+
+    # A row dated outside the span the profile was given (loaded between the two reads): all grouped.
+    def narrow(wh: object) -> tuple[dt.date, dt.date]:
+        return (END - dt.timedelta(days=30), END)
+
+    fallen_back, sql = _profile_and_sql(url, monkeypatch, _fact_date_span=narrow)
+    assert "bitstring_agg" in sql and "doubled" in sql
+    pd.testing.assert_frame_equal(fallen_back, grouped)
