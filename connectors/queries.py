@@ -112,18 +112,21 @@ def _execute(wh: Warehouse, statement: sa.Select[Any], parameters: Mapping[str, 
     ``_Typed`` dict of ``_arrow_columns``) or its rows.
 
     A shape's select with its values on the embedded DuckDB reader goes straight to the driver's
-    cursor (``_driver_sql``), as the benchmark's floor does; everything else through SQLAlchemy."""
-    direct = _driver_sql(wh, statement, parameters) if columnar and parameters is not None else None
+    cursor (``_driver_plan``), as the benchmark's floor does; everything else through SQLAlchemy."""
+    plan = _driver_plan(wh, statement) if columnar and parameters is not None else None
     try:
-        if direct is not None:
+        if plan is not None and parameters is not None:
+            sql, values = plan.sql(parameters)
             raw = wh.engine.raw_connection()
             try:
                 cursor = raw.driver_connection.cursor()  # type: ignore[union-attr]
-                cursor.execute(*direct)
+                cursor.execute(sql, values)
                 columns = [d[0] for d in cursor.description]
-                return columns, _fetched(cursor, columns, arrow, None)
+                fetched = _fetched(cursor, columns, arrow and plan.arrow_pays(), None)
             finally:
                 raw.close()
+            plan.rows = len(next(iter(fetched.values()))) if isinstance(fetched, dict) and fetched else None
+            return columns, fetched
         with wh.engine.connect() as connection:
             result = connection.execute(statement, parameters)
             columns = list(result.keys())
@@ -131,7 +134,7 @@ def _execute(wh: Warehouse, statement: sa.Select[Any], parameters: Mapping[str, 
     except sa.exc.SQLAlchemyError as exc:
         reason = database_reason(exc)
     except Exception as exc:  # the driver's own error, from the direct path only
-        if direct is None or not isinstance(exc, wh.engine.dialect.loaded_dbapi.Error):
+        if plan is None or not isinstance(exc, wh.engine.dialect.loaded_dbapi.Error):
             raise
         reason = database_reason(exc)
     raise WarehouseError(tr("The warehouse could not answer a query: {reason}").format(
@@ -164,6 +167,16 @@ class _DriverPlan:
         self.compiled = select.compile(dialect=dialect)
         self.expanding = [b.key for b in self.compiled.post_compile_params]
         self.by_lengths: dict[tuple[int, ...], tuple[str, list[tuple[Any, ...]]]] = {}
+        #: Rows of this shape's last result (None: not read yet).
+        self.rows: int | None = None
+
+    def arrow_pays(self) -> bool:
+        """Whether to fetch as Arrow (``read_columns(arrow_texts=True)``): DuckDB hands a DB-API result
+        over as Arrow through a second statement (about 0.4 ms of CPU), which the text columns' Python
+        strings cost only from a few thousand rows on (measured on the benchmark pages at 1 M and
+        10 M rows: Arrow slower up to ~3,000 rows, faster from ~4,500). Decided by the shape's last
+        result, Arrow until there is one; the columns come out the same either way."""
+        return self.rows is None or self.rows >= _ARROW_ROWS
 
     def usable(self) -> bool:
         c = self.compiled
@@ -199,16 +212,18 @@ class _DriverPlan:
 
 
 _NO_VALUE = object()
+#: From this many rows in a shape's last result, its text columns are fetched as Arrow (arrow_pays).
+_ARROW_ROWS = 4000
 
 
-def _driver_sql(wh: Warehouse, select: sa.Select[Any], values: Mapping[str, Any]) -> tuple[str, Any] | None:
-    """The SQL text and positional values SQLAlchemy would hand the driver for a shape's select
-    (connectors/_shapes.py) and its values, when the engine is the embedded DuckDB reader and
-    nothing listens to or logs its statements (connectors.warehouse.reads_on_driver); else None.
+def _driver_plan(wh: Warehouse, select: sa.Select[Any]) -> _DriverPlan | None:
+    """How to hand a shape's select (connectors/_shapes.py) straight to the driver, when the engine
+    is the embedded DuckDB reader and nothing listens to or logs its statements
+    (connectors.warehouse.reads_on_driver); else None.
 
-    Executing them on the driver's cursor skips SQLAlchemy's per-execution work (execution context,
-    IN-list expansion, result object: about 0.8 ms of CPU a call at 1 M rows, #19); the SQL and
-    values are exactly those SQLAlchemy sends (tests/test_connectors_queries.py)."""
+    Executing the SQL and values SQLAlchemy would send on the driver's cursor skips SQLAlchemy's
+    per-execution work (execution context, IN-list expansion, result object: about 0.8 ms of CPU a
+    call at 1 M rows, #19); tests/test_columnar_reads.py holds the two to the same SQL and values."""
     if not reads_on_driver(wh.engine):
         return None
     plans: dict[int, tuple[sa.Select[Any], _DriverPlan | None]] = wh.metadata.info.setdefault(_DRIVER_KEY, {})
@@ -218,7 +233,7 @@ def _driver_sql(wh: Warehouse, select: sa.Select[Any], values: Mapping[str, Any]
             plans.clear()
         made = _DriverPlan(select, wh.engine.dialect)
         found = plans[id(select)] = (select, made if made.usable() else None)
-    return None if found[1] is None else found[1].sql(values)
+    return found[1]
 
 
 class _Typed(dict[str, Any]):

@@ -58,15 +58,19 @@ def test_reads_on_the_driver_send_sqlalchemys_sql_and_values(
     tests hold to the snapshots), value for value and of the same types."""
     wh = fixture_warehouse_duckdb.warehouse
     direct: list[tuple[str, Any]] = []
-    driver_sql = queries._driver_sql
+    driver_sql = queries._DriverPlan.sql
 
-    def remember_direct(*args: Any) -> tuple[str, Any] | None:
-        found = driver_sql(*args)
-        if found is not None:
-            direct.append(found)
+    def remember_direct(plan: queries._DriverPlan, values: Any) -> tuple[str, Any]:
+        found = driver_sql(plan, values)
+        direct.append(found)
         return found
 
-    monkeypatch.setattr(queries, "_driver_sql", remember_direct)
+    monkeypatch.setattr(queries._DriverPlan, "sql", remember_direct)
+    sent: list[tuple[str, Any]] = []
+
+    def remember(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        sent.append((statement, parameters))
+
     ran = 0
     for name, case in CASES.items():
         if case.summary:  # no summary table here: tests/test_kpi_summary.py runs these
@@ -76,11 +80,7 @@ def test_reads_on_the_driver_send_sqlalchemys_sql_and_values(
         case.run(wh)
         if not direct:  # not a shape's read (dimension tables, date bounds, profiles)
             continue
-        sent: list[tuple[str, Any]] = []
-
-        def remember(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-            sent.append((statement, parameters))
-
+        sent.clear()
         sa.event.listen(wh.engine, "before_cursor_execute", remember)
         try:
             assert not reads_on_driver(wh.engine), "a listener sees every statement"
