@@ -44,6 +44,7 @@ from connectors.queries import (
     _budget_scope_clause,
     _budget_scope_values,
     _date_range,
+    _encoded,
     _frame,
     _kpi_filters,
     _range_values,
@@ -145,7 +146,7 @@ def _long(wide: dict[str, Any], keys: list[str], measures: tuple[str, ...], coun
     taken = [order[_has_rows(wide[f"{count}_{i}"])[order]] for i in range(len(periods))]
     row = np.concatenate(taken)
     which = np.repeat(np.arange(len(periods)), [len(t) for t in taken])
-    columns: dict[str, Any] = {"period": _taken(np.array(list(periods), dtype=object), which)}
+    columns: dict[str, Any] = {"period": _taken(_encoded(np.array(list(periods), dtype=object)), which)}
     for key in keys:
         columns[key] = _taken(wide[key], row)
     for name in measures:
