@@ -97,7 +97,9 @@ def read_columns(wh: Warehouse, statement: sa.Select[Any], parameters: Mapping[s
     ``arrow_texts=True`` (readers whose text columns only go to ``_texts_in_arrow``/``_taken``): DuckDB
     hands the result over as Arrow, and each text column with a value stays an Arrow array (no Python
     str per cell: on the Overview's 486,000-row trend at 100 M rows those strings were most of the
-    fetch); every other column comes out exactly as without it (``_arrow_columns``)."""
+    fetch); every other column comes out exactly as without it (``_arrow_columns``). On the embedded
+    DuckDB reader, whose reads go to the driver's cursor (``_driver_plan``), only a shape whose last
+    result was large is fetched so (``_DriverPlan.arrow_pays``)."""
     columns, fetched = _execute(wh, statement, parameters, columnar=True, arrow=arrow_texts)
     if isinstance(fetched, _Typed):
         return dict(fetched)
