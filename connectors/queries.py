@@ -118,9 +118,10 @@ def _execute(wh: Warehouse, statement: sa.Select[Any], parameters: Mapping[str, 
     A shape's select with its values on the embedded DuckDB reader goes straight to the driver's
     cursor (``_driver_plan``), as the benchmark's floor does; everything else through SQLAlchemy."""
     plan = _driver_plan(wh, statement) if columnar and parameters is not None else None
+    direct = plan.sql(parameters) if plan is not None and parameters is not None else None
     try:
-        if plan is not None and parameters is not None:
-            sql, values = plan.sql(parameters)
+        if plan is not None and direct is not None:
+            sql, values = direct
             raw = wh.engine.raw_connection()
             try:
                 cursor = raw.driver_connection.cursor()  # type: ignore[union-attr]
@@ -138,7 +139,7 @@ def _execute(wh: Warehouse, statement: sa.Select[Any], parameters: Mapping[str, 
     except sa.exc.SQLAlchemyError as exc:
         reason = database_reason(exc)
     except Exception as exc:  # the driver's own error, from the direct path only
-        if plan is None or not isinstance(exc, wh.engine.dialect.loaded_dbapi.Error):
+        if direct is None or not isinstance(exc, wh.engine.dialect.loaded_dbapi.Error):
             raise
         reason = database_reason(exc)
     raise WarehouseError(tr("The warehouse could not answer a query: {reason}").format(
@@ -183,14 +184,22 @@ class _DriverPlan:
         return self.rows is None or self.rows >= _ARROW_ROWS
 
     def usable(self) -> bool:
+        """Positional parameters, as the DuckDB driver takes them, and IN lists; a literal rendered
+        at execution (``literal_execute``: period_start's grain name) only with its value fixed in
+        the shape, so that the SQL text is the same for every request of the shape."""
         c = self.compiled
-        return bool(c.positional and not c.literal_execute_params and not c.escaped_bind_names
-                    and not c.schema_translate_map and all(b.expanding for b in c.post_compile_params))
+        return bool(c.positional and not c.escaped_bind_names and not c.schema_translate_map
+                    and all(b.expanding for b in c.post_compile_params)
+                    and all(not b.required and b.value is not None for b in c.literal_execute_params))
 
-    def sql(self, values: Mapping[str, Any]) -> tuple[str, Any]:
+    def sql(self, values: Mapping[str, Any]) -> tuple[str, Any] | None:
+        """The SQL text and positional values for ``values``; None when a value would change the
+        SQL text beyond its IN lists (SQLAlchemy's path then takes it)."""
         lengths = tuple(len(values[k]) for k in self.expanding)
         found = self.by_lengths.get(lengths)
         if found is None:
+            if any(b.key in values for b in self.compiled.literal_execute_params):
+                return None
             found = self.by_lengths[lengths] = self._expand(values)
         text, sources = found
         params = [(values[key] if index is None else values[key][index]) if fixed is _NO_VALUE else fixed
