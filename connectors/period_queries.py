@@ -158,6 +158,8 @@ def _has_rows(counts: Any) -> np.ndarray:
     """Whether each group's count is above zero (a missing count is zero)."""
     if isinstance(counts, np.ndarray) and counts.dtype.kind in "iu":
         return counts > 0
+    if isinstance(counts, pd.arrays.IntegerArray):  # a summary's sum is NULL in a period without rows
+        return counts.to_numpy(dtype="int64", na_value=0) > 0
     return pd.to_numeric(pd.Series(counts)).fillna(0).to_numpy() > 0
 
 

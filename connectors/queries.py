@@ -544,7 +544,11 @@ def _labels(names: tuple[str, ...]) -> pd.Index:
 
 
 def _as_datetime(values: Any) -> Any:
-    """A fetched date column as datetime64 (pd.to_datetime's unit), as an array."""
+    """A fetched date column as datetime64 (pd.to_datetime's unit), as an array; a datetime64 numpy
+    array (DuckDB's, typed by ``_column``) is one already and is returned as it is."""
+    if (isinstance(values, np.ndarray) and values.dtype.kind == "M"
+            and np.datetime_data(values.dtype)[0] in ("s", "ms", "us", "ns")):  # units pandas keeps
+        return values
     return pd.to_datetime(values).array
 
 
