@@ -8,6 +8,8 @@ compiled-cache key. The readers in queries.py and period_queries.py split a requ
 and its *values* (dates, ids, names), each value a named bound parameter. The select of a shape is
 built on its first request and kept with the warehouse's tables; later requests of that shape only
 compute their values, and SQLAlchemy finds the select's compiled form by the key it memoised on it.
+On the embedded DuckDB reader the select's compiled SQL and its IN-list expansion are kept with the
+shape instead, and run on the driver's cursor (connectors/queries.py: ``_driver_plan``).
 
 The parameters are named as SQLAlchemy names anonymous ones (the column's key and a count in order
 of appearance: ``date_1``, ``date_2``, ``kpi_id_1``), and typed as the column they are compared

@@ -44,6 +44,7 @@ from connectors.queries import (
     _budget_scope_clause,
     _budget_scope_values,
     _date_range,
+    _encoded,
     _frame,
     _kpi_filters,
     _range_values,
@@ -145,7 +146,7 @@ def _long(wide: dict[str, Any], keys: list[str], measures: tuple[str, ...], coun
     taken = [order[_has_rows(wide[f"{count}_{i}"])[order]] for i in range(len(periods))]
     row = np.concatenate(taken)
     which = np.repeat(np.arange(len(periods)), [len(t) for t in taken])
-    columns: dict[str, Any] = {"period": _taken(np.array(list(periods), dtype=object), which)}
+    columns: dict[str, Any] = {"period": _taken(_encoded(np.array(list(periods), dtype=object)), which)}
     for key in keys:
         columns[key] = _taken(wide[key], row)
     for name in measures:
@@ -157,6 +158,8 @@ def _has_rows(counts: Any) -> np.ndarray:
     """Whether each group's count is above zero (a missing count is zero)."""
     if isinstance(counts, np.ndarray) and counts.dtype.kind in "iu":
         return counts > 0
+    if isinstance(counts, pd.arrays.IntegerArray):  # a summary's sum is NULL in a period without rows
+        return counts.to_numpy(dtype="int64", na_value=0) > 0
     return pd.to_numeric(pd.Series(counts)).fillna(0).to_numpy() > 0
 
 

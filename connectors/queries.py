@@ -31,6 +31,7 @@ join to touchpoints, the filters and the scope are the same clauses. Otherwise: 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -39,12 +40,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import sqlalchemy as sa
+from pandas.api.internals import create_dataframe_from_blocks
 
-from connectors._shapes import Bound, Values, bind, shaped
+from connectors._shapes import MAX_SHAPES, Bound, Values, bind, shaped
 from connectors._sql_periods import period_start
 from connectors.access import AccessScope
 from connectors.db_errors import database_reason
-from connectors.warehouse import Warehouse, WarehouseError
+from connectors.warehouse import Warehouse, WarehouseError, reads_on_driver
 from metrics.i18n import tr
 from metrics.model import KPI_SUMMARY, OPTIONAL_COLUMNS, TABLES, Filters, Grain, KpiRequest, Scope
 
@@ -95,7 +97,9 @@ def read_columns(wh: Warehouse, statement: sa.Select[Any], parameters: Mapping[s
     ``arrow_texts=True`` (readers whose text columns only go to ``_texts_in_arrow``/``_taken``): DuckDB
     hands the result over as Arrow, and each text column with a value stays an Arrow array (no Python
     str per cell: on the Overview's 486,000-row trend at 100 M rows those strings were most of the
-    fetch); every other column comes out exactly as without it (``_arrow_columns``)."""
+    fetch); every other column comes out exactly as without it (``_arrow_columns``). On the embedded
+    DuckDB reader, whose reads go to the driver's cursor (``_driver_plan``), only a shape whose last
+    result was large is fetched so (``_DriverPlan.arrow_pays``)."""
     columns, fetched = _execute(wh, statement, parameters, columnar=True, arrow=arrow_texts)
     if isinstance(fetched, _Typed):
         return dict(fetched)
@@ -109,25 +113,140 @@ def read_columns(wh: Warehouse, statement: sa.Select[Any], parameters: Mapping[s
 def _execute(wh: Warehouse, statement: sa.Select[Any], parameters: Mapping[str, Any] | None, *,
              columnar: bool, arrow: bool = False) -> tuple[list[str], Any]:
     """The result's labels and either the driver's columns (a dict of arrays, or with ``arrow`` a
-    ``_Typed`` dict of ``_arrow_columns``) or its rows."""
+    ``_Typed`` dict of ``_arrow_columns``) or its rows.
+
+    A shape's select with its values on the embedded DuckDB reader goes straight to the driver's
+    cursor (``_driver_plan``), as the benchmark's floor does; everything else through SQLAlchemy."""
+    plan = _driver_plan(wh, statement) if columnar and parameters is not None else None
+    direct = plan.sql(parameters) if plan is not None and parameters is not None else None
     try:
+        if plan is not None and direct is not None:
+            sql, values = direct
+            raw = wh.engine.raw_connection()
+            try:
+                cursor = raw.driver_connection.cursor()  # type: ignore[union-attr]
+                cursor.execute(sql, values)
+                columns = [d[0] for d in cursor.description]
+                fetched = _fetched(cursor, columns, arrow and plan.arrow_pays(), None)
+            finally:
+                raw.close()
+            plan.rows = len(next(iter(fetched.values()))) if isinstance(fetched, dict) and fetched else None
+            return columns, fetched
         with wh.engine.connect() as connection:
             result = connection.execute(statement, parameters)
             columns = list(result.keys())
-            # By name: a result whose names repeat (none of ours, they are labelled) fetches rows.
-            distinct = len(set(columns)) == len(columns)
-            cursor = result.cursor
-            fetch_table = getattr(cursor, "to_arrow_table", None) if arrow and columnar and distinct else None
-            if fetch_table is not None:
-                return columns, _Typed(zip(columns, _arrow_columns(cursor, fetch_table()), strict=True))
-            fetch_arrays = getattr(cursor, "fetchnumpy", None) if columnar and distinct else None
-            if fetch_arrays is not None:
-                return columns, fetch_arrays()
-            return columns, result.fetchall()
+            return columns, _fetched(result.cursor, columns, arrow if columnar else None, result)
     except sa.exc.SQLAlchemyError as exc:
         reason = database_reason(exc)
-        raise WarehouseError(tr("The warehouse could not answer a query: {reason}").format(
-            reason=reason)) from None
+    except Exception as exc:  # the driver's own error, from the direct path only
+        if direct is None or not isinstance(exc, wh.engine.dialect.loaded_dbapi.Error):
+            raise
+        reason = database_reason(exc)
+    raise WarehouseError(tr("The warehouse could not answer a query: {reason}").format(
+        reason=reason)) from None
+
+
+def _fetched(cursor: Any, columns: list[str], arrow: bool | None, result: sa.CursorResult[Any] | None) -> Any:
+    """What ``_execute`` returns of an executed statement: with ``arrow`` None its rows (from
+    ``result``), else whole columns where the driver hands them over (rows otherwise)."""
+    # By name: a result whose names repeat (none of ours, they are labelled) fetches rows.
+    distinct = arrow is not None and len(set(columns)) == len(columns)
+    fetch_table = getattr(cursor, "to_arrow_table", None) if arrow and distinct else None
+    if fetch_table is not None:
+        return _Typed(zip(columns, _arrow_columns(cursor, fetch_table()), strict=True))
+    fetch_arrays = getattr(cursor, "fetchnumpy", None) if distinct else None
+    if fetch_arrays is not None:
+        return fetch_arrays()
+    return result.fetchall() if result is not None else cursor.fetchall()
+
+
+#: Where a warehouse's tables keep each shape's driver SQL (``MetaData.info``, beside the shapes).
+_DRIVER_KEY = "driver_sql"
+
+
+class _DriverPlan:
+    """A shape's select compiled once for the reader's dialect, and per length of each IN list the
+    SQL text and where each positional value comes from (SQLAlchemy's own expansion, done once)."""
+
+    def __init__(self, select: sa.Select[Any], dialect: sa.Dialect) -> None:
+        self.compiled = select.compile(dialect=dialect)
+        self.expanding = [b.key for b in self.compiled.post_compile_params]
+        self.by_lengths: dict[tuple[int, ...], tuple[str, list[tuple[Any, ...]]]] = {}
+        #: Rows of this shape's last result (None: not read yet).
+        self.rows: int | None = None
+
+    def arrow_pays(self) -> bool:
+        """Whether to fetch as Arrow (``read_columns(arrow_texts=True)``): DuckDB hands a DB-API result
+        over as Arrow through a second statement (about 0.4 ms of CPU), which the text columns' Python
+        strings cost only from a few thousand rows on (measured on the benchmark pages at 1 M and
+        10 M rows: Arrow slower up to ~3,000 rows, faster from ~4,500). Decided by the shape's last
+        result, Arrow until there is one; the columns come out the same either way."""
+        return self.rows is None or self.rows >= _ARROW_ROWS
+
+    def usable(self) -> bool:
+        """Positional parameters, as the DuckDB driver takes them, and IN lists; a literal rendered
+        at execution (``literal_execute``: period_start's grain name) only with its value fixed in
+        the shape, so that the SQL text is the same for every request of the shape."""
+        c = self.compiled
+        return bool(c.positional and not c.escaped_bind_names and not c.schema_translate_map
+                    and all(b.expanding for b in c.post_compile_params)
+                    and all(not b.required and b.value is not None for b in c.literal_execute_params))
+
+    def sql(self, values: Mapping[str, Any]) -> tuple[str, Any] | None:
+        """The SQL text and positional values for ``values``; None when a value would change the
+        SQL text beyond its IN lists (SQLAlchemy's path then takes it)."""
+        lengths = tuple(len(values[k]) for k in self.expanding)
+        found = self.by_lengths.get(lengths)
+        if found is None:
+            if any(b.key in values for b in self.compiled.literal_execute_params):
+                return None
+            found = self.by_lengths[lengths] = self._expand(values)
+        text, sources = found
+        params = [(values[key] if index is None else values[key][index]) if fixed is _NO_VALUE else fixed
+                  for key, index, fixed, _ in sources]
+        params = [p if process is None else process(p)
+                  for p, (_, _, _, process) in zip(params, sources, strict=True)]
+        return text, self.compiled.dialect.execute_sequence_format(params)
+
+    def _expand(self, values: Mapping[str, Any]) -> tuple[str, list[tuple[Any, ...]]]:
+        """SQLAlchemy's expansion for these lengths (as at execution: ``DefaultExecutionContext``)."""
+        compiled = self.compiled
+        params = compiled.construct_params(dict(values), escape_names=False)
+        state = compiled._process_parameters_for_postcompile(params)
+        element = {name: (key, i) for key, names in state.parameter_expansion.items()
+                   for i, name in enumerate(names)}
+        processors = {**compiled._bind_processors, **state.processors}
+        sources: list[tuple[Any, ...]] = []
+        for name in state.positiontup or ():
+            key, index = element.get(name, (name, None))
+            fixed = _NO_VALUE if key in values else params[name]
+            sources.append((key, index, fixed, processors.get(name)))
+        return state.statement, sources
+
+
+_NO_VALUE = object()
+#: From this many rows in a shape's last result, its text columns are fetched as Arrow (arrow_pays).
+_ARROW_ROWS = 4000
+
+
+def _driver_plan(wh: Warehouse, select: sa.Select[Any]) -> _DriverPlan | None:
+    """How to hand a shape's select (connectors/_shapes.py) straight to the driver, when the engine
+    is the embedded DuckDB reader and nothing listens to or logs its statements
+    (connectors.warehouse.reads_on_driver); else None.
+
+    Executing the SQL and values SQLAlchemy would send on the driver's cursor skips SQLAlchemy's
+    per-execution work (execution context, IN-list expansion, result object: about 0.8 ms of CPU a
+    call at 1 M rows, #19); tests/test_columnar_reads.py holds the two to the same SQL and values."""
+    if not reads_on_driver(wh.engine):
+        return None
+    plans: dict[int, tuple[sa.Select[Any], _DriverPlan | None]] = wh.metadata.info.setdefault(_DRIVER_KEY, {})
+    found = plans.get(id(select))
+    if found is None or found[0] is not select:
+        if len(plans) >= 4 * MAX_SHAPES:
+            plans.clear()
+        made = _DriverPlan(select, wh.engine.dialect)
+        found = plans[id(select)] = (select, made if made.usable() else None)
+    return found[1]
 
 
 class _Typed(dict[str, Any]):
@@ -384,12 +503,52 @@ def _kpi_shape(read: dict[str, Any], request: KpiRequest, start: dt.date,
 
 def _frame(columns: dict[str, Any], rows: int) -> pd.DataFrame:
     """The reader's frame from its columns, each a new array of its own: taken over as they are
-    (no copy; a copy was a third of building the frame)."""
-    return pd.DataFrame(columns, index=pd.RangeIndex(rows), copy=False)
+    (no copy; a copy was a third of building the frame).
+
+    It is the frame ``pd.DataFrame(columns, index=pd.RangeIndex(rows), copy=False)`` gives, one block
+    per column as there, built from the blocks directly (pandas' ``create_dataframe_from_blocks``,
+    with the column labels' Index made once per set of labels: a third of the constructor's cost on
+    a reader's few hundred rows, #19). A ``pd.Timestamp`` is broadcast as datetime64 of its unit, and
+    an object column of text (missing values allowed) becomes the ``str`` array the constructor
+    infers for it. Any other column, or one of another length, leaves the frame to the constructor."""
+    blocks: list[tuple[Any, np.ndarray]] = []
+    for i, values in enumerate(columns.values()):
+        if isinstance(values, pd.Timestamp):
+            values = np.full(rows, values.to_datetime64())
+        elif isinstance(values, np.ndarray) and values.dtype == object:
+            text = _arrow_text(values)
+            values = None if text is None else pd.array(text, dtype=_STR)
+        if isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind in "biufM":
+            values = values.reshape(1, -1)  # a numpy block is (columns, rows): a view
+        elif type(values) not in _STORED:
+            return pd.DataFrame(columns, index=pd.RangeIndex(rows), copy=False)
+        if values.shape[-1] != rows:
+            return pd.DataFrame(columns, index=pd.RangeIndex(rows), copy=False)
+        blocks.append((values, np.array([i], dtype=np.intp)))
+    return create_dataframe_from_blocks(blocks, pd.RangeIndex(rows), _labels(tuple(columns)).view())
+
+
+#: pandas' text dtype (``dtype="str"``), looked up once: finding it by name asks every registered dtype.
+_STR = pd.api.types.pandas_dtype("str")
+
+#: The pandas arrays a reader's columns come as, which a frame stores as they are (``_frame``).
+_STORED = frozenset({pd.arrays.ArrowStringArray, pd.arrays.DatetimeArray, pd.arrays.IntegerArray,
+                     pd.arrays.BooleanArray, pd.arrays.FloatingArray})
+
+
+@functools.lru_cache(maxsize=256)
+def _labels(names: tuple[str, ...]) -> pd.Index:
+    """The column Index of these labels (each frame gets a view of it: its own name, the same
+    labels), made once: inferring it as text is most of what an Index of a few labels costs."""
+    return pd.Index(list(names))
 
 
 def _as_datetime(values: Any) -> Any:
-    """A fetched date column as datetime64 (pd.to_datetime's unit), as an array."""
+    """A fetched date column as datetime64 (pd.to_datetime's unit), as an array; a datetime64 numpy
+    array (DuckDB's, typed by ``_column``) is one already and is returned as it is."""
+    if (isinstance(values, np.ndarray) and values.dtype.kind == "M"
+            and np.datetime_data(values.dtype)[0] in ("s", "ms", "us", "ns")):  # units pandas keeps
+        return values
     return pd.to_datetime(values).array
 
 
@@ -445,6 +604,8 @@ def _sorted_codes(values: Any) -> tuple[np.ndarray, int]:
         distinct = encoded.dictionary.to_pylist()
         rank = np.empty(len(distinct), dtype=np.int64)
         rank[sorted(range(len(distinct)), key=distinct.__getitem__)] = np.arange(len(distinct))
+        if not encoded.indices.null_count:  # no missing value: the indices as they are
+            return rank[encoded.indices.to_numpy()], len(distinct)
         missing = np.asarray(encoded.indices.is_null())
         code = rank[np.asarray(encoded.indices.fill_null(0)).astype(np.int64)]
         return np.where(missing, -1, code), len(distinct)
@@ -480,6 +641,8 @@ def _encoded(values: Any) -> Any:
     """``_texts_in_arrow`` for one column."""
     if isinstance(values, pa.DictionaryArray):
         return values
+    if isinstance(values, np.ndarray) and values.dtype == object:
+        return _encoded_strings(values)
     text = values if isinstance(values, pa.Array) else _arrow_text(values)
     if text is None:
         return values
@@ -487,6 +650,20 @@ def _encoded(values: Any) -> Any:
     if encoded.dictionary.type == pa.large_string():
         return encoded
     return pa.DictionaryArray.from_arrays(encoded.indices, encoded.dictionary.cast(pa.large_string()))
+
+
+def _encoded_strings(values: np.ndarray) -> Any:
+    """``_encoded`` for an object column (DuckDB's ``fetchnumpy`` of a small result): its distinct
+    values found by ``pd.factorize`` (one pass over the Python strings) and only those converted to
+    Arrow, instead of converting every string and encoding the Arrow column (three passes, each with
+    Arrow's own fixed cost). Text exactly when ``_arrow_text`` would take it: the values that are not
+    missing (None, NaN) are all strings, and there is one."""
+    codes, distinct = pd.factorize(values)
+    if not len(distinct) or pd.api.types.infer_dtype(distinct, skipna=True) != "string":
+        return values
+    missing = codes < 0
+    indices = pa.array(codes.astype(np.int32), mask=missing if missing.any() else None)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(distinct, type=pa.large_string()))
 
 
 def _taken(values: Any, positions: np.ndarray) -> Any:
@@ -498,8 +675,8 @@ def _taken(values: Any, positions: np.ndarray) -> Any:
     if text is None:
         return values.take(positions)
     if isinstance(text, pa.DictionaryArray):
-        return pd.array(text.dictionary.take(text.indices.take(pa.array(positions))), dtype="str")
-    return pd.array(text.take(pa.array(positions)), dtype="str")
+        return pd.array(text.dictionary.take(text.indices.take(pa.array(positions))), dtype=_STR)
+    return pd.array(text.take(pa.array(positions)), dtype=_STR)
 
 
 def kpi_personas_statement(

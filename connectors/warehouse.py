@@ -20,8 +20,8 @@ from connectors.mapping import Mapping, MappingError, check_against, fit_optiona
 from metrics.i18n import tr
 from metrics.model import COLUMN_KINDS, KPI_SUMMARY, OPTIONAL_TABLES, TABLES
 
-__all__ = ["build_tables", "EmbeddedLimits", "open_warehouse", "Warehouse", "WarehouseError",
-           "without_summary"]
+__all__ = ["build_tables", "EmbeddedLimits", "open_warehouse", "reads_on_driver", "Warehouse",
+           "WarehouseError", "without_summary"]
 
 _TYPES: dict[str, type[sa.types.TypeEngine]] = {
     "str": sa.String,
@@ -181,6 +181,22 @@ def _autocommit_reader(base: type[sa.engine.Dialect]) -> type[sa.engine.Dialect]
 
     AutocommitReader.__name__ = AutocommitReader.__qualname__ = f"AutocommitReader{base.__name__}"
     return AutocommitReader
+
+
+#: Engine events that see each statement: an engine with a listener for one of them reads through
+#: SQLAlchemy (``reads_on_driver``), so what listens sees every statement.
+_STATEMENT_EVENTS = ("before_execute", "after_execute", "before_cursor_execute", "after_cursor_execute")
+
+
+def reads_on_driver(engine: sa.Engine) -> bool:
+    """Whether connectors.queries may run a read's compiled SQL on the driver's cursor itself: the
+    engine is the embedded DuckDB reader (no transaction, no network connection to lose, the same
+    SQL as SQLAlchemy's) and nothing listens to or logs its statements (the benchmarks', tests' and
+    any instrumentation's listeners get SQLAlchemy's path, and with it every statement)."""
+    if type(engine.dialect) not in _READERS.values() or engine.echo:
+        return False
+    dispatch = engine.dispatch
+    return not any(getattr(dispatch, event) for event in _STATEMENT_EVENTS)
 
 
 def _configure_duckdb(dbapi_connection: Any, limits: EmbeddedLimits) -> None:

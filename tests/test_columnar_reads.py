@@ -1,6 +1,7 @@
 """What the embedded DuckDB read path skips for speed (#19: ours against the floor), checked on real
-engines: compiled statements are reused, a failed read leaves no transaction behind, DuckDB's columns
-are typed as its own ``fetchdf`` types them, and the sort order equals ``DataFrame.sort_values``.
+engines: compiled statements are reused, a failed read leaves no transaction behind, a read run on the
+driver's cursor sends exactly SQLAlchemy's SQL and values, DuckDB's columns are typed as its own
+``fetchdf`` types them, and the sort order equals ``DataFrame.sort_values``.
 
 The frames themselves are compared across DuckDB, SQLite and PostgreSQL in
 tests/test_connectors_queries.py, tests/test_period_queries.py and tests/test_persona_queries.py.
@@ -18,11 +19,13 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from connectors.queries import _column, _sort_order, kpi_frame, read_frame
-from connectors.warehouse import WarehouseError, open_warehouse
+from connectors import queries
+from connectors.queries import _column, _sort_order, kpi_frame, read_columns, read_frame
+from connectors.warehouse import WarehouseError, open_warehouse, reads_on_driver
 from metrics.model import Grain, KpiRequest, Scope
 from metrics.registry import DEFAULT_KPIS
-from tests.fixtures import FIXTURE_MAPPING_FILE, build_duckdb_file
+from tests.fixtures import FIXTURE_MAPPING_FILE, FixtureWarehouse, build_duckdb_file
+from tests.sql_cases import CASES
 
 REQUEST = KpiRequest(tuple(k.kpi_id for k in DEFAULT_KPIS), dt.date(2026, 1, 1), dt.date(2026, 3, 31),
                      Grain.MONTH, Scope.TOUCHPOINT)
@@ -36,8 +39,9 @@ def test_repeated_reads_reuse_the_compiled_statement_and_survive_a_failed_one(tm
         hits.append(context.cache_hit == context.dialect.CACHE_HIT)
 
     try:
-        first = kpi_frame(wh, REQUEST)
+        # With a listener the reads go through SQLAlchemy (without one, on the driver: below).
         sa.event.listen(wh.engine, "before_cursor_execute", remember)
+        first = kpi_frame(wh, REQUEST)
         with pytest.raises(WarehouseError):
             read_frame(wh, sa.select(sa.column("x")).select_from(sa.table("no_such_table")), columnar=True)
         again = kpi_frame(wh, REQUEST)
@@ -45,6 +49,83 @@ def test_repeated_reads_reuse_the_compiled_statement_and_survive_a_failed_one(tm
         wh.engine.dispose()
     assert hits[-1], "the same statement shape is compiled once per engine"
     pd.testing.assert_frame_equal(first, again, check_exact=True)
+
+
+def test_reads_on_the_driver_send_sqlalchemys_sql_and_values(
+    fixture_warehouse_duckdb: FixtureWarehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every statement case the fixture warehouse runs: without a listener the readers run it on the
+    driver's cursor, and what they hand the driver is what SQLAlchemy hands it (which the snapshot
+    tests hold to the snapshots), value for value and of the same types."""
+    wh = fixture_warehouse_duckdb.warehouse
+    direct: list[tuple[str, Any]] = []
+    driver_sql = queries._DriverPlan.sql
+
+    def remember_direct(plan: queries._DriverPlan, values: Any) -> tuple[str, Any] | None:
+        found = driver_sql(plan, values)
+        if found is not None:
+            direct.append(found)
+        return found
+
+    monkeypatch.setattr(queries._DriverPlan, "sql", remember_direct)
+    sent: list[tuple[str, Any]] = []
+
+    def remember(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        sent.append((statement, parameters))
+
+    ran = 0
+    for name, case in CASES.items():
+        if case.summary:  # no summary table here: tests/test_kpi_summary.py runs these
+            continue
+        direct.clear()
+        assert reads_on_driver(wh.engine)
+        case.run(wh)
+        if not direct:  # not a shape's read (dimension tables, date bounds, profiles)
+            continue
+        sent.clear()
+        sa.event.listen(wh.engine, "before_cursor_execute", remember)
+        try:
+            assert not reads_on_driver(wh.engine), "a listener sees every statement"
+            taken = len(direct)
+            case.run(wh)
+            assert len(direct) == taken, "with a listener, the reads go through SQLAlchemy"
+        finally:
+            sa.event.remove(wh.engine, "before_cursor_execute", remember)
+        assert [s for s, _ in direct] == [s for s, _ in sent], name
+        for (_, mine), (_, theirs) in zip(direct, sent, strict=True):
+            assert type(mine) is type(theirs) and list(map(type, mine)) == list(map(type, theirs)), name
+            assert list(mine) == list(theirs), name
+        ran += 1
+    assert ran >= 15, "the KPI (every grain), period, persona, funnel and budget cases run on the driver"
+
+
+def test_a_failed_read_on_the_driver_is_a_warehouse_error(tmp_path: Path) -> None:
+    wh = open_warehouse(build_duckdb_file(tmp_path / "w.duckdb"), FIXTURE_MAPPING_FILE)
+    try:
+        assert reads_on_driver(wh.engine)
+        bad: sa.Select[Any] = sa.select(sa.column("x").label("x")).select_from(sa.table("no_such_table"))
+        with pytest.raises(WarehouseError, match="no_such_table"):
+            read_columns(wh, bad, {})
+        first = kpi_frame(wh, REQUEST)
+        assert len(first) > 0
+    finally:
+        wh.engine.dispose()
+
+
+def test_only_the_embedded_reader_without_listeners_reads_on_the_driver(tmp_path: Path) -> None:
+    url = build_duckdb_file(tmp_path / "w.duckdb")
+    plain = sa.create_engine(url)  # a DuckDB engine that is not the read-only reader
+    wh = open_warehouse(url, FIXTURE_MAPPING_FILE)
+    echoing = open_warehouse(url, FIXTURE_MAPPING_FILE, engine=None)
+    try:
+        assert not reads_on_driver(plain)
+        assert reads_on_driver(wh.engine)
+        echoing.engine.echo = True
+        assert not reads_on_driver(echoing.engine)
+        pd.testing.assert_frame_equal(kpi_frame(echoing, REQUEST), kpi_frame(wh, REQUEST), check_exact=True)
+    finally:
+        for engine in (plain, wh.engine, echoing.engine):
+            engine.dispose()
 
 
 QUERY = """select * from (values
