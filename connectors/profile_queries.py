@@ -409,7 +409,7 @@ def failing_fact_rows_statement(
     return (
         sa.select(*(f.c[c].label(c) for c in TABLES["touchpoint_kpis"]))
         .where(where)
-        .order_by(f.c.date.desc())
+        .order_by(f.c.date.desc(), f.c.touchpoint_id, f.c.kpi_id)  # the same sample on every run
         .limit(limit)
     )
 
@@ -434,7 +434,7 @@ def duplicate_keys_statement(
         .where(where if since is None else sa.and_(where, f.c.date >= since))
         .group_by(*keys)
         .having(sa.func.count() > 1)
-        .order_by(f.c.date.desc())
+        .order_by(f.c.date.desc(), f.c.touchpoint_id, f.c.kpi_id)  # the same sample on every run
         .limit(limit)
     )
 

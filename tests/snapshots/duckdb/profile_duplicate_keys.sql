@@ -1,7 +1,7 @@
 SELECT mart.wh_fact_touchpoint_kpi.event_date AS date, mart.wh_fact_touchpoint_kpi.tp_key AS touchpoint_id, mart.wh_fact_touchpoint_kpi.kpi_key AS kpi_id, count(*) AS copies 
 FROM mart.wh_fact_touchpoint_kpi 
 WHERE mart.wh_fact_touchpoint_kpi.tp_key IN ($3, $4) GROUP BY mart.wh_fact_touchpoint_kpi.event_date, mart.wh_fact_touchpoint_kpi.tp_key, mart.wh_fact_touchpoint_kpi.kpi_key 
-HAVING count(*) > $1 ORDER BY mart.wh_fact_touchpoint_kpi.event_date DESC 
+HAVING count(*) > $1 ORDER BY mart.wh_fact_touchpoint_kpi.event_date DESC, mart.wh_fact_touchpoint_kpi.tp_key, mart.wh_fact_touchpoint_kpi.kpi_key 
  LIMIT $2
 
 -- count_1 = 1

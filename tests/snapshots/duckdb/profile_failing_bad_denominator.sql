@@ -1,6 +1,6 @@
 SELECT mart.wh_fact_touchpoint_kpi.event_date AS date, mart.wh_fact_touchpoint_kpi.tp_key AS touchpoint_id, mart.wh_fact_touchpoint_kpi.kpi_key AS kpi_id, mart.wh_fact_touchpoint_kpi.num_value AS numerator, mart.wh_fact_touchpoint_kpi.den_value AS denominator 
 FROM mart.wh_fact_touchpoint_kpi 
-WHERE mart.wh_fact_touchpoint_kpi.kpi_key IN ($3, $4, $5, $6, $7, $8, $9, $10, $11) AND (mart.wh_fact_touchpoint_kpi.den_value IS NULL OR mart.wh_fact_touchpoint_kpi.den_value <= $1) ORDER BY mart.wh_fact_touchpoint_kpi.event_date DESC 
+WHERE mart.wh_fact_touchpoint_kpi.kpi_key IN ($3, $4, $5, $6, $7, $8, $9, $10, $11) AND (mart.wh_fact_touchpoint_kpi.den_value IS NULL OR mart.wh_fact_touchpoint_kpi.den_value <= $1) ORDER BY mart.wh_fact_touchpoint_kpi.event_date DESC, mart.wh_fact_touchpoint_kpi.tp_key, mart.wh_fact_touchpoint_kpi.kpi_key 
  LIMIT $2
 
 -- denominator_1 = 0

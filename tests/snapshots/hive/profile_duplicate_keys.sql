@@ -1,7 +1,7 @@
 SELECT `wh_fact_touchpoint_kpi`.`event_date` AS `date`, `wh_fact_touchpoint_kpi`.`tp_key` AS `touchpoint_id`, `wh_fact_touchpoint_kpi`.`kpi_key` AS `kpi_id`, count(*) AS `copies` 
 FROM `mart`.`wh_fact_touchpoint_kpi` 
 WHERE `wh_fact_touchpoint_kpi`.`tp_key` IN (%(touchpoint_id_1_1)s, %(touchpoint_id_1_2)s) GROUP BY `wh_fact_touchpoint_kpi`.`event_date`, `wh_fact_touchpoint_kpi`.`tp_key`, `wh_fact_touchpoint_kpi`.`kpi_key` 
-HAVING count(*) > %(count_1)s ORDER BY `wh_fact_touchpoint_kpi`.`event_date` DESC
+HAVING count(*) > %(count_1)s ORDER BY `wh_fact_touchpoint_kpi`.`event_date` DESC, `wh_fact_touchpoint_kpi`.`tp_key`, `wh_fact_touchpoint_kpi`.`kpi_key`
  LIMIT %(param_1)s
 
 -- count_1 = 1

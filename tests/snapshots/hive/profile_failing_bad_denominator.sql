@@ -1,6 +1,6 @@
 SELECT `wh_fact_touchpoint_kpi`.`event_date` AS `date`, `wh_fact_touchpoint_kpi`.`tp_key` AS `touchpoint_id`, `wh_fact_touchpoint_kpi`.`kpi_key` AS `kpi_id`, `wh_fact_touchpoint_kpi`.`num_value` AS `numerator`, `wh_fact_touchpoint_kpi`.`den_value` AS `denominator` 
 FROM `mart`.`wh_fact_touchpoint_kpi` 
-WHERE `wh_fact_touchpoint_kpi`.`kpi_key` IN (%(kpi_id_1_1)s, %(kpi_id_1_2)s, %(kpi_id_1_3)s, %(kpi_id_1_4)s, %(kpi_id_1_5)s, %(kpi_id_1_6)s, %(kpi_id_1_7)s, %(kpi_id_1_8)s, %(kpi_id_1_9)s) AND (`wh_fact_touchpoint_kpi`.`den_value` IS NULL OR `wh_fact_touchpoint_kpi`.`den_value` <= %(denominator_1)s) ORDER BY `wh_fact_touchpoint_kpi`.`event_date` DESC
+WHERE `wh_fact_touchpoint_kpi`.`kpi_key` IN (%(kpi_id_1_1)s, %(kpi_id_1_2)s, %(kpi_id_1_3)s, %(kpi_id_1_4)s, %(kpi_id_1_5)s, %(kpi_id_1_6)s, %(kpi_id_1_7)s, %(kpi_id_1_8)s, %(kpi_id_1_9)s) AND (`wh_fact_touchpoint_kpi`.`den_value` IS NULL OR `wh_fact_touchpoint_kpi`.`den_value` <= %(denominator_1)s) ORDER BY `wh_fact_touchpoint_kpi`.`event_date` DESC, `wh_fact_touchpoint_kpi`.`tp_key`, `wh_fact_touchpoint_kpi`.`kpi_key`
  LIMIT %(param_1)s
 
 -- denominator_1 = 0

@@ -1,6 +1,6 @@
 SELECT mart.wh_fact_touchpoint_kpi.event_date AS date, mart.wh_fact_touchpoint_kpi.tp_key AS touchpoint_id, mart.wh_fact_touchpoint_kpi.kpi_key AS kpi_id, mart.wh_fact_touchpoint_kpi.num_value AS numerator, mart.wh_fact_touchpoint_kpi.den_value AS denominator 
 FROM mart.wh_fact_touchpoint_kpi 
-WHERE mart.wh_fact_touchpoint_kpi.kpi_key IN (%(kpi_id_1_1)s::VARCHAR, %(kpi_id_1_2)s::VARCHAR, %(kpi_id_1_3)s::VARCHAR, %(kpi_id_1_4)s::VARCHAR, %(kpi_id_1_5)s::VARCHAR) AND mart.wh_fact_touchpoint_kpi.den_value > %(denominator_1)s::INTEGER AND mart.wh_fact_touchpoint_kpi.num_value > mart.wh_fact_touchpoint_kpi.den_value ORDER BY mart.wh_fact_touchpoint_kpi.event_date DESC 
+WHERE mart.wh_fact_touchpoint_kpi.kpi_key IN (%(kpi_id_1_1)s::VARCHAR, %(kpi_id_1_2)s::VARCHAR, %(kpi_id_1_3)s::VARCHAR, %(kpi_id_1_4)s::VARCHAR, %(kpi_id_1_5)s::VARCHAR) AND mart.wh_fact_touchpoint_kpi.den_value > %(denominator_1)s::INTEGER AND mart.wh_fact_touchpoint_kpi.num_value > mart.wh_fact_touchpoint_kpi.den_value ORDER BY mart.wh_fact_touchpoint_kpi.event_date DESC, mart.wh_fact_touchpoint_kpi.tp_key, mart.wh_fact_touchpoint_kpi.kpi_key 
  LIMIT %(param_1)s::INTEGER
 
 -- denominator_1 = 0

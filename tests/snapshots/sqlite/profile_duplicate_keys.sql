@@ -1,7 +1,7 @@
 SELECT mart.wh_fact_touchpoint_kpi.event_date AS date, mart.wh_fact_touchpoint_kpi.tp_key AS touchpoint_id, mart.wh_fact_touchpoint_kpi.kpi_key AS kpi_id, count(*) AS copies 
 FROM mart.wh_fact_touchpoint_kpi 
 WHERE mart.wh_fact_touchpoint_kpi.tp_key IN (?, ?) GROUP BY mart.wh_fact_touchpoint_kpi.event_date, mart.wh_fact_touchpoint_kpi.tp_key, mart.wh_fact_touchpoint_kpi.kpi_key 
-HAVING count(*) > ? ORDER BY mart.wh_fact_touchpoint_kpi.event_date DESC
+HAVING count(*) > ? ORDER BY mart.wh_fact_touchpoint_kpi.event_date DESC, mart.wh_fact_touchpoint_kpi.tp_key, mart.wh_fact_touchpoint_kpi.kpi_key
  LIMIT ? OFFSET ?
 
 -- count_1 = 1

@@ -1,6 +1,6 @@
 SELECT mart.wh_fact_touchpoint_kpi.event_date AS date, mart.wh_fact_touchpoint_kpi.tp_key AS touchpoint_id, mart.wh_fact_touchpoint_kpi.kpi_key AS kpi_id, mart.wh_fact_touchpoint_kpi.num_value AS numerator, mart.wh_fact_touchpoint_kpi.den_value AS denominator 
 FROM mart.wh_fact_touchpoint_kpi 
-WHERE mart.wh_fact_touchpoint_kpi.kpi_key IN (?, ?, ?, ?, ?) AND mart.wh_fact_touchpoint_kpi.den_value > ? AND mart.wh_fact_touchpoint_kpi.num_value > mart.wh_fact_touchpoint_kpi.den_value ORDER BY mart.wh_fact_touchpoint_kpi.event_date DESC
+WHERE mart.wh_fact_touchpoint_kpi.kpi_key IN (?, ?, ?, ?, ?) AND mart.wh_fact_touchpoint_kpi.den_value > ? AND mart.wh_fact_touchpoint_kpi.num_value > mart.wh_fact_touchpoint_kpi.den_value ORDER BY mart.wh_fact_touchpoint_kpi.event_date DESC, mart.wh_fact_touchpoint_kpi.tp_key, mart.wh_fact_touchpoint_kpi.kpi_key
  LIMIT ? OFFSET ?
 
 -- denominator_1 = 0

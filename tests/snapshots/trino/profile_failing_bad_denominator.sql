@@ -1,6 +1,6 @@
 SELECT mart.wh_fact_touchpoint_kpi.event_date AS date, mart.wh_fact_touchpoint_kpi.tp_key AS touchpoint_id, mart.wh_fact_touchpoint_kpi.kpi_key AS kpi_id, mart.wh_fact_touchpoint_kpi.num_value AS numerator, mart.wh_fact_touchpoint_kpi.den_value AS denominator 
 FROM mart.wh_fact_touchpoint_kpi 
-WHERE mart.wh_fact_touchpoint_kpi.kpi_key IN (:kpi_id_1_1, :kpi_id_1_2, :kpi_id_1_3, :kpi_id_1_4, :kpi_id_1_5, :kpi_id_1_6, :kpi_id_1_7, :kpi_id_1_8, :kpi_id_1_9) AND (mart.wh_fact_touchpoint_kpi.den_value IS NULL OR mart.wh_fact_touchpoint_kpi.den_value <= :denominator_1) ORDER BY mart.wh_fact_touchpoint_kpi.event_date DESC
+WHERE mart.wh_fact_touchpoint_kpi.kpi_key IN (:kpi_id_1_1, :kpi_id_1_2, :kpi_id_1_3, :kpi_id_1_4, :kpi_id_1_5, :kpi_id_1_6, :kpi_id_1_7, :kpi_id_1_8, :kpi_id_1_9) AND (mart.wh_fact_touchpoint_kpi.den_value IS NULL OR mart.wh_fact_touchpoint_kpi.den_value <= :denominator_1) ORDER BY mart.wh_fact_touchpoint_kpi.event_date DESC, mart.wh_fact_touchpoint_kpi.tp_key, mart.wh_fact_touchpoint_kpi.kpi_key
 LIMIT :param_1
 
 -- denominator_1 = 0
