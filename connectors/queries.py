@@ -200,7 +200,10 @@ class _DriverPlan:
         if found is None:
             if any(b.key in values for b in self.compiled.literal_execute_params):
                 return None
-            found = self.by_lengths[lengths] = self._expand(values)
+            try:
+                found = self.by_lengths[lengths] = self._expand(values)
+            except (AttributeError, TypeError):  # SQLAlchemy's private expansion changed: its path serves
+                return None
         text, sources = found
         params = [(values[key] if index is None else values[key][index]) if fixed is _NO_VALUE else fixed
                   for key, index, fixed, _ in sources]
@@ -244,8 +247,12 @@ def _driver_plan(wh: Warehouse, select: sa.Select[Any]) -> _DriverPlan | None:
     if found is None or found[0] is not select:
         if len(plans) >= 4 * MAX_SHAPES:
             plans.clear()
-        made = _DriverPlan(select, wh.engine.dialect)
-        found = plans[id(select)] = (select, made if made.usable() else None)
+        try:
+            made: _DriverPlan | None = _DriverPlan(select, wh.engine.dialect)
+            made = made if made is not None and made.usable() else None
+        except AttributeError:  # a SQLAlchemy whose compiler lacks what the plan reads: its path serves
+            made = None
+        found = plans[id(select)] = (select, made)
     return found[1]
 
 
