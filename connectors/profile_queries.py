@@ -55,6 +55,9 @@ DISTINCT_DATES_MAX_SPAN = 4_096
 #: The fact profile's helper columns for counting distinct dates (``fact_profile_statement`` with
 #: ``dates``); not part of the profile's frame.
 _DATE_COUNTS = ("dated_rows", "dated_in_span", "distinct_dates")
+#: Most duplicated rows whose keys ``_duplicates_of`` reads to date them; above it (a load repeated
+#: whole, say) the duplicate keys are grouped in the warehouse instead of read into Python.
+DUPLICATE_KEYS_READ_MAX = 50_000
 
 
 def _next_day(as_of: dt.date) -> dt.date:
@@ -223,6 +226,8 @@ def _duplicates_of(wh: Warehouse, counted: pd.DataFrame) -> pd.DataFrame:
     if (dated != in_span).any():
         return duplicate_keys_profile(wh)
     extra = dated - distinct
+    if int(extra.sum()) > DUPLICATE_KEYS_READ_MAX:
+        return duplicate_keys_profile(wh)
     doubled = counted.loc[extra > 0, ["touchpoint_id", "kpi_id"]].assign(duplicate_rows=extra[extra > 0])
     columns = ["touchpoint_id", "kpi_id", "duplicate_rows", *DUPLICATE_SPAN]
     if doubled.empty:

@@ -316,3 +316,8 @@ def test_duckdb_counts_duplicate_keys_in_the_profile_scan(
     fallen_back, sql = _profile_and_sql(url, monkeypatch, _fact_date_span=narrow)
     assert "bitstring_agg" in sql and "doubled" in sql
     pd.testing.assert_frame_equal(fallen_back, grouped)
+
+    # More duplicated rows than are worth reading into Python (a load repeated whole): grouped.
+    many, sql = _profile_and_sql(url, monkeypatch, DUPLICATE_KEYS_READ_MAX=5)
+    assert "bitstring_agg" in sql and "doubled" in sql
+    pd.testing.assert_frame_equal(many, grouped)
