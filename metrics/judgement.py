@@ -34,7 +34,7 @@ from metrics.registry import KpiRegistry, compute_values, kpi_directions
 from metrics.status import CODED_STATUSES, STATUS_ICONS, Status, status_codes
 from metrics.targets import SCOPE_KEY, TARGET_COLUMNS, TargetTable, coded_targets, resolve_targets_on
 from metrics.trends import period_ends
-from metrics.trust import TrustEvidence, TrustState, reason_patterns, trust_columns
+from metrics.trust import TrustEvidence, TrustState, trust_columns
 
 __all__ = ["judge", "judge_pacing", "judged_count", "NOTHING_JUDGED", "status_text", "trusted_values",
     "Yardstick"]
@@ -188,9 +188,7 @@ def _status_and_trust(out: pd.DataFrame, yardstick: Yardstick, judged_column: st
     tolerance = pd.to_numeric(out["tolerance"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     against = status_codes(judged, target, tolerance, higher)  # CODED_STATUSES' codes
     evidence = yardstick.evidence
-    pattern, reasons = (reason_patterns(out, evidence, yardstick.touchpoints)
-                        if evidence.state is TrustState.TRUSTED else (None, None))
-    columns, untrusted = trust_columns(evidence, out.index, pattern, reasons)
+    columns, untrusted = trust_columns(out, evidence, yardstick.touchpoints)
     shown = np.where(untrusted, _NOT_TRUSTED_CODE, against)
     out["status"] = (pd.Series(_STATUSES[shown], index=out.index, dtype=object)
                      if evidence.state is TrustState.TRUSTED else texts_by_code(shown, _STATUSES, out.index))

@@ -126,9 +126,7 @@ def apply_trust(
     out = values.copy(deep=False)  # copy-on-write: the columns set below are new (#19)
     if "status" in out.columns and "target_status" not in out.columns:
         out["target_status"] = out["status"].astype(str)
-    pattern, reasons = (reason_patterns(out, evidence, touchpoints, start, end)
-                        if evidence.state is TrustState.TRUSTED else (None, None))
-    columns, untrusted = trust_columns(evidence, out.index, pattern, reasons)
+    columns, untrusted = trust_columns(out, evidence, touchpoints, start, end)
     for name, column in columns.items():
         out[name] = column
     if evidence.state is not TrustState.TRUSTED:
@@ -139,22 +137,25 @@ def apply_trust(
 
 
 def trust_columns(
+    values: pd.DataFrame,
     evidence: TrustEvidence,
-    index: pd.Index,
-    pattern: np.ndarray | None = None,
-    reasons: list[tuple[str, ...]] | None = None,
+    touchpoints: pd.DataFrame,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
 ) -> tuple[dict[str, pd.Series], np.ndarray]:
-    """The ``trust``, ``trusted`` and ``trust_reason`` columns of rows on ``index``, and whether
-    each row is not trusted. With trusted evidence, ``pattern`` and ``reasons`` come from
-    ``reason_patterns`` (a row is not trusted when its pattern has a reason); otherwise every row
-    gets the evidence's one state and blanket reason. Texts are taken in Arrow (metrics/_texts.py):
-    a text set as a scalar became a Python object per row first (#19)."""
-    if evidence.state is not TrustState.TRUSTED or pattern is None or reasons is None:
+    """The ``trust``, ``trusted`` and ``trust_reason`` columns of ``values`` (as ``apply_trust``
+    takes them), and whether each row is not trusted: with trusted evidence, a row is not trusted
+    when its pattern of failing scopes (``reason_patterns``) has a reason; otherwise every row gets
+    the evidence's one state and blanket reason. Texts are taken in Arrow (metrics/_texts.py): a
+    text set as a scalar became a Python object per row first (#19)."""
+    index = values.index
+    if evidence.state is not TrustState.TRUSTED:
         every_row = np.zeros(len(index), dtype=np.int64)
         untrusted = np.zeros(len(index), dtype=bool)
         states, state_codes = [evidence.state.value], every_row
         texts, reason_codes = [evidence.blanket_reason()], every_row
     else:
+        pattern, reasons = reason_patterns(values, evidence, touchpoints, start, end)
         untrusted = np.array([bool(r) for r in reasons], dtype=bool)[pattern]
         states = [TrustState.TRUSTED.value, TrustState.NOT_TRUSTED.value]
         state_codes = untrusted.astype(np.int64)

@@ -106,8 +106,3 @@ def show_grid_html(markup: str) -> None:
     ``st.html`` it drew the same pixels with no consistent gain in Chromium (two rounds measured:
     docs/performance.md) and rebuilt the table's DOM on every run."""
     st.markdown(markup, unsafe_allow_html=True)
-
-
-def show_status_grid(frame: pd.DataFrame) -> None:
-    """The headline grid under its title (``headline_grid_html``)."""
-    show_grid_html(headline_grid_html(frame))
