@@ -59,6 +59,10 @@ def data_table(size: dict[str, Any]) -> list[str]:
             f"{t['ours_s'] / t['floor_s']:.2f}x | {_ms(naive)} | "
             f"{naive_ratio} | {_ms(t['metrics_s'])} | {peak_text} |"
         )
+    runs = [t["repeats"] for t in size["pages"].values() if "repeats" in t]
+    if runs:
+        lines += ["", f"Ours and the floor: medians of {min(runs)}–{max(runs)} interleaved runs per page "
+                      "(more for the pages of a few ms, within about a second each)."]
     if "naive" in size:
         n = size["naive"]
         lines += [
