@@ -236,7 +236,8 @@ def _parser() -> argparse.ArgumentParser:
         "10M); each larger size gets cold and warm server runs per page and the app's peak memory",
     )
     parser.add_argument("--skip-checks-run", action="store_true", help="no full checks run per size")
-    parser.add_argument("--repeats", type=int, default=7, help="timed runs per page and path (7; more for pages of a few ms: up to 101 within 1 s)")
+    parser.add_argument("--repeats", type=int, default=7,
+                        help="timed runs per page and path (7; a page of a few ms: up to 101 within 1 s)")
     parser.add_argument("--sessions", type=int, default=10, help="concurrent browser sessions (10)")
     parser.add_argument("--cache-dir", type=Path, default=ROOT / "data" / "bench")
     parser.add_argument(

@@ -27,6 +27,7 @@ from connectors.demo import generate, write_warehouse
 from connectors.runtime import WarehouseUnavailable, open_for_checks
 from metrics.model import TABLES
 from metrics.registry import default_registry
+from tests.fixtures import sent_statements
 
 END = dt.date(2026, 11, 22)
 Frames = dict[str, pd.DataFrame]
@@ -279,13 +280,14 @@ def _profile_and_sql(
             patched.setattr(profile_queries, name, value)
         wh = open_for_checks(url)
         assert not isinstance(wh, WarehouseUnavailable)
-        sent: list[str] = []
-        sa.event.listen(wh.engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
-        frame = profile_queries.fact_profile(wh, default_registry(), END)
-        wh.engine.dispose()
+        try:
+            with sent_statements(wh.engine) as sent:
+                frame = profile_queries.fact_profile(wh, default_registry(), END)
+        finally:
+            wh.engine.dispose()
     keys = ["touchpoint_id", "kpi_id"]
     frame = frame.sort_values(keys, key=lambda s: s.astype(str)).reset_index(drop=True)
-    return frame, "\n".join(sent)
+    return frame, "\n".join(s.sql for s in sent)
 
 
 def test_duckdb_counts_duplicate_keys_in_the_profile_scan(

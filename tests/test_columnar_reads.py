@@ -24,7 +24,7 @@ from connectors.queries import _column, _sort_order, kpi_frame, read_columns, re
 from connectors.warehouse import WarehouseError, open_warehouse, reads_on_driver
 from metrics.model import Grain, KpiRequest, Scope
 from metrics.registry import DEFAULT_KPIS
-from tests.fixtures import FIXTURE_MAPPING_FILE, FixtureWarehouse, build_duckdb_file
+from tests.fixtures import FIXTURE_MAPPING_FILE, FixtureWarehouse, build_duckdb_file, sent_statements
 from tests.sql_cases import CASES
 
 REQUEST = KpiRequest(tuple(k.kpi_id for k in DEFAULT_KPIS), dt.date(2026, 1, 1), dt.date(2026, 3, 31),
@@ -68,11 +68,6 @@ def test_reads_on_the_driver_send_sqlalchemys_sql_and_values(
         return found
 
     monkeypatch.setattr(queries._DriverPlan, "sql", remember_direct)
-    sent: list[tuple[str, Any]] = []
-
-    def remember(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        sent.append((statement, parameters))
-
     ran = 0
     for name, case in CASES.items():
         if case.summary:  # no summary table here: tests/test_kpi_summary.py runs these
@@ -82,15 +77,12 @@ def test_reads_on_the_driver_send_sqlalchemys_sql_and_values(
         case.run(wh)
         if not direct:  # not a shape's read (dimension tables, date bounds, profiles)
             continue
-        sent.clear()
-        sa.event.listen(wh.engine, "before_cursor_execute", remember)
-        try:
+        with sent_statements(wh.engine) as listened:
             assert not reads_on_driver(wh.engine), "a listener sees every statement"
             taken = len(direct)
             case.run(wh)
             assert len(direct) == taken, "with a listener, the reads go through SQLAlchemy"
-        finally:
-            sa.event.remove(wh.engine, "before_cursor_execute", remember)
+        sent = [(s.sql, s.parameters) for s in listened]
         assert [s for s, _ in direct] == [s for s, _ in sent], name
         for (_, mine), (_, theirs) in zip(direct, sent, strict=True):
             assert type(mine) is type(theirs) and list(map(type, mine)) == list(map(type, theirs)), name
