@@ -117,3 +117,58 @@ def test_the_periods_judged_at_once_are_shared_views_too(ctx: object,
     assert len(sent) == 1
     assert first is not second
     pd.testing.assert_frame_equal(second, expected)
+
+
+def test_large_frames_read_to_build_figures_are_let_go_when_the_build_ends(
+    ctx: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large frame (more than LARGE_FRAME_ROWS rows; here a few, so that the fixture's are large)
+    read while cached figures are built is cached for the build (a second read in it sends nothing)
+    and let go when it ends; the same frame read outside a build stays cached, as do small ones."""
+    from ui import caching
+    from ui.loaders import load_kpis
+
+    def month(ctx: object) -> pd.DataFrame:
+        return load_kpis(ctx, DEMO_END - dt.timedelta(days=29), DEMO_END,  # type: ignore[arg-type]
+                         by=Scope.TOUCHPOINT)
+
+    rows = len(month(ctx))
+    caching.clear_data()
+    monkeypatch.setattr(caching, "LARGE_FRAME_ROWS", rows - 1)
+    with sent_statements(ctx.warehouse.engine) as sent:  # type: ignore[attr-defined]
+        with caching.building_figures():
+            first = month(ctx)
+            with caching.building_figures():  # a nested build: the outermost lets go
+                month(ctx)
+            month(ctx)
+        assert len(sent) == 1, "read once for the build"
+        again = month(ctx)  # after the build: read again, and now kept
+        month(ctx)
+        assert len(sent) == 2
+        pd.testing.assert_frame_equal(again, first)
+        monkeypatch.setattr(caching, "LARGE_FRAME_ROWS", rows)  # now not large: kept after a build
+        caching.clear_data()
+        with caching.building_figures():
+            month(ctx)
+        month(ctx)
+        assert len(sent) == 3
+
+
+def test_page_figures_are_built_with_large_frames_let_go(ctx: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ui.page_figures builds its figures inside ``building_figures``; the figures stay cached."""
+    from ui import caching, page_figures
+    from ui.loaders import load_kpis
+
+    monkeypatch.setattr(page_figures, "load_trust", lambda _ctx: TrustEvidence.unchecked())
+    monkeypatch.setattr(caching, "LARGE_FRAME_ROWS", 0)
+
+    def build(ctx: object, days: int) -> int:
+        return len(load_kpis(ctx, DEMO_END - dt.timedelta(days=days), DEMO_END,  # type: ignore[arg-type]
+                             by=Scope.TOUCHPOINT))
+
+    with sent_statements(ctx.warehouse.engine) as sent:  # type: ignore[attr-defined]
+        rows = page_figures.page_figures(build, ctx, 29)  # type: ignore[arg-type]
+        assert page_figures.page_figures(build, ctx, 29) == rows  # type: ignore[arg-type]
+        assert len(sent) == 1, "the figures are cached"
+        assert build(ctx, 29) == rows
+        assert len(sent) == 2, "the frame they were built from was let go"

@@ -20,7 +20,9 @@ copy of it (CPU and memory while the run lasts). A shared frame is one object fo
 caller gets ``own_view(frame)``, a shallow copy: with pandas' copy-on-write (always on since pandas
 3) a caller that sets, adds or drops columns or values of its view copies what it changes and leaves
 the shared frame as it was (tests/test_shared_frames.py). Nothing may write into a frame's arrays
-directly (``to_numpy()`` of a copy-on-write frame is read-only).
+directly (``to_numpy()`` of a copy-on-write frame is read-only). A large shared frame (over
+LARGE_FRAME_ROWS rows) read while a page's cached figures are built (ui/page_figures.py) is let go
+when the build ends: the figures are what later runs read (``building_figures``).
 
 **Data** (``st.cache_data``: each call gets its own copy). The keys the caches carry:
 
@@ -89,8 +91,10 @@ or target re-derives them). No other cached function calls a cached function.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
 import pandas as pd
@@ -162,11 +166,44 @@ def shared_frames(
 
         @functools.wraps(func)
         def view(*args: P.args, **kwargs: P.kwargs) -> pd.DataFrame:
-            return own_view(cached(*args, **kwargs))
+            frame = cached(*args, **kwargs)
+            building = getattr(_builds, "large", None)
+            if building is not None and len(frame) > LARGE_FRAME_ROWS:
+                building.append((cached, args, kwargs))
+            return own_view(frame)
 
         return view
 
     return decorate
+
+
+#: A shared frame of more rows than this, read while cached figures are built (``building_figures``),
+#: is let go when the build ends: the figures are what later runs read. At 100 M fact rows the
+#: Overview's and My touchpoints' monthly frames per touchpoint and KPI (486,000 and 411,210 rows,
+#: with their judged values about 100 MB) stayed under every later page's first run. Read again
+#: (figures rebuilt after a new check run, or the same request on another page) such a frame is read
+#: again from the warehouse. Frames read outside a build, and smaller frames, stay as before.
+LARGE_FRAME_ROWS = 100_000
+
+#: Per thread (each session's script runs in its own): the large shared frames read by the figures
+#: build running in it, None outside a build.
+_builds = threading.local()
+
+
+@contextlib.contextmanager
+def building_figures() -> Iterator[None]:
+    """Hold this while building figures that are cached: the large shared frames read meanwhile
+    (``LARGE_FRAME_ROWS``) stay cached until the outermost build ends, then are let go."""
+    if getattr(_builds, "large", None) is not None:  # nested: the outermost build lets them go
+        yield
+        return
+    _builds.large = []
+    try:
+        yield
+    finally:
+        large, _builds.large = _builds.large, None
+        for cached, args, kwargs in large:
+            cached.clear(*args, **kwargs)
 
 
 def clear_data() -> None:

@@ -30,7 +30,8 @@ T = TypeVar("T")
 @st.cache_data(ttl=caching.WAREHOUSE_TTL_SECONDS, show_spinner=False, max_entries=caching.PAGE_FIGURES)
 def _figures(name: str, _build: Callable[..., Any], _ctx: AppContext, key: str, dimensions_version: str,
              evidence_key: str, first_date: dt.date, as_of: dt.date, request: tuple[Any, ...]) -> Any:
-    return _build(_ctx, *request)
+    with caching.building_figures():  # the large frames it reads are not kept: the figures are
+        return _build(_ctx, *request)
 
 
 def page_figures(build: Callable[..., T], ctx: AppContext, *request: Any) -> T:
