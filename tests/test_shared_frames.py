@@ -154,7 +154,9 @@ def test_large_frames_read_to_build_figures_are_let_go_when_the_build_ends(
         assert len(sent) == 3
 
 
-def test_page_figures_are_built_with_large_frames_let_go(ctx: object, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_figures_are_built_with_large_frames_let_go(
+    ctx: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """ui.page_figures builds its figures inside ``building_figures``; the figures stay cached."""
     from ui import caching, page_figures
     from ui.loaders import load_kpis
