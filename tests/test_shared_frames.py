@@ -174,3 +174,34 @@ def test_page_figures_are_built_with_large_frames_let_go(
         assert len(sent) == 1, "the figures are cached"
         assert build(ctx, 29) == rows
         assert len(sent) == 2, "the frame they were built from was let go"
+
+
+def test_large_judged_periods_read_to_build_figures_are_let_go_too(
+    ctx: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The judged periods (ui.period_loaders: one entry holding a frame per period) count as large
+    by their rows together, and are let go after a build like the shared frames."""
+    from metrics.model import Period
+    from ui import caching, period_loaders
+
+    monkeypatch.setattr(period_loaders, "load_trust", lambda _ctx: TrustEvidence.unchecked())
+    now = Period(DEMO_END - dt.timedelta(days=29), DEMO_END, "now")
+    before = Period(DEMO_END - dt.timedelta(days=59), DEMO_END - dt.timedelta(days=30), "before")
+
+    def pair() -> tuple[pd.DataFrame, pd.DataFrame]:
+        return period_loaders.load_judged_pair(ctx, now, before, by=Scope.TOUCHPOINT)  # type: ignore[arg-type]
+
+    rows = sum(map(len, pair()))
+    caching.clear_data()
+    # Large by the two periods' rows together (each alone is not), and the KPI frame under them too.
+    monkeypatch.setattr(caching, "LARGE_FRAME_ROWS", rows - 1)
+    with sent_statements(ctx.warehouse.engine) as sent:  # type: ignore[attr-defined]
+        with caching.building_figures():
+            first = pair()
+            pair()
+        assert len(sent) == 1
+        again = pair()  # let go with its KPI frame: read and judged again
+        pair()
+        assert len(sent) == 2
+    for a, b in zip(again, first, strict=True):
+        pd.testing.assert_frame_equal(a, b)

@@ -22,7 +22,8 @@ caller gets ``own_view(frame)``, a shallow copy: with pandas' copy-on-write (alw
 the shared frame as it was (tests/test_shared_frames.py). Nothing may write into a frame's arrays
 directly (``to_numpy()`` of a copy-on-write frame is read-only). A large shared frame (over
 LARGE_FRAME_ROWS rows) read while a page's cached figures are built (ui/page_figures.py) is let go
-when the build ends: the figures are what later runs read (``building_figures``).
+when the build ends: the figures are what later runs read (``building_figures``). So are the judged
+periods of ui/period_loaders.py (one entry, a frame per period), large by their rows together.
 
 **Data** (``st.cache_data``: each call gets its own copy). The keys the caches carry:
 
@@ -95,7 +96,7 @@ import contextlib
 import functools
 import threading
 from collections.abc import Callable, Iterator
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -167,9 +168,7 @@ def shared_frames(
         @functools.wraps(func)
         def view(*args: P.args, **kwargs: P.kwargs) -> pd.DataFrame:
             frame = cached(*args, **kwargs)
-            building = getattr(_builds, "large", None)
-            if building is not None and len(frame) > LARGE_FRAME_ROWS:
-                building.append((cached, args, kwargs))
+            let_go_after_build(cached, args, kwargs, len(frame))
             return own_view(frame)
 
         return view
@@ -188,6 +187,15 @@ LARGE_FRAME_ROWS = 100_000
 #: Per thread (each session's script runs in its own): the large shared frames read by the figures
 #: build running in it, None outside a build.
 _builds = threading.local()
+
+
+def let_go_after_build(cached: Any, args: tuple[Any, ...], kwargs: dict[str, Any], rows: int) -> None:
+    """Note the entry ``cached(*args, **kwargs)`` (a ``shared`` function's, holding ``rows`` rows of
+    frames) to be let go when the figures build running in this thread ends, if it is large; outside
+    a build, nothing."""
+    building = getattr(_builds, "large", None)
+    if building is not None and rows > LARGE_FRAME_ROWS:
+        building.append((cached, args, kwargs))
 
 
 @contextlib.contextmanager

@@ -85,8 +85,10 @@ def load_judged_periods(
 ) -> dict[str, pd.DataFrame]:
     """``ui.loaders.load_judged`` for each period (judged over its own dates), from one statement."""
     evidence = load_trust(ctx)
-    judged = _judged_periods(ctx, evidence, ctx.key, ctx.dimensions_version, evidence.key, _spans(periods),
-                             by, grain, filters, kpi_ids, tuple(sorted((keys or {}).items())))
+    args = (ctx, evidence, ctx.key, ctx.dimensions_version, evidence.key, _spans(periods), by, grain, filters,
+            kpi_ids, tuple(sorted((keys or {}).items())))
+    judged = _judged_periods(*args)
+    caching.let_go_after_build(_judged_periods, args, {}, sum(len(frame) for frame in judged.values()))
     return {label: caching.own_view(frame) for label, frame in judged.items()}
 
 
