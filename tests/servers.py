@@ -22,13 +22,26 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_OS_USER = "postgres"
 POSTGRES_DATABASE = "mot_test"
 STREAMLIT_START_TIMEOUT_S = 60.0
+
+
+T = TypeVar("T")
+
+
+def in_own_thread(func: Callable[..., T], *args: Any) -> T:
+    """``func(*args)`` run in a thread of its own, for asyncio code (``asyncio.run`` and what calls
+    it): once a browser test ran, Playwright's sync API leaves an event loop running in the tests'
+    thread, where ``asyncio.run`` refuses to start."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(func, *args).result()
 
 
 class ServerUnavailable(RuntimeError):

@@ -14,6 +14,7 @@ from playwright.sync_api import Page
 
 from tests.browser import page_error_texts, wait_for_streamlit_page
 from tests.fixtures import FixtureWarehouse
+from tests.servers import in_own_thread
 from tests.test_pages_apptest import PAGES, app_env
 
 pytestmark = pytest.mark.browser
@@ -69,12 +70,10 @@ def test_first_page_is_the_root(browser_page: Page, base_url: str) -> None:
 
 def test_protocol_sessions_run_pages_as_a_browser_asks_for_them(base_url: str) -> None:
     """benchmarks.sessions speaks Streamlit's websocket protocol: every run it asks for finishes."""
-    from concurrent.futures import ThreadPoolExecutor
-
     from benchmarks.sessions import protocol_sessions
 
-    with ThreadPoolExecutor(1) as pool:  # its own event loop: sync Playwright owns this thread's
-        figures = pool.submit(protocol_sessions, base_url, ["", "journey", "trends"], 2).result()
+    # its own event loop: sync Playwright owns this thread's
+    figures = in_own_thread(protocol_sessions, base_url, ["", "journey", "trends"], 2)
     assert figures["errors"] == 0, figures["first_error"]
     assert figures["samples"] == 6
     assert 0 < figures["p50_s"] <= figures["p95_s"] <= figures["max_s"]

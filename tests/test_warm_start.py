@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 import websockets
@@ -20,11 +19,9 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.typing import Origin, Subprotocol
 
 from tests.fixtures import FixtureWarehouse
-from tests.servers import StreamlitLauncher, free_port
+from tests.servers import StreamlitLauncher, free_port, in_own_thread
 from tests.test_pages_apptest import app_env
 from ui import warm_start
-
-T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,13 +53,6 @@ def test_a_failing_step_is_logged_and_skipped(monkeypatch: pytest.MonkeyPatch) -
     assert list(done) == ["imports", "icons", "freeze"]
 
 
-def _run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """asyncio.run in a thread of its own: a browser test earlier in the session may leave an event
-    loop running in this one (Playwright's sync API), where asyncio.run refuses to start."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 def test_a_slow_warm_up_does_not_hold_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(warm_start, "WARM_START_TIMEOUT_S", 0.2)
     monkeypatch.setattr(warm_start, "warm_up", lambda today: time.sleep(2) or {})
@@ -72,7 +62,7 @@ def test_a_slow_warm_up_does_not_hold_the_server(monkeypatch: pytest.MonkeyPatch
         async with warm_start.lifespan(None):
             return time.perf_counter() - started
 
-    assert _run(start()) < 1.5
+    assert in_own_thread(asyncio.run, start()) < 1.5
 
 
 # --- a real `streamlit run dashboard.py` -----------------------------------------------------------
@@ -115,7 +105,7 @@ async def _first_run(base: str) -> dict[str, Any]:
 
 
 def first_run(base: str) -> dict[str, Any]:
-    return _run(_first_run(base))
+    return in_own_thread(asyncio.run, _first_run(base))
 
 
 def _warm_start_lines(log: str) -> list[str]:
