@@ -213,6 +213,12 @@ CASES: dict[str, SqlCase] = {
         (q.kpi_personas_frame,), True,
     ),
     "summary_date_bounds_not_after": SqlCase(q.date_bounds_statement, _fixed(AS_OF), (q.date_bounds,), True),
+    # date_bounds with the summary: its months first, then the facts near them only.
+    "summary_bounds_not_after": SqlCase(q.summary_bounds_statement, _fixed(AS_OF), (q.date_bounds,), True),
+    "summary_bounds_all": SqlCase(q.summary_bounds_statement, _fixed(), (q.date_bounds,), True),
+    "near_date_bounds_not_after": SqlCase(
+        q.near_date_bounds_statement, _fixed(dt.date(2025, 2, 1), dt.date(2026, 11, 1), AS_OF), (), True
+    ),
     # The check "The monthly summary agrees with the fact table" (connectors/summary_queries.py).
     "summary_totals_by_touchpoint": SqlCase(
         sq.summary_totals_statement, _fixed("touchpoint"), (sq.summary_totals,), True

@@ -42,6 +42,7 @@ from tests.fixtures import (
     build_fixture_warehouse,
     fixture_frames,
     mapping_document,
+    sent_statements,
 )
 
 D = dt.date
@@ -248,6 +249,50 @@ def test_an_unnamed_summary_is_used_only_when_present(tmp_path: Path) -> None:
         assert without.summary_end is None
         write_kpi_summary(engine)
         assert open_warehouse(url, None, engine=engine).has_summary
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("not_after", [None, D(2026, 11, 22), D(2026, 11, 1), D(2026, 10, 31), D(2026, 6, 15),
+                                       D(2025, 2, 1), D(2030, 1, 1)])
+def test_date_bounds_read_the_facts_near_the_summary_months(summed: Summed, not_after: D | None) -> None:
+    """The same bounds as the whole fact table's, from the summary's months and the facts near them:
+    two statements, neither the full read of the date column."""
+    expected = date_bounds(summed.facts, not_after)
+    with sent_statements(summed.summed.engine) as sent:
+        assert date_bounds(summed.summed, not_after) == expected
+    assert expected is not None and summed.summed.summary_end == D(2026, 12, 1)
+    assert len(sent) == 2 and all(SUMMARY_TABLE in s.sql for s in sent[:1])
+    assert " OR " in sent[1].sql and SUMMARY_TABLE not in sent[1].sql
+
+
+def test_date_bounds_before_every_fact_are_none_with_the_summary(summed: Summed) -> None:
+    first = date_bounds(summed.facts)
+    assert first is not None
+    assert date_bounds(summed.summed, first[0] - dt.timedelta(days=1)) is None
+
+
+def test_date_bounds_read_the_whole_date_column_where_the_summary_misleads(tmp_path: Path) -> None:
+    """A summary with months the facts do not have (one long before, one long after) finds no fact
+    near them: the bounds come from the whole column, still right; its last month still sets where
+    the summary ends."""
+    url = sa.URL.create("duckdb", database=str(tmp_path / "misled.duckdb")).render_as_string()
+    engine = sa.create_engine(url)
+    try:
+        write_warehouse(engine, fixture_frames())
+        write_kpi_summary(engine)
+        with engine.begin() as connection:
+            connection.execute(sa.text(
+                f"INSERT INTO {KPI_SUMMARY} VALUES (DATE '2001-01-01', 'tp_buy_web_shop', 'csat', 1, 1, 1), "
+                "(DATE '2099-12-01', 'tp_buy_web_shop', 'csat', 1, 1, 1)"))
+        summed = open_warehouse(url, None, engine=engine)
+        facts = without_summary(summed)
+        for not_after in (None, D(2026, 6, 15)):
+            expected = date_bounds(facts, not_after)
+            with sent_statements(engine) as sent:
+                assert date_bounds(summed, not_after) == expected is not None
+            assert len(sent) == 3  # the summary's months, the near ranges (no fact there), the column
+        assert summed.summary_end == D(2100, 1, 1)
     finally:
         engine.dispose()
 

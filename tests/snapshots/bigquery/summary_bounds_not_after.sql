@@ -1,0 +1,4 @@
+SELECT min(`wh_tp_kpi_month`.`kpi_month`) AS `min_1`, max(CASE WHEN (`wh_tp_kpi_month`.`kpi_month` <= :month_1) THEN `wh_tp_kpi_month`.`kpi_month` END) AS `max_1`, max(`wh_tp_kpi_month`.`kpi_month`) AS `max_2` 
+FROM `mart`.`wh_tp_kpi_month`
+
+-- month_1 = datetime.date(2026, 11, 22)

@@ -1,0 +1,9 @@
+SELECT min(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date < %(date_1)s) THEN mart.wh_fact_touchpoint_kpi.event_date END) AS min_1, max(CASE WHEN (mart.wh_fact_touchpoint_kpi.event_date >= %(date_2)s) THEN mart.wh_fact_touchpoint_kpi.event_date END) AS max_1 
+FROM mart.wh_fact_touchpoint_kpi 
+WHERE (mart.wh_fact_touchpoint_kpi.event_date < %(date_3)s OR mart.wh_fact_touchpoint_kpi.event_date >= %(date_4)s) AND mart.wh_fact_touchpoint_kpi.event_date < %(date_5)s
+
+-- date_1 = datetime.date(2025, 2, 1)
+-- date_2 = datetime.date(2026, 11, 1)
+-- date_3 = datetime.date(2025, 2, 1)
+-- date_4 = datetime.date(2026, 11, 1)
+-- date_5 = datetime.date(2026, 11, 23)
