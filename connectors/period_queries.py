@@ -21,7 +21,9 @@ are several periods, the OR of their ranges, so dates between them are not aggre
 
 When every period is whole months covered by the monthly KPI summary, the KPI statement reads the
 summary instead (connectors/queries.py: ``summary_answers``), its month as the date and its ``rows``
-summed per period instead of counted.
+summed per period instead of counted. When the periods end in a month the summary cannot answer
+(quarter and year to date), it reads the summary's months before that month and the fact rows from
+its first day on (``summary_cut``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from connectors.queries import (
     _as_int64,
     _budget_scope_clause,
     _budget_scope_values,
+    _cut_value,
     _date_range,
     _encoded,
     _frame,
@@ -103,9 +106,10 @@ def _kpi_periods_bound(wh: Warehouse, request: KpiRequest, periods: Mapping[str,
     range_names, span = _period_values(values, "date", spans)
     filtered = _kpi_filters(values, request, scope)
     summary = summary_answers(wh, request.grain, [(p.start, p.end) for p in spans])
+    cut = _cut_value(values, wh, summary, request.grain, [(p.start, p.end) for p in spans])
 
     def build() -> sa.Select[Any]:
-        fact = kpi_source(wh, summary)
+        fact = kpi_source(wh, summary, cut)
         tp = wh.table("touchpoints")
         keys = kpi_keys(request, fact, tp)
         # One range expression per period, reused: its two dates are bound once for the whole statement.

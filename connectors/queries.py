@@ -53,7 +53,8 @@ from metrics.model import KPI_SUMMARY, OPTIONAL_COLUMNS, TABLES, Filters, Grain,
 __all__ = ["BREAKDOWN_COLUMN", "budget_frame", "budget_statement", "date_bounds", "date_bounds_statement",
     "dimension_frame", "dimension_statement", "fact_date", "fact_rows", "funnel_frame", "funnel_statement",
     "kpi_frame", "kpi_keys", "kpi_personas_frame", "kpi_personas_statement", "kpi_source", "kpi_statement",
-    "near_date_bounds_statement", "read_columns", "read_frame", "summary_answers", "summary_bounds_statement"]
+    "near_date_bounds_statement", "read_columns", "read_frame", "summary_answers", "summary_bounds_statement",
+    "summary_cut"]
 
 # DuckDB warns that Arrow from a DB-API cursor copies the rows once (read_columns' arrow_texts): the
 # embedded reader's direct path fetches large results through a relation instead (_relation_arrow);
@@ -392,21 +393,21 @@ def _scope_clauses(tp: sa.Table, scoped: bool) -> list[sa.ColumnElement[bool]]:
 
 
 def _kpi_filters(values: Values, request: KpiRequest, scope: AccessScope | None
-                 ) -> Callable[[sa.Table, sa.Table], list[sa.ColumnElement[bool]]]:
+                 ) -> Callable[[sa.FromClause, sa.Table], list[sa.ColumnElement[bool]]]:
     """A KPI request's KPIs, touchpoint filters and scope: their values go into ``values`` (in
     this order, after the dates); returns the clauses over the fact and touchpoint tables."""
     kpi_ids = values.add("kpi_id", list(request.kpi_ids))
     filters = _filter_values(values, request.filters)
     scoped = _scope_values(values, scope)
 
-    def clauses(fact: sa.Table, tp: sa.Table) -> list[sa.ColumnElement[bool]]:
+    def clauses(fact: sa.FromClause, tp: sa.Table) -> list[sa.ColumnElement[bool]]:
         return [_in(fact.c.kpi_id, kpi_ids),
                 *_touchpoint_filters(tp, filters, request.filters.moment_of_truth),
                 *_scope_clauses(tp, scoped)]
     return clauses
 
 
-def kpi_keys(request: KpiRequest, fact: sa.Table, tp: sa.FromClause) -> list[sa.ColumnElement[Any]]:
+def kpi_keys(request: KpiRequest, fact: sa.FromClause, tp: sa.FromClause) -> list[sa.ColumnElement[Any]]:
     """The grouping columns of a KPI request: period start (unless one period), breakdown, KPI.
     ``fact`` is the fact table or the monthly summary (its ``month`` is its date)."""
     keys: list[sa.ColumnElement[Any]] = []
@@ -432,23 +433,60 @@ def summary_answers(wh: Warehouse, grain: Grain, spans: list[tuple[dt.date, dt.d
                for start, last in spans)
 
 
-def kpi_source(wh: Warehouse, summary: bool) -> sa.Table:
-    """The table a KPI statement aggregates: the fact table, or the monthly summary."""
-    return wh.table(KPI_SUMMARY if summary else "touchpoint_kpis")
+def summary_cut(wh: Warehouse, grain: Grain, spans: list[tuple[dt.date, dt.date]]) -> dt.date | None:
+    """Where ``summary_answers`` does not hold for a KPI statement of a monthly ``grain`` over these
+    inclusive date ranges, the first day of the month from which it reads the fact table, the
+    summary answering every month before it; None when no month before it would come from the
+    summary. Every range's start and the day after its end that is not a month's first day, and the
+    summary's end, are on or after that day: year and quarter to date (the Trends pacing), a window
+    ending today, a range past the summary's last month (#19: memory, DuckDB's buffer)."""
+    end = wh.summary_end
+    if end is None or grain not in _MONTHLY_GRAINS or not wh.has_summary or not spans \
+            or summary_answers(wh, grain, spans):
+        return None
+    bounds = [start for start, _ in spans] + [last + dt.timedelta(days=1) for _, last in spans]
+    cut = min([end, *(dt.date(b.year, b.month, 1) for b in bounds if b.day != 1)])
+    return cut if cut > min(start for start, _ in spans) else None
 
 
-def fact_date(fact: sa.Table) -> sa.ColumnElement[Any]:
+def kpi_source(wh: Warehouse, summary: bool, cut: str | None = None) -> sa.FromClause:
+    """What a KPI statement aggregates: the fact table, the monthly summary, or with ``cut`` (the
+    parameter name of ``summary_cut``'s day) the summary's months before it and the fact rows from it
+    on, as one derived table with the summary's columns (each fact row one of its ``rows``)."""
+    if cut is None:
+        return wh.table(KPI_SUMMARY if summary else "touchpoint_kpis")
+    months, days = wh.table(KPI_SUMMARY), wh.table("touchpoint_kpis")
+    measures = ("touchpoint_id", "kpi_id", "numerator", "denominator")
+    return sa.union_all(
+        sa.select(months.c.month.label("month"), *(months.c[c].label(c) for c in measures),
+                  months.c.rows.label("rows"))
+        .where(months.c.month < bind(cut, months.c.month)),
+        sa.select(days.c.date.label("month"), *(days.c[c].label(c) for c in measures),
+                  sa.literal_column("1", sa.BigInteger).label("rows"))
+        .where(days.c.date >= bind(cut, days.c.date)),
+    ).subquery("kpi_rows")  # i18n: not shown (an SQL alias)
+
+
+def fact_date(fact: sa.FromClause) -> sa.ColumnElement[Any]:
     """The date column of ``kpi_source``'s table: the fact table's date, the summary's month."""
     return fact.c.month if "rows" in fact.c else fact.c.date
 
 
-def fact_rows(fact: sa.Table, when: Callable[[sa.ColumnElement[Any]], sa.ColumnElement[Any]] | None = None
+def fact_rows(fact: sa.FromClause,
+              when: Callable[[sa.ColumnElement[Any]], sa.ColumnElement[Any]] | None = None
               ) -> sa.ColumnElement[Any]:
     """How many fact rows a group holds (only those ``when`` keeps): a count of fact rows, or the
     sum of the summary's ``rows``."""
     if "rows" in fact.c:  # a whole number as count() gives (a sum of BIGINT is HUGEINT or NUMERIC)
         return sa.cast(sa.func.sum(fact.c.rows if when is None else when(fact.c.rows)), sa.BigInteger)
     return sa.func.count() if when is None else sa.func.count(when(fact.c.date))
+
+
+def _cut_value(values: Values, wh: Warehouse, summary: bool, grain: Grain,
+               spans: list[tuple[dt.date, dt.date]]) -> str | None:
+    """The parameter name of ``summary_cut``'s day (its value goes into ``values``), or None."""
+    cut = None if summary else summary_cut(wh, grain, spans)  # summary_answers: the summary alone
+    return None if cut is None else values.named("summary_cut", cut)
 
 
 def kpi_statement(wh: Warehouse, request: KpiRequest, scope: AccessScope | None = None) -> sa.Select[Any]:
@@ -461,9 +499,10 @@ def _kpi_bound(wh: Warehouse, request: KpiRequest, scope: AccessScope | None) ->
     dates = _range_values(values, "date", request.start, request.end)
     filtered = _kpi_filters(values, request, scope)
     summary = summary_answers(wh, request.grain, [(request.start, request.end)])
+    cut = _cut_value(values, wh, summary, request.grain, [(request.start, request.end)])
 
     def build() -> sa.Select[Any]:
-        fact = kpi_source(wh, summary)
+        fact = kpi_source(wh, summary, cut)
         tp = wh.table("touchpoints")
         keys = kpi_keys(request, fact, tp)
         return (
@@ -736,9 +775,10 @@ def _kpi_personas_bound(wh: Warehouse, request: KpiRequest, personas: Mapping[st
     kpi_ids = values.add("kpi_id", list(request.kpi_ids))
     moment_of_truth = request.filters.moment_of_truth
     summary = summary_answers(wh, request.grain, [(request.start, request.end)])
+    cut = _cut_value(values, wh, summary, request.grain, [(request.start, request.end)])
 
     def build() -> sa.Select[Any]:
-        fact = kpi_source(wh, summary)
+        fact = kpi_source(wh, summary, cut)
         tp = wh.table("touchpoints")
         whens = [(_in(tp.c.journey_id, ids), sa.bindparam(name, type_=sa.String, required=True))
                  for ids, name in labels]

@@ -212,6 +212,19 @@ CASES: dict[str, SqlCase] = {
                           filters=Filters(moment_of_truth=True)), PERSONAS, SCOPE),
         (q.kpi_personas_frame,), True,
     ),
+    # Ranges ending mid-month: the summary's months before that month, the fact rows from its first day.
+    "summary_and_facts_kpi_year_to_date_scoped": SqlCase(
+        q.kpi_statement,
+        _fixed(KpiRequest(("csat",), START, AS_OF, by=Scope.JOURNEY, filters=Filters(moment_of_truth=True)),
+               SCOPE),
+        (q.kpi_frame,), True,
+    ),
+    "summary_and_facts_kpi_periods_to_date": SqlCase(
+        pp.kpi_periods_statement,
+        _fixed(KpiRequest(("csat", "nps"), START, AS_OF),
+               {"quarter": Period(dt.date(2026, 10, 1), AS_OF), "year": Period(START, AS_OF)}),
+        (pp.kpi_periods_frame,), True,
+    ),
     "summary_date_bounds_not_after": SqlCase(q.date_bounds_statement, _fixed(AS_OF), (q.date_bounds,), True),
     # date_bounds with the summary: its months first, then the facts near them only.
     "summary_bounds_not_after": SqlCase(q.summary_bounds_statement, _fixed(AS_OF), (q.date_bounds,), True),

@@ -32,6 +32,7 @@ from connectors.queries import (
     kpi_personas_frame,
     kpi_personas_statement,
     kpi_statement,
+    summary_cut,
 )
 from connectors.warehouse import Warehouse, open_warehouse, without_summary
 from metrics.model import KPI_SUMMARY, TABLES, Filters, Grain, KpiRequest, Period, Scope
@@ -180,9 +181,12 @@ FACT_ONLY = {
     "week_grain": KpiRequest(KPI_IDS, D(2026, 1, 1), D(2026, 3, 31), Grain.WEEK, Scope.JOURNEY),
     "day_grain": KpiRequest(KPI_IDS, D(2026, 3, 1), D(2026, 3, 31), Grain.DAY),
     "starts_mid_month": KpiRequest(KPI_IDS, D(2026, 1, 2), D(2026, 3, 31), Grain.MONTH, Scope.TOUCHPOINT),
-    "ends_mid_month": KpiRequest(KPI_IDS, D(2026, 1, 1), D(2026, 3, 30), Grain.QUARTER),
-    "past_the_summary": KpiRequest(KPI_IDS, D(2026, 1, 1), D(2026, 12, 31), Grain.MONTH, Scope.TOUCHPOINT),
+    "ends_in_its_first_month": KpiRequest(KPI_IDS, D(2026, 3, 1), D(2026, 3, 30), Grain.QUARTER),
 }
+
+
+def _reads_facts(wh: Warehouse, statement: sa.Select[Any]) -> bool:
+    return f"{wh.table('touchpoint_kpis').name} " in str(statement.compile(dialect=wh.engine.dialect))
 
 
 @pytest.mark.parametrize("name", list(FACT_ONLY))
@@ -190,9 +194,79 @@ def test_anything_else_reads_the_fact_table(summed: Summed, name: str) -> None:
     request = FACT_ONLY[name]
     assert summed.summed.summary_end == D(2026, 12, 1)  # the fixture's data ends on 2026-11-22
     assert not _reads_summary(summed.summed, kpi_statement(summed.summed, request))
-    periods = {"one": Period(request.start, request.end), "whole": Period(D(2025, 1, 1), D(2025, 3, 31))}
+    year = dt.timedelta(days=365)
+    periods = {"one": Period(request.start, request.end), "a year before": Period(request.start - year,
+                                                                                   request.end - year)}
     assert not _reads_summary(summed.summed, kpi_periods_statement(summed.summed, request, periods))
     pd.testing.assert_frame_equal(kpi_frame(summed.summed, request), kpi_frame(summed.facts, request))
+    pd.testing.assert_frame_equal(kpi_periods_frame(summed.summed, request, periods),
+                                  kpi_periods_frame(summed.facts, request, periods))
+
+
+#: Ranges whose last month the summary cannot answer: its months before that month, the facts after.
+SUMMARY_AND_FACTS = {
+    "ends_mid_month": KpiRequest(KPI_IDS, D(2026, 1, 1), D(2026, 3, 30), Grain.QUARTER),
+    "past_the_summary": KpiRequest(KPI_IDS, D(2026, 1, 1), D(2026, 12, 31), Grain.MONTH, Scope.TOUCHPOINT),
+    "year_to_date": KpiRequest(KPI_IDS, D(2026, 1, 1), D(2026, 11, 20), Grain.PERIOD, Scope.JOURNEY, FILTERS),
+    "months_to_date": KpiRequest(("csat", "reach"), D(2025, 11, 1), D(2026, 11, 20), Grain.MONTH, Scope.STAGE,
+                                 Filters(moment_of_truth=False)),
+}
+
+
+@pytest.mark.parametrize("scope", [None, SCOPE], ids=["everything", "scoped"])
+@pytest.mark.parametrize("name", list(SUMMARY_AND_FACTS))
+def test_a_range_ending_mid_month_reads_the_summary_then_the_facts(summed: Summed, name: str,
+                                                                    scope: AccessScope | None) -> None:
+    request = SUMMARY_AND_FACTS[name]
+    statement = kpi_statement(summed.summed, request, scope)
+    assert _reads_summary(summed.summed, statement) and _reads_facts(summed.summed, statement)
+    _same(kpi_frame(summed.summed, request, scope), kpi_frame(summed.facts, request, scope))
+
+
+TO_DATE = {"quarter": Period(D(2026, 10, 1), D(2026, 11, 20)), "year": Period(D(2026, 1, 1), D(2026, 11, 20)),
+           "last year": Period(D(2025, 1, 1), D(2025, 11, 20))}
+
+
+@pytest.mark.parametrize("scope", [None, SCOPE], ids=["everything", "scoped"])
+@pytest.mark.parametrize("grain, by", [(Grain.PERIOD, Scope.ALL), (Grain.MONTH, Scope.TOUCHPOINT)])
+def test_periods_to_date_read_the_summary_then_the_facts(summed: Summed, grain: Grain, by: Scope,
+                                                         scope: AccessScope | None) -> None:
+    """The Trends pacing: quarter and year to date; last year's to-date ends mid-month a year before,
+    so the summary answers only the months before that month and the facts the rest."""
+    request = KpiRequest(KPI_IDS, D(2026, 1, 1), D(2026, 11, 20), grain, by, FILTERS if scope else Filters())
+    for periods in (dict(list(TO_DATE.items())[:2]), TO_DATE):
+        statement = kpi_periods_statement(summed.summed, request, periods, scope)
+        assert _reads_summary(summed.summed, statement) and _reads_facts(summed.summed, statement)
+        _same(kpi_periods_frame(summed.summed, request, periods, scope),
+              kpi_periods_frame(summed.facts, request, periods, scope))
+
+
+def test_personas_to_date_read_the_summary_then_the_facts(summed: Summed) -> None:
+    personas = {"Movers & 'Quotes'": (QUOTED_JOURNEY_ID,), "Buyers": ("buy", "fault")}
+    request = KpiRequest(KPI_IDS, D(2026, 1, 1), D(2026, 11, 20), Grain.MONTH, Scope.TOUCHPOINT)
+    statement = kpi_personas_statement(summed.summed, request, personas, SCOPE)
+    assert _reads_summary(summed.summed, statement) and _reads_facts(summed.summed, statement)
+    _same(kpi_personas_frame(summed.summed, request, personas, SCOPE),
+          kpi_personas_frame(summed.facts, request, personas, SCOPE))
+
+
+@pytest.mark.parametrize("spans, cut", [
+    ([(D(2026, 1, 1), D(2026, 11, 20))], D(2026, 11, 1)),  # year to date
+    ([(D(2026, 10, 1), D(2026, 11, 20)), (D(2026, 1, 1), D(2026, 11, 20))], D(2026, 11, 1)),
+    ([(D(2026, 1, 1), D(2026, 11, 20)), (D(2025, 1, 1), D(2025, 11, 20))], D(2025, 11, 1)),
+    ([(D(2026, 1, 1), D(2026, 12, 31))], D(2026, 12, 1)),  # past the summary's end
+    ([(D(2026, 1, 1), D(2027, 3, 31))], D(2026, 12, 1)),
+    ([(D(2026, 1, 1), D(2026, 3, 31)), (D(2026, 2, 10), D(2026, 3, 31))], D(2026, 2, 1)),  # a start mid-month
+    ([(D(2026, 1, 2), D(2026, 11, 20))], None),  # the first month is already partial: facts only
+    ([(D(2026, 11, 1), D(2026, 11, 20))], None),
+    ([(D(2026, 1, 1), D(2026, 3, 31))], None),  # whole months: the summary alone (summary_answers)
+])
+def test_summary_cut_is_the_first_month_the_summary_cannot_answer(summed: Summed, spans: list[Any],
+                                                                   cut: D | None) -> None:
+    assert summed.summed.summary_end == D(2026, 12, 1)
+    assert summary_cut(summed.summed, Grain.MONTH, spans) == cut
+    assert summary_cut(summed.summed, Grain.WEEK, spans) is None
+    assert summary_cut(summed.facts, Grain.MONTH, spans) is None
 
 
 def test_a_summary_ending_earlier_covers_only_its_months(summed: Summed) -> None:
@@ -200,7 +274,10 @@ def test_a_summary_ending_earlier_covers_only_its_months(summed: Summed) -> None
     covered = KpiRequest(KPI_IDS, D(2026, 1, 1), D(2026, 2, 28), Grain.MONTH)
     beyond = KpiRequest(KPI_IDS, D(2026, 1, 1), D(2026, 3, 31), Grain.MONTH)
     assert _reads_summary(early, kpi_statement(early, covered))
-    assert not _reads_summary(early, kpi_statement(early, beyond))
+    assert not _reads_facts(early, kpi_statement(early, covered))
+    assert summary_cut(early, Grain.MONTH, [(beyond.start, beyond.end)]) == D(2026, 3, 1)
+    assert _reads_facts(early, kpi_statement(early, beyond))
+    _same(kpi_frame(early, beyond), kpi_frame(summed.facts, beyond))
 
 
 def test_no_summary_is_used_before_its_last_month_is_read(summed: Summed) -> None:

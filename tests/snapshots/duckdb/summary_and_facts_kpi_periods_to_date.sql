@@ -1,0 +1,17 @@
+SELECT kpi_rows.kpi_id AS kpi_id, sum(CASE WHEN (kpi_rows.month >= $1 AND kpi_rows.month < $2) THEN kpi_rows.numerator END) AS numerator_0, sum(CASE WHEN (kpi_rows.month >= $1 AND kpi_rows.month < $2) THEN kpi_rows.denominator END) AS denominator_0, CAST(sum(CASE WHEN (kpi_rows.month >= $1 AND kpi_rows.month < $2) THEN kpi_rows.rows END) AS BIGINT) AS rows_0, sum(CASE WHEN (kpi_rows.month >= $3 AND kpi_rows.month < $4) THEN kpi_rows.numerator END) AS numerator_1, sum(CASE WHEN (kpi_rows.month >= $3 AND kpi_rows.month < $4) THEN kpi_rows.denominator END) AS denominator_1, CAST(sum(CASE WHEN (kpi_rows.month >= $3 AND kpi_rows.month < $4) THEN kpi_rows.rows END) AS BIGINT) AS rows_1 
+FROM (SELECT mart.wh_tp_kpi_month.kpi_month AS month, mart.wh_tp_kpi_month.tp_key AS touchpoint_id, mart.wh_tp_kpi_month.kpi_key AS kpi_id, mart.wh_tp_kpi_month.num_sum AS numerator, mart.wh_tp_kpi_month.den_sum AS denominator, mart.wh_tp_kpi_month.fact_rows AS rows 
+FROM mart.wh_tp_kpi_month 
+WHERE mart.wh_tp_kpi_month.kpi_month < $5 UNION ALL SELECT mart.wh_fact_touchpoint_kpi.event_date AS month, mart.wh_fact_touchpoint_kpi.tp_key AS touchpoint_id, mart.wh_fact_touchpoint_kpi.kpi_key AS kpi_id, mart.wh_fact_touchpoint_kpi.num_value AS numerator, mart.wh_fact_touchpoint_kpi.den_value AS denominator, 1 AS rows 
+FROM mart.wh_fact_touchpoint_kpi 
+WHERE mart.wh_fact_touchpoint_kpi.event_date >= $5) AS kpi_rows JOIN mart.wh_touchpoint ON kpi_rows.touchpoint_id = mart.wh_touchpoint.tp_key 
+WHERE kpi_rows.month >= $6 AND kpi_rows.month < $7 AND (kpi_rows.month >= $1 AND kpi_rows.month < $2 OR kpi_rows.month >= $3 AND kpi_rows.month < $4) AND kpi_rows.kpi_id IN ($8, $9) GROUP BY kpi_rows.kpi_id
+
+-- date_1 = datetime.date(2026, 10, 1)
+-- date_2 = datetime.date(2026, 11, 23)
+-- date_3 = datetime.date(2026, 1, 1)
+-- date_4 = datetime.date(2026, 11, 23)
+-- date_5 = datetime.date(2026, 1, 1)
+-- date_6 = datetime.date(2026, 11, 23)
+-- kpi_id_1_1 = 'csat'
+-- kpi_id_1_2 = 'nps'
+-- summary_cut = datetime.date(2026, 11, 1)

@@ -1,0 +1,15 @@
+SELECT `wh_touchpoint`.`journey_key` AS `journey_id`, `kpi_rows`.`kpi_id` AS `kpi_id`, sum(`kpi_rows`.`numerator`) AS `numerator`, sum(`kpi_rows`.`denominator`) AS `denominator`, CAST(sum(`kpi_rows`.`rows`) AS BIGINT) AS `rows` 
+FROM (SELECT `wh_tp_kpi_month`.`kpi_month` AS `month`, `wh_tp_kpi_month`.`tp_key` AS `touchpoint_id`, `wh_tp_kpi_month`.`kpi_key` AS `kpi_id`, `wh_tp_kpi_month`.`num_sum` AS `numerator`, `wh_tp_kpi_month`.`den_sum` AS `denominator`, `wh_tp_kpi_month`.`fact_rows` AS `rows` 
+FROM `mart`.`wh_tp_kpi_month` 
+WHERE `wh_tp_kpi_month`.`kpi_month` < %(summary_cut)s UNION ALL SELECT `wh_fact_touchpoint_kpi`.`event_date` AS `month`, `wh_fact_touchpoint_kpi`.`tp_key` AS `touchpoint_id`, `wh_fact_touchpoint_kpi`.`kpi_key` AS `kpi_id`, `wh_fact_touchpoint_kpi`.`num_value` AS `numerator`, `wh_fact_touchpoint_kpi`.`den_value` AS `denominator`, 1 AS `rows` 
+FROM `mart`.`wh_fact_touchpoint_kpi` 
+WHERE `wh_fact_touchpoint_kpi`.`event_date` >= %(summary_cut)s) AS `kpi_rows` JOIN `mart`.`wh_touchpoint` ON `kpi_rows`.`touchpoint_id` = `wh_touchpoint`.`tp_key` 
+WHERE `kpi_rows`.`month` >= %(date_1)s AND `kpi_rows`.`month` < %(date_2)s AND `kpi_rows`.`kpi_id` IN (%(kpi_id_1_1)s) AND `wh_touchpoint`.`is_mot` = true AND `wh_touchpoint`.`tp_key` IN (%(scope_touchpoint_ids_1)s, %(scope_touchpoint_ids_2)s, %(scope_touchpoint_ids_3)s) GROUP BY `wh_touchpoint`.`journey_key`, `kpi_rows`.`kpi_id`
+
+-- date_1 = datetime.date(2026, 1, 1)
+-- date_2 = datetime.date(2026, 11, 23)
+-- kpi_id_1_1 = 'csat'
+-- scope_touchpoint_ids_1 = 'tp_fault_hotline'
+-- scope_touchpoint_ids_2 = 'tp_move_install'
+-- scope_touchpoint_ids_3 = 'tp_move_mailing'
+-- summary_cut = datetime.date(2026, 11, 1)
