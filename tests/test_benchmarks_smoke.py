@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -147,3 +148,17 @@ def test_server_runs_time_every_page_cold_and_warm(bench_dir: Path) -> None:
     # The demo warehouse has the monthly KPI summary: each page once more, cold, without it.
     assert figures["summary"] and list(figures["summary_off_cold_s"]) == pages
     assert all(cold > 0 for cold in figures["summary_off_cold_s"].values())
+
+
+def test_own_peak_is_the_childs_not_the_benchmarks(tmp_path: Path) -> None:
+    """A child forked from a large process reports that process's peak through wait4's ru_maxrss;
+    benchmarks/own_peak.py reports the child's own (the checks run's peak, benchmarks/checks_run.py),
+    and passes the module's exit status on."""
+    held = bytearray(400 * 2**20)  # the parent's peak, as the benchmark's after the floor's reads
+    out = tmp_path / "peak_kb.txt"
+    command = [sys.executable, "-m", "benchmarks.own_peak", str(out), "json.tool", "--no-such"]
+    process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 2  # argparse's exit for a bad option, passed on
+    assert usage.ru_maxrss > 400 * 1024 and len(held) == 400 * 2**20
+    assert 0 < int(out.read_text(encoding="utf-8")) < 200 * 1024
