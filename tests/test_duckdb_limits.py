@@ -42,8 +42,10 @@ def test_threads_must_be_a_positive_whole_number(tmp_path: Path, value: str) -> 
 
 def _settings_of(connection: Any) -> tuple[int, str]:
     row = connection.exec_driver_sql(
-        "SELECT current_setting('threads'), current_setting('memory_limit')"
+        "SELECT current_setting('threads'), current_setting('memory_limit'), "
+        "current_setting('allocator_background_threads')"
     ).fetchone()
+    assert row[2] is True or str(row[2]).lower() == "true"  # freed memory goes back while idle
     return int(row[0]), str(row[1])
 
 
