@@ -24,7 +24,8 @@ from typing import Any
 KINDS = ("ours", "floor", "naive")
 
 
-def _status_kb(field: str) -> int:
+def status_kb(field: str) -> int:
+    """A field of this process's /proc/self/status in kB (VmHWM, VmRSS, ...); 0 when absent."""
     text = Path("/proc/self/status").read_text()
     match = re.search(rf"^{field}:\s+(\d+) kB", text, re.MULTILINE)
     return int(match.group(1)) if match else 0
@@ -40,11 +41,11 @@ def _reset_peak() -> bool:
 
 def _page_peak(run: Any) -> dict[str, float]:
     resettable = _reset_peak()
-    before = _status_kb("VmRSS")
+    before = status_kb("VmRSS")
     run()
     return {
-        "peak_mb": _status_kb("VmHWM") / 1024,
-        "delta_mb": (_status_kb("VmHWM") - before) / 1024,
+        "peak_mb": status_kb("VmHWM") / 1024,
+        "delta_mb": (status_kb("VmHWM") - before) / 1024,
         "per_page_reset": resettable,
     }
 
@@ -62,7 +63,7 @@ def _worker(url: str, kind: str, today: dt.date, pages: list[str]) -> dict[str, 
 
     ctx = open_context(open_warehouse(url, None), today)
     plans = {page: WORKLOADS[page](ctx) for page in pages}
-    out: dict[str, Any] = {"kind": kind, "baseline_mb": _status_kb("VmRSS") / 1024, "pages": {}}
+    out: dict[str, Any] = {"kind": kind, "baseline_mb": status_kb("VmRSS") / 1024, "pages": {}}
     if kind == "ours":
         for page, plan in plans.items():
             out["pages"][page] = _page_peak(lambda plan=plan: run_page_ours(ctx, plan))
@@ -70,7 +71,7 @@ def _worker(url: str, kind: str, today: dt.date, pages: list[str]) -> dict[str, 
         statements = {page: capture_statements(ctx, plan) for page, plan in plans.items()}
         raw = ctx.warehouse.engine.raw_connection()
         _reset_peak()
-        out["baseline_mb"] = _status_kb("VmRSS") / 1024
+        out["baseline_mb"] = status_kb("VmRSS") / 1024
         for page in plans:
             out["pages"][page] = _page_peak(
                 lambda page=page: run_floor(raw.driver_connection, statements[page])
@@ -81,7 +82,7 @@ def _worker(url: str, kind: str, today: dt.date, pages: list[str]) -> dict[str, 
         started = time.perf_counter()
         tables = load_tables(ctx.warehouse)
         out["load_s"] = time.perf_counter() - started
-        out["load_peak_mb"] = _status_kb("VmHWM") / 1024
+        out["load_peak_mb"] = status_kb("VmHWM") / 1024
         out["rows_loaded"] = len(tables["facts"])
         for page, plan in plans.items():
             seconds = []
@@ -92,9 +93,9 @@ def _worker(url: str, kind: str, today: dt.date, pages: list[str]) -> dict[str, 
                 seconds.append(time.perf_counter() - started)
             out["pages"][page] = {
                 "group_s": statistics.median(seconds),
-                "peak_mb": _status_kb("VmHWM") / 1024,
+                "peak_mb": status_kb("VmHWM") / 1024,
             }
-    out["process_peak_mb"] = _status_kb("VmHWM") / 1024
+    out["process_peak_mb"] = status_kb("VmHWM") / 1024
     return out
 
 

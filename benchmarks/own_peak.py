@@ -11,16 +11,11 @@ the address space that ``exec`` makes new, so it is the checks run's own.
 
 from __future__ import annotations
 
-import re
 import runpy
 import sys
 from pathlib import Path
 
-
-def vm_hwm_kb() -> int:
-    """This process's peak resident memory (VmHWM, kB)."""
-    found = re.search(r"^VmHWM:\s+(\d+)", Path("/proc/self/status").read_text(), re.M)
-    return int(found.group(1)) if found else 0
+from benchmarks.memory import status_kb
 
 
 def main() -> None:
@@ -29,7 +24,7 @@ def main() -> None:
     try:
         runpy.run_module(module, run_name="__main__", alter_sys=True)
     finally:
-        Path(out).write_text(str(vm_hwm_kb()), encoding="utf-8")
+        Path(out).write_text(str(status_kb("VmHWM")), encoding="utf-8")
 
 
 if __name__ == "__main__":
