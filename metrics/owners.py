@@ -177,10 +177,13 @@ def pain_reasons(pain: pd.DataFrame, registry: KpiRegistry) -> pd.Series:
     return pd.Series(reasons, index=pain.index, dtype="str")
 
 
-def recent_values(series: pd.DataFrame, keys: list[str], periods: int) -> pd.DataFrame:
+def recent_values(series: pd.DataFrame, keys: list[str], periods: int,
+                  among: np.ndarray | None = None) -> pd.DataFrame:
     """The last ``periods`` values of each series as a list (oldest first; None for no value),
-    for small trend lines. Returns the key columns and ``trend``."""
-    starts = sorted(series["period_start"].unique())[-periods:]
+    for small trend lines. Returns the key columns and ``trend``. ``among``: the periods to take the
+    last ``periods`` of, the frame's own unless given (a part of a frame read by touchpoint passes
+    those of every part, as ``off_target_streaks`` does)."""
+    starts = sorted(series["period_start"].unique() if among is None else among)[-periods:]
     # Only the columns read here: the judged series' text columns are not copied (#19: memory).
     recent = series.loc[series["period_start"].isin(starts), [*keys, "period_start", "value"]]
     recent = recent.dropna(subset=keys)

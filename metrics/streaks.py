@@ -27,15 +27,18 @@ __all__ = ["DEFAULT_ALERT_STREAK", "off_target_streaks", "standing_off_target", 
 DEFAULT_ALERT_STREAK = 3
 
 
-def off_target_streaks(series: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def off_target_streaks(series: pd.DataFrame, keys: list[str],
+                       periods: np.ndarray | None = None) -> pd.DataFrame:
     """Per series (``keys``), how many periods in a row up to the series' latest period of the
     frame were off target. ``series``: judged periods (period_start, keys, status). Returns the
     key columns, ``streak`` (0 when the latest period is not off target or has no row) and
-    ``periods_seen`` (how many periods the frame has)."""
+    ``periods_seen`` (how many periods the frame has). ``periods``: the frame's periods, sorted, when
+    it is a part of a larger one (read by touchpoint): those of every part, every period of this
+    part among them, so that a part counts its streaks as the whole frame would."""
     if series.empty:
         return pd.DataFrame(columns=[*keys, "streak", "periods_seen"]).astype(
             {"streak": "int64", "periods_seen": "int64"})
-    periods = np.sort(series["period_start"].unique())
+    periods = np.sort(series["period_start"].unique()) if periods is None else periods
     # A grid of series x periods, True where off target (no row: False), filled by each row's series
     # and period codes: a pivot table of every row built a frame of 411,210 rows for My touchpoints'
     # 27 months at 100 M fact rows (#19). Rows without a key belong to no series, as in a grouping.

@@ -57,8 +57,8 @@ from metrics.trust import TrustState
 
 __all__ = ["alert_keys", "BACK_ON_TARGET", "CHECK_FAILING", "compute_alerts", "DATA_QUALITY",
     "DATA_QUALITY_KINDS", "DEFAULT_THRESHOLD", "DEFAULT_WINDOW", "describe_alerts", "failing_check_alerts",
-    "KIND_LABELS", "kind_label", "OFF_TARGET_STREAK", "robust_z", "SEVERITY_LABELS", "severity_label",
-    "TARGET_CROSSING", "target_crossings", "UNUSUAL_CHANGE", "unusual_changes"]
+    "KIND_LABELS", "kind_label", "OFF_TARGET_STREAK", "order_alerts", "robust_z", "SEVERITY_LABELS",
+    "severity_label", "TARGET_CROSSING", "target_crossings", "UNUSUAL_CHANGE", "unusual_changes"]
 
 TARGET_CROSSING = "target_crossing"
 UNUSUAL_CHANGE = "unusual_change"
@@ -294,11 +294,14 @@ def compute_alerts(
     min_history: int = DEFAULT_MIN_HISTORY,
     threshold: float = DEFAULT_THRESHOLD,
     streak: int | None = None,
+    latest: object = None,
 ) -> pd.DataFrame:
     """Target crossings, unusual changes, off-target streaks of ``streak`` or more periods (when
-    given) and data-quality alerts together, most severe first.
+    given) and data-quality alerts together, most severe first (``order_alerts``).
 
-    Values that are not trusted count as missing for the KPI alerts (module docstring).
+    Values that are not trusted count as missing for the KPI alerts (module docstring). ``latest``:
+    the period alerts are raised for, the frame's latest unless given; a series read in parts (by
+    touchpoint) passes the latest period of all parts, so each part alerts as the whole would.
     """
     untrusted = _untrusted(series)
     trusted_only = series.assign(value=series["value"].where(~untrusted))
@@ -313,13 +316,24 @@ def compute_alerts(
     if not frames:
         return _empty(keys)
     alerts = pd.concat(frames, ignore_index=True)
-    alerts = alerts[pd.to_datetime(alerts["period_start"]) == pd.to_datetime(series["period_start"]).max()]
+    latest = pd.to_datetime(series["period_start"]).max() if latest is None else pd.Timestamp(latest)
+    return order_alerts([alerts[pd.to_datetime(alerts["period_start"]) == latest]], keys)
+
+
+def order_alerts(frames: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
+    """``compute_alerts``' frames (of parts of one series) as one, most severe first; within a
+    severity the strongest (largest |score|; none counts as strongest) first, then by kind, series
+    keys and KPI, so the order does not depend on how the series was read."""
+    frames = [f for f in frames if not f.empty] or frames[:1] or [_empty(keys)]
+    alerts = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     alerts = alerts.assign(since=alerts["since"] if "since" in alerts.columns else pd.NaT)
+    first = ["kind", "severity", *keys, "kpi_id", *ALERT_COLUMNS[3:]]  # whichever kind came first
+    alerts = alerts[[c for c in first if c in alerts.columns] + [c for c in alerts.columns if c not in first]]
     order = alerts["severity"].map(_SEVERITY_ORDER)
     strength = alerts["score"].astype("float64").abs().fillna(np.inf)
     return (
         alerts.assign(_order=order, _strength=-strength)
-        .sort_values(["_order", "_strength", "kind"])
+        .sort_values(["_order", "_strength", "kind", *keys, "kpi_id"], kind="stable")
         .drop(columns=["_order", "_strength"])
         .reset_index(drop=True)
     )
