@@ -158,6 +158,7 @@ def judged_series(
     filters: Filters,
     columns: tuple[str, ...],
     whole_periods: int,
+    kept: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A long judged series for a builder whose figures are cached under the keys a judged frame
     has (ui/page_figures.py): ``load_judged``'s frame without caching it a second time. Returns
@@ -168,8 +169,10 @@ def judged_series(
     The KPI frame stays cached (load_kpis: a new check run re-judges without a query). My
     touchpoints' 27 months of an owner's ~4,000 touchpoints at 100 M fact rows are 411,210 rows:
     judged whole and cached they held 144 MB (trust reasons, target scopes and status texts of
-    every month) for figures that keep a few of them (#19: memory)."""
-    frame = load_kpis(ctx, start, end, by=by, grain=grain, filters=filters)
+    every month) for figures that keep a few of them (#19: memory). ``kept=False``: the KPI frame is
+    read for this call alone, not cached (a part of a series read in parts, ui/owner_figures.py)."""
+    frame = (load_kpis(ctx, start, end, by=by, grain=grain, filters=filters) if kept else
+             kpi_frame(ctx.warehouse, kpi_request(ctx, start, end, by, grain, filters), ctx.scope))
     judging = yardstick(ctx)
     last = sorted(pd.unique(frame["period_start"]))[-whole_periods:]
     rows = np.flatnonzero(frame["period_start"].isin(last).to_numpy())

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from metrics.alerts import DEFAULT_WINDOW
+from metrics.alerts import DEFAULT_WINDOW, compute_alerts, order_alerts
 from metrics.effectiveness import stage_conversion
 from metrics.judgement import judged_count
 from metrics.model import Filters, Grain, Period, Scope
@@ -29,6 +30,13 @@ from ui.quality_loaders import trust_counts
 from ui.tables import arrow_table
 
 SPARK_PERIODS = 13
+#: An owner's touchpoints are read and judged this many at a time (``_from_series``). At 100 M fact
+#: rows an owner of 3,990 touchpoints has 411,210 monthly values over the alerts' 27 months; read at
+#: once, with their judged series, streaks and alerts, they took the app's peak 150-200 MB above
+#: where the page started (#19: memory). In parts of 1,000 the build's peak is about 75 MB lower, in
+#: about the same time; parts of 500 took longer (judging has a cost per call) for no less memory.
+#: A part's KPI frame is read for it alone, not cached.
+PART_TOUCHPOINTS = 1000
 SPEND_MONTHS = 3
 #: What the whole series is read for (the alerts, streaks and trend lines); the latest two periods,
 #: ranked, compared and worded, keep every judged column (ui.loaders.judged_series).
@@ -61,27 +69,92 @@ def owner_window(ctx: AppContext, grain: Grain, streak_periods: int) -> Period:
     return complete_window(ctx.as_of, grain, max(DEFAULT_WINDOW, streak_periods) + 1)
 
 
+@dataclass(frozen=True)
+class _FromSeries:
+    """What the figures take from the owner's judged series (or a part of it), which is then let go."""
+
+    #: Every judged column of the rows of the last two periods (ui.loaders.judged_series).
+    recent: pd.DataFrame
+    #: metrics.streaks.off_target_streaks by touchpoint and KPI.
+    streaks: pd.DataFrame
+    #: metrics.alerts.compute_alerts by touchpoint, most severe first.
+    alerts: pd.DataFrame
+    #: metrics.owners.recent_values of the last SPARK_PERIODS periods.
+    trend: pd.DataFrame
+
+
+def _parts(touchpoint_ids: pd.Series) -> list[tuple[str, ...]]:
+    """The owner's touchpoints in the parts they are read in: sorted, PART_TOUCHPOINTS at a time."""
+    ids = sorted(touchpoint_ids.unique().tolist())
+    return [tuple(ids[at:at + PART_TOUCHPOINTS]) for at in range(0, len(ids), PART_TOUCHPOINTS)]
+
+
+def _from_series(ctx: AppContext, parts: list[tuple[str, ...]], window: Period,
+                 grain: Grain) -> tuple[np.ndarray, _FromSeries] | None:
+    """The series' periods (sorted) and what the figures take from it, read and judged a part at a
+    time, each part let go before the next is read; None when no part has a row.
+
+    Each part counts its streaks, alerts and trend lines over the periods of the parts read so far
+    and its own. A part read before another that has a period it lacks is read and counted again
+    over every period, so the figures are always the ones the series read at once gives; with data
+    in every period no part is read twice."""
+    kept = len(parts) == 1  # parts' frames are not cached: held until the build ends, they add up
+    read: list[tuple[tuple[str, ...], np.ndarray, _FromSeries]] = []
+    periods = np.array([], dtype="datetime64[ns]")
+    for part in parts:
+        series, recent = _judged_part(ctx, part, window, grain, kept)
+        periods = np.union1d(periods, pd.unique(series["period_start"]))
+        read.append((part, periods, _from_part(ctx, series, recent, periods)))
+        del series, recent  # before the next part is read and judged (#19: memory)
+    if not len(periods):
+        return None
+    taken = []
+    for part, counted_over, figures in read:
+        if not np.array_equal(counted_over, periods):
+            series, recent = _judged_part(ctx, part, window, grain, kept)
+            figures = _from_part(ctx, series, recent, periods)
+            del series, recent
+        taken.append(figures)
+    return periods, _FromSeries(
+        _joined([t.recent for t in taken]), _joined([t.streaks for t in taken]),
+        order_alerts([t.alerts for t in taken], ["touchpoint_id"]), _joined([t.trend for t in taken]))
+
+
+def _judged_part(ctx: AppContext, part: tuple[str, ...], window: Period, grain: Grain,
+                 kept: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return judged_series(ctx, window.start, window.end, by=Scope.TOUCHPOINT, grain=grain,
+                         filters=Filters(touchpoint_ids=part), columns=SERIES_COLUMNS, whole_periods=2,
+                         kept=kept)
+
+
+def _from_part(ctx: AppContext, series: pd.DataFrame, recent: pd.DataFrame,
+               periods: np.ndarray) -> _FromSeries:
+    """What the figures take from a part of the series, counted over ``periods``."""
+    keys = ["touchpoint_id", "kpi_id"]
+    return _FromSeries(recent, off_target_streaks(series, keys, periods),
+                       compute_alerts(series, ctx.registry, ["touchpoint_id"], latest=periods[-1]),
+                       recent_values(series, keys, SPARK_PERIODS, among=periods))
+
+
+def _joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
 def _build(ctx: AppContext, owner: str, grain: Grain, streak_periods: int) -> OwnerFigures | None:
     registry = ctx.registry
     mine = owner_touchpoints(owner, ctx.journeys, ctx.touchpoints)
     mine = mine.assign(journey=mine["journey_id"].map(ctx.journey_name))
     window = owner_window(ctx, grain, streak_periods)
-    series, recent = judged_series(ctx, max(window.start, ctx.first_date), window.end, by=Scope.TOUCHPOINT,
-                                   grain=grain, filters=Filters(touchpoint_ids=tuple(mine["touchpoint_id"])),
-                                   columns=SERIES_COLUMNS, whole_periods=2)
-    if series.empty:
+    read = Period(max(window.start, ctx.first_date), window.end)
+    found = _from_series(ctx, _parts(mine["touchpoint_id"]), read, grain)
+    if found is None:
         return None
-    periods = sorted(series["period_start"].unique())
-    keys = ["touchpoint_id", "kpi_id"]
-    # What reads the whole series first, then the series let go: at 100 M fact rows it is 411,210
-    # rows (about 75 MB), kept alive until the end it sat under every later step's peak (#19: memory).
-    streaks = off_target_streaks(series, keys)
-    alerts = alert_lines(series, ctx.touchpoints, registry, streak_periods, streaks)
-    trend = recent_values(series, keys, SPARK_PERIODS)
-    del series
+    periods, taken = found
+    recent, streaks, trend = taken.recent, taken.streaks, taken.trend
     latest = recent[recent["period_start"] == periods[-1]]
     previous = recent[recent["period_start"] == periods[-2]] if len(periods) > 1 else latest.iloc[:0]
-    del recent
+    alerts = alert_lines(taken.alerts, latest, streaks, ctx.touchpoints, registry, streak_periods)
+    del found, taken, recent
 
     journey_touchpoints = ctx.touchpoints[ctx.touchpoints["journey_id"].isin(mine["journey_id"])]
     ranked = owner_priorities(latest, journey_touchpoints, streaks, streak_periods)

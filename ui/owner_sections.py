@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from metrics.alerts import DATA_QUALITY, DEFAULT_THRESHOLD, DEFAULT_WINDOW, compute_alerts, describe_alerts
+from metrics.alerts import DATA_QUALITY, DEFAULT_THRESHOLD, DEFAULT_WINDOW, describe_alerts
 from metrics.effectiveness import pain_points
 from metrics.formatting import number_text
 from metrics.i18n import N_, tr
@@ -40,15 +40,15 @@ class AlertLines:
     quality_count: int
 
 
-def alert_lines(series: pd.DataFrame, touchpoints: pd.DataFrame, registry: KpiRegistry,
-                streak_periods: int = DEFAULT_ALERT_STREAK,
-                streaks: pd.DataFrame | None = None) -> AlertLines:
-    """``streaks``: metrics.streaks.off_target_streaks of ``series`` by touchpoint and KPI, when the
-    caller has it (computed here otherwise)."""
-    alerts = describe_alerts(compute_alerts(series, registry, ["touchpoint_id"]), touchpoints, registry)
+def alert_lines(alerts: pd.DataFrame, latest: pd.DataFrame, streaks: pd.DataFrame, touchpoints: pd.DataFrame,
+                registry: KpiRegistry, streak_periods: int = DEFAULT_ALERT_STREAK) -> AlertLines:
+    """The Alerts section's lines. ``alerts``: metrics.alerts.compute_alerts of the owner's judged
+    series by touchpoint (of its parts, ``order_alerts``); ``latest``: the series' rows of its latest
+    period; ``streaks``: metrics.streaks.off_target_streaks of the series by touchpoint and KPI."""
+    alerts = describe_alerts(alerts, touchpoints, registry)
     quality = alerts[alerts["kind"] == DATA_QUALITY]
     alerts = alerts[alerts["kind"] != DATA_QUALITY]
-    standing = _standing_lines(series, touchpoints, registry, streak_periods, alerts, SHOWN_ALERTS, streaks)
+    standing = _standing_lines(latest, touchpoints, registry, streak_periods, alerts, SHOWN_ALERTS, streaks)
     return AlertLines(standing, alerts.head(SHOWN_ALERTS).reset_index(drop=True),
                       quality.head(SHOWN_ALERTS).reset_index(drop=True), len(quality))
 
@@ -79,12 +79,13 @@ def show_alerts(lines: AlertLines, streak_periods: int = DEFAULT_ALERT_STREAK) -
             touchpoint=literal(row.touchpoint), reason=literal(row.reason)))
 
 
-def _standing_lines(series: pd.DataFrame, touchpoints: pd.DataFrame, registry: KpiRegistry,
+def _standing_lines(latest: pd.DataFrame, touchpoints: pd.DataFrame, registry: KpiRegistry,
                     streak_periods: int, alerts: pd.DataFrame, limit: int,
-                    streaks: pd.DataFrame | None = None) -> list[str]:
+                    streaks: pd.DataFrame) -> list[str]:
     """Off target ``streak_periods`` periods in a row (metrics.streaks) and not already alerted:
-    the first ``limit`` (longest first), the ones shown; the rest are not worded."""
-    standing = standing_off_target(series, ["touchpoint_id", "kpi_id"], streak_periods, streaks)
+    the first ``limit`` (longest first), the ones shown; the rest are not worded. ``latest``: the
+    series' rows of its latest period (the values the lines quote)."""
+    standing = standing_off_target(latest, ["touchpoint_id", "kpi_id"], streak_periods, streaks)
     alerted = set(zip(alerts["touchpoint_id"], alerts["kpi_id"], strict=True)) if len(alerts) else set()
     shown: list[Any] = []  # standing rows (named tuples) to word
     for row in standing.itertuples(index=False):
@@ -97,7 +98,6 @@ def _standing_lines(series: pd.DataFrame, touchpoints: pd.DataFrame, registry: K
     ids = touchpoints["touchpoint_id"]
     wanted = ids.isin([row.touchpoint_id for row in shown])
     names = dict(zip(ids[wanted], touchpoints.loc[wanted, "name"], strict=False))
-    latest = series[series["period_start"] == series["period_start"].max()]
     latest = latest[latest["touchpoint_id"].isin([row.touchpoint_id for row in shown])]
     latest = latest.set_index(["touchpoint_id", "kpi_id"])
     lines: list[str] = []
