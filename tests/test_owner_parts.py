@@ -1,27 +1,31 @@
-"""My touchpoints reads an owner's series in parts of touchpoints (ui/owner_figures.py,
-PART_TOUCHPOINTS; #19: memory). Every figure must be the one the series read at once gives, also
-where a part lacks periods that others have: a touchpoint without its latest month, one with a
-month missing in the middle, a value not trusted. Built on a DuckDB fixture warehouse."""
+"""My touchpoints reads an owner's series in parts of touchpoints where the monthly summary answers
+(ui/owner_figures.py, PART_TOUCHPOINTS; #19: memory). Every figure must be the one the series read
+at once gives, also where a part lacks periods that others have: a touchpoint without its latest
+month, one with a month missing in the middle, a value not trusted. Without the summary (weeks, or
+no summary table) the series is read at once. Built on a DuckDB warehouse of the fixture data with
+the summary, in canonical names."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pytest
+import sqlalchemy as sa
 
+from connectors.demo import write_kpi_summary, write_warehouse
+from connectors.queries import date_bounds
 from metrics.model import Grain
 from metrics.owners import owner_touchpoints
 from metrics.registry import KpiRegistry
 from metrics.trust import TrustEvidence
-from tests.fixtures import DEMO_END, FIXTURE_MAPPING_FILE, build_duckdb_file, fixture_frames, sent_statements
+from tests.fixtures import DEMO_END, fixture_frames, sent_statements
 
 OWNER = "Anna Becker"  # the buy journey's map owner: four touchpoints
 #: What is planted: one touchpoint's rows from October 2026 on gone (the latest complete month and
-#: weeks), another's March and two weeks of August gone, both their CSATs off target throughout, a
-#: third one's CSAT not trusted from October.
+#: weeks) and its other KPIs dropping in September, another's March and two weeks of August gone,
+#: both their CSATs off target throughout, a third one's CSAT not trusted from October.
 NO_LATEST, GAP, UNTRUSTED = "tp_buy_delivery", "tp_buy_store_advice", "tp_buy_web_shop"
 FAULT = pd.DataFrame([{"journey_id": None, "stage_id": None, "touchpoint_id": UNTRUSTED, "kpi_id": "csat",
                        "date_from": dt.date(2026, 10, 1), "date_to": dt.date(2026, 11, 30),
@@ -33,19 +37,32 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, pd
     frames = fixture_frames()
     facts = frames["touchpoint_kpis"]
     day = pd.to_datetime(facts["date"])
-    gone = (((facts["touchpoint_id"] == NO_LATEST) & (day >= "2026-10-01"))
+    gone = ((day < "2024-12-01")  # the data starts on a month's first day: the summary answers the window
+            | ((facts["touchpoint_id"] == NO_LATEST) & (day >= "2026-10-01"))
             | ((facts["touchpoint_id"] == GAP) & (day >= "2026-03-01") & (day < "2026-04-01"))
             | ((facts["touchpoint_id"] == GAP) & (day >= "2026-08-03") & (day < "2026-08-17")))
     # Both CSATs far off target throughout: each one's streak is where a part's own periods differ.
     low = facts["touchpoint_id"].isin([NO_LATEST, GAP]) & (facts["kpi_id"] == "csat")
     facts.loc[low, "numerator"] = facts.loc[low, "denominator"] * 2.0
+    # NO_LATEST's other KPIs drop in its last month (September): alerts of a month that is not the
+    # latest, which must not be raised.
+    drop = ((facts["touchpoint_id"] == NO_LATEST) & (facts["kpi_id"] != "csat") & (day >= "2026-09-01")
+            & (day < "2026-10-01"))
+    facts.loc[drop, "numerator"] = facts.loc[drop, "numerator"] * 0.3
     frames["touchpoint_kpis"] = facts[~gone].reset_index(drop=True)
-    url = build_duckdb_file(Path(tmp_path_factory.mktemp("owner-parts")) / "wh.duckdb", frames)
-    return url, frames
+    url = sa.URL.create("duckdb", database=str(tmp_path_factory.mktemp("owner-parts") / "wh.duckdb"))
+    engine = sa.create_engine(url)
+    try:
+        write_warehouse(engine, frames)
+        write_kpi_summary(engine)
+    finally:
+        engine.dispose()
+    return url.render_as_string(), frames
 
 
-@pytest.fixture()
-def ctx(planted: tuple[str, dict[str, pd.DataFrame]], monkeypatch: pytest.MonkeyPatch) -> object:
+@pytest.fixture(params=["summary", "facts"])
+def ctx(planted: tuple[str, dict[str, pd.DataFrame]], monkeypatch: pytest.MonkeyPatch,
+        request: pytest.FixtureRequest) -> object:
     from connectors.warehouse import open_warehouse
     from ui import caching, loaders
     from ui.context import AppContext
@@ -55,7 +72,9 @@ def ctx(planted: tuple[str, dict[str, pd.DataFrame]], monkeypatch: pytest.Monkey
     assert set(mine) >= {NO_LATEST, GAP, UNTRUSTED}
     monkeypatch.setattr(loaders, "load_trust", lambda _ctx: TrustEvidence.from_run("r1", FAULT))
     caching.clear_data()
-    warehouse = open_warehouse(url, FIXTURE_MAPPING_FILE)
+    warehouse = open_warehouse(url, None, kpi_summary=request.param == "summary")
+    assert warehouse.has_summary is (request.param == "summary")
+    assert date_bounds(warehouse) is not None  # as the app's context: reads the summary's end
     yield AppContext(settings=None, warehouse=warehouse,  # type: ignore[arg-type]
                      registry=KpiRegistry.from_frame(frames["kpis"]), journeys=frames["journeys"],
                      stages=frames["stages"], touchpoints=frames["touchpoints"], targets=frames["targets"],
@@ -73,7 +92,7 @@ def _figures(ctx: object, grain: Grain, part: int, monkeypatch: pytest.MonkeyPat
     caching.clear_data()
     with caching.building_figures(), sent_statements(ctx.warehouse.engine) as sent:  # type: ignore[attr-defined]
         figures = owner_figures._build(ctx, OWNER, grain, 3)  # type: ignore[arg-type]
-    return figures, sum("numerator" in s.sql for s in sent)
+    return figures, sum("sum(" in s.sql and "kpi_id" in s.sql for s in sent)
 
 
 @pytest.mark.parametrize("grain", [Grain.MONTH, Grain.WEEK])
@@ -86,8 +105,10 @@ def test_figures_read_in_parts_are_the_figures_read_at_once(ctx: object, grain: 
     assert len(whole.alerts.alerts) + len(whole.alerts.standing) >= 1
     assert any("Advice in the store" in line for line in whole.alerts.standing)  # GAP's CSAT
     # In parts of one (sorted: NO_LATEST first) the first part lacks the latest period, which the next
-    # has: it is read again (5 statements); in parts of three the first has every period (2).
-    for part, expected_statements in ((1, 5), (3, 2)):
+    # has: it is read again (5 statements); in parts of three the first has every period (2). Weeks,
+    # and months without the summary, are read at once.
+    in_parts = grain is Grain.MONTH and ctx.warehouse.has_summary  # type: ignore[attr-defined]
+    for part, expected_statements in ((1, 5 if in_parts else 1), (3, 2 if in_parts else 1)):
         parts, statements = _figures(ctx, grain, part, monkeypatch)
         assert parts is not None and statements == expected_statements
         assert parts.latest == whole.latest
