@@ -95,15 +95,24 @@ def health_series(tp_series: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.Data
     Returns period_start, journey_id, health (NaN for a period with nothing judged)."""
     starts = sorted(tp_series["period_start"].dropna().unique())
     if not starts:
-        return pd.DataFrame({"period_start": [], "journey_id": [], "health": []})
+        return health_grid(pd.DataFrame(), starts, touchpoints)
     # Every journey in every period (as health_scores gives per period), judged in one pass over
     # all periods instead of one per period (12 merges of 145,000 rows at 100 M rows, #19).
+    return health_grid(weighted_health(tp_series, touchpoints, ["period_start"]), starts, touchpoints)
+
+
+def health_grid(health: pd.DataFrame, starts: list[object], touchpoints: pd.DataFrame) -> pd.DataFrame:
+    """``health_series`` from ``health`` (metrics.effectiveness.weighted_health by period_start,
+    of some or all journeys) and the series' periods ``starts`` (sorted): every journey in every
+    period, health NaN where nothing was judged. A series read a part of the journeys at a time
+    gives the same as read at once: each journey's health comes from its own rows."""
+    if not len(starts):
+        return pd.DataFrame({"period_start": [], "journey_id": [], "health": []})
     journeys = touchpoints["journey_id"].drop_duplicates()
     grid = pd.DataFrame({
         "period_start": pd.Series(starts).repeat(len(journeys)).to_numpy(),
         "journey_id": np.tile(journeys.to_numpy(), len(starts)),
     })
-    health = weighted_health(tp_series, touchpoints, ["period_start"])
     return grid.merge(health, on=["period_start", "journey_id"], how="left")
 
 
@@ -160,12 +169,13 @@ def _drags(rows: pd.DataFrame, registry: KpiRegistry) -> tuple[Drag, ...]:
 def journey_cards(
     tp_scored: pd.DataFrame,
     tp_before: pd.DataFrame,
-    tp_series: pd.DataFrame,
+    tp_series: pd.DataFrame | None,
     touchpoints: pd.DataFrame,
     journeys: pd.DataFrame,
     registry: KpiRegistry,
     *,
     summaries: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    health: pd.DataFrame | None = None,
 ) -> list[JourneyCard]:
     """One card per journey, worst health first, journeys with no score last.
 
@@ -173,7 +183,8 @@ def journey_cards(
     ``tp_series``: judged touchpoint values by month (with period_start) for the trend.
     ``summaries``: metrics.overview.journey_summary of ``tp_scored`` and of ``tp_before`` (empty
     when ``tp_before`` is), when the caller has them: their health and moments of truth are the
-    ones computed here otherwise (the Overview computed each twice, #19)."""
+    ones computed here otherwise (the Overview computed each twice, #19). ``health``:
+    ``health_series`` of ``tp_series`` when the caller has it instead (read in parts, #19: memory)."""
     if summaries is None:
         now = health_scores(tp_scored, touchpoints).set_index("journey_id")["health"]
         before = health_scores(tp_before, touchpoints).set_index("journey_id")["health"] \
@@ -182,7 +193,11 @@ def journey_cards(
     else:
         summary, summary_before = (s.drop_duplicates("journey_id").set_index("journey_id") for s in summaries)
         now, before, mots = summary["health"], summary_before["health"], summary
-    series = health_series(tp_series, touchpoints)
+    if health is None:
+        if tp_series is None:
+            raise ValueError("journey_cards needs tp_series or its health series")  # i18n: not shown
+        health = health_series(tp_series, touchpoints)
+    series = health
     drags = score_drags(tp_scored, touchpoints, registry)
     cards = []
     for j in journeys.itertuples(index=False):

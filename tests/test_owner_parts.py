@@ -1,26 +1,24 @@
 """My touchpoints reads an owner's series in parts of touchpoints where the monthly summary answers
-(ui/owner_figures.py, PART_TOUCHPOINTS; #19: memory). Every figure must be the one the series read
+(ui/owner_figures.py, ui/read_parts.py; #19: memory). Every figure must be the one the series read
 at once gives, also where a part lacks periods that others have: a touchpoint without its latest
 month, one with a month missing in the middle, a value not trusted. Without the summary (weeks, or
-no summary table) the series is read at once. Built on a DuckDB warehouse of the fixture data with
-the summary, in canonical names."""
+no summary table) the series is read at once (tests/parts_fixtures.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pytest
-import sqlalchemy as sa
 
-from connectors.demo import write_kpi_summary, write_warehouse
-from connectors.queries import date_bounds
 from metrics.model import Grain
 from metrics.owners import owner_touchpoints
-from metrics.registry import KpiRegistry
 from metrics.trust import TrustEvidence
-from tests.fixtures import DEMO_END, fixture_frames, sent_statements
+from tests.fixtures import fixture_frames, sent_statements
+from tests.parts_fixtures import kpi_statements, parts_context, summary_warehouse
 
 OWNER = "Anna Becker"  # the buy journey's map owner: four touchpoints
 #: What is planted: one touchpoint's rows from October 2026 on gone (the latest complete month and
@@ -50,49 +48,29 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, pd
             & (day < "2026-10-01"))
     facts.loc[drop, "numerator"] = facts.loc[drop, "numerator"] * 0.3
     frames["touchpoint_kpis"] = facts[~gone].reset_index(drop=True)
-    url = sa.URL.create("duckdb", database=str(tmp_path_factory.mktemp("owner-parts") / "wh.duckdb"))
-    engine = sa.create_engine(url)
-    try:
-        write_warehouse(engine, frames)
-        write_kpi_summary(engine)
-    finally:
-        engine.dispose()
-    return url.render_as_string(), frames
+    return summary_warehouse(tmp_path_factory.mktemp("owner-parts") / "wh.duckdb", frames), frames
 
 
 @pytest.fixture(params=["summary", "facts"])
 def ctx(planted: tuple[str, dict[str, pd.DataFrame]], monkeypatch: pytest.MonkeyPatch,
-        request: pytest.FixtureRequest) -> object:
-    from connectors.warehouse import open_warehouse
-    from ui import caching, loaders
-    from ui.context import AppContext
-
+        request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
     url, frames = planted
     mine = owner_touchpoints(OWNER, frames["journeys"], frames["touchpoints"])["touchpoint_id"]
     assert set(mine) >= {NO_LATEST, GAP, UNTRUSTED}
-    monkeypatch.setattr(loaders, "load_trust", lambda _ctx: TrustEvidence.from_run("r1", FAULT))
-    caching.clear_data()
-    warehouse = open_warehouse(url, None, kpi_summary=request.param == "summary")
-    assert warehouse.has_summary is (request.param == "summary")
-    assert date_bounds(warehouse) is not None  # as the app's context: reads the summary's end
-    yield AppContext(settings=None, warehouse=warehouse,  # type: ignore[arg-type]
-                     registry=KpiRegistry.from_frame(frames["kpis"]), journeys=frames["journeys"],
-                     stages=frames["stages"], touchpoints=frames["touchpoints"], targets=frames["targets"],
-                     first_date=pd.Timestamp(frames["touchpoint_kpis"]["date"].min()).date(), as_of=DEMO_END,
-                     key="owner-parts")
-    warehouse.engine.dispose()
-    caching.clear_data()
+    with parts_context(url, frames, request.param == "summary", tmp_path, monkeypatch,
+                       TrustEvidence.from_run("r1", FAULT)) as context:
+        yield context
 
 
 def _figures(ctx: object, grain: Grain, part: int, monkeypatch: pytest.MonkeyPatch) -> tuple[object, int]:
     """The owner's figures read in parts of ``part`` touchpoints, and how many KPI statements that sent."""
     from ui import caching, owner_figures
 
-    monkeypatch.setattr(owner_figures, "PART_TOUCHPOINTS", part)
+    monkeypatch.setattr(owner_figures, "OWNER_PART_TOUCHPOINTS", part)
     caching.clear_data()
     with caching.building_figures(), sent_statements(ctx.warehouse.engine) as sent:  # type: ignore[attr-defined]
         figures = owner_figures._build(ctx, OWNER, grain, 3)  # type: ignore[arg-type]
-    return figures, sum("sum(" in s.sql and "kpi_id" in s.sql for s in sent)
+    return figures, kpi_statements(sent)
 
 
 @pytest.mark.parametrize("grain", [Grain.MONTH, Grain.WEEK])

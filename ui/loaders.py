@@ -107,10 +107,14 @@ def _judged(
 ) -> pd.DataFrame:
     # The cached frame on purpose: a new check run or target re-judges without a warehouse query.
     frame = load_kpis(_ctx, start, end, by=by, grain=grain, filters=filters, kpi_ids=kpi_ids)
-    judging = yardstick(_ctx, _evidence)
+    return _judged_frame(frame, yardstick(_ctx, _evidence), start, end, grain, dict(keys), columns)
+
+
+def _judged_frame(frame: pd.DataFrame, judging: Yardstick, start: dt.date, end: dt.date, grain: Grain,
+                  keys: dict[str, str], columns: tuple[str, ...] | None) -> pd.DataFrame:
     if columns is None:
-        return judge(frame, judging, start, end, grain, dict(keys))
-    return judged_columns(frame, judging, start, end, grain, dict(keys), list(columns))
+        return judge(frame, judging, start, end, grain, keys)
+    return judged_columns(frame, judging, start, end, grain, keys, list(columns))
 
 
 #: Parts a multi-period frame is judged in when only some columns are kept (``judged_columns``).
@@ -170,7 +174,7 @@ def judged_series(
     touchpoints' 27 months of an owner's ~4,000 touchpoints at 100 M fact rows are 411,210 rows:
     judged whole and cached they held 144 MB (trust reasons, target scopes and status texts of
     every month) for figures that keep a few of them (#19: memory). ``kept=False``: the KPI frame is
-    read for this call alone, not cached (a part of a series read in parts, ui/owner_figures.py)."""
+    read for this call alone, not cached (a part of a series read in parts, ui/read_parts.py)."""
     frame = (load_kpis(ctx, start, end, by=by, grain=grain, filters=filters) if kept else
              kpi_frame(ctx.warehouse, kpi_request(ctx, start, end, by, grain, filters), ctx.scope))
     judging = yardstick(ctx)
@@ -211,6 +215,7 @@ def load_judged(
     kpi_ids: tuple[str, ...] | None = None,
     keys: dict[str, str] | None = None,
     columns: tuple[str, ...] | None = None,
+    kept: bool = True,
 ) -> pd.DataFrame:
     """KPI values over [start, end] judged in one step (metrics.judgement.judge): value, target in
     force, status and trust. The only way pages get KPI numbers to show.
@@ -221,7 +226,12 @@ def load_judged(
 
     Cached per request, version of the dimension tables and check run: judging took about a
     third of a warm Overview or Journey run at 10 M rows, and a new check run must show at once.
+    ``kept=False``: read and judged for this call alone, nothing cached (a part of a series read in
+    parts, ui/read_parts.py).
     """
     evidence = load_trust(ctx)
+    if not kept:
+        frame = kpi_frame(ctx.warehouse, kpi_request(ctx, start, end, by, grain, filters, kpi_ids), ctx.scope)
+        return _judged_frame(frame, yardstick(ctx, evidence), start, end, grain, keys or {}, columns)
     return _judged(ctx, evidence, ctx.key, ctx.dimensions_version, evidence.key, start, end, by, grain,
                    filters, kpi_ids, tuple(sorted((keys or {}).items())), columns)

@@ -8,14 +8,16 @@ moments of truth off target were derived on every run: about 0.5 s of CPU of a w
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 
-from metrics.effectiveness import with_deltas
+from metrics.effectiveness import weighted_health, with_deltas
 from metrics.formatting import number_text
 from metrics.i18n import N_, tr
-from metrics.journey_cards import TREND_COLUMNS, JourneyCard, journey_cards
+from metrics.journey_cards import TREND_COLUMNS, JourneyCard, health_grid, health_series, journey_cards
 from metrics.model import Filters, Grain, Period, Scope
 from metrics.overview import (
     OverviewTiles,
@@ -31,6 +33,7 @@ from ui.loaders import load_judged
 from ui.page_figures import page_figures
 from ui.period_loaders import load_judged_pair
 from ui.quality_loaders import trust_counts
+from ui.read_parts import TREND_PART_TOUCHPOINTS, journey_parts, read_in_parts
 from ui.status_grid import headline_grid_html
 from ui.tables import arrow_table, status_table
 
@@ -80,12 +83,39 @@ def trend_kpis(ctx: AppContext, period: Period) -> tuple[str, ...] | None:
     return tuple(k for k in ctx.registry.ids() if k in judgeable) or None
 
 
+def health_trend(ctx: AppContext, period: Period, filters: Filters) -> pd.DataFrame:
+    """metrics.journey_cards.health_series of the cards' months (``trend_window``).
+
+    Where the monthly summary answers those months and the journeys have more than
+    TREND_PART_TOUCHPOINTS touchpoints together, they are read and judged a part of the journeys at
+    a time, each part reduced to its journeys' health before the next is read (ui/read_parts.py):
+    at 100 M fact rows the 12 months of every touchpoint are 486,000 values, which with their judged
+    columns were held until the figures were built (#19: memory). A journey's health comes from its
+    own touchpoints' values alone, so the trend is the same as read at once."""
+    start, end = trend_window(ctx, period)
+    kpi_ids = trend_kpis(ctx, period)
+    parts = journey_parts(ctx.touchpoints, filters.journey_ids, TREND_PART_TOUCHPOINTS)
+    if len(parts) < 2 or not read_in_parts(ctx, Grain.MONTH, Period(start, end)):
+        judged = load_judged(ctx, start, end, by=Scope.TOUCHPOINT, grain=Grain.MONTH, filters=filters,
+                             kpi_ids=kpi_ids, columns=TREND_COLUMNS)
+        return health_series(judged, ctx.touchpoints)
+    healths, starts = [], []
+    for part in parts:
+        judged = load_judged(ctx, start, end, by=Scope.TOUCHPOINT, grain=Grain.MONTH,
+                             filters=replace(filters, journey_ids=part), kpi_ids=kpi_ids,
+                             columns=TREND_COLUMNS, kept=False)
+        starts.append(pd.unique(judged["period_start"].dropna()))
+        healths.append(weighted_health(judged, ctx.touchpoints, ["period_start"]))
+        del judged  # before the next part is read (#19: memory)
+    return health_grid(pd.concat(healths, ignore_index=True), list(np.unique(np.concatenate(starts))),
+                       ctx.touchpoints)
+
+
 def _build(ctx: AppContext, period: Period, earlier: Period, filters: Filters) -> OverviewFigures | None:
     tp_scored, tp_before = load_judged_pair(ctx, period, earlier, by=Scope.TOUCHPOINT, filters=filters)
     if tp_scored.empty:
         return None
-    tp_months = load_judged(ctx, *trend_window(ctx, period), by=Scope.TOUCHPOINT, grain=Grain.MONTH,
-                            filters=filters, kpi_ids=trend_kpis(ctx, period), columns=TREND_COLUMNS)
+    health = health_trend(ctx, period, filters)
     headline_ids = tuple(k.kpi_id for k in ctx.registry.headline())
     journey_now, journey_before = load_judged_pair(
         ctx, period, earlier, by=Scope.JOURNEY, filters=filters, kpi_ids=headline_ids
@@ -108,8 +138,8 @@ def _build(ctx: AppContext, period: Period, earlier: Period, filters: Filters) -
     return OverviewFigures(
         tiles=tiles,
         trust=trust_counts(tp_scored, journey_now),
-        cards=journey_cards(tp_scored, tp_before, tp_months, ctx.touchpoints, ctx.journeys, ctx.registry,
-                            summaries=(summary, summary_before)),
+        cards=journey_cards(tp_scored, tp_before, None, ctx.touchpoints, ctx.journeys, ctx.registry,
+                            summaries=(summary, summary_before), health=health),
         grid_html=headline_grid_html(headline_cells(journey_scored, ctx.registry, ctx.journeys)),
         mot_judged=int(summary["mot_judged"].sum()),
         mots=shown,

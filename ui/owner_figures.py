@@ -4,6 +4,11 @@ Alerts, priorities (every value in words), movers, pain points and quick wins we
 every run: about 0.6 s of CPU of a warm My touchpoints run at 10 M rows (#19). ``owner_figures``
 returns them cached; the page only draws. The alert history and the actions come from the state
 store and are read on every run.
+
+The owner's series is read in parts of OWNER_PART_TOUCHPOINTS touchpoints where the monthly summary
+answers it (ui/read_parts.py): at 100 M fact rows an owner of 3,990 touchpoints has 411,210 monthly
+values over the alerts' 27 months, and read at once, with their judged series, streaks and alerts,
+they took the app's peak 150-200 MB above where the page started (#19: memory).
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from connectors.queries import summary_answers
 from metrics.alerts import DEFAULT_WINDOW, compute_alerts, order_alerts
 from metrics.effectiveness import stage_conversion
 from metrics.judgement import judged_count
@@ -28,16 +32,10 @@ from ui.loaders import judged_series, load_budget, load_funnel
 from ui.owner_sections import AlertLines, PainLines, alert_lines, movers, pain_lines, priority_table
 from ui.page_figures import page_figures
 from ui.quality_loaders import trust_counts
+from ui.read_parts import OWNER_PART_TOUCHPOINTS, read_in_parts, touchpoint_parts
 from ui.tables import arrow_table
 
 SPARK_PERIODS = 13
-#: An owner's touchpoints are read and judged this many at a time (``_from_series``). At 100 M fact
-#: rows an owner of 3,990 touchpoints has 411,210 monthly values over the alerts' 27 months; read at
-#: once, with their judged series, streaks and alerts, they took the app's peak 150-200 MB above
-#: where the page started (#19: memory). In parts of 1,000 the build's peak is about 75 MB lower, in
-#: about the same time; parts of 500 took longer (judging has a cost per call) for no less memory.
-#: A part's KPI frame is read for it alone, not cached. Only where the monthly summary answers (_parts).
-PART_TOUCHPOINTS = 1000
 SPEND_MONTHS = 3
 #: What the whole series is read for (the alerts, streaks and trend lines); the latest two periods,
 #: ranked, compared and worded, keep every judged column (ui.loaders.judged_series).
@@ -82,17 +80,6 @@ class _FromSeries:
     alerts: pd.DataFrame
     #: metrics.owners.recent_values of the last SPARK_PERIODS periods.
     trend: pd.DataFrame
-
-
-def _parts(ctx: AppContext, touchpoint_ids: pd.Series, window: Period, grain: Grain) -> list[tuple[str, ...]]:
-    """The owner's touchpoints in the parts they are read in: sorted, PART_TOUCHPOINTS at a time
-    where the monthly summary answers the window, else all at once. A part's statement reads the
-    summary's months (3.4 M rows at 100 M fact rows); read from the fact table, each part would scan
-    the window's facts again (four parts took the cold build from 2.0-2.6 to 3.7-4.3 s there)."""
-    ids = sorted(touchpoint_ids.unique().tolist())
-    if not summary_answers(ctx.warehouse, grain, [(window.start, window.end)]):
-        return [tuple(ids)]
-    return [tuple(ids[at:at + PART_TOUCHPOINTS]) for at in range(0, len(ids), PART_TOUCHPOINTS)]
 
 
 def _from_series(ctx: AppContext, parts: list[tuple[str, ...]], window: Period,
@@ -152,7 +139,9 @@ def _build(ctx: AppContext, owner: str, grain: Grain, streak_periods: int) -> Ow
     mine = mine.assign(journey=mine["journey_id"].map(ctx.journey_name))
     window = owner_window(ctx, grain, streak_periods)
     read = Period(max(window.start, ctx.first_date), window.end)
-    found = _from_series(ctx, _parts(ctx, mine["touchpoint_id"], read, grain), read, grain)
+    parts = (touchpoint_parts(mine["touchpoint_id"], OWNER_PART_TOUCHPOINTS)
+             if read_in_parts(ctx, grain, read) else [tuple(sorted(mine["touchpoint_id"].unique()))])
+    found = _from_series(ctx, parts, read, grain)
     if found is None:
         return None
     periods, taken = found
