@@ -31,8 +31,8 @@ from metrics.i18n import tr
 from metrics.registry import KpiRegistry
 from metrics.status import STATUS_POINTS, health_points, health_status
 
-__all__ = ["Drag", "health_change_text", "health_series", "health_text", "JourneyCard", "journey_cards",
-    "score_drags", "DRAGS_SHOWN", "TREND_COLUMNS"]
+__all__ = ["Drag", "health_change_text", "health_grid", "health_series", "health_text", "JourneyCard",
+    "journey_cards", "months_health", "score_drags", "DRAGS_SHOWN", "TREND_COLUMNS"]
 
 #: How many KPIs a card names as pulling its score down.
 DRAGS_SHOWN = 2
@@ -98,14 +98,20 @@ def health_series(tp_series: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.Data
         return health_grid(pd.DataFrame(), starts, touchpoints)
     # Every journey in every period (as health_scores gives per period), judged in one pass over
     # all periods instead of one per period (12 merges of 145,000 rows at 100 M rows, #19).
-    return health_grid(weighted_health(tp_series, touchpoints, ["period_start"]), starts, touchpoints)
+    return health_grid(months_health(tp_series, touchpoints), starts, touchpoints)
+
+
+def months_health(tp_series: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFrame:
+    """Health per period and journey of judged touchpoint values with ``period_start``: period_start,
+    journey_id, health, only where something was judged (``health_grid`` adds the rest)."""
+    return weighted_health(tp_series, touchpoints, ["period_start"])
 
 
 def health_grid(health: pd.DataFrame, starts: list[object], touchpoints: pd.DataFrame) -> pd.DataFrame:
-    """``health_series`` from ``health`` (metrics.effectiveness.weighted_health by period_start,
-    of some or all journeys) and the series' periods ``starts`` (sorted): every journey in every
-    period, health NaN where nothing was judged. A series read a part of the journeys at a time
-    gives the same as read at once: each journey's health comes from its own rows."""
+    """``health_series`` from ``health`` (``months_health`` of some or all journeys) and the
+    series' periods ``starts`` (sorted): every journey in every period, health NaN where nothing
+    was judged. A series read a part of the journeys at a time gives the same as read at once:
+    each journey's health comes from its own rows."""
     if not len(starts):
         return pd.DataFrame({"period_start": [], "journey_id": [], "health": []})
     journeys = touchpoints["journey_id"].drop_duplicates()

@@ -14,10 +14,17 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from metrics.effectiveness import weighted_health, with_deltas
+from metrics.effectiveness import with_deltas
 from metrics.formatting import number_text
 from metrics.i18n import N_, tr
-from metrics.journey_cards import TREND_COLUMNS, JourneyCard, health_grid, health_series, journey_cards
+from metrics.journey_cards import (
+    TREND_COLUMNS,
+    JourneyCard,
+    health_grid,
+    health_series,
+    journey_cards,
+    months_health,
+)
 from metrics.model import Filters, Grain, Period, Scope
 from metrics.overview import (
     OverviewTiles,
@@ -105,7 +112,7 @@ def health_trend(ctx: AppContext, period: Period, filters: Filters) -> pd.DataFr
                              filters=replace(filters, journey_ids=part), kpi_ids=kpi_ids,
                              columns=TREND_COLUMNS, kept=False)
         starts.append(pd.unique(judged["period_start"].dropna()))
-        healths.append(weighted_health(judged, ctx.touchpoints, ["period_start"]))
+        healths.append(months_health(judged, ctx.touchpoints))
         del judged  # before the next part is read (#19: memory)
     return health_grid(pd.concat(healths, ignore_index=True), list(np.unique(np.concatenate(starts))),
                        ctx.touchpoints)
