@@ -63,10 +63,11 @@ def build_scaled(path: Path, base: Path, copies: int) -> Path:
                 f"UNION ALL SELECT t.* REPLACE ({_suffixed('t.scope_id')} AS scope_id) "
                 "FROM base.targets t, c WHERE t.scope = 'touchpoint'"
             )
-            conn.execute(
-                "CREATE TABLE budget AS SELECT b.* FROM base.budget b WHERE b.touchpoint_id IS NULL "
+            conn.execute(  # in month order, as the demo writes it (connectors/_demo_facts.py)
+                "CREATE TABLE budget AS SELECT * FROM (SELECT b.* FROM base.budget b "
+                "WHERE b.touchpoint_id IS NULL "
                 f"UNION ALL SELECT b.* REPLACE ({_suffixed('b.touchpoint_id')} AS touchpoint_id) "
-                "FROM base.budget b, c WHERE b.touchpoint_id IS NOT NULL"
+                "FROM base.budget b, c WHERE b.touchpoint_id IS NOT NULL) ORDER BY month"
             )
             conn.execute(
                 "CREATE TABLE touchpoint_kpis AS SELECT f.* REPLACE "
