@@ -38,6 +38,7 @@ from metrics.registry import KpiRegistry
 from metrics.targets import kpis_with_targets
 from metrics.trends import complete_window, last_year_window, to_date_periods
 from metrics.trust import TrustEvidence
+from ui.read_parts import owner_parts, trend_parts
 
 
 @dataclass(frozen=True)
@@ -174,10 +175,14 @@ def overview_plan(ctx: BenchContext) -> PagePlan:
     judgeable = kpis_with_targets(ctx.dims["targets"], trend_start, months.end)
     trend_kpis = tuple(k for k in ctx.registry.ids() if k in judgeable) or None
     headline = tuple(k.kpi_id for k in ctx.registry.headline())
+    # The health trend a part of the journeys at a time where the summary answers its months
+    # (ui.overview_figures.health_trend), else at once.
+    journeys = trend_parts(ctx.warehouse, ctx.dims["touchpoints"], (), Period(trend_start, months.end))
     # The period with the one before in one statement per breakdown (ui.period_loaders.load_judged_pair).
     calls: list[Call] = [
         KpiPeriodsCall(kpis(ctx, period.start, period.end, by=Scope.TOUCHPOINT).request, compared),
-        kpis(ctx, trend_start, months.end, by=Scope.TOUCHPOINT, grain=Grain.MONTH, kpi_ids=trend_kpis),
+        *(kpis(ctx, trend_start, months.end, by=Scope.TOUCHPOINT, grain=Grain.MONTH, kpi_ids=trend_kpis,
+               filters=Filters(journey_ids=part)) for part in journeys),
         KpiPeriodsCall(kpis(ctx, period.start, period.end, by=Scope.JOURNEY, kpi_ids=headline).request,
                        compared),
     ]
@@ -285,15 +290,11 @@ def my_touchpoints_plan(ctx: BenchContext) -> PagePlan:
     window = complete_window(ctx.as_of, Grain.MONTH, DEFAULT_WINDOW + 1)
     latest_start = (pd.Timestamp(window.end).replace(day=1)).date()
     spend_from = (pd.Timestamp(window.end) - pd.DateOffset(months=3) + pd.Timedelta(days=1)).date()
+    read = Period(max(window.start, ctx.first_date), window.end)
+    parts = owner_parts(ctx.warehouse, mine["touchpoint_id"], Grain.MONTH, read)  # as ui.owner_figures
     calls: list[Call] = [
-        kpis(
-            ctx,
-            max(window.start, ctx.first_date),
-            window.end,
-            by=Scope.TOUCHPOINT,
-            grain=Grain.MONTH,
-            filters=Filters(touchpoint_ids=tuple(mine["touchpoint_id"])),
-        ),
+        *(kpis(ctx, read.start, read.end, by=Scope.TOUCHPOINT, grain=Grain.MONTH,
+               filters=Filters(touchpoint_ids=part)) for part in parts),
         FunnelCall(latest_start, window.end, tuple(mine["journey_id"].unique())),
         BudgetCall(spend_from, window.end, ("month", "touchpoint_id")),
         KpiPeriodsCall(*action_periods(ctx, mine["touchpoint_id"].astype(str).tolist())),

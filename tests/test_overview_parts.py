@@ -49,9 +49,9 @@ def _read(ctx: object, filters: Filters, part: int,
           monkeypatch: pytest.MonkeyPatch) -> tuple[pd.DataFrame, object, int]:
     """The health trend and the Overview's figures with parts of at most ``part`` touchpoints, and
     how many KPI statements the trend sent."""
-    from ui import caching, overview_figures
+    from ui import caching, overview_figures, read_parts
 
-    monkeypatch.setattr(overview_figures, "TREND_PART_TOUCHPOINTS", part)
+    monkeypatch.setattr(read_parts, "TREND_PART_TOUCHPOINTS", part)
     caching.clear_data()
     period = period_for("last_quarter", ctx.as_of)  # type: ignore[attr-defined]
     with sent_statements(ctx.warehouse.engine) as sent:  # type: ignore[attr-defined]

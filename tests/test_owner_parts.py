@@ -64,9 +64,9 @@ def ctx(planted: tuple[str, dict[str, pd.DataFrame]], monkeypatch: pytest.Monkey
 
 def _figures(ctx: object, grain: Grain, part: int, monkeypatch: pytest.MonkeyPatch) -> tuple[object, int]:
     """The owner's figures read in parts of ``part`` touchpoints, and how many KPI statements that sent."""
-    from ui import caching, owner_figures
+    from ui import caching, owner_figures, read_parts
 
-    monkeypatch.setattr(owner_figures, "OWNER_PART_TOUCHPOINTS", part)
+    monkeypatch.setattr(read_parts, "OWNER_PART_TOUCHPOINTS", part)
     caching.clear_data()
     with caching.building_figures(), sent_statements(ctx.warehouse.engine) as sent:  # type: ignore[attr-defined]
         figures = owner_figures._build(ctx, OWNER, grain, 3)  # type: ignore[arg-type]

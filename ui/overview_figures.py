@@ -40,7 +40,7 @@ from ui.loaders import load_judged
 from ui.page_figures import page_figures
 from ui.period_loaders import load_judged_pair
 from ui.quality_loaders import trust_counts
-from ui.read_parts import TREND_PART_TOUCHPOINTS, journey_parts, read_in_parts
+from ui.read_parts import trend_parts
 from ui.status_grid import headline_grid_html
 from ui.tables import arrow_table, status_table
 
@@ -93,16 +93,16 @@ def trend_kpis(ctx: AppContext, period: Period) -> tuple[str, ...] | None:
 def health_trend(ctx: AppContext, period: Period, filters: Filters) -> pd.DataFrame:
     """metrics.journey_cards.health_series of the cards' months (``trend_window``).
 
-    Where the monthly summary answers those months and the journeys have more than
-    TREND_PART_TOUCHPOINTS touchpoints together, they are read and judged a part of the journeys at
+    Where the monthly summary answers those months and the journeys have more touchpoints together
+    than a part holds (ui.read_parts.trend_parts), they are read and judged a part of the journeys at
     a time, each part reduced to its journeys' health before the next is read (ui/read_parts.py):
     at 100 M fact rows the 12 months of every touchpoint are 486,000 values, which with their judged
     columns were held until the figures were built (#19: memory). A journey's health comes from its
     own touchpoints' values alone, so the trend is the same as read at once."""
     start, end = trend_window(ctx, period)
     kpi_ids = trend_kpis(ctx, period)
-    parts = journey_parts(ctx.touchpoints, filters.journey_ids, TREND_PART_TOUCHPOINTS)
-    if len(parts) < 2 or not read_in_parts(ctx, Grain.MONTH, Period(start, end)):
+    parts = trend_parts(ctx.warehouse, ctx.touchpoints, filters.journey_ids, Period(start, end))
+    if len(parts) == 1:
         judged = load_judged(ctx, start, end, by=Scope.TOUCHPOINT, grain=Grain.MONTH, filters=filters,
                              kpi_ids=kpi_ids, columns=TREND_COLUMNS)
         return health_series(judged, ctx.touchpoints)

@@ -5,7 +5,7 @@ every run: about 0.6 s of CPU of a warm My touchpoints run at 10 M rows (#19). `
 returns them cached; the page only draws. The alert history and the actions come from the state
 store and are read on every run.
 
-The owner's series is read in parts of OWNER_PART_TOUCHPOINTS touchpoints where the monthly summary
+The owner's series is read in parts of touchpoints (ui.read_parts.owner_parts) where the monthly summary
 answers it (ui/read_parts.py): at 100 M fact rows an owner of 3,990 touchpoints has 411,210 monthly
 values over the alerts' 27 months, and read at once, with their judged series, streaks and alerts,
 they took the app's peak 150-200 MB above where the page started (#19: memory).
@@ -32,7 +32,7 @@ from ui.loaders import judged_series, load_budget, load_funnel
 from ui.owner_sections import AlertLines, PainLines, alert_lines, movers, pain_lines, priority_table
 from ui.page_figures import page_figures
 from ui.quality_loaders import trust_counts
-from ui.read_parts import OWNER_PART_TOUCHPOINTS, read_in_parts, touchpoint_parts
+from ui.read_parts import owner_parts
 from ui.tables import arrow_table
 
 SPARK_PERIODS = 13
@@ -139,9 +139,7 @@ def _build(ctx: AppContext, owner: str, grain: Grain, streak_periods: int) -> Ow
     mine = mine.assign(journey=mine["journey_id"].map(ctx.journey_name))
     window = owner_window(ctx, grain, streak_periods)
     read = Period(max(window.start, ctx.first_date), window.end)
-    parts = (touchpoint_parts(mine["touchpoint_id"], OWNER_PART_TOUCHPOINTS)
-             if read_in_parts(ctx, grain, read) else [tuple(sorted(mine["touchpoint_id"].unique()))])
-    found = _from_series(ctx, parts, read, grain)
+    found = _from_series(ctx, owner_parts(ctx.warehouse, mine["touchpoint_id"], grain, read), read, grain)
     if found is None:
         return None
     periods, taken = found

@@ -3,7 +3,8 @@ touchpoint (ui/owner_figures.py), the Overview's monthly health trend by journey
 (ui/overview_figures.py). Each part's frame is read and judged for it alone, not cached (cached
 until the build ends, the parts would add up again), and reduced to what the figures keep before
 the next part is read. The figures are the same as from the series read at once (each use says
-why; tests/test_owner_parts.py, tests/test_overview_parts.py).
+why; tests/test_owner_parts.py, tests/test_overview_parts.py). The benchmark's page plans read the
+same parts (benchmarks/page_workloads.py), so this module imports no Streamlit.
 
 Only where the monthly KPI summary answers the range: a part's statement then reads the summary's
 months (3.4 M rows at 100 M fact rows). Read from the fact table, each part would scan the range's
@@ -16,8 +17,8 @@ from __future__ import annotations
 import pandas as pd
 
 from connectors.queries import summary_answers
+from connectors.warehouse import Warehouse
 from metrics.model import Grain, Period
-from ui.context import AppContext
 
 #: Touchpoints per part of My touchpoints' 27 months (at 100 M fact rows about 100,000 values).
 OWNER_PART_TOUCHPOINTS = 1000
@@ -26,9 +27,9 @@ OWNER_PART_TOUCHPOINTS = 1000
 TREND_PART_TOUCHPOINTS = 3000
 
 
-def read_in_parts(ctx: AppContext, grain: Grain, window: Period) -> bool:
+def read_in_parts(wh: Warehouse, grain: Grain, window: Period) -> bool:
     """Whether a series of ``grain`` over ``window`` may be read in parts: the summary answers it."""
-    return summary_answers(ctx.warehouse, grain, [(window.start, window.end)])
+    return summary_answers(wh, grain, [(window.start, window.end)])
 
 
 def touchpoint_parts(touchpoint_ids: pd.Series, size: int) -> list[tuple[str, ...]]:
@@ -53,3 +54,22 @@ def journey_parts(touchpoints: pd.DataFrame, journey_ids: tuple[str, ...],
         parts[-1].append(journey)
         held += count
     return [tuple(part) for part in parts]
+
+
+def owner_parts(wh: Warehouse, touchpoint_ids: pd.Series, grain: Grain,
+                window: Period) -> list[tuple[str, ...]]:
+    """The parts My touchpoints reads an owner's series of ``grain`` over ``window`` in
+    (ui/owner_figures.py): OWNER_PART_TOUCHPOINTS touchpoints at a time where the summary answers
+    it, else all at once."""
+    size = OWNER_PART_TOUCHPOINTS if read_in_parts(wh, grain, window) else max(touchpoint_ids.nunique(), 1)
+    return touchpoint_parts(touchpoint_ids, size)
+
+
+def trend_parts(wh: Warehouse, touchpoints: pd.DataFrame, journey_ids: tuple[str, ...],
+                window: Period) -> list[tuple[str, ...]]:
+    """The parts the Overview reads its monthly health trend over ``window`` in
+    (ui/overview_figures.py: health_trend): whole journeys of TREND_PART_TOUCHPOINTS touchpoints
+    at a time where the summary answers it and there are several, else one part, ``journey_ids``
+    as given (none: every journey)."""
+    parts = journey_parts(touchpoints, journey_ids, TREND_PART_TOUCHPOINTS)
+    return parts if len(parts) > 1 and read_in_parts(wh, Grain.MONTH, window) else [journey_ids]
