@@ -107,14 +107,15 @@ def _judged(
 ) -> pd.DataFrame:
     # The cached frame on purpose: a new check run or target re-judges without a warehouse query.
     frame = load_kpis(_ctx, start, end, by=by, grain=grain, filters=filters, kpi_ids=kpi_ids)
-    return _judged_frame(frame, yardstick(_ctx, _evidence), start, end, grain, dict(keys), columns)
+    judging = yardstick(_ctx, _evidence)
+    return _judged_frame(frame, judging, start, end, grain, dict(keys), columns, JUDGED_PARTS)
 
 
 def _judged_frame(frame: pd.DataFrame, judging: Yardstick, start: dt.date, end: dt.date, grain: Grain,
-                  keys: dict[str, str], columns: tuple[str, ...] | None) -> pd.DataFrame:
+                  keys: dict[str, str], columns: tuple[str, ...] | None, runs: int) -> pd.DataFrame:
     if columns is None:
         return judge(frame, judging, start, end, grain, keys)
-    return judged_columns(frame, judging, start, end, grain, keys, list(columns))
+    return judged_columns(frame, judging, start, end, grain, keys, list(columns), runs=runs)
 
 
 #: Parts a multi-period frame is judged in when only some columns are kept (``judged_columns``).
@@ -122,17 +123,19 @@ JUDGED_PARTS = 4
 
 
 def judged_columns(frame: pd.DataFrame, judging: Yardstick, start: dt.date, end: dt.date, grain: Grain,
-                   keys: dict[str, str], columns: list[str], shared: tuple[str, ...] = ()) -> pd.DataFrame:
+                   keys: dict[str, str], columns: list[str], shared: tuple[str, ...] = (),
+                   runs: int = JUDGED_PARTS) -> pd.DataFrame:
     """``judge(frame, ...)[columns]``, judged in JUDGED_PARTS runs of whole periods (each row is
     judged on its own, and ``frame`` is ordered by period first), so the judged frame's twenty
     columns never exist for all rows at once. At 100 M fact rows, judging the Overview's 12-month
     frame of every touchpoint whole took about 240 MB at its peak, in four parts 100 MB, at the same CPU;
     one part per month 55 MB but up to 40 % more CPU (#19: memory). The text columns named in
-    ``shared`` come as ``shared_texts`` makes them."""
+    ``shared`` come as ``shared_texts`` makes them. ``runs``: how many (one for a frame that is
+    already a part of a series read in parts)."""
     periods = pd.unique(frame["period_start"]) if grain is not Grain.PERIOD else []
-    if len(periods) < 2:
+    if len(periods) < 2 or runs < 2:
         return shared_texts(judge(frame, judging, start, end, grain, keys)[columns].copy(), shared)
-    part_of = pd.Series(np.arange(len(periods)) * JUDGED_PARTS // len(periods), index=periods)
+    part_of = pd.Series(np.arange(len(periods)) * runs // len(periods), index=periods)
     parts = frame.groupby(frame["period_start"].map(part_of).to_numpy(), sort=False)
     return pd.concat([shared_texts(judge(part, judging, start, end, grain, keys)[columns], shared)
                       for _, part in parts], ignore_index=True)
@@ -163,6 +166,7 @@ def judged_series(
     columns: tuple[str, ...],
     whole_periods: int,
     kept: bool = True,
+    judging: Yardstick | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A long judged series for a builder whose figures are cached under the keys a judged frame
     has (ui/page_figures.py): ``load_judged``'s frame without caching it a second time. Returns
@@ -174,10 +178,13 @@ def judged_series(
     touchpoints' 27 months of an owner's ~4,000 touchpoints at 100 M fact rows are 411,210 rows:
     judged whole and cached they held 144 MB (trust reasons, target scopes and status texts of
     every month) for figures that keep a few of them (#19: memory). ``kept=False``: the KPI frame is
-    read for this call alone, not cached (a part of a series read in parts, ui/read_parts.py)."""
+    read for this call alone, not cached, and judged in one run (a part of a series read in parts,
+    ui/read_parts.py: already a part). ``judging``: what to judge against when the caller has it
+    (each part of a series against the same, built once)."""
     frame = (load_kpis(ctx, start, end, by=by, grain=grain, filters=filters) if kept else
              kpi_frame(ctx.warehouse, kpi_request(ctx, start, end, by, grain, filters), ctx.scope))
-    judging = yardstick(ctx)
+    judging = judging or yardstick(ctx)
+    runs = JUDGED_PARTS if kept else 1
     last = sorted(pd.unique(frame["period_start"]))[-whole_periods:]
     rows = np.flatnonzero(frame["period_start"].isin(last).to_numpy())
     recent = judge(frame.iloc[rows].reset_index(drop=True), judging, start, end, grain)
@@ -185,10 +192,10 @@ def judged_series(
     earlier = len(frame) - len(rows)
     shared = tuple(c for c in SHARED_TEXTS if c in columns)
     if len(rows) and rows[0] != earlier:  # not the frame's tail: judge the series apart
-        return judged_columns(frame, judging, start, end, grain, {}, list(columns), shared), recent
+        return judged_columns(frame, judging, start, end, grain, {}, list(columns), shared, runs), recent
     # The latest periods are the frame's last rows (ordered by period): their judged rows serve the
     # series too instead of being judged a second time, thin (each row is judged on its own).
-    parts = [judged_columns(frame.iloc[:earlier], judging, start, end, grain, {}, list(columns), shared)
+    parts = [judged_columns(frame.iloc[:earlier], judging, start, end, grain, {}, list(columns), shared, runs)
              ] if earlier else []
     series = pd.concat([*parts, shared_texts(recent[list(columns)], shared)], ignore_index=True)
     return series, recent
@@ -216,6 +223,7 @@ def load_judged(
     keys: dict[str, str] | None = None,
     columns: tuple[str, ...] | None = None,
     kept: bool = True,
+    judging: Yardstick | None = None,
 ) -> pd.DataFrame:
     """KPI values over [start, end] judged in one step (metrics.judgement.judge): value, target in
     force, status and trust. The only way pages get KPI numbers to show.
@@ -226,12 +234,13 @@ def load_judged(
 
     Cached per request, version of the dimension tables and check run: judging took about a
     third of a warm Overview or Journey run at 10 M rows, and a new check run must show at once.
-    ``kept=False``: read and judged for this call alone, nothing cached (a part of a series read in
-    parts, ui/read_parts.py).
+    ``kept=False``: read and judged for this call alone, nothing cached, in one run (a part of a
+    series read in parts, ui/read_parts.py), against ``judging`` when given (the parts' own, built
+    once).
     """
-    evidence = load_trust(ctx)
     if not kept:
         frame = kpi_frame(ctx.warehouse, kpi_request(ctx, start, end, by, grain, filters, kpi_ids), ctx.scope)
-        return _judged_frame(frame, yardstick(ctx, evidence), start, end, grain, keys or {}, columns)
+        return _judged_frame(frame, judging or yardstick(ctx), start, end, grain, keys or {}, columns, runs=1)
+    evidence = load_trust(ctx)
     return _judged(ctx, evidence, ctx.key, ctx.dimensions_version, evidence.key, start, end, by, grain,
                    filters, kpi_ids, tuple(sorted((keys or {}).items())), columns)

@@ -36,7 +36,7 @@ from metrics.overview import (
 from metrics.targets import kpis_with_targets
 from metrics.trends import complete_window
 from ui.context import AppContext
-from ui.loaders import load_judged
+from ui.loaders import load_judged, yardstick
 from ui.page_figures import page_figures
 from ui.period_loaders import load_judged_pair
 from ui.quality_loaders import trust_counts
@@ -107,10 +107,11 @@ def health_trend(ctx: AppContext, period: Period, filters: Filters) -> pd.DataFr
                              kpi_ids=kpi_ids, columns=TREND_COLUMNS)
         return health_series(judged, ctx.touchpoints)
     healths, starts = [], []
+    judging = yardstick(ctx)  # every part against the same, built once
     for part in parts:
         judged = load_judged(ctx, start, end, by=Scope.TOUCHPOINT, grain=Grain.MONTH,
                              filters=replace(filters, journey_ids=part), kpi_ids=kpi_ids,
-                             columns=TREND_COLUMNS, kept=False)
+                             columns=TREND_COLUMNS, kept=False, judging=judging)
         starts.append(pd.unique(judged["period_start"].dropna()))
         healths.append(months_health(judged, ctx.touchpoints))
         del judged  # before the next part is read (#19: memory)

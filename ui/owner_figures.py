@@ -21,14 +21,14 @@ import pyarrow as pa
 
 from metrics.alerts import DEFAULT_WINDOW, compute_alerts, order_alerts
 from metrics.effectiveness import stage_conversion
-from metrics.judgement import judged_count
+from metrics.judgement import Yardstick, judged_count
 from metrics.model import Filters, Grain, Period, Scope
 from metrics.owners import monthly_spend, owner_touchpoints, quick_wins, recent_values
 from metrics.priorities import owner_priorities
 from metrics.streaks import off_target_streaks
 from metrics.trends import complete_window
 from ui.context import AppContext
-from ui.loaders import judged_series, load_budget, load_funnel
+from ui.loaders import judged_series, load_budget, load_funnel, yardstick
 from ui.owner_sections import AlertLines, PainLines, alert_lines, movers, pain_lines, priority_table
 from ui.page_figures import page_figures
 from ui.quality_loaders import trust_counts
@@ -91,11 +91,13 @@ def _from_series(ctx: AppContext, parts: list[tuple[str, ...]], window: Period,
     and its own. A part read before another that has a period it lacks is read and counted again
     over every period, so the figures are always the ones the series read at once gives; with data
     in every period no part is read twice."""
-    kept = len(parts) == 1  # parts' frames are not cached: held until the build ends, they add up
+    # Parts' frames are not cached (held until the build ends, they would add up) and are judged
+    # against one yardstick, built once.
+    judging = None if len(parts) == 1 else yardstick(ctx)
     read: list[tuple[tuple[str, ...], np.ndarray, _FromSeries]] = []
     periods = np.array([], dtype="datetime64[ns]")
     for part in parts:
-        series, recent = _judged_part(ctx, part, window, grain, kept)
+        series, recent = _judged_part(ctx, part, window, grain, judging)
         periods = np.union1d(periods, pd.unique(series["period_start"]))
         read.append((part, periods, _from_part(ctx, series, recent, periods)))
         del series, recent  # before the next part is read and judged (#19: memory)
@@ -104,7 +106,7 @@ def _from_series(ctx: AppContext, parts: list[tuple[str, ...]], window: Period,
     taken = []
     for part, counted_over, figures in read:
         if not np.array_equal(counted_over, periods):
-            series, recent = _judged_part(ctx, part, window, grain, kept)
+            series, recent = _judged_part(ctx, part, window, grain, judging)
             figures = _from_part(ctx, series, recent, periods)
             del series, recent
         taken.append(figures)
@@ -114,10 +116,10 @@ def _from_series(ctx: AppContext, parts: list[tuple[str, ...]], window: Period,
 
 
 def _judged_part(ctx: AppContext, part: tuple[str, ...], window: Period, grain: Grain,
-                 kept: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 judging: Yardstick | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     return judged_series(ctx, window.start, window.end, by=Scope.TOUCHPOINT, grain=grain,
                          filters=Filters(touchpoint_ids=part), columns=SERIES_COLUMNS, whole_periods=2,
-                         kept=kept)
+                         kept=judging is None, judging=judging)
 
 
 def _from_part(ctx: AppContext, series: pd.DataFrame, recent: pd.DataFrame,
