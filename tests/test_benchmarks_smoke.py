@@ -162,3 +162,28 @@ def test_own_peak_is_the_childs_not_the_benchmarks(tmp_path: Path) -> None:
     assert os.waitstatus_to_exitcode(status) == 2  # argparse's exit for a bad option, passed on
     assert usage.ru_maxrss > 400 * 1024 and len(held) == 400 * 2**20
     assert 0 < int(out.read_text(encoding="utf-8")) < 200 * 1024
+
+
+def test_page_plans_read_the_parts_the_pages_read(bench_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With parts small enough for the 200k-row demo, the Overview's and My touchpoints' plans send
+    one KPI statement per part, as the pages do (ui/read_parts.py), and their metrics still run."""
+    from benchmarks.page_workloads import WORKLOADS, open_context, run_page_ours
+    from connectors.warehouse import open_warehouse
+    from ui import read_parts
+
+    path = next(bench_dir.glob("warehouse-*.duckdb"))
+    wh = open_warehouse(f"duckdb:///{path}", None)
+    try:
+        ctx = open_context(wh, dt.date.today())
+        assert wh.has_summary
+        pages = ("pages/overview.py", "pages/my_touchpoints.py")
+        whole = {page: len(WORKLOADS[page](ctx).calls) for page in pages}
+        monkeypatch.setattr(read_parts, "OWNER_PART_TOUCHPOINTS", 2)
+        monkeypatch.setattr(read_parts, "TREND_PART_TOUCHPOINTS", 2)
+        for page, calls in whole.items():
+            plan = WORKLOADS[page](ctx)
+            assert len(plan.calls) > calls, page
+            frames, _seconds = run_page_ours(ctx, plan)
+            assert len(frames) == len(plan.calls) and all(len(f) for f in frames[:2]), page
+    finally:
+        wh.engine.dispose()
