@@ -101,6 +101,8 @@ from typing import Any, ParamSpec, TypeVar
 import pandas as pd
 import streamlit as st
 
+from ui.server_load import release_free_memory
+
 #: Anything read from the warehouse (queries, dimensions, fits built from them), in seconds.
 WAREHOUSE_TTL_SECONDS = 600
 #: Trust evidence of one check run, in seconds. A run never changes (the latest run id is read on
@@ -201,7 +203,9 @@ def let_go_after_build(cached: Any, args: tuple[Any, ...], kwargs: dict[str, Any
 @contextlib.contextmanager
 def building_figures() -> Iterator[None]:
     """Hold this while building figures that are cached: the large shared frames read meanwhile
-    (``LARGE_FRAME_ROWS``) stay cached until the outermost build ends, then are let go."""
+    (``LARGE_FRAME_ROWS``) stay cached until the outermost build ends, then are let go, and the
+    allocators hand what the build freed back (ui.server_load.release_free_memory) before the page
+    draws the figures: drawing then starts from what is held, not from the build's high-water mark."""
     if getattr(_builds, "large", None) is not None:  # nested: the outermost build lets them go
         yield
         return
@@ -212,6 +216,7 @@ def building_figures() -> Iterator[None]:
         large, _builds.large = _builds.large, None
         for cached, args, kwargs in large:
             cached.clear(*args, **kwargs)
+        release_free_memory()
 
 
 def clear_data() -> None:
