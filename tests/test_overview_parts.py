@@ -6,6 +6,7 @@ with filters. Without the summary the months are read at once (tests/parts_fixtu
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -95,3 +96,19 @@ def test_journey_parts_keep_journeys_whole() -> None:
                                                  ("switch",)]
     assert journey_parts(touchpoints, (), 6) == [("buy", "fault"), (QUOTED_JOURNEY_ID, "renew", "switch")]
     assert journey_parts(touchpoints, ("switch", "buy"), 100) == [("buy", "switch")]
+
+
+def test_a_period_without_data_gives_the_same_empty_trend(ctx: object,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Months before the data: every part is empty, and the trend is the one read at once."""
+    from metrics.model import Period
+    from ui import caching, overview_figures, read_parts
+
+    period = Period(dt.date(2020, 1, 1), dt.date(2020, 3, 31))
+    trends = []
+    for part in (100_000, 1):
+        monkeypatch.setattr(read_parts, "TREND_PART_TOUCHPOINTS", part)
+        caching.clear_data()
+        trends.append(overview_figures.health_trend(ctx, period, Filters()))  # type: ignore[arg-type]
+    assert trends[0].empty or trends[0]["health"].isna().all()
+    pd.testing.assert_frame_equal(trends[1], trends[0])

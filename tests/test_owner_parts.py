@@ -23,8 +23,10 @@ from tests.parts_fixtures import kpi_statements, parts_context, summary_warehous
 OWNER = "Anna Becker"  # the buy journey's map owner: four touchpoints
 #: What is planted: one touchpoint's rows from October 2026 on gone (the latest complete month and
 #: weeks) and its other KPIs dropping in September, another's March and two weeks of August gone,
-#: both their CSATs off target throughout, a third one's CSAT not trusted from October.
+#: both their CSATs off target throughout, a third one's CSAT not trusted from October, and the
+#: fourth without any data.
 NO_LATEST, GAP, UNTRUSTED = "tp_buy_delivery", "tp_buy_store_advice", "tp_buy_web_shop"
+NO_DATA = "tp_buy_marketplace"  # no row at all: a part of its own is empty
 FAULT = pd.DataFrame([{"journey_id": None, "stage_id": None, "touchpoint_id": UNTRUSTED, "kpi_id": "csat",
                        "date_from": dt.date(2026, 10, 1), "date_to": dt.date(2026, 11, 30),
                        "check_id": "touchpoint_kpis.value_range", "reason": "CSAT above 5"}])
@@ -36,6 +38,7 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, pd
     facts = frames["touchpoint_kpis"]
     day = pd.to_datetime(facts["date"])
     gone = ((day < "2024-12-01")  # the data starts on a month's first day: the summary answers the window
+            | (facts["touchpoint_id"] == NO_DATA)
             | ((facts["touchpoint_id"] == NO_LATEST) & (day >= "2026-10-01"))
             | ((facts["touchpoint_id"] == GAP) & (day >= "2026-03-01") & (day < "2026-04-01"))
             | ((facts["touchpoint_id"] == GAP) & (day >= "2026-08-03") & (day < "2026-08-17")))
@@ -56,7 +59,7 @@ def ctx(planted: tuple[str, dict[str, pd.DataFrame]], monkeypatch: pytest.Monkey
         request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
     url, frames = planted
     mine = owner_touchpoints(OWNER, frames["journeys"], frames["touchpoints"])["touchpoint_id"]
-    assert set(mine) >= {NO_LATEST, GAP, UNTRUSTED}
+    assert set(mine) >= {NO_LATEST, GAP, UNTRUSTED, NO_DATA}
     with parts_context(url, frames, request.param == "summary", tmp_path, monkeypatch,
                        TrustEvidence.from_run("r1", FAULT)) as context:
         yield context
@@ -104,3 +107,16 @@ def test_figures_read_in_parts_are_the_figures_read_at_once(ctx: object, grain: 
         assert parts.pains == whole.pains
         pd.testing.assert_frame_equal(parts.wins.reset_index(drop=True), whole.wins.reset_index(drop=True))
         assert parts.mot_judged == whole.mot_judged
+
+
+def test_an_owner_without_data_has_no_figures(ctx: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part without a row gives nothing, even as the only one (tests/test_pages_apptest.py: My
+    touchpoints for a period without data); among others, it is left out (the test above)."""
+    from ui import caching, owner_figures, read_parts
+
+    monkeypatch.setattr(read_parts, "OWNER_PART_TOUCHPOINTS", 1)
+    caching.clear_data()
+    with caching.building_figures():
+        # Noah Fischer owns NO_DATA alone.
+        assert owner_figures._build(ctx, "Noah Fischer", Grain.MONTH, 3) is None  # type: ignore[arg-type]
+

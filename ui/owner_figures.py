@@ -98,6 +98,8 @@ def _from_series(ctx: AppContext, parts: list[tuple[str, ...]], window: Period,
     periods = np.array([], dtype="datetime64[ns]")
     for part in parts:
         series, recent = _judged_part(ctx, part, window, grain, judging)
+        if series.empty:  # no figure to take from it, whatever the periods
+            continue
         periods = np.union1d(periods, pd.unique(series["period_start"]))
         read.append((part, periods, _from_part(ctx, series, recent, periods)))
         del series, recent  # before the next part is read and judged (#19: memory)
