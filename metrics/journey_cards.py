@@ -199,11 +199,12 @@ def journey_cards(
     else:
         summary, summary_before = (s.drop_duplicates("journey_id").set_index("journey_id") for s in summaries)
         now, before, mots = summary["health"], summary_before["health"], summary
-    if health is None:
-        if tp_series is None:
-            raise ValueError("journey_cards needs tp_series or its health series")  # i18n: not shown
-        health = health_series(tp_series, touchpoints)
-    series = health
+    if health is not None:
+        series = health
+    elif tp_series is not None:
+        series = health_series(tp_series, touchpoints)
+    else:
+        raise ValueError("journey_cards needs tp_series or its health series")  # i18n: not shown
     drags = score_drags(tp_scored, touchpoints, registry)
     cards = []
     for j in journeys.itertuples(index=False):

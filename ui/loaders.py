@@ -55,9 +55,13 @@ def load_kpis(
     grain: Grain = Grain.PERIOD,
     filters: Filters | None = None,
     kpi_ids: tuple[str, ...] | None = None,
+    kept: bool = True,
 ) -> pd.DataFrame:
-    """Aggregated numerators and denominators (connectors.queries.kpi_frame), cached."""
+    """Aggregated numerators and denominators (connectors.queries.kpi_frame), cached; with
+    ``kept=False`` read for this call alone (a part of a series read in parts, ui/read_parts.py)."""
     request = kpi_request(ctx, start, end, by, grain, filters, kpi_ids)
+    if not kept:
+        return kpi_frame(ctx.warehouse, request, ctx.scope)
     return _kpis(ctx.warehouse, ctx.key, request, ctx.scope)
 
 
@@ -181,8 +185,7 @@ def judged_series(
     read for this call alone, not cached, and judged in one run (a part of a series read in parts,
     ui/read_parts.py: already a part). ``judging``: what to judge against when the caller has it
     (each part of a series against the same, built once)."""
-    frame = (load_kpis(ctx, start, end, by=by, grain=grain, filters=filters) if kept else
-             kpi_frame(ctx.warehouse, kpi_request(ctx, start, end, by, grain, filters), ctx.scope))
+    frame = load_kpis(ctx, start, end, by=by, grain=grain, filters=filters, kept=kept)
     judging = judging or yardstick(ctx)
     runs = JUDGED_PARTS if kept else 1
     last = sorted(pd.unique(frame["period_start"]))[-whole_periods:]
@@ -239,7 +242,7 @@ def load_judged(
     once).
     """
     if not kept:
-        frame = kpi_frame(ctx.warehouse, kpi_request(ctx, start, end, by, grain, filters, kpi_ids), ctx.scope)
+        frame = load_kpis(ctx, start, end, by=by, grain=grain, filters=filters, kpi_ids=kpi_ids, kept=False)
         return _judged_frame(frame, judging or yardstick(ctx), start, end, grain, keys or {}, columns, runs=1)
     evidence = load_trust(ctx)
     return _judged(ctx, evidence, ctx.key, ctx.dimensions_version, evidence.key, start, end, by, grain,
