@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import statistics
 import time
 from collections.abc import AsyncIterator
@@ -22,6 +23,7 @@ from tests.servers import StreamlitLauncher
 SETTLE_S = 0.5
 POLL_S = 0.02
 TIMEOUT_S = 120.0
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def vm_hwm_mb(pid: int) -> float:
@@ -29,6 +31,26 @@ def vm_hwm_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def chromium_cpu_s() -> float:
+    """CPU seconds (user and system) spent so far by every running Chromium process on the machine.
+
+    The difference across one page load, with nothing else drawing, is what the browser spent on
+    it: download, parse, script, layout and paint in every Chromium process, not only the tab's.
+    """
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if not (entry / "comm").read_text().startswith("chrom"):
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / _TICKS
 
 
 async def rendered_after(page: Any, started: float, must_see: str | None = None) -> float:
@@ -59,6 +81,17 @@ async def _load(page: Any, url: str) -> float:
     return await rendered_after(page, started)
 
 
+async def _cold_and_warm(page: Any, url: str) -> dict[str, float]:
+    """A first load in a new browser session (its cache empty) and a reload: seconds, and Chromium's
+    CPU seconds for each (from navigation until the page settled)."""
+    out: dict[str, float] = {}
+    for name in ("cold", "warm"):
+        cpu = chromium_cpu_s()
+        out[f"{name}_s"] = await _load(page, url)
+        out[f"{name}_cpu_s"] = chromium_cpu_s() - cpu
+    return out
+
+
 async def _choose_period(page: Any, label: str) -> float:
     """Open the Period selectbox, pick ``label``; seconds until the page shows it re-rendered.
 
@@ -80,25 +113,25 @@ def url_path(script: str, pages: list[str]) -> str:
 
 
 async def _pages_and_filter(base: str, browser: Any, pages: list[str]) -> dict[str, Any]:
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = await context.new_page()
     out: dict[str, Any] = {"pages": {}}
     for script in pages:
         stem = Path(script).stem
         url = f"{base}/{url_path(script, pages)}"
+        context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = await context.new_page()  # each page's first load in a new session, as a viewer's
         entry: dict[str, Any] = {}
         try:
-            entry["cold_s"] = await _load(page, url)
-            entry["warm_s"] = await _load(page, url)
+            entry.update(await _cold_and_warm(page, url))
         except Exception as exc:  # a page still being written: report it and go on
             entry["error"] = f"{type(exc).__name__}"
         out["pages"][script] = entry
+        nan = float("nan")
         print(
-            f"    {stem:16s} cold {entry.get('cold_s', float('nan')):6.2f} s  "
-            f"warm {entry.get('warm_s', float('nan')):6.2f} s",
+            f"    {stem:16s} cold {entry.get('cold_s', nan):6.2f} s  warm {entry.get('warm_s', nan):6.2f} s  "
+            f"Chromium CPU {entry.get('cold_cpu_s', nan):5.2f} / {entry.get('warm_cpu_s', nan):5.2f} s",
             flush=True,
         )
-    await context.close()
+        await context.close()
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()  # a fresh session: no leftovers of the previous page
     await _load(page, f"{base}/")  # the default page, Overview
@@ -166,8 +199,16 @@ async def _run(base: str, pages: list[str], sessions: int) -> dict[str, Any]:
 
 
 async def _blank_run(base: str, sessions: int) -> dict[str, Any]:
+    """The blank page: one session's first load and reload (with Chromium's CPU), then the
+    concurrent sessions."""
     async with _chromium() as browser:
-        return await _concurrent(base, browser, sessions, [""] * len(SESSION_PAGES))
+        context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+        try:
+            loads = await _cold_and_warm(await context.new_page(), f"{base}/")
+        finally:
+            await context.close()
+        return {"loads": loads, "concurrent": await _concurrent(base, browser, sessions,
+                                                                 [""] * len(SESSION_PAGES))}
 
 
 def browser_figures(warehouse: Path, pages: list[str], sessions: int) -> dict[str, Any]:
@@ -200,7 +241,8 @@ def browser_figures(warehouse: Path, pages: list[str], sessions: int) -> dict[st
         launcher.close()  # free the cores before measuring the rig alone
         print(f"    {sessions} concurrent browser sessions on a blank page…", flush=True)
         blank_base = blank()
-        out["concurrent_blank"] = asyncio.run(_blank_run(blank_base, sessions))
+        blank_run = asyncio.run(_blank_run(blank_base, sessions))
+        out["blank_loads"], out["concurrent_blank"] = blank_run["loads"], blank_run["concurrent"]
         print("    server time of the blank page (Streamlit's floor, warm)…", flush=True)
         out["blank_server_warm_s"] = server_page_times(blank_base, [""])[""]
     finally:

@@ -137,13 +137,35 @@ def growth_table(sizes: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _cpu(loads: dict[str, Any]) -> str:
+    """Chromium's CPU seconds for a first load and a reload ("–" where not measured)."""
+    if "cold_cpu_s" not in loads:
+        return "–"
+    return f"{loads['cold_cpu_s']:.2f} / {loads['warm_cpu_s']:.2f}"
+
+
+def _cpu_against_blank(b: dict[str, Any]) -> list[str]:
+    """What one load of each page costs Chromium, as a multiple of the blank page's (the rig's
+    share of the concurrent browsers' p95: ten tabs draw on the server's two cores)."""
+    blank = b.get("blank_loads", {})
+    cpu = {p: t for p, t in b["pages"].items() if "cold_cpu_s" in t}
+    if not cpu or not blank.get("cold_cpu_s") or not blank.get("warm_cpu_s"):
+        return []
+    parts = []
+    for key, what in (("cold_cpu_s", "first loads"), ("warm_cpu_s", "reloads")):
+        ratios = {p: t[key] / blank[key] for p, t in cpu.items()}
+        low, high = min(ratios, key=ratios.__getitem__), max(ratios, key=ratios.__getitem__)
+        parts.append(f"{what} {ratios[low]:.1f}x ({_name(low)}) to {ratios[high]:.1f}x ({_name(high)})")
+    return ["", f"Chromium's CPU for one load of each page, against the blank page's: {'; '.join(parts)}."]
+
+
 def browser_table(b: dict[str, Any]) -> list[str]:
     lines = [
         f"**Browser (Chromium, `streamlit run`, {b['rows']:,} fact rows)**",
         "",
-        "| Page | First load, cold cache (ms) | Reload, warm cache (ms) | Server run, warm (ms) | "
-        "Server run / blank page |",
-        "|---|--:|--:|--:|--:|",
+        "| Page | First load, new session (ms) | Reload (ms) | Chromium CPU, first load / reload (s) | "
+        "Server run, warm (ms) | Server run / blank page |",
+        "|---|--:|--:|--:|--:|--:|",
     ]
     blank = b.get("blank_server_warm_s")
     for page, t in b["pages"].items():
@@ -151,15 +173,20 @@ def browser_table(b: dict[str, Any]) -> list[str]:
         ratio = f"{server / blank:.1f}x" if server and blank else "–"
         lines.append(
             f"| {_name(page)} | {_ms(cold) if cold else t.get('error', '–')} | {_ms(warm)} | "
-            f"{_ms(server) if server else '–'} | {ratio} |"
+            f"{_cpu(t)} | {_ms(server) if server else '–'} | {ratio} |"
         )
+    loads = b.get("blank_loads", {})
     if blank:
-        lines += [f"| blank page (Streamlit's floor) | | | {_ms(blank)} | 1.0x |"]
+        lines += [f"| blank page (Streamlit's floor) | {_ms(loads['cold_s']) if loads else ''} | "
+                  f"{_ms(loads['warm_s']) if loads else ''} | {_cpu(loads)} | {_ms(blank)} | 1.0x |"]
     lines += [
         "",
         "Browser times run from navigation to a settled page in Chromium (it downloads, parses and "
-        "draws the page too); the server run is the script run alone, from request to "
-        "`script_finished`, timed by a protocol client (benchmarks.sessions).",
+        "draws the page too). Each page's first load opens a new browser session (an empty browser "
+        "cache, as a new viewer's) and is the page's first run on the server; the reload follows in "
+        "the same session. Chromium CPU is what every Chromium process spent from navigation until "
+        "the page settled, on the machine's two cores. The server run is the script run alone, from "
+        "request to `script_finished`, timed by a protocol client (benchmarks.sessions).",
     ]
     f = b.get("filter", {})
     if f:
@@ -182,6 +209,7 @@ def browser_table(b: dict[str, Any]) -> list[str]:
                 f"{c['sessions']} concurrent {what}, {c['samples']} page renders, {c['errors']} errors: "
                 f"p50 {_ms(c['p50_s'])} ms, p95 {_ms(c['p95_s'])} ms, max {_ms(c['max_s'])} ms.",
             ]
+    lines += _cpu_against_blank(b)
     lines += [f"App process peak RSS (VmHWM): {b['app_peak_mb']:,.0f} MB."]
     return lines
 

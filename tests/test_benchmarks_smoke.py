@@ -102,7 +102,10 @@ def test_report_renders_the_large_point_and_every_goal() -> None:
         "summary": True, "summary_off_app_peak_mb": 700.0,
         "summary_off_cold_s": {"pages/overview.py": 8.4, "pages/budget.py": 20.5},
     }
-    runs = {"pages/overview.py": {"cold_s": 1.0, "warm_s": 0.5, "server_warm_s": 0.08},
+    runs = {"pages/overview.py": {"cold_s": 1.0, "warm_s": 0.5, "server_warm_s": 0.08,
+                                  "cold_cpu_s": 2.4, "warm_cpu_s": 1.2},
+            "pages/journey.py": {"cold_s": 1.1, "warm_s": 0.6, "server_warm_s": 0.09,
+                                 "cold_cpu_s": 3.0, "warm_cpu_s": 0.9},
             "pages/budget.py": {"cold_s": 2.0, "warm_s": 0.8, "server_warm_s": 0.3}}
     concurrent = {"sessions": 10, "samples": 30, "errors": 0, "p50_s": 1.0, "p95_s": 3.0, "max_s": 3.5}
     figures = {
@@ -111,6 +114,7 @@ def test_report_renders_the_large_point_and_every_goal() -> None:
         "command": "python -m benchmarks", "elapsed_s": 60.0,
         "sizes": [_size(10_000_000, 1.4), large],
         "browser": {"rows": 10_000_000, "pages": runs, "app_peak_mb": 450.0, "blank_server_warm_s": 0.02,
+                    "blank_loads": {"cold_s": 0.8, "warm_s": 0.2, "cold_cpu_s": 1.0, "warm_cpu_s": 0.3},
                     "concurrent": concurrent, "concurrent_blank": {**concurrent, "p95_s": 1.5},
                     "protocol": {**concurrent, "p95_s": 1.2},
                     "filter": {"what": "period", "cold_s": 0.4, "warm_s": 0.2, "warm_all_s": [0.2] * 6}},
@@ -131,6 +135,12 @@ def test_report_renders_the_large_point_and_every_goal() -> None:
     assert "p95 of 10 concurrent browsers <= 1.5x the blank page's: MISSED by 0.5x (2.0x" in text
     assert "p95 of 10 concurrent protocol sessions under 2,000 ms: met (1,200 ms)" in text
     assert "Warm filter change under 300 ms: met (200 ms)" in text
+    # Chromium's CPU per load, where measured ("–" for figures from before it was), and against the blank's
+    assert "| overview | 1,000.0 | 500.0 | 2.40 / 1.20 | 80.0 | 4.0x |" in text
+    assert "| budget | 2,000.0 | 800.0 | – | 300.0 | 15.0x |" in text
+    assert "| blank page (Streamlit's floor) | 800.0 | 200.0 | 1.00 / 0.30 | 20.0 | 1.0x |" in text
+    assert ("against the blank page's: first loads 2.4x (overview) to 3.0x (journey); "
+            "reloads 3.0x (journey) to 4.0x (overview).") in text
 
 
 def test_server_runs_time_every_page_cold_and_warm(bench_dir: Path) -> None:
