@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import statistics
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+from benchmarks.proc import cpu_seconds
 from benchmarks.sessions import protocol_sessions, server_page_times, summarise
 from tests.browser import _PAGE_STATE_JS, CHROMIUM_ARGS, CHROMIUM_PATH  # the one page-state probe
 from tests.servers import StreamlitLauncher
@@ -23,7 +23,6 @@ from tests.servers import StreamlitLauncher
 SETTLE_S = 0.5
 POLL_S = 0.02
 TIMEOUT_S = 120.0
-_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def vm_hwm_mb(pid: int) -> float:
@@ -39,18 +38,16 @@ def chromium_cpu_s() -> float:
     The difference across one page load, with nothing else drawing, is what the browser spent on
     it: download, parse, script, layout and paint in every Chromium process, not only the tab's.
     """
-    total = 0
+    total = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            if not (entry / "comm").read_text().startswith("chrom"):
-                continue
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if (entry / "comm").read_text().startswith("chrom"):
+                total += cpu_seconds(int(entry.name))
         except OSError:  # the process ended meanwhile
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / _TICKS
+    return total
 
 
 async def rendered_after(page: Any, started: float, must_see: str | None = None) -> float:

@@ -16,13 +16,13 @@ runs each page once more, cold only, so the report shows what the summary saves.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from benchmarks.browser import url_path, vm_hwm_mb
+from benchmarks.proc import cpu_seconds
 from benchmarks.scale import has_summary
 from benchmarks.sessions import cold_and_warm_runs
 from tests.servers import StreamlitLauncher
@@ -31,12 +31,6 @@ from tests.servers import StreamlitLauncher
 WARM_REPEATS = 5
 #: A first Budget run fits every touchpoint's response curve: minutes at 100 M rows on 2 cores.
 RUN_TIMEOUT_S = 1800.0
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU seconds (user + system) the process has spent so far (/proc/PID/stat)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def server_runs(warehouse: Path, pages: list[str], repeats: int = WARM_REPEATS) -> dict[str, Any]:

@@ -29,16 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import sessions
+from benchmarks.proc import cpu_seconds
 from benchmarks.sessions import _connect, run_page
 
 ROOT = Path(__file__).resolve().parent.parent
 #: A cold Budget run on a large warehouse may fit thousands of curves.
 sessions.TIMEOUT_S = 900.0
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def _peak_mb(pid: int) -> float:
@@ -67,14 +63,14 @@ def _start(script: Path, port: int, env: dict[str, str]) -> subprocess.Popen[byt
 async def _runs(base: str, page: str, repeats: int, pid: int) -> dict[str, Any]:
     page, _, query = page.partition("?")
     async with _connect(base) as ws:
-        before = _cpu_seconds(pid)
+        before = cpu_seconds(pid)
         cold = await run_page(ws, page, query, through_rerun=True)
-        cold_cpu = _cpu_seconds(pid) - before
+        cold_cpu = cpu_seconds(pid) - before
         warm, cpu = [], []
         for _ in range(repeats):
-            before = _cpu_seconds(pid)
+            before = cpu_seconds(pid)
             warm.append(await run_page(ws, page, query))
-            cpu.append(_cpu_seconds(pid) - before)
+            cpu.append(cpu_seconds(pid) - before)
     return {"cold_s": round(cold, 3), "cold_cpu_s": round(cold_cpu, 3),
             "warm_s": round(statistics.median(warm), 3), "warm_min_s": round(min(warm), 3),
             "warm_cpu_s": round(statistics.median(cpu), 3)}

@@ -24,6 +24,7 @@ from connectors.runtime import open_for_checks
 from connectors.state import create_state_engine
 from metrics.formatting import date_text
 from tests.markdown import shown_text
+from tests.test_checks_page import FAULTY_PERIOD
 
 #: The demo's last day. Not a fixed constant of the generator: the demo must pass on any day, so
 #: the clean demo is also checked with other ends (a year start, the day after a leap day).
@@ -237,9 +238,9 @@ def test_the_app_rebuilds_a_stale_demo_and_shows_its_faults_as_not_trusted(
     today = dt.date.today()  # what dashboard.py passes
     stale = build_demo_file(tmp_path / "demo.duckdb", end=dt.date(2026, 1, 31), touchpoints=12, years=1)
     state_url = _state_url(tmp_path / "state.sqlite")
-    # The faults sit 5-62 days before the demo's end: the last 90 days hold them on any day, where
-    # the Overview's default (the last full quarter) holds none for about a month of every quarter.
-    at = _open_app(monkeypatch, tmp_path, state_url, period="last_90_days")
+    # Not the Overview's default (the last full quarter), which holds no fault for about a month of
+    # every quarter.
+    at = _open_app(monkeypatch, tmp_path, state_url, period=FAULTY_PERIOD)
     assert not at.exception, [e.value for e in at.exception]
     text = _texts(at)
     assert "Checking the demo's data quality…" in text

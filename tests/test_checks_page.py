@@ -18,6 +18,7 @@ from connectors.demo import build_demo_file
 from connectors.demo_file import demo_end_for
 from connectors.runtime import open_for_checks
 from connectors.state import create_state_engine
+from metrics.periods import period_for
 from tests.grid_html import grid_cells
 from ui.check_runs import current_job, start_check_run
 
@@ -47,10 +48,18 @@ def app_env(demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     engine.dispose()
 
 
-#: A period that holds the demo's planted faults on any day: they sit 5–62 days before its end (trust
-#: is scoped by date). The last full quarter holds none for about a month of every quarter, year to
-#: date none in January.
+#: A period that holds the demo's planted faults on KPI values on any day: they sit 27–62 days before
+#: its end (connectors.demo; trust is scoped by date). The last full quarter holds none for about a
+#: month of every quarter, year to date none in January.
 FAULTY_PERIOD = "last_90_days"
+
+
+def test_the_faulty_period_holds_every_dated_fault_on_kpi_values() -> None:
+    from connectors import demo
+
+    days = (*demo._DUPLICATE_DAYS, *demo._CSAT_DAYS, *demo._ZERO_DEN_DAYS, *demo._NEGATIVE_DEN_DAYS)
+    period = period_for(FAULTY_PERIOD, END)
+    assert all(period.start <= END - dt.timedelta(days=d) <= period.end for d in days)
 
 
 def _page(path: str, period: str = FAULTY_PERIOD) -> AppTest:
